@@ -1,0 +1,53 @@
+# Two commands: `make run` (set up everything and serve on 127.0.0.1:5000)
+# and `make test` (set up everything and run the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+PO_FILES := $(wildcard tisc/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test bench install db translations extract update compile lint clean
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+install: $(INSTALLED) $(MO_FILES)
+
+db: install
+	$(FLASK) tisc setup
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+# Translations: extract marked strings, merge them into the catalogues, compile.
+extract: $(INSTALLED)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --sort-by-file \
+		--project "TISC Network" -o tisc/translations/messages.pot .
+
+update: extract
+	$(BIN)/pybabel update --quiet --no-fuzzy-matching -i tisc/translations/messages.pot -d tisc/translations
+
+compile: $(MO_FILES)
+
+%.mo: %.po | $(INSTALLED)
+	$(BIN)/pybabel compile --quiet -i $< -o $@
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

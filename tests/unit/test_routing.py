@@ -1,0 +1,83 @@
+"""Routing: chosen centre, else in-region, else nearest; ties to the lighter queue."""
+
+import pytest
+
+from tisc.domain.errors import Invalid
+from tisc.domain.geo import Point
+from tisc.domain.routing import Candidate, RoutingRule, route
+
+ALMATY = Point(43.2525, 76.9115)
+ASTANA = Point(51.1801, 71.446)
+KARAGANDA = Point(49.8019, 73.1021)
+ATYRAU = Point(47.1048, 51.8843)
+AKTAU = Point(43.6611, 51.1739)
+KOKSHETAU = Point(53.2841, 69.3936)
+
+
+def centre(centre_id, region, location, services=("prior_art_search",), queue=0, active=True):
+    return Candidate(centre_id, region, location, frozenset(services), queue, active)
+
+
+NETWORK = [
+    centre(1, "KZ-75", ALMATY),
+    centre(2, "KZ-71", ASTANA, services=("prior_art_search", "freedom_to_operate")),
+    centre(3, "KZ-35", KARAGANDA),
+    centre(4, "KZ-23", ATYRAU, services=("ip_consultation",)),
+]
+
+
+def test_the_inventors_chosen_centre_wins_when_it_offers_the_service():
+    decision = route(NETWORK, "prior_art_search", "KZ-75", ALMATY, preferred_centre_id=3)
+    assert (decision.centre_id, decision.rule) == (3, RoutingRule.PREFERRED)
+
+
+def test_a_chosen_centre_without_the_service_is_refused_on_that_field():
+    with pytest.raises(Invalid) as refusal:
+        route(NETWORK, "freedom_to_operate", "KZ-75", ALMATY, preferred_centre_id=1)
+    assert refusal.value.field == "preferred_centre"
+
+
+def test_a_centre_in_the_inventors_region_comes_first():
+    decision = route(NETWORK, "prior_art_search", "KZ-35", KARAGANDA)
+    assert (decision.centre_id, decision.rule, decision.distance_km) == (
+        3,
+        RoutingRule.IN_REGION,
+        None,
+    )
+
+
+def test_otherwise_the_nearest_centre_offering_the_service_with_its_distance():
+    # Kokshetau to Astana by hand: Δlat 2.104°, Δlon 2.052° × cos 52.2° = 1.258°,
+    # √(2.104² + 1.258²) = 2.451° × 111.2 km ≈ 273 km; Karaganda is about 440 km.
+    decision = route(NETWORK, "prior_art_search", "KZ-11", KOKSHETAU)
+    assert (decision.centre_id, decision.rule) == (2, RoutingRule.NEAREST)
+    assert 270 <= decision.distance_km <= 276
+
+
+def test_only_centres_offering_the_service_are_considered():
+    # Aktau is nearest to Atyrau, which does not offer FTO: Astana is the only one.
+    decision = route(NETWORK, "freedom_to_operate", "KZ-47", AKTAU)
+    assert decision.centre_id == 2
+
+
+def test_inactive_centres_are_skipped():
+    network = [centre(1, "KZ-75", ALMATY, active=False), centre(3, "KZ-35", KARAGANDA)]
+    assert route(network, "prior_art_search", "KZ-75", ALMATY).centre_id == 3
+
+
+def test_ties_in_region_go_to_the_lighter_queue():
+    network = [centre(5, "KZ-75", ALMATY, queue=7), centre(6, "KZ-75", ALMATY, queue=2)]
+    assert route(network, "prior_art_search", "KZ-75", ALMATY).centre_id == 6
+
+
+def test_equally_near_centres_go_to_the_lighter_queue():
+    twin = Point(ASTANA.lat + 0.001, ASTANA.lon)  # about 110 m away
+    network = [centre(7, "KZ-71", ASTANA, queue=9), centre(8, "KZ-71", twin, queue=1)]
+    decision = route(network, "prior_art_search", "KZ-11", KOKSHETAU)
+    assert decision.centre_id == 8
+
+
+def test_no_centre_offering_the_service_is_a_clear_refusal():
+    with pytest.raises(Invalid) as refusal:
+        route(NETWORK, "training", "KZ-75", ALMATY)
+    assert refusal.value.field == "service"

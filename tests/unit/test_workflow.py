@@ -1,0 +1,174 @@
+"""The transition table against DESIGN.md, case by case: every action, every
+status, every kind of actor - allowed ones move as drawn, all others refused."""
+
+from decimal import Decimal
+
+import pytest
+
+from tisc.domain.catalogue import Outcome, Role
+from tisc.domain.errors import Invalid, Refused
+from tisc.domain.workflow import (
+    Action,
+    Actor,
+    Completion,
+    Inputs,
+    RequestState,
+    Status,
+    apply,
+    available_actions,
+)
+
+S = Status
+OPEN = {S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INVENTOR}
+CENTRE, OTHER_CENTRE, TARGET_CENTRE = 10, 20, 30
+INVENTOR_ID, STAFF_ID = 1, 2
+
+ACTORS = {
+    "owner": Actor(INVENTOR_ID, Role.INVENTOR),
+    "other_inventor": Actor(99, Role.INVENTOR),
+    "staff": Actor(STAFF_ID, Role.STAFF, CENTRE),
+    "other_staff": Actor(98, Role.STAFF, OTHER_CENTRE),
+    "coordinator": Actor(97, Role.COORDINATOR),
+}
+
+# Written out from DESIGN.md's diagram, independently of the module's table:
+# (action, actor) -> {from status: to status}.
+EXPECTED = {
+    (Action.ASSIGN, "staff"): {S.SUBMITTED: S.ASSIGNED, S.ASSIGNED: S.ASSIGNED,
+                               S.IN_PROGRESS: S.IN_PROGRESS,
+                               S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
+    (Action.TRANSFER, "staff"): {s: S.SUBMITTED for s in OPEN},
+    (Action.START, "staff"): {S.ASSIGNED: S.IN_PROGRESS},
+    (Action.ASK, "staff"): {S.IN_PROGRESS: S.AWAITING_INVENTOR},
+    (Action.REPLY, "owner"): {S.AWAITING_INVENTOR: S.IN_PROGRESS},
+    (Action.MESSAGE, "owner"): {s: s for s in OPEN},
+    (Action.MESSAGE, "staff"): {s: s for s in OPEN},
+    (Action.NOTE, "staff"): {s: s for s in Status},
+    (Action.COMPLETE, "staff"): {S.IN_PROGRESS: S.COMPLETED},
+    (Action.DECLINE, "staff"): {S.SUBMITTED: S.DECLINED, S.ASSIGNED: S.DECLINED,
+                                S.IN_PROGRESS: S.DECLINED},
+    (Action.WITHDRAW, "owner"): {s: S.WITHDRAWN for s in OPEN},
+    (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED},
+    (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
+}  # fmt: skip
+
+ACTIONS = [a for a in Action if a is not Action.SUBMIT]
+
+GOOD_INPUTS = Inputs(
+    text="Because.",
+    assignee_id=STAFF_ID,
+    assignee_centre_id=CENTRE,
+    target_centre_id=TARGET_CENTRE,
+    target_centre_takes_service=True,
+    completion=Completion("Found it.", Outcome.PRIOR_ART_FOUND, Decimal("2.5"), 4),
+    rating=4,
+)
+
+
+def state(status: Status, **changes) -> RequestState:
+    values = {"status": status, "centre_id": CENTRE, "inventor_id": INVENTOR_ID,
+              "assignee_id": STAFF_ID} | changes  # fmt: skip
+    return RequestState(**values)
+
+
+CASES = [(action, who, status) for action in ACTIONS for who in ACTORS for status in Status]
+
+
+@pytest.mark.parametrize(("action", "who", "status"), CASES)
+def test_every_action_by_every_actor_in_every_status(action, who, status):
+    expected = EXPECTED.get((action, who), {})
+    if status in expected:
+        transition = apply(state(status), action, ACTORS[who], GOOD_INPUTS)
+        assert transition.state.status is expected[status]
+        assert [event.action for event in transition.events] == [action]
+        assert transition.events[0].from_status is status
+        assert transition.events[0].to_status is expected[status]
+    else:
+        with pytest.raises(Refused):
+            apply(state(status), action, ACTORS[who], GOOD_INPUTS)
+
+
+@pytest.mark.parametrize(("action", "who", "status"), CASES)
+def test_available_actions_agree_with_apply(action, who, status):
+    offered = action in available_actions(state(status), ACTORS[who])
+    assert offered == (status in EXPECTED.get((action, who), {}))
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "inputs", "field"),
+    [
+        (Action.ASK, S.IN_PROGRESS, Inputs(text="   "), "text"),
+        (Action.DECLINE, S.SUBMITTED, Inputs(), "text"),
+        (Action.REOPEN, S.COMPLETED, Inputs(), "text"),
+        (Action.TRANSFER, S.ASSIGNED, Inputs(text="x"), "centre"),
+        (Action.TRANSFER, S.ASSIGNED, Inputs(text="x", target_centre_id=CENTRE,
+                                             target_centre_takes_service=True), "centre"),
+        (Action.TRANSFER, S.ASSIGNED, Inputs(text="x", target_centre_id=TARGET_CENTRE), "centre"),
+        (Action.TRANSFER, S.ASSIGNED, Inputs(target_centre_id=TARGET_CENTRE,
+                                             target_centre_takes_service=True), "text"),
+        (Action.ASSIGN, S.SUBMITTED, Inputs(), "assignee"),
+        (Action.ASSIGN, S.SUBMITTED, Inputs(assignee_id=5, assignee_centre_id=OTHER_CENTRE),
+         "assignee"),
+        (Action.COMPLETE, S.IN_PROGRESS, Inputs(), "outcome"),
+        (Action.COMPLETE, S.IN_PROGRESS, Inputs(completion=Completion(
+            " ", Outcome.ADVICE_GIVEN, Decimal(1), 0)), "summary"),
+        (Action.COMPLETE, S.IN_PROGRESS, Inputs(completion=Completion(
+            "ok", Outcome.ADVICE_GIVEN, Decimal(0), 0)), "hours_spent"),
+        (Action.COMPLETE, S.IN_PROGRESS, Inputs(completion=Completion(
+            "ok", Outcome.ADVICE_GIVEN, Decimal(1001), 0)), "hours_spent"),
+        (Action.COMPLETE, S.IN_PROGRESS, Inputs(completion=Completion(
+            "ok", Outcome.ADVICE_GIVEN, Decimal(1), -1)), "documents_cited"),
+        (Action.RATE, S.COMPLETED, Inputs(rating=0), "rating"),
+        (Action.RATE, S.COMPLETED, Inputs(rating=6), "rating"),
+        (Action.RATE, S.COMPLETED, Inputs(), "rating"),
+        (Action.REPLY, S.AWAITING_INVENTOR, Inputs(), "text"),
+    ],
+)  # fmt: skip
+def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):
+    who = "owner" if action in {Action.RATE, Action.REPLY} else "staff"
+    with pytest.raises(Invalid) as refusal:
+        apply(state(status), action, ACTORS[who], inputs)
+    assert refusal.value.field == field
+
+
+def test_a_request_is_rated_only_once():
+    rated = apply(state(S.COMPLETED), Action.RATE, ACTORS["owner"], GOOD_INPUTS).state
+    assert rated.rated
+    with pytest.raises(Refused):
+        apply(rated, Action.RATE, ACTORS["owner"], GOOD_INPUTS)
+    assert Action.RATE not in available_actions(rated, ACTORS["owner"])
+
+
+def test_transfer_moves_the_request_and_clears_the_assignee():
+    transition = apply(state(S.IN_PROGRESS), Action.TRANSFER, ACTORS["staff"], GOOD_INPUTS)
+    assert transition.state.centre_id == TARGET_CENTRE
+    assert transition.state.assignee_id is None
+    event = transition.events[0]
+    assert (event.from_centre_id, event.to_centre_id) == (CENTRE, TARGET_CENTRE)
+    assert event.text == "Because."
+
+
+def test_assign_sets_the_colleague():
+    transition = apply(state(S.SUBMITTED, assignee_id=None), Action.ASSIGN, ACTORS["staff"],
+                       GOOD_INPUTS)  # fmt: skip
+    assert transition.state.assignee_id == STAFF_ID
+    assert transition.events[0].assignee_id == STAFF_ID
+
+
+def test_reopening_an_unassigned_request_assigns_whoever_reopens_it():
+    transition = apply(state(S.DECLINED, assignee_id=None), Action.REOPEN, ACTORS["staff"],
+                       GOOD_INPUTS)  # fmt: skip
+    assert transition.state.assignee_id == STAFF_ID
+    assert transition.state.status is S.ASSIGNED
+
+
+def test_notes_are_internal_and_messages_are_not():
+    note = apply(state(S.IN_PROGRESS), Action.NOTE, ACTORS["staff"], GOOD_INPUTS).events[0]
+    message = apply(state(S.IN_PROGRESS), Action.MESSAGE, ACTORS["staff"], GOOD_INPUTS).events[0]
+    assert note.internal and not message.internal
+
+
+def test_refusal_names_the_status_it_was_refused_in():
+    with pytest.raises(Refused) as refusal:
+        apply(state(S.SUBMITTED), Action.COMPLETE, ACTORS["staff"], GOOD_INPUTS)
+    assert refusal.value.params == {"status": "Submitted"}

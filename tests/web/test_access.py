@@ -1,0 +1,114 @@
+"""The authorisation matrix: every role against every page and action.
+
+A request the user may not see answers 404 everywhere; a page for another
+role answers 403; signed-out visitors are sent to sign in.
+"""
+
+import pytest
+
+ROLES = ["anonymous", "inventor", "other_inventor", "staff", "other_staff", "coordinator"]
+LOGIN = 302
+
+
+def expect(**codes) -> dict[str, int]:
+    """Expected code per role; ``rest`` for the ones not named."""
+    rest = codes.pop("rest")
+    return {role: codes.get(role, rest) for role in ROLES}
+
+
+PAGES = {
+    "/": expect(rest=200),
+    "/centres": expect(rest=200),
+    "/centres/kbtu": expect(rest=200),
+    "/centres/no-such-centre": expect(rest=404),
+    "/login": expect(anonymous=200, rest=302),
+    "/register": expect(anonymous=200, rest=302),
+    "/account": expect(anonymous=LOGIN, rest=200),
+    "/requests/new": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=403),
+    "/requests": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=403),
+    "/requests/{ref}": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
+    "/requests/{ref}/files/{file}": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
+    "/requests/TISC-2026-99999": expect(anonymous=LOGIN, rest=404),
+    "/requests/not-a-reference": expect(anonymous=LOGIN, rest=404),
+    "/requests/{ref}/files/999999": expect(anonymous=LOGIN, rest=404),
+    "/desk": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=403),
+    "/office": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/requests/{ref}": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/requests/TISC-2026-99999": expect(anonymous=LOGIN, coordinator=404, rest=403),
+    "/office/centres": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=403),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_for_every_role(world, as_, path, role):
+    url = path.format(ref=world.reference, file=world.file_id)
+    response = as_(role).get(url)
+    assert response.status_code == PAGES[path][role], f"{role} GET {url}"
+    if response.status_code == LOGIN and role == "anonymous" and PAGES[path][role] == LOGIN:
+        assert "/login" in response.headers["Location"]
+
+
+# Actions on the inventor's freshly submitted request, by role.
+ACTIONS = {
+    "assign": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+    "transfer": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+    "start": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),  # not assigned yet
+    "ask": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "reply": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "message": expect(anonymous=LOGIN, inventor=302, staff=302, rest=404),
+    "note": expect(anonymous=LOGIN, inventor=409, staff=302, rest=404),
+    "complete": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "decline": expect(anonymous=LOGIN, inventor=409, staff=302, rest=404),
+    "withdraw": expect(anonymous=LOGIN, inventor=302, staff=409, rest=404),
+    "reopen": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "rate": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "no-such-action": expect(anonymous=LOGIN, inventor=404, staff=404, rest=404),
+}
+
+
+def action_form(world, action: str) -> dict:
+    version = world.make.row(world.reference)["version"]
+    fields = {
+        "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
+        "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
+        "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
+    }  # fmt: skip
+    return {f"{action}-{name}": value for name, value in fields.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_action_for_every_role(world, as_, action, role):
+    before = world.make.row(world.reference)
+    response = as_(role).post(
+        f"/requests/{world.reference}/{action}", data=action_form(world, action)
+    )
+    assert response.status_code == ACTIONS[action][role], f"{role} POST {action}"
+    if response.status_code != 302 or role == "anonymous":
+        assert world.make.row(world.reference) == before, "a refused action changed the request"
+
+
+OFFICE_POSTS = {
+    "/office/centres/kbtu/status": {"status": "suspended"},
+    "/office/staff/{staff}/move": {"centre": "atyrau-university"},
+    "/office/staff/{staff}/active": {"active": "0"},
+    "/office/centres/new": {"slug": "x"},
+    "/office/staff": {"name": "X", "email": "x@tisc-test.kz", "role": "staff", "centre": "kbtu"},
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "coordinator"])
+@pytest.mark.parametrize("path", OFFICE_POSTS)
+def test_office_actions_are_refused_to_everyone_else(world, as_, path, role):
+    url = path.format(staff=world.people["staff"].id)
+    response = as_(role).post(url, data=OFFICE_POSTS[path])
+    assert response.status_code == (LOGIN if role == "anonymous" else 403)
+    with world.make.app.app_context():
+        from tisc.services import centres
+
+        assert centres.get_centre("kbtu").status == "active"
+    assert world.make.person(world.people["staff"].id).centre_id == world.make.centre_id("kbtu")

@@ -1,0 +1,35 @@
+"""TISC Network: the web application of Kazakhstan's Technology and Innovation Support Centres."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from tisc import cli, config, extensions
+from tisc.services.policy import Policy
+from tisc.web import register_web
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints and errors → CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    config.load(app, overrides)
+    app.extensions["tisc.policy"] = Policy.from_config(app.config)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.bootstrap.init_app(app)
+    extensions.mail.init_app(app)
+
+    register_web(app)
+    cli.register(app)
+    return app

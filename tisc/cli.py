@@ -1,0 +1,117 @@
+"""``flask --app wsgi tisc …``: set-up, data loading, demo content and accounts."""
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from tisc.domain.catalogue import Role
+from tisc.domain.errors import DomainError
+from tisc.extensions import db
+from tisc.models import Region, User
+from tisc.services import accounts, datasets, demo
+
+tisc_cli = AppGroup("tisc", help="TISC Network administration.")
+
+
+def _policy():
+    return current_app.extensions["tisc.policy"]
+
+
+def _fail(error: DomainError) -> None:
+    raise click.ClickException(str(error))
+
+
+@tisc_cli.command("load-data")
+@click.option(
+    "--folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=datasets.PACKAGED_DATA,
+    show_default=True,
+    help="Folder with kz_regions.csv/.geojson, kz_cities.csv, tisc_partners.csv.",
+)
+def load_data(folder: Path) -> None:
+    """Load regions, cities and partner centres (idempotent)."""
+    _load_data(folder)
+
+
+@tisc_cli.command("demo")
+def demo_command() -> None:
+    """Create demo accounts and requests (idempotent) and print the accounts."""
+    report = demo.load_demo(_policy())
+    click.echo(
+        f"Demo: {report.accounts_created} accounts and {report.requests_created} requests created."
+    )
+    _print_demo_accounts()
+
+
+@tisc_cli.command("setup")
+@click.option("--with-demo/--no-demo", default=True, help="Load demo content when empty.")
+def setup(with_demo: bool) -> None:
+    """Migrate the database; load reference data and demo content when it is empty."""
+    upgrade()
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == 0:
+        click.echo("Empty database: loading reference data.")
+        _load_data(datasets.PACKAGED_DATA)
+    if with_demo and db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
+        click.echo("No accounts yet: loading demo content.")
+        demo.load_demo(_policy())
+    if accounts.find_by_email(demo.ACCOUNTS[0][0]) is not None:
+        _print_demo_accounts()
+
+
+@tisc_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--centre", "centre_slug", help="The centre's slug (staff only).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for when not given.",
+)
+def create_user(email: str, name: str, role: str, centre_slug: str | None, password: str):
+    """Create an account of any role."""
+    try:
+        user = accounts.create_user(
+            name, email, Role(role), _policy().password_hash_method,
+            centre_slug=centre_slug, password=password,
+        )  # fmt: skip
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@tisc_cli.command("deactivate-user")
+@click.option("--email", required=True)
+@click.option("--reactivate", is_flag=True, help="Let the account sign in again.")
+def deactivate_user(email: str, reactivate: bool) -> None:
+    """Deactivate an account (it is kept) and end its sessions."""
+    try:
+        user = accounts.set_active_by_email(email, reactivate)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{user.email} is now {'active' if user.active else 'deactivated'}.")
+
+
+def _load_data(folder: Path) -> None:
+    report = datasets.load_reference_data(folder)
+    click.echo(
+        f"Loaded {report.regions} regions, {report.cities} cities; "
+        f"added {report.centres_added} centres."
+    )
+
+
+def _print_demo_accounts() -> None:
+    click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    for email, name, role, centre, _locale in demo.ACCOUNTS:
+        click.echo(f"  {role.value:<12} {email:<32} {name}" + (f" ({centre})" if centre else ""))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(tisc_cli)

@@ -1,0 +1,124 @@
+"""Configuration: safe defaults, then ``instance/config.py``, then the environment.
+
+Every setting a deployment needs has an environment variable (README,
+"Configuration"); tests pass a mapping that wins over all of them.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
+from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
+
+DEFAULTS = {
+    "SQLALCHEMY_DATABASE_URI": "sqlite:///tisc.sqlite3",  # relative to instance/
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "BABEL_DEFAULT_LOCALE": "kk",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
+    "TISC_SUBMIT_LIMIT": "10 per hour",
+    "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
+    "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
+    "TISC_TIMEZONE": "Asia/Almaty",
+    "TISC_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    "TISC_PAGE_SIZE": 25,
+    "TISC_PASSWORD_HASH": "scrypt",
+    "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "TISC_TILES_ATTRIBUTION": (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    ),
+    "TISC_BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "TISC Network <no-reply@tisc.kz>",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _from_environment(environ) -> dict:
+    """The settings given by environment variables, converted to their types."""
+    found: dict = {}
+    if url := environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = database_url(url)
+    for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "TISC_TILES_URL",
+                 "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
+                 "TISC_TIMEZONE"):  # fmt: skip
+        if value := environ.get(name):
+            found[name] = value
+    if "TISC_DEFAULT_LOCALE" in found:
+        found["BABEL_DEFAULT_LOCALE"] = found.pop("TISC_DEFAULT_LOCALE")
+    if "MAIL_PORT" in environ:
+        found["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
+        if name in environ:
+            found[name] = environ[name].strip().lower() in _TRUE
+    if "TISC_TARGET_DAYS" in environ:
+        found["TISC_TARGET_DAYS"] = parse_target_days(environ["TISC_TARGET_DAYS"])
+    if "TISC_HOLIDAYS" in environ:
+        found["TISC_HOLIDAYS"] = [d for d in environ["TISC_HOLIDAYS"].split(",") if d.strip()]
+    return found
+
+
+def database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever scheme the platform gives."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def parse_target_days(text: str) -> dict[str, int]:
+    """``"prior_art_search=10,freedom_to_operate=25"`` over the defaults.
+
+    Raises ValueError naming the bad part, so a typo stops start-up.
+    """
+    days = {service.value: d for service, d in DEFAULT_TARGET_DAYS.items()}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in {s.value for s in Service} or not value.strip().isdigit():
+            raise ValueError(f"TISC_TARGET_DAYS: cannot read {part!r}")
+        days[name.strip()] = int(value)
+    return days
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """The secret key kept in ``instance/secret_key``, made on first use.
+
+    Created exclusively so that two workers starting together agree on it.
+    """
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load(app, overrides: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(_from_environment(os.environ))
+    app.config.from_mapping(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))

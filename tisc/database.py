@@ -1,0 +1,53 @@
+"""Database behaviour the models cannot express: SQLite tuning and write transactions.
+
+SQLite runs in WAL mode with a busy timeout. Its pitfall is the deferred
+transaction that reads and later writes: when another connection wrote in
+between, it fails at once with "database is locked", whatever the timeout.
+Use cases that write therefore open their transaction with
+``BEGIN IMMEDIATE`` (see :func:`begin_write`), which waits for the write lock
+up front. On PostgreSQL none of this is needed and nothing changes.
+"""
+
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+WRITE_OPTION = "tisc_write"
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # We emit BEGIN ourselves (below), as SQLAlchemy's pysqlite docs recommend.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    write = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start ``session``'s next transaction as a write transaction.
+
+    A transaction already open in the session (the reads of loading the
+    signed-in user, say) is committed first; it must not hold changes.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() with unsaved changes in the session")
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})

@@ -1,0 +1,89 @@
+"""Working-day arithmetic for due dates.
+
+A working day is Monday to Friday in the network's time zone, minus public
+holidays. Time is counted in working seconds, so "15 working days after a
+Friday afternoon" lands on a Friday afternoon three weeks later, and a pause
+(a request awaiting the inventor) moves the due date by exactly the working
+time it lasted.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+DAY_SECONDS = 86400
+
+# Kazakhstan's public holidays (Labour Code, art. 84 and the holidays law):
+# fixed dates as MM-DD, and the first day of Kurban Ait, which moves, as full dates.
+KAZAKHSTAN_HOLIDAYS = (
+    "01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23", "05-01",
+    "05-07", "05-09", "07-06", "08-30", "10-25", "12-16",
+    "2025-06-06", "2026-05-27", "2027-05-16", "2028-05-05",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    recurring: frozenset[tuple[int, int]] = frozenset()  # (month, day) every year
+    dated: frozenset[date] = frozenset()
+    tz: tzinfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+
+    @classmethod
+    def from_holidays(cls, holidays, tz_name: str = "Asia/Almaty") -> "WorkingCalendar":
+        """Build from strings, ``MM-DD`` for every year or ``YYYY-MM-DD`` for one day.
+
+        Raises ValueError on a string of neither form.
+        """
+        recurring, dated = set(), set()
+        for text in holidays:
+            text = text.strip()
+            if len(text) == 5:
+                month, day = (int(part) for part in text.split("-"))
+                date(2000, month, day)  # validates; 2000 is a leap year
+                recurring.add((month, day))
+            else:
+                dated.add(date.fromisoformat(text))
+        return cls(frozenset(recurring), frozenset(dated), ZoneInfo(tz_name))
+
+    def is_working_day(self, day: date) -> bool:
+        return (
+            day.weekday() < 5
+            and (day.month, day.day) not in self.recurring
+            and day not in self.dated
+        )
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        return self.add_working_seconds(start, days * DAY_SECONDS)
+
+    def add_working_seconds(self, start: datetime, seconds: float) -> datetime:
+        """The moment ``seconds`` of working time after ``start`` (UTC)."""
+        if seconds <= 0:
+            return start.astimezone(UTC)
+        current = start.astimezone(self.tz)
+        remaining = seconds
+        while True:
+            next_midnight = self._next_midnight(current)
+            if self.is_working_day(current.date()):
+                available = (next_midnight - current).total_seconds()
+                if remaining <= available:
+                    return (current + timedelta(seconds=remaining)).astimezone(UTC)
+                remaining -= available
+            current = next_midnight
+
+    def working_seconds_between(self, start: datetime, end: datetime) -> float:
+        """Working time from ``start`` to ``end``; zero when ``end`` is not later."""
+        current, end = start.astimezone(self.tz), end.astimezone(self.tz)
+        total = 0.0
+        while current < end:
+            next_midnight = min(self._next_midnight(current), end)
+            if self.is_working_day(current.date()):
+                total += (next_midnight - current).total_seconds()
+            current = next_midnight
+        return total
+
+    def extend_for_pause(self, due_at: datetime, paused_at: datetime, resumed_at: datetime):
+        """Move ``due_at`` later by the working time of a pause."""
+        return self.add_working_seconds(due_at, self.working_seconds_between(paused_at, resumed_at))
+
+    def _next_midnight(self, moment: datetime) -> datetime:
+        return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)

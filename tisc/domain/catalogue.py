@@ -1,0 +1,125 @@
+"""The vocabulary of the network: roles, services, outcomes, languages.
+
+Labels are marked with ``N_`` so that Babel extracts them; the web layer
+translates them when it shows them.
+"""
+
+from enum import StrEnum
+
+
+def N_(text: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return text
+
+
+class Role(StrEnum):
+    INVENTOR = "inventor"
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+
+
+class Service(StrEnum):
+    """The WIPO TISC service catalogue."""
+
+    DATABASE_ACCESS = "database_access"
+    PRIOR_ART_SEARCH = "prior_art_search"
+    PATENTABILITY = "patentability"
+    FREEDOM_TO_OPERATE = "freedom_to_operate"
+    PATENT_LANDSCAPE = "patent_landscape"
+    TECHNOLOGY_WATCH = "technology_watch"
+    IP_CONSULTATION = "ip_consultation"
+    TECHNOLOGY_TRANSFER = "technology_transfer"
+    TRAINING = "training"
+
+
+SERVICE_LABELS: dict[Service, str] = {
+    Service.DATABASE_ACCESS: N_("Access to patent databases"),
+    Service.PRIOR_ART_SEARCH: N_("Prior-art search"),
+    Service.PATENTABILITY: N_("Patentability assessment"),
+    Service.FREEDOM_TO_OPERATE: N_("Freedom-to-operate search"),
+    Service.PATENT_LANDSCAPE: N_("Patent landscape report"),
+    Service.TECHNOLOGY_WATCH: N_("Technology watch"),
+    Service.IP_CONSULTATION: N_("IP consultation"),
+    Service.TECHNOLOGY_TRANSFER: N_("Technology transfer and licensing"),
+    Service.TRAINING: N_("Patent search and IP training"),
+}
+
+SERVICE_DESCRIPTIONS: dict[Service, str] = {
+    Service.DATABASE_ACCESS: N_("Help using patent and non-patent literature databases."),
+    Service.PRIOR_ART_SEARCH: N_("A novelty and state-of-the-art search for your invention."),
+    Service.PATENTABILITY: N_("Support in judging whether an invention can be patented."),
+    Service.FREEDOM_TO_OPERATE: N_("A search for patents your product might infringe."),
+    Service.PATENT_LANDSCAPE: N_("A report on the patents of a whole technology field."),
+    Service.TECHNOLOGY_WATCH: N_("Monitoring of new technologies and competitors."),
+    Service.IP_CONSULTATION: N_("Basic IP law, filing procedures and IP strategy."),
+    Service.TECHNOLOGY_TRANSFER: N_("Licensing, commercialisation and valuation."),
+    Service.TRAINING: N_("Training in database searching and intellectual property."),
+}
+
+# Target turnaround in working days; configuration may override any of them.
+DEFAULT_TARGET_DAYS: dict[Service, int] = {
+    Service.DATABASE_ACCESS: 5,
+    Service.PRIOR_ART_SEARCH: 15,
+    Service.PATENTABILITY: 20,
+    Service.FREEDOM_TO_OPERATE: 30,
+    Service.PATENT_LANDSCAPE: 45,
+    Service.TECHNOLOGY_WATCH: 20,
+    Service.IP_CONSULTATION: 5,
+    Service.TECHNOLOGY_TRANSFER: 20,
+    Service.TRAINING: 10,
+}
+
+
+class Outcome(StrEnum):
+    """Outcome codes: they feed the figures WIPO asks of every TISC network."""
+
+    REPORT_DELIVERED = "report_delivered"
+    PRIOR_ART_FOUND = "prior_art_found"
+    NO_RELEVANT_ART = "no_relevant_art"
+    ADVICE_GIVEN = "advice_given"
+    REFERRED_TO_ATTORNEY = "referred_to_attorney"
+    APPLICATION_FILED = "application_filed"
+    TRAINING_DELIVERED = "training_delivered"
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.REPORT_DELIVERED: N_("Report delivered"),
+    Outcome.PRIOR_ART_FOUND: N_("Relevant prior art found"),
+    Outcome.NO_RELEVANT_ART: N_("No relevant prior art found"),
+    Outcome.ADVICE_GIVEN: N_("Advice given"),
+    Outcome.REFERRED_TO_ATTORNEY: N_("Referred to a patent attorney"),
+    Outcome.APPLICATION_FILED: N_("Patent application filed"),
+    Outcome.TRAINING_DELIVERED: N_("Training delivered"),
+}
+
+
+class Language(StrEnum):
+    KAZAKH = "kk"
+    RUSSIAN = "ru"
+    ENGLISH = "en"
+
+
+# Each language named in itself, as a language switcher shows it.
+LANGUAGE_NAMES: dict[Language, str] = {
+    Language.KAZAKH: "Қазақша",
+    Language.RUSSIAN: "Русский",
+    Language.ENGLISH: "English",
+}
+
+
+class CentreKind(StrEnum):
+    TISC = "tisc"
+    COORDINATOR = "coordinator"
+
+
+class CentreStatus(StrEnum):
+    ACTIVE = "active"
+    PLANNED = "planned"
+    SUSPENDED = "suspended"
+
+
+CENTRE_STATUS_LABELS: dict[CentreStatus, str] = {
+    CentreStatus.ACTIVE: N_("Active"),
+    CentreStatus.PLANNED: N_("Planned"),
+    CentreStatus.SUSPENDED: N_("Suspended"),
+}

@@ -1,0 +1,35 @@
+"""Typed refusals shared by the domain and the use cases.
+
+Each carries an English message marked for translation and the parameters to
+fill into it, so that every interface (pages, CLI) can say it in the user's
+language: ``gettext(error.message, **error.params)``.
+"""
+
+
+class DomainError(Exception):
+    """Base of every refusal the product gives on purpose."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the user may not know that it does."""
+
+
+class Refused(DomainError):
+    """The action is not allowed now, or not by this user."""
+
+
+class Conflict(DomainError):
+    """The thing changed under the user since they loaded it."""
+
+
+class Invalid(DomainError):
+    """An input is missing or wrong; ``field`` names it."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field

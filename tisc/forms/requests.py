@@ -1,0 +1,205 @@
+"""Forms of the request tracker: submission and one form per workflow action."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tisc.domain.workflow import Action
+from tisc.forms import options
+
+FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
+
+
+class RequestSubmitForm(FlaskForm):
+    service = SelectField(_l("Service"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description of the invention or question"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("Only the centre's staff handling your request will read it."),
+        render_kw={"rows": 8},
+    )
+    technical_field = StringField(_l("Technical field"), validators=[Length(max=200)])
+    keywords = StringField(
+        _l("Keywords"), validators=[Length(max=500)], description=_l("Separated by commas.")
+    )
+    ipc_classes = StringField(
+        _l("IPC classes"),
+        validators=[Length(max=500)],
+        description=_l("Optional, e.g. A61K 31/00; G06F 16/30."),
+    )
+    region_code = SelectField(_l("Your region"), validators=[DataRequired()])
+    preferred_language = SelectField(_l("Preferred language"), validators=[DataRequired()])
+    preferred_centre = SelectField(
+        _l("Preferred centre"),
+        validators=[Optional()],
+        description=_l("Leave empty and we will route your request to the best centre."),
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    confidentiality_ack = BooleanField(
+        _l(
+            "I understand that my description is shared only with the staff of the centre "
+            "handling my request, and that I should not disclose what I do not want to share "
+            "before filing."
+        ),
+        validators=[DataRequired(message=_l("Please confirm that you have read this."))],
+    )
+    submit = SubmitField(_l("Submit request"))
+
+
+class ActionForm(FlaskForm):
+    """Base of the workflow forms: the version the person saw, for optimistic locking."""
+
+    action: Action
+    version = HiddenField(validators=[DataRequired()])
+
+
+class AssignForm(ActionForm):
+    action = Action.ASSIGN
+    assignee = SelectField(_l("Assign to"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Assign"))
+
+
+class TransferForm(ActionForm):
+    action = Action.TRANSFER
+    centre = SelectField(_l("Transfer to centre"), coerce=int, validators=[InputRequired()])
+    text = TextAreaField(
+        _l("Reason for the transfer"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Transfer"))
+
+
+class StartForm(ActionForm):
+    action = Action.START
+    submit = SubmitField(_l("Start work"))
+
+
+class AskForm(ActionForm):
+    action = Action.ASK
+    text = TextAreaField(
+        _l("Question to the inventor"),
+        validators=[DataRequired(), Length(max=10000)],
+        render_kw={"rows": 3},
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = SubmitField(_l("Send question"))
+
+
+class ReplyForm(ActionForm):
+    action = Action.REPLY
+    text = TextAreaField(
+        _l("Your reply"), validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 4}
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = SubmitField(_l("Send reply"))
+
+
+class MessageForm(ActionForm):
+    action = Action.MESSAGE
+    text = TextAreaField(
+        _l("Message"), validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 3}
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = SubmitField(_l("Send message"))
+
+
+class NoteForm(ActionForm):
+    action = Action.NOTE
+    text = TextAreaField(
+        _l("Internal note (never shown to the inventor)"),
+        validators=[DataRequired(), Length(max=10000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Add note"))
+
+
+class CompleteForm(ActionForm):
+    action = Action.COMPLETE
+    outcome = SelectField(_l("Outcome"), validators=[DataRequired()])
+    summary = TextAreaField(
+        _l("Summary of the result for the inventor"),
+        validators=[DataRequired(), Length(max=10000)],
+        render_kw={"rows": 4},
+    )
+    hours_spent = DecimalField(
+        _l("Hours spent"), places=2, validators=[InputRequired(), NumberRange(min=0.25, max=1000)]
+    )
+    documents_cited = IntegerField(
+        _l("Documents cited"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=10000)],
+    )
+    application_number = StringField(
+        _l("National application number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("When the inventor has filed an application."),
+    )
+    files = MultipleFileField(_l("Report file"), description=FILES_HELP)
+    submit = SubmitField(_l("Complete request"))
+
+
+class DeclineForm(ActionForm):
+    action = Action.DECLINE
+    text = TextAreaField(
+        _l("Reason for declining"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Decline"))
+
+
+class WithdrawForm(ActionForm):
+    action = Action.WITHDRAW
+    text = TextAreaField(
+        _l("Why are you withdrawing? (optional)"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Withdraw request"))
+
+
+class ReopenForm(ActionForm):
+    action = Action.REOPEN
+    text = TextAreaField(
+        _l("Reason for reopening"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Reopen"))
+
+
+class RateForm(ActionForm):
+    action = Action.RATE
+    rating = RadioField(
+        _l("Your rating"),
+        coerce=int,
+        choices=options((n, str(n)) for n in range(5, 0, -1)),
+        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+    )
+    text = TextAreaField(
+        _l("Comment (optional)"), validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    submit = SubmitField(_l("Send rating"))
+
+
+ACTION_FORMS: dict[Action, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        AssignForm, TransferForm, StartForm, AskForm, ReplyForm, MessageForm, NoteForm,
+        CompleteForm, DeclineForm, WithdrawForm, ReopenForm, RateForm,
+    )
+}  # fmt: skip

@@ -1,0 +1,27 @@
+"""The database schema, as typed SQLAlchemy models."""
+
+from tisc.models.accounts import User
+from tisc.models.base import Base
+from tisc.models.centres import Centre, CentreService
+from tisc.models.places import City, Region
+from tisc.models.requests import (
+    QueueCount,
+    ReferenceCounter,
+    RequestEvent,
+    RequestFile,
+    ServiceRequest,
+)
+
+__all__ = [
+    "Base",
+    "Centre",
+    "CentreService",
+    "City",
+    "QueueCount",
+    "ReferenceCounter",
+    "Region",
+    "RequestEvent",
+    "RequestFile",
+    "ServiceRequest",
+    "User",
+]

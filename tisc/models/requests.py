@@ -1,0 +1,162 @@
+"""Service requests, their timelines and files, and the counters kept beside them."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from tisc.domain.catalogue import Language, Outcome, Service
+from tisc.domain.routing import RoutingRule
+from tisc.domain.workflow import Action, Status
+from tisc.models.accounts import User
+from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
+from tisc.models.centres import Centre
+from tisc.models.places import Region
+
+
+class ServiceRequest(Base):
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    service: Mapped[Service] = mapped_column(enum_type(Service))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    technical_field: Mapped[str] = mapped_column(sa.String(200), default="")
+    keywords: Mapped[str] = mapped_column(sa.String(500), default="")
+    ipc_classes: Mapped[str] = mapped_column(sa.String(500), default="")
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"))
+    preferred_language: Mapped[Language] = mapped_column(enum_type(Language))
+    preferred_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
+    confidentiality_ack: Mapped[bool] = mapped_column(default=False)
+
+    status: Mapped[Status] = mapped_column(enum_type(Status))
+    centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    inventor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    routing_rule: Mapped[RoutingRule] = mapped_column(enum_type(RoutingRule))
+    routing_distance_km: Mapped[int | None]
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the request last went to the inventor; its clock is paused since.
+    awaiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while the request is closed (completed, declined, withdrawn): "open" is
+    # ``closed_at IS NULL``, which the queue's partial indexes are built on.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
+    outcome_summary: Mapped[str] = mapped_column(sa.Text, default="")
+    hours_spent: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 2))
+    documents_cited: Mapped[int | None]
+    application_number: Mapped[str] = mapped_column(sa.String(40), default="")
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # Optimistic locking: every change bumps it, a stale writer gets a conflict.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    centre: Mapped[Centre] = relationship(foreign_keys=[centre_id])
+    preferred_centre: Mapped[Centre | None] = relationship(foreign_keys=[preferred_centre_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    inventor: Mapped[User] = relationship(foreign_keys=[inventor_id])
+    region: Mapped[Region] = relationship()
+
+    __table_args__ = (
+        # The staff queue's default view: a centre's open requests by due date.
+        sa.Index(
+            "ix_service_requests_open_by_due",
+            "centre_id", "due_at", "id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_service_requests_open_by_age",
+            "centre_id", "created_at", "id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+        sa.Index("ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id"),
+        sa.Index("ix_service_requests_centre_created", "centre_id", "created_at", "id"),
+        sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
+        sa.Index("ix_service_requests_created", "created_at", "id"),
+        sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
+    )  # fmt: skip
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def ipc_list(self) -> list[str]:
+        return [s for s in self.ipc_classes.split("; ") if s]
+
+
+class RequestEvent(Base):
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[Action] = mapped_column(enum_type(Action))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[Status | None] = mapped_column(enum_type(Status))
+    to_status: Mapped[Status] = mapped_column(enum_type(Status))
+    from_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
+    to_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    internal: Mapped[bool] = mapped_column(default=False)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    from_centre: Mapped[Centre | None] = relationship(foreign_keys=[from_centre_id])
+    to_centre: Mapped[Centre | None] = relationship(foreign_keys=[to_centre_id])
+    files: Mapped[list["RequestFile"]] = relationship(back_populates="event")
+
+    __table_args__ = (sa.Index("ix_request_events_request", "request_id", "id"),)
+
+
+class RequestFile(Base):
+    """A file of a request, kept in the database so every app server sees it."""
+
+    __tablename__ = "request_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("request_events.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+
+    event: Mapped[RequestEvent | None] = relationship(back_populates="files")
+
+
+class ReferenceCounter(Base):
+    """The last reference number given out in a year."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class QueueCount(Base):
+    """How many requests a centre holds in each status.
+
+    Kept in step with every change of status or centre, in the same
+    transaction, so that queue and dashboard counts never scan the requests.
+    """
+
+    __tablename__ = "queue_counts"
+
+    centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"), primary_key=True)
+    status: Mapped[Status] = mapped_column(enum_type(Status), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

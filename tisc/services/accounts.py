@@ -1,0 +1,205 @@
+"""Accounts: registration, sign-in checks, and the coordinator's staff management."""
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tisc.domain.catalogue import N_, CentreKind, Language, Role
+from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.extensions import db
+from tisc.models import Centre, User
+from tisc.services.unit_of_work import use_case
+
+MIN_PASSWORD = 10
+# Checked against when the e-mail is unknown, so both answers take as long.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored: validated, domain in lower case, local part kept."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid("email", N_("Enter a valid e-mail address.")) from None
+    return result.normalized.lower()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(field, N_("Use at least %(min)s characters."), min=MIN_PASSWORD)
+
+
+def find_by_email(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None (one answer for all failures)."""
+    user = find_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user of a session id ``"<id>:<session_version>"``; None when stale."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+@use_case
+def register_inventor(name: str, email: str, password: str, locale: str | None, hash_method: str):
+    return _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
+
+
+@use_case
+def create_user(
+    name: str,
+    email: str,
+    role: Role,
+    hash_method: str,
+    centre_slug: str | None = None,
+    password: str | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create an account of any role; staff belong to a TISC."""
+    centre_id = None
+    if role is Role.STAFF:
+        centre = db.session.scalar(sa.select(Centre).where(Centre.slug == (centre_slug or "")))
+        if centre is None or centre.kind is not CentreKind.TISC:
+            raise Invalid("centre", N_("Staff must belong to a centre of the network."))
+        centre_id = centre.id
+    return _new_user(name, email, password, role, centre_id, locale, hash_method)
+
+
+@use_case
+def move_staff(user_id: int, centre_slug: str) -> User:
+    user = _staff_member(user_id)
+    centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
+    if centre is None or centre.kind is not CentreKind.TISC:
+        raise Invalid("centre", N_("Choose a centre of the network."))
+    user.centre_id = centre.id
+    return user
+
+
+@use_case
+def set_active_by_email(email: str, active: bool) -> User:
+    """Deactivate (or reactivate) any account, from the command line."""
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound(N_("There is no such account."))
+    return _set_active(user, active)
+
+
+@use_case
+def set_staff_active(user_id: int, active: bool, by: User) -> User:
+    """The coordinator deactivates or reactivates a staff or coordinator account."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role is Role.INVENTOR:
+        raise NotFound(N_("There is no such staff account."))
+    if user.id == by.id:
+        raise Refused(N_("You cannot deactivate your own account."))
+    return _set_active(user, active)
+
+
+def _set_active(user: User, active: bool) -> User:
+    """Accounts are never deleted; deactivation also ends their sessions everywhere."""
+    if user.active != active:
+        user.active = active
+        user.session_version += 1
+    return user
+
+
+@use_case
+def update_profile(user: User, name: str, locale: str | None) -> User:
+    user = db.session.merge(user)
+    if not name.strip():
+        raise Invalid("name", N_("Enter your name."))
+    user.name = name.strip()
+    user.locale = _checked_locale(locale)
+    return user
+
+
+@use_case
+def save_locale(user: User, locale: str) -> None:
+    db.session.merge(user).locale = _checked_locale(locale)
+
+
+@use_case
+def change_password(user: User, current: str, new: str, hash_method: str) -> User:
+    """Needs the current password; signs the user out of their other sessions."""
+    user = db.session.merge(user)
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise Invalid("current_password", N_("That is not your current password."))
+    check_password_strength(new, "new_password")
+    user.password_hash = generate_password_hash(new, method=hash_method)
+    user.session_version += 1
+    return user
+
+
+def staff_of(centre_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.centre_id == centre_id, User.role == Role.STAFF, User.active)
+            .order_by(User.name)
+        )
+    )
+
+
+def staff_and_coordinators() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_([Role.STAFF, Role.COORDINATOR]))
+            .order_by(User.role, User.name)
+        )
+    )
+
+
+def _staff_member(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role is not Role.STAFF:
+        raise NotFound(N_("There is no such staff account."))
+    return user
+
+
+def _checked_locale(locale: str | None) -> str | None:
+    if locale in (None, ""):
+        return None
+    if locale not in {language.value for language in Language}:
+        raise Invalid("locale", N_("Choose a language."))
+    return locale
+
+
+def _new_user(name, email, password, role, centre_id, locale, hash_method) -> User:
+    if not (name or "").strip():
+        raise Invalid("name", N_("Enter a name."))
+    email = normalise_email(email)
+    if password is not None:
+        check_password_strength(password)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise Refused(N_("An account with this e-mail address already exists."))
+    user = User(
+        name=name.strip(),
+        email=email,
+        role=role,
+        centre_id=centre_id,
+        locale=_checked_locale(locale),
+        password_hash=generate_password_hash(password, method=hash_method) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,194 @@
+"""Centres: the directory, routing candidates, and the coordinator's management."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Service
+from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.routing import Candidate
+from tisc.domain.workflow import OPEN_STATUSES
+from tisc.extensions import db
+from tisc.models import Centre, CentreService, City, QueueCount
+from tisc.models.base import utcnow
+from tisc.services.unit_of_work import use_case
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class CentreDetails:
+    """What the coordinator's centre form gives."""
+
+    slug: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    city_id: int
+    lat: float
+    lon: float
+    kind: str = CentreKind.TISC.value
+    status: str = CentreStatus.ACTIVE.value
+    host_institution: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    opening_hours: str = ""
+    services: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    joined_on: date | None = None
+    description_kk: str = ""
+    description_ru: str = ""
+    description_en: str = ""
+
+
+def routing_candidates(service: Service) -> list[Candidate]:
+    """Active TISCs offering ``service``, with their open queue lengths."""
+    open_counts = (
+        sa.select(QueueCount.centre_id, sa.func.sum(QueueCount.count).label("open"))
+        .where(QueueCount.status.in_(OPEN_STATUSES))
+        .group_by(QueueCount.centre_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Centre.id, City.region_code, Centre.lat, Centre.lon, open_counts.c.open)
+        .join(City, Centre.city_id == City.id)
+        .join(CentreService, CentreService.centre_id == Centre.id)
+        .outerjoin(open_counts, open_counts.c.centre_id == Centre.id)
+        .where(
+            Centre.status == CentreStatus.ACTIVE,
+            Centre.kind == CentreKind.TISC,
+            CentreService.service == service,
+        )
+    )
+    return [
+        Candidate(centre_id, region, (lat, lon), frozenset({service}), int(open_ or 0))
+        for centre_id, region, lat, lon, open_ in rows
+    ]
+
+
+def tiscs(*, include_suspended: bool = False) -> list[Centre]:
+    """The network's TISCs (not the coordinating office), by English name."""
+    statuses = list(CentreStatus) if include_suspended else [
+        CentreStatus.ACTIVE, CentreStatus.PLANNED
+    ]  # fmt: skip
+    query = (
+        sa.select(Centre)
+        .where(Centre.kind == CentreKind.TISC, Centre.status.in_(statuses))
+        .order_by(Centre.name_en, Centre.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def active_tiscs_offering(service: Service | None = None) -> list[Centre]:
+    query = sa.select(Centre).where(
+        Centre.kind == CentreKind.TISC, Centre.status == CentreStatus.ACTIVE
+    )
+    if service is not None:
+        query = query.join(CentreService).where(CentreService.service == service)
+    return list(db.session.scalars(query.order_by(Centre.name_en)))
+
+
+def all_centres() -> list[Centre]:
+    return list(db.session.scalars(sa.select(Centre).order_by(Centre.kind, Centre.name_en)))
+
+
+def find_centre(slug: str) -> Centre | None:
+    return db.session.scalar(sa.select(Centre).where(Centre.slug == slug))
+
+
+def get_centre(slug: str, *, public: bool = True) -> Centre:
+    """The centre ``slug``; suspended centres are not public."""
+    centre = find_centre(slug)
+    if centre is None or (public and centre.status is CentreStatus.SUSPENDED):
+        raise NotFound(N_("There is no such centre."))
+    return centre
+
+
+def offered_services() -> list[Service]:
+    """Services at least one active TISC offers, in catalogue order."""
+    offered = set(
+        db.session.scalars(
+            sa.select(CentreService.service)
+            .join(Centre)
+            .where(Centre.status == CentreStatus.ACTIVE, Centre.kind == CentreKind.TISC)
+            .distinct()
+        )
+    )
+    return [service for service in Service if service in offered]
+
+
+@use_case
+def create_centre(details: CentreDetails) -> Centre:
+    _check(details)
+    if db.session.scalar(sa.select(Centre.id).where(Centre.slug == details.slug)):
+        raise Invalid("slug", N_("Another centre already uses this short name."))
+    centre = Centre(
+        slug=details.slug,
+        kind=CentreKind(details.kind),
+        lat=details.lat,
+        lon=details.lon,
+        city_id=details.city_id,
+    )
+    _copy(details, centre)
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+@use_case
+def update_centre(slug: str, details: CentreDetails) -> Centre:
+    centre = get_centre(slug, public=False)
+    _check(details)
+    if details.slug != centre.slug:
+        raise Refused(N_("A centre's short name cannot change: links use it."))
+    _copy(details, centre)
+    centre.updated_at = utcnow()
+    return centre
+
+
+@use_case
+def set_status(slug: str, status: CentreStatus) -> Centre:
+    """Suspend, reactivate or plan a centre; centres are never deleted."""
+    centre = get_centre(slug, public=False)
+    centre.status = status
+    centre.updated_at = utcnow()
+    return centre
+
+
+def _check(details: CentreDetails) -> None:
+    if not SLUG.match(details.slug or ""):
+        raise Invalid("slug", N_("Use lower-case Latin letters, digits and hyphens."))
+    if not any((details.name_kk.strip(), details.name_ru.strip(), details.name_en.strip())):
+        raise Invalid("name_en", N_("Give the centre's name in at least one language."))
+    if db.session.get(City, details.city_id) is None:
+        raise Invalid("city_id", N_("Choose a city."))
+    if not (-90 <= details.lat <= 90 and -180 <= details.lon <= 180):
+        raise Invalid("lat", N_("Latitude and longitude are out of range."))
+    for value, enum, name in (
+        (details.kind, CentreKind, "kind"),
+        (details.status, CentreStatus, "status"),
+    ):
+        if value not in {member.value for member in enum}:
+            raise Invalid(name, N_("Choose one of the options."))
+    if not set(details.services) <= {s.value for s in Service}:
+        raise Invalid("services", N_("Choose services from the list."))
+    if not set(details.languages) <= {lang.value for lang in Language}:
+        raise Invalid("languages", N_("Choose languages from the list."))
+
+
+def _copy(details: CentreDetails, centre: Centre) -> None:
+    for name in (
+        "name_kk", "name_ru", "name_en", "host_institution", "address", "phone", "email",
+        "website", "opening_hours", "description_kk", "description_ru", "description_en",
+    ):  # fmt: skip
+        setattr(centre, name, getattr(details, name).strip())
+    centre.status = CentreStatus(details.status)
+    centre.city_id = details.city_id
+    centre.lat, centre.lon = details.lat, details.lon
+    centre.services = [Service(s) for s in details.services]
+    centre.languages = [lang.value for lang in Language if lang.value in details.languages]
+    centre.joined_on = details.joined_on

@@ -1,0 +1,56 @@
+"""Counters updated atomically in the use case's transaction (SQLite and PostgreSQL)."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tisc.domain.workflow import Status
+from tisc.extensions import db
+from tisc.models import QueueCount, ReferenceCounter
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _add(model, keys: dict, column: str, delta: int) -> int:
+    """``column += delta`` on the row of ``keys``, creating it first; the new value.
+
+    One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so concurrent
+    transactions queue on the row lock instead of losing an update.
+    """
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    target = getattr(model, column)
+    statement = (
+        insert(model)
+        .values(**keys, **{column: delta})
+        .on_conflict_do_update(index_elements=list(keys), set_={column: target + delta})
+        .returning(target)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def next_reference_number(year: int) -> int:
+    """The next request number of ``year``: 1, 2, 3 … with no gaps or repeats.
+
+    The counter row stays locked until the submitting transaction ends, so a
+    rolled-back submission gives its number back.
+    """
+    return _add(ReferenceCounter, {"year": year}, "last", 1)
+
+
+def move_in_queue(before: tuple[int, Status] | None, after: tuple[int, Status] | None) -> None:
+    """Keep :class:`QueueCount` in step when a request's (centre, status) changes."""
+    if before == after:
+        return
+    if before is not None:
+        _add(QueueCount, {"centre_id": before[0], "status": before[1]}, "count", -1)
+    if after is not None:
+        _add(QueueCount, {"centre_id": after[0], "status": after[1]}, "count", 1)
+
+
+def queue_counts(centre_ids: list[int] | None = None) -> dict[Status, int]:
+    """Requests per status, for some centres or the whole network."""
+    query = sa.select(QueueCount.status, sa.func.sum(QueueCount.count)).group_by(QueueCount.status)
+    if centre_ids is not None:
+        query = query.where(QueueCount.centre_id.in_(centre_ids))
+    counts = {status: 0 for status in Status}
+    counts.update({status: int(total) for status, total in db.session.execute(query)})
+    return counts

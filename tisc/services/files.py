@@ -1,0 +1,73 @@
+"""Files attached to requests: checked by their content, capped in size, kept in the database."""
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+
+from tisc.domain.catalogue import N_
+from tisc.domain.errors import Invalid
+from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
+
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+MAX_FILES = 5
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+
+
+def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files") -> list[Upload]:
+    """The non-empty uploads, each of an allowed type by content and within the cap.
+
+    Raises :class:`Invalid` on ``field`` naming the first file refused.
+    """
+    uploads = [u for u in uploads if u.filename or u.content]
+    if len(uploads) > MAX_FILES:
+        raise Invalid(field, N_("Attach at most %(max)s files."), max=MAX_FILES)
+    for upload in uploads:
+        name = display_name(upload.filename)
+        if len(upload.content) == 0:
+            raise Invalid(field, N_("“%(name)s” is empty."), name=name)
+        if len(upload.content) > max_bytes:
+            raise Invalid(
+                field,
+                N_("“%(name)s” is larger than %(mb)s MB."),
+                name=name,
+                mb=max_bytes // (1024 * 1024),
+            )
+        if filetype.guess_mime(upload.content) not in ALLOWED_TYPES:
+            raise Invalid(field, N_("“%(name)s” is not a PDF, DOCX, PNG or JPEG file."), name=name)
+    return uploads
+
+
+def display_name(filename: str) -> str:
+    """The file's own name without folders or control characters, in NFC."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = unicodedata.normalize("NFC", name).strip()
+    return name[-MAX_NAME:] or "file"
+
+
+def file_row(
+    service_request: ServiceRequest, event: RequestEvent, uploader: User, upload: Upload
+) -> RequestFile:
+    return RequestFile(
+        request_id=service_request.id,
+        event=event,
+        uploaded_by_id=uploader.id,
+        filename=display_name(upload.filename),
+        content_type=filetype.guess_mime(upload.content),
+        size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        content=upload.content,
+    )

@@ -1,0 +1,93 @@
+"""What the national office sees of a request: metadata, never content.
+
+The coordinator's pages get these plain records instead of the request rows,
+so no template can show a description, message, note or file by mistake.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tisc.domain.workflow import Action, Status
+from tisc.extensions import db
+from tisc.models import Centre, RequestEvent, ServiceRequest, User
+from tisc.services.access import get_request_metadata_for
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action
+    at: datetime
+    from_status: Status | None
+    to_status: Status
+    from_centre: Centre | None
+    to_centre: Centre | None
+
+
+@dataclass(frozen=True)
+class RequestMetadata:
+    reference: str
+    service: str
+    status: Status
+    centre: Centre
+    region_code: str
+    region: object
+    preferred_language: str
+    routing_rule: str
+    routing_distance_km: int | None
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+    hours_spent: Decimal | None
+    documents_cited: int | None
+    rating: int | None
+    assigned: bool
+    steps: list[Step]
+
+
+# Events that change status or centre; messages and notes are content.
+_STEPS = [a for a in Action if a not in {Action.MESSAGE, Action.NOTE, Action.ASK, Action.REPLY}]
+
+
+def metadata_of(
+    service_request: ServiceRequest, steps: list[Step] | None = None
+) -> RequestMetadata:
+    return RequestMetadata(
+        reference=service_request.reference,
+        service=service_request.service,
+        status=service_request.status,
+        centre=service_request.centre,
+        region_code=service_request.region_code,
+        region=service_request.region,
+        preferred_language=service_request.preferred_language,
+        routing_rule=service_request.routing_rule,
+        routing_distance_km=service_request.routing_distance_km,
+        created_at=service_request.created_at,
+        updated_at=service_request.updated_at,
+        due_at=service_request.due_at,
+        closed_at=service_request.closed_at,
+        outcome=service_request.outcome,
+        hours_spent=service_request.hours_spent,
+        documents_cited=service_request.documents_cited,
+        rating=service_request.rating,
+        assigned=service_request.assignee_id is not None,
+        steps=steps or [],
+    )
+
+
+def request_metadata(user: User, reference: str) -> RequestMetadata:
+    service_request = get_request_metadata_for(user, reference)
+    events = db.session.scalars(
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == service_request.id, RequestEvent.action.in_(_STEPS))
+        .order_by(RequestEvent.id)
+    )
+    steps = [
+        Step(e.action, e.created_at, e.from_status, e.to_status, e.from_centre, e.to_centre)
+        for e in events
+    ]
+    return metadata_of(service_request, steps)

@@ -1,0 +1,338 @@
+"""Use cases of a request's life: submit it, act on it, read its timeline."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload, undefer
+
+from tisc.domain import workflow
+from tisc.domain.catalogue import N_, CentreStatus, Language, Outcome, Role, Service
+from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
+from tisc.domain.ipc import parse_ipc_list
+from tisc.domain.references import format_reference
+from tisc.domain.routing import route
+from tisc.domain.workflow import Action, Status
+from tisc.extensions import db
+from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models.base import utcnow
+from tisc.services import centres as centre_service
+from tisc.services.access import get_request_for
+from tisc.services.counters import move_in_queue, next_reference_number
+from tisc.services.files import Upload, checked_uploads, file_row
+from tisc.services.policy import Policy
+from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
+
+# Actions whose event may carry files, and who uploads them.
+FILE_ACTIONS = {Action.REPLY, Action.MESSAGE, Action.ASK, Action.COMPLETE}
+
+
+@dataclass
+class Draft:
+    """What an inventor submits."""
+
+    service: str
+    title: str
+    description: str
+    region_code: str
+    preferred_language: str
+    confidentiality_ack: bool
+    technical_field: str = ""
+    keywords: str = ""
+    ipc_classes: str = ""
+    preferred_centre_id: int | None = None
+    files: list[Upload] = field(default_factory=list)
+
+
+@dataclass
+class ActionInput:
+    """What a person acting on a request supplied, as the forms give it."""
+
+    text: str = ""
+    assignee_id: int | None = None
+    centre_id: int | None = None
+    outcome: str | None = None
+    summary: str = ""
+    hours_spent: str | Decimal | None = None
+    documents_cited: int | None = None
+    application_number: str = ""
+    rating: int | None = None
+    files: list[Upload] = field(default_factory=list)
+
+
+@use_case
+def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = None):
+    """Route and record a new request; the caller gets it back with its reference."""
+    now = now or utcnow()
+    if inventor.role is not Role.INVENTOR:
+        raise Refused(N_("Only inventors submit requests."))
+    service = _checked_service(draft.service)
+    if not draft.title.strip():
+        raise Invalid("title", N_("Give your request a title."))
+    if not draft.description.strip():
+        raise Invalid("description", N_("Describe your invention or question."))
+    if not draft.confidentiality_ack:
+        raise Invalid("confidentiality_ack", N_("Please confirm that you have read this."))
+    if draft.preferred_language not in {language.value for language in Language}:
+        raise Invalid("preferred_language", N_("Choose a language."))
+    region = db.session.get(Region, draft.region_code)
+    if region is None:
+        raise Invalid("region_code", N_("Choose your region."))
+    ipc = parse_ipc_list(draft.ipc_classes)
+    uploads = checked_uploads(draft.files, policy.upload_max_bytes)
+
+    decision = route(
+        centre_service.routing_candidates(service),
+        service,
+        region.code,
+        (region.lat, region.lon),
+        draft.preferred_centre_id,
+    )
+    number = next_reference_number(now.year)
+    service_request = ServiceRequest(
+        reference=format_reference(now.year, number),
+        service=service,
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        technical_field=draft.technical_field.strip(),
+        keywords=draft.keywords.strip(),
+        ipc_classes="; ".join(ipc),
+        region_code=region.code,
+        preferred_language=Language(draft.preferred_language),
+        preferred_centre_id=draft.preferred_centre_id,
+        confidentiality_ack=True,
+        status=Status.SUBMITTED,
+        centre_id=decision.centre_id,
+        inventor_id=inventor.id,
+        routing_rule=decision.rule,
+        routing_distance_km=decision.distance_km,
+        created_at=now,
+        updated_at=now,
+        due_at=policy.due_at(service, now),
+    )
+    db.session.add(service_request)
+    db.session.flush()
+    event = RequestEvent(
+        request_id=service_request.id,
+        actor_id=inventor.id,
+        action=Action.SUBMIT,
+        created_at=now,
+        to_status=Status.SUBMITTED,
+        to_centre_id=decision.centre_id,
+    )
+    db.session.add(event)
+    db.session.add_all(file_row(service_request, event, inventor, u) for u in uploads)
+    move_in_queue(None, (decision.centre_id, Status.SUBMITTED))
+    return service_request
+
+
+@use_case
+def perform(
+    user: User,
+    reference: str,
+    action: Action,
+    given: ActionInput,
+    policy: Policy,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> ServiceRequest:
+    """Apply one workflow action by ``user``; the request as it now stands.
+
+    Raises NotFound (may not see it), Refused (not allowed now or by them),
+    Invalid (an input), Conflict (it changed since ``expected_version``).
+    """
+    now = now or utcnow()
+    service_request = get_request_for(user, reference)
+    if expected_version is not None and service_request.version != expected_version:
+        raise Conflict(CHANGED_UNDER_YOU)
+    actor = workflow.Actor(user.id, user.role, user.centre_id)
+    uploads = []
+    if given.files:
+        if action not in FILE_ACTIONS:
+            raise Invalid("files", N_("Files cannot be attached here."))
+        uploads = checked_uploads(given.files, policy.upload_max_bytes)
+    transition = workflow.apply(
+        state_of(service_request), action, actor, _inputs(service_request, action, given)
+    )
+
+    before = (service_request.centre_id, service_request.status)
+    _apply_state(service_request, transition.state, action, given, policy, now)
+    for change in transition.events:
+        event = _event_row(service_request, user, change, now)
+        db.session.add(event)
+        db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
+    move_in_queue(before, (service_request.centre_id, service_request.status))
+    db.session.flush()
+    return service_request
+
+
+def file_for(user: User, reference: str, file_id: int) -> RequestFile:
+    """A file of a request the user may see, with its content; NotFound otherwise."""
+    service_request = get_request_for(user, reference)
+    query = (
+        sa.select(RequestFile)
+        .join(RequestEvent)
+        .where(RequestFile.id == file_id, RequestFile.request_id == service_request.id)
+        .options(undefer(RequestFile.content))
+    )
+    if user.role is not Role.STAFF:
+        query = query.where(RequestEvent.internal.is_(False))
+    stored = db.session.scalar(query)
+    if stored is None:
+        raise NotFound(N_("There is no such file."))
+    return stored
+
+
+def state_of(service_request: ServiceRequest) -> workflow.RequestState:
+    return workflow.RequestState(
+        status=service_request.status,
+        centre_id=service_request.centre_id,
+        inventor_id=service_request.inventor_id,
+        assignee_id=service_request.assignee_id,
+        rated=service_request.rating is not None,
+    )
+
+
+def available_actions(user: User, service_request: ServiceRequest) -> list[Action]:
+    actor = workflow.Actor(user.id, user.role, user.centre_id)
+    return workflow.available_actions(state_of(service_request), actor)
+
+
+def timeline(user: User, service_request: ServiceRequest) -> list[RequestEvent]:
+    """The request's events that ``user`` may read, oldest first.
+
+    Internal notes are for staff only; the caller has already checked that
+    ``user`` may see the request at all.
+    """
+    query = (
+        sa.select(RequestEvent)
+        .where(RequestEvent.request_id == service_request.id)
+        .options(
+            selectinload(RequestEvent.files),
+            selectinload(RequestEvent.actor),
+            selectinload(RequestEvent.assignee),
+            selectinload(RequestEvent.from_centre),
+            selectinload(RequestEvent.to_centre),
+        )
+        .order_by(RequestEvent.id)
+    )
+    if user.role is not Role.STAFF:
+        query = query.where(RequestEvent.internal.is_(False))
+    return list(db.session.scalars(query))
+
+
+def _checked_service(value: str) -> Service:
+    try:
+        return Service(value)
+    except ValueError:
+        raise Invalid("service", N_("Choose a service.")) from None
+
+
+def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput) -> workflow.Inputs:
+    """Resolve what the form gave into what the workflow checks."""
+    assignee_centre_id = None
+    if given.assignee_id is not None:
+        assignee = db.session.get(User, given.assignee_id)
+        if assignee is not None and assignee.active and assignee.role is Role.STAFF:
+            assignee_centre_id = assignee.centre_id
+    takes_service = False
+    if given.centre_id is not None:
+        target = db.session.get(Centre, given.centre_id)
+        takes_service = (
+            target is not None
+            and target.status is CentreStatus.ACTIVE
+            and service_request.service in target.services
+        )
+    completion = None
+    if action is Action.COMPLETE and given.outcome:
+        completion = workflow.Completion(
+            summary=given.summary,
+            outcome=_checked_outcome(given.outcome),
+            hours_spent=_checked_hours(given.hours_spent),
+            documents_cited=given.documents_cited or 0,
+            application_number=given.application_number.strip(),
+        )
+    return workflow.Inputs(
+        text=given.text,
+        assignee_id=given.assignee_id,
+        assignee_centre_id=assignee_centre_id,
+        target_centre_id=given.centre_id,
+        target_centre_takes_service=takes_service,
+        completion=completion,
+        rating=given.rating,
+    )
+
+
+def _checked_outcome(value: str) -> Outcome:
+    try:
+        return Outcome(value)
+    except ValueError:
+        raise Invalid("outcome", N_("Choose an outcome.")) from None
+
+
+def _checked_hours(value) -> Decimal:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise Invalid("hours_spent", N_("Give the hours spent as a number.")) from None
+
+
+def _apply_state(
+    service_request: ServiceRequest,
+    state: workflow.RequestState,
+    action: Action,
+    given: ActionInput,
+    policy: Policy,
+    now: datetime,
+) -> None:
+    """Copy the workflow's new state onto the row, with the clock's bookkeeping."""
+    old_status = service_request.status
+    if action is Action.NOTE:
+        return  # internal notes change nothing the inventor or the queue sees
+    service_request.status = state.status
+    service_request.centre_id = state.centre_id
+    service_request.assignee_id = state.assignee_id
+    service_request.updated_at = now
+
+    paused = old_status is Status.AWAITING_INVENTOR
+    if paused and state.status is not Status.AWAITING_INVENTOR:
+        service_request.due_at = policy.calendar.extend_for_pause(
+            service_request.due_at, service_request.awaiting_since, now
+        )
+        service_request.awaiting_since = None
+    elif state.status is Status.AWAITING_INVENTOR and not paused:
+        service_request.awaiting_since = now
+
+    if state.status in workflow.CLOSED_STATUSES and old_status in workflow.OPEN_STATUSES:
+        service_request.closed_at = now
+    if action is Action.REOPEN:
+        service_request.closed_at = None
+        service_request.due_at = policy.due_at(service_request.service, now)
+    elif action is Action.COMPLETE:
+        service_request.outcome = Outcome(given.outcome)
+        service_request.outcome_summary = given.summary.strip()
+        service_request.hours_spent = _checked_hours(given.hours_spent)
+        service_request.documents_cited = given.documents_cited or 0
+        service_request.application_number = given.application_number.strip()
+    elif action is Action.RATE:
+        service_request.rating = given.rating
+        service_request.rating_comment = given.text.strip()
+
+
+def _event_row(
+    service_request: ServiceRequest, user: User, change: workflow.Event, now: datetime
+) -> RequestEvent:
+    return RequestEvent(
+        request_id=service_request.id,
+        actor_id=user.id,
+        action=change.action,
+        created_at=now,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        from_centre_id=change.from_centre_id,
+        to_centre_id=change.to_centre_id,
+        assignee_id=change.assignee_id,
+        text=change.text,
+        internal=change.internal,
+    )

@@ -1,0 +1,33 @@
+"""Server-rendered pages: one blueprint per audience, thin views over the services."""
+
+from flask import Flask
+
+from tisc.web import (
+    account,
+    assets,
+    auth,
+    desk,
+    errors,
+    i18n,
+    office,
+    public,
+    requests,
+    security,
+    templating,
+)
+
+
+def register_web(app: Flask) -> None:
+    i18n.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(assets.bp, url_prefix="/vendor")
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp, url_prefix="/account")
+    app.register_blueprint(requests.bp, url_prefix="/requests")
+    app.register_blueprint(desk.bp, url_prefix="/desk")
+    app.register_blueprint(office.bp, url_prefix="/office")

@@ -1,0 +1,61 @@
+"""The staff desk: the centre's queue with filters, counts and overdue flags."""
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from tisc.domain.catalogue import Role, Service
+from tisc.domain.errors import Invalid
+from tisc.domain.workflow import Status
+from tisc.forms import options
+from tisc.forms.filters import DeskFilterForm
+from tisc.services import queues
+from tisc.web.errors import explain
+from tisc.web.guards import require_role
+from tisc.web.templating import service_label, status_label
+
+bp = Blueprint("desk", __name__)
+bp.before_request(require_role(Role.STAFF))
+
+
+@bp.route("")
+def queue():
+    form = DeskFilterForm(request.args)
+    form.status.choices = options(status_choices())
+    form.service.choices = options(service_choices())
+    valid = form.validate() if request.args else True
+    filters = queues.Filters(
+        status=form.status.data or "open",
+        service=form.service.data or "",
+        assignee=form.assignee.data or "any",
+        overdue=bool(form.overdue.data),
+        sort=form.sort.data or "due",
+    ) if valid else queues.Filters()  # fmt: skip
+    try:
+        page = queues.desk_page(
+            current_user, filters, request.args.get("after"), request.args.get("before")
+        )
+    except Invalid as error:
+        valid, page = False, queues.desk_page(current_user, filters)
+        form.submit.errors = [explain(error)]
+    return render_template(
+        "desk/queue.html",
+        form=form,
+        page=page,
+        counts=queues.status_counts(current_user.centre_id),
+        overdue=queues.overdue_count(current_user.centre_id),
+        centre=current_user.centre,
+        invalid=not valid,
+    ), 200 if valid else 400
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("open", gettext("Open")), ("all", gettext("All"))] + [
+        (status.value, status_label(status)) for status in Status
+    ]
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [("", gettext("All services"))] + [
+        (service.value, service_label(service)) for service in Service
+    ]

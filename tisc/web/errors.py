@@ -1,0 +1,72 @@
+"""Error pages, and the mapping of domain refusals to HTTP answers."""
+
+from flask import Flask, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+
+TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("This page is not for your account"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    409: _l("That could not be done"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: _l("Please go back, check what you entered and try again."),
+    403: _l("You are signed in with an account that cannot open this page."),
+    404: _l("The page does not exist, or it is not yours to see."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("Files may be at most 10 MB each. Please attach a smaller file."),
+    429: _l("Please wait a minute before trying again."),
+    500: _l("The error has been logged. Please try again in a moment."),
+}
+STATUS_OF = {NotFound: 404, Refused: 409, Conflict: 409, Invalid: 400}
+
+
+def explain(error: DomainError) -> str:
+    """A domain error's message in the reader's language."""
+    return gettext(error.message, **error.params)
+
+
+def error_page(code: int, message: str | None = None):
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=TITLES.get(code, TITLES[500]),
+            message=message or EXPLANATIONS.get(code, ""),
+        ),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return error_page(STATUS_OF.get(type(error), 409), explain(error))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return error_page(
+            400,
+            gettext(
+                "The form expired or was sent from elsewhere. Please reload the page and try again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = error.get_response()
+        body, _status = error_page(error.code)
+        response.set_data(body)
+        response.content_type = "text/html; charset=utf-8"
+        return response

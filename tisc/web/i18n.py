@@ -1,0 +1,40 @@
+"""Choosing the page language: the account's, else the switcher's, else the browser's."""
+
+from flask import Flask, redirect, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from tisc.domain.catalogue import LANGUAGE_NAMES, Language
+from tisc.extensions import babel
+from tisc.services import accounts
+from tisc.web.navigation import safe_next
+
+LOCALES = [language.value for language in Language]
+
+
+def select_locale() -> str | None:
+    if current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    return request.accept_languages.best_match(LOCALES)  # None: BABEL_DEFAULT_LOCALE
+
+
+def switch_locale():
+    """POST /locale: remember the choice in the session and, signed in, the account."""
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            accounts.save_locale(current_user, locale)
+    return redirect(safe_next(request.form.get("next")))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.root_path + "/translations")
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_url_rule("/locale", "switch_locale", switch_locale, methods=["POST"])
+
+    @app.context_processor
+    def _languages():
+        return {"languages": LANGUAGE_NAMES, "current_locale": str(get_locale())}

@@ -1,0 +1,220 @@
+"""The national office: every request's metadata, and the management of centres and staff."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from tisc.domain.catalogue import LANGUAGE_NAMES, CentreStatus, Role, Service
+from tisc.domain.errors import DomainError, Invalid
+from tisc.forms import options
+from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
+from tisc.forms.filters import OfficeFilterForm
+from tisc.services import accounts, centres, oversight, places, queues
+from tisc.web.desk import service_choices, status_choices
+from tisc.web.errors import explain
+from tisc.web.feedback import show_on_form
+from tisc.web.guards import policy, require_role
+from tisc.web.templating import centre_status_label, in_locale, service_label
+
+bp = Blueprint("office", __name__)
+bp.before_request(require_role(Role.COORDINATOR))
+
+
+@bp.route("")
+def overview():
+    form = OfficeFilterForm(request.args)
+    form.status.choices = options(status_choices())
+    form.service.choices = options(service_choices())
+    all_centres = centres.tiscs(include_suspended=True)
+    form.centre.choices = options(
+        [("", gettext("All centres"))]
+        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
+    )
+    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
+    valid = form.validate() if request.args else True
+    filters = queues.Filters(
+        status=form.status.data or "all",
+        service=form.service.data or "",
+        centre_id=int(form.centre.data) if form.centre.data else None,
+        region_code=form.region.data or "",
+        overdue=bool(form.overdue.data),
+    ) if valid else queues.Filters(status="all")  # fmt: skip
+    try:
+        page = queues.office_page(filters, request.args.get("after"), request.args.get("before"))
+    except Invalid as error:
+        valid, page = False, queues.office_page(filters)
+        form.submit.errors = [explain(error)]
+    return render_template(
+        "office/overview.html",
+        form=form,
+        rows=[oversight.metadata_of(row) for row in page.rows],
+        page=page,
+        counts=queues.status_counts(filters.centre_id),
+        overdue=queues.overdue_count(filters.centre_id),
+        invalid=not valid,
+    ), 200 if valid else 400
+
+
+@bp.route("/requests/<reference>")
+def request_metadata(reference: str):
+    return render_template(
+        "office/request.html", meta=oversight.request_metadata(current_user, reference)
+    )
+
+
+@bp.route("/centres")
+def centre_list():
+    return render_template("office/centres.html", centres=centres.all_centres())
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+def centre_new():
+    form = CentreForm()
+    _centre_choices(form)
+    if request.method == "GET":
+        form.status.data = CentreStatus.ACTIVE.value
+    if form.validate_on_submit():
+        try:
+            centre = centres.create_centre(_centre_details(form))
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(gettext("Centre %(name)s created.", name=in_locale(centre)), "success")
+            return redirect(url_for(".centre_list"))
+    return render_template("office/centre_form.html", form=form, centre=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/centres/<slug>/edit", methods=["GET", "POST"])
+def centre_edit(slug: str):
+    centre = centres.get_centre(slug, public=False)
+    form = CentreForm(obj=centre if request.method == "GET" else None)
+    _centre_choices(form)
+    if request.method == "GET":
+        form.services.data = [s.value for s in centre.services]
+        form.status.data = centre.status.value
+    form.slug.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        try:
+            centres.update_centre(slug, _centre_details(form))
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(gettext("Centre saved."), "success")
+            return redirect(url_for(".centre_list"))
+    return render_template("office/centre_form.html", form=form, centre=centre), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/centres/<slug>/status", methods=["POST"])
+def centre_status(slug: str):
+    try:
+        status = CentreStatus(request.form.get("status", ""))
+    except ValueError:
+        abort(400)
+    centre = centres.set_status(slug, status)
+    flash(gettext("%(name)s: %(status)s.", name=in_locale(centre),
+                  status=centre_status_label(status)), "success")  # fmt: skip
+    return redirect(url_for(".centre_list"))
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+def staff():
+    form = StaffCreateForm()
+    form.centre.choices = options(_tisc_choices())
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.name.data,
+                form.email.data,
+                Role(form.role.data),
+                policy().password_hash_method,
+                centre_slug=form.centre.data or None,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(gettext("Account created for %(name)s.", name=user.name), "success")
+            return redirect(url_for(".staff"))
+    move_form = StaffMoveForm(formdata=None)
+    move_form.centre.choices = options(_tisc_choices())
+    return render_template(
+        "office/staff.html",
+        form=form,
+        move_form=move_form,
+        people=accounts.staff_and_coordinators(),
+    ), 400 if form.errors else 200
+
+
+@bp.route("/staff/<int:user_id>/move", methods=["POST"])
+def staff_move(user_id: int):
+    form = StaffMoveForm()
+    form.centre.choices = options(_tisc_choices())
+    if not form.validate_on_submit():
+        abort(400)
+    user = accounts.move_staff(user_id, form.centre.data)
+    flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
+                  centre=in_locale(user.centre)), "success")  # fmt: skip
+    return redirect(url_for(".staff"))
+
+
+@bp.route("/staff/<int:user_id>/active", methods=["POST"])
+def staff_active(user_id: int):
+    active = request.form.get("active") == "1"
+    user = accounts.set_staff_active(user_id, active, by=current_user)
+    if active:
+        flash(gettext("%(name)s can sign in again.", name=user.name), "success")
+    else:
+        flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
+    return redirect(url_for(".staff"))
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    return sorted(((r.code, in_locale(r)) for r in places.regions()), key=lambda pair: pair[1])
+
+
+def _tisc_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (centre.slug, in_locale(centre)) for centre in centres.tiscs(include_suspended=True)
+    ]
+
+
+def _centre_choices(form: CentreForm) -> None:
+    form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
+    form.city_id.choices = options(
+        sorted(((city.id, in_locale(city)) for city in places.cities()), key=lambda pair: pair[1])
+    )
+    form.services.choices = options([(s.value, service_label(s)) for s in Service])
+    form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
+
+
+def _centre_details(form: CentreForm) -> centres.CentreDetails:
+    return centres.CentreDetails(
+        slug=form.slug.data.strip(),
+        **{
+            name: (form[name].data or "")
+            for name in (
+                "name_kk",
+                "name_ru",
+                "name_en",
+                "status",
+                "host_institution",
+                "address",
+                "phone",
+                "email",
+                "website",
+                "opening_hours",
+                "description_kk",
+                "description_ru",
+                "description_en",
+            )
+        },
+        city_id=form.city_id.data,
+        lat=form.lat.data,
+        lon=form.lon.data,
+        services=form.services.data or [],
+        languages=form.languages.data or [],
+        joined_on=form.joined_on.data,
+    )
