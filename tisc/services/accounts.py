@@ -191,7 +191,7 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
     if password is not None:
         check_password_strength(password)
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Refused(N_("An account with this e-mail address already exists."))
+        raise Invalid("email", N_("An account with this e-mail address already exists."))
     user = User(
         name=name.strip(),
         email=email,

@@ -5,11 +5,10 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tisc.domain.errors import Invalid, Refused
+from tisc.domain.errors import Invalid
 from tisc.extensions import limiter, login_manager
 from tisc.forms.auth import LoginForm, RegisterForm
 from tisc.services import accounts
-from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy
 from tisc.web.navigation import safe_next
@@ -61,8 +60,6 @@ def register():
             )
         except Invalid as error:
             show_on_form(form, error)
-        except Refused as error:
-            form.email.errors.append(explain(error))
         else:
             login_user(user)
             flash(gettext("Welcome! Your account is ready."), "success")

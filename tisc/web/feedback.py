@@ -1,6 +1,5 @@
 """Putting a use case's refusal where the person will see it."""
 
-from flask import flash
 from flask_wtf import FlaskForm
 
 from tisc.domain.errors import DomainError, Invalid
@@ -8,11 +7,11 @@ from tisc.web.errors import explain
 
 
 def show_on_form(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None):
-    """Add the error to the form field it names, else flash it above the form."""
+    """Add the error to the form field it names, else to the form's own errors."""
     name = error.field if isinstance(error, Invalid) else None
     name = (aliases or {}).get(name, name)
     field = form._fields.get(name) if name else None
     if field is not None:
         field.errors = [*field.errors, explain(error)]
     else:
-        flash(explain(error), "danger")
+        form.form_errors.append(explain(error))

@@ -1,0 +1,136 @@
+"""Registration, signing in and out, sessions that end when they must."""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import login
+from tisc.extensions import db
+from tisc.models import User
+
+
+def register(client, **changes):
+    data = {"name": "Әлия Нұрланқызы", "email": "Aliya@Example.KZ", "password": "қауіпсіз-құпиясөз",
+            "confirm": "қауіпсіз-құпиясөз"} | changes  # fmt: skip
+    return client.post("/register", data=data)
+
+
+def test_an_inventor_registers_and_lands_on_the_request_form(client, app):
+    response = register(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/requests/new"
+    assert client.get("/requests/new").status_code == 200
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert (user.name, user.email, user.role) == (
+            "Әлия Нұрланқызы",
+            "aliya@example.kz",
+            "inventor",
+        )
+        assert user.password_hash != "қауіпсіз-құпиясөз"
+    client.post("/logout")
+    response = client.post(
+        "/login", data={"email": "aliya@example.kz", "password": "қауіпсіз-құпиясөз"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "not-an-address"}, "Enter a valid e-mail address."),
+        ({"password": "short", "confirm": "short"}, "Field must be between 10 and 200 characters"),
+        ({"confirm": "something else"}, "The passwords differ."),
+        ({"name": ""}, "This field is required."),
+    ],
+)
+def test_bad_registrations_are_refused_on_the_field(client, app, changes, message):
+    response = register(client, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_an_address_registers_once(client, make):
+    make.user(email="aliya@example.kz")
+    response = register(client)
+    assert response.status_code == 400
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_wrong_passwords_and_unknown_addresses_get_the_same_answer(client, make):
+    person = make.user()
+    wrong = client.post("/login", data={"email": person.email, "password": "nope nope nope"})
+    unknown = client.post("/login", data={"email": "nobody@tisc-test.kz", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 400
+    assert "Wrong e-mail or password." in wrong.get_data(as_text=True)
+    assert "Wrong e-mail or password." in unknown.get_data(as_text=True)
+
+
+def test_deactivated_accounts_cannot_sign_in(client, make):
+    person = make.user()
+    with make.app.app_context():
+        db.session.execute(sa.update(User).values(active=False))
+        db.session.commit()
+    response = client.post("/login", data={"email": person.email, "password": person.password})
+    assert response.status_code == 400
+
+
+def test_signing_out_needs_a_post(client, make):
+    login(client, make.user())
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+    assert client.get("/account").status_code == 302
+
+
+def test_changing_the_password_signs_out_other_sessions(make, app):
+    person = make.user()
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, person)
+    login(phone, person)
+    response = laptop.post(
+        "/account/password",
+        data={"current_password": person.password, "new_password": "a brand new secret",
+              "confirm": "a brand new secret"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert laptop.get("/account").status_code == 200
+    assert phone.get("/account").status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing(make, client):
+    person = make.user()
+    login(client, person)
+    response = client.post(
+        "/account/password",
+        data={"current_password": "wrong password", "new_password": "a brand new secret",
+              "confirm": "a brand new secret"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "That is not your current password." in response.get_data(as_text=True)
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": person.email, "password": person.password}).status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_next_never_leaves_the_site(client, make, target):
+    person = make.user()
+    response = client.post(
+        f"/login?next={target}", data={"email": person.email, "password": person.password}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_profile_saves_name_and_language(client, make):
+    person = make.user()
+    login(client, person)
+    response = client.post("/account", data={"name": "Нұрлан Ермекұлы", "locale": "ru"})
+    assert response.status_code == 302
+    with make.app.app_context():
+        user = db.session.get(User, person.id)
+        assert (user.name, user.locale) == ("Нұрлан Ермекұлы", "ru")
+    assert client.post("/account", data={"name": "X", "locale": "de"}).status_code == 400

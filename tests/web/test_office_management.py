@@ -1,0 +1,134 @@
+"""The coordinator manages centres and staff accounts."""
+
+import sqlalchemy as sa
+
+from tests.factories import login
+from tisc.extensions import db
+from tisc.models import Centre, City, User
+
+
+def city_id(app, name_en: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(City.id).where(City.name_en == name_en))
+
+
+def centre_form(app, **changes) -> dict:
+    return {
+        "slug": "shymkent-tisc", "name_kk": "Шымкент ТҚҚО", "name_ru": "ЦПТИ Шымкент",
+        "name_en": "Shymkent TISC", "status": "active", "host_institution": "M. Auezov SKU",
+        "city_id": city_id(app, "Shymkent"), "lat": "42.3", "lon": "69.6",
+        "website": "https://auezov.edu.kz", "services": ["prior_art_search", "training"],
+        "languages": ["kk", "ru"],
+    } | changes  # fmt: skip
+
+
+def test_a_new_centre_appears_in_the_directory_and_takes_requests(world, as_, make):
+    client = as_("coordinator")
+    response = client.post("/office/centres/new", data=centre_form(make.app))
+    assert response.status_code == 302
+    public = client.get("/centres/shymkent-tisc").get_data(as_text=True)
+    assert "Shymkent TISC" in public and "Prior-art search" in public
+    reference = make.request(world.people["inventor"], region="KZ-79")
+    assert make.row(reference)["centre_id"] == make.centre_id("shymkent-tisc")
+
+
+def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
+    client = as_("coordinator")
+    cases = {
+        "slug": ("Not A Slug!", "Use lower-case Latin letters"),
+        "lat": ("95", "Number must be between -90 and 90."),
+        "website": ("javascript:alert(1)", "Invalid URL."),
+        "services": (["astrology"], "is not a valid choice for this field"),
+    }
+    for field, (value, message) in cases.items():
+        response = client.post("/office/centres/new", data=centre_form(make.app, **{field: value}))
+        assert response.status_code == 400, field
+        assert message in response.get_data(as_text=True), field
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(Centre).where(Centre.slug == "shymkent-tisc")) is None
+
+
+def test_a_taken_slug_is_refused(world, as_, make):
+    response = as_("coordinator").post(
+        "/office/centres/new", data=centre_form(make.app, slug="kbtu")
+    )
+    assert response.status_code == 400
+    assert "Another centre already uses this short name." in response.get_data(as_text=True)
+
+
+def test_editing_keeps_the_slug_and_saves_three_names(world, as_, make):
+    client = as_("coordinator")
+    form = centre_form(
+        make.app, slug="kbtu", name_kk="ҚБТУ жаңа", city_id=city_id(make.app, "Almaty")
+    )
+    assert client.post("/office/centres/kbtu/edit", data=form).status_code == 302
+    with make.app.app_context():
+        centre = db.session.scalar(sa.select(Centre).where(Centre.slug == "kbtu"))
+        assert (centre.name_kk, centre.name_ru) == ("ҚБТУ жаңа", "ЦПТИ Шымкент")
+        assert [s.value for s in centre.services] == ["prior_art_search", "training"]
+
+
+def test_suspending_a_centre_hides_it_and_stops_routing_to_it(world, as_, make):
+    client = as_("coordinator")
+    assert (
+        client.post("/office/centres/kbtu/status", data={"status": "suspended"}).status_code == 302
+    )
+    assert client.get("/centres/kbtu").status_code == 404
+    assert "Kazakh-British" not in client.get("/centres").get_data(as_text=True)
+    reference = make.request(world.people["inventor"], region="KZ-75")
+    assert make.row(reference)["centre_id"] != make.centre_id("kbtu")
+    assert client.post("/office/centres/kbtu/status", data={"status": "bogus"}).status_code == 400
+
+
+def test_creating_moving_and_deactivating_staff(world, as_, make):
+    client = as_("coordinator")
+    response = client.post(
+        "/office/staff",
+        data={"name": "Жаңа қызметкер", "email": "new.staff@tisc-test.kz", "role": "staff",
+              "centre": "kbtu"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    with make.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "new.staff@tisc-test.kz"))
+        assert user.role == "staff" and user.password_hash is None
+        user_id = user.id
+    assert (
+        client.post(
+            f"/office/staff/{user_id}/move", data={"centre": "atyrau-university"}
+        ).status_code
+        == 302
+    )
+    assert make.person(user_id).centre_id == make.centre_id("atyrau-university")
+
+    staff = world.people["staff"]
+    other = make.app.test_client()
+    login(other, staff)
+    assert other.get("/desk").status_code == 200
+    assert client.post(f"/office/staff/{staff.id}/active", data={"active": "0"}).status_code == 302
+    assert other.get("/desk").status_code == 302  # signed out everywhere
+
+
+def test_staff_need_a_centre_and_duplicates_are_refused(world, as_):
+    client = as_("coordinator")
+    response = client.post(
+        "/office/staff",
+        data={"name": "X", "email": "x@tisc-test.kz", "role": "staff", "centre": ""},
+    )
+    assert response.status_code == 400
+    assert "Staff must belong to a centre" in response.get_data(as_text=True)
+    response = client.post(
+        "/office/staff",
+        data={"name": "X", "email": world.people["staff"].email, "role": "coordinator"},
+    )
+    assert response.status_code == 400
+
+
+def test_the_coordinator_cannot_deactivate_themselves_or_inventors(world, as_):
+    client = as_("coordinator")
+    me = world.people["coordinator"]
+    assert client.post(f"/office/staff/{me.id}/active", data={"active": "0"}).status_code == 409
+    inventor = world.people["inventor"]
+    assert (
+        client.post(f"/office/staff/{inventor.id}/active", data={"active": "0"}).status_code == 404
+    )
+    assert client.post("/office/staff/999999/move", data={"centre": "kbtu"}).status_code == 404

@@ -1,0 +1,111 @@
+"""The staff desk and the office overview: filters, counts, overdue, pagination."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from tisc.extensions import db
+from tisc.models import ServiceRequest
+
+REFERENCE = re.compile(r">(TISC-\d{4}-\d{5})<")
+
+
+def references(page: str) -> list[str]:
+    return REFERENCE.findall(page)
+
+
+def make_overdue(app, reference: str) -> None:
+    with app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == reference)
+            .values(due_at=datetime.now(UTC) - timedelta(days=3))
+        )
+        db.session.commit()
+
+
+def test_the_desk_lists_its_centres_open_requests_by_due_date(world, as_, make):
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    late = make.request(inventor, service="patent_landscape")  # 45 days
+    early = make.request(inventor, service="ip_consultation")  # 5 days
+    elsewhere = make.request(inventor, region="KZ-23", service="ip_consultation")  # Atyrau
+    done = make.request_in("completed", inventor, staff)
+    page = as_("staff").get("/desk").get_data(as_text=True)
+    listed = references(page)
+    assert listed[0] == early and listed[-1] == late
+    assert elsewhere not in listed and done not in listed
+    assert "Submitted: <strong>3</strong>" in page
+    assert "Completed: <strong>1</strong>" in page
+
+
+def test_desk_filters(world, as_, make):
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    mine = make.request_in("assigned", inventor, staff, service="training")
+    overdue = make.request(inventor, service="ip_consultation")
+    make_overdue(make.app, overdue)
+    done = make.request_in("completed", inventor, staff)
+    client = as_("staff")
+
+    def listed(query):
+        response = client.get("/desk?" + query)
+        assert response.status_code == 200, query
+        return set(references(response.get_data(as_text=True)))
+
+    assert listed("assignee=me") == {mine}
+    assert listed("assignee=unassigned") == {world.reference, overdue}
+    assert listed("service=training") == {mine}
+    assert listed("overdue=y") == {overdue}
+    assert listed("status=completed") == {done}
+    assert listed("status=all") == {mine, overdue, done, world.reference}
+    assert "Overdue: <strong>1</strong>" in client.get("/desk").get_data(as_text=True)
+
+
+def test_bad_filters_are_a_clear_400_not_a_crash(world, as_):
+    client = as_("staff")
+    for query in ("status=nonsense", "sort=sideways", "assignee=everyone", "service=x",
+                  "after=not-a-cursor", "before=99999999999999999999999.1"):  # fmt: skip
+        response = client.get("/desk?" + query)
+        assert response.status_code == 400, query
+        assert "Desk" in response.get_data(as_text=True)
+
+
+def test_pagination_walks_forwards_and_back_without_repeats(world, as_, make):
+    inventor = world.people["inventor"]
+    made = [world.reference] + [make.request(inventor) for _ in range(29)]
+    client = as_("staff")
+    first = client.get("/desk?sort=age").get_data(as_text=True)
+    first_refs = references(first)
+    assert len(first_refs) == 25
+    next_link = re.search(r'href="([^"]+)" rel="next"|rel="next" href="([^"]+)"', first)
+    next_url = (next_link[1] or next_link[2]).replace("&amp;", "&")
+    second = client.get(next_url).get_data(as_text=True)
+    second_refs = references(second)
+    assert len(second_refs) == 5
+    assert set(first_refs) | set(second_refs) == set(made)
+    assert not set(first_refs) & set(second_refs)
+    assert 'rel="next"' not in second
+    previous = re.search(r'href="([^"]+)" rel="prev"|rel="prev" href="([^"]+)"', second)
+    back = client.get((previous[1] or previous[2]).replace("&amp;", "&")).get_data(as_text=True)
+    assert references(back) == first_refs
+
+
+def test_the_office_filters_the_whole_network(world, as_, make):
+    inventor = world.people["inventor"]
+    atyrau = make.request(inventor, region="KZ-23", service="ip_consultation")
+    fto = make.request(inventor, service="freedom_to_operate", region="KZ-71")
+    client = as_("coordinator")
+
+    def listed(query):
+        response = client.get("/office?" + query)
+        assert response.status_code == 200, query
+        return set(references(response.get_data(as_text=True)))
+
+    assert listed("") == {world.reference, atyrau, fto}
+    assert listed(f"centre={make.centre_id('atyrau-university')}") == {atyrau}
+    assert listed("region=KZ-71") == {fto}
+    assert listed("service=freedom_to_operate") == {fto}
+    assert listed("status=submitted") == {world.reference, atyrau, fto}
+    make_overdue(make.app, atyrau)
+    assert listed("overdue=y") == {atyrau}
+    assert client.get("/office?region=nowhere").status_code == 400

@@ -1,0 +1,37 @@
+"""Login and submission are rate-limited."""
+
+from tests.factories import login
+from tisc.extensions import limiter
+
+
+def test_repeated_failed_logins_are_slowed_down(app, make, monkeypatch):
+    monkeypatch.setitem(app.config, "TISC_LOGIN_LIMIT", "10 per minute")
+    limiter.reset()
+    client = app.test_client()
+    person = make.user()
+    codes = [
+        client.post(
+            "/login", data={"email": person.email, "password": "wrong password!"}
+        ).status_code
+        for _ in range(11)
+    ]
+    assert codes[:10] == [400] * 10
+    assert codes[10] == 429
+    limiter.reset()
+
+
+def test_submissions_are_limited_per_inventor(app, make, monkeypatch):
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
+    limiter.reset()
+    client = app.test_client()
+    login(client, make.user())
+    data = {
+        "service": "prior_art_search", "title": "t", "description": "d", "region_code": "KZ-75",
+        "preferred_language": "kk", "confidentiality_ack": "y",
+    }  # fmt: skip
+    codes = [client.post("/requests/new", data=data).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+    other = app.test_client()
+    login(other, make.user())
+    assert other.post("/requests/new", data=data).status_code == 302
+    limiter.reset()

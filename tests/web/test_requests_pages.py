@@ -1,0 +1,221 @@
+"""Submitting, following and acting on a request through the pages."""
+
+import io
+import re
+
+import sqlalchemy as sa
+
+from tests.factories import COMPLETION, PDF, login
+from tisc.extensions import db
+from tisc.models import ServiceRequest
+
+
+def submission(**changes) -> dict:
+    return {
+        "service": "prior_art_search",
+        "title": "Көмір шаңын басатын көбік",
+        "description": "Құпия сипаттама: ә ғ қ ң ө ұ ү һ і",
+        "technical_field": "Тау-кен ісі",
+        "keywords": "көбік, шаң",
+        "ipc_classes": "a62d 1/00; B01F17/00",
+        "region_code": "KZ-35",
+        "preferred_language": "kk",
+        "preferred_centre": "",
+        "confidentiality_ack": "y",
+    } | changes
+
+
+def request_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(ServiceRequest))
+
+
+def test_the_form_offers_services_regions_and_centres(world, as_):
+    page = as_("inventor").get("/requests/new?service=training&centre=kbtu").get_data(True)
+    assert 'value="prior_art_search"' in page
+    assert 'value="KZ-35"' in page
+    assert re.search(r'<option selected value="training">|<option value="training" selected', page)
+    kbtu = world.make.centre_id("kbtu")
+    assert re.search(rf'<option selected value="{kbtu}">|<option value="{kbtu}" selected', page)
+    for label in ("Title", "Your region", "Attachments", "Preferred centre"):
+        assert f">{label}</label>" in page
+
+
+def test_submitting_routes_and_shows_the_reference_and_reason(world, as_):
+    client = as_("inventor")
+    response = client.post("/requests/new", data=submission(), follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    reference = re.search(r"TISC-\d{4}-\d{5}", page)[0]
+    assert "Karaganda Buketov University" in page
+    assert "A centre in your region offering Prior-art search." in page
+    assert "Құпия сипаттама: ә ғ қ ң ө ұ ү һ і" in page
+    row = world.make.row(reference)
+    assert row["ipc_classes"] == "A62D 1/00; B01F 17/00"
+    assert row["technical_field"] == "Тау-кен ісі"
+
+
+def test_files_are_uploaded_with_the_request_and_downloadable(world, as_):
+    client = as_("inventor")
+    data = submission(files=[(io.BytesIO(PDF), "Сызба №1.pdf")])
+    response = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(/requests/TISC-[^"]+/files/\d+)"', page)[1]
+    download = client.get(link)
+    assert download.data == PDF
+    assert download.mimetype == "application/pdf"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert "%D0%A1%D1%8B%D0%B7%D0%B1%D0%B0" in download.headers["Content-Disposition"]
+
+
+def test_a_disguised_file_is_refused_and_nothing_is_created(world, as_):
+    before = request_count(world.make.app)
+    data = submission(files=[(io.BytesIO(b"<html><script>alert(1)</script>"), "report.pdf")])
+    response = as_("inventor").post("/requests/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "is not a PDF, DOCX, PNG or JPEG file" in response.get_data(as_text=True)
+    assert request_count(world.make.app) == before
+
+
+def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
+    before = request_count(world.make.app)
+    client = as_("inventor")
+    cases = {
+        "confidentiality_ack": ("", "Please confirm that you have read this."),
+        "ipc_classes": ("A61K 31/00; banana", "“banana” is not an IPC class"),
+        "title": ("", "This field is required."),
+        "region_code": ("KZ-XX", "Not a valid choice."),
+        "service": ("astrology", "Not a valid choice."),
+    }
+    for field, (value, message) in cases.items():
+        response = client.post("/requests/new", data=submission(**{field: value}))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, field
+        assert message in page, field
+        assert f'id="{field}-error"' in page, field
+    assert request_count(world.make.app) == before
+
+
+def test_the_inventor_list_shows_their_requests_only(world, as_, make):
+    make.request(world.people["other_inventor"], title="Someone else's")
+    page = as_("inventor").get("/requests").get_data(as_text=True)
+    assert world.reference in page
+    assert "Someone else&#39;s" not in page and "Someone else's" not in page
+
+
+def test_staff_see_notes_and_the_inventor_does_not(world, as_, make):
+    make.act(world.people["staff"], world.reference, "note", text="Ішкі ескертпе: NOTE-TEXT")
+    assert "NOTE-TEXT" in as_("staff").get(f"/requests/{world.reference}").get_data(True)
+    as_("inventor")
+    assert "NOTE-TEXT" not in as_("inventor").get(f"/requests/{world.reference}").get_data(True)
+
+
+def test_the_page_offers_exactly_the_allowed_actions(world, as_):
+    page = as_("staff").get(f"/requests/{world.reference}").get_data(as_text=True)
+    offered = set(re.findall(r'/requests/TISC-[\d-]+/([a-z]+)"', page))
+    assert offered == {"assign", "transfer", "message", "note", "decline"}
+
+
+def test_staff_work_a_request_through_the_pages(world, as_, make):
+    client = as_("staff")
+    staff = world.people["staff"]
+
+    def post(action, **fields):
+        version = make.row(world.reference)["version"]
+        data = {f"{action}-{k}": v for k, v in ({"version": version} | fields).items()}
+        return client.post(f"/requests/{world.reference}/{action}", data=data)
+
+    assert post("assign", assignee=staff.id).status_code == 302
+    assert post("start").status_code == 302
+    assert post("ask", text="Қай елдерде?").status_code == 302
+    assert make.row(world.reference)["status"] == "awaiting_inventor"
+    make.act(world.people["inventor"], world.reference, "reply", text="Қазақстан")
+    data = {k: v for k, v in COMPLETION.items()}
+    response = post("complete", **data)
+    assert response.status_code == 302
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Relevant prior art found" in page
+    assert "3 documents cited" in page
+
+
+def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    make.act(world.people["staff"], world.reference, "assign", assignee_id=world.people["staff"].id)
+    response = client.post(
+        f"/requests/{world.reference}/decline", data={"decline-version": stale, "decline-text": "x"}
+    )
+    assert response.status_code == 409
+    assert "changed this request while you were looking at it" in response.get_data(as_text=True)
+    assert make.row(world.reference)["status"] == "assigned"
+
+
+def test_a_missing_reason_is_shown_on_the_form(world, as_, make):
+    version = make.row(world.reference)["version"]
+    response = as_("staff").post(
+        f"/requests/{world.reference}/decline",
+        data={"decline-version": version, "decline-text": ""},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="decline-text-error"' in page
+    assert make.row(world.reference)["status"] == "submitted"
+
+
+def test_transferring_takes_the_request_off_the_desk(world, as_, make):
+    version = make.row(world.reference)["version"]
+    nu = make.centre_id("nazarbayev-university")
+    response = as_("staff").post(
+        f"/requests/{world.reference}/transfer",
+        data={"transfer-version": version, "transfer-centre": nu, "transfer-text": "Мамандар"},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/desk")
+    client = as_("staff")
+    assert client.get(f"/requests/{world.reference}").status_code == 404
+    inventor_page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Nazarbayev University" in inventor_page
+    assert "Мамандар" in inventor_page
+
+
+def test_the_inventor_rates_a_completed_request_once(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("completed", world.people["inventor"], staff)
+    client = as_("inventor")
+    version = make.row(reference)["version"]
+    rate = {"rate-version": version, "rate-rating": "4", "rate-text": "Жақсы"}
+    assert client.post(f"/requests/{reference}/rate", data=rate).status_code == 302
+    rate["rate-version"] = make.row(reference)["version"]
+    assert client.post(f"/requests/{reference}/rate", data=rate).status_code == 409
+    assert make.row(reference)["rating"] == 4
+
+
+def test_coordinator_sees_metadata_and_never_content(world, as_, make):
+    make.act(world.people["staff"], world.reference, "note", text="NOTE-TEXT")
+    make.act(world.people["staff"], world.reference, "message", text="MESSAGE-TEXT")
+    client = as_("coordinator")
+    for url in ("/office", f"/office/requests/{world.reference}"):
+        page = client.get(url).get_data(as_text=True)
+        assert world.reference in page
+        for secret in ("SECRET-DESCRIPTION", "Жылу сақтайтын кірпіш", "NOTE-TEXT",
+                       "MESSAGE-TEXT", "сызба.pdf", world.people["inventor"].email):  # fmt: skip
+            assert secret not in page, (url, secret)
+    assert "Kazakh-British Technical University" in client.get("/office").get_data(True)
+
+
+def test_login_required_pages_remember_where_to_return(client, world):
+    response = client.get(f"/requests/{world.reference}")
+    assert response.status_code == 302
+    assert "next=" in response.headers["Location"]
+    login_page = client.get(response.headers["Location"])
+    assert login_page.status_code == 200
+
+
+def test_signed_out_visitors_are_sent_back_after_signing_in(client, world):
+    person = world.people["inventor"]
+    response = client.post(
+        f"/login?next=/requests/{world.reference}",
+        data={"email": person.email, "password": person.password},
+    )
+    assert response.headers["Location"] == f"/requests/{world.reference}"
+    login(client, person)

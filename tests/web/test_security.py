@@ -1,0 +1,106 @@
+"""CSRF, headers, cookies, escaping, and Kazakh text surviving the round trip."""
+
+import re
+
+import pytest
+
+from tests.factories import login
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_a_post_without_the_csrf_token_is_refused(app, make, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    person = make.user()
+    response = client.post("/login", data={"email": person.email, "password": person.password})
+    assert response.status_code == 400
+    assert "The form expired or was sent from elsewhere" in response.get_data(as_text=True)
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    response = client.post(
+        "/login", data={"email": person.email, "password": person.password, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def test_security_headers_and_a_strict_content_security_policy(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_pages_have_no_inline_scripts(client, make):
+    login(client, make.user())
+    for url in ("/", "/centres", "/requests/new", "/account"):
+        page = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+        assert " onclick=" not in page and " onload=" not in page
+
+
+def test_session_cookie_is_httponly_and_samesite(client, make):
+    person = make.user()
+    response = client.post("/login", data={"email": person.email, "password": person.password})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_user_text_is_escaped_everywhere_it_appears(world, as_, make):
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    reference = make.request(inventor, title=HOSTILE, description=HOSTILE, keywords=HOSTILE)
+    make.act(staff, reference, "note", text=HOSTILE)
+    make.act(staff, reference, "message", text=HOSTILE)
+    pages = [
+        as_("staff").get(f"/requests/{reference}"),
+        as_("staff").get("/desk"),
+        as_("inventor").get(f"/requests/{reference}"),
+        as_("inventor").get("/requests"),
+    ]
+    for response in pages:
+        page = response.get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_hostile_names_are_escaped(make, client):
+    person = make.user(name=HOSTILE)
+    login(client, person)
+    page = client.get("/account").get_data(as_text=True)
+    assert "<script>alert" not in page
+
+
+@pytest.mark.parametrize(
+    "text", ["ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І", "Ёлка съёмка «ёж» — №5", "日本語 😀 é"]
+)
+def test_unicode_round_trips_through_form_database_and_page(world, as_, make, text):
+    client = as_("inventor")
+    response = client.post(
+        "/requests/new",
+        data={"service": "prior_art_search", "title": text, "description": text,
+              "keywords": text, "region_code": "KZ-75", "preferred_language": "kk",
+              "confidentiality_ack": "y"},
+        follow_redirects=True,
+    )  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert page.count(text) >= 3
+    reference = re.search(r"TISC-\d{4}-\d{5}", page)[0]
+    row = make.row(reference)
+    assert row["title"] == row["description"] == row["keywords"] == text
+
+
+def test_an_overlong_upload_is_refused_cleanly(client, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
+    login(client, make.user())
+    response = client.post("/requests/new", data={"title": "x" * 5000})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_unknown_pages_and_methods_get_friendly_errors(client):
+    assert client.get("/no/such/page").status_code == 404
+    response = client.delete("/")
+    assert response.status_code == 405 and "Allow" in response.headers
