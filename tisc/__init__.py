@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import cli, config, extensions
+from tisc import cli, config, extensions, mailer
 from tisc.services.policy import Policy
 from tisc.web import register_web
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    """Build the application: config → extensions → blueprints and errors → CLI."""
+    """Build the application: config → extensions → blueprints and errors → mail → CLI."""
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -31,5 +31,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.mail.init_app(app)
 
     register_web(app)
+    mailer.init_app(app)
     cli.register(app)
     return app

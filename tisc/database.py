@@ -11,6 +11,7 @@ up front. On PostgreSQL none of this is needed and nothing changes.
 import sqlite3
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -51,3 +52,9 @@ def begin_write(session: Session) -> None:
             raise RuntimeError("begin_write() with unsaved changes in the session")
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def upsert_insert(session: Session, model):
+    """The dialect's INSERT for ``model``, which has ``on_conflict_do_update``."""
+    dialect = session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)

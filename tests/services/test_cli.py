@@ -102,3 +102,24 @@ def test_deactivate_user_and_back(clean, make):
     )
     missing = runner.invoke(args=["tisc", "deactivate-user", "--email", "nobody@tisc-test.kz"])
     assert missing.exit_code != 0 and "There is no such account." in missing.output
+
+
+def test_send_digests_twice_sends_once(clean, make):
+    from datetime import UTC, datetime, timedelta
+
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request(make.user())
+    with clean.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == reference)
+            .values(due_at=datetime.now(UTC) - timedelta(hours=1))
+        )
+        db.session.commit()
+    runner = clean.test_cli_runner()
+    first = runner.invoke(args=["tisc", "send-digests"])
+    second = runner.invoke(args=["tisc", "send-digests"])
+    assert first.output.startswith("Queued 1 digests.")
+    assert second.output.startswith("Queued 0 digests.")
+    shown = runner.invoke(args=["tisc", "outbox", "--to", staff.email, "--limit", "1"])
+    assert reference in shown.output and "OVERDUE" in shown.output

@@ -197,7 +197,7 @@ class Event:
     """One entry of a request's timeline."""
 
     action: Action
-    from_status: Status
+    from_status: Status | None  # None for the submission
     to_status: Status
     from_centre_id: int | None = None
     to_centre_id: int | None = None

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD
 
 
@@ -24,3 +25,14 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change e-mail"))
+
+
+class NotificationsForm(FlaskForm):
+    enabled = CheckboxListField(_l("E-mail me when…"), validate_choice=True)
+    submit = SubmitField(_l("Save e-mail choices"))

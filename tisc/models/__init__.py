@@ -3,6 +3,7 @@
 from tisc.models.accounts import User
 from tisc.models.base import Base
 from tisc.models.centres import Centre, CentreService
+from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
 from tisc.models.requests import (
     QueueCount,
@@ -17,11 +18,14 @@ __all__ = [
     "Centre",
     "CentreService",
     "City",
+    "Delivery",
+    "OutboxMessage",
     "QueueCount",
     "ReferenceCounter",
     "Region",
     "RequestEvent",
     "RequestFile",
+    "RequestRead",
     "ServiceRequest",
     "User",
 ]

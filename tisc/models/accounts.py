@@ -26,6 +26,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Notification kinds this person switched off (all are on by default).
+    muted_notifications: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     centre: Mapped[Centre | None] = relationship(lazy="joined")
 

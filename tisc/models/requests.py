@@ -84,6 +84,13 @@ class ServiceRequest(Base):
         sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
         sa.Index("ix_service_requests_created", "created_at", "id"),
         sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
+        # A staff member's open requests, for the header's "changed since you looked".
+        sa.Index(
+            "ix_service_requests_open_by_assignee",
+            "assignee_id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
     )  # fmt: skip
 
     @property

@@ -6,8 +6,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tisc.domain.catalogue import N_, CentreKind, Language, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
+from tisc.models.base import utcnow
+from tisc.services import notifications
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -61,7 +64,10 @@ def load_session_user(session_id: str) -> User | None:
 
 @use_case
 def register_inventor(name: str, email: str, password: str, locale: str | None, hash_method: str):
-    return _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
+    """A self-registered inventor, who may submit at once; a confirmation link is queued."""
+    user = _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
+    notifications.queue(Kind.VERIFY_EMAIL, user)
+    return user
 
 
 @use_case
@@ -74,14 +80,20 @@ def create_user(
     password: str | None = None,
     locale: str | None = None,
 ) -> User:
-    """Create an account of any role; staff belong to a TISC."""
+    """Create an account of any role; staff belong to a TISC.
+
+    Without a password the person is invited by e-mail to choose their own.
+    """
     centre_id = None
     if role is Role.STAFF:
         centre = db.session.scalar(sa.select(Centre).where(Centre.slug == (centre_slug or "")))
         if centre is None or centre.kind is not CentreKind.TISC:
             raise Invalid("centre", N_("Staff must belong to a centre of the network."))
         centre_id = centre.id
-    return _new_user(name, email, password, role, centre_id, locale, hash_method)
+    user = _new_user(name, email, password, role, centre_id, locale, hash_method)
+    if password is None:
+        notifications.queue(Kind.INVITATION, user)
+    return user
 
 
 @use_case
@@ -146,6 +158,92 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
     check_password_strength(new, "new_password")
     user.password_hash = generate_password_hash(new, method=hash_method)
     user.session_version += 1
+    return user
+
+
+@use_case
+def request_password_reset(email: str) -> None:
+    """Queue a reset link when the address belongs to an active account.
+
+    The caller answers the same either way, so nobody learns who has an account.
+    """
+    user = find_by_email(email)
+    if user is not None and user.active:
+        notifications.queue(Kind.PASSWORD_RESET, user)
+
+
+@use_case
+def set_password_from_link(user_id: int, version: int, password: str, hash_method: str) -> User:
+    """Set the password of a reset or invitation link, which then stops working.
+
+    The link proved the address too, so it counts as confirmed.
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        raise Invalid("token", N_("This link has already been used or is no longer valid."))
+    check_password_strength(password)
+    user.password_hash = generate_password_hash(password, method=hash_method)
+    user.session_version += 1
+    user.email_verified_at = user.email_verified_at or utcnow()
+    return user
+
+
+@use_case
+def confirm_address(user_id: int, email: str) -> User:
+    """Mark the address confirmed by its link (again is harmless)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.email != email:
+        raise Invalid("token", N_("This link has already been used or is no longer valid."))
+    user.email_verified_at = user.email_verified_at or utcnow()
+    return user
+
+
+@use_case
+def resend_confirmation(user: User) -> None:
+    user = db.session.merge(user)
+    if user.email_verified_at is None:
+        notifications.queue(Kind.VERIFY_EMAIL, user)
+
+
+@use_case
+def request_email_change(user: User, password: str, new_email: str) -> str:
+    """Check the password, then send a confirmation link to the new address."""
+    user = db.session.merge(user)
+    if user.password_hash is None or not check_password_hash(user.password_hash, password):
+        raise Invalid("password", N_("That is not your current password."))
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise Invalid("email", N_("This is already your address."))
+    if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
+        raise Invalid("email", N_("An account with this e-mail address already exists."))
+    notifications.queue(
+        Kind.CONFIRM_EMAIL_CHANGE, user, to_address=new_email, context={"new_email": new_email}
+    )
+    return new_email
+
+
+@use_case
+def confirm_email_change(user_id: int, old_email: str, new_email: str) -> User:
+    """Switch to the confirmed address and tell the old one."""
+    user = db.session.get(User, user_id)
+    if user is None or user.email != old_email:
+        raise Invalid("token", N_("This link has already been used or is no longer valid."))
+    if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
+        raise Invalid("token", N_("An account with this e-mail address already exists."))
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    notifications.queue(
+        Kind.EMAIL_CHANGED, user, to_address=old_email, context={"new_email": new_email}
+    )
+    return user
+
+
+@use_case
+def set_notifications(user: User, enabled: list[str]) -> User:
+    """Keep the chosen notifications on and mute the role's other optional ones."""
+    user = db.session.merge(user)
+    optional = [kind.value for kind in OPTIONAL.get(user.role, [])]
+    user.muted_notifications = [kind for kind in optional if kind not in set(enabled)]
     return user
 
 

@@ -1,13 +1,11 @@
 """Counters updated atomically in the use case's transaction (SQLite and PostgreSQL)."""
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from tisc.database import upsert_insert
 from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import QueueCount, ReferenceCounter
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _add(model, keys: dict, column: str, delta: int) -> int:
@@ -16,10 +14,9 @@ def _add(model, keys: dict, column: str, delta: int) -> int:
     One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so concurrent
     transactions queue on the row lock instead of losing an update.
     """
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     target = getattr(model, column)
     statement = (
-        insert(model)
+        upsert_insert(db.session, model)
         .values(**keys, **{column: delta})
         .on_conflict_do_update(index_elements=list(keys), set_={column: target + delta})
         .returning(target)

@@ -18,6 +18,7 @@ from tisc.extensions import db
 from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import centres as centre_service
+from tisc.services import notifications
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -124,6 +125,10 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     db.session.add(event)
     db.session.add_all(file_row(service_request, event, inventor, u) for u in uploads)
     move_in_queue(None, (decision.centre_id, Status.SUBMITTED))
+    submitted = workflow.Event(
+        Action.SUBMIT, None, Status.SUBMITTED, to_centre_id=decision.centre_id
+    )
+    notifications.queue_for_events(service_request, [submitted], inventor)
     return service_request
 
 
@@ -163,6 +168,7 @@ def perform(
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
     move_in_queue(before, (service_request.centre_id, service_request.status))
+    notifications.queue_for_events(service_request, transition.events, user)
     db.session.flush()
     return service_request
 

@@ -1,14 +1,20 @@
-"""A signed-in person's own account: name, language, password."""
+"""A signed-in person's own account: name, language, password, e-mail, notifications."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.domain.errors import Invalid
+from tisc.domain.notifications import KIND_LABELS, OPTIONAL
 from tisc.forms import options
-from tisc.forms.accounts import PasswordChangeForm, ProfileForm
-from tisc.services import accounts
+from tisc.forms.accounts import (
+    EmailChangeForm,
+    NotificationsForm,
+    PasswordChangeForm,
+    ProfileForm,
+)
+from tisc.services import accounts, outbox
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy
 
@@ -55,12 +61,65 @@ def password():
     return _page(password_form=form)
 
 
-def _page(profile_form=None, password_form=None):
-    profile_form = profile_form or _profile_form(formdata=None)
-    password_form = password_form or PasswordChangeForm(formdata=None)
-    failed = profile_form.errors or password_form.errors
+@bp.route("/email", methods=["POST"])
+def email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            new_email = accounts.request_email_change(
+                current_user, form.password.data, form.email.data
+            )
+        except Invalid as error:
+            show_on_form(form, error)
+        else:
+            flash(
+                gettext(
+                    "We have sent a link to %(email)s. Your address changes when you open it.",
+                    email=new_email,
+                ),
+                "info",
+            )
+            return redirect(url_for(".profile"))
+    return _page(email_form=form)
+
+
+@bp.route("/confirmation", methods=["POST"])
+def resend_confirmation():
+    accounts.resend_confirmation(current_user)
+    flash(gettext("We have sent you a new confirmation link."), "info")
+    return redirect(url_for(".profile"))
+
+
+@bp.route("/notifications", methods=["POST"])
+def notifications():
+    form = _notifications_form()
+    if form.validate_on_submit():
+        accounts.set_notifications(current_user, form.enabled.data or [])
+        flash(gettext("Your e-mail choices are saved."), "success")
+        return redirect(url_for(".profile"))
+    return _page(notifications_form=form)
+
+
+@bp.route("/mailbox")
+def mailbox():
+    """The e-mails kept for this person while no mail server is configured (demo)."""
+    if current_app.config.get("MAIL_SERVER"):
+        abort(404)
+    return render_template("account/mailbox.html", messages=outbox.kept_for(current_user))
+
+
+def _page(profile_form=None, password_form=None, email_form=None, notifications_form=None):
+    forms = {
+        "profile_form": profile_form or _profile_form(formdata=None),
+        "password_form": password_form or PasswordChangeForm(formdata=None),
+        "email_form": email_form or EmailChangeForm(formdata=None),
+        "notifications_form": notifications_form or _notifications_form(formdata=None),
+    }
+    failed = any(form.errors for form in forms.values())
     return render_template(
-        "account/profile.html", profile_form=profile_form, password_form=password_form
+        "account/profile.html",
+        mailbox=not current_app.config.get("MAIL_SERVER"),
+        **forms,
     ), 400 if failed else 200
 
 
@@ -70,4 +129,15 @@ def _profile_form(**kwargs) -> ProfileForm:
         [("", gettext("As the browser prefers"))]
         + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
     )
+    return form
+
+
+def _notifications_form(**kwargs) -> NotificationsForm:
+    form = NotificationsForm(**kwargs)
+    kinds = OPTIONAL.get(current_user.role, [])
+    form.enabled.choices = options((kind.value, gettext(KIND_LABELS[kind])) for kind in kinds)
+    if kwargs.get("formdata", True) is None:
+        form.enabled.data = [
+            k.value for k in kinds if k.value not in current_user.muted_notifications
+        ]
     return form

@@ -7,8 +7,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tisc.domain.errors import Invalid
 from tisc.extensions import limiter, login_manager
-from tisc.forms.auth import LoginForm, RegisterForm
+from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
 from tisc.services import accounts
+from tisc.tokens import read_token
+from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy
 from tisc.web.navigation import safe_next
@@ -65,6 +67,85 @@ def register():
             flash(gettext("Welcome! Your account is ready."), "success")
             return redirect(safe_next(request.args.get("next"), "requests.new"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        flash(
+            gettext(
+                "If an account uses %(email)s, we have sent it a link to choose a new "
+                "password. The link is valid for one hour.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for(".login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _password_from_link("reset", token, gettext("Choose a new password"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _password_from_link("invite", token, gettext("Welcome! Choose your password"))
+
+
+def _password_from_link(purpose: str, token: str, heading: str):
+    """Reset and invitation links: one form, the token decides whose password it sets."""
+    try:
+        payload = read_token(purpose, token)
+    except Invalid as error:
+        return error_page(400, explain(error))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_from_link(
+                int(payload.get("user", 0)), int(payload.get("version", -1)),
+                form.password.data, policy().password_hash_method,
+            )  # fmt: skip
+        except Invalid as error:
+            if error.field == "token":
+                return error_page(400, explain(error))
+            show_on_form(form, error)
+        else:
+            logout_user()
+            flash(gettext("Your password is saved. Please sign in."), "success")
+            return redirect(url_for(".login"))
+    return render_template("auth/new_password.html", form=form, heading=heading), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str):
+    try:
+        payload = read_token("verify", token)
+        accounts.confirm_address(int(payload.get("user", 0)), str(payload.get("email", "")))
+    except Invalid as error:
+        return error_page(400, explain(error))
+    flash(gettext("Thank you: your e-mail address is confirmed."), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/email/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        payload = read_token("email", token)
+        user = accounts.confirm_email_change(
+            int(payload.get("user", 0)), str(payload.get("old", "")), str(payload.get("new", ""))
+        )
+    except Invalid as error:
+        return error_page(400, explain(error))
+    flash(gettext("Your e-mail address is now %(email)s.", email=user.email), "success")
+    return redirect(url_for("account.profile" if current_user.is_authenticated else ".login"))
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from tisc.domain.errors import Invalid
 from tisc.domain.workflow import Status
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
-from tisc.services import queues
+from tisc.services import queues, reads
 from tisc.web.errors import explain
 from tisc.web.guards import require_role
 from tisc.web.templating import service_label, status_label
@@ -42,6 +42,7 @@ def queue():
         "desk/queue.html",
         form=form,
         page=page,
+        changed=reads.changed_among(current_user, [row.id for row in page.rows]),
         counts=queues.status_counts(current_user.centre_id),
         overdue=queues.overdue_count(current_user.centre_id),
         centre=current_user.centre,

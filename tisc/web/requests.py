@@ -22,7 +22,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, places, queues
+from tisc.services import accounts, centres, places, queues, reads
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
@@ -76,13 +76,16 @@ def new():
 @role_required(Role.INVENTOR)
 def mine():
     page = queues.inventor_page(current_user, request.args.get("after"), request.args.get("before"))
-    return render_template("requests/mine.html", page=page)
+    changed = reads.changed_among(current_user, [row.id for row in page.rows])
+    return render_template("requests/mine.html", page=page, changed=changed)
 
 
 @bp.route("/<reference>")
 @login_required
 def detail(reference: str):
     service_request = get_request_for(current_user, reference)
+    if reads.needs_marking(current_user, service_request):
+        reads.mark_seen(current_user.id, service_request.id)
     return _detail_page(service_request)
 
 

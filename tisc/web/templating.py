@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_login import current_user
 
 from tisc.domain import localized, workflow
 from tisc.domain.catalogue import (
@@ -17,6 +18,7 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.routing import ROUTING_REASONS, RoutingRule
 from tisc.domain.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
+from tisc.services import reads
 
 
 def in_locale(thing, attribute: str = "names") -> str:
@@ -71,6 +73,11 @@ def is_overdue(service_request) -> bool:
     return workflow.is_overdue(service_request.status, service_request.due_at, datetime.now(UTC))
 
 
+def changes_since_looked() -> int:
+    """For the header: the signed-in person's requests that changed since they looked."""
+    return reads.changed_count(current_user) if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         localized=in_locale,
@@ -86,5 +93,6 @@ def init_app(app: Flask) -> None:
         routing_reason=routing_reason,
         service_description=service_description,
         is_overdue=is_overdue,
+        changes_since_looked=changes_since_looked,
         tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
     )

@@ -1,0 +1,104 @@
+"""Who hears about what: the e-mails each workflow event sends, and to whom.
+
+Request notifications can be switched off per person; account messages
+(password reset, address confirmation, invitation) always go.
+"""
+
+from enum import StrEnum
+
+from tisc.domain.catalogue import N_, Role
+from tisc.domain.workflow import Action, Event
+
+
+class Kind(StrEnum):
+    # To the inventor
+    REQUEST_RECEIVED = "request_received"
+    QUESTION = "question"
+    MESSAGE_FROM_CENTRE = "message_from_centre"
+    TRANSFERRED = "transferred"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    REOPENED = "reopened"
+    # To staff
+    NEW_REQUEST = "new_request"
+    INVENTOR_REPLIED = "inventor_replied"
+    ASSIGNED_TO_YOU = "assigned_to_you"
+    WITHDRAWN = "withdrawn"
+    DAILY_DIGEST = "daily_digest"
+    # Account messages
+    VERIFY_EMAIL = "verify_email"
+    PASSWORD_RESET = "password_reset"
+    INVITATION = "invitation"
+    CONFIRM_EMAIL_CHANGE = "confirm_email_change"
+    EMAIL_CHANGED = "email_changed"
+
+
+class Audience(StrEnum):
+    INVENTOR = "inventor"
+    CENTRE_STAFF = "centre_staff"  # every active staff member of the request's (new) centre
+    ASSIGNEE = "assignee"
+
+
+# Which notifications each role may switch off, in the order the account page lists them.
+OPTIONAL: dict[Role, list[Kind]] = {
+    Role.INVENTOR: [
+        Kind.REQUEST_RECEIVED, Kind.QUESTION, Kind.MESSAGE_FROM_CENTRE, Kind.TRANSFERRED,
+        Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED,
+    ],
+    Role.STAFF: [
+        Kind.NEW_REQUEST, Kind.INVENTOR_REPLIED, Kind.ASSIGNED_TO_YOU, Kind.WITHDRAWN,
+        Kind.DAILY_DIGEST,
+    ],
+    Role.COORDINATOR: [],
+}  # fmt: skip
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.REQUEST_RECEIVED: N_("My request was received"),
+    Kind.QUESTION: N_("A centre asks me a question"),
+    Kind.MESSAGE_FROM_CENTRE: N_("A centre sends me a message"),
+    Kind.TRANSFERRED: N_("My request moves to another centre"),
+    Kind.COMPLETED: N_("My request is completed"),
+    Kind.DECLINED: N_("My request is declined"),
+    Kind.REOPENED: N_("My request is reopened"),
+    Kind.NEW_REQUEST: N_("A new request arrives at my centre"),
+    Kind.INVENTOR_REPLIED: N_("The inventor answers on a request assigned to me"),
+    Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),
+    Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me"),
+    Kind.DAILY_DIGEST: N_("Daily digest of overdue and soon-due requests"),
+}
+
+_BY_ACTION: dict[Action, list[tuple[Kind, Audience]]] = {
+    Action.SUBMIT: [(Kind.REQUEST_RECEIVED, Audience.INVENTOR),
+                    (Kind.NEW_REQUEST, Audience.CENTRE_STAFF)],
+    Action.ASK: [(Kind.QUESTION, Audience.INVENTOR)],
+    Action.TRANSFER: [(Kind.TRANSFERRED, Audience.INVENTOR),
+                      (Kind.NEW_REQUEST, Audience.CENTRE_STAFF)],
+    Action.COMPLETE: [(Kind.COMPLETED, Audience.INVENTOR)],
+    Action.DECLINE: [(Kind.DECLINED, Audience.INVENTOR)],
+    Action.REOPEN: [(Kind.REOPENED, Audience.INVENTOR)],
+    Action.REPLY: [(Kind.INVENTOR_REPLIED, Audience.ASSIGNEE)],
+    Action.ASSIGN: [(Kind.ASSIGNED_TO_YOU, Audience.ASSIGNEE)],
+    Action.WITHDRAW: [(Kind.WITHDRAWN, Audience.ASSIGNEE)],
+}  # fmt: skip
+
+
+# Sent to the person who acted too: a receipt rather than news.
+RECEIPTS = frozenset({Kind.REQUEST_RECEIVED})
+
+
+def notifications_for(event: Event, actor_role: Role) -> list[tuple[Kind, Audience]]:
+    """The notifications an event sends; the caller leaves out the actor themself,
+    except for :data:`RECEIPTS`."""
+    if event.internal:
+        return []
+    if event.action is Action.MESSAGE:
+        if actor_role is Role.INVENTOR:
+            return [(Kind.INVENTOR_REPLIED, Audience.ASSIGNEE)]
+        return [(Kind.MESSAGE_FROM_CENTRE, Audience.INVENTOR)]
+    return list(_BY_ACTION.get(event.action, []))
+
+
+def wanted(kind: Kind, role: Role, muted: list[str]) -> bool:
+    """Whether a person of ``role`` who muted ``muted`` receives ``kind``."""
+    optional = kind in OPTIONAL.get(role, [])
+    return not optional or kind.value not in muted

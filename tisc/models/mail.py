@@ -1,0 +1,62 @@
+"""The outbox: every e-mail the product sends, queued in the transaction that caused it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tisc.models.accounts import User
+from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
+
+
+class Delivery(StrEnum):
+    QUEUED = "queued"  # waiting for its first attempt
+    SENDING = "sending"  # claimed by a worker; see ``claimed_at``
+    SENT = "sent"
+    FAILED = "failed"  # the mail server refused or was down; retried by `tisc send-mail`
+    KEPT = "kept"  # no mail server configured: kept here, readable in the mailbox page
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The address at the time of queueing (an e-mail change confirms the new one).
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_requests.id"))
+    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Makes a message that must go once (a day's digest) unique.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Filled when the message is rendered, in the recipient's language.
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+
+    delivery: Mapped[Delivery] = mapped_column(enum_type(Delivery), default=Delivery.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    recipient: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_delivery", "delivery", "id"),
+        sa.Index("ix_outbox_messages_recipient", "recipient_id", "id"),
+    )
+
+
+class RequestRead(Base):
+    """When a person last looked at a request: the header's "changed since" count."""
+
+    __tablename__ = "request_reads"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
