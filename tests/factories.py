@@ -65,6 +65,30 @@ class Factory:
             )
             return self._person(user)
 
+    def centre(self, slug: str, *, name: str | None = None, city: str = "Almaty",
+               status: str = "active", services=("prior_art_search",), languages=("kk", "ru"),
+               lat: float | None = None, lon: float | None = None, **names) -> int:  # fmt: skip
+        """A TISC in ``city`` (at the city's point unless given); its id."""
+        from tisc.models import City
+        from tisc.services import centres
+
+        with self.app.app_context():
+            where = db.session.scalar(sa.select(City).where(City.name_en == city))
+            details = centres.CentreDetails(
+                slug=slug,
+                name_kk=names.get("name_kk", name or slug),
+                name_ru=names.get("name_ru", name or slug),
+                name_en=names.get("name_en", name or slug),
+                city_id=where.id,
+                lat=where.lat if lat is None else lat,
+                lon=where.lon if lon is None else lon,
+                status=status,
+                services=list(services),
+                languages=list(languages),
+                host_institution=names.get("host_institution", ""),
+            )
+            return centres.create_centre(details).id
+
     def person(self, user_id: int) -> Person:
         with self.app.app_context():
             return self._person(db.session.get(User, user_id))

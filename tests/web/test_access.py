@@ -21,6 +21,16 @@ PAGES = {
     "/centres": expect(rest=200),
     "/centres/kbtu": expect(rest=200),
     "/centres/no-such-centre": expect(rest=404),
+    "/centres?q=univ&service=training": expect(rest=200),
+    "/map": expect(rest=200),
+    "/map/network.js?radius=150": expect(rest=200),
+    "/centres/kbtu/map.js": expect(rest=200),
+    "/centres/no-such-centre/map.js": expect(rest=404),
+    "/password/forgot": expect(rest=200),
+    "/password/reset/forged-token": expect(rest=400),
+    "/invitation/forged-token": expect(rest=400),
+    "/verify/forged-token": expect(rest=400),
+    "/account/mailbox": expect(anonymous=LOGIN, rest=200),
     "/login": expect(anonymous=200, rest=302),
     "/register": expect(anonymous=200, rest=302),
     "/account": expect(anonymous=LOGIN, rest=200),
@@ -39,6 +49,10 @@ PAGES = {
     "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=403),
     "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=403),
     "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/coverage": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/office/coverage/map.js?radius=150&proposals=2": expect(
+        anonymous=LOGIN, coordinator=200, rest=403
+    ),
 }
 
 

@@ -1,9 +1,10 @@
-"""Filters of the staff desk and the office overview (GET forms, no CSRF)."""
+"""Filters in the query string (GET forms, no CSRF): desk, office, directory, maps."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField
-from wtforms.validators import Optional
+from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from tisc.forms import options
 
@@ -41,3 +42,47 @@ class OfficeFilterForm(_GetForm):
     centre = SelectField(_l("Centre"), default="", validators=[Optional()])
     region = SelectField(_l("Region"), default="", validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+
+
+class DirectoryForm(_GetForm):
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    region = SelectField(_l("Region"), default="", validators=[Optional()])
+    service = SelectField(_l("Service"), default="", validators=[Optional()])
+    language = SelectField(_l("Language"), default="", validators=[Optional()])
+    near = SelectField(_l("Distance from"), default="", validators=[Optional()])
+    lat = FloatField(widget=HiddenInput(), validators=[Optional(), NumberRange(-90, 90)])
+    lon = FloatField(widget=HiddenInput(), validators=[Optional(), NumberRange(-180, 180)])
+
+
+RADIUS_CHOICES = ("", "50", "100", "150", "200", "300")
+
+
+class MapForm(_GetForm):
+    radius = SelectField(
+        _l("Coverage circles"),
+        default="",
+        choices=options(
+            [("", _l("None"))] + [(km, _l("%(km)s km", km=km)) for km in RADIUS_CHOICES[1:]]
+        ),
+        validators=[Optional()],
+    )
+
+
+class CoverageForm(_GetForm):
+    measure = SelectField(
+        _l("Shade regions by"),
+        default="requests_per_100k",
+        choices=options(
+            [
+                ("requests_per_100k", _l("Requests per 100,000 people (12 months)")),
+                ("distance_km", _l("Distance to the nearest centre, km")),
+                ("open_per_centre", _l("Open requests per centre")),
+            ]
+        ),
+    )
+    radius = IntegerField(
+        _l("Reach R, km"), default=150, validators=[Optional(), NumberRange(min=10, max=1000)]
+    )
+    proposals = IntegerField(
+        _l("Centres to propose"), default=3, validators=[Optional(), NumberRange(min=0, max=20)]
+    )

@@ -48,7 +48,9 @@ class Centre(Base):
 
     @property
     def services(self) -> list[Service]:
-        return [row.service for row in self.service_rows]
+        """In catalogue order."""
+        offered = {row.service for row in self.service_rows}
+        return [service for service in Service if service in offered]
 
     @services.setter
     def services(self, services) -> None:

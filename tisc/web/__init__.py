@@ -6,9 +6,11 @@ from tisc.web import (
     account,
     assets,
     auth,
+    coverage,
     desk,
     errors,
     i18n,
+    maps,
     office,
     public,
     requests,
@@ -25,9 +27,11 @@ def register_web(app: Flask) -> None:
     errors.init_app(app)
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(maps.bp)
     app.register_blueprint(assets.bp, url_prefix="/vendor")
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(requests.bp, url_prefix="/requests")
     app.register_blueprint(desk.bp, url_prefix="/desk")
     app.register_blueprint(office.bp, url_prefix="/office")
+    app.register_blueprint(coverage.bp, url_prefix="/office/coverage")

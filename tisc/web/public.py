@@ -1,9 +1,14 @@
 """Pages for everyone: home, the directory of centres, a centre's page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_babel import get_locale, gettext
 
-from tisc.domain.catalogue import Service
-from tisc.services import centres
+from tisc.domain.catalogue import LANGUAGE_NAMES, Service
+from tisc.domain.geo import Point
+from tisc.forms import options
+from tisc.forms.filters import DirectoryForm
+from tisc.services import centres, directory, network
+from tisc.web.templating import pick_text, service_label
 
 bp = Blueprint("public", __name__)
 
@@ -15,9 +20,47 @@ def home():
 
 @bp.route("/centres")
 def centre_list():
-    return render_template("public/centres.html", centres=centres.tiscs())
+    form = DirectoryForm(request.args)
+    regions = sorted(network.regions(), key=lambda r: pick_text(r.names))
+    form.region.choices = options(
+        [("", gettext("All regions"))] + [(r.code, pick_text(r.names)) for r in regions]
+    )
+    form.near.choices = options(
+        [("", gettext("Nowhere in particular"))]
+        + [(r.code, pick_text(r.admin_centre_names)) for r in regions]
+    )
+    form.service.choices = options(
+        [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
+    )
+    form.language.choices = options(
+        [("", gettext("Any language"))] + [(c.value, n) for c, n in LANGUAGE_NAMES.items()]
+    )
+    valid = form.validate() if request.args else True
+    query = directory.DirectoryQuery()
+    origin_name = ""
+    if valid:
+        origin = None
+        if form.lat.data is not None and form.lon.data is not None:
+            origin, origin_name = Point(form.lat.data, form.lon.data), gettext("your position")
+        elif form.near.data:
+            region = next(r for r in regions if r.code == form.near.data)
+            origin, origin_name = region.admin_centre, pick_text(region.admin_centre_names)
+        query = directory.DirectoryQuery(
+            text=form.q.data or "",
+            region_code=form.region.data or "",
+            service=form.service.data or "",
+            language=form.language.data or "",
+            origin=origin,
+        )
+    listings = directory.search(query, str(get_locale()))
+    return render_template(
+        "public/centres.html", form=form, listings=listings, origin_name=origin_name
+    ), 200 if valid else 400
 
 
 @bp.route("/centres/<slug>")
 def centre(slug: str):
-    return render_template("public/centre.html", centre=centres.get_centre(slug))
+    centre = centres.get_centre(slug)
+    return render_template(
+        "public/centre.html", centre=centre, figures=network.public_figures(centre.id)
+    )

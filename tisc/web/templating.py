@@ -25,7 +25,12 @@ def in_locale(thing, attribute: str = "names") -> str:
     """A trilingual value (a model's ``names()``, ``descriptions()`` …) in the page's language."""
     if thing is None:
         return ""
-    return localized.pick(getattr(thing, attribute)(), str(get_locale()))
+    return pick_text(getattr(thing, attribute)())
+
+
+def pick_text(values: dict[str, str]) -> str:
+    """The text of a ``{"kk": …, "ru": …, "en": …}`` mapping in the page's language."""
+    return localized.pick(values, str(get_locale()))
 
 
 def service_label(value) -> str:
@@ -81,6 +86,7 @@ def changes_since_looked() -> int:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         localized=in_locale,
+        pick=pick_text,
         service_label=service_label,
         status_label=status_label,
         action_label=action_label,

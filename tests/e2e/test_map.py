@@ -1,0 +1,97 @@
+"""The public map in a real browser, offline: it initialises, every centre is there,
+nothing comes from another origin, and hostile names stay text."""
+
+import random
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from tests.factories import Factory
+from tisc.extensions import db
+from tisc.models import Centre, CentreService, City
+from tisc.models.base import utcnow
+
+pytestmark = pytest.mark.e2e
+HOSTILE = '<img src=x onerror="window.__hacked=1">`${window.__hacked=2}`'
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def add_centres(app, count: int) -> None:
+    """``count`` active centres scattered over Kazakhstan, inserted in bulk."""
+    rng = random.Random(42)
+    with app.app_context():
+        cities = db.session.scalars(sa.select(City)).all()
+        now = utcnow()
+        rows = []
+        for n in range(count):
+            city = rng.choice(cities)
+            rows.append({
+                "slug": f"bulk-{n}", "kind": "tisc", "status": "active" if n % 10 else "planned",
+                "name_kk": f"Орталық {n}", "name_ru": f"Центр {n}", "name_en": f"Centre {n}",
+                "city_id": city.id, "lat": city.lat + rng.uniform(-0.5, 0.5),
+                "lon": city.lon + rng.uniform(-0.5, 0.5), "languages": ["kk"],
+                "created_at": now, "updated_at": now,
+                "host_institution": "", "address": "", "phone": "", "email": "", "website": "",
+                "opening_hours": "", "description_kk": "", "description_ru": "",
+                "description_en": "",
+            })  # fmt: skip
+        db.session.execute(sa.insert(Centre), rows)
+        ids = db.session.scalars(sa.select(Centre.id).where(Centre.slug.like("bulk-%"))).all()
+        db.session.execute(
+            sa.insert(CentreService), [{"centre_id": i, "service": "training"} for i in ids]
+        )
+        db.session.commit()
+
+
+def markers_on_map(page: Page) -> int:
+    """Centres shown: single markers plus the numbers on the clusters."""
+    return page.evaluate(
+        """() => document.querySelectorAll('#map_network .tisc-marker').length +
+                 [...document.querySelectorAll('#map_network .marker-cluster span')]
+                     .reduce((sum, span) => sum + parseInt(span.textContent, 10), 0)"""
+    )
+
+
+def test_the_map_works_offline_with_two_thousand_centres(page: Page, site: str, app):
+    add_centres(app, 2000)
+    foreign = []
+    page.on(
+        "request",
+        lambda request: (
+            foreign.append(request.url)
+            if not request.url.startswith(site)
+            and request.resource_type in ("script", "stylesheet")
+            else None
+        ),
+    )
+    page.goto(f"{site}/map")
+    expect(page.locator("#map_network .leaflet-marker-icon").first).to_be_visible()
+    assert page.evaluate("typeof L") == "object"
+    assert markers_on_map(page) == 2000 + 4  # the four partner TISCs too
+    assert foreign == []
+    assert page.locator(".leaflet-control-layers").is_visible()
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map-2000-centres.png"))
+    assert (SCREENSHOTS / "map-2000-centres.png").stat().st_size > 20_000
+
+
+def test_a_hostile_centre_name_shows_as_text_in_its_popup(page: Page, site: str, app):
+    Factory(app).centre("hostile", name=HOSTILE, city="Aktau")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{site}/map")
+    markers = page.locator("#map_network .tisc-marker")
+    expect(markers.first).to_be_visible()
+    aktau = page.evaluate(
+        """() => [...document.querySelectorAll('#map_network .tisc-marker')]
+                .findIndex(m => m.getBoundingClientRect().left < 300)"""
+    )
+    markers.nth(aktau).click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(HOSTILE)
+    assert page.evaluate("window.__hacked") is None
+    assert popup.locator("img").count() == 0
+    assert dialogs == []

@@ -1,0 +1,98 @@
+"""Finding a centre: search in three languages, filters, distances, the centre page."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from tests.factories import COMPLETION
+from tisc.extensions import db
+from tisc.models import ServiceRequest
+
+NAMES = re.compile(r'<h2 class="h5"><a href="/centres/([a-z0-9-]+)"')
+
+
+def listed(client, query: str = "") -> list[str]:
+    response = client.get("/centres?" + query)
+    assert response.status_code == 200, query
+    return NAMES.findall(response.get_data(as_text=True))
+
+
+def test_all_active_and_planned_tiscs_are_listed_but_not_the_office(client, make):
+    make.centre("planned-one", name="Planned One", status="planned")
+    make.centre("gone", name="Suspended One", status="suspended")
+    slugs = listed(client)
+    assert set(slugs) == {"karaganda-buketov", "kbtu", "atyrau-university",
+                          "nazarbayev-university", "planned-one"}  # fmt: skip
+    assert "Planned</span>" in client.get("/centres").get_data(as_text=True)
+
+
+def test_text_search_in_any_language_city_and_institution(client, make):
+    assert listed(client, "q=Қарағанды") == ["karaganda-buketov"]
+    assert listed(client, "q=караганд") == ["karaganda-buketov"]
+    assert listed(client, "q=NAZARBAYEV") == ["nazarbayev-university"]
+    assert listed(client, "q=Almaty") == ["kbtu"]
+    assert listed(client, "q=Атырау+университеті") == ["atyrau-university"]
+    assert listed(client, "q=nothing-like-this") == []
+
+
+def test_filters_by_region_service_and_language(client):
+    assert listed(client, "region=KZ-23") == ["atyrau-university"]
+    assert set(listed(client, "service=freedom_to_operate")) == {"kbtu", "nazarbayev-university"}
+    assert set(listed(client, "language=en")) == {"kbtu", "nazarbayev-university"}
+    assert listed(client, "language=en&service=technology_transfer") == ["nazarbayev-university"]
+
+
+def test_distance_from_a_region_orders_nearest_first(client):
+    page = client.get("/centres?near=KZ-11").get_data(as_text=True)  # from Kokshetau
+    assert NAMES.findall(page)[:2] == ["nazarbayev-university", "karaganda-buketov"]
+    assert "distances from Kokshetau" in page
+    assert re.search(r">2[78][0-9] km<", page)  # Kokshetau to Nazarbayev University, ~280 km
+
+
+def test_distance_from_the_visitors_position(client):
+    # A point in Atyrau: Atyrau University first, a few km away.
+    page = client.get("/centres?lat=47.10&lon=51.92").get_data(as_text=True)
+    assert NAMES.findall(page)[0] == "atyrau-university"
+    assert "distances from your position" in page
+
+
+def test_bad_filters_are_a_clear_400(client):
+    for query in ("lat=95&lon=10", "lon=abc&lat=1", "region=KZ-00", "service=astrology",
+                  "q=" + "x" * 101):  # fmt: skip
+        response = client.get("/centres?" + query)
+        assert response.status_code == 400, query
+        assert "Find a centre" in response.get_data(as_text=True)
+
+
+def test_the_centre_page_shows_figures_and_never_request_content(client, make):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    for days in (2, 4, 9):
+        reference = make.request_in("in_progress", inventor, staff, title=f"SECRET TITLE {days}")
+        make.act(staff, reference, "complete", **COMPLETION)
+        with make.app.app_context():
+            row = db.session.scalar(
+                sa.select(ServiceRequest).where(ServiceRequest.reference == reference)
+            )
+            row.created_at = row.closed_at - timedelta(days=days)
+            db.session.commit()
+    old = make.request_in("in_progress", inventor, staff)
+    make.act(staff, old, "complete", **COMPLETION)
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == old)
+            .values(closed_at=datetime.now(UTC) - timedelta(days=400))
+        )
+        db.session.commit()
+    page = client.get("/centres/kbtu").get_data(as_text=True)
+    assert re.search(r'id="completed-last-year">3<', page)
+    assert re.search(r'id="median-turnaround">4(\.0)?<', page)
+    assert "SECRET TITLE" not in page
+    assert 'href="/requests/new?centre=kbtu"' in page
+    assert 'src="/centres/kbtu/map.js?lang=en"' in page
+
+
+def test_the_ask_button_preselects_the_centre(client, make):
+    page = client.get("/centres/atyrau-university").get_data(as_text=True)
+    assert "/requests/new?service=ip_consultation&amp;centre=atyrau-university" in page

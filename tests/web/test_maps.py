@@ -1,0 +1,120 @@
+"""The public map, centre maps and the coverage page: escaping, caching, assets, access."""
+
+import re
+
+import pytest
+
+from tests.factories import login
+from tisc.web import mapping
+
+HOSTILE = '<script>alert("x")</script>`${alert(1)}`</script><img src=x onerror=alert(2)>'
+
+
+def script_url(page: str, name: str) -> str:
+    return re.search(rf'<script src="(/[^"]*{name}[^"]*)"', page)[1].replace("&amp;", "&")
+
+
+def test_the_map_page_loads_leaflet_from_our_origin_and_no_inline_script(client):
+    page = client.get("/map").get_data(as_text=True)
+    assert 'id="map_network"' in page
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    assert "/vendor/leaflet/leaflet.js" in page
+    assert "/vendor/leaflet.markercluster/leaflet.markercluster.js" in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert "OpenStreetMap" in page and "geokz" in page  # attributions
+    for path in ("/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css",
+                 "/vendor/leaflet.markercluster/MarkerCluster.css"):  # fmt: skip
+        with client.get(path) as response:
+            assert response.status_code == 200, path
+    assert client.get("/vendor/leaflet/../../../etc/passwd").status_code == 404
+    assert client.get("/vendor/jquery/jquery.js").status_code == 404
+
+
+def test_the_map_script_has_every_centre_and_no_foreign_script(client, make):
+    make.centre("planned-one", name="Planned One", status="planned")
+    page = client.get("/map").get_data(as_text=True)
+    script = client.get(script_url(page, "network.js")).get_data(as_text=True)
+    assert "map_network" in script
+    assert script.count('"active"') == 4 and script.count('"planned"') == 1
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in script
+    assert "cdn" not in script.lower() and "$(" not in script
+
+
+def test_every_text_in_popups_and_tooltips_is_escaped(client, make):
+    make.centre("hostile", name=HOSTILE, host_institution=HOSTILE)
+    page = client.get("/map").get_data(as_text=True)
+    script = client.get(script_url(page, "network.js")).get_data(as_text=True)
+    assert "<script>" not in script and "<img" not in script
+    assert "alert(2)" in script  # present, but only as escaped text
+    assert "&amp;lt;script&amp;gt;" in script or "\\u0026lt;script\\u0026gt;" in script
+    centre_page = client.get("/centres/hostile").get_data(as_text=True)
+    assert "<script>alert" not in centre_page
+    centre_script = client.get("/centres/hostile/map.js").get_data(as_text=True)
+    assert "<script>" not in centre_script and "<img" not in centre_script
+
+
+def test_coverage_circles_follow_the_chosen_radius(client):
+    page = client.get("/map?radius=150").get_data(as_text=True)
+    script = client.get(script_url(page, "network.js")).get_data(as_text=True)
+    assert "150000" in script and "L.circle" in script
+    plain = client.get(script_url(client.get("/map").get_data(True), "network.js")).get_data(True)
+    assert "L.circle(" not in plain
+    assert client.get("/map?radius=42").status_code == 400
+    assert client.get("/map/network.js?radius=42").status_code == 404
+
+
+def test_a_map_is_built_once_until_a_centre_changes(client, make, as_=None):
+    page = client.get("/map?radius=100").get_data(as_text=True)
+    url = script_url(page, "network.js")
+    client.get(url)
+    builds = mapping.scripts.builds
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"].strip('"')})
+    assert mapping.scripts.builds == builds  # served from the cache
+    assert again.status_code == 304
+    make.centre("new-centre", name="New Centre")
+    fresh = client.get(script_url(client.get("/map?radius=100").get_data(True), "network.js"))
+    assert mapping.scripts.builds == builds + 1
+    assert "New Centre" in fresh.get_data(as_text=True)
+
+
+def test_map_scripts_are_built_per_language(client, make):
+    make.centre(
+        "trilingual", name_kk="Қазақша атауы", name_ru="Русское название", name_en="English name"
+    )
+    kk = client.get("/map/network.js?radius=&lang=kk").get_data(as_text=True)
+    ru = client.get("/map/network.js?radius=&lang=ru").get_data(as_text=True)
+    assert "\\u049a\\u0430\\u0437\\u0430\\u049b\\u0448\\u0430" in kk or "Қазақша атауы" in kk
+    assert "Русское название" in ru or "\\u0420\\u0443\\u0441\\u0441\\u043a\\u043e\\u0435" in ru
+
+
+@pytest.fixture
+def coordinator_client(client, make):
+    login(client, make.user("coordinator"))
+    return client
+
+
+def test_coverage_shows_headline_table_and_proposals(coordinator_client):
+    page = coordinator_client.get("/office/coverage?radius=150&proposals=3").get_data(as_text=True)
+    headline = re.search(r'id="headline">([^<]+)<', page)[1]
+    assert re.search(r"\d+% of the population lives within 150 km of an active centre", headline)
+    assert page.count("<tr class=") == 20  # one row per region
+    assert len(re.findall(r'<li class="list-group-item', page)) == 3
+    assert "Turkistan" in page  # the most populous region without a centre is proposed first
+    script = coordinator_client.get(script_url(page, "map.js")).get_data(as_text=True)
+    assert "map_coverage" in script and "tisc-proposal" in script
+
+
+def test_coverage_rejects_bad_parameters(coordinator_client):
+    for query in ("radius=0", "radius=abc", "proposals=99", "measure=astrology"):
+        response = coordinator_client.get("/office/coverage?" + query)
+        assert response.status_code == 400, query
+    assert coordinator_client.get("/office/coverage/map.js?radius=0").status_code == 404
+
+
+def test_coverage_escapes_centre_names(coordinator_client, make):
+    make.centre("hostile", name=HOSTILE)
+    page = coordinator_client.get("/office/coverage").get_data(as_text=True)
+    script = coordinator_client.get(script_url(page, "map.js")).get_data(as_text=True)
+    assert "<script>" not in script and "<img" not in script

@@ -1,0 +1,121 @@
+"""The national office's coverage view: gathers the rows, lets the domain compute."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from tisc.domain import coverage
+from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.domain.geo import Point, nearest_km
+from tisc.domain.stats import per_100k
+from tisc.domain.workflow import OPEN_STATUSES
+from tisc.extensions import db
+from tisc.models import City, QueueCount, ServiceRequest
+from tisc.models.base import utcnow
+from tisc.services import network
+from tisc.services.network import CentreCard, RegionCard
+
+MEASURES = ("requests_per_100k", "distance_km", "open_per_centre")
+# A city this close to an active centre already hosts one: the planner skips it.
+HOST_KM = 15
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: RegionCard
+    nearest: CentreCard | None
+    distance_km: float | None
+    covered: bool
+    requests_last_year: int
+    requests_per_100k: float | None
+    centres: int
+    open_per_centre: float | None
+
+    def measure(self, name: str) -> float | None:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    city: City
+    added_population: int
+    share_after: float
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    radius_km: int
+    population: int
+    covered_share: float
+    rows: list[RegionRow]
+    proposals: list[Proposal]
+    active_centres: list[CentreCard]
+
+
+def report(radius_km: int, proposals: int, now: datetime | None = None) -> CoverageReport:
+    """Coverage within ``radius_km`` of active centres, and ``proposals`` new cities."""
+    since = (now or utcnow()) - timedelta(days=365)
+    regions = network.regions()
+    active = [
+        card
+        for card in network.cards()
+        if card.kind is CentreKind.TISC and card.status is CentreStatus.ACTIVE
+    ]
+    cities = network.cities()
+    sites = [coverage.Site(card.id, card.location) for card in active]
+    region_facts = [coverage.RegionFacts(r.code, r.admin_centre, r.population) for r in regions]
+    city_facts = [
+        coverage.CityFacts(c.id, c.region_code, Point(c.lat, c.lon), c.population, c.has_university)
+        for c in cities
+    ]
+    points = coverage.population_points(region_facts, city_facts)
+
+    requests_by_region = dict(
+        db.session.execute(
+            sa.select(ServiceRequest.region_code, sa.func.count())
+            .where(ServiceRequest.created_at >= since)
+            .group_by(ServiceRequest.region_code)
+        ).all()
+    )
+    open_by_centre = dict(
+        db.session.execute(
+            sa.select(QueueCount.centre_id, sa.func.sum(QueueCount.count))
+            .where(QueueCount.status.in_(OPEN_STATUSES))
+            .group_by(QueueCount.centre_id)
+        ).all()
+    )
+    by_id = {card.id: card for card in active}
+    rows = []
+    for region, reach in zip(
+        regions, coverage.region_coverage(region_facts, sites, radius_km), strict=True
+    ):
+        local = [card for card in active if card.region_code == region.code]
+        requests = int(requests_by_region.get(region.code, 0))
+        open_requests = sum(int(open_by_centre.get(card.id, 0)) for card in local)
+        rows.append(
+            RegionRow(
+                region=region,
+                nearest=by_id.get(reach.nearest_site) if reach.nearest_site else None,
+                distance_km=reach.distance_km,
+                covered=reach.covered,
+                requests_last_year=requests,
+                requests_per_100k=per_100k(requests, region.population),
+                centres=len(local),
+                open_per_centre=round(open_requests / len(local), 1) if local else None,
+            )
+        )
+
+    universities = [c for c in city_facts if c.has_university]
+    _, to_nearest = nearest_km([c.location for c in universities], [s.location for s in sites])
+    candidates = [c for c, km in zip(universities, to_nearest, strict=True) if km > HOST_KM]
+    planned = coverage.plan_expansion(points, candidates, sites, radius_km, proposals)
+    city_by_id = {c.id: c for c in cities}
+    return CoverageReport(
+        radius_km=radius_km,
+        population=sum(p.population for p in points),
+        covered_share=coverage.covered_share(points, sites, radius_km),
+        rows=rows,
+        proposals=[Proposal(city_by_id[p.city_key], p.added_population, p.share) for p in planned],
+        active_centres=active,
+    )

@@ -1,0 +1,54 @@
+"""Finding a centre: text in any language, region, service, language, distance."""
+
+from dataclasses import dataclass
+
+from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.domain.geo import Point, distance_matrix_km
+from tisc.domain.localized import pick
+from tisc.services import network
+from tisc.services.network import CentreCard
+
+LISTED = {CentreStatus.ACTIVE, CentreStatus.PLANNED}
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    text: str = ""
+    region_code: str = ""
+    service: str = ""
+    language: str = ""
+    origin: Point | None = None  # distances are measured from here when given
+
+
+@dataclass(frozen=True)
+class Listing:
+    centre: CentreCard
+    distance_km: float | None
+
+
+def search(query: DirectoryQuery, locale: str) -> list[Listing]:
+    """Active and planned TISCs matching every filter; nearest first when there is an origin,
+    else by name in ``locale``."""
+    words = query.text.casefold().split()
+    found = [
+        card
+        for card in network.cards()
+        if card.kind is CentreKind.TISC
+        and card.status in LISTED
+        and (not query.region_code or card.region_code == query.region_code)
+        and (not query.service or query.service in card.services)
+        and (not query.language or query.language in card.languages)
+        and all(word in _haystack(card) for word in words)
+    ]
+    if query.origin is None or not found:
+        found.sort(key=lambda card: pick(card.names, locale).casefold())
+        return [Listing(card, None) for card in found]
+    distances = distance_matrix_km([query.origin], [card.location for card in found])[0]
+    listings = [Listing(card, float(km)) for card, km in zip(found, distances, strict=True)]
+    return sorted(listings, key=lambda listing: listing.distance_km)
+
+
+def _haystack(card: CentreCard) -> str:
+    """Everything a visitor may type to find the centre, in all three languages."""
+    parts = [*card.names.values(), *card.city_names.values(), card.host_institution, card.slug]
+    return " ".join(parts).casefold()

@@ -1,0 +1,137 @@
+"""The network as the directory and the maps see it: plain cards, cached until a centre changes.
+
+Building 2,000 ORM objects for every directory page or map would dominate
+their cost, so the centres are read once into frozen cards and kept per
+process under the network's *version* (the number of centres and the latest
+change to any of them). Another app server builds its own copy; nothing here
+is state another server needs.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from threading import Lock
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.domain.geo import Point
+from tisc.domain.stats import median_turnaround_days
+from tisc.domain.workflow import Status
+from tisc.extensions import db
+from tisc.models import Centre, City, Region, ServiceRequest
+from tisc.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class CentreCard:
+    id: int
+    slug: str
+    kind: CentreKind
+    status: CentreStatus
+    names: dict[str, str]
+    city_names: dict[str, str]
+    region_code: str
+    location: Point
+    services: tuple[str, ...]
+    languages: tuple[str, ...]
+    host_institution: str
+
+
+@dataclass(frozen=True)
+class RegionCard:
+    code: str
+    names: dict[str, str]
+    admin_centre: Point
+    admin_centre_names: dict[str, str]
+    population: int
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    completed_last_year: int
+    median_turnaround_days: float | None
+
+
+_cache: dict[str, tuple] = {}
+_lock = Lock()
+
+
+def version() -> str:
+    """Changes whenever a centre is added or edited (including its status and services)."""
+    count, latest = db.session.execute(
+        sa.select(sa.func.count(Centre.id), sa.func.max(Centre.updated_at))
+    ).one()
+    stamp = latest.isoformat() if isinstance(latest, datetime) else str(latest)
+    return f"{count}-{stamp}"
+
+
+def cards(current_version: str | None = None) -> list[CentreCard]:
+    """Every centre of the network, any status, as cards (cached per version)."""
+    key = current_version or version()
+    cached = _cache.get("cards")
+    if cached and cached[0] == key:
+        return cached[1]
+    centres = db.session.scalars(sa.select(Centre).options(selectinload(Centre.service_rows)))
+    built = [
+        CentreCard(
+            id=centre.id,
+            slug=centre.slug,
+            kind=centre.kind,
+            status=centre.status,
+            names=centre.names(),
+            city_names=centre.city.names(),
+            region_code=centre.city.region_code,
+            location=Point(centre.lat, centre.lon),
+            services=tuple(service.value for service in centre.services),
+            languages=tuple(centre.languages),
+            host_institution=centre.host_institution,
+        )
+        for centre in centres
+    ]
+    with _lock:
+        _cache["cards"] = (key, built)
+    return built
+
+
+def regions() -> list[RegionCard]:
+    """Regions without their boundaries (cached until load-data changes them)."""
+    key = str(db.session.execute(sa.select(sa.func.count(), sa.func.sum(Region.population))).one())
+    cached = _cache.get("regions")
+    if cached and cached[0] == key:
+        return cached[1]
+    built = [
+        RegionCard(r.code, r.names(), Point(r.lat, r.lon), r.admin_centre_names(), r.population)
+        for r in db.session.scalars(sa.select(Region).order_by(Region.code))
+    ]
+    with _lock:
+        _cache["regions"] = (key, built)
+    return built
+
+
+def region_boundaries() -> dict[str, str]:
+    """Each region's boundary as GeoJSON text."""
+    return dict(db.session.execute(sa.select(Region.code, Region.boundary)).all())
+
+
+def cities() -> list[City]:
+    return list(db.session.scalars(sa.select(City)))
+
+
+def public_figures(centre_id: int, now: datetime | None = None) -> PublicFigures:
+    """Requests completed in the last 12 months and their median turnaround: numbers only."""
+    since = (now or utcnow()) - timedelta(days=365)
+    spans = db.session.execute(
+        sa.select(ServiceRequest.created_at, ServiceRequest.closed_at).where(
+            ServiceRequest.centre_id == centre_id,
+            ServiceRequest.status == Status.COMPLETED,
+            ServiceRequest.closed_at >= since,
+        )
+    ).all()
+    return PublicFigures(len(spans), median_turnaround_days([tuple(s) for s in spans]))
+
+
+def forget() -> None:
+    """Drop the caches (tests, and after load-data)."""
+    with _lock:
+        _cache.clear()

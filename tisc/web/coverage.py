@@ -1,0 +1,79 @@
+"""The national office's coverage view: shaded regions, reach, and the expansion planner."""
+
+import time
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+
+from tisc.domain.catalogue import Role
+from tisc.forms.filters import CoverageForm
+from tisc.services import coverage as coverage_service
+from tisc.services import network
+from tisc.web import mapping
+from tisc.web.guards import require_role
+from tisc.web.maps import requested_language, script_response
+
+bp = Blueprint("coverage", __name__)
+bp.before_request(require_role(Role.COORDINATOR))
+
+
+@bp.route("")
+def overview():
+    form = CoverageForm(request.args)
+    valid = form.validate() if request.args else True
+    measure, radius, count = _coverage_inputs(form if valid else CoverageForm(formdata=None))
+    report, fingerprint = coverage_report(radius, count)
+    script = url_for(
+        ".script", measure=measure, radius=radius, proposals=count,
+        lang=str(get_locale()), v=fingerprint,
+    )  # fmt: skip
+    rows = report.rows
+    return render_template(
+        "office/coverage.html",
+        form=form,
+        report=report,
+        measure=measure,
+        measure_label=mapping.measure_label(measure),
+        bins=mapping.measure_bins([row.measure(measure) for row in rows]),
+        colours=mapping.MEASURE_COLOURS,
+        script_url=script,
+    ), 200 if valid else 400
+
+
+@bp.route("/map.js")
+def script():
+    form = CoverageForm(request.args)
+    if not form.validate():
+        abort(404)
+    measure, radius, count = _coverage_inputs(form)
+    report, fingerprint = coverage_report(radius, count)
+    with force_locale(requested_language()):
+        built = mapping.coverage_map(report, measure, fingerprint)
+    return script_response(built)
+
+
+def _coverage_inputs(form: CoverageForm) -> tuple[str, int, int]:
+    return (
+        form.measure.data or "requests_per_100k",
+        form.radius.data if form.radius.data is not None else 150,
+        form.proposals.data if form.proposals.data is not None else 3,
+    )
+
+
+_reports: dict[tuple, tuple[float, object, str]] = {}
+REPORT_SECONDS = 60
+
+
+def coverage_report(radius: int, count: int):
+    """The coverage report, reused for a minute per process: the page and its map
+    script ask for the same one, and the figures need not be fresher than that."""
+    key = (network.version(), radius, count)
+    now = time.monotonic()
+    cached = _reports.get(key)
+    if cached and now - cached[0] < REPORT_SECONDS:
+        return cached[1], cached[2]
+    report = coverage_service.report(radius, count)
+    fingerprint = f"{key[0]}-{radius}-{count}-{int(time.time() // REPORT_SECONDS)}"
+    _reports.clear()
+    _reports[key] = (now, report, fingerprint)
+    return report, fingerprint

@@ -1,0 +1,328 @@
+"""Folium maps: the public network map, a centre's small map, the office's coverage map.
+
+A page holds only the map's ``<div>`` (a fixed id) and loads the map's script
+from our own origin, at a URL that names everything the map depends on; so
+the Content-Security-Policy needs no inline script, and any app server can
+answer the script request. Built scripts are cached per process under those
+inputs and the network's version, so an unchanged map is never rendered
+twice. Leaflet and Leaflet.markercluster come from the XStatic packages
+(``/vendor``); folium's own CDN links are never used.
+
+Every text that reaches a popup or a tooltip is HTML-escaped here, because
+Leaflet and folium's tooltips insert it as HTML.
+"""
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+import folium
+from flask import current_app, url_for
+from flask_babel import format_number, get_locale, gettext
+from folium.plugins import FastMarkerCluster
+from markupsafe import Markup, escape
+
+from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.domain.localized import pick
+from tisc.services import network
+from tisc.services.coverage import CoverageReport
+from tisc.services.network import CentreCard
+from tisc.web.templating import service_label
+
+KAZAKHSTAN = (48.0, 67.5)
+KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
+# The full attribution is under every map page; the map itself carries the short one.
+DATA_ATTRIBUTION = "Boundaries: geokz, CC BY 4.0"
+# One marker per centre, styled by our CSS (no icon fonts, no images).
+MARKER_CALLBACK = """function (row) {
+    var icon = L.divIcon({className: "tisc-marker tisc-marker-" + row[2], iconSize: [18, 18]});
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, keyboard: true});
+    marker.bindPopup(row[3]);
+    marker.bindTooltip(row[4]);
+    return marker;
+}"""
+
+
+# A proposed centre: its rank in a gold disc.
+PROPOSAL_CALLBACK = """function (row) {
+    var icon = L.divIcon({className: "tisc-proposal-icon", iconSize: [26, 26],
+                          html: '<span class="tisc-proposal">' + Number(row[2]) + '</span>'});
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+    marker.bindTooltip(row[3]);
+    return marker;
+}"""
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    script: str
+    etag: str
+
+
+class _ScriptCache:
+    """A small LRU of built map scripts."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.entries: OrderedDict[tuple, BuiltMap] = OrderedDict()
+        self.lock = Lock()
+        self.builds = 0  # how many maps were actually rendered (tests check reuse)
+
+    def get(self, key: tuple, build) -> BuiltMap:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        script = build()
+        built = BuiltMap(script, hashlib.sha256(script.encode()).hexdigest()[:32])
+        with self.lock:
+            self.builds += 1
+            self.entries[key] = built
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return built
+
+
+scripts = _ScriptCache()
+
+
+def network_map(radius_km: int | None) -> BuiltMap:
+    locale = str(get_locale())
+    version = network.version()
+    return scripts.get(
+        ("network", version, locale, radius_km),
+        lambda: _render(_network_map(network.cards(version), locale, radius_km)),
+    )
+
+
+def centre_map(card: CentreCard) -> BuiltMap:
+    locale = str(get_locale())
+    return scripts.get(
+        ("centre", network.version(), locale, card.slug),
+        lambda: _render(_centre_map(card, locale)),
+    )
+
+
+def coverage_map(report: CoverageReport, measure: str, fingerprint: str) -> BuiltMap:
+    locale = str(get_locale())
+    return scripts.get(
+        ("coverage", fingerprint, locale, measure),
+        lambda: _render(_coverage_map(report, measure, locale)),
+    )
+
+
+def _base_map(name: str, location=KAZAKHSTAN, zoom: int | None = None) -> folium.Map:
+    """A map showing the whole country, unless a zoom level is given."""
+    m = folium.Map(location=location, zoom_start=zoom or 5, tiles=None, control_scale=True)
+    m._id = name  # the page's div is map_<name>; see templates/macros/map.html
+    if zoom is None:
+        m.fit_bounds(KAZAKHSTAN_BOUNDS)
+    folium.TileLayer(
+        tiles=current_app.config["TISC_TILES_URL"],
+        attr=f"{current_app.config['TISC_TILES_ATTRIBUTION']} | {DATA_ATTRIBUTION}",
+        name=gettext("Street map"),
+        control=False,
+    ).add_to(m)
+    return m
+
+
+def _render(m: folium.Map) -> str:
+    figure = m.get_root()
+    figure.render()
+    return figure.script.render()
+
+
+def _regions_layer(
+    locale: str, style, extra: dict[str, dict[str, str]] | None = None
+) -> folium.GeoJson:
+    """Region outlines; ``extra`` adds tooltip lines per region code.
+
+    Every property shown is escaped: folium's tooltips insert them as HTML.
+    """
+    boundaries = network.region_boundaries()
+    extra = extra or {}
+    features = []
+    for region in network.regions():
+        properties = {"code": region.code, "name": str(escape(pick(region.names, locale)))}
+        properties.update({k: str(escape(v)) for k, v in extra.get(region.code, {}).items()})
+        features.append(
+            {"type": "Feature", "properties": properties,
+             "geometry": json.loads(boundaries[region.code])}
+        )  # fmt: skip
+    fields = ["name", *next(iter(extra.values()), {}).keys()]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=gettext("Regions"),
+        style_function=style,
+        highlight_function=lambda feature: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=fields, labels=False),
+    )
+
+
+def _popup(card: CentreCard, locale: str) -> str:
+    services = ", ".join(service_label(s) for s in card.services) or gettext("No services yet")
+    status = "" if card.status is CentreStatus.ACTIVE else f" ({gettext('planned')})"
+    return Markup(
+        "<strong>{name}</strong>{status}<br>{city}<br><small>{services}</small><br>"
+        '<a href="{url}">{more}</a>'
+    ).format(
+        name=pick(card.names, locale),
+        status=status,
+        city=pick(card.city_names, locale),
+        services=services,
+        url=url_for("public.centre", slug=card.slug),
+        more=gettext("Centre page"),
+    )
+
+
+def _markers(cards: list[CentreCard], locale: str) -> list[list]:
+    return [
+        [
+            card.location.lat,
+            card.location.lon,
+            card.status.value,
+            str(_popup(card, locale)),
+            str(escape(pick(card.names, locale))),
+        ]
+        for card in cards
+    ]
+
+
+def _network_map(cards: list[CentreCard], locale: str, radius_km: int | None) -> folium.Map:
+    shown = [
+        c for c in cards
+        if c.kind is CentreKind.TISC and c.status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
+    ]  # fmt: skip
+    m = _base_map("network")
+    _regions_layer(
+        locale,
+        lambda feature: {
+            "color": "#0b4f8a",
+            "weight": 1,
+            "fillColor": "#0b4f8a",
+            "fillOpacity": 0.04,
+        },
+    ).add_to(m)
+    FastMarkerCluster(
+        _markers(shown, locale),
+        callback=MARKER_CALLBACK,
+        name=gettext("Centres"),
+        options={"maxClusterRadius": 40, "showCoverageOnHover": False},
+    ).add_to(m)
+    if radius_km:
+        circles = folium.FeatureGroup(name=gettext("Within %(km)s km", km=radius_km))
+        _circles(
+            [c for c in shown if c.status is CentreStatus.ACTIVE], radius_km, "#0f7c80"
+        ).add_to(circles)
+        circles.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def _circles(cards: list[CentreCard], radius_km: int, colour: str, dashed=False) -> folium.GeoJson:
+    points = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [c.location.lon, c.location.lat]}}
+            for c in cards
+        ],
+    }  # fmt: skip
+    return folium.GeoJson(
+        points,
+        marker=folium.Circle(
+            radius=radius_km * 1000, color=colour, weight=1, fill=True, fill_opacity=0.08,
+            dash_array="6" if dashed else None, interactive=False,
+        ),
+    )  # fmt: skip
+
+
+def _centre_map(card: CentreCard, locale: str) -> folium.Map:
+    m = _base_map("centre", location=(card.location.lat, card.location.lon), zoom=11)
+    FastMarkerCluster(_markers([card], locale), callback=MARKER_CALLBACK, control=False).add_to(m)
+    return m
+
+
+MEASURE_COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+
+
+def measure_bins(values: list[float | None]) -> list[float]:
+    """Four thresholds cutting the known values into five classes of equal width."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return []
+    low, high = min(known), max(known)
+    step = (high - low) / 5 or 1
+    digits = 0 if high >= 100 else 1 if high >= 10 else 2
+    return [round(low + step * i, digits) for i in range(1, 5)]
+
+
+def colour_of(value: float | None, bins: list[float]) -> str:
+    if value is None:
+        return "#e9ecef"
+    return MEASURE_COLOURS[sum(value >= edge for edge in bins)]
+
+
+def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.Map:
+    bins = measure_bins([row.measure(measure) for row in report.rows])
+    by_code = {row.region.code: row for row in report.rows}
+
+    def style(feature):
+        row = by_code[feature["properties"]["code"]]
+        return {
+            "fillColor": colour_of(row.measure(measure), bins),
+            "fillOpacity": 0.7,
+            "color": "#0b4f8a" if row.covered else "#dc3545",
+            "weight": 1 if row.covered else 3,
+            "dashArray": None if row.covered else "6",
+        }
+
+    tooltips = {
+        row.region.code: {
+            "value": gettext(
+                "%(measure)s: %(value)s", measure=measure_label(measure),
+                value="—" if row.measure(measure) is None else row.measure(measure),
+            ),
+            "reach": gettext("Within %(km)s km of a centre", km=report.radius_km) if row.covered
+            else gettext("Not within %(km)s km of a centre", km=report.radius_km),
+        }
+        for row in report.rows
+    }  # fmt: skip
+    m = _base_map("coverage")
+    _regions_layer(locale, style, tooltips).add_to(m)
+    centres = folium.FeatureGroup(name=gettext("Active centres"))
+    FastMarkerCluster(
+        _markers(report.active_centres, locale), callback=MARKER_CALLBACK,
+        options={"maxClusterRadius": 20},
+    ).add_to(centres)  # fmt: skip
+    centres.add_to(m)
+    plan = folium.FeatureGroup(name=gettext("Proposed centres"))
+    proposals = [
+        [
+            proposal.city.lat,
+            proposal.city.lon,
+            number,
+            str(escape(gettext(
+                "Proposal %(n)s: %(city)s, +%(people)s people", n=number,
+                city=pick(proposal.city.names(), locale),
+                people=format_number(proposal.added_population),
+            ))),
+        ]
+        for number, proposal in enumerate(report.proposals, start=1)
+    ]  # fmt: skip
+    FastMarkerCluster(
+        proposals, callback=PROPOSAL_CALLBACK, options={"disableClusteringAtZoom": 1}
+    ).add_to(plan)
+    plan.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def measure_label(measure: str) -> str:
+    return {
+        "requests_per_100k": gettext("Requests per 100,000 people (12 months)"),
+        "distance_km": gettext("Distance to the nearest centre, km"),
+        "open_per_centre": gettext("Open requests per centre"),
+    }[measure]

@@ -1,0 +1,58 @@
+"""The public network map and the scripts of every map (see ``tisc/web/mapping.py``)."""
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+
+from tisc.domain.catalogue import LANGUAGE_NAMES
+from tisc.forms.filters import RADIUS_CHOICES, MapForm
+from tisc.services import centres, network
+from tisc.web import mapping
+
+bp = Blueprint("maps", __name__)
+ONE_DAY = 86400
+
+
+@bp.route("/map")
+def network_map():
+    form = MapForm(request.args)
+    valid = form.validate() if request.args else True
+    radius = int(form.radius.data) if valid and form.radius.data else None
+    script = url_for(
+        ".network_script", radius=radius or "", lang=str(get_locale()), v=network.version()
+    )
+    return render_template("maps/network.html", form=form, script_url=script), (
+        200 if valid else 400
+    )
+
+
+@bp.route("/map/network.js")
+def network_script():
+    radius = request.args.get("radius", "")
+    if radius not in RADIUS_CHOICES:
+        abort(404)
+    with force_locale(requested_language()):
+        built = mapping.network_map(int(radius) if radius else None)
+    return script_response(built)
+
+
+@bp.route("/centres/<slug>/map.js")
+def centre_script(slug: str):
+    centre = centres.get_centre(slug)
+    card = next(card for card in network.cards() if card.id == centre.id)
+    with force_locale(requested_language()):
+        built = mapping.centre_map(card)
+    return script_response(built)
+
+
+def requested_language() -> str:
+    lang = request.args.get("lang", "")
+    return lang if lang in {code.value for code in LANGUAGE_NAMES} else str(get_locale())
+
+
+def script_response(built: mapping.BuiltMap) -> Response:
+    """A built map script, cacheable by browsers: its URL changes with the network."""
+    response = Response(built.script, mimetype="text/javascript")
+    response.set_etag(built.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_DAY
+    return response.make_conditional(request)
