@@ -34,16 +34,17 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 # Translations: extract marked strings, merge them into the catalogues, compile.
 extract: $(INSTALLED)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k N_ --sort-by-file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -k NP_:1,2 -k lazy_ngettext:1,2 --sort-by-file \
 		--project "TISC Network" -o tisc/translations/messages.pot .
 
 update: extract
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching -i tisc/translations/messages.pot -d tisc/translations
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i tisc/translations/messages.pot -d tisc/translations
+	$(FLASK) tisc english-catalogue
 
 compile: $(MO_FILES)
 
 %.mo: %.po | $(INSTALLED)
-	$(BIN)/pybabel compile --quiet -i $< -o $@
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
@@ -100,6 +101,21 @@ def deactivate_user(email: str, reactivate: bool) -> None:
     except DomainError as error:
         _fail(error)
     click.echo(f"{user.email} is now {'active' if user.active else 'deactivated'}.")
+
+
+@tisc_cli.command("english-catalogue")
+def english_catalogue() -> None:
+    """Fill the English catalogue with its message ids (English is the source language)."""
+    path = Path(current_app.root_path) / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    for message in catalogue:
+        if message.id:
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=76)
+    click.echo(f"Filled {len(catalogue)} English entries.")
 
 
 def _load_data(folder: Path) -> None:

@@ -261,7 +261,7 @@ def _digest(message, recipient, service_request):
     centre = in_locale(recipient.centre)
     when = day(date.fromisoformat(message.context["day"]))
     return Email(
-        gettext("%(centre)s: requests due, %(day)s", centre=centre, day=when),
+        gettext("%(centre)s: overdue and soon-due requests, %(day)s", centre=centre, day=when),
         [
             ngettext("%(num)d request is overdue.", "%(num)d requests are overdue.", len(overdue)),
             ngettext(
@@ -309,14 +309,18 @@ def _reset(message, recipient, service_request):
 
 def _invitation(message, recipient, service_request):
     token = make_token("invite", {"user": recipient.id, "version": recipient.session_version})
-    where = in_locale(recipient.centre) if recipient.centre else gettext("the national office")
+    where = (
+        in_locale(recipient.centre)
+        if recipient.centre
+        else gettext("the National Institute of Intellectual Property")
+    )
     return Email(
         gettext("You are invited to TISC Network"),
         [
-            gettext("Hello %(name)s,", name=recipient.name),
             gettext(
-                "an account has been created for you at %(centre)s. Choose your own password "
-                "to sign in; the link is valid for 7 days.",
+                "Hello %(name)s, an account has been created for you at %(centre)s. Choose "
+                "your own password to sign in; the link is valid for 7 days.",
+                name=recipient.name,
                 centre=where,
             ),
         ],

@@ -130,4 +130,7 @@ def test_digests_go_once_a_day_to_staff_with_due_work(make, people, ctx):
     assert sorted(m.to_address for m in digests) == sorted(
         [people["staff"].email, people["colleague"].email]
     )
-    assert reference in digests[0].body_text and "OVERDUE" in digests[0].body_text
+    english = next(m for m in digests if m.to_address == people["colleague"].email)
+    russian = next(m for m in digests if m.to_address == people["staff"].email)
+    assert reference in english.body_text and "OVERDUE" in english.body_text
+    assert reference in russian.body_text and "ПРОСРОЧЕН" in russian.body_text.upper()

@@ -12,6 +12,11 @@ def N_(text: str) -> str:
     return text
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; translated with ``ngettext`` later."""
+    return singular, plural
+
+
 class Role(StrEnum):
     INVENTOR = "inventor"
     STAFF = "staff"

@@ -2,16 +2,20 @@
 
 Each carries an English message marked for translation and the parameters to
 fill into it, so that every interface (pages, CLI) can say it in the user's
-language: ``gettext(error.message, **error.params)``.
+language: ``gettext(error.message, **error.params)``, or ``ngettext`` with
+``error.plural`` and the ``num`` parameter when the message counts something.
 """
 
 
 class DomainError(Exception):
     """Base of every refusal the product gives on purpose."""
 
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
+    def __init__(self, message: str | tuple[str, str], **params: object) -> None:
+        singular, plural = message if isinstance(message, tuple) else (message, None)
+        english = plural if plural and params.get("num") != 1 else singular
+        super().__init__(english % params if params else english)
+        self.message = singular
+        self.plural = plural
         self.params = params
 
 
@@ -30,6 +34,6 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     """An input is missing or wrong; ``field`` names it."""
 
-    def __init__(self, field: str, message: str, **params: object) -> None:
+    def __init__(self, field: str, message: str | tuple[str, str], **params: object) -> None:
         super().__init__(message, **params)
         self.field = field

@@ -7,7 +7,7 @@ lines, and gives them back in the WIPO form ``A61K 31/00``.
 
 import re
 
-from tisc.domain.catalogue import N_
+from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
 
 _SYMBOL = re.compile(r"^([A-H])(\d{2})([A-Z])(?:\s*(\d{1,4})\s*/\s*(\d{2,6}))?$", re.ASCII)
@@ -44,5 +44,9 @@ def parse_ipc_list(text: str) -> list[str]:
         if symbol not in symbols:
             symbols.append(symbol)
     if len(symbols) > MAX_SYMBOLS:
-        raise Invalid("ipc_classes", N_("Give at most %(max)s IPC classes."), max=MAX_SYMBOLS)
+        raise Invalid(
+            "ipc_classes",
+            NP_("Give at most %(num)d IPC class.", "Give at most %(num)d IPC classes."),
+            num=MAX_SYMBOLS,
+        )
     return symbols

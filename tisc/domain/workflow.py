@@ -152,6 +152,23 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
+# What the person who acted is told afterwards.
+ACTION_DONE: dict[Action, str] = {
+    Action.ASSIGN: N_("The request is assigned."),
+    Action.TRANSFER: N_("The request is transferred to the other centre."),
+    Action.START: N_("Work on the request has started."),
+    Action.ASK: N_("Your question is sent to the inventor."),
+    Action.REPLY: N_("Your reply is sent."),
+    Action.MESSAGE: N_("Your message is sent."),
+    Action.NOTE: N_("The note is saved."),
+    Action.COMPLETE: N_("The request is completed."),
+    Action.DECLINE: N_("The request is declined."),
+    Action.WITHDRAW: N_("Your request is withdrawn."),
+    Action.REOPEN: N_("The request is reopened."),
+    Action.RATE: N_("Thank you for your rating."),
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     user_id: int

@@ -34,5 +34,5 @@ class EmailChangeForm(FlaskForm):
 
 
 class NotificationsForm(FlaskForm):
-    enabled = CheckboxListField(_l("E-mail me when…"), validate_choice=True)
+    enabled = CheckboxListField(_l("Which e-mails do you want to receive?"), validate_choice=True)
     submit = SubmitField(_l("Save e-mail choices"))

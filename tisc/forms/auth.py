@@ -1,6 +1,7 @@
 """Sign-in and registration forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -21,7 +22,9 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=_l("At least %(min)s characters.", min=MIN_PASSWORD),
+        description=lazy_ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -39,7 +42,9 @@ class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=_l("At least %(min)s characters.", min=MIN_PASSWORD),
+        description=lazy_ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -45,7 +45,10 @@ class RequestSubmitForm(FlaskForm):
     preferred_centre = SelectField(
         _l("Preferred centre"),
         validators=[Optional()],
-        description=_l("Leave empty and we will route your request to the best centre."),
+        description=_l(
+            "Keep “Any centre” and we will route your request to the best centre for the "
+            "service and your region."
+        ),
     )
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
     confidentiality_ack = BooleanField(

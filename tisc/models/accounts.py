@@ -29,7 +29,7 @@ class User(Base):
     # Notification kinds this person switched off (all are on by default).
     muted_notifications: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
-    centre: Mapped[Centre | None] = relationship(lazy="joined")
+    centre: Mapped[Centre | None] = relationship()
 
     # Flask-Login's protocol, kept here because it is how a user is identified.
     @property

@@ -43,7 +43,7 @@ class Centre(Base):
 
     city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
     service_rows: Mapped[list["CentreService"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="CentreService.service"
+        cascade="all, delete-orphan", order_by="CentreService.service"
     )
 
     @property

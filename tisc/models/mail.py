@@ -53,10 +53,25 @@ class OutboxMessage(Base):
 
 
 class RequestRead(Base):
-    """When a person last looked at a request: the header's "changed since" count."""
+    """A follower's view of a request: changed since they last looked (``unread``) or not.
+
+    Set unread when someone else changes the request, read when they open it,
+    so the header's count reads a handful of rows, never the requests.
+    """
 
     __tablename__ = "request_reads"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unread: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        sa.Index(
+            "ix_request_reads_unread",
+            "user_id",
+            "request_id",
+            sqlite_where=sa.text("unread"),
+            postgresql_where=sa.text("unread"),
+        ),
+    )

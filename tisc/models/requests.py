@@ -80,6 +80,10 @@ class ServiceRequest(Base):
             postgresql_where=sa.text("closed_at IS NULL"),
         ),
         sa.Index("ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id"),
+        sa.Index(
+            "ix_service_requests_centre_status_created", "centre_id", "status", "created_at", "id"
+        ),
+        sa.Index("ix_service_requests_centre_due", "centre_id", "due_at", "id"),
         sa.Index("ix_service_requests_centre_created", "centre_id", "created_at", "id"),
         sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
         sa.Index("ix_service_requests_created", "created_at", "id"),

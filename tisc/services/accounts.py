@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tisc.domain.catalogue import N_, CentreKind, Language, Role
+from tisc.domain.catalogue import N_, NP_, CentreKind, Language, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
@@ -29,7 +29,11 @@ def normalise_email(email: str) -> str:
 
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(field, N_("Use at least %(min)s characters."), min=MIN_PASSWORD)
+        raise Invalid(
+            field,
+            NP_("Use at least %(num)d character.", "Use at least %(num)d characters."),
+            num=MIN_PASSWORD,
+        )
 
 
 def find_by_email(email: str) -> User | None:

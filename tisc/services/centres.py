@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Service
 from tisc.domain.errors import Invalid, NotFound, Refused
@@ -83,17 +84,9 @@ def tiscs(*, include_suspended: bool = False) -> list[Centre]:
     return list(db.session.scalars(query))
 
 
-def active_tiscs_offering(service: Service | None = None) -> list[Centre]:
-    query = sa.select(Centre).where(
-        Centre.kind == CentreKind.TISC, Centre.status == CentreStatus.ACTIVE
-    )
-    if service is not None:
-        query = query.join(CentreService).where(CentreService.service == service)
-    return list(db.session.scalars(query.order_by(Centre.name_en)))
-
-
 def all_centres() -> list[Centre]:
-    return list(db.session.scalars(sa.select(Centre).order_by(Centre.kind, Centre.name_en)))
+    query = sa.select(Centre).options(selectinload(Centre.service_rows))
+    return list(db.session.scalars(query.order_by(Centre.kind, Centre.name_en)))
 
 
 def find_centre(slug: str) -> Centre | None:

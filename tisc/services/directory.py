@@ -52,3 +52,26 @@ def _haystack(card: CentreCard) -> str:
     """Everything a visitor may type to find the centre, in all three languages."""
     parts = [*card.names.values(), *card.city_names.values(), card.host_institution, card.slug]
     return " ".join(parts).casefold()
+
+
+def active_offering(service: str | None = None) -> list[CentreCard]:
+    """Active TISCs (offering ``service`` when given), from the cached cards."""
+    return [
+        card
+        for card in network.cards()
+        if card.kind is CentreKind.TISC
+        and card.status is CentreStatus.ACTIVE
+        and (service is None or service in card.services)
+    ]
+
+
+def transfer_targets(service: str, from_centre_id: int, limit: int = 100) -> list[CentreCard]:
+    """Where a request may be transferred: the nearest active centres offering its service."""
+    cards = active_offering(service)
+    here = next((card for card in network.cards() if card.id == from_centre_id), None)
+    others = [card for card in cards if card.id != from_centre_id]
+    if here is None or not others:
+        return others[:limit]
+    distances = distance_matrix_km([here.location], [card.location for card in others])[0]
+    ranked = sorted(zip(distances, range(len(others)), others, strict=True))
+    return [card for _, _, card in ranked[:limit]]

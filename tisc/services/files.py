@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import filetype
 
-from tisc.domain.catalogue import N_
+from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
 from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
 
@@ -33,7 +33,11 @@ def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files")
     """
     uploads = [u for u in uploads if u.filename or u.content]
     if len(uploads) > MAX_FILES:
-        raise Invalid(field, N_("Attach at most %(max)s files."), max=MAX_FILES)
+        raise Invalid(
+            field,
+            NP_("Attach at most %(num)d file.", "Attach at most %(num)d files."),
+            num=MAX_FILES,
+        )
     for upload in uploads:
         name = display_name(upload.filename)
         if len(upload.content) == 0:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from tisc.domain.catalogue import N_, Role, Service
 from tisc.domain.errors import Invalid
@@ -22,7 +22,12 @@ from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURSOR = re.compile(r"^(-?\d{1,20})\.(\d{1,18})$", re.ASCII)
-STATUS_CHOICES = ("open", "all", *(status.value for status in Status))
+# Lists never show the long texts; leave them in the database.
+LIST_ONLY = (
+    defer(ServiceRequest.description),
+    defer(ServiceRequest.outcome_summary),
+    defer(ServiceRequest.rating_comment),
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,11 @@ def office_page(
 def inventor_page(
     inventor: User, after: str | None = None, before: str | None = None, size: int = 25
 ) -> Page:
-    query = sa.select(ServiceRequest).where(ServiceRequest.inventor_id == inventor.id)
+    query = (
+        sa.select(ServiceRequest)
+        .where(ServiceRequest.inventor_id == inventor.id)
+        .options(joinedload(ServiceRequest.centre), *LIST_ONLY)
+    )
     return _keyset(
         query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
     )
@@ -116,11 +125,26 @@ def status_counts(centre_id: int | None = None) -> dict[Status, int]:
     return queue_counts(None if centre_id is None else [centre_id])
 
 
-def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> int:
-    query = sa.select(sa.func.count()).select_from(ServiceRequest).where(_overdue(now))
+@dataclass(frozen=True)
+class Capped:
+    """A count that stopped at its cap: shown as "999+" when ``more``."""
+
+    value: int
+    more: bool
+
+
+OVERDUE_CAP = 999
+
+
+def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> Capped:
+    """Overdue open requests, counted up to :data:`OVERDUE_CAP` so that a long backlog
+    costs no more than a short one."""
+    query = sa.select(ServiceRequest.id).where(_overdue(now))
     if centre_id is not None:
         query = query.where(ServiceRequest.centre_id == centre_id)
-    return db.session.scalar(query) or 0
+    capped = query.limit(OVERDUE_CAP + 1).subquery()
+    value = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
 
 
 def _overdue(now: datetime | None):
@@ -133,7 +157,10 @@ def _overdue(now: datetime | None):
 
 def _filtered(filters: Filters, now: datetime | None):
     query = sa.select(ServiceRequest).options(
-        joinedload(ServiceRequest.assignee), joinedload(ServiceRequest.centre)
+        joinedload(ServiceRequest.assignee),
+        joinedload(ServiceRequest.centre),
+        joinedload(ServiceRequest.region),
+        *LIST_ONLY,
     )
     if filters.status == "open":
         query = query.where(ServiceRequest.closed_at.is_(None))

@@ -1,7 +1,9 @@
 """What changed since a person last looked: the header's count and the "new" marks.
 
-An inventor follows all their requests; staff follow the open ones assigned
-to them. Internal notes do not count: they do not touch ``updated_at``.
+An inventor follows their requests; staff follow the open requests assigned
+to them. When someone else changes a request (internal notes aside), its
+followers' rows turn unread; opening the request reads it. Counting reads
+those rows only, and stops at :data:`COUNT_CAP`.
 """
 
 import sqlalchemy as sa
@@ -13,6 +15,52 @@ from tisc.models import RequestRead, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services.unit_of_work import use_case
 
+COUNT_CAP = 99
+
+
+def mark_changed(service_request: ServiceRequest, actor_id: int) -> None:
+    """Inside a use case: the request changed for its followers other than the actor."""
+    followers = {service_request.inventor_id, service_request.assignee_id} - {None, actor_id}
+    for user_id in followers:
+        _upsert(user_id, service_request.id, unread=True)
+
+
+def changed_count(user: User) -> int:
+    """How many followed requests changed since the user looked, at most :data:`COUNT_CAP`."""
+    followed = _followed(user)
+    if followed is None:
+        return 0
+    unread = (
+        sa.select(RequestRead.request_id)
+        .join(ServiceRequest, ServiceRequest.id == RequestRead.request_id)
+        .where(RequestRead.user_id == user.id, RequestRead.unread, followed)
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    return db.session.scalar(sa.select(sa.func.count()).select_from(unread)) or 0
+
+
+def changed_among(user: User, request_ids: list[int]) -> set[int]:
+    """Which of these requests changed since ``user`` last opened them."""
+    if not request_ids:
+        return set()
+    query = sa.select(RequestRead.request_id).where(
+        RequestRead.user_id == user.id,
+        RequestRead.unread,
+        RequestRead.request_id.in_(request_ids),
+    )
+    return set(db.session.scalars(query))
+
+
+def needs_marking(user: User, service_request: ServiceRequest) -> bool:
+    read = db.session.get(RequestRead, (user.id, service_request.id))
+    return read is not None and read.unread
+
+
+@use_case
+def mark_seen(user_id: int, request_id: int) -> None:
+    _upsert(user_id, request_id, unread=False)
+
 
 def _followed(user: User):
     if user.role is Role.INVENTOR:
@@ -22,44 +70,10 @@ def _followed(user: User):
     return None
 
 
-def _changed(user: User):
-    seen = (
-        sa.select(RequestRead.seen_at)
-        .where(RequestRead.user_id == user.id, RequestRead.request_id == ServiceRequest.id)
-        .scalar_subquery()
-    )
-    return sa.or_(seen.is_(None), ServiceRequest.updated_at > seen)
-
-
-def changed_count(user: User) -> int:
-    followed = _followed(user)
-    if followed is None:
-        return 0
-    query = sa.select(sa.func.count()).select_from(ServiceRequest).where(followed, _changed(user))
-    return db.session.scalar(query) or 0
-
-
-def changed_among(user: User, request_ids: list[int]) -> set[int]:
-    """Which of these requests changed since ``user`` last opened them."""
-    followed = _followed(user)
-    if followed is None or not request_ids:
-        return set()
-    query = sa.select(ServiceRequest.id).where(
-        ServiceRequest.id.in_(request_ids), followed, _changed(user)
-    )
-    return set(db.session.scalars(query))
-
-
-def needs_marking(user: User, service_request: ServiceRequest) -> bool:
-    seen = db.session.get(RequestRead, (user.id, service_request.id))
-    return seen is None or seen.seen_at < service_request.updated_at
-
-
-@use_case
-def mark_seen(user_id: int, request_id: int) -> None:
-    now = utcnow()
+def _upsert(user_id: int, request_id: int, *, unread: bool) -> None:
+    values = {"unread": unread} if unread else {"unread": False, "seen_at": utcnow()}
     db.session.execute(
         upsert_insert(db.session, RequestRead)
-        .values(user_id=user_id, request_id=request_id, seen_at=now)
-        .on_conflict_do_update(index_elements=["user_id", "request_id"], set_={"seen_at": now})
+        .values(user_id=user_id, request_id=request_id, **values)
+        .on_conflict_do_update(index_elements=["user_id", "request_id"], set_=values)
     )

@@ -18,7 +18,7 @@ from tisc.extensions import db
 from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import centres as centre_service
-from tisc.services import notifications
+from tisc.services import notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -169,6 +169,8 @@ def perform(
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
     move_in_queue(before, (service_request.centre_id, service_request.status))
     notifications.queue_for_events(service_request, transition.events, user)
+    if action is not Action.NOTE:
+        reads.mark_changed(service_request, user.id)
     db.session.flush()
     return service_request
 

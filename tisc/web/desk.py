@@ -12,7 +12,7 @@ from tisc.forms.filters import DeskFilterForm
 from tisc.services import queues, reads
 from tisc.web.errors import explain
 from tisc.web.guards import require_role
-from tisc.web.templating import service_label, status_label
+from tisc.web.templating import is_overdue, service_label, status_label
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_role(Role.STAFF))
@@ -43,6 +43,7 @@ def queue():
         form=form,
         page=page,
         changed=reads.changed_among(current_user, [row.id for row in page.rows]),
+        overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=queues.status_counts(current_user.centre_id),
         overdue=queues.overdue_count(current_user.centre_id),
         centre=current_user.centre,
@@ -51,7 +52,7 @@ def queue():
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [("open", gettext("Open")), ("all", gettext("All"))] + [
+    return [("open", gettext("Open requests")), ("all", gettext("All requests"))] + [
         (status.value, status_label(status)) for status in Status
     ]
 

@@ -1,7 +1,7 @@
 """Error pages, and the mapping of domain refusals to HTTP answers."""
 
 from flask import Flask, render_template
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,6 +32,8 @@ STATUS_OF = {NotFound: 404, Refused: 409, Conflict: 409, Invalid: 400}
 
 def explain(error: DomainError) -> str:
     """A domain error's message in the reader's language."""
+    if error.plural:
+        return ngettext(error.message, error.plural, error.params["num"], **error.params)
     return gettext(error.message, **error.params)
 
 

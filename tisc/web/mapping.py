@@ -20,7 +20,7 @@ from threading import Lock
 
 import folium
 from flask import current_app, url_for
-from flask_babel import format_number, get_locale, gettext
+from flask_babel import format_number, get_locale, gettext, ngettext
 from folium.plugins import FastMarkerCluster
 from markupsafe import Markup, escape
 
@@ -163,7 +163,7 @@ def _regions_layer(
 
 def _popup(card: CentreCard, locale: str) -> str:
     services = ", ".join(service_label(s) for s in card.services) or gettext("No services yet")
-    status = "" if card.status is CentreStatus.ACTIVE else f" ({gettext('planned')})"
+    status = "" if card.status is CentreStatus.ACTIVE else " (" + gettext("planned") + ")"
     return Markup(
         "<strong>{name}</strong>{status}<br>{city}<br><small>{services}</small><br>"
         '<a href="{url}">{more}</a>'
@@ -304,8 +304,10 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
             proposal.city.lat,
             proposal.city.lon,
             number,
-            str(escape(gettext(
-                "Proposal %(n)s: %(city)s, +%(people)s people", n=number,
+            str(escape(ngettext(
+                "Proposal %(n)s: %(city)s, +%(people)s person",
+                "Proposal %(n)s: %(city)s, +%(people)s people",
+                proposal.added_population, n=number,
                 city=pick(proposal.city.names(), locale),
                 people=format_number(proposal.added_population),
             ))),

@@ -16,20 +16,20 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role, Service
+from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
 from tisc.domain.errors import Conflict, Invalid, Refused
-from tisc.domain.workflow import Action
+from tisc.domain.workflow import ACTION_DONE, Action
 from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, places, queues, reads
+from tisc.services import accounts, centres, directory, places, queues, reads
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy, role_required
-from tisc.web.templating import action_label, in_locale, service_label
+from tisc.web.templating import in_locale, pick_text, service_label
 
 bp = Blueprint("requests", __name__)
 
@@ -116,7 +116,7 @@ def act(reference: str, action_name: str):
             service_request = get_request_for(current_user, reference)
             return _detail_page(service_request, problem=explain(error)), 409
         else:
-            flash(gettext("Done: %(action)s.", action=action_label(action)), "success")
+            flash(gettext(ACTION_DONE[action]), "success")
             if action is Action.TRANSFER:  # the request has left this centre's desk
                 return redirect(url_for("desk.queue"))
             return redirect(url_for(".detail", reference=service_request.reference))
@@ -174,12 +174,10 @@ def _submission_choices(form: RequestSubmitForm) -> None:
         [("", gettext("Choose a language"))]
         + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
     )
+    cards = sorted(directory.active_offering(), key=lambda card: pick_text(card.names))
     form.preferred_centre.choices = options(
         [("", gettext("Any centre (recommended)"))]
-        + [
-            (str(centre.id), f"{in_locale(centre)} — {in_locale(centre.city)}")
-            for centre in centres.active_tiscs_offering()
-        ]
+        + [(str(c.id), f"{pick_text(c.names)} — {pick_text(c.city_names)}") for c in cards]
     )
 
 
@@ -216,12 +214,11 @@ def _action_choices(form, service_request) -> None:
             [(user.id, user.name) for user in accounts.staff_of(service_request.centre_id)]
         )
     if "centre" in form._fields:
+        targets = directory.transfer_targets(
+            service_request.service.value, service_request.centre_id
+        )
         form.centre.choices = options(
-            [
-                (centre.id, f"{in_locale(centre)} — {in_locale(centre.city)}")
-                for centre in centres.active_tiscs_offering(Service(service_request.service))
-                if centre.id != service_request.centre_id
-            ]
+            (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}") for card in targets
         )
     if "outcome" in form._fields:
         form.outcome.choices = options(

@@ -1,9 +1,11 @@
 """What templates may call: translated labels, localized names, dates in the reader's zone."""
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from babel import dates
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import get_locale, get_timezone, gettext
 from flask_login import current_user
 
 from tisc.domain import localized, workflow
@@ -33,8 +35,33 @@ def pick_text(values: dict[str, str]) -> str:
     return localized.pick(values, str(get_locale()))
 
 
+@dataclass(frozen=True)
+class Labels:
+    """The catalogue's labels in one language; translated once per process and language."""
+
+    service: dict[str, str]
+    status: dict[str, str]
+    action: dict[str, str]
+    outcome: dict[str, str]
+
+
+_labels: dict[str, Labels] = {}
+
+
+def labels() -> Labels:
+    key = str(get_locale())
+    if key not in _labels:
+        _labels[key] = Labels(
+            {s.value: gettext(text) for s, text in SERVICE_LABELS.items()},
+            {s.value: gettext(text) for s, text in STATUS_LABELS.items()},
+            {a.value: gettext(text) for a, text in ACTION_LABELS.items()},
+            {o.value: gettext(text) for o, text in OUTCOME_LABELS.items()},
+        )
+    return _labels[key]
+
+
 def service_label(value) -> str:
-    return gettext(SERVICE_LABELS[Service(value)])
+    return labels().service[Service(value).value]
 
 
 def service_description(value) -> str:
@@ -42,15 +69,15 @@ def service_description(value) -> str:
 
 
 def status_label(value) -> str:
-    return gettext(STATUS_LABELS[Status(value)])
+    return labels().status[Status(value).value]
 
 
 def action_label(value) -> str:
-    return gettext(ACTION_LABELS[Action(value)])
+    return labels().action[Action(value).value]
 
 
 def outcome_label(value) -> str:
-    return gettext(OUTCOME_LABELS[Outcome(value)])
+    return labels().outcome[Outcome(value).value]
 
 
 def centre_status_label(value) -> str:
@@ -66,12 +93,48 @@ def routing_reason(service_request) -> str:
     )
 
 
-def when(moment: datetime | None, style: str = "medium") -> str:
-    return format_datetime(moment, style) if moment else ""
+class Clock:
+    """Dates for one locale and time zone, with Babel's patterns parsed once.
+
+    Long tables and timelines format hundreds of dates; Babel's ``format_*``
+    look the locale up and parse the pattern on every call.
+    """
+
+    def __init__(self, locale, zone):
+        self.locale, self.zone = locale, zone
+        self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
+        self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
+        self.joined = dates.get_datetime_format("medium", locale=locale)
+
+    def day(self, moment: date | datetime) -> str:
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.zone)
+        return self.date_pattern.apply(moment, self.locale)
+
+    def when(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return self.joined.replace("{1}", self.date_pattern.apply(local, self.locale)).replace(
+            "{0}", self.time_pattern.apply(local, self.locale)
+        )
 
 
-def day(moment: datetime | None, style: str = "medium") -> str:
-    return format_date(moment, style) if moment else ""
+_clocks: dict[tuple[str, str], Clock] = {}
+
+
+def clock() -> Clock:
+    locale, zone = get_locale(), get_timezone()
+    key = (str(locale), str(zone))
+    if key not in _clocks:
+        _clocks[key] = Clock(locale, zone)
+    return _clocks[key]
+
+
+def when(moment: datetime | None) -> str:
+    return clock().when(moment) if moment else ""
+
+
+def day(moment: date | datetime | None) -> str:
+    return clock().day(moment) if moment else ""
 
 
 def is_overdue(service_request) -> bool:
@@ -100,5 +163,6 @@ def init_app(app: Flask) -> None:
         service_description=service_description,
         is_overdue=is_overdue,
         changes_since_looked=changes_since_looked,
+        labels=labels,
         tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
     )

@@ -1,0 +1,132 @@
+"""Driving one endpoint with HTTP load from a second process: wrk when installed, else Python.
+
+``python -m bench.load URL --concurrency 8 --duration 5 [--method POST --body … --cookie …]``
+prints one JSON line: requests, duration_us, errors, socket_errors, p50_us, p95_us, p99_us.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+LUA = Path(__file__).resolve().parent / "report.lua"
+
+
+@dataclass
+class Result:
+    requests: int
+    seconds: float
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def measure(url: str, concurrency: int, duration: float, method="GET", body="", cookie="",
+            tool: str | None = None) -> Result:  # fmt: skip
+    """Load ``url`` for ``duration`` seconds from a separate process."""
+    tool = tool or ("wrk" if shutil.which("wrk") else "python")
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_COOKIE": cookie}
+    if tool == "wrk":
+        command = [
+            "wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{max(1, round(duration))}s",
+            "--latency", "-s", str(LUA), url,
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "bench.load", url, "--concurrency", str(concurrency),
+            "--duration", str(duration),
+        ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("{"))
+    data = json.loads(line)
+    return Result(
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        errors=data["errors"] + data["socket_errors"],
+        p50_ms=data["p50_us"] / 1000,
+        p95_ms=data["p95_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+    )
+
+
+def _percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(share * len(sorted_values)))]
+
+
+def python_load(url: str, concurrency: int, duration: float) -> dict:
+    """A small keep-alive load generator: ``concurrency`` threads, each one connection."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    method = os.environ.get("BENCH_METHOD", "GET")
+    body = os.environ.get("BENCH_BODY", "")
+    headers = {}
+    if os.environ.get("BENCH_COOKIE"):
+        headers["Cookie"] = os.environ["BENCH_COOKIE"]
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    latencies: list[float] = []
+    counts = {"errors": 0, "socket_errors": 0}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def worker():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        mine, errors, socket_errors = [], 0, 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body or None, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors += 1
+            except (OSError, http.client.HTTPException):
+                socket_errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            counts["errors"] += errors
+            counts["socket_errors"] += socket_errors
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "duration_us": int(elapsed * 1e6),
+        **counts,
+        **{f"p{p}_us": int(_percentile(latencies, p / 100) * 1e6) for p in (50, 95, 99)},
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=5.0)
+    args = parser.parse_args()
+    print(json.dumps(python_load(args.url, args.concurrency, args.duration)))

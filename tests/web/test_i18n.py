@@ -1,0 +1,167 @@
+"""Kazakh, Russian and English: locale choice, every main page in each, plurals, formats."""
+
+import re
+
+import pytest
+from babel.support import Translations
+
+from tests.factories import login
+from tests.mail import outbox
+from tisc.extensions import db
+from tisc.models import User
+
+TRANSLATIONS = "tisc/translations"
+
+
+def translated(locale: str, english: str) -> str:
+    return Translations.load(TRANSLATIONS, [locale]).gettext(english)
+
+
+def lang_of(page: str) -> str:
+    return re.search(r'<html lang="([a-z]+)"', page)[1]
+
+
+PAGES = {
+    "anonymous": ["/", "/centres", "/centres/kbtu", "/map", "/login", "/register",
+                  "/password/forgot"],
+    "inventor": ["/requests", "/requests/new", "/requests/{ref}", "/account", "/account/mailbox"],
+    "staff": ["/desk", "/requests/{ref}"],
+    "coordinator": ["/office", "/office/requests/{ref}", "/office/coverage", "/office/centres",
+                    "/office/staff", "/office/centres/new"],
+}  # fmt: skip
+# A string each page shows, to check it is in the page's language.
+SHOWN = {"anonymous": "Centres", "inventor": "My requests", "staff": "Desk",
+         "coordinator": "Coverage"}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+@pytest.mark.parametrize("role", list(PAGES))
+def test_every_main_page_speaks_the_chosen_language(world, as_, make, role, locale):
+    client = as_(role)
+    client.post("/locale", data={"locale": locale, "next": "/"})
+    expected = translated(locale, SHOWN[role])
+    if locale != "en":
+        assert expected != SHOWN[role], "the catalogue lacks this string"
+    for path in PAGES[role]:
+        response = client.get(path.format(ref=world.reference))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert lang_of(page) == locale, path
+        assert expected in page, (path, expected)
+        if locale == "kk":
+            # No English left in the navigation and footer of a Kazakh page.
+            assert "Sign out" not in page and "A network of Technology" not in page, path
+
+
+def test_out_of_the_box_the_default_is_kazakh(app):
+    from tests.conftest import settings_for
+    from tisc import create_app
+
+    settings = settings_for(app.config["SQLALCHEMY_DATABASE_URI"])
+    del settings["BABEL_DEFAULT_LOCALE"]  # the tests' own default is English
+    plain = create_app(settings)
+    page = plain.test_client().get("/").get_data(as_text=True)
+    with plain.app_context():
+        db.engine.dispose()
+    assert lang_of(page) == "kk"
+    assert translated("kk", "Find a centre") in page
+
+
+def test_the_browser_language_is_used_when_nothing_was_chosen(client):
+    page = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}).get_data(True)
+    assert lang_of(page) == "ru"
+    assert "Найти центр" in page
+
+
+def test_the_switcher_works_signed_out_and_beats_the_browser(client):
+    response = client.post("/locale", data={"locale": "en", "next": "/centres?q=x"})
+    assert response.headers["Location"] == "/centres?q=x"
+    page = client.get("/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert lang_of(page) == "en"
+    assert (
+        client.post("/locale", data={"locale": "xx", "next": "https://evil.example"}).headers[
+            "Location"
+        ]
+        == "/"
+    )
+
+
+def test_the_switcher_signed_in_saves_the_choice_in_the_account(app, make):
+    person = make.user(locale="kk")
+    first = app.test_client()
+    login(first, person)
+    first.post("/locale", data={"locale": "ru", "next": "/"})
+    with app.app_context():
+        assert db.session.get(User, person.id).locale == "ru"
+    other_device = app.test_client()
+    login(other_device, person)
+    page = other_device.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert lang_of(page) == "ru"
+
+
+def test_russian_plurals_are_real(client, make):
+    make.centre("one-more", name="Екібастұз ТИҚО", city="Ekibastuz")
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+
+    def found(query):
+        page = client.get("/centres?" + query).get_data(as_text=True)
+        return re.search(r'role="status">\s*([^<·]+)', page)[1].strip()
+
+    assert found("q=Екібастұз") == "Найден 1 центр"
+    assert found("language=en") == "Найдено 2 центра"  # KBTU and Nazarbayev University
+    assert found("") == "Найдено 5 центров"
+
+
+def test_numbers_and_dates_follow_the_locale(as_, world, make):
+    client = as_("coordinator")
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    coverage = client.get("/office/coverage").get_data(as_text=True)
+    assert "2\xa0347\xa0924" in coverage  # Almaty's population, grouped with no-break spaces
+    client.post("/locale", data={"locale": "kk", "next": "/"})
+    page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    # Babel's Kazakh medium date: "2026 ж. 25 қар." (a narrow no-break space after the year).
+    assert re.search(r"\d{4}\u202fж\. \d{1,2} [а-яәғқңөұүһі]+\.", page), "a Kazakh date"
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_refusals_are_translated(as_, world, make, locale):
+    client = as_("staff")
+    client.post("/locale", data={"locale": locale, "next": "/"})
+    version = make.row(world.reference)["version"]
+    response = client.post(f"/requests/{world.reference}/decline",
+                           data={"decline-version": version, "decline-text": ""})  # fmt: skip
+    expected = translated(locale, "This field is required.") if locale == "en" else None
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="decline-text-error"' in page
+    if expected:
+        assert expected in page
+    else:
+        assert "This field is required." not in page
+
+
+def test_kazakh_letters_round_trip_into_emails(make):
+    inventor = make.user(locale="kk", name="Әлия Нұрланқызы")
+    reference = make.request(inventor, title="Ғылыми құрылғы: ә ғ қ ң ө ұ ү һ і")
+    (receipt,) = outbox(make.app, kind="request_received")
+    assert receipt.locale == "kk"
+    assert "Ғылыми құрылғы: ә ғ қ ң ө ұ ү һ і" in receipt.body_text
+    assert "Ғылыми құрылғы: ә ғ қ ң ө ұ ү һ і" in receipt.body_html
+    assert receipt.subject.startswith(reference)
+    assert receipt.subject != f"{reference}: your request has been received"
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+def test_centre_and_region_names_follow_the_language(client, locale):
+    client.post("/locale", data={"locale": locale, "next": "/"})
+    page = client.get("/centres?near=KZ-35").get_data(as_text=True)
+    names = {"kk": "Академик Е. А. Бөкетов атындағы Қарағанды университеті",
+             "ru": "Карагандинский университет имени академика Е. А. Букетова"}  # fmt: skip
+    assert names[locale] in page
+    assert {"kk": "Қарағанды", "ru": "Караганда"}[locale] in page
+
+
+def test_a_missing_name_falls_back_sensibly(client, make):
+    make.centre("only-russian", name_kk="", name_ru="Только по-русски", name_en="")
+    client.post("/locale", data={"locale": "kk", "next": "/"})
+    assert "Только по-русски" in client.get("/centres").get_data(as_text=True)
