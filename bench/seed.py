@@ -137,15 +137,6 @@ def add_centres(
     ])  # fmt: skip
 
 
-def remove_growth() -> None:
-    """Undo :func:`add_cities` and ``add_centres(…, prefix="grown")``."""
-    grown = sa.select(Centre.id).where(Centre.slug.like("grown-%"))
-    db.session.execute(sa.delete(CentreService).where(CentreService.centre_id.in_(grown)))
-    db.session.execute(sa.delete(Centre).where(Centre.slug.like("grown-%")))
-    db.session.execute(sa.delete(City).where(City.name_en.like("Town %")))
-    db.session.commit()
-
-
 def add_cities(rng: random.Random, count: int) -> list[City]:
     """Synthetic towns inside Kazakhstan's box, for coverage at scale."""
     regions = db.session.scalars(sa.select(Region.code)).all()

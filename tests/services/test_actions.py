@@ -13,6 +13,7 @@ from tisc.extensions import db
 from tisc.models import QueueCount, RequestEvent, ServiceRequest, User
 from tisc.services import requests
 from tisc.services.files import Upload
+from tisc.services.timeline import timeline
 
 
 @pytest.fixture
@@ -211,7 +212,7 @@ def test_files_go_with_replies_and_reports(make, people):
         service_request = db.session.scalar(
             sa.select(ServiceRequest).where(ServiceRequest.reference == reference)
         )
-        names = [f.filename for e in requests.timeline(user, service_request) for f in e.files]
+        names = [f.filename for e in timeline(user, service_request) for f in e.files]
     assert names == ["сызба.pdf", "report.pdf"]
 
 
@@ -229,8 +230,8 @@ def test_the_inventor_never_sees_internal_notes(make, people):
         service_request = db.session.scalar(
             sa.select(ServiceRequest).where(ServiceRequest.reference == reference)
         )
-        seen_by_inventor = requests.timeline(db.session.get(User, inventor.id), service_request)
-        seen_by_staff = requests.timeline(db.session.get(User, staff.id), service_request)
+        seen_by_inventor = timeline(db.session.get(User, inventor.id), service_request)
+        seen_by_staff = timeline(db.session.get(User, staff.id), service_request)
     assert [e.action for e in seen_by_inventor] == ["submit"]
     assert [e.action for e in seen_by_staff] == ["submit", "note"]
 

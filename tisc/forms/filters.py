@@ -52,6 +52,7 @@ class DirectoryForm(_GetForm):
     near = SelectField(_l("Distance from"), default="", validators=[Optional()])
     lat = FloatField(widget=HiddenInput(), validators=[Optional(), NumberRange(-90, 90)])
     lon = FloatField(widget=HiddenInput(), validators=[Optional(), NumberRange(-180, 180)])
+    page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, 100_000)])
 
 
 RADIUS_CHOICES = ("", "50", "100", "150", "200", "300")

@@ -79,6 +79,19 @@ class ServiceRequest(Base):
             sqlite_where=sa.text("closed_at IS NULL"),
             postgresql_where=sa.text("closed_at IS NULL"),
         ),
+        # Counting overdue requests (open, by status, past due) reads these alone.
+        sa.Index(
+            "ix_service_requests_open_by_centre_status_due",
+            "centre_id", "status", "due_at",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_service_requests_open_by_status_due",
+            "status", "due_at",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
         sa.Index("ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id"),
         sa.Index(
             "ix_service_requests_centre_status_created", "centre_id", "status", "created_at", "id"

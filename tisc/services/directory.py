@@ -38,7 +38,7 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
         and (not query.region_code or card.region_code == query.region_code)
         and (not query.service or query.service in card.services)
         and (not query.language or query.language in card.languages)
-        and all(word in _haystack(card) for word in words)
+        and all(word in card.search_text for word in words)
     ]
     if query.origin is None or not found:
         found.sort(key=lambda card: pick(card.names, locale).casefold())
@@ -46,12 +46,6 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
     distances = distance_matrix_km([query.origin], [card.location for card in found])[0]
     listings = [Listing(card, float(km)) for card, km in zip(found, distances, strict=True)]
     return sorted(listings, key=lambda listing: listing.distance_km)
-
-
-def _haystack(card: CentreCard) -> str:
-    """Everything a visitor may type to find the centre, in all three languages."""
-    parts = [*card.names.values(), *card.city_names.values(), card.host_institution, card.slug]
-    return " ".join(parts).casefold()
 
 
 def active_offering(service: str | None = None) -> list[CentreCard]:

@@ -36,6 +36,7 @@ class CentreCard:
     services: tuple[str, ...]
     languages: tuple[str, ...]
     host_institution: str
+    search_text: str  # everything a visitor may type to find it, casefolded
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,14 @@ def cards(current_version: str | None = None) -> list[CentreCard]:
             services=tuple(service.value for service in centre.services),
             languages=tuple(centre.languages),
             host_institution=centre.host_institution,
+            search_text=" ".join(
+                [
+                    *centre.names().values(),
+                    *centre.city.names().values(),
+                    centre.host_institution,
+                    centre.slug,
+                ]
+            ).casefold(),
         )
         for centre in centres
     ]

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import undefer
 
 from tisc.domain import workflow
 from tisc.domain.catalogue import N_, CentreStatus, Language, Outcome, Role, Service
@@ -205,29 +205,6 @@ def state_of(service_request: ServiceRequest) -> workflow.RequestState:
 def available_actions(user: User, service_request: ServiceRequest) -> list[Action]:
     actor = workflow.Actor(user.id, user.role, user.centre_id)
     return workflow.available_actions(state_of(service_request), actor)
-
-
-def timeline(user: User, service_request: ServiceRequest) -> list[RequestEvent]:
-    """The request's events that ``user`` may read, oldest first.
-
-    Internal notes are for staff only; the caller has already checked that
-    ``user`` may see the request at all.
-    """
-    query = (
-        sa.select(RequestEvent)
-        .where(RequestEvent.request_id == service_request.id)
-        .options(
-            selectinload(RequestEvent.files),
-            selectinload(RequestEvent.actor),
-            selectinload(RequestEvent.assignee),
-            selectinload(RequestEvent.from_centre),
-            selectinload(RequestEvent.to_centre),
-        )
-        .order_by(RequestEvent.id)
-    )
-    if user.role is not Role.STAFF:
-        query = query.where(RequestEvent.internal.is_(False))
-    return list(db.session.scalars(query))
 
 
 def _checked_service(value: str) -> Service:

@@ -50,8 +50,16 @@ def requested_language() -> str:
 
 
 def script_response(built: mapping.BuiltMap) -> Response:
-    """A built map script, cacheable by browsers: its URL changes with the network."""
-    response = Response(built.script, mimetype="text/javascript")
+    """A built map script, cacheable by browsers: its URL changes with the network.
+
+    Sent gzipped (compressed once, when built) to browsers that accept it.
+    """
+    if "gzip" in request.accept_encodings:
+        response = Response(built.gzipped, mimetype="text/javascript")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(built.script, mimetype="text/javascript")
+    response.vary.add("Accept-Encoding")
     response.set_etag(built.etag)
     response.cache_control.public = True
     response.cache_control.max_age = ONE_DAY

@@ -11,6 +11,7 @@ from tisc.services import centres, directory, network
 from tisc.web.templating import pick_text, service_label
 
 bp = Blueprint("public", __name__)
+PAGE = 24  # centres per directory page
 
 
 @bp.route("/")
@@ -53,8 +54,16 @@ def centre_list():
             origin=origin,
         )
     listings = directory.search(query, str(get_locale()))
+    page = (form.page.data or 1) if valid else 1
+    shown = listings[(page - 1) * PAGE : page * PAGE]
     return render_template(
-        "public/centres.html", form=form, listings=listings, origin_name=origin_name
+        "public/centres.html",
+        form=form,
+        total=len(listings),
+        listings=shown,
+        page=page,
+        pages=max(1, -(-len(listings) // PAGE)),
+        origin_name=origin_name,
     ), 200 if valid else 400
 
 

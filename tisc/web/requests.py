@@ -22,7 +22,7 @@ from tisc.domain.workflow import ACTION_DONE, Action
 from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, directory, places, queues, reads
+from tisc.services import accounts, centres, directory, places, queues, reads, timeline
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
@@ -151,7 +151,7 @@ def _detail_page(service_request, bound=None, problem: str | None = None):
     return render_template(
         "requests/detail.html",
         service_request=service_request,
-        timeline=request_service.timeline(current_user, service_request),
+        timeline=timeline.timeline(current_user, service_request),
         forms=forms,
         problem=problem,
     )

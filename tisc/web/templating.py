@@ -163,6 +163,7 @@ def init_app(app: Flask) -> None:
         service_description=service_description,
         is_overdue=is_overdue,
         changes_since_looked=changes_since_looked,
+        clock=clock,
         labels=labels,
         tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
     )

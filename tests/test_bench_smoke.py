@@ -1,0 +1,28 @@
+"""`make bench` keeps working: a tiny run, end to end, with the Python load generator."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # SQLite
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--duration", "0.3", "--concurrency", "2",
+         "--tool", "python", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "quick-sqlite.json").read_text())
+    names = {row["endpoint"] for row in report["rows"]}
+    assert {"staff queue", "staff queue, deep page", "request page (long timeline)",
+            "/map script (cached)", "/office/coverage + planner (k=5)", "submission (POST)",
+            "login (POST)", "baseline: 50-row table", "baseline: static file"} <= names  # fmt: skip
+    assert all(row["errors"] == 0 for row in report["rows"]), report["rows"]
+    assert all(row["requests"] > 0 for row in report["rows"])
+    assert report["rss"]["tiny"]["app_mb"] > 0
+    assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()

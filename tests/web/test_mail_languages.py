@@ -1,0 +1,120 @@
+"""Every kind of e-mail, in Kazakh, Russian and English: subject, recipient, language,
+link, and no confidential text where it must not be."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from babel.support import Translations
+
+from tests.factories import COMPLETION
+from tests.mail import link_in, outbox, path_of
+from tisc.domain.notifications import Kind
+from tisc.extensions import db
+from tisc.models import ServiceRequest
+from tisc.services import accounts, notifications
+
+SECRET = "SECRET-DESCRIPTION-OF-THE-INVENTION"
+ENGLISH_SUBJECT_WORDS = re.compile(r"\b(your|request|the|password|address|invited)\b", re.I)
+
+
+def every_kind_of_message(make, locale: str) -> dict:
+    """Cause every notification and account message, with everyone speaking ``locale``."""
+    people = {
+        "inventor": make.user("inventor", locale=locale),
+        "staff": make.user("staff", centre="kbtu", locale=locale),
+        "colleague": make.user("staff", centre="kbtu", locale=locale),
+        "nu": make.user("staff", centre="nazarbayev-university", locale=locale),
+    }
+    inventor, staff, colleague = people["inventor"], people["staff"], people["colleague"]
+    first = make.request(inventor, description=SECRET, title="Тақырып ә ғ қ")
+    make.act(staff, first, "assign", assignee_id=colleague.id)
+    make.act(colleague, first, "start")
+    make.act(colleague, first, "ask", text="Сұрақ?")
+    make.act(inventor, first, "reply", text="Жауап.")
+    make.act(colleague, first, "message", text="Хабар.")
+    make.act(colleague, first, "complete", **COMPLETION)
+    make.act(colleague, first, "reopen", text="Қайта.")
+    second = make.request(inventor, description=SECRET)
+    make.act(staff, second, "transfer", centre_id=make.centre_id("nazarbayev-university"),
+             text="Мамандар.")  # fmt: skip
+    third = make.request(inventor, description=SECRET)
+    make.act(staff, third, "decline", text="Жоқ.")
+    fourth = make.request(inventor, description=SECRET)
+    make.act(staff, fourth, "assign", assignee_id=colleague.id)
+    make.act(inventor, fourth, "withdraw")
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == first)
+            .values(due_at=datetime.now(UTC) - timedelta(days=1))
+        )
+        db.session.commit()
+        notifications.queue_digests(datetime.now(UTC).date())
+        db.session.commit()
+        accounts.request_password_reset(inventor.email)
+        accounts.resend_confirmation(db.session.get(accounts.User, inventor.id))
+        invited = accounts.create_user("Дана", f"dana.{locale}@tisc-test.kz", accounts.Role.STAFF,
+                                       "pbkdf2:sha256:1000", centre_slug="kbtu", locale=locale).id  # fmt: skip
+        accounts.request_email_change(
+            db.session.get(accounts.User, inventor.id),
+            inventor.password,
+            f"new.{locale}@tisc-test.kz",
+        )
+    return {"people": people, "invited_id": invited, "references": [first, second, third, fourth]}
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_every_message_in_every_language(make, locale):
+    world = every_kind_of_message(make, locale)
+    messages = outbox(make.app)
+    kinds = {m.kind for m in messages}
+    missing = {k.value for k in Kind} - kinds - {Kind.EMAIL_CHANGED.value}  # needs the link opened
+    assert not missing, missing
+    translations = Translations.load("tisc/translations", [locale])
+    for message in messages:
+        assert message.locale == locale, message.kind
+        assert f'<html lang="{locale}">' in message.body_html
+        assert SECRET not in message.body_text and SECRET not in message.body_html, message.kind
+        link = link_in(message)
+        assert link.startswith("http://127.0.0.1:5000/"), message.kind
+        if message.request_id:
+            reference = next(r for r in world["references"] if r in message.subject)
+            assert path_of(link) == f"/requests/{reference}", message.kind
+        if locale != "en":
+            assert not ENGLISH_SUBJECT_WORDS.search(message.subject), (
+                message.kind,
+                message.subject,
+            )
+            footer = translations.gettext(
+                "You can choose which e-mails you receive on your account page."
+            )
+            assert footer in message.body_text
+        else:
+            assert "You can choose which e-mails you receive" in message.body_text
+
+
+def test_staff_never_get_the_description_and_coordinators_get_no_request_mail(make):
+    coordinator = make.user("coordinator")
+    every_kind_of_message(make, "kk")
+    for message in outbox(make.app):
+        assert message.to_address != coordinator.email
+        assert SECRET not in message.body_text
+
+
+def test_links_in_account_messages_work(make, app):
+    world = every_kind_of_message(make, "ru")
+    client = app.test_client()
+    (invitation,) = outbox(app, kind="invitation")
+    assert client.get(path_of(link_in(invitation))).status_code == 200
+    reset = outbox(app, kind="password_reset")[0]
+    assert client.get(path_of(link_in(reset))).status_code == 200
+    confirmation = outbox(app, kind="verify_email")[-1]
+    assert client.get(path_of(link_in(confirmation))).status_code == 302
+    change = outbox(app, kind="confirm_email_change")[0]
+    assert change.to_address == "new.ru@tisc-test.kz"
+    assert client.get(path_of(link_in(change))).status_code == 302
+    (changed,) = outbox(app, kind="email_changed")
+    assert changed.to_address == world["people"]["inventor"].email
+    assert "new.ru@tisc-test.kz" in changed.body_text

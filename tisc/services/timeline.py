@@ -1,0 +1,95 @@
+"""A request's timeline as plain records, read with two queries whatever its length."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from tisc.domain.catalogue import Role
+from tisc.domain.workflow import Action, Status
+from tisc.extensions import db
+from tisc.models import Centre, RequestEvent, RequestFile, ServiceRequest, User
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    id: int
+    filename: str
+    size: int
+
+
+@dataclass
+class Entry:
+    id: int
+    action: Action
+    created_at: datetime
+    from_status: Status | None
+    to_status: Status
+    actor_name: str | None
+    assignee_name: str | None
+    from_centre: dict[str, str] | None
+    to_centre: dict[str, str] | None
+    text: str
+    internal: bool
+    files: list[FileInfo] = field(default_factory=list)
+
+
+def _statements():
+    """The two queries, built once: a timeline page is shown far more often than changed."""
+    actor, assignee = aliased(User), aliased(User)
+    source, target = aliased(Centre), aliased(Centre)
+    events = (
+        sa.select(
+            RequestEvent.id, RequestEvent.action, RequestEvent.created_at,
+            RequestEvent.from_status, RequestEvent.to_status, actor.name, assignee.name,
+            source.name_kk, source.name_ru, source.name_en,
+            target.name_kk, target.name_ru, target.name_en,
+            RequestEvent.text, RequestEvent.internal,
+        )
+        .outerjoin(actor, actor.id == RequestEvent.actor_id)
+        .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
+        .outerjoin(source, source.id == RequestEvent.from_centre_id)
+        .outerjoin(target, target.id == RequestEvent.to_centre_id)
+        .where(RequestEvent.request_id == sa.bindparam("request_id"))
+        .order_by(RequestEvent.id)
+    )  # fmt: skip
+    public = events.where(RequestEvent.internal.is_(False))
+    files = (
+        sa.select(RequestFile.event_id, RequestFile.id, RequestFile.filename, RequestFile.size)
+        .where(RequestFile.request_id == sa.bindparam("request_id"))
+        .order_by(RequestFile.id)
+    )
+    return events, public, files
+
+
+ALL_EVENTS, PUBLIC_EVENTS, FILES = _statements()
+
+
+def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
+    """The request's events that ``user`` may read, oldest first.
+
+    Internal notes are for staff only; the caller has already checked that
+    ``user`` may see the request at all.
+    """
+    query = ALL_EVENTS if user.role is Role.STAFF else PUBLIC_EVENTS
+    key = {"request_id": service_request.id}
+    entries = {
+        row[0]: Entry(
+            *row[:7],
+            from_centre=_names(row[7:10]),
+            to_centre=_names(row[10:13]),
+            text=row[13],
+            internal=row[14],
+        )
+        for row in db.session.execute(query, key)
+    }
+    for event_id, *info in db.session.execute(FILES, key):
+        if event_id in entries:
+            entries[event_id].files.append(FileInfo(*info))
+    return list(entries.values())
+
+
+def _names(values) -> dict[str, str] | None:
+    kk, ru, en = values
+    return None if kk is None and ru is None and en is None else {"kk": kk, "ru": ru, "en": en}
