@@ -74,7 +74,7 @@ def python_load(url: str, concurrency: int, duration: float) -> dict:
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     method = os.environ.get("BENCH_METHOD", "GET")
     body = os.environ.get("BENCH_BODY", "")
-    headers = {}
+    headers = {"Accept-Encoding": "gzip, deflate"}  # as a browser would
     if os.environ.get("BENCH_COOKIE"):
         headers["Cookie"] = os.environ["BENCH_COOKIE"]
     if body:

@@ -10,6 +10,7 @@ import random
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -329,8 +330,28 @@ def _event(request_id, actor, action, before, after, moment, *, to_centre=None, 
 
 
 def _insert(model, rows: list[dict]) -> None:
-    if rows:
+    if not rows:
+        return
+    if (
+        model in (ServiceRequest, RequestEvent)
+        and db.session.get_bind().dialect.name == "postgresql"
+    ):
+        _copy(model.__table__, rows)
+    else:
         db.session.execute(sa.insert(model.__table__), rows)
+
+
+def _copy(table: sa.Table, rows: list[dict]) -> None:
+    """PostgreSQL's COPY through psycopg 3: several times faster than INSERT for big tables."""
+    columns = list(rows[0])
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_plain(row[column]) for column in columns])
+
+
+def _plain(value):
+    return value.value if isinstance(value, StrEnum) else value
 
 
 def _fix_sequences() -> None:

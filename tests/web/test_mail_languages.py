@@ -55,8 +55,10 @@ def every_kind_of_message(make, locale: str) -> dict:
         db.session.commit()
         accounts.request_password_reset(inventor.email)
         accounts.resend_confirmation(db.session.get(accounts.User, inventor.id))
-        invited = accounts.create_user("Дана", f"dana.{locale}@tisc-test.kz", accounts.Role.STAFF,
-                                       "pbkdf2:sha256:1000", centre_slug="kbtu", locale=locale).id  # fmt: skip
+        invited = accounts.create_user(
+            "Дана", f"dana.{locale}@tisc-test.kz", accounts.Role.STAFF, "pbkdf2:sha256:1000",
+            centre_slug="kbtu", locale=locale,
+        ).id  # fmt: skip
         accounts.request_email_change(
             db.session.get(accounts.User, inventor.id),
             inventor.password,
