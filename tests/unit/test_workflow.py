@@ -50,6 +50,7 @@ EXPECTED = {
     (Action.WITHDRAW, "owner"): {s: S.WITHDRAWN for s in OPEN},
     (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
+    (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]
@@ -62,6 +63,7 @@ GOOD_INPUTS = Inputs(
     target_centre_takes_service=True,
     completion=Completion("Found it.", Outcome.PRIOR_ART_FOUND, Decimal("2.5"), 4),
     rating=4,
+    application_number="2026/0123.1",
 )
 
 
@@ -122,6 +124,8 @@ def test_available_actions_agree_with_apply(action, who, status):
         (Action.RATE, S.COMPLETED, Inputs(rating=6), "rating"),
         (Action.RATE, S.COMPLETED, Inputs(), "rating"),
         (Action.REPLY, S.AWAITING_INVENTOR, Inputs(), "text"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(), "application_number"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(application_number="<x>"), "application_number"),
     ],
 )  # fmt: skip
 def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):

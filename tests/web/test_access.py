@@ -80,6 +80,7 @@ ACTIONS = {
     "withdraw": expect(anonymous=LOGIN, inventor=302, staff=409, rest=404),
     "reopen": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
     "rate": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "record_filing": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
     "no-such-action": expect(anonymous=LOGIN, inventor=404, staff=404, rest=404),
 }
 
@@ -90,6 +91,7 @@ def action_form(world, action: str) -> dict:
         "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
+        "application_number": "2026/0123.1",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 

@@ -219,3 +219,24 @@ def test_signed_out_visitors_are_sent_back_after_signing_in(client, world):
     )
     assert response.headers["Location"] == f"/requests/{world.reference}"
     login(client, person)
+
+
+def test_staff_record_an_application_filed_after_the_service(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("completed", world.people["inventor"], staff)
+    client = as_("staff")
+
+    def record(number):
+        version = make.row(reference)["version"]
+        return client.post(
+            f"/requests/{reference}/record_filing",
+            data={"record_filing-version": version, "record_filing-application_number": number},
+        )
+
+    assert record("not a number!").status_code == 400
+    assert make.row(reference)["outcome"] == "prior_art_found"
+    assert record("2026/0123.1").status_code == 302
+    row = make.row(reference)
+    assert (row["outcome"], row["application_number"]) == ("application_filed", "2026/0123.1")
+    page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
+    assert "Patent application filed" in page and "2026/0123.1" in page

@@ -6,6 +6,7 @@ returns the new state with the events to append to the timeline, or raises a
 :class:`~tisc.domain.errors.Refused` / :class:`~tisc.domain.errors.Invalid`.
 """
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -57,6 +58,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
     RATE = "rate"
+    RECORD_FILING = "record_filing"  # the inventor filed an application after the service
 
 
 class Needs(StrEnum):
@@ -67,6 +69,7 @@ class Needs(StrEnum):
     TARGET_CENTRE = "target_centre"
     OUTCOME = "outcome"
     RATING = "rating"
+    APPLICATION_NUMBER = "application_number"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,9 @@ TRANSITIONS: dict[Action, Rule] = {
         frozenset({Needs.TEXT}),
     ),
     Action.RATE: Rule(_INVENTOR, {Status.COMPLETED: Status.COMPLETED}, frozenset({Needs.RATING})),
+    Action.RECORD_FILING: Rule(
+        _STAFF, {Status.COMPLETED: Status.COMPLETED}, frozenset({Needs.APPLICATION_NUMBER})
+    ),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -149,6 +155,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.WITHDRAW: N_("Withdrawn"),
     Action.REOPEN: N_("Reopened"),
     Action.RATE: N_("Rated"),
+    Action.RECORD_FILING: N_("Patent application recorded"),
 }
 
 
@@ -166,6 +173,7 @@ ACTION_DONE: dict[Action, str] = {
     Action.WITHDRAW: N_("Your request is withdrawn."),
     Action.REOPEN: N_("The request is reopened."),
     Action.RATE: N_("Thank you for your rating."),
+    Action.RECORD_FILING: N_("The application number is recorded."),
 }
 
 
@@ -207,6 +215,7 @@ class Inputs:
     target_centre_takes_service: bool = False  # active and offering the request's service
     completion: Completion | None = None
     rating: int | None = None
+    application_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,7 @@ class Transition:
 
 
 MAX_HOURS = Decimal(1000)
+APPLICATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{2,39}$", re.ASCII)
 
 
 def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
@@ -286,6 +296,8 @@ def apply(state: RequestState, action: Action, actor: Actor, inputs: Inputs) -> 
         event = replace(event, assignee_id=actor.user_id)
     elif action is Action.RATE:
         new_state = replace(new_state, rated=True)
+    elif action is Action.RECORD_FILING:
+        event = replace(event, text=inputs.application_number.strip())
     return Transition(new_state, [event])
 
 
@@ -312,6 +324,13 @@ def _check_inputs(state: RequestState, action: Action, rule: Rule, inputs: Input
             raise Invalid("centre", N_("That centre is not active or does not offer this service."))
     if Needs.OUTCOME in rule.needs:
         _check_completion(inputs.completion)
+    if Needs.APPLICATION_NUMBER in rule.needs and not APPLICATION_NUMBER.match(
+        inputs.application_number.strip()
+    ):
+        raise Invalid(
+            "application_number",
+            N_("Give the national application number, e.g. 2026/0123.1."),
+        )
     if Needs.RATING in rule.needs:
         if state.rated:
             raise Refused(N_("This request has already been rated."))

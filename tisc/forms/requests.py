@@ -199,10 +199,20 @@ class RateForm(ActionForm):
     submit = SubmitField(_l("Send rating"))
 
 
+class RecordFilingForm(ActionForm):
+    action = Action.RECORD_FILING
+    application_number = StringField(
+        _l("National application number"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("When the inventor has filed a patent application after the service."),
+    )
+    submit = SubmitField(_l("Record the application"))
+
+
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     form.action: form
     for form in (
         AssignForm, TransferForm, StartForm, AskForm, ReplyForm, MessageForm, NoteForm,
-        CompleteForm, DeclineForm, WithdrawForm, ReopenForm, RateForm,
+        CompleteForm, DeclineForm, WithdrawForm, ReopenForm, RateForm, RecordFilingForm,
     )
 }  # fmt: skip

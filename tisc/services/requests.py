@@ -246,6 +246,7 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
         target_centre_takes_service=takes_service,
         completion=completion,
         rating=given.rating,
+        application_number=given.application_number or "",
     )
 
 
@@ -303,6 +304,9 @@ def _apply_state(
     elif action is Action.RATE:
         service_request.rating = given.rating
         service_request.rating_comment = given.text.strip()
+    elif action is Action.RECORD_FILING:
+        service_request.outcome = Outcome.APPLICATION_FILED
+        service_request.application_number = given.application_number.strip()
 
 
 def _event_row(

@@ -46,9 +46,12 @@ def script():
     if not form.validate():
         abort(404)
     measure, radius, count = _coverage_inputs(form)
-    report, fingerprint = coverage_report(radius, count)
-    with force_locale(requested_language()):
-        built = mapping.coverage_map(report, measure, fingerprint)
+    language = requested_language()
+    built = mapping.scripts.peek(("coverage", request.args.get("v"), language, measure))
+    if built is None:
+        report, fingerprint = coverage_report(radius, count)
+        with force_locale(language):
+            built = mapping.coverage_map(report, measure, fingerprint)
     return script_response(built)
 
 

@@ -89,6 +89,11 @@ class _ScriptCache:
         self.lock = Lock()
         self.builds = 0  # how many maps were actually rendered (tests check reuse)
 
+    def peek(self, key: tuple) -> BuiltMap | None:
+        """The built map under ``key`` if there is one, without building anything."""
+        with self.lock:
+            return self.entries.get(key)
+
     def get(self, key: tuple, build) -> BuiltMap:
         with self.lock:
             if key in self.entries:

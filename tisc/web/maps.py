@@ -30,17 +30,25 @@ def network_script():
     radius = request.args.get("radius", "")
     if radius not in RADIUS_CHOICES:
         abort(404)
-    with force_locale(requested_language()):
-        built = mapping.network_map(int(radius) if radius else None)
+    km, language = (int(radius) if radius else None), requested_language()
+    # The page names the network's version in the URL: a cached map answers
+    # without even asking the database which version is current.
+    built = mapping.scripts.peek(("network", request.args.get("v"), language, km))
+    if built is None:
+        with force_locale(language):
+            built = mapping.network_map(km)
     return script_response(built)
 
 
 @bp.route("/centres/<slug>/map.js")
 def centre_script(slug: str):
-    centre = centres.get_centre(slug)
-    card = next(card for card in network.cards() if card.id == centre.id)
-    with force_locale(requested_language()):
-        built = mapping.centre_map(card)
+    language = requested_language()
+    built = mapping.scripts.peek(("centre", request.args.get("v"), language, slug))
+    if built is None:
+        centre = centres.get_centre(slug)
+        card = next(card for card in network.cards() if card.id == centre.id)
+        with force_locale(language):
+            built = mapping.centre_map(card)
     return script_response(built)
 
 

@@ -71,5 +71,8 @@ def centre_list():
 def centre(slug: str):
     centre = centres.get_centre(slug)
     return render_template(
-        "public/centre.html", centre=centre, figures=network.public_figures(centre.id)
+        "public/centre.html",
+        centre=centre,
+        figures=network.public_figures(centre.id),
+        version=network.version(),
     )
