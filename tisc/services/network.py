@@ -103,6 +103,14 @@ def cards(current_version: str | None = None) -> list[CentreCard]:
     return built
 
 
+def cards_by_id() -> dict[int, CentreCard]:
+    return {card.id: card for card in cards()}
+
+
+def regions_by_code() -> dict[str, RegionCard]:
+    return {region.code: region for region in regions()}
+
+
 def regions() -> list[RegionCard]:
     """Regions without their boundaries (cached until load-data changes them)."""
     key = str(db.session.execute(sa.select(sa.func.count(), sa.func.sum(Region.population))).one())

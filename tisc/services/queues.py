@@ -114,7 +114,7 @@ def inventor_page(
     query = (
         sa.select(ServiceRequest)
         .where(ServiceRequest.inventor_id == inventor.id)
-        .options(joinedload(ServiceRequest.centre), *LIST_ONLY)
+        .options(*LIST_ONLY)
     )
     return _keyset(
         query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
@@ -156,12 +156,8 @@ def _overdue(now: datetime | None):
 
 
 def _filtered(filters: Filters, now: datetime | None):
-    query = sa.select(ServiceRequest).options(
-        joinedload(ServiceRequest.assignee),
-        joinedload(ServiceRequest.centre),
-        joinedload(ServiceRequest.region),
-        *LIST_ONLY,
-    )
+    # Centre and region names come from the cached cards (network.py), not joins.
+    query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     if filters.status == "open":
         query = query.where(ServiceRequest.closed_at.is_(None))
     elif filters.status != "all":

@@ -9,7 +9,7 @@ from tisc.domain.errors import DomainError, Invalid
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
-from tisc.services import accounts, centres, oversight, places, queues
+from tisc.services import accounts, centres, network, oversight, places, queues
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
@@ -44,10 +44,11 @@ def overview():
     except Invalid as error:
         valid, page = False, queues.office_page(filters)
         form.submit.errors = [explain(error)]
+    centre_cards, region_cards = network.cards_by_id(), network.regions_by_code()
     return render_template(
         "office/overview.html",
         form=form,
-        rows=[oversight.metadata_of(row) for row in page.rows],
+        rows=[oversight.metadata_of(row, centre_cards, region_cards) for row in page.rows],
         page=page,
         counts=queues.status_counts(filters.centre_id),
         overdue=queues.overdue_count(filters.centre_id),

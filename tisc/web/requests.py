@@ -22,7 +22,7 @@ from tisc.domain.workflow import ACTION_DONE, Action
 from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, directory, places, queues, reads, timeline
+from tisc.services import accounts, centres, directory, network, places, queues, reads, timeline
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
@@ -77,7 +77,9 @@ def new():
 def mine():
     page = queues.inventor_page(current_user, request.args.get("after"), request.args.get("before"))
     changed = reads.changed_among(current_user, [row.id for row in page.rows])
-    return render_template("requests/mine.html", page=page, changed=changed)
+    return render_template(
+        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id()
+    )
 
 
 @bp.route("/<reference>")
