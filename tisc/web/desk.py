@@ -9,7 +9,7 @@ from tisc.domain.errors import Invalid
 from tisc.domain.workflow import Status
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
-from tisc.services import queues, reads
+from tisc.services import network, queues, reads
 from tisc.web.errors import explain
 from tisc.web.guards import require_role
 from tisc.web.templating import is_overdue, service_label, status_label
@@ -46,7 +46,7 @@ def queue():
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=queues.status_counts(current_user.centre_id),
         overdue=queues.overdue_count(current_user.centre_id),
-        centre=current_user.centre,
+        centre=network.cards_by_id().get(current_user.centre_id),
         invalid=not valid,
     ), 200 if valid else 400
 
