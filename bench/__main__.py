@@ -30,8 +30,9 @@ from flask_migrate import upgrade
 from bench import load, seed
 from tisc import create_app
 from tisc.config import database_url
+from tisc.database import drop_everything
 from tisc.extensions import db
-from tisc.models import Base, Centre, ServiceRequest, User
+from tisc.models import Centre, ServiceRequest, User
 from tisc.services import datasets
 from tisc.services.queues import Cursor
 
@@ -74,9 +75,7 @@ def fresh_database(scale: str) -> str:
     app = bench_app(url)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            Base.metadata.drop_all(db.engine)
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            drop_everything(db.engine)
         upgrade()
         datasets.load_reference_data()
         db.engine.dispose()

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from tests.factories import Factory
 from tisc import create_app
 from tisc.config import database_url
+from tisc.database import drop_everything
 from tisc.extensions import db
 from tisc.models import Base
 from tisc.services import datasets
@@ -61,9 +62,7 @@ def app(database):
     app = create_app(settings_for(database))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            Base.metadata.drop_all(db.engine)
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            drop_everything(db.engine)
         upgrade()
         datasets.load_reference_data()
     yield app

@@ -58,3 +58,12 @@ def upsert_insert(session: Session, model):
     """The dialect's INSERT for ``model``, which has ``on_conflict_do_update``."""
     dialect = session.get_bind().dialect.name
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)
+
+
+def drop_everything(engine) -> None:
+    """Drop every table, Alembic's included: for disposable test and bench databases."""
+    from tisc.models import Base
+
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
