@@ -112,10 +112,6 @@ class ServiceRequest(Base):
     )  # fmt: skip
 
     @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-    @property
     def ipc_list(self) -> list[str]:
         return [s for s in self.ipc_classes.split("; ") if s]
 

@@ -101,19 +101,6 @@ def get_centre(slug: str, *, public: bool = True) -> Centre:
     return centre
 
 
-def offered_services() -> list[Service]:
-    """Services at least one active TISC offers, in catalogue order."""
-    offered = set(
-        db.session.scalars(
-            sa.select(CentreService.service)
-            .join(Centre)
-            .where(Centre.status == CentreStatus.ACTIVE, Centre.kind == CentreKind.TISC)
-            .distinct()
-        )
-    )
-    return [service for service in Service if service in offered]
-
-
 @use_case
 def create_centre(details: CentreDetails) -> Centre:
     _check(details)

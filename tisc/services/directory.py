@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.domain.catalogue import CentreKind, CentreStatus, Service
 from tisc.domain.geo import Point, distance_matrix_km
 from tisc.domain.localized import pick
 from tisc.services import network
@@ -69,3 +69,9 @@ def transfer_targets(service: str, from_centre_id: int, limit: int = 100) -> lis
     distances = distance_matrix_km([here.location], [card.location for card in others])[0]
     ranked = sorted(zip(distances, range(len(others)), others, strict=True))
     return [card for _, _, card in ranked[:limit]]
+
+
+def offered_services() -> list[Service]:
+    """Services at least one active TISC offers, in catalogue order."""
+    offered = {service for card in active_offering() for service in card.services}
+    return [service for service in Service if service.value in offered]

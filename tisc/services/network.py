@@ -146,9 +146,3 @@ def public_figures(centre_id: int, now: datetime | None = None) -> PublicFigures
         )
     ).all()
     return PublicFigures(len(spans), median_turnaround_days([tuple(s) for s in spans]))
-
-
-def forget() -> None:
-    """Drop the caches (tests, and after load-data)."""
-    with _lock:
-        _cache.clear()

@@ -9,12 +9,12 @@ from tisc.domain.errors import DomainError, Invalid
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
-from tisc.services import accounts, centres, network, oversight, places, queues
+from tisc.services import accounts, centres, network, oversight, queues
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy, require_role
-from tisc.web.templating import centre_status_label, in_locale, service_label
+from tisc.web.templating import centre_status_label, in_locale, pick_text, service_label
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -173,7 +173,7 @@ def staff_active(user_id: int):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return sorted(((r.code, in_locale(r)) for r in places.regions()), key=lambda pair: pair[1])
+    return sorted(((r.code, pick_text(r.names)) for r in network.regions()), key=lambda p: p[1])
 
 
 def _tisc_choices() -> list[tuple[str, str]]:
@@ -185,7 +185,7 @@ def _tisc_choices() -> list[tuple[str, str]]:
 def _centre_choices(form: CentreForm) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
     form.city_id.choices = options(
-        sorted(((city.id, in_locale(city)) for city in places.cities()), key=lambda pair: pair[1])
+        sorted(((city.id, in_locale(city)) for city in network.cities()), key=lambda pair: pair[1])
     )
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])

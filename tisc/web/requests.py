@@ -22,7 +22,7 @@ from tisc.domain.workflow import ACTION_DONE, Action
 from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, directory, network, places, queues, reads, timeline
+from tisc.services import accounts, centres, directory, network, queues, reads, timeline
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
@@ -160,7 +160,7 @@ def _detail_page(service_request, bound=None, problem: str | None = None):
 
 
 def _submission_choices(form: RequestSubmitForm) -> None:
-    offered = centres.offered_services()
+    offered = directory.offered_services()
     form.service.choices = options(
         [("", gettext("Choose a service"))]
         + [(service.value, service_label(service)) for service in offered]
@@ -168,7 +168,7 @@ def _submission_choices(form: RequestSubmitForm) -> None:
     form.region_code.choices = options(
         [("", gettext("Choose your region"))]
         + sorted(
-            ((region.code, in_locale(region)) for region in places.regions()),
+            ((region.code, pick_text(region.names)) for region in network.regions()),
             key=lambda pair: pair[1],
         )
     )

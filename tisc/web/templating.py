@@ -165,5 +165,6 @@ def init_app(app: Flask) -> None:
         changes_since_looked=changes_since_looked,
         clock=clock,
         labels=labels,
+        changes_cap=reads.COUNT_CAP,
         tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
     )
