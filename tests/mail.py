@@ -4,8 +4,8 @@ import re
 
 import sqlalchemy as sa
 
-from tisc import mailer
 from tisc.extensions import db
+from tisc.mail import delivery
 from tisc.models import OutboxMessage
 
 LINK = re.compile(r"https?://\S+")
@@ -14,7 +14,7 @@ LINK = re.compile(r"https?://\S+")
 def outbox(app, kind: str | None = None, to: str | None = None) -> list[OutboxMessage]:
     """Every message (rendered and delivered first), oldest first, detached."""
     with app.app_context():
-        mailer.deliver(retry=False, limit=10_000)
+        delivery.deliver(retry=False, limit=10_000)
         query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
         if kind:
             query = query.where(OutboxMessage.kind == kind)

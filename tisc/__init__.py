@@ -4,8 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import cli, config, extensions, mailer
-from tisc.services.policy import Policy
+from tisc import cli, config, extensions, mail
+from tisc.domain.policy import Policy
 from tisc.web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.mail.init_app(app)
 
     register_web(app)
-    mailer.init_app(app)
+    mail.init_app(app)
     cli.register(app)
     return app

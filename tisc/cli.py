@@ -9,10 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from tisc import mailer
 from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import db
+from tisc.mail import delivery
 from tisc.models import Region, User
 from tisc.services import accounts, datasets, demo, outbox
 from tisc.services import notifications as notifications_service
@@ -62,7 +62,7 @@ def setup(with_demo: bool) -> None:
     if with_demo and db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
         click.echo("No accounts yet: loading demo content.")
         demo.load_demo(_policy())
-        mailer.deliver(limit=10_000)  # the demo's e-mails, into the outbox
+        delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
     if accounts.find_by_email(demo.ACCOUNTS[0][0]) is not None:
         _print_demo_accounts()
 
@@ -135,7 +135,7 @@ def _print_demo_accounts() -> None:
 @tisc_cli.command("send-mail")
 def send_mail() -> None:
     """Deliver queued e-mails and retry failed ones (run it from a scheduler)."""
-    report = mailer.deliver(retry=True, limit=10_000)
+    report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Sent {report.sent}, kept {report.kept} (no mail server), failed {report.failed}.")
 
 
@@ -143,7 +143,7 @@ def send_mail() -> None:
 def send_digests() -> None:
     """Queue and deliver today's digest to each centre's staff; safe to run twice."""
     queued = notifications_service.queue_digests_today(_policy().calendar.tz)
-    report = mailer.deliver(retry=True, limit=10_000)
+    report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Queued {queued} digests. Sent {report.sent}, kept {report.kept}, "
                f"failed {report.failed}.")  # fmt: skip
 
@@ -153,7 +153,7 @@ def send_digests() -> None:
 @click.option("--limit", default=5, show_default=True)
 def show_outbox(to_address: str | None, limit: int) -> None:
     """Print the latest e-mails (handy when no mail server is configured)."""
-    mailer.deliver(limit=10_000)
+    delivery.deliver(limit=10_000)
     for message in outbox.latest(to_address, limit):
         click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
         click.echo(message.body_text or f"({message.kind}, not rendered yet)")

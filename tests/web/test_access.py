@@ -1,7 +1,7 @@
 """The authorisation matrix: every role against every page and action.
 
-A request the user may not see answers 404 everywhere; a page for another
-role answers 403; signed-out visitors are sent to sign in.
+A request the user may not see answers 404 everywhere, and so does a page for
+another role (it does not exist for them); signed-out visitors are sent to sign in.
 """
 
 import pytest
@@ -34,24 +34,24 @@ PAGES = {
     "/login": expect(anonymous=200, rest=302),
     "/register": expect(anonymous=200, rest=302),
     "/account": expect(anonymous=LOGIN, rest=200),
-    "/requests/new": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=403),
-    "/requests": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=403),
+    "/requests/new": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=404),
+    "/requests": expect(anonymous=LOGIN, inventor=200, other_inventor=200, rest=404),
     "/requests/{ref}": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
     "/requests/{ref}/files/{file}": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
     "/requests/TISC-2026-99999": expect(anonymous=LOGIN, rest=404),
     "/requests/not-a-reference": expect(anonymous=LOGIN, rest=404),
     "/requests/{ref}/files/999999": expect(anonymous=LOGIN, rest=404),
-    "/desk": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=403),
-    "/office": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/requests/{ref}": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/requests/TISC-2026-99999": expect(anonymous=LOGIN, coordinator=404, rest=403),
-    "/office/centres": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=403),
-    "/office/coverage": expect(anonymous=LOGIN, coordinator=200, rest=403),
+    "/desk": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/office": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/requests/{ref}": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/requests/TISC-2026-99999": expect(anonymous=LOGIN, rest=404),
+    "/office/centres": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/coverage": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/coverage/map.js?radius=150&proposals=2": expect(
-        anonymous=LOGIN, coordinator=200, rest=403
+        anonymous=LOGIN, coordinator=200, rest=404
     ),
 }
 
@@ -122,7 +122,7 @@ OFFICE_POSTS = {
 def test_office_actions_are_refused_to_everyone_else(world, as_, path, role):
     url = path.format(staff=world.people["staff"].id)
     response = as_(role).post(url, data=OFFICE_POSTS[path])
-    assert response.status_code == (LOGIN if role == "anonymous" else 403)
+    assert response.status_code == (LOGIN if role == "anonymous" else 404)
     with world.make.app.app_context():
         from tisc.services import centres
 

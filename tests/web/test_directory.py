@@ -96,3 +96,16 @@ def test_the_centre_page_shows_figures_and_never_request_content(client, make):
 def test_the_ask_button_preselects_the_centre(client, make):
     page = client.get("/centres/atyrau-university").get_data(as_text=True)
     assert "/requests/new?service=ip_consultation&amp;centre=atyrau-university" in page
+
+
+def test_the_network_version_is_read_once_per_page(client, app):
+    from tests.sql import statements
+
+    with app.app_context():
+        engine = db.engine
+    client.get("/centres")  # warm the cards
+    with statements(engine) as seen:
+        assert client.get("/centres?service=training").status_code == 200
+        assert client.get("/centres/kbtu").status_code == 200
+    versions = [s for s in seen if "max(centres.updated_at)" in s]
+    assert len(versions) == 2, seen  # one per page, however many parts of it ask

@@ -128,3 +128,13 @@ CENTRE_STATUS_LABELS: dict[CentreStatus, str] = {
     CentreStatus.PLANNED: N_("Planned"),
     CentreStatus.SUSPENDED: N_("Suspended"),
 }
+
+
+def is_active_tisc(kind: CentreKind, status: CentreStatus) -> bool:
+    """An active centre of the network: it takes requests (the coordinating office does not)."""
+    return kind is CentreKind.TISC and status is CentreStatus.ACTIVE
+
+
+def is_listed_tisc(kind: CentreKind, status: CentreStatus) -> bool:
+    """A centre the public sees: active, or planned; never a suspended one."""
+    return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)

@@ -1,13 +1,14 @@
-"""Who hears about what: the e-mails each workflow event sends, and to whom.
+"""The e-mails the product sends: their kinds, audiences and who may switch them off.
 
-Request notifications can be switched off per person; account messages
-(password reset, address confirmation, invitation) always go.
+Which workflow action sends which notification is part of each action's
+spec (``tisc.domain.workflow.SPECS``). Request notifications can be switched
+off per person; account messages (password reset, address confirmation,
+invitation) always go.
 """
 
 from enum import StrEnum
 
 from tisc.domain.catalogue import N_, Role
-from tisc.domain.workflow import Action, Event
 
 
 class Kind(StrEnum):
@@ -67,35 +68,8 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.DAILY_DIGEST: N_("Daily digest of overdue and soon-due requests"),
 }
 
-_BY_ACTION: dict[Action, list[tuple[Kind, Audience]]] = {
-    Action.SUBMIT: [(Kind.REQUEST_RECEIVED, Audience.INVENTOR),
-                    (Kind.NEW_REQUEST, Audience.CENTRE_STAFF)],
-    Action.ASK: [(Kind.QUESTION, Audience.INVENTOR)],
-    Action.TRANSFER: [(Kind.TRANSFERRED, Audience.INVENTOR),
-                      (Kind.NEW_REQUEST, Audience.CENTRE_STAFF)],
-    Action.COMPLETE: [(Kind.COMPLETED, Audience.INVENTOR)],
-    Action.DECLINE: [(Kind.DECLINED, Audience.INVENTOR)],
-    Action.REOPEN: [(Kind.REOPENED, Audience.INVENTOR)],
-    Action.REPLY: [(Kind.INVENTOR_REPLIED, Audience.ASSIGNEE)],
-    Action.ASSIGN: [(Kind.ASSIGNED_TO_YOU, Audience.ASSIGNEE)],
-    Action.WITHDRAW: [(Kind.WITHDRAWN, Audience.ASSIGNEE)],
-}  # fmt: skip
-
-
 # Sent to the person who acted too: a receipt rather than news.
 RECEIPTS = frozenset({Kind.REQUEST_RECEIVED})
-
-
-def notifications_for(event: Event, actor_role: Role) -> list[tuple[Kind, Audience]]:
-    """The notifications an event sends; the caller leaves out the actor themself,
-    except for :data:`RECEIPTS`."""
-    if event.internal:
-        return []
-    if event.action is Action.MESSAGE:
-        if actor_role is Role.INVENTOR:
-            return [(Kind.INVENTOR_REPLIED, Audience.ASSIGNEE)]
-        return [(Kind.MESSAGE_FROM_CENTRE, Audience.INVENTOR)]
-    return list(_BY_ACTION.get(event.action, []))
 
 
 def wanted(kind: Kind, role: Role, muted: list[str]) -> bool:

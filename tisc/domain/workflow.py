@@ -1,19 +1,28 @@
-"""The life of a request as one transition table, and the one function that applies it.
+"""The life of a request: one spec per action, and the one function that applies them.
 
-Every action - from a page, the CLI or the demo loader - goes through
-:func:`apply`. It checks who may act, in which state, with which inputs, and
-returns the new state with the events to append to the timeline, or raises a
-:class:`~tisc.domain.errors.Refused` / :class:`~tisc.domain.errors.Invalid`.
+Each :class:`ActionSpec` says everything about an action in one place: who
+may take it, from which status to which, what it needs, whether it may carry
+files or is internal, what it changes on the request, whom it notifies, and
+how it is labelled. Every action - submission included, from a page, the
+API, the CLI or the demo loader - goes through :func:`apply`, which checks
+the spec and returns the request's new state with the events to append, or
+raises :class:`~tisc.domain.errors.Refused` / :class:`~tisc.domain.errors.Invalid`.
 """
 
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from tisc.domain.catalogue import N_, Outcome, Role
+from tisc.domain.catalogue import N_, Outcome, Role, Service
 from tisc.domain.errors import Invalid, Refused
+from tisc.domain.notifications import Audience, Kind
+from tisc.domain.permissions import Actor, can_take_part
+from tisc.domain.policy import Policy
+
+__all__ = ["Actor"]  # re-exported: callers name the actor where they name the action
 
 
 class Status(StrEnum):
@@ -42,6 +51,11 @@ STATUS_LABELS: dict[Status, str] = {
     Status.DECLINED: N_("Declined"),
     Status.WITHDRAWN: N_("Withdrawn"),
 }
+
+
+def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
+    """Past its due date while the centre's clock runs (open, not awaiting the inventor)."""
+    return status in CLOCK_RUNNING and due_at < now
 
 
 class Action(StrEnum):
@@ -73,126 +87,30 @@ class Needs(StrEnum):
 
 
 @dataclass(frozen=True)
-class Rule:
-    """Who may take an action, from which status to which, needing what."""
-
-    roles: frozenset[Role]
-    moves: dict[Status, Status]
-    needs: frozenset[Needs] = frozenset()
-    internal: bool = False  # the event is hidden from the inventor
-
-
-_STAFF = frozenset({Role.STAFF})
-_INVENTOR = frozenset({Role.INVENTOR})
-
-
-def _stay(statuses) -> dict[Status, Status]:
-    return {status: status for status in statuses}
-
-
-TRANSITIONS: dict[Action, Rule] = {
-    Action.ASSIGN: Rule(
-        _STAFF,
-        {
-            Status.SUBMITTED: Status.ASSIGNED,
-            Status.ASSIGNED: Status.ASSIGNED,
-            Status.IN_PROGRESS: Status.IN_PROGRESS,
-            Status.AWAITING_INVENTOR: Status.AWAITING_INVENTOR,
-        },
-        frozenset({Needs.ASSIGNEE}),
-    ),
-    Action.TRANSFER: Rule(
-        _STAFF,
-        {status: Status.SUBMITTED for status in OPEN_STATUSES},
-        frozenset({Needs.TARGET_CENTRE, Needs.TEXT}),
-    ),
-    Action.START: Rule(_STAFF, {Status.ASSIGNED: Status.IN_PROGRESS}),
-    Action.ASK: Rule(
-        _STAFF, {Status.IN_PROGRESS: Status.AWAITING_INVENTOR}, frozenset({Needs.TEXT})
-    ),
-    Action.REPLY: Rule(
-        _INVENTOR, {Status.AWAITING_INVENTOR: Status.IN_PROGRESS}, frozenset({Needs.TEXT})
-    ),
-    Action.MESSAGE: Rule(
-        frozenset({Role.STAFF, Role.INVENTOR}), _stay(OPEN_STATUSES), frozenset({Needs.TEXT})
-    ),
-    Action.NOTE: Rule(_STAFF, _stay(Status), frozenset({Needs.TEXT}), internal=True),
-    Action.COMPLETE: Rule(
-        _STAFF, {Status.IN_PROGRESS: Status.COMPLETED}, frozenset({Needs.OUTCOME})
-    ),
-    Action.DECLINE: Rule(
-        _STAFF,
-        {
-            Status.SUBMITTED: Status.DECLINED,
-            Status.ASSIGNED: Status.DECLINED,
-            Status.IN_PROGRESS: Status.DECLINED,
-        },
-        frozenset({Needs.TEXT}),
-    ),
-    Action.WITHDRAW: Rule(_INVENTOR, {status: Status.WITHDRAWN for status in OPEN_STATUSES}),
-    Action.REOPEN: Rule(
-        _STAFF,
-        {Status.COMPLETED: Status.ASSIGNED, Status.DECLINED: Status.ASSIGNED},
-        frozenset({Needs.TEXT}),
-    ),
-    Action.RATE: Rule(_INVENTOR, {Status.COMPLETED: Status.COMPLETED}, frozenset({Needs.RATING})),
-    Action.RECORD_FILING: Rule(
-        _STAFF, {Status.COMPLETED: Status.COMPLETED}, frozenset({Needs.APPLICATION_NUMBER})
-    ),
-}
-
-ACTION_LABELS: dict[Action, str] = {
-    Action.SUBMIT: N_("Submitted"),
-    Action.ASSIGN: N_("Assigned"),
-    Action.TRANSFER: N_("Transferred"),
-    Action.START: N_("Work started"),
-    Action.ASK: N_("Question to the inventor"),
-    Action.REPLY: N_("Inventor's reply"),
-    Action.MESSAGE: N_("Message"),
-    Action.NOTE: N_("Internal note"),
-    Action.COMPLETE: N_("Completed"),
-    Action.DECLINE: N_("Declined"),
-    Action.WITHDRAW: N_("Withdrawn"),
-    Action.REOPEN: N_("Reopened"),
-    Action.RATE: N_("Rated"),
-    Action.RECORD_FILING: N_("Patent application recorded"),
-}
-
-
-# What the person who acted is told afterwards.
-ACTION_DONE: dict[Action, str] = {
-    Action.ASSIGN: N_("The request is assigned."),
-    Action.TRANSFER: N_("The request is transferred to the other centre."),
-    Action.START: N_("Work on the request has started."),
-    Action.ASK: N_("Your question is sent to the inventor."),
-    Action.REPLY: N_("Your reply is sent."),
-    Action.MESSAGE: N_("Your message is sent."),
-    Action.NOTE: N_("The note is saved."),
-    Action.COMPLETE: N_("The request is completed."),
-    Action.DECLINE: N_("The request is declined."),
-    Action.WITHDRAW: N_("Your request is withdrawn."),
-    Action.REOPEN: N_("The request is reopened."),
-    Action.RATE: N_("Thank you for your rating."),
-    Action.RECORD_FILING: N_("The application number is recorded."),
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int
-    role: Role
-    centre_id: int | None = None
-
-
-@dataclass(frozen=True)
 class RequestState:
-    """What the workflow needs to know of a request."""
+    """What the workflow knows of a request: everything an action may read or change."""
 
-    status: Status
+    status: Status | None  # None only before submission
     centre_id: int
     inventor_id: int
     assignee_id: int | None = None
-    rated: bool = False
+    service: Service | None = None
+    due_at: datetime | None = None
+    # When the request last went to the inventor; the centre's clock is paused since.
+    awaiting_since: datetime | None = None
+    closed_at: datetime | None = None
+    updated_at: datetime | None = None
+    outcome: Outcome | None = None
+    outcome_summary: str = ""
+    hours_spent: Decimal | None = None
+    documents_cited: int | None = None
+    application_number: str = ""
+    rating: int | None = None
+    rating_comment: str = ""
+
+    @property
+    def rated(self) -> bool:
+        return self.rating is not None
 
 
 @dataclass(frozen=True)
@@ -238,100 +156,315 @@ class Transition:
     events: list[Event]
 
 
+@dataclass(frozen=True)
+class Moment:
+    """When an action happens, and the deployment's rules for due dates."""
+
+    now: datetime
+    policy: Policy
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action changes beyond the status: on the request, and on its event."""
+
+    state: dict = field(default_factory=dict)
+    event: dict = field(default_factory=dict)
+
+
+Notice = tuple[Kind, Audience]
+Changes = Callable[[RequestState, Actor, Inputs, Moment], Change]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """Everything about one action."""
+
+    action: Action
+    roles: frozenset[Role]
+    moves: Mapping[Status | None, Status]
+    label: str  # on the timeline
+    verb: str  # on its button and form
+    done: str  # what the person who acted is told afterwards
+    needs: frozenset[Needs] = frozenset()
+    changes: Changes | None = None
+    # Whom it notifies, by the role of the person who acted.
+    notifies: Mapping[Role, tuple[Notice, ...]] = field(default_factory=dict)
+    internal: bool = False  # staff only: hidden from the inventor, changes nothing they see
+    files: bool = False  # may carry attachments
+    content: bool = False  # its event carries content the coordinator never sees
+    confirm: bool = False  # far-reaching: the person is asked to confirm before it is taken
+    danger: bool = False  # gives the request up: shown in red
+
+    def notices(self, actor_role: Role) -> tuple[Notice, ...]:
+        return self.notifies.get(actor_role, ())
+
+
+# --- what each action changes ------------------------------------------------------------
+
+
+def _received(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change(
+        {"due_at": at.policy.due_at(state.service, at.now)}, {"to_centre_id": state.centre_id}
+    )
+
+
+def _assigned(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"assignee_id": inputs.assignee_id}, {"assignee_id": inputs.assignee_id})
+
+
+def _transferred(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change(
+        {"centre_id": inputs.target_centre_id, "assignee_id": None},
+        {"from_centre_id": state.centre_id, "to_centre_id": inputs.target_centre_id},
+    )
+
+
+def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    done = inputs.completion
+    return Change(
+        {
+            "outcome": done.outcome,
+            "outcome_summary": done.summary.strip(),
+            "hours_spent": done.hours_spent,
+            "documents_cited": done.documents_cited,
+            "application_number": done.application_number.strip(),
+        }
+    )
+
+
+def _reopened(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    """A fresh due date; whoever reopens an unassigned request takes it."""
+    fresh = {"due_at": at.policy.due_at(state.service, at.now)} if state.service else {}
+    if state.assignee_id is not None:
+        return Change(fresh)
+    return Change(fresh | {"assignee_id": actor.user_id}, {"assignee_id": actor.user_id})
+
+
+def _rated(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"rating": inputs.rating, "rating_comment": inputs.text.strip()})
+
+
+def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    number = inputs.application_number.strip()
+    return Change(
+        {"outcome": Outcome.APPLICATION_FILED, "application_number": number}, {"text": number}
+    )
+
+
+# --- the table -----------------------------------------------------------------------------
+
+_STAFF = frozenset({Role.STAFF})
+_INVENTOR = frozenset({Role.INVENTOR})
+
+
+def _stay(statuses) -> dict[Status, Status]:
+    return {status: status for status in statuses}
+
+
+def _to_inventor(kind: Kind) -> dict[Role, tuple[Notice, ...]]:
+    return {Role.STAFF: ((kind, Audience.INVENTOR),)}
+
+
+SPECS: dict[Action, ActionSpec] = {
+    spec.action: spec
+    for spec in (
+        ActionSpec(
+            Action.SUBMIT, _INVENTOR, {None: Status.SUBMITTED},
+            label=N_("Submitted"), verb=N_("Submit request"),
+            done=N_("Your request %(reference)s has been sent to %(centre)s."),
+            changes=_received, files=True, content=False,
+            notifies={Role.INVENTOR: ((Kind.REQUEST_RECEIVED, Audience.INVENTOR),
+                                      (Kind.NEW_REQUEST, Audience.CENTRE_STAFF))},
+        ),
+        ActionSpec(
+            Action.ASSIGN, _STAFF,
+            {Status.SUBMITTED: Status.ASSIGNED, **_stay(OPEN_STATUSES - {Status.SUBMITTED})},
+            label=N_("Assigned"), verb=N_("Assign"), done=N_("The request is assigned."),
+            needs=frozenset({Needs.ASSIGNEE}), changes=_assigned,
+            notifies={Role.STAFF: ((Kind.ASSIGNED_TO_YOU, Audience.ASSIGNEE),)},
+        ),
+        ActionSpec(
+            Action.TRANSFER, _STAFF, {status: Status.SUBMITTED for status in OPEN_STATUSES},
+            label=N_("Transferred"), verb=N_("Transfer"),
+            done=N_("The request is transferred to the other centre."),
+            needs=frozenset({Needs.TARGET_CENTRE, Needs.TEXT}), changes=_transferred,
+            notifies={Role.STAFF: ((Kind.TRANSFERRED, Audience.INVENTOR),
+                                   (Kind.NEW_REQUEST, Audience.CENTRE_STAFF))},
+            confirm=True,
+        ),
+        ActionSpec(
+            Action.START, _STAFF, {Status.ASSIGNED: Status.IN_PROGRESS},
+            label=N_("Work started"), verb=N_("Start work"),
+            done=N_("Work on the request has started."),
+        ),
+        ActionSpec(
+            Action.ASK, _STAFF, {Status.IN_PROGRESS: Status.AWAITING_INVENTOR},
+            label=N_("Question to the inventor"), verb=N_("Send question"),
+            done=N_("Your question is sent to the inventor."),
+            needs=frozenset({Needs.TEXT}), notifies=_to_inventor(Kind.QUESTION),
+            files=True, content=True,
+        ),
+        ActionSpec(
+            Action.REPLY, _INVENTOR, {Status.AWAITING_INVENTOR: Status.IN_PROGRESS},
+            label=N_("Inventor's reply"), verb=N_("Send reply"), done=N_("Your reply is sent."),
+            needs=frozenset({Needs.TEXT}),
+            notifies={Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+            files=True, content=True,
+        ),
+        ActionSpec(
+            Action.MESSAGE, frozenset({Role.STAFF, Role.INVENTOR}), _stay(OPEN_STATUSES),
+            label=N_("Message"), verb=N_("Send message"), done=N_("Your message is sent."),
+            needs=frozenset({Needs.TEXT}),
+            notifies={Role.STAFF: ((Kind.MESSAGE_FROM_CENTRE, Audience.INVENTOR),),
+                      Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+            files=True, content=True,
+        ),
+        ActionSpec(
+            Action.NOTE, _STAFF, _stay(Status),
+            label=N_("Internal note"), verb=N_("Add note"), done=N_("The note is saved."),
+            needs=frozenset({Needs.TEXT}), internal=True, content=True,
+        ),
+        ActionSpec(
+            Action.COMPLETE, _STAFF, {Status.IN_PROGRESS: Status.COMPLETED},
+            label=N_("Completed"), verb=N_("Complete request"),
+            done=N_("The request is completed."),
+            needs=frozenset({Needs.OUTCOME}), changes=_completed,
+            notifies=_to_inventor(Kind.COMPLETED), files=True,
+        ),
+        ActionSpec(
+            Action.DECLINE, _STAFF,
+            {status: Status.DECLINED
+             for status in (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)},
+            label=N_("Declined"), verb=N_("Decline"), done=N_("The request is declined."),
+            needs=frozenset({Needs.TEXT}), notifies=_to_inventor(Kind.DECLINED),
+            confirm=True, danger=True,
+        ),
+        ActionSpec(
+            Action.WITHDRAW, _INVENTOR, {status: Status.WITHDRAWN for status in OPEN_STATUSES},
+            label=N_("Withdrawn"), verb=N_("Withdraw request"),
+            done=N_("Your request is withdrawn."),
+            notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE),)},
+            confirm=True, danger=True,
+        ),
+        ActionSpec(
+            Action.REOPEN, _STAFF,
+            {Status.COMPLETED: Status.ASSIGNED, Status.DECLINED: Status.ASSIGNED},
+            label=N_("Reopened"), verb=N_("Reopen"), done=N_("The request is reopened."),
+            needs=frozenset({Needs.TEXT}), changes=_reopened,
+            notifies=_to_inventor(Kind.REOPENED),
+        ),
+        ActionSpec(
+            Action.RATE, _INVENTOR, {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Rated"), verb=N_("Send rating"), done=N_("Thank you for your rating."),
+            needs=frozenset({Needs.RATING}), changes=_rated,
+        ),
+        ActionSpec(
+            Action.RECORD_FILING, _STAFF, {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Patent application recorded"), verb=N_("Record the application"),
+            done=N_("The application number is recorded."),
+            needs=frozenset({Needs.APPLICATION_NUMBER}), changes=_filing_recorded,
+        ),
+    )
+}  # fmt: skip
+
 MAX_HOURS = Decimal(1000)
 APPLICATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{2,39}$", re.ASCII)
-
-
-def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
-    return status in CLOCK_RUNNING and due_at < now
 
 
 def available_actions(state: RequestState, actor: Actor) -> list[Action]:
     """The actions this actor may take now (inputs aside), in table order."""
     return [
         action
-        for action, rule in TRANSITIONS.items()
-        if _may_act(state, actor, rule)
-        and state.status in rule.moves
-        and not (action is Action.RATE and state.rated)
+        for action, spec in SPECS.items()
+        if state.status in spec.moves
+        and can_take_part(actor, state, spec.roles)
+        and not (Needs.RATING in spec.needs and state.rated)
     ]
 
 
-def apply(state: RequestState, action: Action, actor: Actor, inputs: Inputs) -> Transition:
-    """Apply ``action`` by ``actor`` to a request in ``state``.
+def apply(
+    state: RequestState,
+    action: Action,
+    actor: Actor,
+    inputs: Inputs,
+    *,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> Transition:
+    """Apply ``action`` by ``actor`` to a request in ``state`` at ``now``.
 
     Raises :class:`Refused` when the actor may not take the action or the
     request's status does not allow it, :class:`Invalid` when an input is
     missing or wrong.
     """
-    rule = TRANSITIONS.get(action)
-    if rule is None:
+    spec = SPECS.get(action)
+    if spec is None:
         raise Refused(N_("Unknown action."))
-    if not _may_act(state, actor, rule):
+    if not can_take_part(actor, state, spec.roles):
         raise Refused(N_("You may not do this with this request."))
-    if state.status not in rule.moves:
+    if state.status not in spec.moves:
         raise Refused(
             N_("This cannot be done while the request is “%(status)s”."),
             status=STATUS_LABELS[state.status],
         )
-    _check_inputs(state, action, rule, inputs)
+    _check_inputs(state, spec, inputs)
 
-    to_status = rule.moves[state.status]
-    new_state = replace(state, status=to_status)
-    event = Event(
-        action=action,
-        from_status=state.status,
-        to_status=to_status,
-        text=inputs.text.strip(),
-        internal=rule.internal,
-    )
-    if action is Action.ASSIGN:
-        new_state = replace(new_state, assignee_id=inputs.assignee_id)
-        event = replace(event, assignee_id=inputs.assignee_id)
-    elif action is Action.TRANSFER:
-        new_state = replace(new_state, centre_id=inputs.target_centre_id, assignee_id=None)
-        event = replace(event, from_centre_id=state.centre_id, to_centre_id=inputs.target_centre_id)
-    elif action is Action.REOPEN and state.assignee_id is None:
-        new_state = replace(new_state, assignee_id=actor.user_id)
-        event = replace(event, assignee_id=actor.user_id)
-    elif action is Action.RATE:
-        new_state = replace(new_state, rated=True)
-    elif action is Action.RECORD_FILING:
-        event = replace(event, text=inputs.application_number.strip())
-    return Transition(new_state, [event])
+    at = Moment(now or datetime.now(UTC), policy or Policy())
+    change = spec.changes(state, actor, inputs, at) if spec.changes else Change()
+    to_status = spec.moves[state.status]
+    event = Event(action, state.status, to_status, **({"text": inputs.text.strip(),
+                  "internal": spec.internal} | change.event))  # fmt: skip
+    if spec.internal:
+        return Transition(state, [event])
+    new_state = replace(state, status=to_status, updated_at=at.now, **change.state)
+    return Transition(_clock(state, new_state, at), [event])
 
 
-def _may_act(state: RequestState, actor: Actor, rule: Rule) -> bool:
-    if actor.role not in rule.roles:
-        return False
-    if actor.role is Role.STAFF:
-        return actor.centre_id == state.centre_id
-    if actor.role is Role.INVENTOR:
-        return actor.user_id == state.inventor_id
-    return False
+def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestState:
+    """The due date's bookkeeping that follows from the move between statuses:
+    awaiting the inventor pauses the clock and moves the due date by the pause;
+    closing and reopening stamp and clear ``closed_at``."""
+    changes = {}
+    paused = before.status is Status.AWAITING_INVENTOR
+    if paused and after.status is not Status.AWAITING_INVENTOR:
+        if after.due_at is not None and before.awaiting_since is not None:
+            changes["due_at"] = at.policy.calendar.extend_for_pause(
+                after.due_at, before.awaiting_since, at.now
+            )
+        changes["awaiting_since"] = None
+    elif after.status is Status.AWAITING_INVENTOR and not paused:
+        changes["awaiting_since"] = at.now
+    was_open = before.status is None or before.status in OPEN_STATUSES
+    if after.status in CLOSED_STATUSES and was_open:
+        changes["closed_at"] = at.now
+    elif after.status in OPEN_STATUSES and not was_open:
+        changes["closed_at"] = None
+    return replace(after, **changes)
 
 
-def _check_inputs(state: RequestState, action: Action, rule: Rule, inputs: Inputs) -> None:
-    if Needs.TEXT in rule.needs and not inputs.text.strip():
+def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs) -> None:
+    needs = spec.needs
+    if Needs.TEXT in needs and not inputs.text.strip():
         raise Invalid("text", N_("Please write a message or a reason."))
     colleague = inputs.assignee_id is not None and inputs.assignee_centre_id == state.centre_id
-    if Needs.ASSIGNEE in rule.needs and not colleague:
+    if Needs.ASSIGNEE in needs and not colleague:
         raise Invalid("assignee", N_("Choose a colleague from this centre."))
-    if Needs.TARGET_CENTRE in rule.needs:
+    if Needs.TARGET_CENTRE in needs:
         if inputs.target_centre_id is None or inputs.target_centre_id == state.centre_id:
             raise Invalid("centre", N_("Choose another centre."))
         if not inputs.target_centre_takes_service:
             raise Invalid("centre", N_("That centre is not active or does not offer this service."))
-    if Needs.OUTCOME in rule.needs:
+    if Needs.OUTCOME in needs:
         _check_completion(inputs.completion)
-    if Needs.APPLICATION_NUMBER in rule.needs and not APPLICATION_NUMBER.match(
+    if Needs.APPLICATION_NUMBER in needs and not APPLICATION_NUMBER.match(
         inputs.application_number.strip()
     ):
         raise Invalid(
             "application_number",
             N_("Give the national application number, e.g. 2026/0123.1."),
         )
-    if Needs.RATING in rule.needs:
+    if Needs.RATING in needs:
         if state.rated:
             raise Refused(N_("This request has already been rated."))
         if inputs.rating is None or not 1 <= inputs.rating <= 5:

@@ -16,10 +16,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tisc.domain.workflow import Action
+from tisc.domain.workflow import SPECS, Action
 from tisc.forms import options
 
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
+
+
+def _submit(action: Action) -> SubmitField:
+    """An action's button, labelled by its spec."""
+    return SubmitField(_l(SPECS[action].verb))
 
 
 class RequestSubmitForm(FlaskForm):
@@ -59,7 +64,7 @@ class RequestSubmitForm(FlaskForm):
         ),
         validators=[DataRequired(message=_l("Please confirm that you have read this."))],
     )
-    submit = SubmitField(_l("Submit request"))
+    submit = _submit(Action.SUBMIT)
 
 
 class ActionForm(FlaskForm):
@@ -72,7 +77,7 @@ class ActionForm(FlaskForm):
 class AssignForm(ActionForm):
     action = Action.ASSIGN
     assignee = SelectField(_l("Assign to"), coerce=int, validators=[InputRequired()])
-    submit = SubmitField(_l("Assign"))
+    submit = _submit(Action.ASSIGN)
 
 
 class TransferForm(ActionForm):
@@ -83,12 +88,12 @@ class TransferForm(ActionForm):
         validators=[DataRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField(_l("Transfer"))
+    submit = _submit(Action.TRANSFER)
 
 
 class StartForm(ActionForm):
     action = Action.START
-    submit = SubmitField(_l("Start work"))
+    submit = _submit(Action.START)
 
 
 class AskForm(ActionForm):
@@ -99,7 +104,7 @@ class AskForm(ActionForm):
         render_kw={"rows": 3},
     )
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
-    submit = SubmitField(_l("Send question"))
+    submit = _submit(Action.ASK)
 
 
 class ReplyForm(ActionForm):
@@ -108,7 +113,7 @@ class ReplyForm(ActionForm):
         _l("Your reply"), validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 4}
     )
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
-    submit = SubmitField(_l("Send reply"))
+    submit = _submit(Action.REPLY)
 
 
 class MessageForm(ActionForm):
@@ -117,7 +122,7 @@ class MessageForm(ActionForm):
         _l("Message"), validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 3}
     )
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
-    submit = SubmitField(_l("Send message"))
+    submit = _submit(Action.MESSAGE)
 
 
 class NoteForm(ActionForm):
@@ -127,7 +132,7 @@ class NoteForm(ActionForm):
         validators=[DataRequired(), Length(max=10000)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField(_l("Add note"))
+    submit = _submit(Action.NOTE)
 
 
 class CompleteForm(ActionForm):
@@ -152,7 +157,7 @@ class CompleteForm(ActionForm):
         description=_l("When the inventor has filed an application."),
     )
     files = MultipleFileField(_l("Report file"), description=FILES_HELP)
-    submit = SubmitField(_l("Complete request"))
+    submit = _submit(Action.COMPLETE)
 
 
 class DeclineForm(ActionForm):
@@ -162,7 +167,7 @@ class DeclineForm(ActionForm):
         validators=[DataRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField(_l("Decline"))
+    submit = _submit(Action.DECLINE)
 
 
 class WithdrawForm(ActionForm):
@@ -172,7 +177,7 @@ class WithdrawForm(ActionForm):
         validators=[Length(max=2000)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField(_l("Withdraw request"))
+    submit = _submit(Action.WITHDRAW)
 
 
 class ReopenForm(ActionForm):
@@ -182,7 +187,7 @@ class ReopenForm(ActionForm):
         validators=[DataRequired(), Length(max=2000)],
         render_kw={"rows": 2},
     )
-    submit = SubmitField(_l("Reopen"))
+    submit = _submit(Action.REOPEN)
 
 
 class RateForm(ActionForm):
@@ -196,7 +201,7 @@ class RateForm(ActionForm):
     text = TextAreaField(
         _l("Comment (optional)"), validators=[Length(max=2000)], render_kw={"rows": 2}
     )
-    submit = SubmitField(_l("Send rating"))
+    submit = _submit(Action.RATE)
 
 
 class RecordFilingForm(ActionForm):
@@ -206,7 +211,7 @@ class RecordFilingForm(ActionForm):
         validators=[DataRequired(), Length(max=40)],
         description=_l("When the inventor has filed a patent application after the service."),
     )
-    submit = SubmitField(_l("Record the application"))
+    submit = _submit(Action.RECORD_FILING)
 
 
 ACTION_FORMS: dict[Action, type[ActionForm]] = {

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tisc.domain.catalogue import Role
+from tisc.domain.permissions import Actor
 from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
 from tisc.models.centres import Centre
 
@@ -30,6 +31,11 @@ class User(Base):
     muted_notifications: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     centre: Mapped[Centre | None] = relationship()
+
+    @property
+    def actor(self) -> Actor:
+        """This person as the access rules and the workflow see them."""
+        return Actor(self.id, self.role, self.centre_id, self.active)
 
     # Flask-Login's protocol, kept here because it is how a user is identified.
     @property

@@ -1,5 +1,5 @@
 """Use cases: load rows, call the domain, record events, commit once.
 
 Nothing here imports Flask; callers pass the acting user, plain values and
-the :class:`~tisc.services.policy.Policy`, and get typed errors back.
+the :class:`~tisc.domain.policy.Policy`, and get typed errors back.
 """

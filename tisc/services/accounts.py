@@ -10,7 +10,7 @@ from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import notifications
+from tisc.services import notifications, rules
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -254,9 +254,7 @@ def set_notifications(user: User, enabled: list[str]) -> User:
 def staff_of(centre_id: int) -> list[User]:
     return list(
         db.session.scalars(
-            sa.select(User)
-            .where(User.centre_id == centre_id, User.role == Role.STAFF, User.active)
-            .order_by(User.name)
+            sa.select(User).where(rules.is_active_staff_of(centre_id)).order_by(User.name)
         )
     )
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Service
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.routing import Candidate
-from tisc.domain.workflow import OPEN_STATUSES
 from tisc.extensions import db
-from tisc.models import Centre, CentreService, City, QueueCount
+from tisc.models import Centre, CentreService, City
 from tisc.models.base import utcnow
+from tisc.services import rules
 from tisc.services.unit_of_work import use_case
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,22 +48,13 @@ class CentreDetails:
 
 def routing_candidates(service: Service) -> list[Candidate]:
     """Active TISCs offering ``service``, with their open queue lengths."""
-    open_counts = (
-        sa.select(QueueCount.centre_id, sa.func.sum(QueueCount.count).label("open"))
-        .where(QueueCount.status.in_(OPEN_STATUSES))
-        .group_by(QueueCount.centre_id)
-        .subquery()
-    )
+    open_counts = rules.open_requests_per_centre().subquery()
     rows = db.session.execute(
         sa.select(Centre.id, City.region_code, Centre.lat, Centre.lon, open_counts.c.open)
         .join(City, Centre.city_id == City.id)
         .join(CentreService, CentreService.centre_id == Centre.id)
         .outerjoin(open_counts, open_counts.c.centre_id == Centre.id)
-        .where(
-            Centre.status == CentreStatus.ACTIVE,
-            Centre.kind == CentreKind.TISC,
-            CentreService.service == service,
-        )
+        .where(rules.is_active_tisc(), CentreService.service == service)
     )
     return [
         Candidate(centre_id, region, (lat, lon), frozenset({service}), int(open_ or 0))

@@ -6,14 +6,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from tisc.domain import coverage
-from tisc.domain.catalogue import CentreKind, CentreStatus
 from tisc.domain.geo import Point, nearest_km
 from tisc.domain.stats import per_100k
-from tisc.domain.workflow import OPEN_STATUSES
 from tisc.extensions import db
-from tisc.models import City, QueueCount, ServiceRequest
+from tisc.models import City, ServiceRequest
 from tisc.models.base import utcnow
-from tisc.services import network
+from tisc.services import network, rules
 from tisc.services.network import CentreCard, RegionCard
 
 MEASURES = ("requests_per_100k", "distance_km", "open_per_centre")
@@ -57,11 +55,7 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
     """Coverage within ``radius_km`` of active centres, and ``proposals`` new cities."""
     since = (now or utcnow()) - timedelta(days=365)
     regions = network.regions()
-    active = [
-        card
-        for card in network.cards()
-        if card.kind is CentreKind.TISC and card.status is CentreStatus.ACTIVE
-    ]
+    active = [card for card in network.cards() if card.is_active_tisc]
     cities = network.cities()
     sites = [coverage.Site(card.id, card.location) for card in active]
     region_facts = [coverage.RegionFacts(r.code, r.admin_centre, r.population) for r in regions]
@@ -78,13 +72,7 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
             .group_by(ServiceRequest.region_code)
         ).all()
     )
-    open_by_centre = dict(
-        db.session.execute(
-            sa.select(QueueCount.centre_id, sa.func.sum(QueueCount.count))
-            .where(QueueCount.status.in_(OPEN_STATUSES))
-            .group_by(QueueCount.centre_id)
-        ).all()
-    )
+    open_by_centre = dict(db.session.execute(rules.open_requests_per_centre()).all())
     by_id = {card.id: card for card in active}
     rows = []
     for region, reach in zip(

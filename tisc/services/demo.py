@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from tisc.domain.catalogue import Role
+from tisc.domain.policy import Policy
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.services import accounts, requests
-from tisc.services.policy import Policy
 
 DEMO_PASSWORD = "tisc-demo-2026"
 

@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 
-from tisc.domain.catalogue import CentreKind, CentreStatus, Service
+from tisc.domain.catalogue import Service
 from tisc.domain.geo import Point, distance_matrix_km
 from tisc.domain.localized import pick
 from tisc.services import network
 from tisc.services.network import CentreCard
-
-LISTED = {CentreStatus.ACTIVE, CentreStatus.PLANNED}
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,7 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
     found = [
         card
         for card in network.cards()
-        if card.kind is CentreKind.TISC
-        and card.status in LISTED
+        if card.is_listed
         and (not query.region_code or card.region_code == query.region_code)
         and (not query.service or query.service in card.services)
         and (not query.language or query.language in card.languages)
@@ -53,9 +50,7 @@ def active_offering(service: str | None = None) -> list[CentreCard]:
     return [
         card
         for card in network.cards()
-        if card.kind is CentreKind.TISC
-        and card.status is CentreStatus.ACTIVE
-        and (service is None or service in card.services)
+        if card.is_active_tisc and (service is None or service in card.services)
     ]
 
 

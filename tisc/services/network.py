@@ -2,19 +2,22 @@
 
 Building 2,000 ORM objects for every directory page or map would dominate
 their cost, so the centres are read once into frozen cards and kept per
-process under the network's *version* (the number of centres and the latest
-change to any of them). Another app server builds its own copy; nothing here
+process (:mod:`tisc.caching`) under the network's *version* (the number of
+centres and the latest change to any of them). The version is read once per
+transaction - for a page, once per request - and forgotten when the session
+commits or rolls back. Another app server builds its own copy; nothing here
 is state another server needs.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from threading import Lock
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event
+from sqlalchemy.orm import Session, selectinload
 
-from tisc.domain.catalogue import CentreKind, CentreStatus
+from tisc.caching import Cache
+from tisc.domain.catalogue import CentreKind, CentreStatus, is_active_tisc, is_listed_tisc
 from tisc.domain.geo import Point
 from tisc.domain.stats import median_turnaround_days
 from tisc.domain.workflow import Status
@@ -38,6 +41,14 @@ class CentreCard:
     host_institution: str
     search_text: str  # everything a visitor may type to find it, casefolded
 
+    @property
+    def is_active_tisc(self) -> bool:
+        return is_active_tisc(self.kind, self.status)
+
+    @property
+    def is_listed(self) -> bool:
+        return is_listed_tisc(self.kind, self.status)
+
 
 @dataclass(frozen=True)
 class RegionCard:
@@ -54,27 +65,37 @@ class PublicFigures:
     median_turnaround_days: float | None
 
 
-_cache: dict[str, tuple] = {}
-_lock = Lock()
+_cards: Cache[list[CentreCard]] = Cache(size=2)
+_regions: Cache[list[RegionCard]] = Cache(size=2)
+_VERSION = "tisc.network_version"
 
 
 def version() -> str:
     """Changes whenever a centre is added or edited (including its status and services)."""
-    count, latest = db.session.execute(
-        sa.select(sa.func.count(Centre.id), sa.func.max(Centre.updated_at))
-    ).one()
-    stamp = latest.isoformat() if isinstance(latest, datetime) else str(latest)
-    return f"{count}-{stamp}"
+    info = db.session().info
+    if _VERSION not in info:
+        count, latest = db.session.execute(
+            sa.select(sa.func.count(Centre.id), sa.func.max(Centre.updated_at))
+        ).one()
+        stamp = latest.isoformat() if isinstance(latest, datetime) else str(latest)
+        info[_VERSION] = f"{count}-{stamp}"
+    return info[_VERSION]
 
 
-def cards(current_version: str | None = None) -> list[CentreCard]:
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_version(session: Session) -> None:
+    session.info.pop(_VERSION, None)
+
+
+def cards() -> list[CentreCard]:
     """Every centre of the network, any status, as cards (cached per version)."""
-    key = current_version or version()
-    cached = _cache.get("cards")
-    if cached and cached[0] == key:
-        return cached[1]
+    return _cards.get(version(), _build_cards)
+
+
+def _build_cards() -> list[CentreCard]:
     centres = db.session.scalars(sa.select(Centre).options(selectinload(Centre.service_rows)))
-    built = [
+    return [
         CentreCard(
             id=centre.id,
             slug=centre.slug,
@@ -98,9 +119,6 @@ def cards(current_version: str | None = None) -> list[CentreCard]:
         )
         for centre in centres
     ]
-    with _lock:
-        _cache["cards"] = (key, built)
-    return built
 
 
 def cards_by_id() -> dict[int, CentreCard]:
@@ -114,16 +132,13 @@ def regions_by_code() -> dict[str, RegionCard]:
 def regions() -> list[RegionCard]:
     """Regions without their boundaries (cached until load-data changes them)."""
     key = str(db.session.execute(sa.select(sa.func.count(), sa.func.sum(Region.population))).one())
-    cached = _cache.get("regions")
-    if cached and cached[0] == key:
-        return cached[1]
-    built = [
-        RegionCard(r.code, r.names(), Point(r.lat, r.lon), r.admin_centre_names(), r.population)
-        for r in db.session.scalars(sa.select(Region).order_by(Region.code))
-    ]
-    with _lock:
-        _cache["regions"] = (key, built)
-    return built
+    return _regions.get(
+        key,
+        lambda: [
+            RegionCard(r.code, r.names(), Point(r.lat, r.lon), r.admin_centre_names(), r.population)
+            for r in db.session.scalars(sa.select(Region).order_by(Region.code))
+        ],
+    )
 
 
 def region_boundaries() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Nothing is rendered or sent here: the outbox row records who, what and
 about which request, and commits or rolls back with the action itself.
-Delivery happens after the commit (``tisc/mailer.py``).
+Delivery happens after the commit (``tisc/mail``).
 """
 
 from datetime import date, datetime, timedelta, tzinfo
@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, tzinfo
 import sqlalchemy as sa
 
 from tisc.domain import workflow
-from tisc.domain.catalogue import CentreKind, CentreStatus, Role
-from tisc.domain.notifications import RECEIPTS, Audience, Kind, notifications_for, wanted
+from tisc.domain.notifications import RECEIPTS, Audience, Kind, wanted
 from tisc.extensions import db
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.models.base import utcnow
+from tisc.services import rules
 from tisc.services.unit_of_work import use_case
 
 
@@ -45,7 +45,8 @@ def queue_for_events(
     """Queue what ``events`` tell people; how many messages were queued."""
     queued = 0
     for event in events:
-        for kind, audience in notifications_for(event, actor.role):
+        notices = () if event.internal else workflow.SPECS[event.action].notices(actor.role)
+        for kind, audience in notices:
             for person in _audience(service_request, audience):
                 if (person.id == actor.id and kind not in RECEIPTS) or not person.active:
                     continue
@@ -71,21 +72,13 @@ def queue_digests(today: date, now: datetime | None = None, soon_days: int = 2) 
     now = now or utcnow()
     horizon = now + timedelta(days=soon_days)
     queued = 0
-    centres = db.session.scalars(
-        sa.select(Centre).where(
-            Centre.kind == CentreKind.TISC, Centre.status == CentreStatus.ACTIVE
-        )
-    )
+    centres = db.session.scalars(sa.select(Centre).where(rules.is_active_tisc()))
     for centre in centres:
         due_ids = list(
             db.session.scalars(
                 sa.select(ServiceRequest.id)
-                .where(
-                    ServiceRequest.centre_id == centre.id,
-                    ServiceRequest.closed_at.is_(None),
-                    ServiceRequest.status.in_(workflow.CLOCK_RUNNING),
-                    ServiceRequest.due_at < horizon,
-                )
+                # Overdue now, or by the horizon.
+                .where(ServiceRequest.centre_id == centre.id, rules.is_overdue(horizon))
                 .order_by(ServiceRequest.due_at)
                 .limit(200)
             )
@@ -121,13 +114,7 @@ def _audience(service_request: ServiceRequest, audience: Audience) -> list[User]
 
 
 def _staff_of(centre_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.centre_id == centre_id, User.role == Role.STAFF, User.active.is_(True)
-            )
-        )
-    )
+    return list(db.session.scalars(sa.select(User).where(rules.is_active_staff_of(centre_id))))
 
 
 def _context(event: workflow.Event) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tisc.domain.workflow import Action, Status
+from tisc.domain.workflow import SPECS, Action, Status
 from tisc.extensions import db
 from tisc.models import Centre, RequestEvent, ServiceRequest, User
 from tisc.services import network
@@ -51,8 +51,8 @@ class RequestMetadata:
     steps: list[Step]
 
 
-# Events that change status or centre; messages and notes are content.
-_STEPS = [a for a in Action if a not in {Action.MESSAGE, Action.NOTE, Action.ASK, Action.REPLY}]
+# The steps of a request's life; events that carry content (messages, notes) are left out.
+_STEPS = [action for action, spec in SPECS.items() if not spec.content]
 
 
 def metadata_of(

@@ -14,10 +14,11 @@ from sqlalchemy.orm import defer, joinedload
 
 from tisc.domain.catalogue import N_, Role, Service
 from tisc.domain.errors import Invalid
-from tisc.domain.workflow import CLOCK_RUNNING, Status
+from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.models.base import UTCDateTime
+from tisc.services import rules
 from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -139,7 +140,7 @@ OVERDUE_CAP = 999
 def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> Capped:
     """Overdue open requests, counted up to :data:`OVERDUE_CAP` so that a long backlog
     costs no more than a short one."""
-    query = sa.select(ServiceRequest.id).where(_overdue(now))
+    query = sa.select(ServiceRequest.id).where(rules.is_overdue(now or datetime.now(UTC)))
     if centre_id is not None:
         query = query.where(ServiceRequest.centre_id == centre_id)
     capped = query.limit(OVERDUE_CAP + 1).subquery()
@@ -147,25 +148,17 @@ def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> 
     return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
 
 
-def _overdue(now: datetime | None):
-    return sa.and_(
-        ServiceRequest.closed_at.is_(None),
-        ServiceRequest.status.in_(CLOCK_RUNNING),
-        ServiceRequest.due_at < (now or datetime.now(UTC)),
-    )
-
-
 def _filtered(filters: Filters, now: datetime | None):
     # Centre and region names come from the cached cards (network.py), not joins.
     query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     if filters.status == "open":
-        query = query.where(ServiceRequest.closed_at.is_(None))
+        query = query.where(rules.is_open())
     elif filters.status != "all":
         query = query.where(ServiceRequest.status == Status(filters.status))
     if filters.service:
         query = query.where(ServiceRequest.service == Service(filters.service))
     if filters.overdue:
-        query = query.where(_overdue(now))
+        query = query.where(rules.is_overdue(now or datetime.now(UTC)))
     return query
 
 

@@ -1,6 +1,6 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -8,12 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from tisc.domain import workflow
-from tisc.domain.catalogue import N_, CentreStatus, Language, Outcome, Role, Service
+from tisc.domain.catalogue import N_, Language, Outcome, Role, Service, is_active_tisc
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
+from tisc.domain.permissions import can_see_internal, is_staff_of
+from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import route
-from tisc.domain.workflow import Action, Status
+from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
@@ -22,11 +24,7 @@ from tisc.services import notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
-from tisc.services.policy import Policy
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
-
-# Actions whose event may carry files, and who uploads them.
-FILE_ACTIONS = {Action.REPLY, Action.MESSAGE, Action.ASK, Action.COMPLETE}
 
 
 @dataclass
@@ -90,10 +88,15 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         (region.lat, region.lon),
         draft.preferred_centre_id,
     )
+    received = workflow.RequestState(
+        status=None, centre_id=decision.centre_id, inventor_id=inventor.id, service=service
+    )
+    transition = workflow.apply(
+        received, Action.SUBMIT, inventor.actor, workflow.Inputs(), now=now, policy=policy
+    )
     number = next_reference_number(now.year)
     service_request = ServiceRequest(
         reference=format_reference(now.year, number),
-        service=service,
         title=draft.title.strip(),
         description=draft.description.strip(),
         technical_field=draft.technical_field.strip(),
@@ -103,32 +106,14 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
-        status=Status.SUBMITTED,
-        centre_id=decision.centre_id,
-        inventor_id=inventor.id,
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
         created_at=now,
-        updated_at=now,
-        due_at=policy.due_at(service, now),
     )
+    _copy_state(service_request, transition.state)
     db.session.add(service_request)
     db.session.flush()
-    event = RequestEvent(
-        request_id=service_request.id,
-        actor_id=inventor.id,
-        action=Action.SUBMIT,
-        created_at=now,
-        to_status=Status.SUBMITTED,
-        to_centre_id=decision.centre_id,
-    )
-    db.session.add(event)
-    db.session.add_all(file_row(service_request, event, inventor, u) for u in uploads)
-    move_in_queue(None, (decision.centre_id, Status.SUBMITTED))
-    submitted = workflow.Event(
-        Action.SUBMIT, None, Status.SUBMITTED, to_centre_id=decision.centre_id
-    )
-    notifications.queue_for_events(service_request, [submitted], inventor)
+    _record(service_request, inventor, None, transition, uploads, now)
     return service_request
 
 
@@ -151,28 +136,34 @@ def perform(
     service_request = get_request_for(user, reference)
     if expected_version is not None and service_request.version != expected_version:
         raise Conflict(CHANGED_UNDER_YOU)
-    actor = workflow.Actor(user.id, user.role, user.centre_id)
+    spec = workflow.SPECS.get(action)
     uploads = []
     if given.files:
-        if action not in FILE_ACTIONS:
+        if spec is None or not spec.files:
             raise Invalid("files", N_("Files cannot be attached here."))
         uploads = checked_uploads(given.files, policy.upload_max_bytes)
     transition = workflow.apply(
-        state_of(service_request), action, actor, _inputs(service_request, action, given)
-    )
-
+        state_of(service_request), action, user.actor,
+        _inputs(service_request, action, given), now=now, policy=policy,
+    )  # fmt: skip
     before = (service_request.centre_id, service_request.status)
-    _apply_state(service_request, transition.state, action, given, policy, now)
+    _copy_state(service_request, transition.state)
+    _record(service_request, user, before, transition, uploads, now)
+    db.session.flush()
+    return service_request
+
+
+def _record(service_request, user, before, transition, uploads, now) -> None:
+    """Everything an applied action leaves behind, in the use case's transaction: its
+    events and files, the status counters, the notifications and the unread marks."""
     for change in transition.events:
         event = _event_row(service_request, user, change, now)
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
     move_in_queue(before, (service_request.centre_id, service_request.status))
     notifications.queue_for_events(service_request, transition.events, user)
-    if action is not Action.NOTE:
+    if not all(event.internal for event in transition.events):
         reads.mark_changed(service_request, user.id)
-    db.session.flush()
-    return service_request
 
 
 def file_for(user: User, reference: str, file_id: int) -> RequestFile:
@@ -184,7 +175,7 @@ def file_for(user: User, reference: str, file_id: int) -> RequestFile:
         .where(RequestFile.id == file_id, RequestFile.request_id == service_request.id)
         .options(undefer(RequestFile.content))
     )
-    if user.role is not Role.STAFF:
+    if not can_see_internal(user.actor, service_request):
         query = query.where(RequestEvent.internal.is_(False))
     stored = db.session.scalar(query)
     if stored is None:
@@ -193,18 +184,23 @@ def file_for(user: User, reference: str, file_id: int) -> RequestFile:
 
 
 def state_of(service_request: ServiceRequest) -> workflow.RequestState:
-    return workflow.RequestState(
-        status=service_request.status,
-        centre_id=service_request.centre_id,
-        inventor_id=service_request.inventor_id,
-        assignee_id=service_request.assignee_id,
-        rated=service_request.rating is not None,
-    )
+    """The request as the workflow sees it."""
+    return workflow.RequestState(**{name: getattr(service_request, name) for name in _STATE_FIELDS})
+
+
+def _copy_state(service_request: ServiceRequest, state: workflow.RequestState) -> None:
+    """Write the workflow's new state onto the row, touching only what changed."""
+    for name in _STATE_FIELDS:
+        value = getattr(state, name)
+        if getattr(service_request, name, None) != value:
+            setattr(service_request, name, value)
+
+
+_STATE_FIELDS = [f.name for f in fields(workflow.RequestState)]
 
 
 def available_actions(user: User, service_request: ServiceRequest) -> list[Action]:
-    actor = workflow.Actor(user.id, user.role, user.centre_id)
-    return workflow.available_actions(state_of(service_request), actor)
+    return workflow.available_actions(state_of(service_request), user.actor)
 
 
 def _checked_service(value: str) -> Service:
@@ -219,14 +215,14 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
     assignee_centre_id = None
     if given.assignee_id is not None:
         assignee = db.session.get(User, given.assignee_id)
-        if assignee is not None and assignee.active and assignee.role is Role.STAFF:
+        if assignee is not None and is_staff_of(assignee.actor, service_request.centre_id):
             assignee_centre_id = assignee.centre_id
     takes_service = False
     if given.centre_id is not None:
         target = db.session.get(Centre, given.centre_id)
         takes_service = (
             target is not None
-            and target.status is CentreStatus.ACTIVE
+            and is_active_tisc(target.kind, target.status)
             and service_request.service in target.services
         )
     completion = None
@@ -259,54 +255,12 @@ def _checked_outcome(value: str) -> Outcome:
 
 def _checked_hours(value) -> Decimal:
     try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        hours = Decimal(str(value))
+        if not hours.is_finite():
+            raise ValueError(value)
+        return hours.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise Invalid("hours_spent", N_("Give the hours spent as a number.")) from None
-
-
-def _apply_state(
-    service_request: ServiceRequest,
-    state: workflow.RequestState,
-    action: Action,
-    given: ActionInput,
-    policy: Policy,
-    now: datetime,
-) -> None:
-    """Copy the workflow's new state onto the row, with the clock's bookkeeping."""
-    old_status = service_request.status
-    if action is Action.NOTE:
-        return  # internal notes change nothing the inventor or the queue sees
-    service_request.status = state.status
-    service_request.centre_id = state.centre_id
-    service_request.assignee_id = state.assignee_id
-    service_request.updated_at = now
-
-    paused = old_status is Status.AWAITING_INVENTOR
-    if paused and state.status is not Status.AWAITING_INVENTOR:
-        service_request.due_at = policy.calendar.extend_for_pause(
-            service_request.due_at, service_request.awaiting_since, now
-        )
-        service_request.awaiting_since = None
-    elif state.status is Status.AWAITING_INVENTOR and not paused:
-        service_request.awaiting_since = now
-
-    if state.status in workflow.CLOSED_STATUSES and old_status in workflow.OPEN_STATUSES:
-        service_request.closed_at = now
-    if action is Action.REOPEN:
-        service_request.closed_at = None
-        service_request.due_at = policy.due_at(service_request.service, now)
-    elif action is Action.COMPLETE:
-        service_request.outcome = Outcome(given.outcome)
-        service_request.outcome_summary = given.summary.strip()
-        service_request.hours_spent = _checked_hours(given.hours_spent)
-        service_request.documents_cited = given.documents_cited or 0
-        service_request.application_number = given.application_number.strip()
-    elif action is Action.RATE:
-        service_request.rating = given.rating
-        service_request.rating_comment = given.text.strip()
-    elif action is Action.RECORD_FILING:
-        service_request.outcome = Outcome.APPLICATION_FILED
-        service_request.application_number = given.application_number.strip()
 
 
 def _event_row(

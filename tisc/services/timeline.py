@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from tisc.domain.catalogue import Role
+from tisc.domain.permissions import can_see_internal
 from tisc.domain.workflow import Action, Status
 from tisc.extensions import db
 from tisc.models import Centre, RequestEvent, RequestFile, ServiceRequest, User
@@ -69,10 +69,10 @@ ALL_EVENTS, PUBLIC_EVENTS, FILES = _statements()
 def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
     """The request's events that ``user`` may read, oldest first.
 
-    Internal notes are for staff only; the caller has already checked that
-    ``user`` may see the request at all.
+    Internal notes only for those who may see them; the caller has already
+    checked that ``user`` may see the request at all.
     """
-    query = ALL_EVENTS if user.role is Role.STAFF else PUBLIC_EVENTS
+    query = ALL_EVENTS if can_see_internal(user.actor, service_request) else PUBLIC_EVENTS
     key = {"request_id": service_request.id}
     entries = {
         row[0]: Entry(

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.domain.errors import Invalid
@@ -16,15 +16,12 @@ from tisc.forms.accounts import (
 )
 from tisc.services import accounts, outbox
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import policy
+from tisc.web.guards import SIGNED_IN, policy, require_role
 
 bp = Blueprint("account", __name__)
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    return None
+bp.before_request(require_role(*SIGNED_IN))
 
 
 @bp.route("", methods=["GET", "POST"])

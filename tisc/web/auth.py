@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from tisc.domain.errors import Invalid
 from tisc.extensions import limiter, login_manager
@@ -12,7 +12,7 @@ from tisc.services import accounts
 from tisc.tokens import read_token
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import policy
+from tisc.web.guards import SIGNED_IN, policy, role_required
 from tisc.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -38,7 +38,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@role_required(*SIGNED_IN)
 def logout():
     logout_user()
     flash(gettext("You are signed out."), "info")

@@ -5,6 +5,7 @@ import time
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import Role
 from tisc.forms.filters import CoverageForm
 from tisc.services import coverage as coverage_service
@@ -63,20 +64,17 @@ def _coverage_inputs(form: CoverageForm) -> tuple[str, int, int]:
     )
 
 
-_reports: dict[tuple, tuple[float, object, str]] = {}
 REPORT_SECONDS = 60
+_reports: Cache[tuple] = Cache(size=8, seconds=REPORT_SECONDS)
 
 
 def coverage_report(radius: int, count: int):
     """The coverage report, reused for a minute per process: the page and its map
-    script ask for the same one, and the figures need not be fresher than that."""
-    key = (network.version(), radius, count)
-    now = time.monotonic()
-    cached = _reports.get(key)
-    if cached and now - cached[0] < REPORT_SECONDS:
-        return cached[1], cached[2]
-    report = coverage_service.report(radius, count)
-    fingerprint = f"{key[0]}-{radius}-{count}-{int(time.time() // REPORT_SECONDS)}"
-    _reports.clear()
-    _reports[key] = (now, report, fingerprint)
-    return report, fingerprint
+    script ask for the same one, and the figures need not be fresher than that.
+
+    The fingerprint names the report's inputs and its minute, for the script's URL.
+    """
+    key = (network.version(), radius, count, int(time.time() // REPORT_SECONDS))
+    return _reports.get(
+        key, lambda: (coverage_service.report(radius, count), "-".join(map(str, key)))
+    )

@@ -7,12 +7,12 @@ from flask_login import current_user
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.workflow import Status
+from tisc.formatting import is_overdue, service_label, status_label
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
 from tisc.services import network, queues, reads
 from tisc.web.errors import explain
 from tisc.web.guards import require_role
-from tisc.web.templating import is_overdue, service_label, status_label
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_role(Role.STAFF))

@@ -1,4 +1,9 @@
-"""Who may open a page: the role check each blueprint applies once."""
+"""Who may open a page: the one check every blueprint applies.
+
+Signed-out visitors are sent to sign in; a signed-in person of another role
+gets 404, like a request they may not see - a page that is not theirs does
+not exist for them.
+"""
 
 from functools import wraps
 
@@ -6,24 +11,26 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
-from tisc.services.policy import Policy
+from tisc.domain.policy import Policy
+
+SIGNED_IN = tuple(Role)
 
 
 def require_role(*roles: Role):
-    """A ``before_request`` hook: sign-in required, then one of ``roles`` (403 otherwise)."""
+    """A ``before_request`` hook: sign-in required, then one of ``roles``."""
 
     def check():
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
         if current_user.role not in roles:
-            abort(403)
+            abort(404)
         return None
 
     return check
 
 
 def role_required(*roles: Role):
-    """The same check for a single view."""
+    """The same check for one view of a blueprint open to more roles."""
 
     def decorator(view):
         @wraps(view)

@@ -4,8 +4,8 @@ A page holds only the map's ``<div>`` (a fixed id) and loads the map's script
 from our own origin, at a URL that names everything the map depends on; so
 the Content-Security-Policy needs no inline script, and any app server can
 answer the script request. Built scripts are cached per process under those
-inputs and the network's version, so an unchanged map is never rendered
-twice. Leaflet and Leaflet.markercluster come from the XStatic packages
+inputs and the network's version (:mod:`tisc.caching`), so an unchanged map
+is never rendered twice. Leaflet and Leaflet.markercluster come from the XStatic packages
 (``/vendor``); folium's own CDN links are never used.
 
 Every text that reaches a popup or a tooltip is HTML-escaped here, because
@@ -15,9 +15,7 @@ Leaflet and folium's tooltips insert it as HTML.
 import gzip
 import hashlib
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 import folium
 from flask import current_app, url_for
@@ -26,12 +24,13 @@ from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
-from tisc.domain.catalogue import CentreKind, CentreStatus, Service
+from tisc.caching import Cache
+from tisc.domain.catalogue import CentreStatus, Service
 from tisc.domain.localized import pick
+from tisc.formatting import service_label
 from tisc.services import network
 from tisc.services.coverage import CoverageReport
 from tisc.services.network import CentreCard
-from tisc.web.templating import service_label
 
 KAZAKHSTAN = (48.0, 67.5)
 KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
@@ -80,38 +79,12 @@ class BuiltMap:
     etag: str
 
 
-class _ScriptCache:
-    """A small LRU of built map scripts."""
-
-    def __init__(self, size: int = 64):
-        self.size = size
-        self.entries: OrderedDict[tuple, BuiltMap] = OrderedDict()
-        self.lock = Lock()
-        self.builds = 0  # how many maps were actually rendered (tests check reuse)
-
-    def peek(self, key: tuple) -> BuiltMap | None:
-        """The built map under ``key`` if there is one, without building anything."""
-        with self.lock:
-            return self.entries.get(key)
-
-    def get(self, key: tuple, build) -> BuiltMap:
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        script = build().encode()
-        built = BuiltMap(
-            script, gzip.compress(script, mtime=0), hashlib.sha256(script).hexdigest()[:32]
-        )
-        with self.lock:
-            self.builds += 1
-            self.entries[key] = built
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return built
+def _built(render) -> BuiltMap:
+    script = render().encode()
+    return BuiltMap(script, gzip.compress(script, mtime=0), hashlib.sha256(script).hexdigest()[:32])
 
 
-scripts = _ScriptCache()
+scripts: Cache[BuiltMap] = Cache(size=64)
 
 
 def network_map(radius_km: int | None) -> BuiltMap:
@@ -119,7 +92,7 @@ def network_map(radius_km: int | None) -> BuiltMap:
     version = network.version()
     return scripts.get(
         ("network", version, locale, radius_km),
-        lambda: _render(_network_map(network.cards(version), locale, radius_km)),
+        lambda: _built(lambda: _render(_network_map(network.cards(), locale, radius_km))),
     )
 
 
@@ -127,7 +100,7 @@ def centre_map(card: CentreCard) -> BuiltMap:
     locale = str(get_locale())
     return scripts.get(
         ("centre", network.version(), locale, card.slug),
-        lambda: _render(_centre_map(card, locale)),
+        lambda: _built(lambda: _render(_centre_map(card, locale))),
     )
 
 
@@ -135,7 +108,7 @@ def coverage_map(report: CoverageReport, measure: str, fingerprint: str) -> Buil
     locale = str(get_locale())
     return scripts.get(
         ("coverage", fingerprint, locale, measure),
-        lambda: _render(_coverage_map(report, measure, locale)),
+        lambda: _built(lambda: _render(_coverage_map(report, measure, locale))),
     )
 
 
@@ -220,10 +193,7 @@ def _centre_markers(cards: list[CentreCard], locale: str, **cluster) -> FastMark
 
 
 def _network_map(cards: list[CentreCard], locale: str, radius_km: int | None) -> folium.Map:
-    shown = [
-        c for c in cards
-        if c.kind is CentreKind.TISC and c.status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
-    ]  # fmt: skip
+    shown = [card for card in cards if card.is_listed]
     m = _base_map("network")
     _regions_layer(
         locale,
@@ -242,9 +212,9 @@ def _network_map(cards: list[CentreCard], locale: str, radius_km: int | None) ->
     ).add_to(m)
     if radius_km:
         circles = folium.FeatureGroup(name=gettext("Within %(km)s km", km=radius_km))
-        _circles(
-            [c for c in shown if c.status is CentreStatus.ACTIVE], radius_km, "#0f7c80"
-        ).add_to(circles)
+        _circles([card for card in shown if card.is_active_tisc], radius_km, "#0f7c80").add_to(
+            circles
+        )
         circles.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid
+from tisc.formatting import centre_status_label, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
@@ -14,7 +15,6 @@ from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy, require_role
-from tisc.web.templating import centre_status_label, in_locale, pick_text, service_label
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))

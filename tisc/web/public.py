@@ -5,10 +5,10 @@ from flask_babel import get_locale, gettext
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, Service
 from tisc.domain.geo import Point
+from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, directory, network
-from tisc.web.templating import pick_text, service_label
 
 bp = Blueprint("public", __name__)
 PAGE = 24  # centres per directory page

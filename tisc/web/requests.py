@@ -14,12 +14,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
 from tisc.domain.errors import Conflict, Invalid, Refused
-from tisc.domain.workflow import ACTION_DONE, Action
+from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
+from tisc.formatting import in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
 from tisc.services import accounts, centres, directory, network, queues, reads, timeline
@@ -28,10 +29,10 @@ from tisc.services.access import get_request_for
 from tisc.services.files import Upload
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import policy, role_required
-from tisc.web.templating import in_locale, pick_text, service_label
+from tisc.web.guards import SIGNED_IN, policy, require_role, role_required
 
 bp = Blueprint("requests", __name__)
+bp.before_request(require_role(*SIGNED_IN))
 
 
 def _submit_limit() -> str:
@@ -62,7 +63,7 @@ def new():
         else:
             flash(
                 gettext(
-                    "Your request %(reference)s has been sent to %(centre)s.",
+                    SPECS[Action.SUBMIT].done,
                     reference=service_request.reference,
                     centre=in_locale(service_request.centre),
                 ),
@@ -83,7 +84,6 @@ def mine():
 
 
 @bp.route("/<reference>")
-@login_required
 def detail(reference: str):
     service_request = get_request_for(current_user, reference)
     if reads.needs_marking(current_user, service_request):
@@ -92,7 +92,6 @@ def detail(reference: str):
 
 
 @bp.route("/<reference>/<action_name>", methods=["POST"])
-@login_required
 def act(reference: str, action_name: str):
     service_request = get_request_for(current_user, reference)
     try:
@@ -118,7 +117,7 @@ def act(reference: str, action_name: str):
             service_request = get_request_for(current_user, reference)
             return _detail_page(service_request, problem=explain(error)), 409
         else:
-            flash(gettext(ACTION_DONE[action]), "success")
+            flash(gettext(SPECS[action].done), "success")
             if action is Action.TRANSFER:  # the request has left this centre's desk
                 return redirect(url_for("desk.queue"))
             return redirect(url_for(".detail", reference=service_request.reference))
@@ -126,7 +125,6 @@ def act(reference: str, action_name: str):
 
 
 @bp.route("/<reference>/files/<int:file_id>")
-@login_required
 def download(reference: str, file_id: int):
     stored = request_service.file_for(current_user, reference, file_id)
     return send_file(

@@ -1,37 +1,26 @@
-"""Rendering and sending the outbox, after the transaction that queued it.
+"""What each e-mail says, rendered in its recipient's language.
 
-Each message is rendered once, in its recipient's language, from
-``templates/emails/message.{txt,html}``, then sent through Flask-Mail when a
-mail server is configured, or kept in the outbox when none is (the
-``/account/mailbox`` page shows it). A mail server that fails leaves the
-message ``failed`` for ``flask --app wsgi tisc send-mail`` to retry; the
-action that queued it is already committed and stays done.
+Every kind of message (:class:`~tisc.domain.notifications.Kind`) has a
+composer here; :func:`render` fills an outbox row's subject and bodies from
+``templates/emails/message.{txt,html}`` inside the recipient's locale. Nothing
+here sends anything: :mod:`tisc.mail.delivery` does.
 """
 
-import logging
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
-from flask_mail import Message
 
 from tisc.domain.catalogue import N_
 from tisc.domain.notifications import Kind
-from tisc.extensions import db, mail
-from tisc.models import Centre, Delivery, OutboxMessage, ServiceRequest, User
-from tisc.models.base import utcnow
-from tisc.services.unit_of_work import use_case
+from tisc.domain.workflow import is_overdue
+from tisc.extensions import db
+from tisc.formatting import day, in_locale, outcome_label, service_label, status_label
+from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.tokens import make_token
-from tisc.web.templating import day, in_locale, outcome_label, service_label, status_label
-
-log = logging.getLogger(__name__)
-BATCH = 50
-STUCK_AFTER = timedelta(minutes=10)  # a "sending" message older than this was interrupted
 
 
 @dataclass
@@ -44,31 +33,6 @@ class Email:
     action_url: str = ""
 
 
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    kept: int = 0
-    failed: int = 0
-
-
-def init_app(app: Flask) -> None:
-    """After a successful POST, deliver what it queued once the response has gone out."""
-
-    @app.after_request
-    def _deliver_after_response(response):
-        if request.method == "POST" and response.status_code < 400:
-            response.call_on_close(partial(_deliver_quietly, app))
-        return response
-
-
-def _deliver_quietly(app: Flask) -> None:
-    with app.app_context():
-        try:
-            deliver()
-        except Exception:  # the user's action is done; the CLI retries what is left
-            log.exception("delivering the outbox after a response failed")
-
-
 def link(endpoint: str, **values) -> str:
     """An absolute URL on the configured site (``TISC_BASE_URL``), outside any request."""
     base = urlsplit(current_app.config["TISC_BASE_URL"])
@@ -76,85 +40,6 @@ def link(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
     return urls.build(endpoint, values, force_external=True)
-
-
-def deliver(*, retry: bool = False, limit: int = BATCH) -> DeliveryReport:
-    """Render and send queued messages; with ``retry``, failed and interrupted ones too."""
-    ready = _deliverable(retry)
-    ids = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.id).where(ready).order_by(OutboxMessage.id).limit(limit)
-        )
-    )
-    db.session.commit()  # end the read before the writes below
-    outcomes = Counter(_deliver_one(message_id, retry) for message_id in ids)
-    return DeliveryReport(
-        sent=outcomes[Delivery.SENT], kept=outcomes[Delivery.KEPT], failed=outcomes[Delivery.FAILED]
-    )
-
-
-def _deliverable(retry: bool):
-    condition = OutboxMessage.delivery == Delivery.QUEUED
-    if retry:
-        interrupted = sa.and_(
-            OutboxMessage.delivery == Delivery.SENDING,
-            OutboxMessage.claimed_at < utcnow() - STUCK_AFTER,
-        )
-        condition = condition | (OutboxMessage.delivery == Delivery.FAILED) | interrupted
-    return condition
-
-
-@use_case
-def _claim(message_id: int, retry: bool) -> bool:
-    """Mark the message as being sent, unless another worker got there first."""
-    claimed = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _deliverable(retry))
-        .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
-
-
-@use_case
-def _rendered(message_id: int) -> Message:
-    """The message ready for Flask-Mail, rendered now if it was not yet."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message.subject is None:
-        render(message)
-    return Message(
-        subject=message.subject,
-        recipients=[message.to_address],
-        body=message.body_text,
-        html=message.body_html,
-    )
-
-
-@use_case
-def _record(message_id: int, delivery: Delivery, error: str = "") -> None:
-    message = db.session.get(OutboxMessage, message_id)
-    message.delivery = delivery
-    message.last_error = error[:2000]
-    if delivery is Delivery.SENT:
-        message.sent_at = utcnow()
-
-
-def _deliver_one(message_id: int, retry: bool) -> Delivery | None:
-    if not _claim(message_id, retry):
-        return None
-    email = _rendered(message_id)
-    if not current_app.config.get("MAIL_SERVER"):
-        outcome, error = Delivery.KEPT, ""
-    else:
-        try:
-            mail.send(email)
-        except Exception as failure:  # any failure of the mail server leaves it for a retry
-            log.warning("sending outbox message %s failed: %s", message_id, failure)
-            outcome, error = Delivery.FAILED, f"{type(failure).__name__}: {failure}"
-        else:
-            outcome, error = Delivery.SENT, ""
-    _record(message_id, outcome, error)
-    return outcome
 
 
 def render(message: OutboxMessage) -> None:
@@ -246,7 +131,7 @@ def _digest(message, recipient, service_request):
     rows = db.session.scalars(
         sa.select(ServiceRequest).where(ServiceRequest.id.in_(ids)).order_by(ServiceRequest.due_at)
     ).all()
-    overdue = [r for r in rows if r.due_at < now]
+    overdue = [r for r in rows if is_overdue(r.status, r.due_at, now)]
     items = [
         gettext(
             "%(reference)s — %(title)s — %(status)s — due %(due)s",

@@ -1,17 +1,19 @@
-"""The deployment's rules that use cases need: turnaround targets, calendar, limits."""
+"""The deployment's rules for requests: turnaround targets, the working calendar, limits."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from tisc.domain.calendar import WorkingCalendar
-from tisc.domain.catalogue import Service
+from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar
+from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
 
 
 @dataclass(frozen=True)
 class Policy:
-    target_days: Mapping[Service, int]
-    calendar: WorkingCalendar
+    target_days: Mapping[Service, int] = field(default_factory=lambda: dict(DEFAULT_TARGET_DAYS))
+    calendar: WorkingCalendar = field(
+        default_factory=lambda: WorkingCalendar.from_holidays(KAZAKHSTAN_HOLIDAYS)
+    )
     upload_max_bytes: int = 10 * 1024 * 1024
     password_hash_method: str = "scrypt"
 
@@ -27,4 +29,5 @@ class Policy:
         )
 
     def due_at(self, service: Service, start: datetime) -> datetime:
+        """When a request for ``service`` received at ``start`` is due."""
         return self.calendar.add_working_days(start, self.target_days[service])

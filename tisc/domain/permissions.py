@@ -1,0 +1,80 @@
+"""Who may see and do what: the product's access rules as named predicates.
+
+Every page, service, template, e-mail and the API asks these questions by
+name, so a rule has one home. They take plain facts: an :class:`Actor` (the
+person acting) and anything with a request's ``inventor_id`` and
+``centre_id``. The SQL form of :func:`can_view_request`, used to filter
+lists, is ``tisc.services.access.content_filter``; a test keeps the two in
+agreement.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from tisc.domain.catalogue import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, as the rules see them."""
+
+    user_id: int
+    role: Role
+    centre_id: int | None = None
+    active: bool = True
+
+
+class Held(Protocol):
+    """A request as the rules see it: whose it is and which centre holds it."""
+
+    inventor_id: int
+    centre_id: int
+
+
+def is_inventor_of(actor: Actor, request: Held) -> bool:
+    return actor.active and actor.role is Role.INVENTOR and actor.user_id == request.inventor_id
+
+
+def is_staff_of(actor: Actor, centre_id: int | None) -> bool:
+    """Active staff of ``centre_id``: the people who work that centre's requests."""
+    return (
+        actor.active
+        and actor.role is Role.STAFF
+        and centre_id is not None
+        and actor.centre_id == centre_id
+    )
+
+
+def can_view_request(actor: Actor, request: Held) -> bool:
+    """The whole request - description, messages, files: its inventor and its centre's staff.
+
+    Anyone else is told it does not exist (404), never that it is forbidden.
+    """
+    return is_inventor_of(actor, request) or is_staff_of(actor, request.centre_id)
+
+
+def can_see_metadata(actor: Actor) -> bool:
+    """Every request's metadata (never its content): the national office."""
+    return actor.active and actor.role is Role.COORDINATOR
+
+
+def can_see_internal(actor: Actor, request: Held) -> bool:
+    """Internal notes and the files attached to them: the centre's staff only."""
+    return is_staff_of(actor, request.centre_id)
+
+
+def can_see_inventor_contact(actor: Actor, request: Held) -> bool:
+    """The inventor's name and e-mail address: the staff handling the request."""
+    return is_staff_of(actor, request.centre_id)
+
+
+def can_take_part(actor: Actor, request: Held, roles: frozenset[Role]) -> bool:
+    """Whether ``actor`` may take an action open to ``roles`` on this request:
+    an inventor on their own request, staff on their centre's."""
+    if actor.role not in roles:
+        return False
+    if actor.role is Role.STAFF:
+        return is_staff_of(actor, request.centre_id)
+    if actor.role is Role.INVENTOR:
+        return is_inventor_of(actor, request)
+    return False

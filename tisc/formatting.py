@@ -1,0 +1,142 @@
+"""Saying things in the reader's language: labels, localized names, dates and reasons.
+
+Pages and e-mails both use these (each inside its own Flask-Babel locale),
+so they live outside ``tisc/web``. Catalogue labels are translated once per
+language and Babel's date patterns parsed once per locale and zone, kept in
+:mod:`tisc.caching`.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from babel import dates
+from flask_babel import get_locale, get_timezone, gettext
+
+from tisc.caching import Cache
+from tisc.domain import localized, workflow
+from tisc.domain.catalogue import (
+    CENTRE_STATUS_LABELS,
+    OUTCOME_LABELS,
+    SERVICE_DESCRIPTIONS,
+    SERVICE_LABELS,
+    CentreStatus,
+    Outcome,
+    Service,
+)
+from tisc.domain.routing import ROUTING_REASONS, RoutingRule
+from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
+
+
+def in_locale(thing, attribute: str = "names") -> str:
+    """A trilingual value (a model's ``names()``, ``descriptions()`` …) in the reader's language."""
+    if thing is None:
+        return ""
+    return pick_text(getattr(thing, attribute)())
+
+
+def pick_text(values: dict[str, str]) -> str:
+    """The text of a ``{"kk": …, "ru": …, "en": …}`` mapping in the reader's language."""
+    return localized.pick(values, str(get_locale()))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The catalogue's labels in one language."""
+
+    service: dict[str, str]
+    status: dict[str, str]
+    action: dict[str, str]
+    outcome: dict[str, str]
+
+
+_labels: Cache[Labels] = Cache(size=8)
+
+
+def labels() -> Labels:
+    return _labels.get(
+        str(get_locale()),
+        lambda: Labels(
+            {s.value: gettext(text) for s, text in SERVICE_LABELS.items()},
+            {s.value: gettext(text) for s, text in STATUS_LABELS.items()},
+            {a.value: gettext(spec.label) for a, spec in SPECS.items()},
+            {o.value: gettext(text) for o, text in OUTCOME_LABELS.items()},
+        ),
+    )
+
+
+def service_label(value) -> str:
+    return labels().service[Service(value).value]
+
+
+def service_description(value) -> str:
+    return gettext(SERVICE_DESCRIPTIONS[Service(value)])
+
+
+def status_label(value) -> str:
+    return labels().status[Status(value).value]
+
+
+def action_label(value) -> str:
+    return labels().action[Action(value).value]
+
+
+def outcome_label(value) -> str:
+    return labels().outcome[Outcome(value).value]
+
+
+def centre_status_label(value) -> str:
+    return gettext(CENTRE_STATUS_LABELS[CentreStatus(value)])
+
+
+def routing_reason(service_request) -> str:
+    """Why the request went where it did, in the reader's language."""
+    return gettext(
+        ROUTING_REASONS[RoutingRule(service_request.routing_rule)],
+        service=service_label(service_request.service),
+        km=service_request.routing_distance_km or 0,
+    )
+
+
+class Clock:
+    """Dates for one locale and time zone, with Babel's patterns parsed once.
+
+    Long tables and timelines format hundreds of dates; Babel's ``format_*``
+    look the locale up and parse the pattern on every call.
+    """
+
+    def __init__(self, locale, zone):
+        self.locale, self.zone = locale, zone
+        self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
+        self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
+        self.joined = dates.get_datetime_format("medium", locale=locale)
+
+    def day(self, moment: date | datetime) -> str:
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.zone)
+        return self.date_pattern.apply(moment, self.locale)
+
+    def when(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return self.joined.replace("{1}", self.date_pattern.apply(local, self.locale)).replace(
+            "{0}", self.time_pattern.apply(local, self.locale)
+        )
+
+
+_clocks: Cache[Clock] = Cache(size=16)
+
+
+def clock() -> Clock:
+    locale, zone = get_locale(), get_timezone()
+    return _clocks.get((str(locale), str(zone)), lambda: Clock(locale, zone))
+
+
+def when(moment: datetime | None) -> str:
+    return clock().when(moment) if moment else ""
+
+
+def day(moment: date | datetime | None) -> str:
+    return clock().day(moment) if moment else ""
+
+
+def is_overdue(service_request) -> bool:
+    return workflow.is_overdue(service_request.status, service_request.due_at, datetime.now(UTC))
