@@ -14,8 +14,7 @@ from tisc.domain.errors import DomainError
 from tisc.extensions import db
 from tisc.mail import delivery
 from tisc.models import Region, User
-from tisc.services import accounts, datasets, demo, outbox
-from tisc.services import notifications as notifications_service
+from tisc.services import accounts, datasets, demo, outbox, schedule
 
 tisc_cli = AppGroup("tisc", help="TISC Network administration.")
 
@@ -139,13 +138,16 @@ def send_mail() -> None:
     click.echo(f"Sent {report.sent}, kept {report.kept} (no mail server), failed {report.failed}.")
 
 
-@tisc_cli.command("send-digests")
-def send_digests() -> None:
-    """Queue and deliver today's digest to each centre's staff; safe to run twice."""
-    queued = notifications_service.queue_digests_today(_policy().calendar.tz)
+@tisc_cli.command("daily")
+def daily() -> None:
+    """Run today's daily jobs (digests, reminders…) not yet run, then deliver the mail.
+
+    Safe to run any number of times, from any number of machines: each job runs once a day.
+    """
+    for name, result in schedule.run_due(_policy().calendar.tz).items():
+        click.echo(f"{name}: {result}")
     report = delivery.deliver(retry=True, limit=10_000)
-    click.echo(f"Queued {queued} digests. Sent {report.sent}, kept {report.kept}, "
-               f"failed {report.failed}.")  # fmt: skip
+    click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
 
 
 @tisc_cli.command("outbox")

@@ -104,7 +104,7 @@ def test_deactivate_user_and_back(clean, make):
     assert missing.exit_code != 0 and "There is no such account." in missing.output
 
 
-def test_send_digests_twice_sends_once(clean, make):
+def test_daily_jobs_twice_a_day_send_the_digest_once(clean, make):
     from datetime import UTC, datetime, timedelta
 
     staff = make.user("staff", centre="kbtu")
@@ -117,9 +117,9 @@ def test_send_digests_twice_sends_once(clean, make):
         )
         db.session.commit()
     runner = clean.test_cli_runner()
-    first = runner.invoke(args=["tisc", "send-digests"])
-    second = runner.invoke(args=["tisc", "send-digests"])
-    assert first.output.startswith("Queued 1 digests.")
-    assert second.output.startswith("Queued 0 digests.")
+    first = runner.invoke(args=["tisc", "daily"])
+    second = runner.invoke(args=["tisc", "daily"])
+    assert "daily_digest: 1" in first.output
+    assert "daily_digest" not in second.output
     shown = runner.invoke(args=["tisc", "outbox", "--to", staff.email, "--limit", "1"])
     assert reference in shown.output and "OVERDUE" in shown.output

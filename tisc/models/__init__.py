@@ -3,6 +3,7 @@
 from tisc.models.accounts import User
 from tisc.models.base import Base
 from tisc.models.centres import Centre, CentreService
+from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
 from tisc.models.requests import (
@@ -18,6 +19,7 @@ __all__ = [
     "Centre",
     "CentreService",
     "City",
+    "DailyRun",
     "Delivery",
     "OutboxMessage",
     "QueueCount",

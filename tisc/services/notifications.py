@@ -5,7 +5,7 @@ about which request, and commits or rolls back with the action itself.
 Delivery happens after the commit (``tisc/mail``).
 """
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,7 +15,6 @@ from tisc.extensions import db
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import rules
-from tisc.services.unit_of_work import use_case
 
 
 def queue(
@@ -55,13 +54,6 @@ def queue_for_events(
                 queue(kind, person, service_request=service_request, context=_context(event))
                 queued += 1
     return queued
-
-
-@use_case
-def queue_digests_today(tz: tzinfo, now: datetime | None = None) -> int:
-    """Queue the digests of today in the network's time zone ``tz``."""
-    now = now or utcnow()
-    return queue_digests(now.astimezone(tz).date(), now)
 
 
 def queue_digests(today: date, now: datetime | None = None, soon_days: int = 2) -> int:

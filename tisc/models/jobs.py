@@ -1,0 +1,20 @@
+"""Daily jobs' claims: which job has run for which day."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tisc.models.base import Base, UTCDateTime, utcnow
+
+
+class DailyRun(Base):
+    """One row per job and day, inserted in the transaction that does the job's work:
+    whoever inserts it first runs the job; everyone else finds it and skips."""
+
+    __tablename__ = "daily_runs"
+
+    job: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[int] = mapped_column(default=0)  # how many things it did
