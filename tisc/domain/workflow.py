@@ -33,6 +33,8 @@ class Status(StrEnum):
     COMPLETED = "completed"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    NO_ANSWER = "no_answer"  # closed: the inventor did not answer the centre's question
+    DUPLICATE = "duplicate"  # closed: the same invention is handled in another request
 
 
 OPEN_STATUSES = frozenset(
@@ -50,6 +52,8 @@ STATUS_LABELS: dict[Status, str] = {
     Status.COMPLETED: N_("Completed"),
     Status.DECLINED: N_("Declined"),
     Status.WITHDRAWN: N_("Withdrawn"),
+    Status.NO_ANSWER: N_("Closed: no answer from the inventor"),
+    Status.DUPLICATE: N_("Closed as a duplicate"),
 }
 
 
