@@ -1,6 +1,7 @@
 """The database schema, as typed SQLAlchemy models."""
 
 from tisc.models.accounts import User
+from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
 from tisc.models.centres import Centre, CentreService
 from tisc.models.jobs import DailyRun
@@ -15,6 +16,7 @@ from tisc.models.requests import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Centre",
     "CentreService",

@@ -3,7 +3,9 @@ only this origin (and the configured map tile server for images)."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
+
+from tisc.services import audit
 
 
 def tile_origin(tiles_url: str) -> str:
@@ -26,6 +28,10 @@ def init_app(app: Flask) -> None:
             "frame-ancestors 'self'",
         ]
     )
+
+    @app.before_request
+    def _audit_origin():
+        audit.origin.set(request.remote_addr or "")
 
     @app.after_request
     def _headers(response):

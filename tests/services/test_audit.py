@@ -1,0 +1,30 @@
+"""Audit entries: who, what, when, from where, before → after."""
+
+import sqlalchemy as sa
+
+from tisc.extensions import db
+from tisc.models import AuditEntry
+from tisc.services import audit
+from tisc.services.unit_of_work import use_case
+
+
+def test_an_entry_keeps_only_what_changed_and_where_it_came_from(ctx, make):
+    coordinator = make.user("coordinator")
+    before, after = audit.changes(
+        {"phone": "", "status": "active", "name": "KBTU"},
+        {"phone": "+7 727 000", "status": "suspended", "name": "KBTU"},
+    )
+    token = audit.origin.set("203.0.113.9")
+    try:
+        use_case(audit.record)("centre.edited", coordinator.id, "centre:kbtu", before, after)
+    finally:
+        audit.origin.reset(token)
+    entry = db.session.scalars(sa.select(AuditEntry)).one()
+    assert (entry.action, entry.actor_id, entry.target) == (
+        "centre.edited",
+        coordinator.id,
+        "centre:kbtu",
+    )
+    assert entry.before == {"phone": "", "status": "active"}
+    assert entry.after == {"phone": "+7 727 000", "status": "suspended"}
+    assert entry.origin == "203.0.113.9" and entry.at is not None
