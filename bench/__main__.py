@@ -9,6 +9,7 @@ writes ``bench/results/<database>.json`` and ``.md``.
 """
 
 import argparse
+import functools
 import http.cookiejar
 import json
 import os
@@ -53,6 +54,22 @@ class Row:
     errors: int
     requests: int
     vs_baseline: float | None = None
+    floor: str = ""  # the baseline endpoint it is compared with
+    statements: int | None = None  # SQL statements of one request (after the response: +n)
+    statements_after: int | None = None
+
+
+@dataclass
+class Job:
+    """One endpoint to measure, and the baseline endpoint that is its floor."""
+
+    name: str
+    path: str
+    method: str = "GET"
+    body: str = ""
+    cookie: str = ""
+    floor: str = "baseline: 50-row table"
+    concurrency: int | None = None  # default: --concurrency
 
 
 # --- databases ----------------------------------------------------------------------------
@@ -102,7 +119,9 @@ def reusable(scale: str):
 
 
 def bench_app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret", "TISC_WORKER": True}
+    )
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -114,14 +133,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The app as deployed: a worker process delivers the mail (see ``worker``).
+APP_SETTINGS = {"SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": "false", "TISC_WORKER": "true"}
+
+
+@contextmanager
+def worker(url: str):
+    """The app's worker process (mail, daily jobs) beside the web servers."""
+    env = {**os.environ, **APP_SETTINGS, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "wsgi", "tisc", "worker", "--poll", "0.5"], cwd=ROOT, env=env
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 @contextmanager
 def gunicorn(target: str, url: str):
     """Serve ``target`` with 2 sync workers, as production would; yields (base URL, process)."""
     port = free_port()
-    env = {
-        **os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-        "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT),
-    }  # fmt: skip
+    env = {**os.environ, **APP_SETTINGS, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120",
          "--log-level", "warning", target],
@@ -160,11 +194,11 @@ def peak_rss_mb(master: subprocess.Popen) -> float:
 class Session:
     """A signed-in browser: its cookie and a CSRF token for its forms."""
 
-    def __init__(self, base: str, email: str | None):
+    def __init__(self, base: str, email: str | None, login_path: str = "/login"):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.token = self.csrf("/login")
+        self.token = self.csrf(login_path)
         self.login_body = urllib.parse.urlencode(
             {"email": email or "", "password": seed.PASSWORD, "csrf_token": self.token}
         )
@@ -208,8 +242,29 @@ def deep_cursor(url: str, staff_email: str, depth: int) -> str:
     return Cursor(row.due_at, row.id).encode()
 
 
+TABLE, DETAIL, LONG_DETAIL, CREATE, STATIC = (
+    "baseline: 50-row table", "baseline: detail (5 events)", "baseline: detail (200 events)",
+    "baseline: create (POST)", "baseline: static file",
+)  # fmt: skip
+ONE_AT_A_TIME = " (one at a time)"
+
+
+def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
+    creator = Session(base, None, login_path="/create")
+    create = urllib.parse.urlencode({"title": "Бенчмарк", "csrf_token": creator.token})
+    return [
+        Job(TABLE, base + "/table"),
+        Job(DETAIL, f"{base}/detail/{seeded.typical_reference}"),
+        Job(LONG_DETAIL, f"{base}/detail/{seeded.long_timeline_reference}"),
+        Job(CREATE, base + "/create", "POST", create, creator.cookie),
+        Job(CREATE + ONE_AT_A_TIME, base + "/create", "POST", create, creator.cookie,
+            concurrency=1),
+        Job(STATIC, base + "/static/css/app.css"),
+    ]  # fmt: skip
+
+
 def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = False):
-    """(name, url, method, body, cookie) for every endpoint measured."""
+    """Every endpoint measured, with the baseline endpoint it is compared with."""
     staff = Session(app, seeded.staff_email)
     inventor = Session(app, seeded.inventor_email)
     coordinator = Session(app, seeded.coordinator_email)
@@ -225,32 +280,41 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
         "preferred_language": "kk", "confidentiality_ack": "y", "csrf_token": submit_token,
     })  # fmt: skip
     network = [
-        ("/centres with filters", "/centres?q=tisc&service=prior_art_search&language=kk&near=KZ-11",
-         "GET", "", ""),
-        ("/map (page)", "/map", "GET", "", ""),
-        ("/map script (cached)", map_script, "GET", "", ""),
-        ("/office/coverage + planner (k=5)",
-         "/office/coverage?measure=requests_per_100k&radius=150&proposals=5", "GET", "",
-         coordinator.cookie),
+        Job("/centres with filters",
+            "/centres?q=tisc&service=prior_art_search&language=kk&near=KZ-11"),
+        Job("/map (page)", "/map", floor=STATIC),
+        Job("/map script (cached)", map_script, floor=STATIC),
+        Job("/office/coverage + planner (k=5)",
+            "/office/coverage?measure=requests_per_100k&radius=150&proposals=5",
+            cookie=coordinator.cookie),
     ]  # fmt: skip
-    if network_only:
-        return [(n, app + p, m, b, c) for n, p, m, b, c in network]
-    plan = [
-        ("staff queue", "/desk", "GET", "", staff.cookie),
-        ("staff queue, filtered", "/desk?status=in_progress&service=prior_art_search&sort=age",
-         "GET", "", staff.cookie),
-        ("staff queue, deep page", f"/desk?after={cursor}", "GET", "", staff.cookie),
-        ("request page (long timeline)", f"/requests/{seeded.long_timeline_reference}", "GET",
-         "", staff.cookie),
-        ("inventor's list", "/requests", "GET", "", inventor.cookie),
-        *network,
-        ("/office", "/office", "GET", "", coordinator.cookie),
-        ("login (POST)", "/login", "POST", visitor.login_body.replace(
-            "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
-         visitor.anonymous_cookie),
-        ("submission (POST)", "/requests/new", "POST", submission, inventor.cookie),
-    ]  # fmt: skip
-    return [(n, app + p, m, b, c) for n, p, m, b, c in plan]
+    if not network_only:
+        network = [
+            Job("staff queue", "/desk", cookie=staff.cookie),
+            Job("staff queue, filtered",
+                "/desk?status=in_progress&service=prior_art_search&sort=age", cookie=staff.cookie),
+            Job("staff queue, deep page", f"/desk?after={cursor}", cookie=staff.cookie),
+            Job("request page (5 events)", f"/requests/{seeded.typical_reference}",
+                cookie=staff.cookie, floor=DETAIL),
+            Job("request page (200 events)", f"/requests/{seeded.long_timeline_reference}",
+                cookie=staff.cookie, floor=LONG_DETAIL),
+            Job("inventor's list", "/requests", cookie=inventor.cookie),
+            Job("home / (visitor)", "/", floor=STATIC),
+            Job("/centres (visitor)", "/centres", floor=STATIC),
+            Job("centre page (visitor)", "/centres/kbtu", floor=STATIC),
+            *network,
+            Job("/office", "/office", cookie=coordinator.cookie),
+            Job("login (POST)", "/login", "POST", visitor.login_body.replace(
+                "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
+                visitor.anonymous_cookie, floor=CREATE),
+            Job("submission (POST)", "/requests/new", "POST", submission, inventor.cookie,
+                floor=CREATE),
+            Job("submission (POST)" + ONE_AT_A_TIME, "/requests/new", "POST", submission,
+                inventor.cookie, floor=CREATE + ONE_AT_A_TIME, concurrency=1),
+        ]  # fmt: skip
+    for job in network:
+        job.path = app + job.path
+    return network
 
 
 def run(args) -> dict:
@@ -278,18 +342,16 @@ def run(args) -> dict:
               f"{seeded.users} users in {seeding[scale]} s", flush=True)  # fmt: skip
         cursor = deep_cursor(url, seeded.staff_email, depth=1000)
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
-            base_rows = [
-                measure_row("baseline: 50-row table", baseline + "/table", scale, args),
-                measure_row("baseline: static file", baseline + "/static/css/app.css", scale, args),
-            ]
+            rows += [measure_row(job, scale, args) for job in baseline_jobs(baseline, seeded)]
             rss_baseline = peak_rss_mb(baseline_process)
-        rows += base_rows
         with gunicorn("wsgi:app", url) as (site, process):
-            for name, target, method, body, cookie in endpoints(site, seeded, cursor):
-                if args.only and args.only not in name:
-                    continue
-                rows.append(measure_row(name, target, scale, args, method, body, cookie))
+            jobs = [
+                j for j in endpoints(site, seeded, cursor) if not args.only or args.only in j.name
+            ]
+            for job in jobs:
+                rows.append(measure_row(job, scale, args))
             rss[scale] = {"app_mb": peak_rss_mb(process), "baseline_mb": rss_baseline}
+        count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
     return {"database": database, "tool": args.tool, "concurrency": args.concurrency,
@@ -312,8 +374,8 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
     label = f"{scale}, {total - 1:,} centres"
     rows = []
     with gunicorn("wsgi:app", url) as (site, _process):
-        for name, target, method, body, cookie in endpoints(site, seeded, "", network_only=True):
-            rows.append(measure_row(name, target, label, args, method, body, cookie))
+        for job in endpoints(site, seeded, "", network_only=True):
+            rows.append(measure_row(job, label, args))
     # The database now has 2,000 centres: it can no longer stand in for the 20-centre
     # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
     # deleted in the product, so no index serves it.)
@@ -321,27 +383,64 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
     return rows
 
 
-def measure_row(name, url, scale, args, method="GET", body="", cookie="") -> Row:
+def measure_row(job: Job, scale: str, args) -> Row:
     tool = None if args.tool == "auto" else args.tool
-    load.measure(url, args.concurrency, min(1.0, args.duration), method, body, cookie, tool)
-    result = load.measure(url, args.concurrency, args.duration, method, body, cookie, tool)
-    row = Row(name, scale, round(result.rps, 1), round(result.p50_ms, 2), round(result.p95_ms, 2),
-              round(result.p99_ms, 2), result.errors, result.requests)  # fmt: skip
-    print(f"  {scale:>18}  {name:<34} {row.rps:>8} req/s  p50 {row.p50_ms:>8} ms  "
+    concurrency = job.concurrency or args.concurrency
+    load.measure(job.path, concurrency, min(1.0, args.duration), job.method, job.body,
+                 job.cookie, tool)  # fmt: skip
+    result = load.measure(job.path, concurrency, args.duration, job.method, job.body,
+                          job.cookie, tool)  # fmt: skip
+    row = Row(job.name, scale, round(result.rps, 1), round(result.p50_ms, 2),
+              round(result.p95_ms, 2), round(result.p99_ms, 2), result.errors, result.requests,
+              floor="" if job.name.startswith("baseline") else job.floor)  # fmt: skip
+    print(f"  {scale:>18}  {job.name:<40} {row.rps:>8} req/s  p50 {row.p50_ms:>8} ms  "
           f"errors {row.errors}", flush=True)  # fmt: skip
     return row
 
 
+def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> None:
+    """SQL statements of one request of each job (the second: caches warm, as under load),
+    served in-process by the same app: those before the response is returned, and those
+    after it (``call_on_close``)."""
+    from tests.sql import statements
+
+    app = bench_app(url)
+    by_name = {row.endpoint: row for row in rows}
+    with app.app_context():
+        engine = db.engine
+    for job in jobs:
+        path = job.path.removeprefix(site)
+        client = app.test_client()  # only this job's cookies
+        for pair in filter(None, job.cookie.split("; ")):
+            name, _, value = pair.partition("=")
+            client.set_cookie(name, value)
+        send = functools.partial(
+            client.open, path, method=job.method, data=job.body or None,
+            content_type="application/x-www-form-urlencoded" if job.body else None,
+        )  # fmt: skip
+        send().close()  # warm the caches, as under load
+        with statements(engine) as before:
+            response = send()
+            counted = len(before)
+        with statements(engine) as after:
+            response.close()
+        if response.status_code >= 400:
+            raise RuntimeError(f"{job.name}: {response.status_code} when counting statements")
+        by_name[job.name].statements = counted
+        by_name[job.name].statements_after = len(after)
+    with app.app_context():
+        db.engine.dispose()
+
+
 def with_ratios(rows: list[Row]) -> list[Row]:
-    """Each endpoint's requests/s as a share of the baseline table's at the same database size
-    (the map script: of the static file's)."""
-    table = {r.scale: r.rps for r in rows if r.endpoint == "baseline: 50-row table"}
-    static = {r.scale: r.rps for r in rows if r.endpoint == "baseline: static file"}
+    """Each endpoint's requests/s as a share of its floor's (a baseline endpoint) at the same
+    database size."""
+    floors = {(r.endpoint, r.scale): r.rps for r in rows if r.endpoint.startswith("baseline")}
     for row in rows:
         base_scale = row.scale.split(",")[0]
-        reference = static if "map script" in row.endpoint else table
-        if reference.get(base_scale):
-            row.vs_baseline = round(row.rps / reference[base_scale], 2)
+        reference = floors.get((row.floor or TABLE, base_scale))
+        if reference and not row.endpoint.startswith("baseline"):
+            row.vs_baseline = round(row.rps / reference, 2)
     return rows
 
 
@@ -352,13 +451,17 @@ def markdown(report: dict) -> str:
         f"{report['concurrency']} connections × {report['duration_s']} s per endpoint, "
         "gunicorn with 2 sync workers, 2 cores.",
         "",
-        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | errors | × baseline |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | errors | SQL | × floor | floor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ratio = "—" if r.vs_baseline is None else f"{r.vs_baseline:.2f}"
+        sql = "" if r.statements is None else str(r.statements)
+        if r.statements_after:
+            sql += f" + {r.statements_after} after"
         lines.append(f"| {r.endpoint} | {r.scale} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
-                     f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {ratio} |")  # fmt: skip
+                     f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {sql} | {ratio} | "
+                     f"{r.floor.removeprefix('baseline: ')} |")  # fmt: skip
     scales = list(report["seeding_s"])
     if len(scales) == 2:
         small, large = scales

@@ -99,6 +99,7 @@ class Seeded:
     inventor_email: str  # an inventor with many requests
     coordinator_email: str
     long_timeline_reference: str
+    typical_reference: str  # a request of the busiest centre with a typical timeline (5 events)
 
 
 def _choose(rng: random.Random, mix) -> Status:
@@ -311,6 +312,24 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
     ])  # fmt: skip
     events += 200
 
+    # Another one in progress gets two messages: submitted, assigned, started, two messages.
+    typical_id = db.session.scalar(
+        sa.select(ServiceRequest.id)
+        .where(
+            ServiceRequest.centre_id == centre_ids[0], ServiceRequest.status == Status.IN_PROGRESS
+        )
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
+    typical = db.session.get(ServiceRequest, typical_id)
+    _insert(RequestEvent, [
+        _event(typical_id, typical.inventor_id if i else staff[0], Action.MESSAGE,
+               Status.IN_PROGRESS, Status.IN_PROGRESS, NOW - timedelta(hours=2 - i),
+               text="Хабарлама: " + " ".join(WORDS[i: i + 10]))
+        for i in range(2)
+    ])  # fmt: skip
+    events += 2
+
     _insert(QueueCount, [
         {"centre_id": c, "status": s, "count": k} for (c, s), k in counts.items()
     ])  # fmt: skip
@@ -321,6 +340,7 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
         centres=len(centre_ids), requests=requests, events=events, users=len(users),
         staff_email=f"staff0.{centre_ids[0]}@bench.kz", inventor_email="inventor0@bench.kz",
         coordinator_email="coordinator@bench.kz", long_timeline_reference=long_reference,
+        typical_reference=typical.reference,
     )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "quick-sqlite.json").read_text())
     names = {row["endpoint"] for row in report["rows"]}
-    assert {"staff queue", "staff queue, deep page", "request page (long timeline)",
+    assert {"staff queue", "staff queue, deep page", "request page (200 events)",
             "/map script (cached)", "/office/coverage + planner (k=5)", "submission (POST)",
             "login (POST)", "baseline: 50-row table", "baseline: static file"} <= names  # fmt: skip
     assert all(row["errors"] == 0 for row in report["rows"]), report["rows"]

@@ -150,6 +150,21 @@ def daily() -> None:
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
 
 
+@tisc_cli.command("worker")
+@click.option("--once", is_flag=True, help="One round, then stop (for tests and cron).")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between idle rounds.")
+def worker(once: bool, poll: float) -> None:
+    """Deliver e-mail and run the daily jobs, until stopped (set TISC_WORKER=true for the web)."""
+    from tisc.worker import Worker
+
+    runner = Worker(current_app._get_current_object(), poll_seconds=poll)
+    if once:
+        done = runner.run_once()
+        click.echo(f"Sent {done.sent}, kept {done.kept}, failed {done.failed}; daily {done.daily}.")
+    else:
+        runner.run()
+
+
 @tisc_cli.command("outbox")
 @click.option("--to", "to_address", help="Only messages to this address.")
 @click.option("--limit", default=5, show_default=True)

@@ -47,6 +47,10 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "TISC Network <no-reply@tisc.kz>",
+    "TISC_MAIL_MAX_ATTEMPTS": 10,
+    # A separate worker process (`tisc worker`) delivers the mail and runs the daily jobs;
+    # without one, each web process delivers what a POST queued after its response.
+    "TISC_WORKER": False,
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -67,7 +71,11 @@ def _from_environment(environ) -> dict:
         found["BABEL_DEFAULT_LOCALE"] = found.pop("TISC_DEFAULT_LOCALE")
     if "MAIL_PORT" in environ:
         found["MAIL_PORT"] = int(environ["MAIL_PORT"])
-    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
+    for name in ("TISC_MAIL_MAX_ATTEMPTS",):
+        if name in environ:
+            found[name] = int(environ[name])
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED",
+                 "TISC_WORKER"):  # fmt: skip
         if name in environ:
             found[name] = environ[name].strip().lower() in _TRUE
     if "TISC_TARGET_DAYS" in environ:

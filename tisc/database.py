@@ -45,12 +45,15 @@ def begin_write(session: Session) -> None:
     """Start ``session``'s next transaction as a write transaction.
 
     A transaction already open in the session (the reads of loading the
-    signed-in user, say) is committed first; it must not hold changes.
+    signed-in user, say) is committed first; it must not hold changes. What
+    it read is expired, to be read again inside the write transaction: objects
+    otherwise keep their values across commits (``expire_on_commit=False``).
     """
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() with unsaved changes in the session")
         session.commit()
+        session.expire_all()
     session.connection(execution_options={WRITE_OPTION: True})
 
 

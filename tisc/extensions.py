@@ -12,7 +12,9 @@ from flask_wtf import CSRFProtect
 
 from tisc.models import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep their values after a commit: a page that acted (one commit) and then
+# renders or redirects need not read again what it has just written.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -46,6 +46,7 @@ PAGES = {
     "/office/requests/{ref}": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/requests/TISC-2026-99999": expect(anonymous=LOGIN, rest=404),
     "/office/centres": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/mail": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=404),

@@ -1,8 +1,10 @@
 """E-mail: what each message says (:mod:`.compose`) and how the outbox is sent (:mod:`.delivery`).
 
 Messages are queued in the outbox by the use cases, in their transaction
-(``tisc/services/notifications.py``). After a successful POST the web
-process delivers what is queued once the response has gone out.
+(``tisc/services/notifications.py``). A worker process (``tisc worker``,
+``TISC_WORKER=true``) delivers them; without one - the single machine of
+``make run`` - the web process delivers what a POST queued once its response
+has gone out.
 """
 
 import logging
@@ -16,7 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """After a successful POST, deliver what it queued once the response has gone out."""
+    """Without a worker: after a successful POST, deliver what it queued once the
+    response has gone out."""
+    if app.config["TISC_WORKER"]:
+        return
 
     @app.after_request
     def _deliver_after_response(response):

@@ -6,13 +6,14 @@ sent through Flask-Mail when a mail server is configured, or kept in the
 outbox when none is (the ``/account/mailbox`` page shows it). A mail server
 that fails leaves the message ``failed`` for ``flask --app wsgi tisc
 send-mail`` to retry; the action that queued it is already committed and
-stays done.
+stays done; it is tried again later (back-off) and given up after
+``TISC_MAIL_MAX_ATTEMPTS`` attempts, which the coordinator sees.
 """
 
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,6 +28,7 @@ from tisc.services.unit_of_work import use_case
 log = logging.getLogger(__name__)
 BATCH = 50
 STUCK_AFTER = timedelta(minutes=10)  # a "sending" message older than this was interrupted
+MAX_BACKOFF = timedelta(hours=6)
 
 
 @dataclass
@@ -37,38 +39,49 @@ class DeliveryReport:
 
 
 def deliver(*, retry: bool = False, limit: int = BATCH) -> DeliveryReport:
-    """Render and send queued messages; with ``retry``, failed and interrupted ones too."""
-    ready = _deliverable(retry)
+    """Render and send queued messages, and failed ones whose next attempt is due;
+    with ``retry`` (an operator's ``tisc send-mail``), every failed one now."""
+    now = utcnow()
     ids = list(
         db.session.scalars(
-            sa.select(OutboxMessage.id).where(ready).order_by(OutboxMessage.id).limit(limit)
+            sa.select(OutboxMessage.id)
+            .where(_deliverable(retry, now))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
     )
     db.session.commit()  # end the read before the writes below
     outcomes = Counter(_deliver_one(message_id, retry) for message_id in ids)
     return DeliveryReport(
-        sent=outcomes[Delivery.SENT], kept=outcomes[Delivery.KEPT], failed=outcomes[Delivery.FAILED]
+        sent=outcomes[Delivery.SENT],
+        kept=outcomes[Delivery.KEPT],
+        failed=outcomes[Delivery.FAILED] + outcomes[Delivery.GAVE_UP],
     )
 
 
-def _deliverable(retry: bool):
-    condition = OutboxMessage.delivery == Delivery.QUEUED
-    if retry:
-        interrupted = sa.and_(
-            OutboxMessage.delivery == Delivery.SENDING,
-            OutboxMessage.claimed_at < utcnow() - STUCK_AFTER,
-        )
-        condition = condition | (OutboxMessage.delivery == Delivery.FAILED) | interrupted
-    return condition
+def _deliverable(retry: bool, now: datetime):
+    due_again = OutboxMessage.delivery == Delivery.FAILED
+    if not retry:
+        due_again = due_again & (OutboxMessage.next_attempt_at <= now)
+    interrupted = sa.and_(
+        OutboxMessage.delivery == Delivery.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER
+    )
+    return (OutboxMessage.delivery == Delivery.QUEUED) | due_again | interrupted
+
+
+def next_attempt_after(attempts: int, now: datetime) -> datetime:
+    """Back-off after a failed attempt: 1, 2, 4 … minutes, at most six hours."""
+    return now + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
 
 
 @use_case
 def _claim(message_id: int, retry: bool) -> bool:
-    """Mark the message as being sent, unless another worker got there first."""
+    """Mark the message as being sent, unless another process got there first."""
+    now = utcnow()
     claimed = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _deliverable(retry))
-        .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=utcnow())
+        .where(OutboxMessage.id == message_id, _deliverable(retry, now))
+        .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     return claimed.rowcount == 1
@@ -89,12 +102,20 @@ def _rendered(message_id: int) -> Message:
 
 
 @use_case
-def _record(message_id: int, delivery: Delivery, error: str = "") -> None:
+def _record(message_id: int, delivery: Delivery, error: str = "") -> Delivery:
+    """The attempt's outcome; a failure is retried later, or given up after the last attempt."""
     message = db.session.get(OutboxMessage, message_id)
+    now = utcnow()
+    if delivery is Delivery.FAILED:
+        if message.attempts >= current_app.config["TISC_MAIL_MAX_ATTEMPTS"]:
+            delivery = Delivery.GAVE_UP
+        else:
+            message.next_attempt_at = next_attempt_after(message.attempts, now)
     message.delivery = delivery
     message.last_error = error[:2000]
     if delivery is Delivery.SENT:
-        message.sent_at = utcnow()
+        message.sent_at = now
+    return delivery
 
 
 def _deliver_one(message_id: int, retry: bool) -> Delivery | None:
@@ -111,5 +132,4 @@ def _deliver_one(message_id: int, retry: bool) -> Delivery | None:
             outcome, error = Delivery.FAILED, f"{type(failure).__name__}: {failure}"
         else:
             outcome, error = Delivery.SENT, ""
-    _record(message_id, outcome, error)
-    return outcome
+    return _record(message_id, outcome, error)

@@ -3,7 +3,7 @@
 from tisc.models.accounts import User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
-from tisc.models.centres import Centre, CentreService
+from tisc.models.centres import Centre, CentreService, NetworkVersion
 from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
@@ -23,6 +23,7 @@ __all__ = [
     "City",
     "DailyRun",
     "Delivery",
+    "NetworkVersion",
     "OutboxMessage",
     "QueueCount",
     "ReferenceCounter",

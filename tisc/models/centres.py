@@ -79,3 +79,18 @@ class CentreService(Base):
 
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"), primary_key=True)
     service: Mapped[Service] = mapped_column(enum_type(Service), primary_key=True, index=True)
+
+
+class NetworkVersion(Base):
+    """One row counting changes to the network (centres, their services, cities, regions).
+
+    Bumped in the transaction of every such change (``services/network.py``), so
+    caches of the network - in any process, on any server - are keyed by one
+    cheap read.
+    """
+
+    __tablename__ = "network_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,7 +14,8 @@ class Delivery(StrEnum):
     QUEUED = "queued"  # waiting for its first attempt
     SENDING = "sending"  # claimed by a worker; see ``claimed_at``
     SENT = "sent"
-    FAILED = "failed"  # the mail server refused or was down; retried by `tisc send-mail`
+    FAILED = "failed"  # the mail server refused or was down; tried again at ``next_attempt_at``
+    GAVE_UP = "gave_up"  # failed ``TISC_MAIL_MAX_ATTEMPTS`` times: the coordinator sees it
     KEPT = "kept"  # no mail server configured: kept here, readable in the mailbox page
 
 
@@ -41,6 +42,7 @@ class OutboxMessage(Base):
     delivery: Mapped[Delivery] = mapped_column(enum_type(Delivery), default=Delivery.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # after a failure
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

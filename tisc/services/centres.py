@@ -11,9 +11,9 @@ from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Servic
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.routing import Candidate
 from tisc.extensions import db
-from tisc.models import Centre, CentreService, City
+from tisc.models import Centre, City
 from tisc.models.base import utcnow
-from tisc.services import rules
+from tisc.services import network, rules
 from tisc.services.unit_of_work import use_case
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,19 +47,16 @@ class CentreDetails:
 
 
 def routing_candidates(service: Service) -> list[Candidate]:
-    """Active TISCs offering ``service``, with their open queue lengths."""
-    open_counts = rules.open_requests_per_centre().subquery()
-    rows = db.session.execute(
-        sa.select(Centre.id, City.region_code, Centre.lat, Centre.lon, open_counts.c.open)
-        .join(City, Centre.city_id == City.id)
-        .join(CentreService, CentreService.centre_id == Centre.id)
-        .outerjoin(open_counts, open_counts.c.centre_id == Centre.id)
-        .where(rules.is_active_tisc(), CentreService.service == service)
-    )
+    """Active TISCs offering ``service`` (from the cached network), with their open queues."""
+    open_counts = dict(db.session.execute(rules.open_requests_per_centre()).all())
     return [
-        Candidate(centre_id, region, (lat, lon), frozenset({service}), int(open_ or 0))
-        for centre_id, region, lat, lon, open_ in rows
-    ]
+        Candidate(
+            card.id, card.region_code, card.location, frozenset(card.services),
+            int(open_counts.get(card.id) or 0),
+        )
+        for card in network.cards()
+        if card.is_active_tisc and service.value in card.services
+    ]  # fmt: skip
 
 
 def tiscs(*, include_suspended: bool = False) -> list[Centre]:

@@ -2,11 +2,10 @@
 
 Building 2,000 ORM objects for every directory page or map would dominate
 their cost, so the centres are read once into frozen cards and kept per
-process (:mod:`tisc.caching`) under the network's *version* (the number of
-centres and the latest change to any of them). The version is read once per
-transaction - for a page, once per request - and forgotten when the session
-commits or rolls back. Another app server builds its own copy; nothing here
-is state another server needs.
+process (:mod:`tisc.caching`) under the network's *version*, a counter bumped
+in the transaction of every change to the network (:class:`NetworkVersion`).
+The version is read once per request. Another app server builds its own copy;
+nothing here is state another server needs.
 """
 
 from dataclasses import dataclass
@@ -17,12 +16,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
 from tisc.caching import Cache
+from tisc.database import upsert_insert
 from tisc.domain.catalogue import CentreKind, CentreStatus, is_active_tisc, is_listed_tisc
 from tisc.domain.geo import Point
 from tisc.domain.stats import median_turnaround_days
 from tisc.domain.workflow import Status
 from tisc.extensions import db
-from tisc.models import Centre, City, Region, ServiceRequest
+from tisc.models import Centre, CentreService, City, NetworkVersion, Region, ServiceRequest
 from tisc.models.base import utcnow
 
 
@@ -65,35 +65,62 @@ class PublicFigures:
     median_turnaround_days: float | None
 
 
-_cards: Cache[list[CentreCard]] = Cache(size=2)
+_cards: Cache[tuple[list[CentreCard], dict[int, CentreCard]]] = Cache(size=2)
 _regions: Cache[list[RegionCard]] = Cache(size=2)
 _VERSION = "tisc.network_version"
+# Changing any of these changes what the directory, the maps and routing see.
+NETWORK_MODELS = (Centre, CentreService, City, Region)
 
 
 def version() -> str:
-    """Changes whenever a centre is added or edited (including its status and services)."""
+    """The network's version: changes with every change to a centre, its services, a city or
+    a region. Read once per session - for a page, once per request (Flask-SQLAlchemy's
+    session lives for one application context) - and forgotten when this session itself
+    changes the network."""
     info = db.session().info
     if _VERSION not in info:
-        count, latest = db.session.execute(
-            sa.select(sa.func.count(Centre.id), sa.func.max(Centre.updated_at))
-        ).one()
-        stamp = latest.isoformat() if isinstance(latest, datetime) else str(latest)
-        info[_VERSION] = f"{count}-{stamp}"
+        row = db.session.execute(
+            sa.select(NetworkVersion.version, NetworkVersion.changed_at).where(
+                NetworkVersion.id == 1
+            )
+        ).first()
+        info[_VERSION] = f"{row.version}-{row.changed_at.timestamp()}" if row else "0"
     return info[_VERSION]
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_version(session: Session) -> None:
+@event.listens_for(Session, "after_flush")
+def _bump_version(session: Session, _context) -> None:
+    """In the transaction that changes the network, count the change."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if not any(isinstance(thing, NETWORK_MODELS) for thing in changed):
+        return
+    now = utcnow()
+    session.connection().execute(
+        upsert_insert(session, NetworkVersion)
+        .values(id=1, version=1, changed_at=now)
+        .on_conflict_do_update(
+            index_elements=["id"],
+            set_={"version": NetworkVersion.version + 1, "changed_at": now},
+        )
+    )
     session.info.pop(_VERSION, None)
 
 
 def cards() -> list[CentreCard]:
     """Every centre of the network, any status, as cards (cached per version)."""
-    return _cards.get(version(), _build_cards)
+    return _cards.get(version(), _build_cards)[0]
 
 
-def _build_cards() -> list[CentreCard]:
+def cards_by_id() -> dict[int, CentreCard]:
+    return _cards.get(version(), _build_cards)[1]
+
+
+def _build_cards() -> tuple[list[CentreCard], dict[int, CentreCard]]:
+    built = _read_cards()
+    return built, {card.id: card for card in built}
+
+
+def _read_cards() -> list[CentreCard]:
     centres = db.session.scalars(sa.select(Centre).options(selectinload(Centre.service_rows)))
     return [
         CentreCard(
@@ -121,19 +148,14 @@ def _build_cards() -> list[CentreCard]:
     ]
 
 
-def cards_by_id() -> dict[int, CentreCard]:
-    return {card.id: card for card in cards()}
-
-
 def regions_by_code() -> dict[str, RegionCard]:
     return {region.code: region for region in regions()}
 
 
 def regions() -> list[RegionCard]:
-    """Regions without their boundaries (cached until load-data changes them)."""
-    key = str(db.session.execute(sa.select(sa.func.count(), sa.func.sum(Region.population))).one())
+    """Regions without their boundaries (cached per version)."""
     return _regions.get(
-        key,
+        version(),
         lambda: [
             RegionCard(r.code, r.names(), Point(r.lat, r.lon), r.admin_centre_names(), r.population)
             for r in db.session.scalars(sa.select(Region).order_by(Region.code))

@@ -1,4 +1,5 @@
-"""Reading the outbox: a person's kept messages (demo mailbox) and the latest ones (CLI)."""
+"""Reading the outbox: a person's kept messages (demo mailbox), the latest ones (CLI), and
+those that could not be delivered (the coordinator's)."""
 
 import sqlalchemy as sa
 
@@ -23,3 +24,15 @@ def latest(to_address: str | None = None, limit: int = 10) -> list[OutboxMessage
     if to_address:
         query = query.where(OutboxMessage.to_address == to_address.strip().lower())
     return list(db.session.scalars(query))
+
+
+def undeliverable(limit: int = 200) -> list[OutboxMessage]:
+    """Messages given up after their last attempt, and failed ones waiting for another."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.delivery.in_([Delivery.GAVE_UP, Delivery.FAILED]))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )

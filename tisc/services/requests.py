@@ -17,10 +17,10 @@ from tisc.domain.references import format_reference
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import Centre, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import centres as centre_service
-from tisc.services import notifications, reads
+from tisc.services import network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -75,7 +75,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         raise Invalid("confidentiality_ack", N_("Please confirm that you have read this."))
     if draft.preferred_language not in {language.value for language in Language}:
         raise Invalid("preferred_language", N_("Choose a language."))
-    region = db.session.get(Region, draft.region_code)
+    region = network.regions_by_code().get(draft.region_code)
     if region is None:
         raise Invalid("region_code", N_("Choose your region."))
     ipc = parse_ipc_list(draft.ipc_classes)
@@ -85,7 +85,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         centre_service.routing_candidates(service),
         service,
         region.code,
-        (region.lat, region.lon),
+        region.admin_centre,
         draft.preferred_centre_id,
     )
     received = workflow.RequestState(

@@ -10,7 +10,7 @@ from tisc.formatting import centre_status_label, in_locale, pick_text, service_l
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
-from tisc.services import accounts, centres, network, oversight, queues
+from tisc.services import accounts, centres, network, outbox, oversight, queues
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
@@ -61,6 +61,12 @@ def request_metadata(reference: str):
     return render_template(
         "office/request.html", meta=oversight.request_metadata(current_user, reference)
     )
+
+
+@bp.route("/mail")
+def undelivered_mail():
+    """E-mails the mail server refused: who they were for and why (never what they said)."""
+    return render_template("office/mail.html", messages=outbox.undeliverable())
 
 
 @bp.route("/centres")

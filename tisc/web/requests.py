@@ -20,7 +20,7 @@ from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
-from tisc.formatting import in_locale, pick_text, service_label
+from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
 from tisc.services import accounts, centres, directory, network, queues, reads, timeline
@@ -65,7 +65,7 @@ def new():
                 gettext(
                     SPECS[Action.SUBMIT].done,
                     reference=service_request.reference,
-                    centre=in_locale(service_request.centre),
+                    centre=pick_text(network.cards_by_id()[service_request.centre_id].names),
                 ),
                 "success",
             )

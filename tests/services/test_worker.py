@@ -1,0 +1,122 @@
+"""The worker: delivers the outbox with back-off, gives up visibly, runs the daily jobs,
+and sends each message once however many workers run."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import settings_for
+from tests.factories import login
+from tisc import create_app
+from tisc.extensions import db, mail
+from tisc.mail import delivery
+from tisc.models import Delivery, OutboxMessage
+from tisc.models.base import utcnow
+from tisc.worker import Worker
+
+
+@pytest.fixture
+def worker_app(clean, database):
+    """The app as deployed with a worker: web processes leave the mail to it."""
+    app = create_app(
+        settings_for(database) | {"TISC_WORKER": True, "MAIL_SERVER": "smtp.tisc-test.kz"}
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def deliveries(app) -> list[tuple[str, Delivery, int]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(OutboxMessage.kind, OutboxMessage.delivery, OutboxMessage.attempts).order_by(
+                OutboxMessage.id
+            )
+        ).all()
+        return [tuple(row) for row in rows]
+
+
+def test_with_a_worker_the_web_sends_nothing_after_the_response(worker_app, make):
+    inventor = make.user("inventor")
+    make.user("staff", centre="kbtu")
+    client = worker_app.test_client()
+    login(client, inventor)
+    with mail.record_messages() as sent:
+        response = client.post("/requests/new", data={
+            "service": "prior_art_search", "title": "A brick", "description": "Secret.",
+            "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "y",
+        })  # fmt: skip
+        response.close()
+        assert response.status_code == 302
+        assert sent == []
+        assert {d for _, d, _ in deliveries(worker_app)} == {Delivery.QUEUED}
+        done = Worker(worker_app).run_once()
+    assert (done.sent, done.failed) == (2, 0)
+    assert done.daily == {"daily_digest": 0}  # nothing due, but today's run is done
+    assert sorted(m.recipients[0] for m in sent) == sorted(
+        [inventor.email, make.person(inventor.id + 1).email]
+    )
+
+
+def test_a_failure_waits_for_its_back_off_then_is_given_up_after_the_last_attempt(
+    worker_app, make, monkeypatch
+):
+    make.request(make.user("inventor"))  # its receipt is the one message
+    worker_app.config["TISC_MAIL_MAX_ATTEMPTS"] = 3
+    monkeypatch.setattr(mail, "send", lambda message: (_ for _ in ()).throw(OSError("down")))
+    clock = [utcnow()]
+    monkeypatch.setattr(delivery, "utcnow", lambda: clock[0])
+    worker = Worker(worker_app, daily_seconds=10**9)
+
+    worker.run_once()
+    assert deliveries(worker_app) == [("request_received", Delivery.FAILED, 1)]
+    worker.run_once()  # not due yet: one minute of back-off
+    assert deliveries(worker_app) == [("request_received", Delivery.FAILED, 1)]
+    clock[0] += timedelta(minutes=1, seconds=1)
+    worker.run_once()
+    assert deliveries(worker_app) == [("request_received", Delivery.FAILED, 2)]
+    clock[0] += timedelta(minutes=2, seconds=1)
+    worker.run_once()
+    assert deliveries(worker_app) == [("request_received", Delivery.GAVE_UP, 3)]
+    clock[0] += timedelta(days=1)
+    worker.run_once()  # given up: never tried again
+    assert deliveries(worker_app) == [("request_received", Delivery.GAVE_UP, 3)]
+
+
+def test_the_coordinator_sees_undelivered_mail_but_not_what_it_said(
+    worker_app, make, monkeypatch, app
+):
+    inventor = make.user("inventor")
+    make.request(inventor, title="TOP-SECRET-TITLE")
+    monkeypatch.setattr(mail, "send", lambda message: (_ for _ in ()).throw(OSError("refused")))
+    Worker(worker_app).run_once()
+    client = app.test_client()
+    login(client, make.user("coordinator"))
+    page = client.get("/office/mail").get_data(as_text=True)
+    assert inventor.email in page and "OSError: refused" in page
+    assert "TOP-SECRET-TITLE" not in page
+
+
+def test_two_workers_send_each_message_once(worker_app, make):
+    for _ in range(12):
+        make.request(make.user("inventor"))  # twelve receipts
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    def record(message):
+        with lock:
+            sent.append(message.recipients[0])
+
+    mail.send, original = record, mail.send
+    try:
+        workers = [Worker(worker_app, daily_seconds=10**9) for _ in range(2)]
+        threads = [threading.Thread(target=w.run_once) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        mail.send = original
+    assert len(sent) == 12 and len(set(sent)) == 12
