@@ -1,21 +1,21 @@
 """The account page's forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from tisc.forms import Form
 from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language of pages and e-mails"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
@@ -27,12 +27,12 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change e-mail"))
 
 
-class NotificationsForm(FlaskForm):
+class NotificationsForm(Form):
     enabled = CheckboxListField(_l("Which e-mails do you want to receive?"), validate_choice=True)
     submit = SubmitField(_l("Save e-mail choices"))

@@ -1,7 +1,6 @@
 """The coordinator's forms: a centre, a staff account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -23,7 +22,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tisc.forms import options
+from tisc.forms import Form, options
 
 
 class CheckboxListField(SelectMultipleField):
@@ -31,7 +30,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CentreForm(FlaskForm):
+class CentreForm(Form):
     slug = StringField(
         _l("Short name for links"),
         validators=[DataRequired(), Length(max=64)],
@@ -59,7 +58,7 @@ class CentreForm(FlaskForm):
     submit = SubmitField(_l("Save centre"))
 
 
-class StaffCreateForm(FlaskForm):
+class StaffCreateForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
@@ -71,6 +70,6 @@ class StaffCreateForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class StaffMoveForm(FlaskForm):
+class StaffMoveForm(Form):
     centre = SelectField(_l("Move to centre"), validators=[DataRequired()])
     submit = SubmitField(_l("Move"))

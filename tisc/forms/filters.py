@@ -1,15 +1,14 @@
 """Filters in the query string (GET forms, no CSRF): desk, office, directory, maps."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import options
+from tisc.forms import Form, options
 
 
-class _GetForm(FlaskForm):
+class _GetForm(Form):
     class Meta:
         csrf = False
 

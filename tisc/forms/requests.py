@@ -1,7 +1,6 @@
 """Forms of the request tracker: submission and one form per workflow action."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.workflow import SPECS, Action
-from tisc.forms import options
+from tisc.forms import Form, options
 
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
 
@@ -27,7 +26,7 @@ def _submit(action: Action) -> SubmitField:
     return SubmitField(_l(SPECS[action].verb))
 
 
-class RequestSubmitForm(FlaskForm):
+class RequestSubmitForm(Form):
     service = SelectField(_l("Service"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
@@ -67,7 +66,7 @@ class RequestSubmitForm(FlaskForm):
     submit = _submit(Action.SUBMIT)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Base of the workflow forms: the version the person saw, for optimistic locking."""
 
     action: Action

@@ -1,11 +1,13 @@
 """Choosing the page language: the account's, else the switcher's, else the browser's."""
 
-from flask import Flask, redirect, request, session
+from flask import Flask, abort, current_app, redirect, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, Language
-from tisc.extensions import babel
+from tisc.extensions import babel, csrf
 from tisc.services import accounts
 from tisc.web.navigation import safe_next
 
@@ -15,13 +17,29 @@ LOCALES = [language.value for language in Language]
 def select_locale() -> str | None:
     if current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
+    return visitor_locale()
+
+
+def visitor_locale() -> str | None:
+    """The language of someone not signed in: the switcher's, else the browser's
+    (None: ``BABEL_DEFAULT_LOCALE``). Reads no account."""
     if session.get("locale") in LOCALES:
         return session["locale"]
-    return request.accept_languages.best_match(LOCALES)  # None: BABEL_DEFAULT_LOCALE
+    return request.accept_languages.best_match(LOCALES)
 
 
 def switch_locale():
-    """POST /locale: remember the choice in the session and, signed in, the account."""
+    """POST /locale: remember the choice in the session and, signed in, the account.
+
+    A visitor's switch needs no CSRF token (it changes nothing but their own
+    page language, and pages shared by every visitor carry no token); a
+    signed-in person's does, since it changes their account.
+    """
+    if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            abort(400)
     locale = request.form.get("locale", "")
     if locale in LOCALES:
         session["locale"] = locale
@@ -33,7 +51,7 @@ def switch_locale():
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.root_path + "/translations")
     babel.init_app(app, locale_selector=select_locale)
-    app.add_url_rule("/locale", "switch_locale", switch_locale, methods=["POST"])
+    app.add_url_rule("/locale", "switch_locale", csrf.exempt(switch_locale), methods=["POST"])
 
     @app.context_processor
     def _languages():

@@ -7,12 +7,14 @@ from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.forms.filters import RADIUS_CHOICES, MapForm
 from tisc.services import centres, network
 from tisc.web import mapping
+from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("maps", __name__)
 ONE_DAY = 86400
 
 
 @bp.route("/map")
+@shared_page
 def network_map():
     form = MapForm(request.args)
     valid = form.validate() if request.args else True

@@ -9,17 +9,20 @@ from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, directory, network
+from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
 PAGE = 24  # centres per directory page
 
 
 @bp.route("/")
+@shared_page
 def home():
     return render_template("public/home.html", services=list(Service), centres=centres.tiscs())
 
 
 @bp.route("/centres")
+@shared_page
 def centre_list():
     form = DirectoryForm(request.args)
     regions = sorted(network.regions(), key=lambda r: pick_text(r.names))
@@ -68,6 +71,7 @@ def centre_list():
 
 
 @bp.route("/centres/<slug>")
+@shared_page(fresh_for=300)  # its figures count requests
 def centre(slug: str):
     centre = centres.get_centre(slug)
     return render_template(

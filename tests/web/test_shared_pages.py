@@ -1,0 +1,84 @@
+"""Public pages shared by every visitor of a language: rendered once, never personal."""
+
+import pytest
+
+from tests.factories import login
+from tisc.web import shared_pages
+
+PUBLIC = ["/", "/centres", "/centres/kbtu", "/map", "/centres?service=training"]
+
+
+@pytest.fixture
+def builds():
+    """How many pages were rendered for the shared cache during the test."""
+    shared_pages.pages.clear()
+    start = shared_pages.pages.builds
+    return lambda: shared_pages.pages.builds - start
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_visitors_get_the_same_page_rendered_once(client, app, builds, path):
+    first = app.test_client().get(path, headers={"Accept-Language": "ru"})
+    second = app.test_client().get(path, headers={"Accept-Language": "ru"})
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert builds() == 1
+    assert "Set-Cookie" not in second.headers
+    assert b"csrf_token" not in second.get_data()
+    assert 'lang="ru"' in second.get_data(as_text=True)
+
+
+def test_each_language_has_its_own_page(app, builds):
+    kazakh = app.test_client().get("/", headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    english = app.test_client().get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="kk"' in kazakh and 'lang="en"' in english
+
+
+def test_the_switcher_choice_of_a_visitor_picks_the_page_language(app, builds):
+    visitor = app.test_client()
+    visitor.post("/locale", data={"locale": "ru", "next": "/"})
+    assert 'lang="ru"' in visitor.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_signed_in_people_never_get_or_leave_a_shared_page(app, make, builds):
+    person = make.user("inventor", name="Ерлан Сатпаев")
+    signed_in = app.test_client()
+    login(signed_in, person)
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Ерлан Сатпаев" in page
+    assert builds() == 0
+    visitor = app.test_client().get("/").get_data(as_text=True)
+    assert "Ерлан Сатпаев" not in visitor and "Sign in" in visitor
+
+
+def test_a_flashed_message_is_shown_fresh_and_never_shared(app, make, builds):
+    person = make.user("inventor")
+    client = app.test_client()
+    login(client, person)
+    client.post("/logout")  # flashes "You are signed out."
+    page = client.get("/").get_data(as_text=True)
+    assert "You are signed out" in page
+    assert builds() == 0
+    assert "You are signed out" not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_a_change_to_the_network_is_seen_at_once(app, make, builds):
+    visitor = app.test_client()
+    assert "Freshly Opened Centre" not in visitor.get("/centres").get_data(as_text=True)
+    make.centre("fresh", name="Freshly Opened Centre")
+    assert "Freshly Opened Centre" in visitor.get("/centres").get_data(as_text=True)
+
+
+def test_an_unchanged_page_answers_not_modified(app, builds):
+    first = app.test_client().get("/map")
+    again = app.test_client().get("/map", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_browsers_that_accept_gzip_get_it_compressed_once(app, builds):
+    import gzip
+
+    plain = app.test_client().get("/centres").get_data()
+    packed = app.test_client().get("/centres", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain
