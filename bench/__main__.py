@@ -32,7 +32,7 @@ from bench import load, seed
 from tisc import create_app
 from tisc.config import database_url
 from tisc.database import drop_everything
-from tisc.extensions import db
+from tisc.extensions import bind_migrations, db
 from tisc.models import Centre, ServiceRequest, User
 from tisc.services import datasets
 from tisc.services.queues import Cursor
@@ -93,6 +93,7 @@ def fresh_database(scale: str) -> str:
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             drop_everything(db.engine)
+        bind_migrations(app)
         upgrade()
         datasets.load_reference_data()
         db.engine.dispose()
@@ -113,6 +114,7 @@ def reusable(scale: str):
     data = json.loads(note.read_text())
     app = bench_app(data["url"])
     with app.app_context():
+        bind_migrations(app)
         upgrade()  # migrations added since it was seeded
         db.engine.dispose()
     return data["url"], seed.Seeded(**data["seeded"]), data["seconds"]

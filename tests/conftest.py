@@ -15,7 +15,7 @@ from tests.factories import Factory
 from tisc import create_app
 from tisc.config import database_url
 from tisc.database import drop_everything
-from tisc.extensions import db
+from tisc.extensions import bind_migrations, db
 from tisc.models import Base
 from tisc.services import datasets
 
@@ -54,6 +54,8 @@ def settings_for(database: str) -> dict:
         "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "BABEL_DEFAULT_LOCALE": "en",
         "MAIL_SERVER": None,
+        # Maps and coverage in process, for speed; tests/web/test_offload.py uses the child.
+        "TISC_OFFLOAD": False,
     }
 
 
@@ -63,6 +65,7 @@ def app(database):
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             drop_everything(db.engine)
+        bind_migrations(app)
         upgrade()
         datasets.load_reference_data()
     yield app

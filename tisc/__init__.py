@@ -1,5 +1,6 @@
 """TISC Network: the web application of Kazakhstan's Technology and Innovation Support Centres."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -24,7 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["tisc.policy"] = Policy.from_config(app.config)
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
+    if os.environ.get("FLASK_RUN_FROM_CLI"):  # `flask db …`, `flask tisc setup`
+        extensions.bind_migrations(app)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.bootstrap.init_app(app)

@@ -7,11 +7,10 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
 from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
-from tisc.extensions import db
+from tisc.extensions import bind_migrations, db
 from tisc.mail import delivery
 from tisc.models import Region, User
 from tisc.services import accounts, datasets, demo, outbox, schedule
@@ -54,6 +53,9 @@ def demo_command() -> None:
 @click.option("--with-demo/--no-demo", default=True, help="Load demo content when empty.")
 def setup(with_demo: bool) -> None:
     """Migrate the database; load reference data and demo content when it is empty."""
+    from flask_migrate import upgrade  # Alembic: loaded only when migrating
+
+    bind_migrations(current_app._get_current_object())
     upgrade()
     if db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == 0:
         click.echo("Empty database: loading reference data.")

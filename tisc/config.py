@@ -51,6 +51,8 @@ DEFAULTS = {
     # A separate worker process (`tisc worker`) delivers the mail and runs the daily jobs;
     # without one, each web process delivers what a POST queued after its response.
     "TISC_WORKER": False,
+    # Map building (folium) and coverage (numpy) in a child process, to keep web workers lean.
+    "TISC_OFFLOAD": True,
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -75,7 +77,7 @@ def _from_environment(environ) -> dict:
         if name in environ:
             found[name] = int(environ[name])
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED",
-                 "TISC_WORKER"):  # fmt: skip
+                 "TISC_WORKER", "TISC_OFFLOAD"):  # fmt: skip
         if name in environ:
             found[name] = environ[name].strip().lower() in _TRUE
     if "TISC_TARGET_DAYS" in environ:

@@ -11,7 +11,6 @@ up front. On PostgreSQL none of this is needed and nothing changes.
 import sqlite3
 
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -59,8 +58,11 @@ def begin_write(session: Session) -> None:
 
 def upsert_insert(session: Session, model):
     """The dialect's INSERT for ``model``, which has ``on_conflict_do_update``."""
-    dialect = session.get_bind().dialect.name
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # imported apart: the PostgreSQL dialects cost a SQLite process some memory
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
 
 
 def drop_everything(engine) -> None:

@@ -1,12 +1,13 @@
 """Flask extensions, created unbound here and bound in :func:`tisc.create_app`."""
 
+from pathlib import Path
+
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -15,10 +16,25 @@ from tisc.models import Base
 # Objects keep their values after a commit: a page that acted (one commit) and then
 # renders or redirects need not read again what it has just written.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 mail = Mail()
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def bind_migrations(app) -> None:
+    """Flask-Migrate, bound when migrations are wanted (the CLI, tests, the benchmark).
+
+    It loads Alembic - some 14 MB - which web workers never need.
+    """
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(render_as_batch=True, compare_type=True).init_app(
+            app, db, directory=str(MIGRATIONS)
+        )

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.factories import login
-from tisc.web import mapping
+from tisc.web import map_scripts
 
 HOSTILE = '<script>alert("x")</script>`${alert(1)}`</script><img src=x onerror=alert(2)>'
 
@@ -73,14 +73,14 @@ def test_a_map_is_built_once_until_a_centre_changes(client, make, as_=None):
     page = client.get("/map?radius=100").get_data(as_text=True)
     url = script_url(page, "network.js")
     client.get(url)
-    builds = mapping.scripts.builds
+    builds = map_scripts.scripts.builds
     first = client.get(url)
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"].strip('"')})
-    assert mapping.scripts.builds == builds  # served from the cache
+    assert map_scripts.scripts.builds == builds  # served from the cache
     assert again.status_code == 304
     make.centre("new-centre", name="New Centre")
     fresh = client.get(script_url(client.get("/map?radius=100").get_data(True), "network.js"))
-    assert mapping.scripts.builds == builds + 1
+    assert map_scripts.scripts.builds == builds + 1
     assert "New Centre" in fresh.get_data(as_text=True)
 
 

@@ -1,15 +1,20 @@
-"""The national office's coverage view: gathers the rows, lets the domain compute."""
+"""The national office's coverage view: gathers the rows, lets the domain compute.
+
+The computation needs numpy (``tisc.domain.coverage``), which web processes
+never load: :func:`report` runs in a child process (``tisc/web/offload.py``)
+and hands its result back as plain data (:func:`to_data`), which
+:func:`from_data` turns into a report again with the cached network's cards.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from tisc.domain import coverage
-from tisc.domain.geo import Point, nearest_km
+from tisc.domain.geo import Point
 from tisc.domain.stats import per_100k
 from tisc.extensions import db
-from tisc.models import City, ServiceRequest
+from tisc.models import ServiceRequest
 from tisc.models.base import utcnow
 from tisc.services import network, rules
 from tisc.services.network import CentreCard, RegionCard
@@ -36,7 +41,9 @@ class RegionRow:
 
 @dataclass(frozen=True)
 class Proposal:
-    city: City
+    city_names: dict[str, str]
+    region_names: dict[str, str]
+    location: Point
     added_population: int
     share_after: float
 
@@ -53,6 +60,8 @@ class CoverageReport:
 
 def report(radius_km: int, proposals: int, now: datetime | None = None) -> CoverageReport:
     """Coverage within ``radius_km`` of active centres, and ``proposals`` new cities."""
+    from tisc.domain import coverage  # numpy: only in the process that computes coverage
+
     since = (now or utcnow()) - timedelta(days=365)
     regions = network.regions()
     active = [card for card in network.cards() if card.is_active_tisc]
@@ -85,8 +94,8 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
             RegionRow(
                 region=region,
                 nearest=by_id.get(reach.nearest_site) if reach.nearest_site else None,
-                distance_km=reach.distance_km,
-                covered=reach.covered,
+                distance_km=None if reach.distance_km is None else float(reach.distance_km),
+                covered=bool(reach.covered),
                 requests_last_year=requests,
                 requests_per_100k=per_100k(requests, region.population),
                 centres=len(local),
@@ -95,15 +104,76 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
         )
 
     universities = [c for c in city_facts if c.has_university]
-    _, to_nearest = nearest_km([c.location for c in universities], [s.location for s in sites])
+    _, to_nearest = coverage.nearest_km(
+        [c.location for c in universities], [s.location for s in sites]
+    )
     candidates = [c for c, km in zip(universities, to_nearest, strict=True) if km > HOST_KM]
     planned = coverage.plan_expansion(points, candidates, sites, radius_km, proposals)
     city_by_id = {c.id: c for c in cities}
+    region_names = {region.code: region.names for region in regions}
     return CoverageReport(
         radius_km=radius_km,
-        population=sum(p.population for p in points),
-        covered_share=coverage.covered_share(points, sites, radius_km),
+        population=int(sum(p.population for p in points)),
+        covered_share=float(coverage.covered_share(points, sites, radius_km)),
         rows=rows,
-        proposals=[Proposal(city_by_id[p.city_key], p.added_population, p.share) for p in planned],
+        proposals=[
+            Proposal(
+                city_by_id[p.city_key].names(), region_names[city_by_id[p.city_key].region_code],
+                Point(city_by_id[p.city_key].lat, city_by_id[p.city_key].lon),
+                int(p.added_population), float(p.share),
+            )
+            for p in planned
+        ],
         active_centres=active,
+    )  # fmt: skip
+
+
+def to_data(report: CoverageReport) -> dict:
+    """The report as JSON-able data, naming regions and centres by code and id."""
+    return {
+        "radius_km": report.radius_km,
+        "population": report.population,
+        "covered_share": report.covered_share,
+        "rows": [
+            {
+                "region": row.region.code,
+                "nearest": row.nearest.id if row.nearest else None,
+                "distance_km": row.distance_km,
+                "covered": row.covered,
+                "requests_last_year": row.requests_last_year,
+                "requests_per_100k": row.requests_per_100k,
+                "centres": row.centres,
+                "open_per_centre": row.open_per_centre,
+            }
+            for row in report.rows
+        ],
+        "proposals": [
+            {
+                "city_names": p.city_names,
+                "region_names": p.region_names,
+                "location": list(p.location),
+                "added_population": p.added_population,
+                "share_after": p.share_after,
+            }
+            for p in report.proposals
+        ],
+    }
+
+
+def from_data(data: dict) -> CoverageReport:
+    """A report from :func:`to_data`'s data, with this process's cards."""
+    cards, regions = network.cards_by_id(), network.regions_by_code()
+    rows = [
+        RegionRow(**(row | {"region": regions[row["region"]],
+                            "nearest": cards.get(row["nearest"]) if row["nearest"] else None}))
+        for row in data["rows"]
+    ]  # fmt: skip
+    proposals = [Proposal(**(p | {"location": Point(*p["location"])})) for p in data["proposals"]]
+    return CoverageReport(
+        radius_km=data["radius_km"],
+        population=data["population"],
+        covered_share=data["covered_share"],
+        rows=rows,
+        proposals=proposals,
+        active_centres=[card for card in network.cards() if card.is_active_tisc],
     )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from tisc.domain.catalogue import Service
-from tisc.domain.geo import Point, distance_matrix_km
+from tisc.domain.geo import Point, distances_km
 from tisc.domain.localized import pick
 from tisc.services import network
 from tisc.services.network import CentreCard
@@ -40,8 +40,8 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
     if query.origin is None or not found:
         found.sort(key=lambda card: pick(card.names, locale).casefold())
         return [Listing(card, None) for card in found]
-    distances = distance_matrix_km([query.origin], [card.location for card in found])[0]
-    listings = [Listing(card, float(km)) for card, km in zip(found, distances, strict=True)]
+    distances = distances_km(query.origin, [card.location for card in found])
+    listings = [Listing(card, km) for card, km in zip(found, distances, strict=True)]
     return sorted(listings, key=lambda listing: listing.distance_km)
 
 
@@ -61,7 +61,7 @@ def transfer_targets(service: str, from_centre_id: int, limit: int = 100) -> lis
     others = [card for card in cards if card.id != from_centre_id]
     if here is None or not others:
         return others[:limit]
-    distances = distance_matrix_km([here.location], [card.location for card in others])[0]
+    distances = distances_km(here.location, [card.location for card in others])
     ranked = sorted(zip(distances, range(len(others)), others, strict=True))
     return [card for _, _, card in ranked[:limit]]
 

@@ -10,9 +10,10 @@ from tisc.domain.catalogue import Role
 from tisc.forms.filters import CoverageForm
 from tisc.services import coverage as coverage_service
 from tisc.services import network
-from tisc.web import mapping
+from tisc.web import legend, map_scripts, offload
 from tisc.web.guards import require_role
-from tisc.web.maps import requested_language, script_response
+from tisc.web.map_scripts import requested_language
+from tisc.web.maps import script_response
 
 bp = Blueprint("coverage", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -34,9 +35,9 @@ def overview():
         form=form,
         report=report,
         measure=measure,
-        measure_label=mapping.measure_label(measure),
-        bins=mapping.measure_bins([row.measure(measure) for row in rows]),
-        colours=mapping.MEASURE_COLOURS,
+        measure_label=legend.measure_label(measure),
+        bins=legend.measure_bins([row.measure(measure) for row in rows]),
+        colours=legend.MEASURE_COLOURS,
         script_url=script,
     ), 200 if valid else 400
 
@@ -48,11 +49,11 @@ def script():
         abort(404)
     measure, radius, count = _coverage_inputs(form)
     language = requested_language()
-    built = mapping.scripts.peek(("coverage", request.args.get("v"), language, measure))
+    fingerprint = request.args.get("v", "")
+    built = map_scripts.scripts.peek(("coverage", fingerprint, language, measure))
     if built is None:
-        report, fingerprint = coverage_report(radius, count)
         with force_locale(language):
-            built = mapping.coverage_map(report, measure, fingerprint)
+            built = map_scripts.coverage_map(measure, radius, count, fingerprint)
     return script_response(built)
 
 
@@ -65,7 +66,7 @@ def _coverage_inputs(form: CoverageForm) -> tuple[str, int, int]:
 
 
 REPORT_SECONDS = 60
-_reports: Cache[tuple] = Cache(size=8, seconds=REPORT_SECONDS)
+_reports: Cache[dict] = Cache(size=8, seconds=REPORT_SECONDS)
 
 
 def coverage_report(radius: int, count: int):
@@ -75,6 +76,8 @@ def coverage_report(radius: int, count: int):
     The fingerprint names the report's inputs and its minute, for the script's URL.
     """
     key = (network.version(), radius, count, int(time.time() // REPORT_SECONDS))
-    return _reports.get(
-        key, lambda: (coverage_service.report(radius, count), "-".join(map(str, key)))
-    )
+    data = _reports.get(
+        key, lambda: offload.run("coverage_report", str(get_locale()), radius_km=radius,
+                                 proposals=count)
+    )  # fmt: skip
+    return coverage_service.from_data(data), "-".join(map(str, key))

@@ -1,21 +1,18 @@
-"""Folium maps: the public network map, a centre's small map, the office's coverage map.
+"""Building map scripts with folium: the network map, a centre's small map, the coverage map.
 
-A page holds only the map's ``<div>`` (a fixed id) and loads the map's script
-from our own origin, at a URL that names everything the map depends on; so
-the Content-Security-Policy needs no inline script, and any app server can
-answer the script request. Built scripts are cached per process under those
-inputs and the network's version (:mod:`tisc.caching`), so an unchanged map
-is never rendered twice. Leaflet and Leaflet.markercluster come from the XStatic packages
-(``/vendor``); folium's own CDN links are never used.
+This module loads folium (and, for coverage, numpy): it runs in a child
+process (``tisc/web/offload.py``), never in a web worker, which serves the
+built scripts from ``tisc/web/map_scripts.py``. A page holds only the map's
+``<div>`` (a fixed id) and loads the map's script from our own origin, so
+the Content-Security-Policy needs no inline script. Leaflet and
+Leaflet.markercluster come from the XStatic packages (``/vendor``); folium's
+own CDN links are never used.
 
 Every text that reaches a popup or a tooltip is HTML-escaped here, because
 Leaflet and folium's tooltips insert it as HTML.
 """
 
-import gzip
-import hashlib
 import json
-from dataclasses import dataclass
 
 import folium
 from flask import current_app, url_for
@@ -24,13 +21,14 @@ from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
-from tisc.caching import Cache
 from tisc.domain.catalogue import CentreStatus, Service
 from tisc.domain.localized import pick
 from tisc.formatting import service_label
+from tisc.services import coverage as coverage_service
 from tisc.services import network
 from tisc.services.coverage import CoverageReport
 from tisc.services.network import CentreCard
+from tisc.web import legend
 
 KAZAKHSTAN = (48.0, 67.5)
 KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
@@ -72,44 +70,21 @@ PROPOSAL_CALLBACK = """function (row) {
 }"""
 
 
-@dataclass(frozen=True)
-class BuiltMap:
-    script: bytes
-    gzipped: bytes  # compressed once, when built
-    etag: str
+def network_script(radius_km: int | None) -> str:
+    """The public network map's script, in the current language."""
+    return _render(_network_map(network.cards(), str(get_locale()), radius_km))
 
 
-def _built(render) -> BuiltMap:
-    script = render().encode()
-    return BuiltMap(script, gzip.compress(script, mtime=0), hashlib.sha256(script).hexdigest()[:32])
+def centre_script(slug: str) -> str:
+    """A centre page's small map."""
+    card = next(card for card in network.cards() if card.slug == slug)
+    return _render(_centre_map(card, str(get_locale())))
 
 
-scripts: Cache[BuiltMap] = Cache(size=64)
-
-
-def network_map(radius_km: int | None) -> BuiltMap:
-    locale = str(get_locale())
-    version = network.version()
-    return scripts.get(
-        ("network", version, locale, radius_km),
-        lambda: _built(lambda: _render(_network_map(network.cards(), locale, radius_km))),
-    )
-
-
-def centre_map(card: CentreCard) -> BuiltMap:
-    locale = str(get_locale())
-    return scripts.get(
-        ("centre", network.version(), locale, card.slug),
-        lambda: _built(lambda: _render(_centre_map(card, locale))),
-    )
-
-
-def coverage_map(report: CoverageReport, measure: str, fingerprint: str) -> BuiltMap:
-    locale = str(get_locale())
-    return scripts.get(
-        ("coverage", fingerprint, locale, measure),
-        lambda: _built(lambda: _render(_coverage_map(report, measure, locale))),
-    )
+def coverage_script(measure: str, radius_km: int, proposals: int) -> str:
+    """The coverage map, shaded by ``measure``, with the planner's proposals."""
+    report = coverage_service.report(radius_km, proposals)
+    return _render(_coverage_map(report, measure, str(get_locale())))
 
 
 def _base_map(name: str, location=KAZAKHSTAN, zoom: int | None = None) -> folium.Map:
@@ -244,34 +219,14 @@ def _centre_map(card: CentreCard, locale: str) -> folium.Map:
     return m
 
 
-MEASURE_COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
-
-
-def measure_bins(values: list[float | None]) -> list[float]:
-    """Four thresholds cutting the known values into five classes of equal width."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return []
-    low, high = min(known), max(known)
-    step = (high - low) / 5 or 1
-    digits = 0 if high >= 100 else 1 if high >= 10 else 2
-    return [round(low + step * i, digits) for i in range(1, 5)]
-
-
-def colour_of(value: float | None, bins: list[float]) -> str:
-    if value is None:
-        return "#e9ecef"
-    return MEASURE_COLOURS[sum(value >= edge for edge in bins)]
-
-
 def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.Map:
-    bins = measure_bins([row.measure(measure) for row in report.rows])
+    bins = legend.measure_bins([row.measure(measure) for row in report.rows])
     by_code = {row.region.code: row for row in report.rows}
 
     def style(feature):
         row = by_code[feature["properties"]["code"]]
         return {
-            "fillColor": colour_of(row.measure(measure), bins),
+            "fillColor": legend.colour_of(row.measure(measure), bins),
             "fillOpacity": 0.7,
             "color": "#0b4f8a" if row.covered else "#dc3545",
             "weight": 1 if row.covered else 3,
@@ -281,7 +236,7 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
     tooltips = {
         row.region.code: {
             "value": gettext(
-                "%(measure)s: %(value)s", measure=measure_label(measure),
+                "%(measure)s: %(value)s", measure=legend.measure_label(measure),
                 value="—" if row.measure(measure) is None else row.measure(measure),
             ),
             "reach": gettext("Within %(km)s km of a centre", km=report.radius_km) if row.covered
@@ -299,14 +254,14 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
     plan = folium.FeatureGroup(name=gettext("Proposed centres"))
     proposals = [
         [
-            proposal.city.lat,
-            proposal.city.lon,
+            proposal.location.lat,
+            proposal.location.lon,
             number,
             str(escape(ngettext(
                 "Proposal %(n)s: %(city)s, +%(people)s person",
                 "Proposal %(n)s: %(city)s, +%(people)s people",
                 proposal.added_population, n=number,
-                city=pick(proposal.city.names(), locale),
+                city=pick(proposal.city_names, locale),
                 people=format_number(proposal.added_population),
             ))),
         ]
@@ -318,11 +273,3 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
     plan.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
-
-
-def measure_label(measure: str) -> str:
-    return {
-        "requests_per_100k": gettext("Requests per 100,000 people (12 months)"),
-        "distance_km": gettext("Distance to the nearest centre, km"),
-        "open_per_centre": gettext("Open requests per centre"),
-    }[measure]

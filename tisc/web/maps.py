@@ -1,12 +1,14 @@
-"""The public network map and the scripts of every map (see ``tisc/web/mapping.py``)."""
+"""The public network map, and serving the scripts of every map (``tisc/web/map_scripts.py``)."""
+
+import gzip
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
-from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.forms.filters import RADIUS_CHOICES, MapForm
 from tisc.services import centres, network
-from tisc.web import mapping
+from tisc.web import map_scripts
+from tisc.web.map_scripts import requested_language
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("maps", __name__)
@@ -35,31 +37,25 @@ def network_script():
     km, language = (int(radius) if radius else None), requested_language()
     # The page names the network's version in the URL: a cached map answers
     # without even asking the database which version is current.
-    built = mapping.scripts.peek(("network", request.args.get("v"), language, km))
+    built = map_scripts.scripts.peek(("network", request.args.get("v"), language, km))
     if built is None:
         with force_locale(language):
-            built = mapping.network_map(km)
+            built = map_scripts.network_map(km)
     return script_response(built)
 
 
 @bp.route("/centres/<slug>/map.js")
 def centre_script(slug: str):
     language = requested_language()
-    built = mapping.scripts.peek(("centre", request.args.get("v"), language, slug))
+    built = map_scripts.scripts.peek(("centre", request.args.get("v"), language, slug))
     if built is None:
-        centre = centres.get_centre(slug)
-        card = next(card for card in network.cards() if card.id == centre.id)
+        centres.get_centre(slug)  # 404 for an unknown or suspended centre
         with force_locale(language):
-            built = mapping.centre_map(card)
+            built = map_scripts.centre_map(slug)
     return script_response(built)
 
 
-def requested_language() -> str:
-    lang = request.args.get("lang", "")
-    return lang if lang in {code.value for code in LANGUAGE_NAMES} else str(get_locale())
-
-
-def script_response(built: mapping.BuiltMap) -> Response:
+def script_response(built: map_scripts.BuiltMap) -> Response:
     """A built map script, cacheable by browsers: its URL changes with the network.
 
     Sent gzipped (compressed once, when built) to browsers that accept it.
@@ -68,7 +64,7 @@ def script_response(built: mapping.BuiltMap) -> Response:
         response = Response(built.gzipped, mimetype="text/javascript")
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(built.script, mimetype="text/javascript")
+        response = Response(gzip.decompress(built.gzipped), mimetype="text/javascript")
     response.vary.add("Accept-Encoding")
     response.set_etag(built.etag)
     response.cache_control.public = True

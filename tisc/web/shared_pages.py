@@ -28,12 +28,11 @@ REMEMBER_COOKIE = "remember_token"
 
 @dataclass(frozen=True)
 class Page:
-    body: bytes
-    gzipped: bytes
+    gzipped: bytes  # kept compressed only: most browsers take it so, the rest get it inflated
     etag: str
 
 
-pages: Cache[Page] = Cache(size=512)
+pages: Cache[Page] = Cache(size=256)
 
 
 def shared_page(view=None, *, fresh_for: int | None = None):
@@ -84,12 +83,13 @@ def _shareable(response: Response) -> bool:
 
 
 def _page(body: bytes) -> Page:
-    return Page(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:32])
+    return Page(gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:32])
 
 
 def _respond(page: Page) -> Response:
     compressed = "gzip" in request.accept_encodings
-    response = Response(page.gzipped if compressed else page.body, mimetype="text/html")
+    body = page.gzipped if compressed else gzip.decompress(page.gzipped)
+    response = Response(body, mimetype="text/html")
     if compressed:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.update(("Accept-Encoding", "Accept-Language", "Cookie"))

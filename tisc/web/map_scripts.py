@@ -1,0 +1,65 @@
+"""Map scripts as the pages load them: built once per inputs, kept, compressed once.
+
+A script's cache key names everything it depends on (kind, the network's
+version or the coverage report's fingerprint, language, options), so an
+unchanged map is never built twice in a process. Building needs folium (and
+numpy for coverage); it is done by a child process (:mod:`tisc.web.offload`)
+so that web workers never load either.
+"""
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+
+from flask import request
+from flask_babel import get_locale
+
+from tisc.caching import Cache
+from tisc.domain.catalogue import LANGUAGE_NAMES
+from tisc.services import network
+from tisc.web import offload
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    gzipped: bytes  # compressed once, when built, and kept so
+    etag: str
+
+
+scripts: Cache[BuiltMap] = Cache(size=64)
+
+
+def _built(script: str) -> BuiltMap:
+    data = script.encode()
+    return BuiltMap(gzip.compress(data, mtime=0), hashlib.sha256(data).hexdigest()[:32])
+
+
+def network_map(radius_km: int | None) -> BuiltMap:
+    locale = str(get_locale())
+    return scripts.get(
+        ("network", network.version(), locale, radius_km),
+        lambda: _built(offload.run("network_script", locale, radius_km=radius_km)),
+    )
+
+
+def centre_map(slug: str) -> BuiltMap:
+    locale = str(get_locale())
+    return scripts.get(
+        ("centre", network.version(), locale, slug),
+        lambda: _built(offload.run("centre_script", locale, slug=slug)),
+    )
+
+
+def coverage_map(measure: str, radius_km: int, proposals: int, fingerprint: str) -> BuiltMap:
+    locale = str(get_locale())
+    inputs = {"measure": measure, "radius_km": radius_km, "proposals": proposals}
+    return scripts.get(
+        ("coverage", fingerprint, locale, measure),
+        lambda: _built(offload.run("coverage_script", locale, **inputs)),
+    )
+
+
+def requested_language() -> str:
+    """The language a script URL names (``lang``), else the page's."""
+    lang = request.args.get("lang", "")
+    return lang if lang in {code.value for code in LANGUAGE_NAMES} else str(get_locale())
