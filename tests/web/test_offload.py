@@ -29,9 +29,7 @@ print(json.dumps({
 """
 
 
-def test_the_web_process_serves_maps_and_coverage_without_loading_folium_or_numpy(
-    database, make
-):
+def test_the_web_process_serves_maps_and_coverage_without_loading_folium_or_numpy(database, make):
     coordinator = make.user("coordinator")
     settings = settings_for(database) | {"TISC_OFFLOAD": True}
     done = subprocess.run(

@@ -12,16 +12,28 @@ def _add(model, keys: dict, column: str, delta: int) -> int:
     """``column += delta`` on the row of ``keys``, creating it first; the new value.
 
     One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so concurrent
-    transactions queue on the row lock instead of losing an update.
+    transactions queue on the row lock instead of losing an update. It runs on
+    the connection - a counter never waits for the ORM to flush what else is
+    pending - as a statement built once per table and dialect, with the values
+    as parameters.
     """
-    target = getattr(model, column)
-    statement = (
-        upsert_insert(db.session, model)
-        .values(**keys, **{column: delta})
-        .on_conflict_do_update(index_elements=list(keys), set_={column: target + delta})
-        .returning(target)
-    )
-    return db.session.execute(statement).scalar_one()
+    dialect = db.session.get_bind().dialect.name
+    key = (model, tuple(keys), column, dialect)
+    if key not in _statements:
+        target = getattr(model, column)
+        _statements[key] = (
+            upsert_insert(db.session, model)
+            .values({**{name: sa.bindparam(name) for name in keys}, column: sa.bindparam("delta")})
+            .on_conflict_do_update(
+                index_elements=list(keys), set_={column: target + sa.bindparam("delta")}
+            )
+            .returning(target)
+        )
+    statement = _statements[key]
+    return db.session.connection().execute(statement, {**keys, "delta": delta}).scalar_one()
+
+
+_statements: dict[tuple, sa.Insert] = {}
 
 
 def next_reference_number(year: int) -> int:

@@ -1,6 +1,7 @@
 """A request's pages: submit one, list one's own, follow and act on one, fetch its files."""
 
 import io
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -13,9 +14,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
@@ -157,27 +159,48 @@ def _detail_page(service_request, bound=None, problem: str | None = None):
     )
 
 
+@dataclass(frozen=True)
+class SubmissionChoices:
+    service: list
+    region_code: list
+    preferred_language: list
+    preferred_centre: list
+
+
+_choices: Cache[SubmissionChoices] = Cache(size=8)
+
+
 def _submission_choices(form: RequestSubmitForm) -> None:
+    """The form's lists, the same for everyone in a language until the network changes."""
+    locale = str(get_locale())
+    choices = _choices.get((locale, network.version()), _build_submission_choices)
+    for name, values in vars(choices).items():
+        form[name].choices = values
+
+
+def _build_submission_choices() -> SubmissionChoices:
     offered = directory.offered_services()
-    form.service.choices = options(
-        [("", gettext("Choose a service"))]
-        + [(service.value, service_label(service)) for service in offered]
-    )
-    form.region_code.choices = options(
-        [("", gettext("Choose your region"))]
-        + sorted(
-            ((region.code, pick_text(region.names)) for region in network.regions()),
-            key=lambda pair: pair[1],
-        )
-    )
-    form.preferred_language.choices = options(
-        [("", gettext("Choose a language"))]
-        + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
-    )
     cards = sorted(directory.active_offering(), key=lambda card: pick_text(card.names))
-    form.preferred_centre.choices = options(
-        [("", gettext("Any centre (recommended)"))]
-        + [(str(c.id), f"{pick_text(c.names)} — {pick_text(c.city_names)}") for c in cards]
+    return SubmissionChoices(
+        service=options(
+            [("", gettext("Choose a service"))]
+            + [(service.value, service_label(service)) for service in offered]
+        ),
+        region_code=options(
+            [("", gettext("Choose your region"))]
+            + sorted(
+                ((region.code, pick_text(region.names)) for region in network.regions()),
+                key=lambda pair: pair[1],
+            )
+        ),
+        preferred_language=options(
+            [("", gettext("Choose a language"))]
+            + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
+        ),
+        preferred_centre=options(
+            [("", gettext("Any centre (recommended)"))]
+            + [(str(c.id), f"{pick_text(c.names)} — {pick_text(c.city_names)}") for c in cards]
+        ),
     )
 
 
