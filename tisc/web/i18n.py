@@ -1,7 +1,18 @@
 """Choosing the page language: the account's, else the switcher's, else the browser's."""
 
-from flask import Flask, abort, current_app, redirect, request, session
-from flask_babel import get_locale
+from contextvars import ContextVar
+
+from flask import (
+    Flask,
+    abort,
+    before_render_template,
+    current_app,
+    redirect,
+    request,
+    session,
+    template_rendered,
+)
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -48,9 +59,33 @@ def switch_locale():
     return redirect(safe_next(request.form.get("next")))
 
 
+# The page's translations while a template renders: looked up once per render instead of
+# once per translated string (a list page translates a few hundred).
+_rendering: ContextVar = ContextVar("tisc_rendering_translations", default=None)
+
+
+def _template_gettext(string: str) -> str:
+    return (_rendering.get() or get_translations()).ugettext(string)
+
+
+def _template_ngettext(singular: str, plural: str, num: int) -> str:
+    return (_rendering.get() or get_translations()).ungettext(singular, plural, num)
+
+
+def _rendering_starts(app, template, context) -> None:
+    _rendering.set(get_translations())
+
+
+def _rendering_ends(app, template, context) -> None:
+    _rendering.set(None)  # a render around this one looks its translations up again
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.root_path + "/translations")
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    before_render_template.connect(_rendering_starts, app)
+    template_rendered.connect(_rendering_ends, app)
     app.add_url_rule("/locale", "switch_locale", csrf.exempt(switch_locale), methods=["POST"])
 
     @app.context_processor
