@@ -64,7 +64,8 @@ def _from_environment(environ) -> dict:
     if url := environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = database_url(url)
     for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "TISC_TILES_URL",
+                 "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX",
+                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
                  "TISC_TIMEZONE"):  # fmt: skip
         if value := environ.get(name):
