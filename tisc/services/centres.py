@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Service
+from tisc.domain.catalogue import N_, NP_, CentreKind, CentreStatus, Language, Service
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
@@ -262,11 +262,9 @@ def _check_leaving_open_requests(centre: Centre, status: CentreStatus, field: st
         return
     count = open_requests(centre.id)
     if count:
-        message = (
-            N_("This centre still holds %(num)d open request: suspend it to choose where it goes."),
-            N_(
-                "This centre still holds %(num)d open requests: suspend it to choose where they go."
-            ),
+        message = NP_(
+            "This centre still holds %(num)d open request: suspend it to choose where it goes.",
+            "This centre still holds %(num)d open requests: suspend it to choose where they go.",
         )
         raise Invalid(field, message, num=count) if field else Refused(message, num=count)
 

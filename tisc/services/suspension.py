@@ -12,7 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tisc.domain.catalogue import N_, CentreStatus, Role, Service, is_active_tisc
+from tisc.domain.catalogue import N_, NP_, CentreStatus, Role, Service, is_active_tisc
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.policy import Policy
 from tisc.domain.routing import route
@@ -100,14 +100,14 @@ def suspend(
     if stranded:
         raise Invalid(
             "centre",
-            (
-                N_("%(num)d open request has nowhere to go: no other active centre offers "
-                   "its service."),
-                N_("%(num)d open requests have nowhere to go: no other active centre offers "
-                   "their service."),
+            NP_(
+                "%(num)d open request has nowhere to go: no other active centre offers its "
+                "service.",
+                "%(num)d open requests have nowhere to go: no other active centre offers their "
+                "service.",
             ),
             num=len(stranded),
-        )  # fmt: skip
+        )
     for move in moves:
         service_request = db.session.get(ServiceRequest, move.request_id)
         request_service.act_on(
