@@ -25,6 +25,10 @@ from tisc.models import DuplicateFlag, ServiceRequest
 from tisc.models.requests import FlagState
 from tisc.services import rules
 
+# At most this many of the inventor's latest open requests are compared (and flagged):
+# enough for any real inventor, and a bound on the cost of one submission.
+COMPARED = 20
+
 
 @dataclass(frozen=True)
 class Similar:
@@ -59,7 +63,8 @@ def similar_open(
     exclude_id: int | None = None,
 ) -> list[Similar]:
     """The inventor's open requests for ``service`` from the last :data:`WINDOW_DAYS` days
-    that closely resemble the given title, keywords and IPC classes; newest first."""
+    (the latest :data:`COMPARED`) that closely resemble the given title, keywords and IPC
+    classes; newest first."""
     try:
         ipc = parse_ipc_list(ipc_classes)
     except Invalid:  # the submission itself says so; compare the words alone
@@ -77,6 +82,7 @@ def similar_open(
             rules.is_open(),
         )
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+        .limit(COMPARED)
     )  # fmt: skip
     if exclude_id is not None:
         query = query.where(ServiceRequest.id != exclude_id)
