@@ -274,3 +274,23 @@ def test_completed_requests_only_are_unaffected_by_questions_counts(world, as_, 
     assert "Questions after completion: <strong>0</strong>" in desk
     assert "Completed: <strong>1</strong>" in desk
     assert COMPLETION["summary"] in as_("inventor").get(f"/requests/{reference}").get_data(True)
+
+
+def test_a_bad_chosen_centre_is_a_form_error_never_a_crash(world, as_, make):
+    client = as_("coordinator")
+    assert client.get("/office/centres/kbtu/suspend?mode=centre&centre=abc").status_code == 200
+    form = {"mode": "centre", "centre": "abc", "text": "x"}
+    response = client.post("/office/centres/kbtu/suspend", data=form)
+    assert response.status_code == 400 and 'id="centre-error"' in response.get_data(True)
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+
+
+def test_the_coordinator_s_form_does_not_stop_a_centre_holding_requests(world, as_, make):
+    from tests.web.test_office_management import centre_form, city_id
+
+    form = centre_form(make.app, slug="kbtu", status="planned", city_id=city_id(make.app, "Almaty"))
+    response = as_("coordinator").post("/office/centres/kbtu/edit", data=form)
+    assert response.status_code == 400
+    assert "still holds 1 open request" in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(Centre.status).where(Centre.slug == "kbtu")) == "active"

@@ -143,8 +143,10 @@ def centre_suspend(slug: str):
     form = CentreSuspendForm(formdata=request.args or None) if request.method == "GET" else (
         CentreSuspendForm()
     )  # fmt: skip
-    form.centre.choices = options([("", "—")] + _other_centres(centre.id))
-    chosen = int(form.centre.data) if form.mode.data == "centre" and form.centre.data else None
+    others = _other_centres(centre.id)
+    form.centre.choices = options([("", "—")] + others)
+    picked = form.mode.data == "centre" and form.centre.data in {value for value, _ in others}
+    chosen = int(form.centre.data) if picked else None
     if form.validate_on_submit():
         try:
             moves = suspension.suspend(current_user, slug, form.text.data or "", policy(), chosen)
