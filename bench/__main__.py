@@ -280,6 +280,8 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
         "service": "prior_art_search", "title": "Бенчмарк: жылу сақтайтын кірпіш",
         "description": "Синтетикалық сұрау.", "region_code": "KZ-75",
         "preferred_language": "kk", "confidentiality_ack": "y", "csrf_token": submit_token,
+        # The same title again and again: past the similar-request warning, every time.
+        "send_anyway": "y",
     })  # fmt: skip
     network = [
         Job("/centres with filters",

@@ -85,7 +85,7 @@ class Factory:
                 status=status,
                 services=list(services),
                 languages=list(languages),
-                host_institution=names.get("host_institution", ""),
+                host_institution_en=names.get("host_institution", ""),
             )
             return centres.create_centre(details).id
 

@@ -146,7 +146,8 @@ def daily() -> None:
 
     Safe to run any number of times, from any number of machines: each job runs once a day.
     """
-    for name, result in schedule.run_due(_policy().calendar.tz).items():
+    policy = _policy()
+    for name, result in schedule.run_due(policy).items():
         click.echo(f"{name}: {result}")
     report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")

@@ -32,6 +32,9 @@ DEFAULTS = {
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
     "TISC_TIMEZONE": "Asia/Almaty",
     "TISC_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "TISC_REMIND_AFTER_DAYS": 5,
+    "TISC_CLOSE_AFTER_DAYS": 10,
+    "TISC_REOPEN_WINDOW_DAYS": 30,
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "TISC_PAGE_SIZE": 25,
     "TISC_PASSWORD_HASH": "scrypt",
@@ -81,6 +84,9 @@ def _from_environment(environ) -> dict:
                  "TISC_WORKER", "TISC_OFFLOAD"):  # fmt: skip
         if name in environ:
             found[name] = environ[name].strip().lower() in _TRUE
+    for name in ("TISC_REMIND_AFTER_DAYS", "TISC_CLOSE_AFTER_DAYS", "TISC_REOPEN_WINDOW_DAYS"):
+        if name in environ:
+            found[name] = positive_days(name, environ[name])
     if "TISC_TARGET_DAYS" in environ:
         found["TISC_TARGET_DAYS"] = parse_target_days(environ["TISC_TARGET_DAYS"])
     if "TISC_HOLIDAYS" in environ:
@@ -94,6 +100,13 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def positive_days(name: str, text: str) -> int:
+    """A whole number of days of at least 1; ValueError naming the setting otherwise."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{name}: give a whole number of days, at least 1, not {text!r}")
+    return int(text)
 
 
 def parse_target_days(text: str) -> dict[str, int]:

@@ -16,14 +16,16 @@ from tisc.caching import Cache
 from tisc.domain import localized, workflow
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
+    LANGUAGE_LABELS,
     OUTCOME_LABELS,
     SERVICE_DESCRIPTIONS,
     SERVICE_LABELS,
     CentreStatus,
+    Language,
     Outcome,
     Service,
 )
-from tisc.domain.routing import ROUTING_REASONS, RoutingRule
+from tisc.domain.routing import ROUTING_REASONS, RoutingRule, language_reason
 from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
 
 
@@ -88,12 +90,39 @@ def centre_status_label(value) -> str:
     return gettext(CENTRE_STATUS_LABELS[CentreStatus(value)])
 
 
+def language_label(value) -> str:
+    return gettext(LANGUAGE_LABELS[Language(value)])
+
+
 def routing_reason(service_request) -> str:
-    """Why the request went where it did, in the reader's language."""
-    return gettext(
-        ROUTING_REASONS[RoutingRule(service_request.routing_rule)],
+    """Why the request went where it did when it was submitted, in the reader's language,
+    with what the inventor's language weighed."""
+    rule = RoutingRule(service_request.routing_rule)
+    reason = gettext(
+        ROUTING_REASONS[rule],
         service=service_label(service_request.service),
         km=service_request.routing_distance_km or 0,
+    )
+    language = language_reason(rule, getattr(service_request, "routing_speaks_language", None))
+    if language is None:
+        return reason
+    return (
+        f"{reason} {gettext(language, language=language_label(service_request.preferred_language))}"
+    )
+
+
+def handled_reason(service_request, timeline) -> str:
+    """Why the request is where it is now: its last transfer - from where, by whom and
+    why - or, never transferred, the routing reason (which the timeline keeps anyway)."""
+    moved = next((e for e in reversed(timeline) if e.action is Action.TRANSFER), None)
+    if moved is None:
+        return routing_reason(service_request)
+    return gettext(
+        "Transferred from %(centre)s by %(name)s on %(date)s: “%(reason)s”",
+        centre=pick_text(moved.from_centre or {}),
+        name=moved.actor_name or gettext("the national office"),
+        date=day(moved.created_at),
+        reason=moved.text,
     )
 
 

@@ -49,7 +49,7 @@ class Worker:
                 result = Round(report.sent, report.kept, report.failed)
                 if time.monotonic() - self._daily_checked >= self.daily_seconds:
                     self._daily_checked = time.monotonic()
-                    result.daily = schedule.run_due(self.app.extensions["tisc.policy"].calendar.tz)
+                    result.daily = schedule.run_due(self.app.extensions["tisc.policy"])
                 return result
             finally:
                 db.session.remove()

@@ -53,7 +53,11 @@ def test_request_from_submission_to_rating(page: Page, site: str, app):
     page.get_by_label("Preferred language").select_option("kk")
     page.get_by_label(re.compile("I understand that my description")).check()
     page.get_by_role("button", name="Submit request").click()
-    expect(page.get_by_text("A centre in your region offering Prior-art search.")).to_be_visible()
+    # The reason is shown under "Handled by" and kept on the timeline.
+    reason = (
+        "A centre in your region offering Prior-art search. It works in your language (Kazakh)."
+    )
+    expect(page.get_by_text(reason)).to_have_count(2)
     reference = re.search(r"TISC-\d{4}-\d{5}", page.content())[0]
     expect(page.locator(".alert-success")).to_contain_text(reference)
     sign_out(page)

@@ -33,8 +33,9 @@ def add_centres(app, count: int) -> None:
                 "city_id": city.id, "lat": city.lat + rng.uniform(-0.5, 0.5),
                 "lon": city.lon + rng.uniform(-0.5, 0.5), "languages": ["kk"],
                 "created_at": now, "updated_at": now,
-                "host_institution": "", "address": "", "phone": "", "email": "", "website": "",
-                "opening_hours": "", "description_kk": "", "description_ru": "",
+                **{f"{name}_{code}": "" for name in ("host_institution", "address", "opening_hours")
+                   for code in ("kk", "ru", "en")},
+                "phone": "", "email": "", "website": "", "description_kk": "", "description_ru": "",
                 "description_en": "",
             })  # fmt: skip
         db.session.execute(sa.insert(Centre), rows)

@@ -6,7 +6,7 @@ import pytest
 
 from tisc.domain import permissions
 from tisc.domain.catalogue import Role
-from tisc.domain.permissions import Actor
+from tisc.domain.permissions import SCHEDULE, Actor, Agent
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,43 @@ def test_only_an_active_coordinator_sees_metadata(who):
         (frozenset({Role.STAFF}), {"staff"}),
         (frozenset({Role.INVENTOR}), {"owner"}),
         (frozenset({Role.STAFF, Role.INVENTOR}), {"staff", "owner"}),
-        (frozenset({Role.COORDINATOR}), set()),  # the office never acts on a request
+        # The office acts on any request's metadata where the action allows (a transfer
+        # off a suspended centre); never when deactivated.
+        (frozenset({Role.COORDINATOR}), {"coordinator", "coordinator_with_inventor_id"}),
+        (frozenset({Agent.SCHEDULE}), set()),  # only the daily jobs themselves
     ],
 )
 def test_taking_part_needs_the_role_and_the_request(who, roles, admitted):
     assert permissions.can_take_part(PEOPLE[who], REQUEST, roles) == (who in admitted)
+
+
+def test_the_daily_jobs_take_part_only_in_their_own_actions():
+    assert permissions.can_take_part(SCHEDULE, REQUEST, frozenset({Agent.SCHEDULE}))
+    for roles in (frozenset({Role.STAFF}), frozenset({Role.INVENTOR, Role.COORDINATOR})):
+        assert not permissions.can_take_part(SCHEDULE, REQUEST, roles)
+
+
+ELSEWHERE = Req(inventor_id=1, centre_id=20)  # the same inventor's request at another centre
+SAME_CENTRE = Req(inventor_id=1, centre_id=10)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize(
+    ("other", "admitted"),
+    [(SAME_CENTRE, {"owner", "staff"}), (ELSEWHERE, {"owner"})],
+)
+def test_seeing_both_requests_of_a_possible_duplicate(who, other, admitted):
+    assert permissions.can_see_both(PEOPLE[who], REQUEST, other) == (who in admitted)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_duplicate_flags_are_for_the_staff_handling_the_request(who):
+    assert permissions.can_see_duplicate_flags(PEOPLE[who], REQUEST) == (who == "staff")
+    assert permissions.can_see_duplicate_link(PEOPLE[who]) == who.startswith("coordinator")
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_a_centre_s_page_and_saved_replies_are_its_staff_s(who):
+    for rule in (permissions.can_edit_centre_profile, permissions.can_manage_saved_replies):
+        assert rule(PEOPLE[who], 10) == (who == "staff")
+        assert not rule(PEOPLE[who], None)

@@ -4,7 +4,7 @@ import pytest
 
 from tisc.domain.errors import Invalid
 from tisc.domain.geo import Point
-from tisc.domain.routing import Candidate, RoutingRule, route
+from tisc.domain.routing import Candidate, RoutingRule, language_reason, route
 
 ALMATY = Point(43.2525, 76.9115)
 ASTANA = Point(51.1801, 71.446)
@@ -81,3 +81,63 @@ def test_no_centre_offering_the_service_is_a_clear_refusal():
     with pytest.raises(Invalid) as refusal:
         route(NETWORK, "training", "KZ-75", ALMATY)
     assert refusal.value.field == "service"
+
+
+# --- the inventor's language ---------------------------------------------------------------
+
+KK, RU, EN = frozenset({"kk"}), frozenset({"ru"}), frozenset({"en"})
+
+
+def speaking(centre_id, region, location, languages, queue=0, services=("prior_art_search",)):
+    return Candidate(centre_id, region, location, frozenset(services), queue, True, languages)
+
+
+@pytest.mark.parametrize(
+    ("network", "region", "origin", "language", "expected"),
+    [
+        # In the region, the centre that speaks the language wins over a lighter queue.
+        ([speaking(1, "KZ-75", ALMATY, RU, queue=0), speaking(2, "KZ-75", ALMATY, KK, queue=9)],
+         "KZ-75", ALMATY, "kk", (2, RoutingRule.IN_REGION, True)),
+        # Several speak it: the lighter queue among them.
+        ([speaking(1, "KZ-75", ALMATY, KK | RU, queue=5), speaking(2, "KZ-75", ALMATY, KK, queue=3),
+          speaking(3, "KZ-75", ALMATY, RU, queue=0)],
+         "KZ-75", ALMATY, "kk", (2, RoutingRule.IN_REGION, True)),
+        # Nobody in the region speaks it: the region still wins over a speaker elsewhere,
+        # and the reason says the language is not spoken.
+        ([speaking(1, "KZ-75", ALMATY, RU), speaking(2, "KZ-71", ASTANA, EN)],
+         "KZ-75", ALMATY, "en", (1, RoutingRule.IN_REGION, False)),
+        # No centre in the region: the nearest, whatever it speaks.
+        ([speaking(1, "KZ-71", ASTANA, RU), speaking(2, "KZ-75", ALMATY, EN)],
+         "KZ-11", KOKSHETAU, "en", (1, RoutingRule.NEAREST, False)),
+        # Equally near: the one that speaks the language, before the lighter queue.
+        ([speaking(1, "KZ-71", ASTANA, RU, queue=0),
+          speaking(2, "KZ-71", Point(ASTANA.lat + 0.001, ASTANA.lon), EN, queue=5)],
+         "KZ-11", KOKSHETAU, "en", (2, RoutingRule.NEAREST, True)),
+        # The inventor's own choice stands; whether it speaks the language is kept.
+        ([speaking(1, "KZ-75", ALMATY, KK), speaking(2, "KZ-75", ALMATY, EN)],
+         "KZ-75", ALMATY, "en", (1, RoutingRule.PREFERRED, False)),
+        # No language asked: as before, and nothing said about languages.
+        ([speaking(1, "KZ-75", ALMATY, RU, queue=4), speaking(2, "KZ-75", ALMATY, KK, queue=1)],
+         "KZ-75", ALMATY, None, (2, RoutingRule.IN_REGION, None)),
+    ],
+)  # fmt: skip
+def test_the_inventors_language_weighs_within_the_region(network, region, origin, language,
+                                                         expected):  # fmt: skip
+    preferred = 1 if expected[1] is RoutingRule.PREFERRED else None
+    decision = route(network, "prior_art_search", region, origin, preferred, language)
+    assert (decision.centre_id, decision.rule, decision.speaks_language) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "speaks", "says"),
+    [
+        (RoutingRule.IN_REGION, True, "It works in your language"),
+        (RoutingRule.IN_REGION, False, "no centre in your region offering the service lists it"),
+        (RoutingRule.NEAREST, False, "no centre as near lists it"),
+        (RoutingRule.PREFERRED, False, "is not among its languages."),
+        (RoutingRule.NEAREST, None, None),
+    ],
+)
+def test_the_reason_says_what_the_language_weighed(rule, speaks, says):
+    reason = language_reason(rule, speaks)
+    assert (reason is None) if says is None else (says in reason)

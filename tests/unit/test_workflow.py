@@ -1,12 +1,14 @@
 """The transition table against DESIGN.md, case by case: every action, every
 status, every kind of actor - allowed ones move as drawn, all others refused."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from tisc.domain.catalogue import Outcome, Role
 from tisc.domain.errors import Invalid, Refused
+from tisc.domain.permissions import SCHEDULE
 from tisc.domain.workflow import (
     Action,
     Actor,
@@ -29,6 +31,7 @@ ACTORS = {
     "staff": Actor(STAFF_ID, Role.STAFF, CENTRE),
     "other_staff": Actor(98, Role.STAFF, OTHER_CENTRE),
     "coordinator": Actor(97, Role.COORDINATOR),
+    "schedule": SCHEDULE,  # the daily jobs
 }
 
 # Written out from DESIGN.md's diagram, independently of the module's table:
@@ -48,9 +51,24 @@ EXPECTED = {
     (Action.DECLINE, "staff"): {S.SUBMITTED: S.DECLINED, S.ASSIGNED: S.DECLINED,
                                 S.IN_PROGRESS: S.DECLINED},
     (Action.WITHDRAW, "owner"): {s: S.WITHDRAWN for s in OPEN},
-    (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED},
+    (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED,
+                               S.NO_ANSWER: S.ASSIGNED, S.DUPLICATE: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
     (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
+    # The national office moves requests off a centre it suspends.
+    (Action.TRANSFER, "coordinator"): {s: S.SUBMITTED for s in OPEN},
+    # Requests the inventor abandoned.
+    (Action.REMIND, "schedule"): {S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
+    (Action.EXPIRE, "schedule"): {S.AWAITING_INVENTOR: S.NO_ANSWER},
+    (Action.CLOSE_NO_ANSWER, "staff"): {S.AWAITING_INVENTOR: S.NO_ANSWER},
+    (Action.RESUME, "owner"): {S.NO_ANSWER: S.IN_PROGRESS},
+    # After completion.
+    (Action.FOLLOW_UP, "owner"): {S.COMPLETED: S.COMPLETED},
+    (Action.ANSWER, "staff"): {S.COMPLETED: S.COMPLETED},
+    (Action.RESOLVE, "owner"): {S.COMPLETED: S.COMPLETED},
+    # The same invention twice.
+    (Action.LINK_DUPLICATE, "staff"): {s: S.DUPLICATE for s in OPEN},
+    (Action.DISMISS_DUPLICATE, "staff"): {s: s for s in OPEN},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]
@@ -64,12 +82,21 @@ GOOD_INPUTS = Inputs(
     completion=Completion("Found it.", Outcome.PRIOR_ART_FOUND, Decimal("2.5"), 4),
     rating=4,
     application_number="2026/0123.1",
+    flag_other_id=42,
+    flag_other_open=True,
 )
+
+# Long enough ago for a reminder and a closing to be due; recent enough to reopen.
+LONG_AGO = datetime.now(UTC) - timedelta(days=60)
+RECENTLY = datetime.now(UTC) - timedelta(days=1)
+# What each action needs beyond its status to be due (the rest of the table: a plain state).
+DUE = {Action.EXPIRE: {"reminded_at": LONG_AGO}}
 
 
 def state(status: Status, **changes) -> RequestState:
     values = {"status": status, "centre_id": CENTRE, "inventor_id": INVENTOR_ID,
-              "assignee_id": STAFF_ID} | changes  # fmt: skip
+              "assignee_id": STAFF_ID, "awaiting_since": LONG_AGO, "question_since": RECENTLY,
+              "closed_at": RECENTLY} | changes  # fmt: skip
     return RequestState(**values)
 
 
@@ -80,19 +107,19 @@ CASES = [(action, who, status) for action in ACTIONS for who in ACTORS for statu
 def test_every_action_by_every_actor_in_every_status(action, who, status):
     expected = EXPECTED.get((action, who), {})
     if status in expected:
-        transition = apply(state(status), action, ACTORS[who], GOOD_INPUTS)
+        transition = apply(state(status, **DUE.get(action, {})), action, ACTORS[who], GOOD_INPUTS)
         assert transition.state.status is expected[status]
         assert [event.action for event in transition.events] == [action]
         assert transition.events[0].from_status is status
         assert transition.events[0].to_status is expected[status]
     else:
         with pytest.raises(Refused):
-            apply(state(status), action, ACTORS[who], GOOD_INPUTS)
+            apply(state(status, **DUE.get(action, {})), action, ACTORS[who], GOOD_INPUTS)
 
 
 @pytest.mark.parametrize(("action", "who", "status"), CASES)
 def test_available_actions_agree_with_apply(action, who, status):
-    offered = action in available_actions(state(status), ACTORS[who])
+    offered = action in available_actions(state(status, **DUE.get(action, {})), ACTORS[who])
     assert offered == (status in EXPECTED.get((action, who), {}))
 
 
@@ -126,10 +153,18 @@ def test_available_actions_agree_with_apply(action, who, status):
         (Action.REPLY, S.AWAITING_INVENTOR, Inputs(), "text"),
         (Action.RECORD_FILING, S.COMPLETED, Inputs(), "application_number"),
         (Action.RECORD_FILING, S.COMPLETED, Inputs(application_number="<x>"), "application_number"),
+        (Action.CLOSE_NO_ANSWER, S.AWAITING_INVENTOR, Inputs(text=" "), "text"),
+        (Action.RESUME, S.NO_ANSWER, Inputs(), "text"),
+        (Action.FOLLOW_UP, S.COMPLETED, Inputs(), "text"),
+        (Action.ANSWER, S.COMPLETED, Inputs(), "text"),
+        (Action.LINK_DUPLICATE, S.SUBMITTED, Inputs(), "flag"),
+        (Action.LINK_DUPLICATE, S.SUBMITTED, Inputs(flag_other_id=42), "flag"),  # closed
+        (Action.DISMISS_DUPLICATE, S.SUBMITTED, Inputs(), "flag"),
     ],
 )  # fmt: skip
 def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):
-    who = "owner" if action in {Action.RATE, Action.REPLY} else "staff"
+    owners = {Action.RATE, Action.REPLY, Action.RESUME, Action.FOLLOW_UP}
+    who = "owner" if action in owners else "staff"
     with pytest.raises(Invalid) as refusal:
         apply(state(status), action, ACTORS[who], inputs)
     assert refusal.value.field == field

@@ -23,6 +23,16 @@ class World:
             files=[Upload("сызба.pdf", PDF)],
         )  # fmt: skip
         self.file_id = 1
+        with make.app.app_context():
+            from tisc.extensions import db
+            from tisc.models import User
+            from tisc.services import replies
+
+            staff = db.session.get(User, self.people["staff"].id)
+            draft = replies.ReplyDraft(
+                "Сұрақ туралы", text_kk="Құрметті {name}!", text_ru="Уважаемый {name}!"
+            )
+            self.reply_id = replies.create(staff, draft).id
 
 
 @pytest.fixture

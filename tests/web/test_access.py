@@ -54,13 +54,25 @@ PAGES = {
     "/office/coverage/map.js?radius=150&proposals=2": expect(
         anonymous=LOGIN, coordinator=200, rest=404
     ),
+    # Issue 14: questions after completion, saved replies, a centre's own page, suspension.
+    "/desk?status=questions": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/centre": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/replies": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/replies/new": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/replies/{reply}/edit": expect(anonymous=LOGIN, staff=200, rest=404),
+    "/desk/replies/999999/edit": expect(anonymous=LOGIN, rest=404),
+    "/requests/{ref}?reply={reply}&into=ask": expect(
+        anonymous=LOGIN, inventor=200, staff=200, rest=404
+    ),
+    "/office/centres/kbtu/suspend": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/centres/no-such-centre/suspend": expect(anonymous=LOGIN, rest=404),
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_for_every_role(world, as_, path, role):
-    url = path.format(ref=world.reference, file=world.file_id)
+    url = path.format(ref=world.reference, file=world.file_id, reply=world.reply_id)
     response = as_(role).get(url)
     assert response.status_code == PAGES[path][role], f"{role} GET {url}"
     if response.status_code == LOGIN and role == "anonymous" and PAGES[path][role] == LOGIN:
@@ -82,6 +94,15 @@ ACTIONS = {
     "reopen": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
     "rate": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
     "record_filing": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "close_no_answer": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "resume": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "follow_up": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "answer": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "resolve": expect(anonymous=LOGIN, inventor=409, staff=409, rest=404),
+    "link_duplicate": expect(anonymous=LOGIN, inventor=409, staff=400, rest=404),  # no flag
+    "dismiss_duplicate": expect(anonymous=LOGIN, inventor=409, staff=400, rest=404),
+    "remind": expect(anonymous=LOGIN, rest=404),  # the daily jobs' own: no form
+    "expire": expect(anonymous=LOGIN, rest=404),
     "no-such-action": expect(anonymous=LOGIN, inventor=404, staff=404, rest=404),
 }
 
@@ -92,7 +113,7 @@ def action_form(world, action: str) -> dict:
         "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
-        "application_number": "2026/0123.1",
+        "application_number": "2026/0123.1", "flag": "999999",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 
@@ -111,6 +132,7 @@ def test_every_action_for_every_role(world, as_, action, role):
 
 OFFICE_POSTS = {
     "/office/centres/kbtu/status": {"status": "suspended"},
+    "/office/centres/kbtu/suspend": {"mode": "route", "text": "Closed."},
     "/office/staff/{staff}/move": {"centre": "atyrau-university"},
     "/office/staff/{staff}/active": {"active": "0"},
     "/office/centres/new": {"slug": "x"},
@@ -129,3 +151,95 @@ def test_office_actions_are_refused_to_everyone_else(world, as_, path, role):
 
         assert centres.get_centre("kbtu").status == "active"
     assert world.make.person(world.people["staff"].id).centre_id == world.make.centre_id("kbtu")
+
+
+# Each new action in the state where it can be taken: only its people may, by role.
+STAGED = {
+    "close_no_answer": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+    "resume": expect(anonymous=LOGIN, inventor=302, staff=409, rest=404),
+    "follow_up": expect(anonymous=LOGIN, inventor=302, staff=409, rest=404),
+    "answer": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+    "resolve": expect(anonymous=LOGIN, inventor=302, staff=409, rest=404),
+    "link_duplicate": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+    "dismiss_duplicate": expect(anonymous=LOGIN, staff=302, inventor=409, rest=404),
+}
+
+
+def stage(world, action: str) -> tuple[str, str]:
+    """A request of the inventor's at KBTU where ``action`` can be taken; its reference and
+    the form's flag (for duplicate actions)."""
+    make, inventor, staff = world.make, world.people["inventor"], world.people["staff"]
+    if action in ("close_no_answer", "resume"):
+        reference = make.request_in("awaiting_inventor", inventor, staff)
+        if action == "resume":
+            make.act(staff, reference, "close_no_answer", text="No answer.")
+        return reference, ""
+    if action in ("follow_up", "answer", "resolve"):
+        reference = make.request_in("completed", inventor, staff)
+        if action == "answer":
+            make.act(inventor, reference, "follow_up", text="Why?")
+        return reference, ""
+    make.request(inventor, title="Кірпіштің жылу сақтауы")  # like the world's request
+    with make.app.app_context():
+        from tisc.extensions import db
+
+        flag_id = db.session.scalar(db.text("SELECT max(id) FROM duplicate_flags"))
+    return world.reference, str(flag_id)
+
+
+def flag_states(world) -> list:
+    with world.make.app.app_context():
+        from tisc.extensions import db
+
+        return db.session.execute(db.text("SELECT id, state FROM duplicate_flags")).all()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", STAGED)
+def test_every_new_action_in_its_own_state_for_every_role(world, as_, action, role):
+    reference, flag = stage(world, action)
+    before, flags_before = world.make.row(reference), flag_states(world)
+    version = before["version"]
+    fields = {"version": version, "text": "Жауап: ә ғ қ", "flag": flag}
+    response = as_(role).post(
+        f"/requests/{reference}/{action}", data={f"{action}-{k}": v for k, v in fields.items()}
+    )
+    assert response.status_code == STAGED[action][role], f"{role} POST {action}"
+    if response.status_code != 302:
+        assert world.make.row(reference) == before, "a refused action changed the request"
+        assert flag_states(world) == flags_before, "a refused action changed a flag"
+
+
+STAFF_POSTS = {
+    "/desk/replies/new": {"title": "X", "text_kk": "Y"},
+    "/desk/replies/{reply}/edit": {"title": "Changed", "text_kk": "Changed"},
+    "/desk/replies/{reply}/delete": {},
+    "/desk/centre": {"phone": "000", "services": ["training"], "languages": ["kk"]},
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("staff", "other_staff")])
+@pytest.mark.parametrize("path", STAFF_POSTS)
+def test_staff_pages_are_refused_to_everyone_else(world, as_, path, role):
+    _posted_and_nothing_changed(world, as_, path, role)
+
+
+@pytest.mark.parametrize("path", [p for p in STAFF_POSTS if "{reply}" in p])
+def test_another_centre_s_staff_cannot_touch_a_saved_reply(world, as_, path):
+    _posted_and_nothing_changed(world, as_, path, "other_staff")
+
+
+def _posted_and_nothing_changed(world, as_, path, role):
+    def state():
+        with world.make.app.app_context():
+            from tisc.extensions import db
+
+            return (
+                db.session.execute(db.text("SELECT id, title, text_kk FROM saved_replies")).all(),
+                db.session.execute(db.text("SELECT phone FROM centres WHERE slug='kbtu'")).all(),
+            )
+
+    before = state()
+    response = as_(role).post(path.format(reply=world.reply_id), data=STAFF_POSTS[path])
+    assert response.status_code == (LOGIN if role == "anonymous" else 404)
+    assert state() == before

@@ -12,8 +12,8 @@ from tests.factories import COMPLETION
 from tests.mail import link_in, outbox, path_of
 from tisc.domain.notifications import Kind
 from tisc.extensions import db
-from tisc.models import ServiceRequest
-from tisc.services import accounts, notifications
+from tisc.models import DuplicateFlag, ServiceRequest
+from tisc.services import accounts, followups, notifications
 
 SECRET = "SECRET-DESCRIPTION-OF-THE-INVENTION"
 ENGLISH_SUBJECT_WORDS = re.compile(r"\b(your|request|the|password|address|invited)\b", re.I)
@@ -44,6 +44,7 @@ def every_kind_of_message(make, locale: str) -> dict:
     fourth = make.request(inventor, description=SECRET)
     make.act(staff, fourth, "assign", assignee_id=colleague.id)
     make.act(inventor, fourth, "withdraw")
+    references = [first, second, third, fourth] + loose_ends(make, people)
     with make.app.app_context():
         db.session.execute(
             sa.update(ServiceRequest)
@@ -64,7 +65,45 @@ def every_kind_of_message(make, locale: str) -> dict:
             inventor.password,
             f"new.{locale}@tisc-test.kz",
         )
-    return {"people": people, "invited_id": invited, "references": [first, second, third, fourth]}
+    return {"people": people, "invited_id": invited, "references": references}
+
+
+def loose_ends(make, people) -> list[str]:
+    """Issue 14's messages: reminder, closed unanswered, reopened by the inventor, question
+    and answer after completion, closed as a duplicate, invitation to rate."""
+    inventor, staff = people["inventor"], people["staff"]
+    waiting = make.request_in("awaiting_inventor", inventor, staff, description=SECRET)
+    abandoned = make.request_in("awaiting_inventor", inventor, staff, description=SECRET)
+    make.act(staff, abandoned, "close_no_answer", text="Жауап жоқ.")
+    make.act(inventor, abandoned, "resume", text="Міне жауап.")
+    done = make.request_in("completed", inventor, staff, description=SECRET)
+    make.act(inventor, done, "follow_up", text="Неге?")
+    make.act(staff, done, "answer", text="Себебі.")
+    duplicate = make.request(inventor, title="Жылу сақтайтын кірпіш", description=SECRET)
+    kept = make.request(inventor, title="Кірпіштің жылу сақтауы", description=SECRET)
+    now = datetime.now(UTC)
+    with make.app.app_context():
+        flag = db.session.scalar(sa.select(DuplicateFlag.id))
+        long_ago = now - timedelta(days=40)
+        for reference, values in ((waiting, {"awaiting_since": long_ago}),
+                                  (done, {"closed_at": now - timedelta(days=5)})):  # fmt: skip
+            db.session.execute(
+                sa.update(ServiceRequest)
+                .where(ServiceRequest.reference == reference)
+                .values(**values)
+            )
+        db.session.commit()
+        followups.chase_unanswered(now.date(), now, make.policy)  # the reminder
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == waiting)
+            .values(reminded_at=long_ago)
+        )
+        followups.chase_unanswered(now.date(), now, make.policy)  # closed unanswered
+        followups.invite_ratings(now.date(), now)
+        db.session.commit()
+    make.act(staff, duplicate, "link_duplicate", flag_id=flag)
+    return [waiting, abandoned, done, duplicate, kept]
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])

@@ -70,9 +70,9 @@ def test_editing_keeps_the_slug_and_saves_three_names(world, as_, make):
 
 def test_suspending_a_centre_hides_it_and_stops_routing_to_it(world, as_, make):
     client = as_("coordinator")
-    assert (
-        client.post("/office/centres/kbtu/status", data={"status": "suspended"}).status_code == 302
-    )
+    response = client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": "Жабық."})
+    assert response.status_code == 302
+    assert make.row(world.reference)["centre_id"] != make.centre_id("kbtu")  # never stranded
     assert client.get("/centres/kbtu").status_code == 404
     assert "Kazakh-British" not in client.get("/centres").get_data(as_text=True)
     reference = make.request(world.people["inventor"], region="KZ-75")

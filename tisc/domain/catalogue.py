@@ -104,6 +104,13 @@ class Language(StrEnum):
     ENGLISH = "en"
 
 
+# Each language named in the reader's language, inside a sentence.
+LANGUAGE_LABELS: dict[Language, str] = {
+    Language.KAZAKH: N_("Kazakh"),
+    Language.RUSSIAN: N_("Russian"),
+    Language.ENGLISH: N_("English"),
+}
+
 # Each language named in itself, as a language switcher shows it.
 LANGUAGE_NAMES: dict[Language, str] = {
     Language.KAZAKH: "Қазақша",

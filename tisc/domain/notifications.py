@@ -20,12 +20,19 @@ class Kind(StrEnum):
     COMPLETED = "completed"
     DECLINED = "declined"
     REOPENED = "reopened"
+    REMINDER = "reminder"  # the centre still waits for the inventor's answer
+    CLOSED_NO_ANSWER = "closed_no_answer"
+    CLOSED_AS_DUPLICATE = "closed_as_duplicate"
+    ANSWERED = "answered"  # the centre answered a question about the result
+    RATING_INVITATION = "rating_invitation"
     # To staff
     NEW_REQUEST = "new_request"
     INVENTOR_REPLIED = "inventor_replied"
     ASSIGNED_TO_YOU = "assigned_to_you"
     WITHDRAWN = "withdrawn"
     DAILY_DIGEST = "daily_digest"
+    RESUMED = "resumed"  # the inventor reopened a request closed for want of an answer
+    QUESTION_AFTER_COMPLETION = "question_after_completion"
     # Account messages
     VERIFY_EMAIL = "verify_email"
     PASSWORD_RESET = "password_reset"
@@ -44,11 +51,12 @@ class Audience(StrEnum):
 OPTIONAL: dict[Role, list[Kind]] = {
     Role.INVENTOR: [
         Kind.REQUEST_RECEIVED, Kind.QUESTION, Kind.MESSAGE_FROM_CENTRE, Kind.TRANSFERRED,
-        Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED,
+        Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED, Kind.REMINDER, Kind.CLOSED_NO_ANSWER,
+        Kind.CLOSED_AS_DUPLICATE, Kind.ANSWERED, Kind.RATING_INVITATION,
     ],
     Role.STAFF: [
         Kind.NEW_REQUEST, Kind.INVENTOR_REPLIED, Kind.ASSIGNED_TO_YOU, Kind.WITHDRAWN,
-        Kind.DAILY_DIGEST,
+        Kind.DAILY_DIGEST, Kind.RESUMED, Kind.QUESTION_AFTER_COMPLETION,
     ],
     Role.COORDINATOR: [],
 }  # fmt: skip
@@ -66,6 +74,13 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),
     Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me"),
     Kind.DAILY_DIGEST: N_("Daily digest of overdue and soon-due requests"),
+    Kind.REMINDER: N_("A reminder that a centre waits for my answer"),
+    Kind.CLOSED_NO_ANSWER: N_("My request is closed because I did not answer"),
+    Kind.CLOSED_AS_DUPLICATE: N_("My request is closed as a duplicate of another"),
+    Kind.ANSWERED: N_("A centre answers my question about a result"),
+    Kind.RATING_INVITATION: N_("An invitation to rate a completed request"),
+    Kind.RESUMED: N_("An inventor reopens a request closed for want of an answer"),
+    Kind.QUESTION_AFTER_COMPLETION: N_("An inventor asks about the result of a completed request"),
 }
 
 # Sent to the person who acted too: a receipt rather than news.

@@ -9,9 +9,16 @@ agreement.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from tisc.domain.catalogue import Role
+
+
+class Agent(StrEnum):
+    """Who acts when no person does."""
+
+    SCHEDULE = "schedule"  # the daily jobs: reminders, closing abandoned requests
 
 
 @dataclass(frozen=True)
@@ -19,9 +26,13 @@ class Actor:
     """The person acting, as the rules see them."""
 
     user_id: int
-    role: Role
+    role: Role | Agent
     centre_id: int | None = None
     active: bool = True
+
+
+# The daily jobs acting on a request (its events have no person as actor).
+SCHEDULE = Actor(0, Agent.SCHEDULE)
 
 
 class Held(Protocol):
@@ -68,13 +79,44 @@ def can_see_inventor_contact(actor: Actor, request: Held) -> bool:
     return is_staff_of(actor, request.centre_id)
 
 
-def can_take_part(actor: Actor, request: Held, roles: frozenset[Role]) -> bool:
+def can_take_part(actor: Actor, request: Held, roles: frozenset[Role | Agent]) -> bool:
     """Whether ``actor`` may take an action open to ``roles`` on this request:
-    an inventor on their own request, staff on their centre's."""
+    an inventor on their own request, staff on their centre's, the national office
+    on any request's metadata (moving it off a suspended centre), the daily jobs on any."""
     if actor.role not in roles:
         return False
     if actor.role is Role.STAFF:
         return is_staff_of(actor, request.centre_id)
     if actor.role is Role.INVENTOR:
         return is_inventor_of(actor, request)
-    return False
+    if actor.role is Role.COORDINATOR:
+        return can_see_metadata(actor)
+    return actor.role is Agent.SCHEDULE
+
+
+def can_see_both(actor: Actor, one: Held, other: Held) -> bool:
+    """Both requests whole: who may be shown that one is possibly the same as the other."""
+    return can_view_request(actor, one) and can_view_request(actor, other)
+
+
+def can_see_duplicate_flags(actor: Actor, request: Held) -> bool:
+    """That the request possibly duplicates another (and whether it was linked or
+    dismissed): the staff handling it. The other's reference needs :func:`can_see_both`."""
+    return is_staff_of(actor, request.centre_id)
+
+
+def can_see_duplicate_link(actor: Actor) -> bool:
+    """Only that a request is linked to another as a possible or actual duplicate,
+    never which one: the national office."""
+    return can_see_metadata(actor)
+
+
+def can_edit_centre_profile(actor: Actor, centre_id: int | None) -> bool:
+    """A centre's public profile (descriptions, contacts, hours, services, languages):
+    its own staff. Status, location and membership stay with the national office."""
+    return is_staff_of(actor, centre_id)
+
+
+def can_manage_saved_replies(actor: Actor, centre_id: int | None) -> bool:
+    """A centre's saved replies: its own staff, who alone use them."""
+    return is_staff_of(actor, centre_id)

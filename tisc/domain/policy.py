@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
@@ -16,6 +16,12 @@ class Policy:
     )
     upload_max_bytes: int = 10 * 1024 * 1024
     password_hash_method: str = "scrypt"
+    # A request awaiting the inventor: a reminder after this many working days,
+    # closed as "no answer" this many working days after the reminder.
+    remind_after_days: int = 5
+    close_after_days: int = 10
+    # The inventor may reopen a request closed for want of an answer this many days.
+    reopen_window_days: int = 30
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Policy":
@@ -26,8 +32,23 @@ class Policy:
             ),
             upload_max_bytes=int(config["TISC_UPLOAD_MAX_BYTES"]),
             password_hash_method=config["TISC_PASSWORD_HASH"],
+            remind_after_days=int(config["TISC_REMIND_AFTER_DAYS"]),
+            close_after_days=int(config["TISC_CLOSE_AFTER_DAYS"]),
+            reopen_window_days=int(config["TISC_REOPEN_WINDOW_DAYS"]),
         )
 
     def due_at(self, service: Service, start: datetime) -> datetime:
         """When a request for ``service`` received at ``start`` is due."""
         return self.calendar.add_working_days(start, self.target_days[service])
+
+    def reminder_due(self, awaiting_since: datetime) -> datetime:
+        """When an inventor who has not answered since ``awaiting_since`` is reminded."""
+        return self.calendar.add_working_days(awaiting_since, self.remind_after_days)
+
+    def closing_due(self, reminded_at: datetime) -> datetime:
+        """When a request whose inventor was reminded at ``reminded_at`` closes unanswered."""
+        return self.calendar.add_working_days(reminded_at, self.close_after_days)
+
+    def reopen_until(self, closed_at: datetime) -> datetime:
+        """Until when the inventor may reopen a request closed for want of an answer."""
+        return closed_at + timedelta(days=self.reopen_window_days)

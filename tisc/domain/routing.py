@@ -4,6 +4,11 @@ The rule (DESIGN.md): the inventor's chosen centre when it can take the
 request; else an active centre offering the service in the inventor's region;
 else the nearest such centre by great-circle distance from the region's
 administrative centre. Ties go to the lighter open queue.
+
+The inventor's preferred language weighs too: within the region, a centre
+that does not list it is chosen only when no centre there does; among equally
+near centres, one that speaks it wins. Whether the chosen centre speaks it is
+kept with the decision, so the reason can say so.
 """
 
 from dataclasses import dataclass
@@ -30,6 +35,23 @@ ROUTING_REASONS: dict[RoutingRule, str] = {
     RoutingRule.NEAREST: N_("The nearest centre offering %(service)s, %(km)s km away."),
 }
 
+# Added to the reason when the inventor's language was weighed (``speaks_language``).
+SPEAKS_REASON = N_("It works in your language (%(language)s).")
+NOT_SPOKEN_REASONS: dict[RoutingRule, str] = {
+    RoutingRule.PREFERRED: N_("Your language (%(language)s) is not among its languages."),
+    RoutingRule.IN_REGION: N_("Your language (%(language)s) is not among its languages; "
+                              "no centre in your region offering the service lists it."),
+    RoutingRule.NEAREST: N_("Your language (%(language)s) is not among its languages; "
+                            "no centre as near lists it."),
+}  # fmt: skip
+
+
+def language_reason(rule: RoutingRule, speaks_language: bool | None) -> str | None:
+    """The sentence on the language added to the routing reason, when it was weighed."""
+    if speaks_language is None:
+        return None
+    return SPEAKS_REASON if speaks_language else NOT_SPOKEN_REASONS[rule]
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -41,6 +63,7 @@ class Candidate:
     services: frozenset[str]
     open_requests: int
     active: bool = True
+    languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,7 @@ class Decision:
     centre_id: int
     rule: RoutingRule
     distance_km: int | None = None
+    speaks_language: bool | None = None  # None: no language was asked for
 
 
 def route(
@@ -56,9 +80,19 @@ def route(
     region_code: str,
     origin: Point,
     preferred_centre_id: int | None = None,
+    language: str | None = None,
 ) -> Decision:
-    """Choose the centre for a new request for ``service`` from ``region_code``."""
+    """Choose the centre for a new request for ``service`` from ``region_code``,
+    from an inventor who prefers ``language``."""
     able = [c for c in candidates if c.active and service in c.services]
+
+    def speaks(centre: Candidate) -> bool | None:
+        return None if language is None else language in centre.languages
+
+    def lighter(centres: list[Candidate]) -> Candidate:
+        """Speakers of the language first, then the lighter queue."""
+        return min(centres, key=lambda c: (speaks(c) is False, c.open_requests, c.centre_id))
+
     if preferred_centre_id is not None:
         chosen = next((c for c in able if c.centre_id == preferred_centre_id), None)
         if chosen is None:
@@ -66,20 +100,21 @@ def route(
                 "preferred_centre",
                 N_("The centre you chose does not offer this service at the moment."),
             )
-        return Decision(chosen.centre_id, RoutingRule.PREFERRED)
+        return Decision(chosen.centre_id, RoutingRule.PREFERRED, speaks_language=speaks(chosen))
     if not able:
         raise Invalid("service", N_("No centre offers this service at the moment."))
 
     in_region = [c for c in able if c.region_code == region_code]
     if in_region:
-        chosen = min(in_region, key=lambda c: (c.open_requests, c.centre_id))
-        return Decision(chosen.centre_id, RoutingRule.IN_REGION)
+        chosen = lighter(in_region)
+        return Decision(chosen.centre_id, RoutingRule.IN_REGION, speaks_language=speaks(chosen))
 
     by_distance = sorted(
         ((great_circle_km(origin, c.location), c) for c in able), key=lambda pair: pair[0]
     )
     nearest_km = by_distance[0][0]
-    ties = [c for km, c in by_distance if km - nearest_km < TIE_KM]
-    chosen = min(ties, key=lambda c: (c.open_requests, c.centre_id))
+    chosen = lighter([c for km, c in by_distance if km - nearest_km < TIE_KM])
     distance = next(km for km, c in by_distance if c is chosen)
-    return Decision(chosen.centre_id, RoutingRule.NEAREST, round(distance))
+    return Decision(
+        chosen.centre_id, RoutingRule.NEAREST, round(distance), speaks_language=speaks(chosen)
+    )

@@ -19,7 +19,7 @@ from enum import StrEnum
 from tisc.domain.catalogue import N_, Outcome, Role, Service
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.notifications import Audience, Kind
-from tisc.domain.permissions import Actor, can_take_part
+from tisc.domain.permissions import Actor, Agent, can_take_part
 from tisc.domain.policy import Policy
 
 __all__ = ["Actor"]  # re-exported: callers name the actor where they name the action
@@ -77,6 +77,18 @@ class Action(StrEnum):
     REOPEN = "reopen"
     RATE = "rate"
     RECORD_FILING = "record_filing"  # the inventor filed an application after the service
+    # Requests the inventor abandoned
+    REMIND = "remind"  # the daily job reminds an inventor who has not answered
+    EXPIRE = "expire"  # the daily job closes a request still unanswered after the reminder
+    CLOSE_NO_ANSWER = "close_no_answer"  # staff close it themselves, with a reason
+    RESUME = "resume"  # the inventor answers after all and reopens it
+    # After completion
+    FOLLOW_UP = "follow_up"  # the inventor asks about the result
+    ANSWER = "answer"  # staff answer that question
+    RESOLVE = "resolve"  # the inventor marks the result "resolved for me"
+    # The same invention sent twice
+    LINK_DUPLICATE = "link_duplicate"
+    DISMISS_DUPLICATE = "dismiss_duplicate"
 
 
 class Needs(StrEnum):
@@ -88,6 +100,8 @@ class Needs(StrEnum):
     OUTCOME = "outcome"
     RATING = "rating"
     APPLICATION_NUMBER = "application_number"
+    DUPLICATE_FLAG = "duplicate_flag"  # an open "possibly the same as" flag of this request
+    OPEN_ORIGINAL = "open_original"  # the request it duplicates is still open
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,12 @@ class RequestState:
     application_number: str = ""
     rating: int | None = None
     rating_comment: str = ""
+    # When the daily job reminded the inventor during the current wait for their answer.
+    reminded_at: datetime | None = None
+    # Since when a question of the inventor's about the result waits for an answer.
+    question_since: datetime | None = None
+    resolved_at: datetime | None = None  # the inventor marked the result "resolved for me"
+    duplicate_of_id: int | None = None  # closed as a duplicate of this request
 
     @property
     def rated(self) -> bool:
@@ -138,6 +158,9 @@ class Inputs:
     completion: Completion | None = None
     rating: int | None = None
     application_number: str = ""
+    # The other request of an open duplicate flag of this one (None: no such flag).
+    flag_other_id: int | None = None
+    flag_other_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +201,8 @@ class Change:
 
 Notice = tuple[Kind, Audience]
 Changes = Callable[[RequestState, Actor, Inputs, Moment], Change]
+# Whether an action may be taken now, beyond its status: a refusal, or None.
+Guard = Callable[[RequestState, Moment], Refused | None]
 
 
 @dataclass(frozen=True)
@@ -185,22 +210,23 @@ class ActionSpec:
     """Everything about one action."""
 
     action: Action
-    roles: frozenset[Role]
+    roles: frozenset[Role | Agent]
     moves: Mapping[Status | None, Status]
     label: str  # on the timeline
     verb: str  # on its button and form
     done: str  # what the person who acted is told afterwards
     needs: frozenset[Needs] = frozenset()
     changes: Changes | None = None
+    guard: Guard | None = None
     # Whom it notifies, by the role of the person who acted.
-    notifies: Mapping[Role, tuple[Notice, ...]] = field(default_factory=dict)
+    notifies: Mapping[Role | Agent, tuple[Notice, ...]] = field(default_factory=dict)
     internal: bool = False  # staff only: hidden from the inventor, changes nothing they see
     files: bool = False  # may carry attachments
     content: bool = False  # its event carries content the coordinator never sees
     confirm: bool = False  # far-reaching: the person is asked to confirm before it is taken
     danger: bool = False  # gives the request up: shown in red
 
-    def notices(self, actor_role: Role) -> tuple[Notice, ...]:
+    def notices(self, actor_role: Role | Agent) -> tuple[Notice, ...]:
         return self.notifies.get(actor_role, ())
 
 
@@ -238,8 +264,10 @@ def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) ->
 
 
 def _reopened(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
-    """A fresh due date; whoever reopens an unassigned request takes it."""
+    """A fresh due date; whoever reopens an unassigned request takes it. A question
+    about the result is answered by the work itself, and a duplicate is one no more."""
     fresh = {"due_at": at.policy.due_at(state.service, at.now)} if state.service else {}
+    fresh |= {"question_since": None, "duplicate_of_id": None}
     if state.assignee_id is not None:
         return Change(fresh)
     return Change(fresh | {"assignee_id": actor.user_id}, {"assignee_id": actor.user_id})
@@ -247,6 +275,69 @@ def _reopened(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> 
 
 def _rated(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     return Change({"rating": inputs.rating, "rating_comment": inputs.text.strip()})
+
+
+def _reminded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"reminded_at": at.now})
+
+
+def _resumed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    """Back in the centre's queue with a fresh due date."""
+    return Change({"due_at": at.policy.due_at(state.service, at.now)} if state.service else {})
+
+
+def _asked_about_result(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"question_since": state.question_since or at.now, "resolved_at": None})
+
+
+def _answered(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"question_since": None})
+
+
+def _resolved(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"resolved_at": at.now, "question_since": None})
+
+
+def _linked(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    return Change({"duplicate_of_id": inputs.flag_other_id})
+
+
+# --- when an action may be taken, beyond its status -----------------------------------------
+
+
+def _reminder_due(state: RequestState, at: Moment) -> Refused | None:
+    if state.reminded_at is not None:
+        return Refused(N_("The inventor has already been reminded."))
+    if state.awaiting_since is None or at.now < at.policy.reminder_due(state.awaiting_since):
+        return Refused(N_("It is too early to remind the inventor."))
+    return None
+
+
+def _closing_due(state: RequestState, at: Moment) -> Refused | None:
+    if state.reminded_at is None or at.now < at.policy.closing_due(state.reminded_at):
+        return Refused(N_("The inventor still has time to answer the reminder."))
+    return None
+
+
+def _within_reopen_window(state: RequestState, at: Moment) -> Refused | None:
+    if state.closed_at is not None and at.now > at.policy.reopen_until(state.closed_at):
+        return Refused(
+            N_("This request was closed more than %(days)s days ago: please send a new request."),
+            days=at.policy.reopen_window_days,
+        )
+    return None
+
+
+def _question_waiting(state: RequestState, at: Moment) -> Refused | None:
+    if state.question_since is None:
+        return Refused(N_("There is no question about the result waiting for an answer."))
+    return None
+
+
+def _not_resolved(state: RequestState, at: Moment) -> Refused | None:
+    if state.resolved_at is not None:
+        return Refused(N_("You have already marked this result as resolved."))
+    return None
 
 
 def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
@@ -260,6 +351,7 @@ def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Mome
 
 _STAFF = frozenset({Role.STAFF})
 _INVENTOR = frozenset({Role.INVENTOR})
+_SCHEDULE = frozenset({Agent.SCHEDULE})
 
 
 def _stay(statuses) -> dict[Status, Status]:
@@ -289,12 +381,15 @@ SPECS: dict[Action, ActionSpec] = {
             notifies={Role.STAFF: ((Kind.ASSIGNED_TO_YOU, Audience.ASSIGNEE),)},
         ),
         ActionSpec(
-            Action.TRANSFER, _STAFF, {status: Status.SUBMITTED for status in OPEN_STATUSES},
+            # The national office transfers too, when it suspends a centre.
+            Action.TRANSFER, frozenset({Role.STAFF, Role.COORDINATOR}),
+            {status: Status.SUBMITTED for status in OPEN_STATUSES},
             label=N_("Transferred"), verb=N_("Transfer"),
             done=N_("The request is transferred to the other centre."),
             needs=frozenset({Needs.TARGET_CENTRE, Needs.TEXT}), changes=_transferred,
-            notifies={Role.STAFF: ((Kind.TRANSFERRED, Audience.INVENTOR),
-                                   (Kind.NEW_REQUEST, Audience.CENTRE_STAFF))},
+            notifies={role: ((Kind.TRANSFERRED, Audience.INVENTOR),
+                             (Kind.NEW_REQUEST, Audience.CENTRE_STAFF))
+                      for role in (Role.STAFF, Role.COORDINATOR)},
             confirm=True,
         ),
         ActionSpec(
@@ -353,7 +448,8 @@ SPECS: dict[Action, ActionSpec] = {
         ),
         ActionSpec(
             Action.REOPEN, _STAFF,
-            {Status.COMPLETED: Status.ASSIGNED, Status.DECLINED: Status.ASSIGNED},
+            {status: Status.ASSIGNED for status in (Status.COMPLETED, Status.DECLINED,
+                                                    Status.NO_ANSWER, Status.DUPLICATE)},
             label=N_("Reopened"), verb=N_("Reopen"), done=N_("The request is reopened."),
             needs=frozenset({Needs.TEXT}), changes=_reopened,
             notifies=_to_inventor(Kind.REOPENED),
@@ -369,6 +465,69 @@ SPECS: dict[Action, ActionSpec] = {
             done=N_("The application number is recorded."),
             needs=frozenset({Needs.APPLICATION_NUMBER}), changes=_filing_recorded,
         ),
+        ActionSpec(
+            Action.REMIND, _SCHEDULE, {Status.AWAITING_INVENTOR: Status.AWAITING_INVENTOR},
+            label=N_("Reminder sent to the inventor"), verb=N_("Remind the inventor"),
+            done=N_("The inventor is reminded."), changes=_reminded, guard=_reminder_due,
+            notifies={Agent.SCHEDULE: ((Kind.REMINDER, Audience.INVENTOR),)},
+        ),
+        ActionSpec(
+            Action.EXPIRE, _SCHEDULE, {Status.AWAITING_INVENTOR: Status.NO_ANSWER},
+            label=N_("Closed automatically: no answer from the inventor after a reminder"),
+            verb=N_("Close unanswered"), done=N_("The request is closed for want of an answer."),
+            guard=_closing_due,
+            notifies={Agent.SCHEDULE: ((Kind.CLOSED_NO_ANSWER, Audience.INVENTOR),)},
+        ),
+        ActionSpec(
+            Action.CLOSE_NO_ANSWER, _STAFF, {Status.AWAITING_INVENTOR: Status.NO_ANSWER},
+            label=N_("Closed: no answer from the inventor"), verb=N_("Close: no answer"),
+            done=N_("The request is closed for want of an answer."),
+            needs=frozenset({Needs.TEXT}), notifies=_to_inventor(Kind.CLOSED_NO_ANSWER),
+            confirm=True, danger=True,
+        ),
+        ActionSpec(
+            Action.RESUME, _INVENTOR, {Status.NO_ANSWER: Status.IN_PROGRESS},
+            label=N_("Reopened by the inventor"), verb=N_("Answer and reopen"),
+            done=N_("Your request is reopened and back with the centre."),
+            needs=frozenset({Needs.TEXT}), changes=_resumed, guard=_within_reopen_window,
+            notifies={Role.INVENTOR: ((Kind.RESUMED, Audience.CENTRE_STAFF),)},
+            files=True, content=True,
+        ),
+        ActionSpec(
+            Action.FOLLOW_UP, _INVENTOR, {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Question about the result"), verb=N_("Ask about the result"),
+            done=N_("Your question is sent to the centre."),
+            needs=frozenset({Needs.TEXT}), changes=_asked_about_result,
+            notifies={Role.INVENTOR: ((Kind.QUESTION_AFTER_COMPLETION, Audience.CENTRE_STAFF),)},
+            files=True, content=True,
+        ),
+        ActionSpec(
+            Action.ANSWER, _STAFF, {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Answer about the result"), verb=N_("Send answer"),
+            done=N_("Your answer is sent to the inventor."),
+            needs=frozenset({Needs.TEXT}), changes=_answered, guard=_question_waiting,
+            notifies=_to_inventor(Kind.ANSWERED), files=True, content=True,
+        ),
+        ActionSpec(
+            Action.RESOLVE, _INVENTOR, {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Marked as resolved by the inventor"), verb=N_("Resolved for me"),
+            done=N_("Thank you: the result is marked as resolved for you."),
+            changes=_resolved, guard=_not_resolved,
+        ),
+        ActionSpec(
+            Action.LINK_DUPLICATE, _STAFF,
+            {status: Status.DUPLICATE for status in OPEN_STATUSES},
+            label=N_("Closed as a duplicate"), verb=N_("Close this one as a duplicate"),
+            done=N_("The request is closed as a duplicate."),
+            needs=frozenset({Needs.DUPLICATE_FLAG, Needs.OPEN_ORIGINAL}), changes=_linked,
+            notifies=_to_inventor(Kind.CLOSED_AS_DUPLICATE), confirm=True, danger=True,
+        ),
+        ActionSpec(
+            Action.DISMISS_DUPLICATE, _STAFF, _stay(OPEN_STATUSES),
+            label=N_("Not a duplicate: flag dismissed"), verb=N_("Not a duplicate"),
+            done=N_("The flag is dismissed."),
+            needs=frozenset({Needs.DUPLICATE_FLAG}), internal=True, content=True,
+        ),
     )
 }  # fmt: skip
 
@@ -376,14 +535,22 @@ MAX_HOURS = Decimal(1000)
 APPLICATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{2,39}$", re.ASCII)
 
 
-def available_actions(state: RequestState, actor: Actor) -> list[Action]:
-    """The actions this actor may take now (inputs aside), in table order."""
+def available_actions(
+    state: RequestState,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> list[Action]:
+    """The actions this actor may take at ``now`` (inputs aside), in table order."""
+    at = Moment(now or datetime.now(UTC), policy or Policy())
     return [
         action
         for action, spec in SPECS.items()
         if state.status in spec.moves
         and can_take_part(actor, state, spec.roles)
         and not (Needs.RATING in spec.needs and state.rated)
+        and not (spec.guard and spec.guard(state, at))
     ]
 
 
@@ -412,9 +579,11 @@ def apply(
             N_("This cannot be done while the request is “%(status)s”."),
             status=STATUS_LABELS[state.status],
         )
+    at = Moment(now or datetime.now(UTC), policy or Policy())
+    if spec.guard and (refusal := spec.guard(state, at)):
+        raise refusal
     _check_inputs(state, spec, inputs)
 
-    at = Moment(now or datetime.now(UTC), policy or Policy())
     change = spec.changes(state, actor, inputs, at) if spec.changes else Change()
     to_status = spec.moves[state.status]
     event = Event(action, state.status, to_status, **({"text": inputs.text.strip(),
@@ -437,6 +606,7 @@ def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestStat
                 after.due_at, before.awaiting_since, at.now
             )
         changes["awaiting_since"] = None
+        changes["reminded_at"] = None  # a reminder belongs to the wait it interrupted
     elif after.status is Status.AWAITING_INVENTOR and not paused:
         changes["awaiting_since"] = at.now
     was_open = before.status is None or before.status in OPEN_STATUSES
@@ -467,6 +637,12 @@ def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs) -> None
         raise Invalid(
             "application_number",
             N_("Give the national application number, e.g. 2026/0123.1."),
+        )
+    if Needs.DUPLICATE_FLAG in needs and inputs.flag_other_id is None:
+        raise Invalid("flag", N_("Choose a possible duplicate of this request."))
+    if Needs.OPEN_ORIGINAL in needs and not inputs.flag_other_open:
+        raise Invalid(
+            "flag", N_("The other request is closed already: keep this one or decline it.")
         )
     if Needs.RATING in needs:
         if state.rated:

@@ -1,10 +1,12 @@
-"""The coordinator's forms: a centre, a staff account."""
+"""Forms about centres: the coordinator's (a centre, its suspension, a staff account) and
+the staff's own (their centre's public profile, its saved replies)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     EmailField,
     FloatField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,6 +32,34 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _texts(label: str, length: int, area: bool = False):
+    """One field per language, e.g. ``address_kk``, ``address_ru``, ``address_en``."""
+    kind = TextAreaField if area else StringField
+    names = {
+        "kk": _l("%(what)s in Kazakh", what=label),
+        "ru": _l("%(what)s in Russian", what=label),
+        "en": _l("%(what)s in English", what=label),
+    }
+    return {code: kind(names[code], validators=[Length(max=length)]) for code in names}
+
+
+class CentreProfileForm(Form):
+    """What a centre's staff keep on its public page."""
+
+    description_kk, description_ru, description_en = _texts(_l("Description"), 5000, True).values()
+    host_institution_kk, host_institution_ru, host_institution_en = _texts(
+        _l("Host institution"), 200
+    ).values()
+    address_kk, address_ru, address_en = _texts(_l("Address"), 300).values()
+    opening_hours_kk, opening_hours_ru, opening_hours_en = _texts(_l("Opening hours"), 200).values()
+    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    services = CheckboxListField(_l("Services offered"))
+    languages = CheckboxListField(_l("Languages spoken"))
+    submit = SubmitField(_l("Save our page"))
+
+
 class CentreForm(Form):
     slug = StringField(
         _l("Short name for links"),
@@ -40,22 +70,67 @@ class CentreForm(Form):
     name_ru = StringField(_l("Name in Russian"), validators=[Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
     status = SelectField(_l("Status"), validators=[DataRequired()])
-    host_institution = StringField(_l("Host institution"), validators=[Length(max=200)])
+    host_institution_kk = CentreProfileForm.host_institution_kk
+    host_institution_ru = CentreProfileForm.host_institution_ru
+    host_institution_en = CentreProfileForm.host_institution_en
     city_id = SelectField(_l("City"), coerce=int, validators=[InputRequired()])
-    address = StringField(_l("Address"), validators=[Length(max=300)])
+    address_kk = CentreProfileForm.address_kk
+    address_ru = CentreProfileForm.address_ru
+    address_en = CentreProfileForm.address_en
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
-    opening_hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
+    opening_hours_kk = CentreProfileForm.opening_hours_kk
+    opening_hours_ru = CentreProfileForm.opening_hours_ru
+    opening_hours_en = CentreProfileForm.opening_hours_en
     services = CheckboxListField(_l("Services offered"))
     languages = CheckboxListField(_l("Languages spoken"))
     joined_on = DateField(_l("Joined the network on"), validators=[Optional()])
-    description_kk = TextAreaField(_l("Description in Kazakh"), validators=[Length(max=5000)])
-    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=5000)])
-    description_en = TextAreaField(_l("Description in English"), validators=[Length(max=5000)])
+    description_kk = CentreProfileForm.description_kk
+    description_ru = CentreProfileForm.description_ru
+    description_en = CentreProfileForm.description_en
     submit = SubmitField(_l("Save centre"))
+
+
+class CentreSuspendForm(Form):
+    mode = RadioField(
+        _l("Where its open requests go"),
+        choices=options(
+            [
+                ("route", _l("Each to the centre routing would choose now")),
+                (
+                    "centre",
+                    _l("To a centre I choose (routing's choice where it lacks the service)"),
+                ),
+            ]
+        ),
+        default="route",
+        validators=[DataRequired()],
+    )
+    centre = SelectField(_l("Chosen centre"), validators=[Optional()])
+    text = TextAreaField(
+        _l("Reason given to the inventors"),
+        validators=[Length(max=2000)],
+        description=_l("Each inventor is told that their request moved, where, and why."),
+        render_kw={"rows": 2},
+    )
+    submit = SubmitField(_l("Move the requests and suspend"))
+
+
+class SavedReplyForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    text_kk = TextAreaField(
+        _l("Text in Kazakh"), validators=[Length(max=10000)], render_kw={"rows": 5}
+    )
+    text_ru = TextAreaField(
+        _l("Text in Russian"), validators=[Length(max=10000)], render_kw={"rows": 5}
+    )
+    text_en = TextAreaField(
+        _l("Text in English"), validators=[Length(max=10000)], render_kw={"rows": 5}
+    )
+    submit = SubmitField(_l("Save reply"))
 
 
 class StaffCreateForm(Form):

@@ -63,6 +63,8 @@ class RequestSubmitForm(Form):
         ),
         validators=[DataRequired(message=_l("Please confirm that you have read this."))],
     )
+    # Shown, and needed, only when the inventor already has a similar open request.
+    send_anyway = BooleanField(_l("This is a different request: send it anyway."))
     submit = _submit(Action.SUBMIT)
 
 
@@ -213,10 +215,95 @@ class RecordFilingForm(ActionForm):
     submit = _submit(Action.RECORD_FILING)
 
 
+class CloseNoAnswerForm(ActionForm):
+    action = Action.CLOSE_NO_ANSWER
+    text = TextAreaField(
+        _l("Reason, for the inventor"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("The inventor is told how to reopen the request by answering."),
+        render_kw={"rows": 2},
+    )
+    submit = _submit(Action.CLOSE_NO_ANSWER)
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+    text = TextAreaField(
+        _l("Your answer to the centre's question"),
+        validators=[DataRequired(), Length(max=10000)],
+        description=_l("Your request goes back to the centre with a new due date."),
+        render_kw={"rows": 4},
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = _submit(Action.RESUME)
+
+
+class FollowUpForm(ActionForm):
+    action = Action.FOLLOW_UP
+    text = TextAreaField(
+        _l("Your question about the result"),
+        validators=[DataRequired(), Length(max=10000)],
+        render_kw={"rows": 3},
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = _submit(Action.FOLLOW_UP)
+
+
+class AnswerForm(ActionForm):
+    action = Action.ANSWER
+    text = TextAreaField(
+        _l("Answer to the inventor's question"),
+        validators=[DataRequired(), Length(max=10000)],
+        description=_l("To do more work instead, reopen the request."),
+        render_kw={"rows": 4},
+    )
+    files = MultipleFileField(_l("Attachments"), description=FILES_HELP)
+    submit = _submit(Action.ANSWER)
+
+
+class ResolveForm(ActionForm):
+    action = Action.RESOLVE
+    submit = _submit(Action.RESOLVE)
+
+
+class LinkDuplicateForm(ActionForm):
+    action = Action.LINK_DUPLICATE
+    flag = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(
+        _l("Note for the inventor (optional)"), validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    submit = _submit(Action.LINK_DUPLICATE)
+
+
+class DismissDuplicateForm(ActionForm):
+    action = Action.DISMISS_DUPLICATE
+    flag = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(
+        _l("Why they differ (internal, optional)"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    submit = _submit(Action.DISMISS_DUPLICATE)
+
+
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     form.action: form
     for form in (
         AssignForm, TransferForm, StartForm, AskForm, ReplyForm, MessageForm, NoteForm,
         CompleteForm, DeclineForm, WithdrawForm, ReopenForm, RateForm, RecordFilingForm,
+        CloseNoAnswerForm, ResumeForm, FollowUpForm, AnswerForm, ResolveForm,
+        LinkDuplicateForm, DismissDuplicateForm,
     )
 }  # fmt: skip
+
+# Forms decided from a request's duplicate flags, shown with each flag rather than
+# among the other actions.
+FLAG_FORMS = frozenset({Action.LINK_DUPLICATE, Action.DISMISS_DUPLICATE})
+
+# Where a saved reply may be inserted: the action and the field that takes it.
+REPLY_FIELDS: dict[Action, str] = {
+    Action.ASK: "text",
+    Action.MESSAGE: "text",
+    Action.ANSWER: "text",
+    Action.COMPLETE: "summary",
+}

@@ -125,6 +125,97 @@ def _staff_message(subject: str, lead: str, with_text: bool = False):
     return compose
 
 
+def _policy():
+    return current_app.extensions["tisc.policy"]
+
+
+def _reminder(message, recipient, service_request):
+    paragraphs = [
+        _about(service_request),
+        gettext(
+            "%(centre)s asked you a question and cannot go on without your answer.",
+            centre=_centre(service_request.centre_id),
+        ),
+    ]
+    if service_request.reminded_at is not None:
+        paragraphs.append(
+            gettext(
+                "Without an answer by %(date)s the request will be closed; you could still "
+                "reopen it afterwards.",
+                date=day(_policy().closing_due(service_request.reminded_at)),
+            )
+        )
+    return Email(
+        gettext("%(reference)s: the centre is still waiting for your answer",
+                reference=service_request.reference),
+        paragraphs,
+        action_label=gettext("Answer the question"),
+        action_url=_request_link(service_request),
+    )  # fmt: skip
+
+
+def _closed_no_answer(message, recipient, service_request):
+    paragraphs = [
+        _about(service_request),
+        gettext(
+            "%(centre)s has closed your request: the question it asked you was not answered.",
+            centre=_centre(service_request.centre_id),
+        ),
+    ]
+    if service_request.closed_at is not None:
+        paragraphs.append(
+            gettext(
+                "To reopen it, answer the question on the request's page by %(date)s: it goes "
+                "back to the centre with a new due date.",
+                date=day(_policy().reopen_until(service_request.closed_at)),
+            )
+        )
+    return Email(
+        gettext("%(reference)s: closed without your answer", reference=service_request.reference),
+        paragraphs,
+        message.context.get("text", ""),
+        action_label=gettext("Answer and reopen"),
+        action_url=_request_link(service_request),
+    )
+
+
+def _closed_as_duplicate(message, recipient, service_request):
+    kept = service_request.duplicate_of
+    other = kept.reference if kept is not None else ""
+    return Email(
+        gettext("%(reference)s: closed as a duplicate of %(other)s",
+                reference=service_request.reference, other=other),
+        [
+            _about(service_request),
+            gettext(
+                "The same invention is handled in your request %(other)s at %(centre)s; the "
+                "centres go on with that one only.",
+                other=other, centre=_centre(kept.centre_id if kept else None),
+            ),
+        ],
+        message.context.get("text", ""),
+        action_label=gettext("Open your request"),
+        action_url=_request_link(service_request),
+    )  # fmt: skip
+
+
+def _rating_invitation(message, recipient, service_request):
+    return Email(
+        gettext("%(reference)s: please rate the service", reference=service_request.reference),
+        [
+            _about(service_request),
+            gettext(
+                "%(centre)s completed your request on %(date)s. A rating from one to five stars "
+                "helps the centre and the national office improve the service; it takes a minute.",
+                centre=_centre(service_request.centre_id),
+                date=day(service_request.closed_at),
+            ),
+        ],
+        action_label=gettext("Rate the service"),
+        action_url=_request_link(service_request),
+    )
+
+
 def _digest(message, recipient, service_request):
     ids = message.context.get("request_ids", [])
     now = datetime.fromisoformat(message.context["now"])
@@ -281,6 +372,28 @@ COMPOSERS = {
         N_("%(reference)s: your request is reopened"),
         N_("%(centre)s has reopened your request. The answer is now due by %(due)s."),
         "text",
+    ),
+    Kind.REMINDER: _reminder,
+    Kind.CLOSED_NO_ANSWER: _closed_no_answer,
+    Kind.CLOSED_AS_DUPLICATE: _closed_as_duplicate,
+    Kind.ANSWERED: _inventor_message(
+        N_("%(reference)s: the centre has answered your question"),
+        N_("%(centre)s has answered your question about the result:"),
+        "text",
+    ),
+    Kind.RATING_INVITATION: _rating_invitation,
+    Kind.RESUMED: _staff_message(
+        N_("%(reference)s: the inventor reopened the request"),
+        N_(
+            "The inventor answered after the request was closed; it is back in the queue of "
+            "%(centre)s, due by %(due)s. The inventor wrote:"
+        ),
+        with_text=True,
+    ),
+    Kind.QUESTION_AFTER_COMPLETION: _staff_message(
+        N_("%(reference)s: a question about the result"),
+        N_("The inventor asks about the completed request:"),
+        with_text=True,
     ),
     Kind.NEW_REQUEST: _staff_message(
         N_("%(reference)s: a new request for %(centre)s"),

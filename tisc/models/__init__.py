@@ -3,11 +3,12 @@
 from tisc.models.accounts import User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
-from tisc.models.centres import Centre, CentreService, NetworkVersion
+from tisc.models.centres import Centre, CentreService, NetworkVersion, SavedReply
 from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
 from tisc.models.requests import (
+    DuplicateFlag,
     QueueCount,
     ReferenceCounter,
     RequestEvent,
@@ -23,6 +24,7 @@ __all__ = [
     "City",
     "DailyRun",
     "Delivery",
+    "DuplicateFlag",
     "NetworkVersion",
     "OutboxMessage",
     "QueueCount",
@@ -31,6 +33,7 @@ __all__ = [
     "RequestEvent",
     "RequestFile",
     "RequestRead",
+    "SavedReply",
     "ServiceRequest",
     "User",
 ]

@@ -22,15 +22,21 @@ class Centre(Base):
     name_kk: Mapped[str] = mapped_column(sa.String(200), default="")
     name_ru: Mapped[str] = mapped_column(sa.String(200), default="")
     name_en: Mapped[str] = mapped_column(sa.String(200), default="")
-    host_institution: Mapped[str] = mapped_column(sa.String(200), default="")
+    host_institution_kk: Mapped[str] = mapped_column(sa.String(200), default="")
+    host_institution_ru: Mapped[str] = mapped_column(sa.String(200), default="")
+    host_institution_en: Mapped[str] = mapped_column(sa.String(200), default="")
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("cities.id"), index=True)
-    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    address_kk: Mapped[str] = mapped_column(sa.String(300), default="")
+    address_ru: Mapped[str] = mapped_column(sa.String(300), default="")
+    address_en: Mapped[str] = mapped_column(sa.String(300), default="")
     lat: Mapped[float]
     lon: Mapped[float]
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
-    opening_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    opening_hours_kk: Mapped[str] = mapped_column(sa.String(200), default="")
+    opening_hours_ru: Mapped[str] = mapped_column(sa.String(200), default="")
+    opening_hours_en: Mapped[str] = mapped_column(sa.String(200), default="")
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     joined_on: Mapped[date | None]
     description_kk: Mapped[str] = mapped_column(sa.Text, default="")
@@ -73,6 +79,23 @@ class Centre(Base):
     def descriptions(self) -> dict[str, str]:
         return {"kk": self.description_kk, "ru": self.description_ru, "en": self.description_en}
 
+    def host_institutions(self) -> dict[str, str]:
+        return {
+            "kk": self.host_institution_kk,
+            "ru": self.host_institution_ru,
+            "en": self.host_institution_en,
+        }
+
+    def addresses(self) -> dict[str, str]:
+        return {"kk": self.address_kk, "ru": self.address_ru, "en": self.address_en}
+
+    def hours(self) -> dict[str, str]:
+        return {
+            "kk": self.opening_hours_kk,
+            "ru": self.opening_hours_ru,
+            "en": self.opening_hours_en,
+        }
+
 
 class CentreService(Base):
     __tablename__ = "centre_services"
@@ -94,3 +117,22 @@ class NetworkVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedReply(Base):
+    """A text a centre's staff wrote once to insert into questions, messages and summaries;
+    in one or more languages (``tisc.domain.replies`` fills its placeholders)."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    text_kk: Mapped[str] = mapped_column(sa.Text, default="")
+    text_ru: Mapped[str] = mapped_column(sa.Text, default="")
+    text_en: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    def texts(self) -> dict[str, str]:
+        return {"kk": self.text_kk, "ru": self.text_ru, "en": self.text_en}

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -37,6 +38,9 @@ class ServiceRequest(Base):
     inventor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     routing_rule: Mapped[RoutingRule] = mapped_column(enum_type(RoutingRule))
     routing_distance_km: Mapped[int | None]
+    # Whether the centre chosen at submission lists the inventor's language (None: routed
+    # before languages were weighed).
+    routing_speaks_language: Mapped[bool | None]
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -46,6 +50,12 @@ class ServiceRequest(Base):
     # Set while the request is closed (completed, declined, withdrawn): "open" is
     # ``closed_at IS NULL``, which the queue's partial indexes are built on.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the inventor was reminded during the current wait for their answer.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when the inventor's question about a completed request waits for an answer.
+    question_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "resolved for me"
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_requests.id"))
 
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     outcome_summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -64,6 +74,9 @@ class ServiceRequest(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     inventor: Mapped[User] = relationship(foreign_keys=[inventor_id])
     region: Mapped[Region] = relationship()
+    duplicate_of: Mapped["ServiceRequest | None"] = relationship(
+        foreign_keys=[duplicate_of_id], remote_side=[id]
+    )
 
     __table_args__ = (
         # The staff queue's default view: a centre's open requests by due date.
@@ -102,6 +115,13 @@ class ServiceRequest(Base):
         # Newest-first lists; region_code makes it covering for coverage's yearly counts.
         sa.Index("ix_service_requests_created", "created_at", "id", "region_code"),
         sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
+        # A centre's questions about completed requests waiting for an answer.
+        sa.Index(
+            "ix_service_requests_questions",
+            "centre_id", "question_since",
+            sqlite_where=sa.text("question_since IS NOT NULL"),
+            postgresql_where=sa.text("question_since IS NOT NULL"),
+        ),
         # A staff member's open requests, for the header's "changed since you looked".
         sa.Index(
             "ix_service_requests_open_by_assignee",
@@ -158,6 +178,34 @@ class RequestFile(Base):
     content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
 
     event: Mapped[RequestEvent | None] = relationship(back_populates="files")
+
+
+class FlagState(StrEnum):
+    OPEN = "open"
+    LINKED = "linked"  # one of the two was closed as a duplicate of the other
+    DISMISSED = "dismissed"  # staff judged them different
+
+
+class DuplicateFlag(Base):
+    """A new request that closely resembles an open one of the same inventor
+    (``tisc.domain.similarity``), for the staff of both to link or dismiss."""
+
+    __tablename__ = "duplicate_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"))  # the newer
+    other_id: Mapped[int] = mapped_column(sa.ForeignKey("service_requests.id"))  # the open one
+    # What matched, for the staff to judge: {"words": [...], "ipc": [...]}.
+    evidence: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[FlagState] = mapped_column(enum_type(FlagState), default=FlagState.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "other_id"),
+        sa.Index("ix_duplicate_flags_other", "other_id"),
+    )
 
 
 class ReferenceCounter(Base):

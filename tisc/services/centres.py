@@ -1,22 +1,49 @@
-"""Centres: the directory, routing candidates, and the coordinator's management."""
+"""Centres: the directory, routing candidates, the coordinator's management, and the
+public profile each centre's staff keep themselves. Every change is in the audit trail."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Service
+from tisc.domain.catalogue import (
+    N_,
+    NP_,
+    CentreKind,
+    CentreStatus,
+    Language,
+    Service,
+    is_active_tisc,
+)
 from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
 from tisc.extensions import db
-from tisc.models import Centre, City
+from tisc.models import AuditEntry, Centre, CentreService, City, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import network, rules
+from tisc.services import audit, network, rules
 from tisc.services.unit_of_work import use_case
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# What a centre's own staff keep: its public profile. Names, status, location and
+# membership stay with the national office.
+PROFILE_TEXTS = (
+    "description_kk", "description_ru", "description_en",
+    "host_institution_kk", "host_institution_ru", "host_institution_en",
+    "address_kk", "address_ru", "address_en",
+    "opening_hours_kk", "opening_hours_ru", "opening_hours_en",
+    "phone", "email", "website",
+)  # fmt: skip
+# The longest text each column holds.
+LIMITS = {
+    "host_institution": 200, "address": 300, "opening_hours": 200, "description": 5000,
+    "phone": 40, "email": 254, "website": 300, "name": 200,
+}  # fmt: skip
 
 
 @dataclass
@@ -32,12 +59,18 @@ class CentreDetails:
     lon: float
     kind: str = CentreKind.TISC.value
     status: str = CentreStatus.ACTIVE.value
-    host_institution: str = ""
-    address: str = ""
+    host_institution_kk: str = ""
+    host_institution_ru: str = ""
+    host_institution_en: str = ""
+    address_kk: str = ""
+    address_ru: str = ""
+    address_en: str = ""
     phone: str = ""
     email: str = ""
     website: str = ""
-    opening_hours: str = ""
+    opening_hours_kk: str = ""
+    opening_hours_ru: str = ""
+    opening_hours_en: str = ""
     services: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     joined_on: date | None = None
@@ -46,13 +79,54 @@ class CentreDetails:
     description_en: str = ""
 
 
+@dataclass
+class CentreProfile:
+    """What a centre's staff keep on its public page (their form gives it)."""
+
+    description_kk: str = ""
+    description_ru: str = ""
+    description_en: str = ""
+    host_institution_kk: str = ""
+    host_institution_ru: str = ""
+    host_institution_en: str = ""
+    address_kk: str = ""
+    address_ru: str = ""
+    address_en: str = ""
+    opening_hours_kk: str = ""
+    opening_hours_ru: str = ""
+    opening_hours_en: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    services: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, centre: Centre) -> "CentreProfile":
+        return cls(
+            **{name: getattr(centre, name) for name in PROFILE_TEXTS},
+            services=[s.value for s in centre.services],
+            languages=list(centre.languages),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor_name: str | None
+    action: str
+    before: dict
+    after: dict
+
+
 def routing_candidates(service: Service) -> list[Candidate]:
-    """Active TISCs offering ``service`` (from the cached network), with their open queues."""
+    """Active TISCs offering ``service`` (from the cached network), with their open queues
+    and the languages they speak."""
     open_counts = dict(db.session.execute(rules.open_requests_per_centre()).all())
     return [
         Candidate(
             card.id, card.region_code, card.location, frozenset(card.services),
-            int(open_counts.get(card.id) or 0),
+            int(open_counts.get(card.id) or 0), languages=frozenset(card.languages),
         )
         for card in network.cards()
         if card.is_active_tisc and service.value in card.services
@@ -89,8 +163,37 @@ def get_centre(slug: str, *, public: bool = True) -> Centre:
     return centre
 
 
+def takes_requests_for(centre_id: int, service: Service) -> bool:
+    """Whether the centre is an active TISC offering ``service``, with its row locked against
+    a change until the transaction ends, so that no request is sent to a centre that is being
+    suspended at that moment (PostgreSQL; SQLite lets one writer in at a time anyway)."""
+    row = db.session.execute(
+        sa.select(Centre.kind, Centre.status, _offers(service))
+        .where(Centre.id == centre_id)
+        .with_for_update(read=True, of=Centre)
+    ).first()
+    return row is not None and is_active_tisc(row.kind, row.status) and row.offers
+
+
+def _offers(service: Service):
+    return (
+        sa.select(CentreService.centre_id)
+        .where(CentreService.centre_id == Centre.id, CentreService.service == service)
+        .exists()
+        .label("offers")
+    )
+
+
+def open_requests(centre_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(ServiceRequest.id)).where(
+            ServiceRequest.centre_id == centre_id, rules.is_open()
+        )
+    )
+
+
 @use_case
-def create_centre(details: CentreDetails) -> Centre:
+def create_centre(details: CentreDetails, by: User | None = None) -> Centre:
     _check(details)
     if db.session.scalar(sa.select(Centre.id).where(Centre.slug == details.slug)):
         raise Invalid("slug", N_("Another centre already uses this short name."))
@@ -104,27 +207,124 @@ def create_centre(details: CentreDetails) -> Centre:
     _copy(details, centre)
     db.session.add(centre)
     db.session.flush()
+    audit.record("centre.created", _id(by), _target(centre), None, _snapshot(centre))
     return centre
 
 
 @use_case
-def update_centre(slug: str, details: CentreDetails) -> Centre:
+def update_centre(slug: str, details: CentreDetails, by: User | None = None) -> Centre:
     centre = get_centre(slug, public=False)
     _check(details)
     if details.slug != centre.slug:
         raise Refused(N_("A centre's short name cannot change: links use it."))
+    if details.status != centre.status.value:
+        _check_leaving_open_requests(centre, CentreStatus(details.status), field="status")
+    before = _snapshot(centre)
     _copy(details, centre)
     centre.updated_at = utcnow()
+    _record_changes("centre.updated", by, centre, before)
     return centre
 
 
 @use_case
-def set_status(slug: str, status: CentreStatus) -> Centre:
-    """Suspend, reactivate or plan a centre; centres are never deleted."""
-    centre = get_centre(slug, public=False)
+def set_status(slug: str, status: CentreStatus, by: User | None = None) -> Centre:
+    """Reactivate or plan a centre; centres are never deleted. One that still holds open
+    requests is suspended with :func:`tisc.services.suspension.suspend`, which moves them."""
+    centre, status = get_centre(slug, public=False), CentreStatus(status)
+    _check_leaving_open_requests(centre, status)
+    before = _snapshot(centre)
     centre.status = status
     centre.updated_at = utcnow()
+    _record_changes("centre.status_changed", by, centre, before)
     return centre
+
+
+@use_case
+def update_profile(user: User, slug: str, profile: CentreProfile) -> Centre:
+    """A centre's staff edit its public profile; recorded, before and after."""
+    centre = get_centre(slug, public=False)
+    if not can_edit_centre_profile(user.actor, centre.id):
+        raise NotFound(N_("There is no such centre."))
+    _check_profile(profile)
+    before = _snapshot(centre)
+    for name in PROFILE_TEXTS:
+        setattr(centre, name, getattr(profile, name).strip())
+    centre.services = [Service(s) for s in profile.services]
+    centre.languages = [lang.value for lang in Language if lang.value in profile.languages]
+    centre.updated_at = utcnow()
+    _record_changes("centre.profile_updated", user, centre, before)
+    return centre
+
+
+def history(slug: str, limit: int = 50) -> list[HistoryEntry]:
+    """The latest recorded changes of a centre, newest first (for the national office)."""
+    rows = db.session.execute(
+        sa.select(AuditEntry, User.name)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.target == f"centre:{slug}")
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryEntry(entry.at, name, entry.action, entry.before or {}, entry.after or {})
+        for entry, name in rows
+    ]
+
+
+def _check_leaving_open_requests(centre: Centre, status: CentreStatus, field: str = "") -> None:
+    if status is CentreStatus.ACTIVE or centre.status is not CentreStatus.ACTIVE:
+        return
+    count = open_requests(centre.id)
+    if count:
+        message = NP_(
+            "This centre still holds %(num)d open request: suspend it to choose where it goes.",
+            "This centre still holds %(num)d open requests: suspend it to choose where they go.",
+        )
+        raise Invalid(field, message, num=count) if field else Refused(message, num=count)
+
+
+def _snapshot(centre: Centre) -> dict:
+    """A centre's recorded values, as the audit trail keeps them."""
+    values = {name: getattr(centre, name) for name in PROFILE_TEXTS}
+    values |= {
+        "name_kk": centre.name_kk, "name_ru": centre.name_ru, "name_en": centre.name_en,
+        "status": centre.status.value, "city_id": centre.city_id,
+        "lat": centre.lat, "lon": centre.lon,
+        "joined_on": centre.joined_on.isoformat() if centre.joined_on else None,
+        "services": [s.value for s in centre.services], "languages": list(centre.languages),
+    }  # fmt: skip
+    return values
+
+
+def _record_changes(action: str, by: User | None, centre: Centre, before: dict) -> None:
+    """Record what changed (nothing when nothing did)."""
+    old, new = audit.changes(before, _snapshot(centre))
+    if new:
+        audit.record(action, _id(by), _target(centre), old, new)
+
+
+def _target(centre: Centre) -> str:
+    return f"centre:{centre.slug}"
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def _check_profile(profile) -> None:
+    for name in PROFILE_TEXTS:
+        limit = LIMITS[name.rsplit("_", 1)[0] if name[-3:] in ("_kk", "_ru", "_en") else name]
+        if len(getattr(profile, name).strip()) > limit:
+            raise Invalid(name, N_("At most %(max)s characters."), max=limit)
+    website, email = profile.website.strip(), profile.email.strip()
+    if website and not WEB_ADDRESS.match(website):
+        raise Invalid("website", N_("Give the address of a web page, starting with https://."))
+    if email and not EMAIL.match(email):
+        raise Invalid("email", N_("Give an e-mail address, e.g. tisc@example.kz."))
+    if not set(profile.services) <= {s.value for s in Service}:
+        raise Invalid("services", N_("Choose services from the list."))
+    if not set(profile.languages) <= {lang.value for lang in Language}:
+        raise Invalid("languages", N_("Choose languages from the list."))
 
 
 def _check(details: CentreDetails) -> None:
@@ -132,6 +332,10 @@ def _check(details: CentreDetails) -> None:
         raise Invalid("slug", N_("Use lower-case Latin letters, digits and hyphens."))
     if not any((details.name_kk.strip(), details.name_ru.strip(), details.name_en.strip())):
         raise Invalid("name_en", N_("Give the centre's name in at least one language."))
+    for name in ("name_kk", "name_ru", "name_en"):
+        if len(getattr(details, name).strip()) > LIMITS["name"]:
+            raise Invalid(name, N_("At most %(max)s characters."), max=LIMITS["name"])
+    _check_profile(details)
     if db.session.get(City, details.city_id) is None:
         raise Invalid("city_id", N_("Choose a city."))
     if not (-90 <= details.lat <= 90 and -180 <= details.lon <= 180):
@@ -142,17 +346,10 @@ def _check(details: CentreDetails) -> None:
     ):
         if value not in {member.value for member in enum}:
             raise Invalid(name, N_("Choose one of the options."))
-    if not set(details.services) <= {s.value for s in Service}:
-        raise Invalid("services", N_("Choose services from the list."))
-    if not set(details.languages) <= {lang.value for lang in Language}:
-        raise Invalid("languages", N_("Choose languages from the list."))
 
 
 def _copy(details: CentreDetails, centre: Centre) -> None:
-    for name in (
-        "name_kk", "name_ru", "name_en", "host_institution", "address", "phone", "email",
-        "website", "opening_hours", "description_kk", "description_ru", "description_en",
-    ):  # fmt: skip
+    for name in ("name_kk", "name_ru", "name_en", *PROFILE_TEXTS):
         setattr(centre, name, getattr(details, name).strip())
     centre.status = CentreStatus(details.status)
     centre.city_id = details.city_id

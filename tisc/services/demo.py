@@ -16,7 +16,7 @@ from tisc.domain.policy import Policy
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
-from tisc.services import accounts, requests
+from tisc.services import accounts, replies, requests
 
 DEMO_PASSWORD = "tisc-demo-2026"
 
@@ -109,6 +109,11 @@ REQUESTS = [
                 },
             ),
             (Action.RATE, "inventor", {"rating": 5, "text": "Өте пайдалы кеңес, рақмет!"}),
+            (
+                Action.FOLLOW_UP,
+                "inventor",
+                {"text": "Пайдалы модельге өтінімді электронды түрде беруге бола ма?"},
+            ),
         ),
     ),
     DemoRequest(
@@ -150,7 +155,30 @@ REQUESTS = [
         12,
         ((Action.WITHDRAW, "inventor", {"text": "Семинар кейінге қалдырылды."}),),
     ),
+    # The first request again, sent from Astana: flagged as a possible duplicate for the
+    # staff of Nazarbayev University and of Karaganda.
+    DemoRequest(
+        "prior_art_search",
+        "Шахтадағы көмір шаңын басатын көбік",
+        "Көмір шаңын басуға арналған крахмал мен сапонин негізіндегі көбік.",
+        "KZ-71",
+        "kk",
+        1,
+    ),
 ]
+
+# Each demo centre's first saved reply: (title, {language: text}).
+SAVED_REPLY = (
+    "Қосымша мәлімет / Уточнение / More details",
+    {
+        "kk": "Құрметті {name}! {reference} сұрауыңыз бойынша іздеуді нақтылау үшін "
+        "өнертабыстың негізгі белгілерін және бәсекелестерді атап беріңізші.",
+        "ru": "Уважаемый(ая) {name}! Чтобы уточнить поиск по запросу {reference}, назовите, "
+        "пожалуйста, существенные признаки изобретения и известных вам конкурентов.",
+        "en": "Dear {name}, to focus the search for {reference}, please name the essential "
+        "features of the invention and the competitors you know of.",
+    },
+)
 
 
 @dataclass
@@ -160,7 +188,7 @@ class DemoReport:
 
 
 def load_demo(policy: Policy, now: datetime | None = None) -> DemoReport:
-    """Create the demo accounts and requests that are missing."""
+    """Create the demo accounts, saved replies and requests that are missing."""
     now = now or datetime.now(UTC)
     report = DemoReport()
     for email, name, role, centre, locale in ACCOUNTS:
@@ -170,6 +198,13 @@ def load_demo(policy: Policy, now: datetime | None = None) -> DemoReport:
                 centre_slug=centre, password=DEMO_PASSWORD, locale=locale,
             )  # fmt: skip
             report.accounts_created += 1
+    for email, _name, role, _centre, _locale in ACCOUNTS:
+        staff = accounts.find_by_email(email)
+        if role is Role.STAFF and not replies.for_centre(staff):
+            title, texts = SAVED_REPLY
+            replies.create(
+                staff, replies.ReplyDraft(title, **{f"text_{k}": v for k, v in texts.items()})
+            )
     inventor = accounts.find_by_email("inventor@tisc-demo.kz")
     if db.session.scalar(
         sa.select(sa.func.count()).where(ServiceRequest.inventor_id == inventor.id)

@@ -38,7 +38,7 @@ class CentreCard:
     location: Point
     services: tuple[str, ...]
     languages: tuple[str, ...]
-    host_institution: str
+    host_institutions: dict[str, str]
     search_text: str  # everything a visitor may type to find it, casefolded
 
     @property
@@ -134,12 +134,12 @@ def _read_cards() -> list[CentreCard]:
             location=Point(centre.lat, centre.lon),
             services=tuple(service.value for service in centre.services),
             languages=tuple(centre.languages),
-            host_institution=centre.host_institution,
+            host_institutions=centre.host_institutions(),
             search_text=" ".join(
                 [
                     *centre.names().values(),
                     *centre.city.names().values(),
-                    centre.host_institution,
+                    *centre.host_institutions().values(),
                     centre.slug,
                 ]
             ).casefold(),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tisc.domain import workflow
 from tisc.domain.notifications import RECEIPTS, Audience, Kind, wanted
+from tisc.domain.permissions import Actor
 from tisc.extensions import db
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.models.base import utcnow
@@ -39,7 +40,7 @@ def queue(
 
 
 def queue_for_events(
-    service_request: ServiceRequest, events: list[workflow.Event], actor: User
+    service_request: ServiceRequest, events: list[workflow.Event], actor: Actor
 ) -> int:
     """Queue what ``events`` tell people, in one statement; how many messages were queued."""
     rows = []
@@ -47,7 +48,7 @@ def queue_for_events(
         notices = () if event.internal else workflow.SPECS[event.action].notices(actor.role)
         for kind, audience in notices:
             for person in _audience(service_request, audience):
-                if (person.id == actor.id and kind not in RECEIPTS) or not person.active:
+                if (person.id == actor.user_id and kind not in RECEIPTS) or not person.active:
                     continue
                 if not wanted(kind, person.role, person.muted_notifications):
                     continue

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from tisc.domain.permissions import can_see_duplicate_link
 from tisc.domain.workflow import SPECS, Action, Status
 from tisc.extensions import db
 from tisc.models import Centre, RequestEvent, ServiceRequest, User
-from tisc.services import network
+from tisc.services import duplicates, network
 from tisc.services.access import get_request_metadata_for
 from tisc.services.network import CentreCard, RegionCard
 
@@ -39,6 +40,7 @@ class RequestMetadata:
     preferred_language: str
     routing_rule: str
     routing_distance_km: int | None
+    routing_speaks_language: bool | None
     created_at: datetime
     updated_at: datetime
     due_at: datetime
@@ -49,6 +51,8 @@ class RequestMetadata:
     rating: int | None
     assigned: bool
     steps: list[Step]
+    # Linked to another request as a possible or actual duplicate (never which one).
+    duplicate_link: bool = False
 
 
 # The steps of a request's life; events that carry content (messages, notes) are left out.
@@ -60,6 +64,7 @@ def metadata_of(
     centres: dict[int, CentreCard],
     regions: dict[str, RegionCard],
     steps: list[Step] | None = None,
+    duplicate_link: bool = False,
 ) -> RequestMetadata:
     """Names come from the cached cards, so a page of rows costs no joins."""
     return RequestMetadata(
@@ -72,6 +77,7 @@ def metadata_of(
         preferred_language=service_request.preferred_language,
         routing_rule=service_request.routing_rule,
         routing_distance_km=service_request.routing_distance_km,
+        routing_speaks_language=service_request.routing_speaks_language,
         created_at=service_request.created_at,
         updated_at=service_request.updated_at,
         due_at=service_request.due_at,
@@ -82,6 +88,7 @@ def metadata_of(
         rating=service_request.rating,
         assigned=service_request.assignee_id is not None,
         steps=steps or [],
+        duplicate_link=duplicate_link,
     )
 
 
@@ -96,4 +103,9 @@ def request_metadata(user: User, reference: str) -> RequestMetadata:
         Step(e.action, e.created_at, e.from_status, e.to_status, e.from_centre, e.to_centre)
         for e in events
     ]
-    return metadata_of(service_request, network.cards_by_id(), network.regions_by_code(), steps)
+    linked = can_see_duplicate_link(user.actor) and (
+        service_request.status is Status.DUPLICATE or duplicates.has_link(service_request.id)
+    )
+    return metadata_of(
+        service_request, network.cards_by_id(), network.regions_by_code(), steps, linked
+    )

@@ -22,6 +22,7 @@ from tisc.services import rules
 from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+QUESTIONS = "questions"  # the desk's filter of questions after completion
 _CURSOR = re.compile(r"^(-?\d{1,20})\.(\d{1,18})$", re.ASCII)
 # Lists never show the long texts; leave them in the database.
 LIST_ONLY = (
@@ -55,7 +56,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Filters:
-    status: str = "open"  # open | all | a status
+    status: str = "open"  # open | all | questions (after completion, desk only) | a status
     service: str = ""
     assignee: str = "any"  # me | unassigned | any (desk only)
     centre_id: int | None = None  # office only
@@ -126,6 +127,14 @@ def status_counts(centre_id: int | None = None) -> dict[Status, int]:
     return queue_counts(None if centre_id is None else [centre_id])
 
 
+def question_count(centre_id: int) -> int:
+    """A centre's questions about completed requests waiting for an answer."""
+    query = sa.select(sa.func.count(ServiceRequest.id)).where(
+        ServiceRequest.centre_id == centre_id, rules.has_question_waiting()
+    )
+    return db.session.scalar(query) or 0
+
+
 @dataclass(frozen=True)
 class Capped:
     """A count that stopped at its cap: shown as "999+" when ``more``."""
@@ -153,6 +162,8 @@ def _filtered(filters: Filters, now: datetime | None):
     query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     if filters.status == "open":
         query = query.where(rules.is_open())
+    elif filters.status == QUESTIONS:
+        query = query.where(rules.has_question_waiting())
     elif filters.status != "all":
         query = query.where(ServiceRequest.status == Status(filters.status))
     if filters.service:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached, undefer
 
 from tisc.domain import workflow
-from tisc.domain.catalogue import N_, Language, Outcome, Role, Service, is_active_tisc
+from tisc.domain.catalogue import N_, Language, Outcome, Role, Service
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
 from tisc.domain.permissions import can_see_internal, is_staff_of
@@ -17,14 +17,20 @@ from tisc.domain.references import format_reference
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import Centre, RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
+from tisc.models.requests import FlagState
 from tisc.services import centres as centre_service
-from tisc.services import network, notifications, reads
+from tisc.services import duplicates, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
+
+CENTRE_CLOSED_MEANWHILE = N_(
+    "The centre chosen for your request stopped taking requests a moment ago. "
+    "Nothing was sent; please send your request again."
+)
 
 
 @dataclass
@@ -57,6 +63,7 @@ class ActionInput:
     documents_cited: int | None = None
     application_number: str = ""
     rating: int | None = None
+    flag_id: int | None = None  # a duplicate flag of the request (link, dismiss)
     files: list[Upload] = field(default_factory=list)
 
 
@@ -87,7 +94,10 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         region.code,
         region.admin_centre,
         draft.preferred_centre_id,
+        draft.preferred_language,
     )
+    if not centre_service.takes_requests_for(decision.centre_id, service):
+        raise Conflict(CENTRE_CLOSED_MEANWHILE)
     received = workflow.RequestState(
         status=None, centre_id=decision.centre_id, inventor_id=inventor.id, service=service
     )
@@ -108,6 +118,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         confidentiality_ack=True,
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
+        routing_speaks_language=decision.speaks_language,
         created_at=now,
         version=1,
         **{name: getattr(transition.state, name) for name in _STATE_FIELDS},
@@ -119,7 +130,8 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     service_request = ServiceRequest(id=request_id, **values)
     make_transient_to_detached(service_request)  # it is in the database: no flush, no read
     db.session.add(service_request)
-    _record(service_request, inventor, None, transition, uploads, now)
+    _record(service_request, inventor.actor, inventor, None, transition, uploads, now)
+    duplicates.flag_similar(service_request, now)
     return service_request
 
 
@@ -151,28 +163,56 @@ def perform(
         if spec is None or not spec.files:
             raise Invalid("files", N_("Files cannot be attached here."))
         uploads = checked_uploads(given.files, policy.upload_max_bytes)
+    return act_on(service_request, user.actor, user, action, given, policy, now, uploads)
+
+
+def act_on(
+    service_request: ServiceRequest,
+    actor: workflow.Actor,
+    user: User | None,
+    action: Action,
+    given: ActionInput,
+    policy: Policy,
+    now: datetime,
+    uploads: list[Upload] = (),
+) -> ServiceRequest:
+    """Inside a use case that has already found the request: apply one action by
+    ``actor`` (``user``, or None for the daily jobs) and record what it leaves behind."""
     transition = workflow.apply(
-        state_of(service_request), action, user.actor,
+        state_of(service_request), action, actor,
         _inputs(service_request, action, given), now=now, policy=policy,
     )  # fmt: skip
     before = (service_request.centre_id, service_request.status)
     _copy_state(service_request, transition.state)
-    _record(service_request, user, before, transition, uploads, now)
+    _record(service_request, actor, user, before, transition, uploads, now)
+    if action in FLAG_DECISIONS:
+        duplicates.decide(given.flag_id, FLAG_DECISIONS[action], actor_id(user), now)
     db.session.flush()
     return service_request
 
 
-def _record(service_request, user, before, transition, uploads, now) -> None:
+# What deciding a duplicate flag makes of it (the request's own change is the workflow's).
+FLAG_DECISIONS = {
+    Action.LINK_DUPLICATE: FlagState.LINKED,
+    Action.DISMISS_DUPLICATE: FlagState.DISMISSED,
+}
+
+
+def actor_id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def _record(service_request, actor, user, before, transition, uploads, now) -> None:
     """Everything an applied action leaves behind, in the use case's transaction: its
     events and files, the status counters, the notifications and the unread marks."""
     for change in transition.events:
-        event = _event_row(service_request, user, change, now)
+        event = _event_row(service_request, actor_id(user), change, now)
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
     move_in_queue(before, (service_request.centre_id, service_request.status))
-    notifications.queue_for_events(service_request, transition.events, user)
+    notifications.queue_for_events(service_request, transition.events, actor)
     if not all(event.internal for event in transition.events):
-        reads.mark_changed(service_request, user.id)
+        reads.mark_changed(service_request, actor_id(user))
 
 
 def file_for(user: User, reference: str, file_id: int) -> RequestFile:
@@ -208,8 +248,17 @@ def _copy_state(service_request: ServiceRequest, state: workflow.RequestState) -
 _STATE_FIELDS = [f.name for f in fields(workflow.RequestState)]
 
 
-def available_actions(user: User, service_request: ServiceRequest) -> list[Action]:
-    return workflow.available_actions(state_of(service_request), user.actor)
+def available_actions(
+    user: User,
+    service_request: ServiceRequest,
+    policy: Policy | None = None,
+    now: datetime | None = None,
+) -> list[Action]:
+    """What ``user`` may do now; the deployment's ``policy`` decides the time-bound ones
+    (reopening within the window), else the defaults do."""
+    return workflow.available_actions(
+        state_of(service_request), user.actor, now=now or utcnow(), policy=policy
+    )
 
 
 def _checked_service(value: str) -> Service:
@@ -228,12 +277,7 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
             assignee_centre_id = assignee.centre_id
     takes_service = False
     if given.centre_id is not None:
-        target = db.session.get(Centre, given.centre_id)
-        takes_service = (
-            target is not None
-            and is_active_tisc(target.kind, target.status)
-            and service_request.service in target.services
-        )
+        takes_service = centre_service.takes_requests_for(given.centre_id, service_request.service)
     completion = None
     if action is Action.COMPLETE and given.outcome:
         completion = workflow.Completion(
@@ -243,7 +287,10 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
             documents_cited=given.documents_cited or 0,
             application_number=given.application_number.strip(),
         )
+    other = duplicates.other_of_flag(service_request, given.flag_id)
     return workflow.Inputs(
+        flag_other_id=other.id if other is not None else None,
+        flag_other_open=other is not None and other.closed_at is None,
         text=given.text,
         assignee_id=given.assignee_id,
         assignee_centre_id=assignee_centre_id,
@@ -273,11 +320,11 @@ def _checked_hours(value) -> Decimal:
 
 
 def _event_row(
-    service_request: ServiceRequest, user: User, change: workflow.Event, now: datetime
+    service_request: ServiceRequest, by_id: int | None, change: workflow.Event, now: datetime
 ) -> RequestEvent:
     return RequestEvent(
         request_id=service_request.id,
-        actor_id=user.id,
+        actor_id=by_id,
         action=change.action,
         created_at=now,
         from_status=change.from_status,

@@ -29,6 +29,12 @@ def is_overdue(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def has_question_waiting() -> sa.ColumnElement[bool]:
+    """A question of the inventor's about a completed request waits for the centre
+    (``RequestState.question_since``); the partial index of the questions is built on it."""
+    return ServiceRequest.question_since.is_not(None)
+
+
 def is_active_tisc() -> sa.ColumnElement[bool]:
     """:func:`tisc.domain.catalogue.is_active_tisc` in SQL."""
     return sa.and_(Centre.kind == CentreKind.TISC, Centre.status == CentreStatus.ACTIVE)

@@ -12,6 +12,7 @@ from tisc.web import (
     i18n,
     maps,
     office,
+    our_centre,
     public,
     requests,
     security,
@@ -33,5 +34,6 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(requests.bp, url_prefix="/requests")
     app.register_blueprint(desk.bp, url_prefix="/desk")
+    app.register_blueprint(our_centre.bp, url_prefix="/desk")
     app.register_blueprint(office.bp, url_prefix="/office")
     app.register_blueprint(coverage.bp, url_prefix="/office/coverage")

@@ -10,7 +10,7 @@ from tisc.domain.workflow import Status
 from tisc.formatting import is_overdue, service_label, status_label
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
-from tisc.services import network, queues, reads
+from tisc.services import duplicates, network, queues, reads
 from tisc.web.errors import explain
 from tisc.web.guards import require_role
 
@@ -21,7 +21,7 @@ bp.before_request(require_role(Role.STAFF))
 @bp.route("")
 def queue():
     form = DeskFilterForm(request.args)
-    form.status.choices = options(status_choices())
+    form.status.choices = options(_desk_status_choices())
     form.service.choices = options(service_choices())
     valid = form.validate() if request.args else True
     filters = queues.Filters(
@@ -38,11 +38,14 @@ def queue():
     except Invalid as error:
         valid, page = False, queues.desk_page(current_user, filters)
         form.submit.errors = [explain(error)]
+    ids = [row.id for row in page.rows]
     return render_template(
         "desk/queue.html",
         form=form,
         page=page,
-        changed=reads.changed_among(current_user, [row.id for row in page.rows]),
+        changed=reads.changed_among(current_user, ids),
+        flagged=duplicates.flagged_among(ids),
+        questions=queues.question_count(current_user.centre_id),
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=queues.status_counts(current_user.centre_id),
         overdue=queues.overdue_count(current_user.centre_id),
@@ -55,6 +58,11 @@ def status_choices() -> list[tuple[str, str]]:
     return [("open", gettext("Open requests")), ("all", gettext("All requests"))] + [
         (status.value, status_label(status)) for status in Status
     ]
+
+
+def _desk_status_choices() -> list[tuple[str, str]]:
+    choices = status_choices()
+    return choices[:2] + [(queues.QUESTIONS, gettext("Questions after completion"))] + choices[2:]
 
 
 def service_choices() -> list[tuple[str, str]]:

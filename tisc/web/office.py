@@ -1,16 +1,17 @@
 """The national office: every request's metadata, and the management of centres and staff."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, CentreStatus, Role, Service
-from tisc.domain.errors import DomainError, Invalid
+from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.formatting import centre_status_label, in_locale, pick_text, service_label
 from tisc.forms import options
-from tisc.forms.centres import CentreForm, StaffCreateForm, StaffMoveForm
+from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
-from tisc.services import accounts, centres, network, outbox, oversight, queues
+from tisc.services import accounts, centres, network, outbox, oversight, queues, suspension
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
@@ -18,6 +19,16 @@ from tisc.web.guards import policy, require_role
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
+
+# A centre's recorded changes (``tisc.services.centres.history``), as the office reads them.
+HISTORY_LABELS = {
+    "centre.created": _l("Centre created"),
+    "centre.updated": _l("Edited by the national office"),
+    "centre.status_changed": _l("Status changed"),
+    "centre.profile_updated": _l("Page edited by the centre's staff"),
+    "centre.suspended": _l("Suspended; its open requests moved"),
+    "requests_moved": _l("Open requests moved"),
+}
 
 
 @bp.route("")
@@ -82,7 +93,7 @@ def centre_new():
         form.status.data = CentreStatus.ACTIVE.value
     if form.validate_on_submit():
         try:
-            centre = centres.create_centre(_centre_details(form))
+            centre = centres.create_centre(_centre_details(form), by=current_user)
         except DomainError as error:
             show_on_form(form, error)
         else:
@@ -104,15 +115,16 @@ def centre_edit(slug: str):
     form.slug.render_kw = {"readonly": True}
     if form.validate_on_submit():
         try:
-            centres.update_centre(slug, _centre_details(form))
+            centres.update_centre(slug, _centre_details(form), by=current_user)
         except DomainError as error:
             show_on_form(form, error)
         else:
             flash(gettext("Centre saved."), "success")
             return redirect(url_for(".centre_list"))
-    return render_template("office/centre_form.html", form=form, centre=centre), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
+        history_labels=HISTORY_LABELS,
+    ), 400 if form.errors else 200  # fmt: skip
 
 
 @bp.route("/centres/<slug>/status", methods=["POST"])
@@ -121,10 +133,40 @@ def centre_status(slug: str):
         status = CentreStatus(request.form.get("status", ""))
     except ValueError:
         abort(400)
-    centre = centres.set_status(slug, status)
+    try:
+        centre = centres.set_status(slug, status, by=current_user)
+    except Refused as error:  # open requests: the suspension page asks where they go
+        flash(explain(error), "warning")
+        return redirect(url_for(".centre_suspend", slug=slug))
     flash(gettext("%(name)s: %(status)s.", name=in_locale(centre),
                   status=centre_status_label(status)), "success")  # fmt: skip
     return redirect(url_for(".centre_list"))
+
+
+@bp.route("/centres/<slug>/suspend", methods=["GET", "POST"])
+def centre_suspend(slug: str):
+    centre = centres.get_centre(slug, public=False)
+    form = CentreSuspendForm(formdata=request.args or None) if request.method == "GET" else (
+        CentreSuspendForm()
+    )  # fmt: skip
+    others = _other_centres(centre.id)
+    form.centre.choices = options([("", "—")] + others)
+    picked = form.mode.data == "centre" and form.centre.data in {value for value, _ in others}
+    chosen = int(form.centre.data) if picked else None
+    if form.validate_on_submit():
+        try:
+            moves = suspension.suspend(current_user, slug, form.text.data or "", policy(), chosen)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(ngettext("%(name)s is suspended; %(num)d open request moved.",
+                           "%(name)s is suspended; %(num)d open requests moved.",
+                           len(moves), name=in_locale(centre)), "success")  # fmt: skip
+            return redirect(url_for(".centre_list"))
+    return render_template(
+        "office/centre_suspend.html", form=form, centre=centre,
+        plan=suspension.plan(centre, chosen), cards=network.cards_by_id(),
+    ), 400 if form.errors else 200  # fmt: skip
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -188,6 +230,14 @@ def _tisc_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _other_centres(centre_id: int) -> list[tuple[str, str]]:
+    return [
+        (str(card.id), pick_text(card.names))
+        for card in sorted(network.cards(), key=lambda card: pick_text(card.names))
+        if card.is_active_tisc and card.id != centre_id
+    ]
+
+
 def _centre_choices(form: CentreForm) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
     form.city_id.choices = options(
@@ -202,21 +252,7 @@ def _centre_details(form: CentreForm) -> centres.CentreDetails:
         slug=form.slug.data.strip(),
         **{
             name: (form[name].data or "")
-            for name in (
-                "name_kk",
-                "name_ru",
-                "name_en",
-                "status",
-                "host_institution",
-                "address",
-                "phone",
-                "email",
-                "website",
-                "opening_hours",
-                "description_kk",
-                "description_ru",
-                "description_en",
-            )
+            for name in ("name_kk", "name_ru", "name_en", "status", *centres.PROFILE_TEXTS)
         },
         city_id=form.city_id.data,
         lat=form.lat.data,

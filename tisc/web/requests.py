@@ -14,7 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
 from tisc.caching import Cache
@@ -22,10 +22,21 @@ from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
-from tisc.formatting import pick_text, service_label
+from tisc.formatting import day, pick_text, service_label
 from tisc.forms import options
-from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
-from tisc.services import accounts, centres, directory, network, queues, reads, timeline
+from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
+from tisc.models.base import utcnow
+from tisc.services import (
+    accounts,
+    centres,
+    directory,
+    duplicates,
+    network,
+    queues,
+    reads,
+    replies,
+    timeline,
+)
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload
@@ -57,11 +68,14 @@ def new():
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
-    if form.validate_on_submit():
+    similar = []
+    if form.validate_on_submit() and not (similar := _similar_unconfirmed(form)):
         try:
             service_request = request_service.submit(current_user, _draft(form), policy())
         except Invalid as error:
             show_on_form(form, error, {"preferred_centre_id": "preferred_centre"})
+        except Conflict as error:
+            form.form_errors.append(explain(error))
         else:
             flash(
                 gettext(
@@ -72,7 +86,19 @@ def new():
                 "success",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
-    return render_template("requests/new.html", form=form), 400 if form.errors else 200
+    return render_template("requests/new.html", form=form, similar=similar), (
+        400 if form.errors else 200
+    )
+
+
+def _similar_unconfirmed(form: RequestSubmitForm) -> list:
+    """The inventor's similar open requests, until they say this one is different."""
+    if form.send_anyway.data:
+        return []
+    return duplicates.similar_open(
+        current_user.id, form.service.data, form.title.data, form.keywords.data or "",
+        form.ipc_classes.data or "", utcnow(),
+    )  # fmt: skip
 
 
 @bp.route("")
@@ -90,7 +116,17 @@ def detail(reference: str):
     service_request = get_request_for(current_user, reference)
     if reads.needs_marking(current_user, service_request):
         reads.mark_seen(current_user.id, service_request.id)
-    return _detail_page(service_request)
+    return _detail_page(service_request, insert=_reply_to_insert(service_request))
+
+
+def _reply_to_insert(service_request) -> tuple[Action, str] | None:
+    """Without JavaScript, "Insert" reloads the page with ``?reply=ID&into=ACTION``."""
+    try:
+        action, reply_id = Action(request.args.get("into", "")), int(request.args["reply"])
+    except (KeyError, ValueError):
+        return None
+    chosen = next((r for r in _saved_replies(service_request) if r.id == reply_id), None)
+    return (action, chosen.text) if chosen and action in REPLY_FIELDS else None
 
 
 @bp.route("/<reference>/<action_name>", methods=["POST"])
@@ -114,6 +150,8 @@ def act(reference: str, action_name: str):
                 expected_version=_version(form),
             )
         except Invalid as error:
+            if action in FLAG_FORMS:  # its fields are hidden: say it above the page
+                return _detail_page(service_request, problem=explain(error)), 400
             show_on_form(form, error, {"assignee": "assignee", "centre": "centre"})
         except (Refused, Conflict) as error:
             service_request = get_request_for(current_user, reference)
@@ -123,7 +161,10 @@ def act(reference: str, action_name: str):
             if action is Action.TRANSFER:  # the request has left this centre's desk
                 return redirect(url_for("desk.queue"))
             return redirect(url_for(".detail", reference=service_request.reference))
-    return _detail_page(service_request, bound=form), 400
+    unclear = gettext("Choose a possible duplicate of this request.")
+    return _detail_page(
+        service_request, bound=form, problem=unclear if action in FLAG_FORMS else None
+    ), 400
 
 
 @bp.route("/<reference>/files/<int:file_id>")
@@ -139,24 +180,57 @@ def download(reference: str, file_id: int):
     )
 
 
-def _detail_page(service_request, bound=None, problem: str | None = None):
-    actions = request_service.available_actions(current_user, service_request)
-    forms = {}
+def _detail_page(service_request, bound=None, problem: str | None = None, insert=None):
+    actions = request_service.available_actions(current_user, service_request, policy())
+    forms, flag_forms = {}, []
     for action in actions:
-        if bound is not None and bound.action is action:
+        if bound is not None and bound.action is action and action not in FLAG_FORMS:
             forms[action] = bound
-            continue
-        form = ACTION_FORMS[action](prefix=action.value, formdata=None)
-        form.version.data = str(service_request.version)
-        _action_choices(form, service_request)
-        forms[action] = form
+        elif action not in FLAG_FORMS:
+            forms[action] = _blank_form(action, service_request)
+    if insert is not None and insert[0] in forms and not forms[insert[0]].errors:
+        forms[insert[0]][REPLY_FIELDS[insert[0]]].data = insert[1]
+    flags = duplicates.flags_for(current_user.actor, service_request)
+    for flag in flags:
+        flag_forms.append({a: _blank_form(a, service_request, flag.id) for a in actions
+                           if a in FLAG_FORMS})  # fmt: skip
+    entries = timeline.timeline(current_user, service_request)
     return render_template(
         "requests/detail.html",
         service_request=service_request,
-        timeline=timeline.timeline(current_user, service_request),
+        timeline=entries,
         forms=forms,
+        flags=list(zip(flags, flag_forms, strict=True)),
+        replies=_saved_replies(service_request) if any(a in REPLY_FIELDS for a in forms) else [],
+        reply_fields=REPLY_FIELDS,
+        inserted=insert[0] if insert else None,
+        centres=network.cards_by_id(),
         problem=problem,
+        reopen_until=policy().reopen_until(service_request.closed_at)
+        if service_request.closed_at
+        else None,
     )
+
+
+def _blank_form(action: Action, service_request, flag_id: int | None = None):
+    form = ACTION_FORMS[action](prefix=action.value, formdata=None)
+    form.version.data = str(service_request.version)
+    if flag_id is not None:
+        form.flag.data = str(flag_id)
+    _action_choices(form, service_request)
+    return form
+
+
+def _saved_replies(service_request):
+    """The centre's saved replies, in the inventor's language, filled in for this request."""
+    language = service_request.preferred_language.value
+    with force_locale(language):
+        values = {
+            "name": service_request.inventor.name,
+            "reference": service_request.reference,
+            "due": day(service_request.due_at),
+        }
+    return replies.filled(current_user, language, values)
 
 
 @dataclass(frozen=True)
@@ -265,8 +339,16 @@ def _action_input(form) -> request_service.ActionInput:
         documents_cited=value("documents_cited"),
         application_number=value("application_number", ""),
         rating=value("rating"),
+        flag_id=_flag_id(value("flag")),
         files=_uploads(form),
     )
+
+
+def _flag_id(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _version(form) -> int:

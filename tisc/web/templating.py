@@ -37,11 +37,13 @@ def init_app(app: Flask) -> None:
         action_label=formatting.action_label,
         outcome_label=formatting.outcome_label,
         centre_status_label=formatting.centre_status_label,
+        language_label=formatting.language_label,
         when=formatting.when,
         day=formatting.day,
     )
     app.jinja_env.globals.update(
         routing_reason=formatting.routing_reason,
+        handled_reason=formatting.handled_reason,
         service_description=formatting.service_description,
         is_overdue=formatting.is_overdue,
         changes_since_looked=changes_since_looked,

@@ -1,0 +1,233 @@
+"""Centres keep their own page (every change recorded), suspending a centre never strands
+its requests, and staff keep their saved replies."""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.mail import outbox
+from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.workflow import Action
+from tisc.extensions import db
+from tisc.models import AuditEntry, Centre, RequestEvent, ServiceRequest, User
+from tisc.services import centres, replies, suspension
+
+
+@pytest.fixture
+def people(make):
+    return {
+        "inventor": make.user("inventor", locale="kk"),
+        "kbtu": make.user("staff", centre="kbtu"),
+        "nu": make.user("staff", centre="nazarbayev-university"),
+        "coordinator": make.user("coordinator"),
+    }
+
+
+def user(person) -> User:
+    db.session.rollback()  # see what the use cases committed
+    return db.session.get(User, person.id)
+
+
+def centre(slug) -> Centre:
+    db.session.rollback()
+    return db.session.scalar(sa.select(Centre).where(Centre.slug == slug))
+
+
+def request_row(reference) -> ServiceRequest:
+    db.session.rollback()
+    return db.session.scalar(sa.select(ServiceRequest).where(ServiceRequest.reference == reference))
+
+
+# --- the centre's own page --------------------------------------------------------------
+
+
+def test_staff_edit_their_centre_s_page_and_the_change_is_recorded(ctx, people):
+    profile = centres.CentreProfile.of(centre("kbtu"))
+    profile.opening_hours_kk = "Дс–Жм 10:00–17:00"
+    profile.phone = "+7 727 357 42 42"
+    profile.languages = ["kk", "ru"]
+    centres.update_profile(user(people["kbtu"]), "kbtu", profile)
+    saved = centre("kbtu")
+    assert saved.opening_hours_kk == "Дс–Жм 10:00–17:00" and saved.languages == ["kk", "ru"]
+    (entry,) = db.session.scalars(sa.select(AuditEntry)).all()
+    assert (entry.action, entry.actor_id, entry.target) == (
+        "centre.profile_updated", people["kbtu"].id, "centre:kbtu",
+    )  # fmt: skip
+    assert entry.before == {"opening_hours_kk": "Дс–Жм 09:00–18:00", "phone": "",
+                            "languages": ["kk", "ru", "en"]}  # fmt: skip
+    assert entry.after == {"opening_hours_kk": "Дс–Жм 10:00–17:00", "phone": "+7 727 357 42 42",
+                           "languages": ["kk", "ru"]}  # fmt: skip
+    (shown,) = centres.history("kbtu")
+    assert shown.actor_name == user(people["kbtu"]).name
+
+
+def test_saving_an_unchanged_page_records_nothing(ctx, people):
+    centres.update_profile(user(people["kbtu"]), "kbtu", centres.CentreProfile.of(centre("kbtu")))
+    assert centres.history("kbtu") == []
+
+
+def test_staff_of_another_centre_or_the_coordinator_cannot_edit_it(ctx, people):
+    for who in ("nu", "coordinator", "inventor"):
+        profile = centres.CentreProfile.of(centre("kbtu"))
+        profile.phone = "000"
+        with pytest.raises(NotFound):
+            centres.update_profile(user(people[who]), "kbtu", profile)
+    assert centre("kbtu").phone == "" and centres.history("kbtu") == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("website", "javascript:alert(1)"),
+        ("website", "kbtu.edu.kz"),
+        ("email", "not an address"),
+        ("address_ru", "x" * 301),
+        ("services", ["astrology"]),
+        ("languages", ["de"]),
+    ],
+)
+def test_bad_profile_input_names_the_field_and_changes_nothing(ctx, people, field, value):
+    profile = centres.CentreProfile.of(centre("kbtu"))
+    setattr(profile, field, value)
+    with pytest.raises(Invalid) as refusal:
+        centres.update_profile(user(people["kbtu"]), "kbtu", profile)
+    assert refusal.value.field == field
+    assert centres.history("kbtu") == []
+
+
+def test_the_coordinator_s_edits_and_status_changes_are_recorded_too(make, ctx, people):
+    kbtu = centre("kbtu")
+    details = centres.CentreDetails(
+        slug="kbtu", name_kk=kbtu.name_kk, name_ru=kbtu.name_ru, name_en="KBTU TISC",
+        city_id=kbtu.city_id, lat=kbtu.lat, lon=kbtu.lon, status="active",
+        services=[s.value for s in kbtu.services], languages=kbtu.languages,
+        **{name: getattr(kbtu, name) for name in centres.PROFILE_TEXTS},
+    )  # fmt: skip
+    centres.update_centre("kbtu", details, by=user(people["coordinator"]))
+    planned = make.centre("shymkent-tisc", city="Shymkent", status="planned")
+    assert planned
+    centres.set_status("shymkent-tisc", "active", by=user(people["coordinator"]))
+    actions = [(e.action, e.after) for e in db.session.scalars(sa.select(AuditEntry))]
+    assert ("centre.updated", {"name_en": "KBTU TISC"}) in actions
+    assert ("centre.status_changed", {"status": "active"}) in actions
+
+
+# --- suspending a centre -------------------------------------------------------------------
+
+
+def test_a_centre_with_open_requests_cannot_simply_be_stopped(make, ctx, people):
+    make.request(people["inventor"])  # to KBTU
+    with pytest.raises(Refused):
+        centres.set_status("kbtu", "suspended", by=user(people["coordinator"]))
+    with pytest.raises(Refused):
+        centres.set_status("kbtu", "planned", by=user(people["coordinator"]))
+    assert centre("kbtu").status == "active"
+
+
+def test_suspending_moves_each_open_request_to_routing_s_next_choice(make, ctx, people):
+    inventor, staff = people["inventor"], people["kbtu"]
+    open_one = make.request_in("in_progress", inventor, staff)
+    waiting = make.request_in("awaiting_inventor", inventor, staff)
+    done = make.request_in("completed", inventor, staff)
+    plan = suspension.plan(centre("kbtu"))
+    nearest = make.centre_id("karaganda-buketov")  # about 790 km from Almaty; Astana 970
+    assert {move.reference: move.target_id for move in plan} == {
+        open_one: nearest,
+        waiting: nearest,
+    }
+    moves = suspension.suspend(user(people["coordinator"]), "kbtu", "Центр закрыт на ремонт.",
+                               make.policy)  # fmt: skip
+    assert len(moves) == 2 and centre("kbtu").status == "suspended"
+    for reference in (open_one, waiting):
+        moved = request_row(reference)
+        assert (moved.centre_id, moved.status, moved.assignee_id) == (nearest, "submitted", None)
+        event = db.session.scalars(
+            sa.select(RequestEvent).where(RequestEvent.request_id == moved.id)
+            .order_by(RequestEvent.id.desc())
+        ).first()  # fmt: skip
+        assert (event.action, event.actor_id, event.text) == (
+            Action.TRANSFER, people["coordinator"].id, "Центр закрыт на ремонт.",
+        )  # fmt: skip
+    assert request_row(done).centre_id == make.centre_id("kbtu")  # closed ones stay
+    told = [m for m in outbox(make.app, kind="transferred") if m.request_id]
+    assert len(told) == 2
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "centre.suspended"))
+    assert entry.after == {"status": "suspended", "requests_moved": 2}
+
+
+def test_requests_go_to_the_chosen_centre_where_it_offers_their_service(make, ctx, people):
+    inventor = people["inventor"]
+    search = make.request(inventor)  # prior-art search: Atyrau offers it
+    landscape = make.request(inventor, service="patent_landscape")  # Atyrau does not
+    atyrau = make.centre_id("atyrau-university")
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy, atyrau)
+    assert request_row(search).centre_id == atyrau
+    assert request_row(landscape).centre_id == make.centre_id("nazarbayev-university")
+
+
+def test_a_request_with_nowhere_to_go_stops_the_suspension(make, ctx, people):
+    make.centre("only-fto", city="Shymkent", services=("freedom_to_operate",))
+    inventor = people["inventor"]
+    reference = make.request(inventor, service="freedom_to_operate", centre="only-fto")
+    make.request(inventor, service="freedom_to_operate", region="KZ-71")  # to NU, stays
+    centre("kbtu")  # a fresh session
+    holders = db.session.scalars(
+        sa.select(Centre).where(Centre.slug.in_(["nazarbayev-university", "kbtu"]))
+    )
+    for holder in holders:  # they stop offering it
+        holder.services = [s for s in holder.services if s != "freedom_to_operate"]
+    db.session.commit()
+    with pytest.raises(Invalid) as refusal:
+        suspension.suspend(user(people["coordinator"]), "only-fto", "Closed.", make.policy)
+    assert refusal.value.params == {"num": 1}
+    assert centre("only-fto").status == "active"
+    assert request_row(reference).centre_id == make.centre_id("only-fto")
+
+
+def test_a_reason_is_needed_when_requests_move(make, ctx, people):
+    make.request(people["inventor"])
+    with pytest.raises(Invalid) as refusal:
+        suspension.suspend(user(people["coordinator"]), "kbtu", "  ", make.policy)
+    assert refusal.value.field == "text" and centre("kbtu").status == "active"
+
+
+def test_only_the_coordinator_suspends(make, ctx, people):
+    with pytest.raises(Refused):
+        suspension.suspend(user(people["kbtu"]), "kbtu", "x", make.policy)
+    assert centre("kbtu").status == "active"
+
+
+# --- saved replies -------------------------------------------------------------------------
+
+
+def test_saved_replies_belong_to_their_centre(ctx, people):
+    mine = replies.create(
+        user(people["kbtu"]),
+        replies.ReplyDraft("Сұрақ", text_kk="Құрметті {name}, {reference}…", text_en="Dear {name}"),
+    )
+    assert [r.title for r in replies.for_centre(user(people["kbtu"]))] == ["Сұрақ"]
+    assert replies.for_centre(user(people["nu"])) == []
+    for who in ("nu", "inventor", "coordinator"):
+        with pytest.raises(NotFound):
+            replies.get_for(user(people[who]), mine.id)
+        with pytest.raises(NotFound):
+            replies.delete(user(people[who]), mine.id)
+    filled = replies.filled(user(people["kbtu"]), "ru", {"name": "Әлия", "reference": "R"})
+    assert [f.text for f in filled] == ["Құрметті Әлия, R…"]  # no Russian text: Kazakh next
+    replies.delete(user(people["kbtu"]), mine.id)
+    assert replies.for_centre(user(people["kbtu"])) == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "field"),
+    [
+        (replies.ReplyDraft("", text_kk="x"), "title"),
+        (replies.ReplyDraft("T" * 121, text_kk="x"), "title"),
+        (replies.ReplyDraft("Title"), "text_kk"),
+        (replies.ReplyDraft("Title", text_ru="x" * 10001), "text_ru"),
+    ],
+)
+def test_a_bad_saved_reply_names_the_field(ctx, people, draft, field):
+    with pytest.raises(Invalid) as refusal:
+        replies.create(user(people["kbtu"]), draft)
+    assert refusal.value.field == field
+    assert replies.for_centre(user(people["kbtu"])) == []

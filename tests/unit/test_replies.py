@@ -1,0 +1,31 @@
+"""Saved replies' placeholders: filled in one pass, anything else left alone."""
+
+import pytest
+
+from tisc.domain.replies import fill
+
+VALUES = {"name": "Әлия", "reference": "TISC-2026-00042", "due": "12 дек. 2026 ж."}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Құрметті {name}, {reference} сұрауыңыз {due} дейін дайын болады.",
+         "Құрметті Әлия, TISC-2026-00042 сұрауыңыз 12 дек. 2026 ж. дейін дайын болады."),
+        ("{name}{name}", "ӘлияӘлия"),
+        ("Not ours: {here}, {NAME}, { name }.", "Not ours: {here}, {NAME}, { name }."),
+        ("Unclosed {name", "Unclosed {name"),
+    ],
+)  # fmt: skip
+def test_placeholders_are_filled(text, expected):
+    assert fill(text, VALUES) == expected
+
+
+def test_a_value_that_looks_like_a_placeholder_is_not_filled_again():
+    assert (
+        fill("{name}: {reference}", {"name": "{reference}", "reference": "X"}) == "{reference}: X"
+    )
+
+
+def test_a_missing_value_leaves_the_placeholder():
+    assert fill("Due {due}", {}) == "Due {due}"

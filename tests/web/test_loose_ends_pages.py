@@ -1,0 +1,296 @@
+"""The pages of issue 14: the warning before sending a similar request, duplicate flags, the
+transfer told on the request, saved replies, questions after completion, a centre's own page
+and its suspension."""
+
+import re
+
+import sqlalchemy as sa
+
+from tests.factories import COMPLETION
+from tisc.extensions import db
+from tisc.models import Centre, DuplicateFlag, ServiceRequest
+
+AGAIN = "Кірпіштің жылу сақтауы"  # like the world's "Жылу сақтайтын кірпіш"
+
+
+def submission(**changes) -> dict:
+    return {
+        "service": "prior_art_search", "title": AGAIN, "description": "Тағы да сол кірпіш.",
+        "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "y",
+    } | changes  # fmt: skip
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def post_action(client, make, reference, action, **fields):
+    version = make.row(reference)["version"]
+    data = {f"{action}-{k}": v for k, v in ({"version": version} | fields).items()}
+    return client.post(f"/requests/{reference}/{action}", data=data)
+
+
+# --- the same invention twice ----------------------------------------------------------------
+
+
+def test_the_inventor_is_warned_of_a_similar_open_request_before_sending(world, as_, make):
+    client = as_("inventor")
+    response = client.post("/requests/new", data=submission())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="similar-warning"' in page
+    assert f'href="/requests/{world.reference}"' in page
+    assert count(make.app, ServiceRequest) == 1  # nothing sent yet
+    response = client.post("/requests/new", data=submission(send_anyway="y"))
+    assert response.status_code == 302
+    assert count(make.app, ServiceRequest) == 2 and count(make.app, DuplicateFlag) == 1
+
+
+def test_a_different_request_is_sent_without_a_warning(world, as_, make):
+    response = as_("inventor").post("/requests/new", data=submission(title="Су тазарту сүзгісі"))
+    assert response.status_code == 302 and count(make.app, DuplicateFlag) == 0
+
+
+def test_staff_see_the_flag_with_the_reference_only_when_they_see_both(world, as_, make):
+    inventor = world.people["inventor"]
+    same_centre = make.request(inventor, title=AGAIN)
+    elsewhere = make.request(inventor, title=AGAIN, centre="atyrau-university")
+    page = as_("staff").get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Possibly the same as" in page
+    assert f'href="/requests/{same_centre}"' in page
+    assert elsewhere not in page
+    assert "at another centre (Kh. Dosmukhamedov Atyrau University)" in page
+    other = as_("other_staff").get(f"/requests/{elsewhere}").get_data(as_text=True)
+    assert world.reference not in other and same_centre not in other
+    assert "at another centre (Kazakh-British Technical University)" in other
+    inventor_page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Possibly the same as" not in inventor_page
+    office = as_("coordinator").get(f"/office/requests/{elsewhere}").get_data(as_text=True)
+    assert "Linked to another request of the same inventor" in office
+    assert world.reference not in office and same_centre not in office
+
+
+def test_staff_link_a_duplicate_from_the_page(world, as_, make):
+    again = make.request(world.people["inventor"], title=AGAIN)
+    client = as_("staff")
+    page = client.get(f"/requests/{again}").get_data(as_text=True)
+    flag = re.search(r'name="link_duplicate-flag" value="(\d+)"', page)[1]
+    response = post_action(client, make, again, "link_duplicate", flag=flag, text="Сол өтінім.")
+    assert response.status_code == 302
+    assert make.row(again)["status"] == "duplicate"
+    page = as_("inventor").get(f"/requests/{again}").get_data(as_text=True)
+    assert "Duplicate of" in page and f'href="/requests/{world.reference}"' in page
+
+
+def test_a_stale_flag_is_explained_above_the_page(world, as_, make):
+    again = make.request(world.people["inventor"], title=AGAIN)
+    make.act(world.people["inventor"], world.reference, "withdraw")
+    with make.app.app_context():
+        flag = db.session.scalar(sa.select(DuplicateFlag.id))
+    response = post_action(as_("staff"), make, again, "link_duplicate", flag=flag)
+    assert response.status_code == 400
+    assert "The other request is closed already" in response.get_data(as_text=True)
+    assert make.row(again)["status"] == "submitted"
+
+
+# --- routing told the truth -------------------------------------------------------------------
+
+
+def test_after_a_transfer_the_request_says_by_whom_and_why(world, as_, make):
+    staff = world.people["staff"]
+    nu = make.centre_id("nazarbayev-university")
+    make.act(staff, world.reference, "transfer", centre_id=nu, text="Мамандар <b>сонда</b>.")
+    page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    handled = page.split("Handled by", 1)[1].split("</dd>", 1)[0]
+    assert "Transferred from Kazakh-British Technical University by Staff" in handled
+    assert "Мамандар &lt;b&gt;сонда&lt;/b&gt;." in handled
+    # The original routing reason stays on the timeline, under the submission.
+    timeline = page.split('id="timeline-heading"', 1)[1]
+    assert "A centre in your region offering Prior-art search." in timeline
+
+
+def test_the_routing_reason_says_whether_the_centre_speaks_the_language(world, as_, make):
+    client = as_("inventor")
+    response = client.post("/requests/new", data=submission(title="Су сүзгісі",
+                                                            preferred_language="en"))  # fmt: skip
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "It works in your language (English)." in page
+
+
+# --- questions after completion ----------------------------------------------------------
+
+
+def test_a_question_after_completion_reaches_the_desk_without_reopening(world, as_, make):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    reference = make.request_in("completed", inventor, staff)
+    closed_at = make.row(reference)["closed_at"]
+    assert post_action(as_("inventor"), make, reference, "follow_up",
+                       text="Бірінші патент туралы?").status_code == 302  # fmt: skip
+    assert (make.row(reference)["status"], make.row(reference)["closed_at"]) == (
+        "completed", closed_at,
+    )  # fmt: skip
+    desk = as_("staff").get("/desk?status=questions").get_data(as_text=True)
+    assert reference in desk and world.reference not in desk
+    assert "Questions after completion: <strong>1</strong>" in as_("staff").get("/desk").get_data(
+        as_text=True
+    )
+    page = as_("staff").get(f"/requests/{reference}").get_data(as_text=True)
+    assert "The inventor asked about the result" in page and 'id="action-answer"' in page
+    assert post_action(as_("staff"), make, reference, "answer", text="Мынау.").status_code == 302
+    assert reference not in as_("staff").get("/desk?status=questions").get_data(as_text=True)
+
+
+def test_the_inventor_marks_the_result_resolved(world, as_, make):
+    reference = make.request_in("completed", world.people["inventor"], world.people["staff"])
+    assert post_action(as_("inventor"), make, reference, "resolve").status_code == 302
+    page = as_("staff").get(f"/requests/{reference}").get_data(as_text=True)
+    assert "Marked as resolved by the inventor on" in page
+
+
+def test_a_request_closed_unanswered_tells_the_inventor_how_to_reopen(world, as_, make):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    reference = make.request_in("awaiting_inventor", inventor, staff)
+    assert post_action(as_("staff"), make, reference, "close_no_answer",
+                       text="Телефонға жауап жоқ.").status_code == 302  # fmt: skip
+    page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
+    assert "Answer it below by" in page and 'id="action-resume"' in page
+    assert post_action(as_("inventor"), make, reference, "resume",
+                       text="Кешіріңіз: Қазақстан.").status_code == 302  # fmt: skip
+    assert make.row(reference)["status"] == "in_progress"
+
+
+# --- saved replies -----------------------------------------------------------------------------
+
+
+def test_a_saved_reply_is_filled_in_the_inventor_s_language_without_javascript(world, as_):
+    client = as_("staff")
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert 'class="saved-reply-picker' in page and "js/replies.js" in page
+    assert 'data-text="Құрметті Әлия Нұрланқызы!"' in page  # the request's language: Kazakh
+    filled = client.get(
+        f"/requests/{world.reference}?reply={world.reply_id}&into=message"
+    ).get_data(as_text=True)
+    textarea = filled.split('id="message-text"', 1)[1].split("</textarea>", 1)[0]
+    assert textarea.endswith(">Құрметті Әлия Нұрланқызы!")
+    assert "saved-reply-picker" not in as_("inventor").get(f"/requests/{world.reference}").get_data(
+        as_text=True
+    )
+
+
+def test_saved_replies_are_written_edited_and_deleted_and_escaped(world, as_, make):
+    client = as_("staff")
+    hostile = '<script>alert("x")</script>'
+    response = client.post(
+        "/desk/replies/new", data={"title": hostile, "text_ru": hostile + "{reference}"}
+    )
+    assert response.status_code == 302
+    listing = client.get("/desk/replies").get_data(as_text=True)
+    assert hostile not in listing and "&lt;script&gt;" in listing
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert hostile not in page
+    assert f"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;{world.reference}" in page
+    assert client.post("/desk/replies/new", data={"title": "", "text_kk": ""}).status_code == 400
+    edit = client.post(f"/desk/replies/{world.reply_id}/edit",
+                       data={"title": "Жаңа", "text_kk": "Сәлем, {name}"})  # fmt: skip
+    assert edit.status_code == 302 and "Жаңа" in client.get("/desk/replies").get_data(True)
+    assert client.post(f"/desk/replies/{world.reply_id}/delete").status_code == 302
+    assert "Жаңа" not in client.get("/desk/replies").get_data(as_text=True)
+
+
+# --- a centre's own page and its suspension --------------------------------------------------
+
+
+def profile_form(**changes) -> dict:
+    return {
+        "description_kk": "Патенттік іздеу орталығы.", "address_kk": "Төле би көшесі, 59",
+        "opening_hours_kk": "Дс–Жм 10:00–17:00", "opening_hours_en": "Mon–Fri 10:00–17:00",
+        "services": ["prior_art_search", "training"], "languages": ["kk", "ru"],
+    } | changes  # fmt: skip
+
+
+def test_staff_keep_their_centre_s_page_and_the_coordinator_sees_the_change(world, as_, make):
+    client = as_("staff")
+    assert client.post("/desk/centre", data=profile_form()).status_code == 302
+    public = make.app.test_client()
+    public.post("/locale", data={"locale": "kk", "next": "/"})
+    page = public.get("/centres/kbtu").get_data(as_text=True)
+    assert "Дс–Жм 10:00–17:00" in page and "Төле би көшесі, 59" in page
+    history = as_("coordinator").get("/office/centres/kbtu/edit").get_data(as_text=True)
+    section = history.split('id="history-heading"', 1)[1]
+    assert "Page edited by the centre's staff" in section and "Staff" in section
+    assert "Дс–Жм 09:00–18:00" in section and "Дс–Жм 10:00–17:00" in section
+
+
+def test_bad_input_on_the_centre_s_page_is_shown_and_changes_nothing(world, as_, make):
+    response = as_("staff").post("/desk/centre", data=profile_form(website="javascript:alert(1)"))
+    assert response.status_code == 400 and 'id="website-error"' in response.get_data(True)
+    with make.app.app_context():
+        assert db.session.scalar(
+            sa.select(Centre.opening_hours_kk).where(Centre.slug == "kbtu")
+        ) == ("Дс–Жм 09:00–18:00")
+
+
+def test_a_centre_without_phone_or_e_mail_says_so(client, world):
+    page = client.get("/centres/kbtu").get_data(as_text=True)
+    assert "No phone number listed" in page
+    assert "No e-mail address listed" in page
+
+
+def test_suspending_asks_where_the_open_requests_go_and_moves_them(world, as_, make):
+    client = as_("coordinator")
+    refused = client.post("/office/centres/kbtu/status", data={"status": "suspended"})
+    assert refused.headers["Location"].endswith("/office/centres/kbtu/suspend")
+    plan = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert world.reference in plan and "Karaganda Buketov University" in plan
+    missing_reason = client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": ""})
+    assert missing_reason.status_code == 400
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+    chosen = make.centre_id("nazarbayev-university")
+    form = {"mode": "centre", "centre": chosen, "text": "Жөндеу."}
+    response = client.post("/office/centres/kbtu/suspend", data=form)
+    assert response.status_code == 302
+    assert make.row(world.reference)["centre_id"] == chosen
+    assert client.get("/centres/kbtu").status_code == 404
+    inventor_page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Transferred from Kazakh-British Technical University by Coordinator" in inventor_page
+
+
+def test_the_suspension_preview_follows_the_chosen_centre(world, as_, make):
+    atyrau = make.centre_id("atyrau-university")
+    page = (
+        as_("coordinator")
+        .get(f"/office/centres/kbtu/suspend?mode=centre&centre={atyrau}")
+        .get_data(as_text=True)
+    )
+    row = page.split(world.reference, 2)[2].split("</tr>", 1)[0]
+    assert "Kh. Dosmukhamedov Atyrau University" in row and "(chosen)" in row
+
+
+def test_completed_requests_only_are_unaffected_by_questions_counts(world, as_, make):
+    """A desk's figures are the ones it always had for requests that never ask."""
+    reference = make.request_in("completed", world.people["inventor"], world.people["staff"])
+    make.act(world.people["inventor"], reference, "rate", rating=5)
+    desk = as_("staff").get("/desk").get_data(as_text=True)
+    assert "Questions after completion: <strong>0</strong>" in desk
+    assert "Completed: <strong>1</strong>" in desk
+    assert COMPLETION["summary"] in as_("inventor").get(f"/requests/{reference}").get_data(True)
+
+
+def test_a_bad_chosen_centre_is_a_form_error_never_a_crash(world, as_, make):
+    client = as_("coordinator")
+    assert client.get("/office/centres/kbtu/suspend?mode=centre&centre=abc").status_code == 200
+    form = {"mode": "centre", "centre": "abc", "text": "x"}
+    response = client.post("/office/centres/kbtu/suspend", data=form)
+    assert response.status_code == 400 and 'id="centre-error"' in response.get_data(True)
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+
+
+def test_the_coordinator_s_form_does_not_stop_a_centre_holding_requests(world, as_, make):
+    from tests.web.test_office_management import centre_form, city_id
+
+    form = centre_form(make.app, slug="kbtu", status="planned", city_id=city_id(make.app, "Almaty"))
+    response = as_("coordinator").post("/office/centres/kbtu/edit", data=form)
+    assert response.status_code == 400
+    assert "still holds 1 open request" in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(Centre.status).where(Centre.slug == "kbtu")) == "active"

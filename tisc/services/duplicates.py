@@ -1,0 +1,216 @@
+"""The same invention sent twice: finding an inventor's similar open requests, flagging
+them for the staff, and showing each person only what they may know of the other.
+
+The similarity itself is :mod:`tisc.domain.similarity`. A flag joins a new
+request to an open one it resembles; staff of either centre link them (one is
+closed as a duplicate, through the workflow) or dismiss the flag. Staff who
+may see both requests are shown the other's reference; staff who see only
+theirs learn that a possible duplicate exists at another centre; the national
+office learns only that a link exists.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from tisc.domain.catalogue import Service
+from tisc.domain.errors import Invalid
+from tisc.domain.ipc import parse_ipc_list
+from tisc.domain.permissions import Actor, can_see_both, can_see_duplicate_flags
+from tisc.domain.similarity import WINDOW_DAYS, Resemblance, resemblance, words
+from tisc.extensions import db
+from tisc.models import DuplicateFlag, ServiceRequest
+from tisc.models.requests import FlagState
+from tisc.services import rules
+
+# At most this many of the inventor's latest open requests are compared (and flagged):
+# enough for any real inventor, and a bound on the cost of one submission.
+COMPARED = 20
+
+
+@dataclass(frozen=True)
+class Similar:
+    """An open request of the inventor's that the new one resembles."""
+
+    id: int
+    reference: str
+    title: str
+    centre_id: int
+    created_at: datetime
+    resemblance: Resemblance
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag as one person may see it from one of its two requests."""
+
+    id: int
+    other_reference: str | None  # None when the person may not see the other request
+    other_centre_id: int
+    same_centre: bool
+    evidence: dict
+
+
+def similar_open(
+    inventor_id: int,
+    service: str,
+    title: str,
+    keywords: str,
+    ipc_classes: str,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> list[Similar]:
+    """The inventor's open requests for ``service`` from the last :data:`WINDOW_DAYS` days
+    (the latest :data:`COMPARED`) that closely resemble the given title, keywords and IPC
+    classes; newest first."""
+    try:
+        ipc = parse_ipc_list(ipc_classes)
+    except Invalid:  # the submission itself says so; compare the words alone
+        ipc = []
+    query = (
+        sa.select(
+            ServiceRequest.id, ServiceRequest.reference, ServiceRequest.title,
+            ServiceRequest.keywords, ServiceRequest.ipc_classes, ServiceRequest.centre_id,
+            ServiceRequest.created_at,
+        )
+        .where(
+            ServiceRequest.inventor_id == inventor_id,
+            ServiceRequest.service == Service(service),
+            ServiceRequest.created_at >= now - timedelta(days=WINDOW_DAYS),
+            rules.is_open(),
+        )
+        .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+        .limit(COMPARED)
+    )  # fmt: skip
+    if exclude_id is not None:
+        query = query.where(ServiceRequest.id != exclude_id)
+    new_words = words(title, keywords)
+    found = []
+    for (
+        row_id,
+        reference,
+        other_title,
+        other_keywords,
+        other_ipc,
+        centre_id,
+        created,
+    ) in db.session.execute(query):
+        likeness = resemblance(
+            new_words,
+            ipc,
+            words(other_title, other_keywords),
+            [s for s in other_ipc.split("; ") if s],
+        )
+        if likeness.similar:
+            found.append(Similar(row_id, reference, other_title, centre_id, created, likeness))
+    return found
+
+
+def flag_similar(service_request: ServiceRequest, now: datetime) -> list[DuplicateFlag]:
+    """Inside the submission: flag every open request the new one resembles."""
+    flags = [
+        DuplicateFlag(
+            request_id=service_request.id,
+            other_id=similar.id,
+            evidence={
+                "words": list(similar.resemblance.shared_words),
+                "ipc": list(similar.resemblance.shared_ipc),
+            },
+            created_at=now,
+        )
+        for similar in similar_open(
+            service_request.inventor_id,
+            service_request.service,
+            service_request.title,
+            service_request.keywords,
+            service_request.ipc_classes,
+            now,
+            exclude_id=service_request.id,
+        )
+    ]
+    db.session.add_all(flags)
+    return flags
+
+
+def _open_flags(request_id: int):
+    """Open flags involving ``request_id`` whose two requests are both still open."""
+    mine, other = aliased(ServiceRequest), aliased(ServiceRequest)
+    return (
+        sa.select(DuplicateFlag, mine, other)
+        .join(mine, mine.id == DuplicateFlag.request_id)
+        .join(other, other.id == DuplicateFlag.other_id)
+        .where(
+            DuplicateFlag.state == FlagState.OPEN,
+            sa.or_(DuplicateFlag.request_id == request_id, DuplicateFlag.other_id == request_id),
+            mine.closed_at.is_(None),
+            other.closed_at.is_(None),
+        )
+        .order_by(DuplicateFlag.id)
+    )
+
+
+def flags_for(actor: Actor, service_request: ServiceRequest) -> list[FlagView]:
+    """The open flags of a request, as ``actor`` may see them (none unless they handle it)."""
+    if not can_see_duplicate_flags(actor, service_request):
+        return []
+    views = []
+    for flag, newer, older in db.session.execute(_open_flags(service_request.id)):
+        other = older if newer.id == service_request.id else newer
+        views.append(
+            FlagView(
+                id=flag.id,
+                other_reference=other.reference
+                if can_see_both(actor, service_request, other)
+                else None,
+                other_centre_id=other.centre_id,
+                same_centre=other.centre_id == service_request.centre_id,
+                evidence=flag.evidence or {},
+            )
+        )
+    return views
+
+
+def other_of_flag(service_request: ServiceRequest, flag_id: int | None) -> ServiceRequest | None:
+    """The other request of an open flag of ``service_request`` (None: no such flag)."""
+    if flag_id is None:
+        return None
+    flag = db.session.get(DuplicateFlag, flag_id)
+    if flag is None or flag.state is not FlagState.OPEN:
+        return None
+    if service_request.id not in (flag.request_id, flag.other_id):
+        return None
+    other_id = flag.other_id if flag.request_id == service_request.id else flag.request_id
+    return db.session.get(ServiceRequest, other_id)
+
+
+def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> None:
+    """Inside the use case that linked or dismissed: the flag is decided."""
+    flag = db.session.get(DuplicateFlag, flag_id)
+    flag.state, flag.decided_by_id, flag.decided_at = state, by_id, now
+
+
+def flagged_among(request_ids: list[int]) -> set[int]:
+    """Which of these requests have an open flag (for the desk's badges)."""
+    if not request_ids:
+        return set()
+    found = set()
+    for column in (DuplicateFlag.request_id, DuplicateFlag.other_id):
+        found |= set(
+            db.session.scalars(
+                sa.select(column).where(
+                    column.in_(request_ids), DuplicateFlag.state == FlagState.OPEN
+                )
+            )
+        )
+    return found
+
+
+def has_link(request_id: int) -> bool:
+    """For the national office: whether the request is linked to another at all."""
+    query = sa.select(DuplicateFlag.id).where(
+        sa.or_(DuplicateFlag.request_id == request_id, DuplicateFlag.other_id == request_id),
+        DuplicateFlag.state != FlagState.DISMISSED,
+    )
+    return db.session.scalar(query.limit(1)) is not None
