@@ -69,6 +69,16 @@ def test_files_are_uploaded_with_the_request_and_downloadable(world, as_):
     assert "%D0%A1%D1%8B%D0%B7%D0%B1%D0%B0" in download.headers["Content-Disposition"]
 
 
+def test_a_file_downloads_with_the_extension_of_its_detected_type(world, as_):
+    client = as_("inventor")
+    data = submission(files=[(io.BytesIO(PDF), "x.html")])
+    response = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(/requests/TISC-[^"]+/files/\d+)"', page)[1]
+    disposition = client.get(link).headers["Content-Disposition"]
+    assert "filename=x.pdf" in disposition and "html" not in disposition
+
+
 def test_a_disguised_file_is_refused_and_nothing_is_created(world, as_):
     before = request_count(world.make.app)
     data = submission(files=[(io.BytesIO(b"<html><script>alert(1)</script>"), "report.pdf")])

@@ -22,6 +22,16 @@ from tisc.forms import options
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
 
 
+class FiniteDecimalField(DecimalField):
+    """A decimal number; ``NaN``, ``sNaN`` and ``Infinity`` are not numbers here."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
 def _submit(action: Action) -> SubmitField:
     """An action's button, labelled by its spec."""
     return SubmitField(_l(SPECS[action].verb))
@@ -143,7 +153,7 @@ class CompleteForm(ActionForm):
         validators=[DataRequired(), Length(max=10000)],
         render_kw={"rows": 4},
     )
-    hours_spent = DecimalField(
+    hours_spent = FiniteDecimalField(
         _l("Hours spent"), places=2, validators=[InputRequired(), NumberRange(min=0.25, max=1000)]
     )
     documents_cited = IntegerField(

@@ -10,6 +10,7 @@ from tisc.web import (
     desk,
     errors,
     i18n,
+    inputs,
     maps,
     office,
     public,
@@ -25,6 +26,7 @@ def register_web(app: Flask) -> None:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    inputs.init_app(app)
 
     app.register_blueprint(public.bp)
     app.register_blueprint(maps.bp)

@@ -33,7 +33,8 @@ STATUS_OF = {NotFound: 404, Refused: 409, Conflict: 409, Invalid: 400}
 def explain(error: DomainError) -> str:
     """A domain error's message in the reader's language."""
     if error.plural:
-        return ngettext(error.message, error.plural, error.params["num"], **error.params)
+        params = dict(error.params)
+        return ngettext(error.message, error.plural, params.pop("num"), **params)
     return gettext(error.message, **error.params)
 
 

@@ -26,7 +26,7 @@ from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
 from tisc.services import accounts, centres, directory, network, queues, reads, timeline
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
-from tisc.services.files import Upload
+from tisc.services.files import Upload, served_name
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, policy, require_role, role_required
@@ -131,7 +131,7 @@ def download(reference: str, file_id: int):
         io.BytesIO(stored.content),
         mimetype=stored.content_type,
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=served_name(stored.filename, stored.content_type),
         etag=stored.sha256,
         max_age=0,
     )
