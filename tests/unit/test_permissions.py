@@ -53,7 +53,8 @@ def test_only_an_active_coordinator_sees_metadata(who):
         (frozenset({Role.STAFF}), {"staff"}),
         (frozenset({Role.INVENTOR}), {"owner"}),
         (frozenset({Role.STAFF, Role.INVENTOR}), {"staff", "owner"}),
-        (frozenset({Role.COORDINATOR}), set()),  # the office never acts on a request
+        # Only actions that touch no content are open to the office (unassigning a leaver).
+        (frozenset({Role.COORDINATOR}), {"coordinator", "coordinator_with_inventor_id"}),
     ],
 )
 def test_taking_part_needs_the_role_and_the_request(who, roles, admitted):

@@ -51,6 +51,10 @@ EXPECTED = {
     (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
     (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
+    # Not in the diagram: the office unassigns someone who left; "assigned" needs an assignee.
+    (Action.UNASSIGN, "coordinator"): {S.SUBMITTED: S.SUBMITTED, S.ASSIGNED: S.SUBMITTED,
+                                       S.IN_PROGRESS: S.IN_PROGRESS,
+                                       S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]

@@ -38,6 +38,9 @@ class Audience(StrEnum):
     INVENTOR = "inventor"
     CENTRE_STAFF = "centre_staff"  # every active staff member of the request's (new) centre
     ASSIGNEE = "assignee"
+    # The assignee while they may open the request, else (nobody holds it, or the assignee
+    # left) every active staff member of its centre: what the inventor writes is never lost.
+    ASSIGNEE_ELSE_STAFF = "assignee_else_staff"
 
 
 # Which notifications each role may switch off, in the order the account page lists them.
@@ -62,9 +65,9 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.DECLINED: N_("My request is declined"),
     Kind.REOPENED: N_("My request is reopened"),
     Kind.NEW_REQUEST: N_("A new request arrives at my centre"),
-    Kind.INVENTOR_REPLIED: N_("The inventor answers on a request assigned to me"),
+    Kind.INVENTOR_REPLIED: N_("The inventor writes on a request assigned to me or to nobody"),
     Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),
-    Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me"),
+    Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me or to nobody"),
     Kind.DAILY_DIGEST: N_("Daily digest of overdue and soon-due requests"),
 }
 

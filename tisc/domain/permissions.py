@@ -24,6 +24,12 @@ class Actor:
     active: bool = True
 
 
+# The product itself acting for the national office where no person does (an account
+# deactivated from the command line): it may take the coordinator's actions, and its
+# events name no one.
+SYSTEM = Actor(user_id=0, role=Role.COORDINATOR)
+
+
 class Held(Protocol):
     """A request as the rules see it: whose it is and which centre holds it."""
 
@@ -70,11 +76,12 @@ def can_see_inventor_contact(actor: Actor, request: Held) -> bool:
 
 def can_take_part(actor: Actor, request: Held, roles: frozenset[Role]) -> bool:
     """Whether ``actor`` may take an action open to ``roles`` on this request:
-    an inventor on their own request, staff on their centre's."""
+    an inventor on their own request, staff on their centre's, the coordinator on any
+    (only actions that touch no content are open to coordinators)."""
     if actor.role not in roles:
         return False
+    if actor.role is Role.COORDINATOR:
+        return can_see_metadata(actor)
     if actor.role is Role.STAFF:
         return is_staff_of(actor, request.centre_id)
-    if actor.role is Role.INVENTOR:
-        return is_inventor_of(actor, request)
-    return False
+    return is_inventor_of(actor, request)

@@ -77,6 +77,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     RATE = "rate"
     RECORD_FILING = "record_filing"  # the inventor filed an application after the service
+    UNASSIGN = "unassign"  # the assignee moved to another centre or left
 
 
 class Needs(StrEnum):
@@ -224,6 +225,11 @@ def _transferred(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) 
     )
 
 
+def _unassigned(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    """Nobody holds it now; the event names who no longer does."""
+    return Change({"assignee_id": None}, {"assignee_id": state.assignee_id})
+
+
 def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     done = inputs.completion
     return Change(
@@ -260,6 +266,7 @@ def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Mome
 
 _STAFF = frozenset({Role.STAFF})
 _INVENTOR = frozenset({Role.INVENTOR})
+_COORDINATOR = frozenset({Role.COORDINATOR})
 
 
 def _stay(statuses) -> dict[Status, Status]:
@@ -313,7 +320,7 @@ SPECS: dict[Action, ActionSpec] = {
             Action.REPLY, _INVENTOR, {Status.AWAITING_INVENTOR: Status.IN_PROGRESS},
             label=N_("Inventor's reply"), verb=N_("Send reply"), done=N_("Your reply is sent."),
             needs=frozenset({Needs.TEXT}),
-            notifies={Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+            notifies={Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE_ELSE_STAFF),)},
             files=True, content=True,
         ),
         ActionSpec(
@@ -321,7 +328,7 @@ SPECS: dict[Action, ActionSpec] = {
             label=N_("Message"), verb=N_("Send message"), done=N_("Your message is sent."),
             needs=frozenset({Needs.TEXT}),
             notifies={Role.STAFF: ((Kind.MESSAGE_FROM_CENTRE, Audience.INVENTOR),),
-                      Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+                      Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE_ELSE_STAFF),)},
             files=True, content=True,
         ),
         ActionSpec(
@@ -348,7 +355,7 @@ SPECS: dict[Action, ActionSpec] = {
             Action.WITHDRAW, _INVENTOR, {status: Status.WITHDRAWN for status in OPEN_STATUSES},
             label=N_("Withdrawn"), verb=N_("Withdraw request"),
             done=N_("Your request is withdrawn."),
-            notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE),)},
+            notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE_ELSE_STAFF),)},
             confirm=True, danger=True,
         ),
         ActionSpec(
@@ -368,6 +375,15 @@ SPECS: dict[Action, ActionSpec] = {
             label=N_("Patent application recorded"), verb=N_("Record the application"),
             done=N_("The application number is recorded."),
             needs=frozenset({Needs.APPLICATION_NUMBER}), changes=_filing_recorded,
+        ),
+        # Taken for the coordinator (or the system) when the assignee moves to another centre
+        # or is deactivated: no form offers it. An assigned request goes back to the queue.
+        ActionSpec(
+            Action.UNASSIGN, _COORDINATOR,
+            {Status.SUBMITTED: Status.SUBMITTED, Status.ASSIGNED: Status.SUBMITTED,
+             **_stay(OPEN_STATUSES - {Status.SUBMITTED, Status.ASSIGNED})},
+            label=N_("Unassigned"), verb=N_("Unassign"),
+            done=N_("The request is unassigned."), changes=_unassigned,
         ),
     )
 }  # fmt: skip

@@ -10,7 +10,7 @@ from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import notifications, rules
+from tisc.services import notifications, requests, rules
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -101,12 +101,14 @@ def create_user(
 
 
 @use_case
-def move_staff(user_id: int, centre_slug: str) -> User:
+def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
+    """Move a staff member to another centre; they leave their open requests at the old one."""
     user = _staff_member(user_id)
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
     user.centre_id = centre.id
+    requests.unassign_where_unseen(user, by)
     return user
 
 
@@ -116,7 +118,7 @@ def set_active_by_email(email: str, active: bool) -> User:
     user = find_by_email(email)
     if user is None:
         raise NotFound(N_("There is no such account."))
-    return _set_active(user, active)
+    return _set_active(user, active, None)
 
 
 @use_case
@@ -127,14 +129,17 @@ def set_staff_active(user_id: int, active: bool, by: User) -> User:
         raise NotFound(N_("There is no such staff account."))
     if user.id == by.id:
         raise Refused(N_("You cannot deactivate your own account."))
-    return _set_active(user, active)
+    return _set_active(user, active, by)
 
 
-def _set_active(user: User, active: bool) -> User:
-    """Accounts are never deleted; deactivation also ends their sessions everywhere."""
+def _set_active(user: User, active: bool, by: User | None) -> User:
+    """Accounts are never deleted; deactivation ends their sessions everywhere and
+    leaves their open requests to their colleagues."""
     if user.active != active:
         user.active = active
         user.session_version += 1
+    if not active:
+        requests.unassign_where_unseen(user, by)
     return user
 
 

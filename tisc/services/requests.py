@@ -11,7 +11,7 @@ from tisc.domain import workflow
 from tisc.domain.catalogue import N_, Language, Outcome, Role, Service, is_active_tisc
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
-from tisc.domain.permissions import can_see_internal, is_staff_of
+from tisc.domain.permissions import SYSTEM, can_see_internal, can_view_request, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import route
@@ -20,7 +20,7 @@ from tisc.extensions import db
 from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import centres as centre_service
-from tisc.services import notifications, reads
+from tisc.services import notifications, reads, rules
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -153,17 +153,42 @@ def perform(
     return service_request
 
 
+def unassign_where_unseen(assignee: User, by: User | None, now: datetime | None = None) -> int:
+    """Inside a use case that moved or deactivated ``assignee``: unassign them from every
+    open request they can no longer open, each with an event by ``by`` (None: the system).
+    How many requests were unassigned."""
+    now = now or utcnow()
+    held = db.session.scalars(
+        sa.select(ServiceRequest)
+        .where(ServiceRequest.assignee_id == assignee.id, rules.is_open())
+        .order_by(ServiceRequest.id)
+    )
+    lost = [r for r in held if not can_view_request(assignee.actor, r)]
+    for service_request in lost:
+        transition = workflow.apply(
+            state_of(service_request), Action.UNASSIGN, by.actor if by else SYSTEM,
+            workflow.Inputs(), now=now,
+        )  # fmt: skip
+        before = (service_request.centre_id, service_request.status)
+        _copy_state(service_request, transition.state)
+        _record(service_request, by, before, transition, [], now)
+    return len(lost)
+
+
 def _record(service_request, user, before, transition, uploads, now) -> None:
     """Everything an applied action leaves behind, in the use case's transaction: its
-    events and files, the status counters, the notifications and the unread marks."""
+    events and files, the status counters, the notifications and the unread marks.
+    ``user`` is None when the system acted."""
     for change in transition.events:
         event = _event_row(service_request, user, change, now)
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
     move_in_queue(before, (service_request.centre_id, service_request.status))
-    notifications.queue_for_events(service_request, transition.events, user)
+    notifications.queue_for_events(
+        service_request, transition.events, user.actor if user else SYSTEM
+    )
     if not all(event.internal for event in transition.events):
-        reads.mark_changed(service_request, user.id)
+        reads.mark_changed(service_request, user.id if user else None)
 
 
 def file_for(user: User, reference: str, file_id: int) -> RequestFile:
@@ -264,11 +289,11 @@ def _checked_hours(value) -> Decimal:
 
 
 def _event_row(
-    service_request: ServiceRequest, user: User, change: workflow.Event, now: datetime
+    service_request: ServiceRequest, user: User | None, change: workflow.Event, now: datetime
 ) -> RequestEvent:
     return RequestEvent(
         request_id=service_request.id,
-        actor_id=user.id,
+        actor_id=user.id if user else None,
         action=change.action,
         created_at=now,
         from_status=change.from_status,

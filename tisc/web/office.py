@@ -155,7 +155,7 @@ def staff_move(user_id: int):
     form.centre.choices = options(_tisc_choices())
     if not form.validate_on_submit():
         abort(400)
-    user = accounts.move_staff(user_id, form.centre.data)
+    user = accounts.move_staff(user_id, form.centre.data, by=current_user)
     flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
                   centre=in_locale(user.centre)), "success")  # fmt: skip
     return redirect(url_for(".staff"))
