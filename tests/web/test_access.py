@@ -18,6 +18,8 @@ def expect(**codes) -> dict[str, int]:
 
 PAGES = {
     "/": expect(rest=200),
+    "/healthz": expect(rest=200),
+    "/readyz": expect(rest=200),
     "/centres": expect(rest=200),
     "/centres/kbtu": expect(rest=200),
     "/centres/no-such-centre": expect(rest=404),

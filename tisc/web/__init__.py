@@ -9,6 +9,7 @@ from tisc.web import (
     coverage,
     desk,
     errors,
+    health,
     i18n,
     inputs,
     maps,
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
     errors.init_app(app)
     inputs.init_app(app)
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(assets.bp, url_prefix="/vendor")

@@ -127,14 +127,16 @@ def act(reference: str, action_name: str):
 @bp.route("/<reference>/files/<int:file_id>")
 def download(reference: str, file_id: int):
     stored = request_service.file_for(current_user, reference, file_id)
-    return send_file(
+    response = send_file(
         io.BytesIO(stored.content),
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=served_name(stored.filename, stored.content_type),
         etag=stored.sha256,
-        max_age=0,
     )
+    response.cache_control.public = False  # confidential: no cache may keep a copy
+    response.cache_control.no_store = True
+    return response
 
 
 def _detail_page(service_request, bound=None, problem: str | None = None):

@@ -4,6 +4,7 @@ only this origin (and the configured map tile server for images)."""
 from urllib.parse import urlsplit
 
 from flask import Flask, request
+from flask_login import current_user
 
 from tisc.services import audit
 
@@ -12,6 +13,19 @@ def tile_origin(tiles_url: str) -> str:
     """The CSP source for a tile URL template, ``{s}`` subdomains included."""
     parts = urlsplit(tiles_url.replace("{s}.", "*."))
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+PUBLIC_ENDPOINTS = frozenset({"static", "assets.vendor"})
+
+
+def _private(response) -> bool:
+    """Whether a response was made for a signed-in person, so no cache may keep it:
+    any page, file or mailbox they open. Public files and responses that say how they
+    may be cached (the map scripts) are left alone, without loading the user for them."""
+    control = response.cache_control
+    if request.endpoint in PUBLIC_ENDPOINTS or control.public or control.no_store:
+        return False
+    return current_user.is_authenticated
 
 
 def init_app(app: Flask) -> None:
@@ -40,4 +54,6 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=()")
+        if _private(response):
+            response.cache_control.no_store = True
         return response

@@ -1,0 +1,38 @@
+"""Whether this process can serve: the database answers and its schema is the code's."""
+
+from dataclasses import dataclass
+from functools import cache
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from tisc.extensions import db
+
+
+@dataclass(frozen=True)
+class Readiness:
+    database: str  # "ok" | "unreachable"
+    migrations: str  # "current" | "behind" | "unknown"
+
+    @property
+    def ready(self) -> bool:
+        return self.database == "ok" and self.migrations == "current"
+
+
+@cache
+def expected_heads(directory: str) -> frozenset[str]:
+    """The revisions the code's migrations end in (read once per process)."""
+    return frozenset(ScriptDirectory(directory).get_heads())
+
+
+def readiness(migrations_directory: str) -> Readiness:
+    """Ask the database; never raises for a database that is down or locked."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except sa.exc.SQLAlchemyError:
+        return Readiness("unreachable", "unknown")
+    behind = current != set(expected_heads(migrations_directory))
+    return Readiness("ok", "behind" if behind else "current")
