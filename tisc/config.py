@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
+from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": "sqlite:///tisc.sqlite3",  # relative to instance/
@@ -19,7 +20,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "REMEMBER_COOKIE_DURATION": REMEMBER_FOR,
+    "PERMANENT_SESSION_LIFETIME": SESSION_IDLE,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "BABEL_DEFAULT_LOCALE": "kk",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
@@ -28,6 +30,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
     "TISC_SUBMIT_LIMIT": "10 per hour",
+    # Per person, on each account endpoint that sends e-mail or checks a password.
+    "TISC_ACCOUNT_LIMIT": "5 per 10 minutes;20 per day",
     "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
     "TISC_TIMEZONE": "Asia/Almaty",
@@ -40,6 +44,8 @@ DEFAULTS = {
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
     "TISC_BASE_URL": "http://127.0.0.1:5000",
+    "TISC_HSTS_SECONDS": 0,  # Strict-Transport-Security's max-age; 0 sends none
+    "TISC_PROXY_HOPS": 0,  # trusted reverse proxies in front; 0: none, X-Forwarded-* ignored
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -60,7 +66,8 @@ def _from_environment(environ) -> dict:
     for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
-                 "TISC_TIMEZONE"):  # fmt: skip
+                 "TISC_TIMEZONE", "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT",
+                 "TISC_ACCOUNT_LIMIT"):  # fmt: skip
         if value := environ.get(name):
             found[name] = value
     if "TISC_DEFAULT_LOCALE" in found:
@@ -72,6 +79,9 @@ def _from_environment(environ) -> dict:
             found[name] = environ[name].strip().lower() in _TRUE
     if "TISC_TARGET_DAYS" in environ:
         found["TISC_TARGET_DAYS"] = parse_target_days(environ["TISC_TARGET_DAYS"])
+    for name in ("TISC_HSTS_SECONDS", "TISC_PROXY_HOPS"):
+        if name in environ:
+            found[name] = int(environ[name])
     if "TISC_HOLIDAYS" in environ:
         found["TISC_HOLIDAYS"] = [d for d in environ["TISC_HOLIDAYS"].split(",") if d.strip()]
     return found
@@ -120,5 +130,7 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(_from_environment(os.environ))
     app.config.from_mapping(overrides or {})
+    # The remember-me cookie signs in as surely as the session cookie: as secure as it.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))

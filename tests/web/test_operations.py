@@ -67,7 +67,7 @@ def test_a_database_that_is_down_gives_a_friendly_503(unreachable_app, method, p
     client = unreachable_app.test_client()
     if signed_in:
         with client.session_transaction() as session:
-            session["_user_id"] = "1:1"
+            session["_user_id"] = "a-session-token"
     data = {"email": "a@example.kz", "password": "x" * 12} if method == "POST" else None
     response = client.open(path, method=method, data=data)
     assert response.status_code == 503

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     INVITATION = "invitation"
     CONFIRM_EMAIL_CHANGE = "confirm_email_change"
     EMAIL_CHANGED = "email_changed"
+    EMAIL_IN_USE = "email_in_use"  # someone asked to move their account to this address
 
 
 class Audience(StrEnum):

@@ -22,6 +22,9 @@ from tisc.forms import options
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
 
 
+NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")
+
+
 class FiniteDecimalField(DecimalField):
     """A decimal number; ``NaN``, ``sNaN`` and ``Infinity`` are not numbers here."""
 
@@ -29,7 +32,7 @@ class FiniteDecimalField(DecimalField):
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+            raise ValueError(NOT_A_NUMBER)
 
 
 def _submit(action: Action) -> SubmitField:

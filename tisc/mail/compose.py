@@ -247,6 +247,24 @@ def _changed(message, recipient, service_request):
     )
 
 
+def _in_use(message, recipient, service_request):
+    return Email(
+        gettext("Someone tried to use your e-mail address"),
+        [
+            gettext(
+                "Someone asked to move another TISC Network account to this address, which "
+                "your account already uses. Nothing has changed."
+            ),
+            gettext(
+                "If it was you, sign in with this address instead. If not, you need do "
+                "nothing; you may want to choose a new password."
+            ),
+        ],
+        action_label=gettext("Sign in"),
+        action_url=link("auth.login"),
+    )
+
+
 COMPOSERS = {
     Kind.REQUEST_RECEIVED: _inventor_message(
         N_("%(reference)s: your request has been received"),
@@ -306,4 +324,5 @@ COMPOSERS = {
     Kind.INVITATION: _invitation,
     Kind.CONFIRM_EMAIL_CHANGE: _confirm_change,
     Kind.EMAIL_CHANGED: _changed,
+    Kind.EMAIL_IN_USE: _in_use,
 }

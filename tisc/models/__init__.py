@@ -1,6 +1,6 @@
 """The database schema, as typed SQLAlchemy models."""
 
-from tisc.models.accounts import User
+from tisc.models.accounts import AuthSession, SignInFailure, User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
 from tisc.models.centres import Centre, CentreService
@@ -17,6 +17,7 @@ from tisc.models.requests import (
 
 __all__ = [
     "AuditEntry",
+    "AuthSession",
     "Base",
     "Centre",
     "CentreService",
@@ -31,5 +32,6 @@ __all__ = [
     "RequestFile",
     "RequestRead",
     "ServiceRequest",
+    "SignInFailure",
     "User",
 ]

@@ -10,7 +10,7 @@ from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import notifications, requests, rules
+from tisc.services import notifications, requests, rules, sessions
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -51,17 +51,6 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
-    return user
-
-
-def load_session_user(session_id: str) -> User | None:
-    """The user of a session id ``"<id>:<session_version>"``; None when stale."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
         return None
     return user
 
@@ -137,7 +126,7 @@ def _set_active(user: User, active: bool, by: User | None) -> User:
     leaves their open requests to their colleagues."""
     if user.active != active:
         user.active = active
-        user.session_version += 1
+        sessions.end_all(user)
     if not active:
         requests.unassign_where_unseen(user, by)
     return user
@@ -166,7 +155,7 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
         raise Invalid("current_password", N_("That is not your current password."))
     check_password_strength(new, "new_password")
     user.password_hash = generate_password_hash(new, method=hash_method)
-    user.session_version += 1
+    sessions.end_all(user)
     return user
 
 
@@ -192,7 +181,7 @@ def set_password_from_link(user_id: int, version: int, password: str, hash_metho
         raise Invalid("token", N_("This link has already been used or is no longer valid."))
     check_password_strength(password)
     user.password_hash = generate_password_hash(password, method=hash_method)
-    user.session_version += 1
+    sessions.end_all(user)
     user.email_verified_at = user.email_verified_at or utcnow()
     return user
 
@@ -223,8 +212,12 @@ def request_email_change(user: User, password: str, new_email: str) -> str:
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise Invalid("email", N_("This is already your address."))
-    if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
-        raise Invalid("email", N_("An account with this e-mail address already exists."))
+    owner = db.session.scalar(sa.select(User).where(User.email == new_email))
+    if owner is not None:
+        # The same answer as for a free address, so nobody learns who has an account;
+        # the owner of the address is told instead (not who asked).
+        notifications.queue(Kind.EMAIL_IN_USE, owner)
+        return new_email
     notifications.queue(
         Kind.CONFIRM_EMAIL_CHANGE, user, to_address=new_email, context={"new_email": new_email}
     )

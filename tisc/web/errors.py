@@ -4,7 +4,7 @@ import contextlib
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
 from tisc.extensions import db, login_manager
+from tisc.services import security
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        security.event("csrf_failed", reason=error.description)
         return error_page(
             400,
             gettext(
@@ -93,6 +95,8 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 429:
+            security.event("rate_limited", limit=str(error.description), endpoint=request.endpoint)
         response = error.get_response()
         body, _status = error_page(error.code)
         response.set_data(body)

@@ -40,7 +40,7 @@ def _submit_limit() -> str:
 
 
 def _per_user() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 @bp.route("/new", methods=["GET", "POST"])
