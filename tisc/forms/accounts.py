@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from tisc.forms.auth import PASSWORD_RULE
 from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD
 
@@ -18,7 +19,9 @@ class ProfileForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        description=PASSWORD_RULE,
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,5 +1,7 @@
 """Accounts: registration, sign-in checks, and the coordinator's staff management."""
 
+import re
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +16,8 @@ from tisc.services import notifications, requests, rules, sessions
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
+MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable", 4 "very unguessable"
+MAX_CHECKED = 100  # zxcvbn slows down on long input; a longer password is no weaker for it
 # Checked against when the e-mail is unknown, so both answers take as long.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
@@ -27,12 +31,26 @@ def normalise_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
+def check_password_strength(password: str, field: str = "password", hints=()) -> None:
+    """Long enough, and not easy to guess: zxcvbn's offline estimate (common passwords,
+    words, names, dates, keyboard rows, repeats, and ``hints`` such as the person's own
+    name and address) must put it at "safely unguessable" (3 of 4) or better."""
     if len(password) < MIN_PASSWORD:
         raise Invalid(
             field,
             NP_("Use at least %(num)d character.", "Use at least %(num)d characters."),
             num=MIN_PASSWORD,
+        )
+    from zxcvbn import zxcvbn  # loaded by the few processes that ever set a password
+
+    words = [part for hint in hints for part in re.split(r"[\s@._-]+", hint or "") if part]
+    if zxcvbn(password[:MAX_CHECKED], user_inputs=words)["score"] < MIN_STRENGTH:
+        raise Invalid(
+            field,
+            N_(
+                "This password is too easy to guess. Avoid common passwords, names, dates, "
+                "keyboard rows and repeated characters: a few unrelated words work well."
+            ),
         )
 
 
@@ -153,7 +171,7 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
     user = db.session.merge(user)
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise Invalid("current_password", N_("That is not your current password."))
-    check_password_strength(new, "new_password")
+    check_password_strength(new, "new_password", (user.name, user.email))
     user.password_hash = generate_password_hash(new, method=hash_method)
     sessions.end_all(user)
     return user
@@ -179,7 +197,7 @@ def set_password_from_link(user_id: int, version: int, password: str, hash_metho
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.session_version != version:
         raise Invalid("token", N_("This link has already been used or is no longer valid."))
-    check_password_strength(password)
+    check_password_strength(password, hints=(user.name, user.email))
     user.password_hash = generate_password_hash(password, method=hash_method)
     sessions.end_all(user)
     user.email_verified_at = user.email_verified_at or utcnow()
@@ -287,7 +305,7 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
         raise Invalid("name", N_("Enter a name."))
     email = normalise_email(email)
     if password is not None:
-        check_password_strength(password)
+        check_password_strength(password, hints=(name, email))
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Invalid("email", N_("An account with this e-mail address already exists."))
     user = User(
