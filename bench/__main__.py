@@ -101,8 +101,11 @@ def reusable(scale: str):
     return data["url"], seed.Seeded(**data["seeded"]), data["seconds"]
 
 
+BENCH_SECRET = "bench-secret-key-of-32-characters"
+
+
 def bench_app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": BENCH_SECRET})
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ def gunicorn(target: str, url: str):
     """Serve ``target`` with 2 sync workers, as production would; yields (base URL, process)."""
     port = free_port()
     env = {
-        **os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+        **os.environ, "DATABASE_URL": url, "SECRET_KEY": BENCH_SECRET,
         "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT),
     }  # fmt: skip
     process = subprocess.Popen(

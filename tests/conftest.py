@@ -17,7 +17,7 @@ from tisc.config import database_url
 from tisc.database import drop_everything
 from tisc.extensions import db
 from tisc.models import Base
-from tisc.services import datasets
+from tisc.services import accounts, datasets
 
 
 def skip_or_fail(reason: str) -> None:
@@ -44,7 +44,7 @@ def database(request, tmp_path_factory) -> str:
 def settings_for(database: str) -> dict:
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-of-the-test-suite-at-least-32-characters",
         "SQLALCHEMY_DATABASE_URI": database,
         "WTF_CSRF_ENABLED": False,
         # Limits on, but out of reach; tests of the limits lower them.
@@ -81,6 +81,7 @@ def wipe(app) -> None:
                     connection.execute(sa.delete(table))
         datasets.load_partner_centres()
         db.session.remove()
+    accounts._active.clear()  # the rows it remembers are gone
 
 
 @pytest.fixture

@@ -4,13 +4,18 @@ Every setting a deployment needs has an environment variable (README,
 "Configuration"); tests pass a mapping that wins over all of them.
 """
 
+import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
 from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
+
+log = logging.getLogger(__name__)
+MIN_SECRET_KEY = 32
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": "sqlite:///tisc.sqlite3",  # relative to instance/
@@ -112,17 +117,47 @@ def parse_target_days(text: str) -> dict[str, int]:
 def instance_secret_key(instance_path: Path) -> str:
     """The secret key kept in ``instance/secret_key``, made on first use.
 
-    Created exclusively so that two workers starting together agree on it.
+    Written whole to a temporary file first, then linked into place: the link
+    either creates the file, complete, or finds the one another starter linked
+    first - so processes starting together agree, and nobody reads it half-written.
     """
     path = instance_path / "secret_key"
     instance_path.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    key = secrets.token_hex(32)
+    fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another starter was first: use theirs
+    finally:
+        os.unlink(temporary)
     return path.read_text().strip()
+
+
+def _check_secret_key(app) -> None:
+    """A configured key, else the instance file's; never a short one."""
+    configured = bool(app.config.get("SECRET_KEY"))
+    if not configured:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+        if not (app.debug or app.testing):
+            log.warning(
+                "SECRET_KEY is not set: using the key in %s/secret_key, which only this "
+                "machine has. Set SECRET_KEY (the same on every server) before serving for "
+                "real; see README, Configuration.",
+                app.instance_path,
+            )
+    if len(str(app.config["SECRET_KEY"])) < MIN_SECRET_KEY:
+        where = "SECRET_KEY" if configured else f"{app.instance_path}/secret_key"
+        raise RuntimeError(
+            f"{where} is shorter than {MIN_SECRET_KEY} characters: use a long random key, "
+            'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
 
 
 def load(app, overrides: dict | None) -> None:
@@ -132,5 +167,4 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_mapping(overrides or {})
     # The remember-me cookie signs in as surely as the session cookie: as secure as it.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    _check_secret_key(app)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import N_, NP_, CentreKind, Language, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
@@ -52,6 +53,22 @@ def check_password_strength(password: str, field: str = "password", hints=()) ->
                 "keyboard rows and repeated characters: a few unrelated words work well."
             ),
         )
+
+
+# Whether some of a few accounts are active (the demo banner asks on every page): kept a
+# minute per process, forgotten at once when this process creates or (de)activates one.
+_active: Cache[bool] = Cache(size=8, seconds=60)
+
+
+def any_active(emails: tuple[str, ...]) -> bool:
+    """Whether any of these accounts exists and is active (cheap enough for every page)."""
+    key = (str(db.engine.url), emails)
+    return _active.get(key, lambda: _query_any_active(emails))
+
+
+def _query_any_active(emails: tuple[str, ...]) -> bool:
+    query = sa.select(User.id).where(User.email.in_(emails), User.active.is_(True)).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def find_by_email(email: str) -> User | None:
@@ -145,6 +162,7 @@ def _set_active(user: User, active: bool, by: User | None) -> User:
     if user.active != active:
         user.active = active
         sessions.end_all(user)
+        _active.clear()
     if not active:
         requests.unassign_where_unseen(user, by)
     return user
@@ -318,4 +336,5 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
     )
     db.session.add(user)
     db.session.flush()
+    _active.clear()
     return user

@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
         # The page must not ask the database again: show it as to a signed-out visitor
         # (Flask-Login keeps the request's user in g._login_user).
         g._login_user = login_manager.anonymous_user()
+        g.database_unavailable = True
         body, status = error_page(503)
         return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
