@@ -250,3 +250,27 @@ def test_staff_record_an_application_filed_after_the_service(world, as_, make):
     assert (row["outcome"], row["application_number"]) == ("application_filed", "2026/0123.1")
     page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
     assert "Patent application filed" in page and "2026/0123.1" in page
+
+
+def test_submitting_the_same_form_twice_creates_one_request(world, as_):
+    client = as_("inventor")
+    page = client.get("/requests/new").get_data(as_text=True)
+    token = re.search(r'name="once" type="hidden" value="([^"]+)"', page)[1]
+    assert token not in client.get("/requests/new").get_data(as_text=True)  # one per form
+    before = request_count(world.make.app)
+    first = client.post("/requests/new", data=submission(once=token))
+    second = client.post("/requests/new", data=submission(once=token))  # double click, resend
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert request_count(world.make.app) == before + 1
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already" in page
+    third = client.post("/requests/new", data=submission(once="another-form"))
+    assert third.headers["Location"] != first.headers["Location"]
+    assert request_count(world.make.app) == before + 2
+
+
+def test_another_inventors_form_token_is_theirs_alone(world, as_):
+    first = as_("inventor").post("/requests/new", data=submission(once="shared-token"))
+    other = as_("other_inventor").post("/requests/new", data=submission(once="shared-token"))
+    assert other.status_code == 302 and other.headers["Location"] != first.headers["Location"]

@@ -77,6 +77,7 @@ class RequestSubmitForm(FlaskForm):
         ),
         validators=[DataRequired(message=_l("Please confirm that you have read this."))],
     )
+    once = HiddenField()  # one token per form shown: sending it twice makes one request
     submit = _submit(Action.SUBMIT)
 
 

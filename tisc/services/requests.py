@@ -42,6 +42,8 @@ class Draft:
     ipc_classes: str = ""
     preferred_centre_id: int | None = None
     files: list[Upload] = field(default_factory=list)
+    # From the form, one per form shown: sending it again makes no second request.
+    submission_token: str | None = None
 
 
 @dataclass
@@ -106,6 +108,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
+        submission_token=_checked_token(draft.submission_token),
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
         created_at=now,
@@ -115,6 +118,35 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     db.session.flush()
     _record(service_request, inventor, None, transition, uploads, now)
     return service_request
+
+
+def submit_once(
+    inventor: User, draft: Draft, policy: Policy, now: datetime | None = None
+) -> tuple[ServiceRequest, bool]:
+    """:func:`submit`, unless this form was already sent (a double click, a resend):
+    then the request it made, untouched. ``(request, whether it is new)``.
+
+    The database's unique (inventor, token) pair decides, so no extra query is paid
+    on the way in and two sends racing each other still make one request.
+    """
+    try:
+        return submit(inventor, draft, policy, now), True
+    except sa.exc.IntegrityError:
+        token = _checked_token(draft.submission_token)
+        first = token and db.session.scalar(
+            sa.select(ServiceRequest).where(
+                ServiceRequest.inventor_id == inventor.id,
+                ServiceRequest.submission_token == token,
+            )
+        )
+        if not first:
+            raise
+        return first, False
+
+
+def _checked_token(token: str | None) -> str | None:
+    token = (token or "").strip()
+    return token if 0 < len(token) <= 64 and token.isascii() and token.isprintable() else None
 
 
 @use_case

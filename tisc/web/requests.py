@@ -1,6 +1,7 @@
 """A request's pages: submit one, list one's own, follow and act on one, fetch its files."""
 
 import io
+import secrets
 
 from flask import (
     Blueprint,
@@ -31,6 +32,8 @@ from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, policy, require_role, role_required
 
+ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
+
 bp = Blueprint("requests", __name__)
 bp.before_request(require_role(*SIGNED_IN))
 
@@ -50,6 +53,7 @@ def new():
     form = RequestSubmitForm()
     _submission_choices(form)
     if request.method == "GET":
+        form.once.data = secrets.token_urlsafe(16)
         form.service.data = request.args.get("service", "")
         slug = request.args.get("centre")
         chosen = centres.find_centre(slug) if slug else None
@@ -57,17 +61,18 @@ def new():
         form.preferred_language.data = str(current_user.locale or "")
     if form.validate_on_submit():
         try:
-            service_request = request_service.submit(current_user, _draft(form), policy())
+            service_request, new = request_service.submit_once(current_user, _draft(form), policy())
         except Invalid as error:
             show_on_form(form, error, {"preferred_centre_id": "preferred_centre"})
         else:
+            done = SPECS[Action.SUBMIT].done if new else ALREADY_SENT
             flash(
                 gettext(
-                    SPECS[Action.SUBMIT].done,
+                    done,
                     reference=service_request.reference,
                     centre=in_locale(service_request.centre),
                 ),
-                "success",
+                "success" if new else "info",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
     return render_template("requests/new.html", form=form), 400 if form.errors else 200
@@ -196,6 +201,7 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         preferred_centre_id=int(form.preferred_centre.data) if form.preferred_centre.data else None,
         confidentiality_ack=bool(form.confidentiality_ack.data),
         files=_uploads(form),
+        submission_token=form.once.data,
     )
 
 
