@@ -77,11 +77,30 @@ def wipe(app) -> None:
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(Base.metadata.sorted_tables):
-                if table.name not in KEPT_TABLES:
+                if table.name == "audit_entries":
+                    _empty_the_audit_trail(connection)
+                elif table.name not in KEPT_TABLES:
                     connection.execute(sa.delete(table))
         datasets.load_partner_centres()
         db.session.remove()
     accounts._active.clear()  # the rows it remembers are gone
+
+
+def _empty_the_audit_trail(connection) -> None:
+    """The trail is append-only in the database (triggers): lift that for the wipe only."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+        connection.exec_driver_sql("DELETE FROM audit_entries")
+        connection.exec_driver_sql("ALTER TABLE audit_entries ENABLE TRIGGER USER")
+        return
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    connection.exec_driver_sql("DELETE FROM audit_entries")
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     ASSIGNED_TO_YOU = "assigned_to_you"
     WITHDRAWN = "withdrawn"
     DAILY_DIGEST = "daily_digest"
+    NEW_COLLEAGUE = "new_colleague"  # a staff account was created at my centre
     # Account messages
     VERIFY_EMAIL = "verify_email"
     PASSWORD_RESET = "password_reset"

@@ -247,6 +247,24 @@ def _changed(message, recipient, service_request):
     )
 
 
+def _new_colleague(message, recipient, service_request):
+    centre = in_locale(recipient.centre) if recipient.centre else ""
+    return Email(
+        gettext("A new colleague at %(centre)s", centre=centre),
+        [
+            gettext(
+                "The national office has created an account for %(name)s at %(centre)s. "
+                "They will see the centre's requests as you do.",
+                name=message.context.get("name", ""),
+                centre=centre,
+            ),
+            gettext("If you do not know this person, tell the national office."),
+        ],
+        action_label=gettext("Open the desk"),
+        action_url=link("desk.queue"),
+    )
+
+
 def _in_use(message, recipient, service_request):
     return Email(
         gettext("Someone tried to use your e-mail address"),
@@ -325,4 +343,5 @@ COMPOSERS = {
     Kind.CONFIRM_EMAIL_CHANGE: _confirm_change,
     Kind.EMAIL_CHANGED: _changed,
     Kind.EMAIL_IN_USE: _in_use,
+    Kind.NEW_COLLEAGUE: _new_colleague,
 }

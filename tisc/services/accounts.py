@@ -13,7 +13,7 @@ from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import notifications, requests, rules, sessions
+from tisc.services import audit, notifications, requests, rules, sessions
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -95,6 +95,7 @@ def register_inventor(name: str, email: str, password: str, locale: str | None, 
     """A self-registered inventor, who may submit at once; a confirmation link is queued."""
     user = _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
     notifications.queue(Kind.VERIFY_EMAIL, user)
+    audit.record("account.registered", user.id, f"user:{user.id}", after={"email": user.email})
     return user
 
 
@@ -107,8 +108,9 @@ def create_user(
     centre_slug: str | None = None,
     password: str | None = None,
     locale: str | None = None,
+    by: User | None = None,
 ) -> User:
-    """Create an account of any role; staff belong to a TISC.
+    """Create an account of any role; staff belong to a TISC, whose staff are told.
 
     Without a password the person is invited by e-mail to choose their own.
     """
@@ -121,6 +123,14 @@ def create_user(
     user = _new_user(name, email, password, role, centre_id, locale, hash_method)
     if password is None:
         notifications.queue(Kind.INVITATION, user)
+    if centre_id is not None:
+        for colleague in staff_of(centre_id):
+            if colleague.id != user.id:
+                notifications.queue(Kind.NEW_COLLEAGUE, colleague, context={"name": user.name})
+    created = {"email": user.email, "role": role.value, "invited": password is None}
+    if centre_id is not None:
+        created["centre"] = centre_slug
+    audit.record("account.created", by.id if by else None, f"user:{user.id}", after=created)
     return user
 
 
@@ -131,8 +141,14 @@ def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
+    before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
     requests.unassign_where_unseen(user, by)
+    if before != centre.slug:
+        audit.record(
+            "account.moved", by.id if by else None, f"user:{user.id}",
+            {"centre": before}, {"centre": centre.slug},
+        )  # fmt: skip
     return user
 
 
@@ -163,6 +179,10 @@ def _set_active(user: User, active: bool, by: User | None) -> User:
         user.active = active
         sessions.end_all(user)
         _active.clear()
+        audit.record(
+            "account.reactivated" if active else "account.deactivated",
+            by.id if by else None, f"user:{user.id}",
+        )  # fmt: skip
     if not active:
         requests.unassign_where_unseen(user, by)
     return user
@@ -192,6 +212,7 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
     check_password_strength(new, "new_password", (user.name, user.email))
     user.password_hash = generate_password_hash(new, method=hash_method)
     sessions.end_all(user)
+    audit.record("account.password_changed", user.id, f"user:{user.id}")
     return user
 
 
@@ -219,6 +240,7 @@ def set_password_from_link(user_id: int, version: int, password: str, hash_metho
     user.password_hash = generate_password_hash(password, method=hash_method)
     sessions.end_all(user)
     user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record("account.password_set", user.id, f"user:{user.id}")
     return user
 
 
@@ -268,6 +290,8 @@ def confirm_email_change(user_id: int, old_email: str, new_email: str) -> User:
         raise Invalid("token", N_("This link has already been used or is no longer valid."))
     if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
         raise Invalid("token", N_("An account with this e-mail address already exists."))
+    audit.record("account.email_changed", user.id, f"user:{user.id}",
+                 {"email": user.email}, {"email": new_email})  # fmt: skip
     user.email = new_email
     user.email_verified_at = utcnow()
     notifications.queue(

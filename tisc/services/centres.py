@@ -11,9 +11,9 @@ from tisc.domain.catalogue import N_, CentreKind, CentreStatus, Language, Servic
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.routing import Candidate
 from tisc.extensions import db
-from tisc.models import Centre, CentreService, City
+from tisc.models import Centre, CentreService, City, User
 from tisc.models.base import utcnow
-from tisc.services import rules
+from tisc.services import audit, rules
 from tisc.services.unit_of_work import use_case
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -93,7 +93,7 @@ def get_centre(slug: str, *, public: bool = True) -> Centre:
 
 
 @use_case
-def create_centre(details: CentreDetails) -> Centre:
+def create_centre(details: CentreDetails, by: User | None = None) -> Centre:
     _check(details)
     if db.session.scalar(sa.select(Centre.id).where(Centre.slug == details.slug)):
         raise Invalid("slug", N_("Another centre already uses this short name."))
@@ -107,27 +107,55 @@ def create_centre(details: CentreDetails) -> Centre:
     _copy(details, centre)
     db.session.add(centre)
     db.session.flush()
+    audit.record("centre.created", _id(by), f"centre:{centre.slug}", after=_snapshot(centre))
     return centre
 
 
 @use_case
-def update_centre(slug: str, details: CentreDetails) -> Centre:
+def update_centre(slug: str, details: CentreDetails, by: User | None = None) -> Centre:
     centre = get_centre(slug, public=False)
     _check(details)
     if details.slug != centre.slug:
         raise Refused(N_("A centre's short name cannot change: links use it."))
+    before = _snapshot(centre)
     _copy(details, centre)
     centre.updated_at = utcnow()
+    changed_from, changed_to = audit.changes(before, _snapshot(centre))
+    if changed_to:
+        audit.record("centre.edited", _id(by), f"centre:{slug}", changed_from, changed_to)
     return centre
 
 
 @use_case
-def set_status(slug: str, status: CentreStatus) -> Centre:
+def set_status(slug: str, status: CentreStatus, by: User | None = None) -> Centre:
     """Suspend, reactivate or plan a centre; centres are never deleted."""
     centre = get_centre(slug, public=False)
+    before = centre.status
     centre.status = status
     centre.updated_at = utcnow()
+    audit.record(
+        "centre.status_changed", _id(by), f"centre:{slug}",
+        {"status": before.value}, {"status": status.value},
+    )  # fmt: skip
     return centre
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def _snapshot(centre: Centre) -> dict:
+    """What the coordinator edits of a centre, as plain values for the audit trail."""
+    values = {name: getattr(centre, name) for name in _TEXT_FIELDS}
+    return values | {
+        "status": centre.status.value,
+        "city_id": centre.city_id,
+        "lat": centre.lat,
+        "lon": centre.lon,
+        "services": sorted(s.value for s in centre.services),
+        "languages": list(centre.languages),
+        "joined_on": centre.joined_on.isoformat() if centre.joined_on else None,
+    }
 
 
 def _check(details: CentreDetails) -> None:
@@ -151,11 +179,14 @@ def _check(details: CentreDetails) -> None:
         raise Invalid("languages", N_("Choose languages from the list."))
 
 
+_TEXT_FIELDS = (
+    "name_kk", "name_ru", "name_en", "host_institution", "address", "phone", "email",
+    "website", "opening_hours", "description_kk", "description_ru", "description_en",
+)  # fmt: skip
+
+
 def _copy(details: CentreDetails, centre: Centre) -> None:
-    for name in (
-        "name_kk", "name_ru", "name_en", "host_institution", "address", "phone", "email",
-        "website", "opening_hours", "description_kk", "description_ru", "description_en",
-    ):  # fmt: skip
+    for name in _TEXT_FIELDS:
         setattr(centre, name, getattr(details, name).strip())
     centre.status = CentreStatus(details.status)
     centre.city_id = details.city_id

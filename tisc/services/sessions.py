@@ -103,7 +103,9 @@ def end_all(user: User) -> None:
 
 @use_case
 def sign_out_everywhere(user: User) -> None:
-    end_all(db.session.merge(user))
+    user = db.session.merge(user)
+    end_all(user)
+    audit.record("account.signed_out_everywhere", user.id, f"user:{user.id}")
 
 
 def of(user: User, now: datetime | None = None) -> list[AuthSession]:
