@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from tisc.extensions import db
 
@@ -23,11 +21,15 @@ class Readiness:
 @cache
 def expected_heads(directory: str) -> frozenset[str]:
     """The revisions the code's migrations end in (read once per process)."""
+    from alembic.script import ScriptDirectory  # Alembic only where it is asked for
+
     return frozenset(ScriptDirectory(directory).get_heads())
 
 
 def readiness(migrations_directory: str) -> Readiness:
     """Ask the database; never raises for a database that is down or locked."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with db.engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
