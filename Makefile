@@ -21,8 +21,8 @@ bench: install
 
 install: $(INSTALLED) $(MO_FILES)
 
-db: install
-	$(FLASK) tisc setup
+db: install  # the local try-out: demo accounts and requests included
+	$(FLASK) tisc setup --demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -120,9 +120,12 @@ def reusable(scale: str):
     return data["url"], seed.Seeded(**data["seeded"]), data["seconds"]
 
 
+BENCH_SECRET = "bench-secret-key-of-32-characters"
+
+
 def bench_app(url: str):
     return create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret", "TISC_WORKER": True}
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": BENCH_SECRET, "TISC_WORKER": True}
     )
 
 
@@ -136,7 +139,7 @@ def free_port() -> int:
 
 
 # The app as deployed: a worker process delivers the mail (see ``worker``).
-APP_SETTINGS = {"SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": "false", "TISC_WORKER": "true"}
+APP_SETTINGS = {"SECRET_KEY": BENCH_SECRET, "RATELIMIT_ENABLED": "false", "TISC_WORKER": "true"}
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from tisc.config import database_url
 from tisc.database import drop_everything
 from tisc.extensions import bind_migrations, db
 from tisc.models import Base
-from tisc.services import datasets
+from tisc.services import accounts, datasets
 
 
 def skip_or_fail(reason: str) -> None:
@@ -44,12 +44,13 @@ def database(request, tmp_path_factory) -> str:
 def settings_for(database: str) -> dict:
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-of-the-test-suite-at-least-32-characters",
         "SQLALCHEMY_DATABASE_URI": database,
         "WTF_CSRF_ENABLED": False,
         # Limits on, but out of reach; tests of the limits lower them.
         "TISC_LOGIN_LIMIT": "100000 per minute",
         "TISC_SUBMIT_LIMIT": "100000 per minute",
+        "TISC_ACCOUNT_LIMIT": "100000 per minute",
         "TISC_PASSWORD_HASH": "pbkdf2:sha256:1000",
         "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "BABEL_DEFAULT_LOCALE": "en",
@@ -79,10 +80,30 @@ def wipe(app) -> None:
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(Base.metadata.sorted_tables):
-                if table.name not in KEPT_TABLES:
+                if table.name == "audit_entries":
+                    _empty_the_audit_trail(connection)
+                elif table.name not in KEPT_TABLES:
                     connection.execute(sa.delete(table))
         datasets.load_partner_centres()
         db.session.remove()
+    accounts._active.clear()  # the rows it remembers are gone
+
+
+def _empty_the_audit_trail(connection) -> None:
+    """The trail is append-only in the database (triggers): lift that for the wipe only."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+        connection.exec_driver_sql("DELETE FROM audit_entries")
+        connection.exec_driver_sql("ALTER TABLE audit_entries ENABLE TRIGGER USER")
+        return
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    connection.exec_driver_sql("DELETE FROM audit_entries")
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ class Person:
     email: str
     role: Role
     centre_id: int | None
-    session_id: str
     name: str
     password: str = PASSWORD
 
@@ -94,7 +93,7 @@ class Factory:
             return self._person(db.session.get(User, user_id))
 
     def _person(self, user: User) -> Person:
-        return Person(user.id, user.email, user.role, user.centre_id, user.get_id(), user.name)
+        return Person(user.id, user.email, user.role, user.centre_id, user.name)
 
     def request(self, inventor: Person, service: str = "prior_art_search",
                 region: str = "KZ-75", centre: str | None = None, title: str | None = None,
@@ -163,7 +162,11 @@ COMPLETION = {
 
 
 def login(client, person: Person) -> None:
-    """Sign ``person`` in on the test client (as Flask-Login's session would)."""
+    """Sign ``person`` in on the test client: a session of its own, as signing in makes."""
+    from tisc.services import sessions
+
+    with client.application.app_context():
+        token = sessions.start(db.session.get(User, person.id), remember=False)
     with client.session_transaction() as session:
-        session["_user_id"] = person.session_id
+        session["_user_id"] = token
         session["_fresh"] = True

@@ -50,9 +50,14 @@ def demo_command() -> None:
 
 
 @tisc_cli.command("setup")
-@click.option("--with-demo/--no-demo", default=True, help="Load demo content when empty.")
+@click.option(
+    "--demo", "with_demo", is_flag=True,
+    help="Also load demo accounts (with a published password) and requests when there are "
+    "no accounts yet: for a local try-out only.",
+)  # fmt: skip
 def setup(with_demo: bool) -> None:
-    """Migrate the database; load reference data and demo content when it is empty."""
+    """Migrate the database and load the reference data when it is empty (and, with
+    ``--demo``, demo content)."""
     from flask_migrate import upgrade  # Alembic: loaded only when migrating
 
     bind_migrations(current_app._get_current_object())
@@ -60,11 +65,14 @@ def setup(with_demo: bool) -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Region)) == 0:
         click.echo("Empty database: loading reference data.")
         _load_data(datasets.PACKAGED_DATA)
-    if with_demo and db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
+    no_accounts = db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    if with_demo and no_accounts:
         click.echo("No accounts yet: loading demo content.")
         demo.load_demo(_policy())
         delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
-    if accounts.find_by_email(demo.ACCOUNTS[0][0]) is not None:
+    elif no_accounts:
+        click.echo("No accounts yet: create one with `tisc create-user` (or try `setup --demo`).")
+    if demo.present():
         _print_demo_accounts()
 
 

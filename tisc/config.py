@@ -4,12 +4,18 @@ Every setting a deployment needs has an environment variable (README,
 "Configuration"); tests pass a mapping that wins over all of them.
 """
 
+import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
+from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
+
+log = logging.getLogger(__name__)
+MIN_SECRET_KEY = 32
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": "sqlite:///tisc.sqlite3",  # relative to instance/
@@ -19,7 +25,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "REMEMBER_COOKIE_DURATION": REMEMBER_FOR,
+    "PERMANENT_SESSION_LIFETIME": SESSION_IDLE,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "BABEL_DEFAULT_LOCALE": "kk",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
@@ -28,6 +35,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
     "TISC_SUBMIT_LIMIT": "10 per hour",
+    # Per person, on each account endpoint that sends e-mail or checks a password.
+    "TISC_ACCOUNT_LIMIT": "5 per 10 minutes;20 per day",
     "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
     "TISC_TIMEZONE": "Asia/Almaty",
@@ -43,6 +52,8 @@ DEFAULTS = {
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
     "TISC_BASE_URL": "http://127.0.0.1:5000",
+    "TISC_HSTS_SECONDS": 0,  # Strict-Transport-Security's max-age; 0 sends none
+    "TISC_PROXY_HOPS": 0,  # trusted reverse proxies in front; 0: none, X-Forwarded-* ignored
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -70,7 +81,8 @@ def _from_environment(environ) -> dict:
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX",
                  "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
-                 "TISC_TIMEZONE"):  # fmt: skip
+                 "TISC_TIMEZONE", "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT",
+                 "TISC_ACCOUNT_LIMIT"):  # fmt: skip
         if value := environ.get(name):
             found[name] = value
     if "TISC_DEFAULT_LOCALE" in found:
@@ -89,6 +101,9 @@ def _from_environment(environ) -> dict:
             found[name] = positive_days(name, environ[name])
     if "TISC_TARGET_DAYS" in environ:
         found["TISC_TARGET_DAYS"] = parse_target_days(environ["TISC_TARGET_DAYS"])
+    for name in ("TISC_HSTS_SECONDS", "TISC_PROXY_HOPS"):
+        if name in environ:
+            found[name] = int(environ[name])
     if "TISC_HOLIDAYS" in environ:
         found["TISC_HOLIDAYS"] = [d for d in environ["TISC_HOLIDAYS"].split(",") if d.strip()]
     return found
@@ -126,17 +141,47 @@ def parse_target_days(text: str) -> dict[str, int]:
 def instance_secret_key(instance_path: Path) -> str:
     """The secret key kept in ``instance/secret_key``, made on first use.
 
-    Created exclusively so that two workers starting together agree on it.
+    Written whole to a temporary file first, then linked into place: the link
+    either creates the file, complete, or finds the one another starter linked
+    first - so processes starting together agree, and nobody reads it half-written.
     """
     path = instance_path / "secret_key"
     instance_path.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    key = secrets.token_hex(32)
+    fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another starter was first: use theirs
+    finally:
+        os.unlink(temporary)
     return path.read_text().strip()
+
+
+def _check_secret_key(app) -> None:
+    """A configured key, else the instance file's; never a short one."""
+    configured = bool(app.config.get("SECRET_KEY"))
+    if not configured:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+        if not (app.debug or app.testing):
+            log.warning(
+                "SECRET_KEY is not set: using the key in %s/secret_key, which only this "
+                "machine has. Set SECRET_KEY (the same on every server) before serving for "
+                "real; see README, Configuration.",
+                app.instance_path,
+            )
+    if len(str(app.config["SECRET_KEY"])) < MIN_SECRET_KEY:
+        where = "SECRET_KEY" if configured else f"{app.instance_path}/secret_key"
+        raise RuntimeError(
+            f"{where} is shorter than {MIN_SECRET_KEY} characters: use a long random key, "
+            'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
 
 
 def load(app, overrides: dict | None) -> None:
@@ -144,5 +189,6 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(_from_environment(os.environ))
     app.config.from_mapping(overrides or {})
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    # The remember-me cookie signs in as surely as the session cookie: as secure as it.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    _check_secret_key(app)

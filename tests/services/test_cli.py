@@ -123,3 +123,24 @@ def test_daily_jobs_twice_a_day_send_the_digest_once(clean, make):
     assert "daily_digest" not in second.output
     shown = runner.invoke(args=["tisc", "outbox", "--to", staff.email, "--limit", "1"])
     assert reference in shown.output and "OVERDUE" in shown.output
+
+
+def test_setup_creates_no_demo_accounts_unless_asked(clean):
+    runner = clean.test_cli_runner()
+    result = runner.invoke(args=["tisc", "setup"])
+    assert result.exit_code == 0, result.output
+    assert count(clean, User) == 0 and DEMO_PASSWORD not in result.output
+    result = runner.invoke(args=["tisc", "setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert count(clean, User) == len(ACCOUNTS) and DEMO_PASSWORD in result.output
+
+
+def test_a_banner_shows_on_every_page_while_demo_accounts_exist(clean):
+    client = clean.test_client()
+    assert "demo-banner" not in client.get("/").get_data(as_text=True)
+    clean.test_cli_runner().invoke(args=["tisc", "demo"])
+    for path in ("/", "/centres", "/login", "/no/such/page"):
+        assert "demo-banner" in client.get(path).get_data(as_text=True), path
+    for email, *_ in ACCOUNTS:
+        clean.test_cli_runner().invoke(args=["tisc", "deactivate-user", "--email", email])
+    assert "demo-banner" not in client.get("/").get_data(as_text=True)

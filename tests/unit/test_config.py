@@ -32,7 +32,7 @@ def test_the_delays_for_unanswered_requests_come_from_the_environment(monkeypatc
     monkeypatch.setenv("TISC_CLOSE_AFTER_DAYS", "7")
     monkeypatch.setenv("TISC_REOPEN_WINDOW_DAYS", "14")
     app = Flask(__name__)
-    config.load(app, {"SECRET_KEY": "x"})
+    config.load(app, {"SECRET_KEY": "x" * 32})
     policy = Policy.from_config(app.config)
     assert (policy.remind_after_days, policy.close_after_days, policy.reopen_window_days) == (
         3, 7, 14,
@@ -47,4 +47,71 @@ def test_a_bad_delay_stops_start_up(monkeypatch, text):
 
     monkeypatch.setenv("TISC_CLOSE_AFTER_DAYS", text)
     with pytest.raises(ValueError, match="TISC_CLOSE_AFTER_DAYS"):
-        config.load(Flask(__name__), {"SECRET_KEY": "x"})
+        config.load(Flask(__name__), {"SECRET_KEY": "x" * 32})
+
+
+def test_starters_racing_for_a_new_key_file_agree_and_never_read_it_empty(tmp_path, monkeypatch):
+    """The first starter is held just after it made its key; the second goes through."""
+    import secrets
+    import threading
+
+    from tisc import config
+
+    made, second_done = threading.Event(), threading.Event()
+    real = secrets.token_hex
+
+    def token_hex(size):
+        key = real(size)
+        if not made.is_set():
+            made.set()
+            second_done.wait(timeout=10)
+        return key
+
+    monkeypatch.setattr(secrets, "token_hex", token_hex)
+    keys = {}
+    first = threading.Thread(target=lambda: keys.update(first=config.instance_secret_key(tmp_path)))
+    first.start()
+    made.wait(timeout=10)
+    keys["second"] = config.instance_secret_key(tmp_path)
+    second_done.set()
+    first.join(timeout=10)
+    assert keys["first"] == keys["second"] and len(keys["first"]) == 64
+    assert (tmp_path / "secret_key").read_text().strip() == keys["first"]
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
+
+
+def _app(tmp_path):
+    from flask import Flask
+
+    return Flask("probe", instance_path=str(tmp_path), instance_relative_config=True)
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 31])
+def test_a_short_secret_key_is_refused(tmp_path, monkeypatch, key):
+    from tisc import config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        config.load(_app(tmp_path), {"SECRET_KEY": key})
+
+
+def test_a_short_key_file_is_refused(tmp_path, monkeypatch):
+    from tisc import config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    (tmp_path / "secret_key").write_text("\n")
+    with pytest.raises(RuntimeError, match="secret_key"):
+        config.load(_app(tmp_path), {"TESTING": True})
+
+
+def test_without_a_configured_key_outside_testing_start_up_says_so_loudly(
+    tmp_path, monkeypatch, caplog
+):
+    from tisc import config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config.load(_app(tmp_path), {})
+    assert any("SECRET_KEY is not set" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    config.load(_app(tmp_path), {"TESTING": True})
+    assert not caplog.records

@@ -246,10 +246,10 @@ def test_dismissing_a_flag_changes_nothing_the_inventor_sees():
     assert transition.events[0].internal
 
 
-def test_the_national_office_transfers_but_does_nothing_else():
+def test_the_national_office_only_transfers_and_unassigns():
     state = RequestState(Status.IN_PROGRESS, 10, 1, assignee_id=2)
     moved = act(state, Action.TRANSFER, COORDINATOR, almaty("2026-11-03"),
                 Inputs(text="Centre suspended.", target_centre_id=20,
                        target_centre_takes_service=True))  # fmt: skip
     assert (moved.status, moved.centre_id, moved.assignee_id) == (Status.SUBMITTED, 20, None)
-    assert available_actions(state, COORDINATOR) == [Action.TRANSFER]
+    assert available_actions(state, COORDINATOR) == [Action.TRANSFER, Action.UNASSIGN]

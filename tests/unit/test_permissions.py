@@ -53,8 +53,8 @@ def test_only_an_active_coordinator_sees_metadata(who):
         (frozenset({Role.STAFF}), {"staff"}),
         (frozenset({Role.INVENTOR}), {"owner"}),
         (frozenset({Role.STAFF, Role.INVENTOR}), {"staff", "owner"}),
-        # The office acts on any request's metadata where the action allows (a transfer
-        # off a suspended centre); never when deactivated.
+        # The office acts on any request's metadata where the action allows: a transfer off
+        # a suspended centre, unassigning someone who left; never when deactivated.
         (frozenset({Role.COORDINATOR}), {"coordinator", "coordinator_with_inventor_id"}),
         (frozenset({Agent.SCHEDULE}), set()),  # only the daily jobs themselves
     ],

@@ -69,6 +69,10 @@ EXPECTED = {
     # The same invention twice.
     (Action.LINK_DUPLICATE, "staff"): {s: S.DUPLICATE for s in OPEN},
     (Action.DISMISS_DUPLICATE, "staff"): {s: s for s in OPEN},
+    # Not in the diagram: the office unassigns someone who left; "assigned" needs an assignee.
+    (Action.UNASSIGN, "coordinator"): {S.SUBMITTED: S.SUBMITTED, S.ASSIGNED: S.SUBMITTED,
+                                       S.IN_PROGRESS: S.IN_PROGRESS,
+                                       S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]

@@ -18,6 +18,8 @@ def expect(**codes) -> dict[str, int]:
 
 PAGES = {
     "/": expect(rest=200),
+    "/healthz": expect(rest=200),
+    "/readyz": expect(rest=200),
     "/centres": expect(rest=200),
     "/centres/kbtu": expect(rest=200),
     "/centres/no-such-centre": expect(rest=404),
@@ -50,6 +52,11 @@ PAGES = {
     "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/audit": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/audit?action=centre.edited&since=2026-01-01": expect(
+        anonymous=LOGIN, coordinator=200, rest=404
+    ),
+    "/office/audit.csv": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/coverage": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/coverage/map.js?radius=150&proposals=2": expect(
         anonymous=LOGIN, coordinator=200, rest=404

@@ -134,3 +134,40 @@ def test_profile_saves_name_and_language(client, make):
         user = db.session.get(User, person.id)
         assert (user.name, user.locale) == ("Нұрлан Ермекұлы", "ru")
     assert client.post("/account", data={"name": "X", "locale": "de"}).status_code == 400
+
+
+GUESSABLE = ["aaaaaaaaaa", "1234567890", "qwertyuiop", "password123", "Password2024"]
+
+
+@pytest.mark.parametrize("password", GUESSABLE)
+def test_common_and_guessable_passwords_are_refused(client, app, password):
+    response = register(client, password=password, confirm=password)
+    assert response.status_code == 400
+    assert "too easy to guess" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_a_password_made_of_ones_own_name_is_refused(client):
+    response = register(client, name="Zhanibek Serikbayev", email="zhanibek@example.kz",
+                        password="Serikbayev1990!", confirm="Serikbayev1990!")  # fmt: skip
+    assert response.status_code == 400 and "too easy to guess" in response.get_data(as_text=True)
+
+
+def test_a_guessable_new_password_is_refused_on_the_account_page(client, make):
+    person = make.user()
+    login(client, person)
+    response = client.post(
+        "/account/password",
+        data={"current_password": person.password, "new_password": "aaaaaaaaaa",
+              "confirm": "aaaaaaaaaa"},
+    )  # fmt: skip
+    assert response.status_code == 400 and "too easy to guess" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/register", "/account"])
+def test_the_password_rule_is_said_before_any_error(client, make, path):
+    if path == "/account":
+        login(client, make.user())
+    page = client.get(path).get_data(as_text=True)
+    assert "not easy to guess" in page

@@ -65,6 +65,9 @@ def every_kind_of_message(make, locale: str) -> dict:
             inventor.password,
             f"new.{locale}@tisc-test.kz",
         )
+        accounts.request_email_change(
+            db.session.get(accounts.User, inventor.id), inventor.password, colleague.email
+        )
     return {"people": people, "invited_id": invited, "references": references}
 
 

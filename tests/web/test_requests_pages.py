@@ -69,6 +69,16 @@ def test_files_are_uploaded_with_the_request_and_downloadable(world, as_):
     assert "%D0%A1%D1%8B%D0%B7%D0%B1%D0%B0" in download.headers["Content-Disposition"]
 
 
+def test_a_file_downloads_with_the_extension_of_its_detected_type(world, as_):
+    client = as_("inventor")
+    data = submission(files=[(io.BytesIO(PDF), "x.html")])
+    response = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(/requests/TISC-[^"]+/files/\d+)"', page)[1]
+    disposition = client.get(link).headers["Content-Disposition"]
+    assert "filename=x.pdf" in disposition and "html" not in disposition
+
+
 def test_a_disguised_file_is_refused_and_nothing_is_created(world, as_):
     before = request_count(world.make.app)
     data = submission(files=[(io.BytesIO(b"<html><script>alert(1)</script>"), "report.pdf")])
@@ -240,3 +250,31 @@ def test_staff_record_an_application_filed_after_the_service(world, as_, make):
     assert (row["outcome"], row["application_number"]) == ("application_filed", "2026/0123.1")
     page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
     assert "Patent application filed" in page and "2026/0123.1" in page
+
+
+def test_submitting_the_same_form_twice_creates_one_request(world, as_):
+    client = as_("inventor")
+    page = client.get("/requests/new").get_data(as_text=True)
+    token = re.search(r'name="once" type="hidden" value="([^"]+)"', page)[1]
+    assert token not in client.get("/requests/new").get_data(as_text=True)  # one per form
+    before = request_count(world.make.app)
+    first = client.post("/requests/new", data=submission(once=token))
+    second = client.post("/requests/new", data=submission(once=token))  # double click, resend
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert request_count(world.make.app) == before + 1
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already" in page
+    # Another form with the same text is a new request (once the inventor confirms it is
+    # not the one they already have).
+    third = client.post(
+        "/requests/new", data=submission(once="another-form") | {"send_anyway": "y"}
+    )
+    assert third.headers["Location"] != first.headers["Location"]
+    assert request_count(world.make.app) == before + 2
+
+
+def test_another_inventors_form_token_is_theirs_alone(world, as_):
+    first = as_("inventor").post("/requests/new", data=submission(once="shared-token"))
+    other = as_("other_inventor").post("/requests/new", data=submission(once="shared-token"))
+    assert other.status_code == 302 and other.headers["Location"] != first.headers["Location"]

@@ -104,3 +104,22 @@ def test_unknown_pages_and_methods_get_friendly_errors(client):
     assert client.get("/no/such/page").status_code == 404
     response = client.delete("/")
     assert response.status_code == 405 and "Allow" in response.headers
+
+
+def test_signed_in_pages_files_and_the_mailbox_are_never_stored(world, as_):
+    client = as_("inventor")
+    request = f"/requests/{world.reference}"
+    paths = ["/", "/centres", "/account", "/account/mailbox", request,
+             f"{request}/files/{world.file_id}", "/requests/TISC-2026-99999"]  # fmt: skip
+    for path in paths:
+        response = client.get(path)
+        assert "no-store" in response.headers.get("Cache-Control", ""), path
+
+
+def test_public_pages_and_static_files_may_be_cached(world, as_):
+    anonymous = as_("anonymous")
+    assert "no-store" not in anonymous.get("/centres").headers.get("Cache-Control", "")
+    signed_in = as_("staff")
+    response = signed_in.get("/static/css/app.css")
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    response.close()

@@ -33,18 +33,23 @@ class Kind(StrEnum):
     DAILY_DIGEST = "daily_digest"
     RESUMED = "resumed"  # the inventor reopened a request closed for want of an answer
     QUESTION_AFTER_COMPLETION = "question_after_completion"
+    NEW_COLLEAGUE = "new_colleague"  # a staff account was created at my centre
     # Account messages
     VERIFY_EMAIL = "verify_email"
     PASSWORD_RESET = "password_reset"
     INVITATION = "invitation"
     CONFIRM_EMAIL_CHANGE = "confirm_email_change"
     EMAIL_CHANGED = "email_changed"
+    EMAIL_IN_USE = "email_in_use"  # someone asked to move their account to this address
 
 
 class Audience(StrEnum):
     INVENTOR = "inventor"
     CENTRE_STAFF = "centre_staff"  # every active staff member of the request's (new) centre
     ASSIGNEE = "assignee"
+    # The assignee while they may open the request, else (nobody holds it, or the assignee
+    # left) every active staff member of its centre: what the inventor writes is never lost.
+    ASSIGNEE_ELSE_STAFF = "assignee_else_staff"
 
 
 # Which notifications each role may switch off, in the order the account page lists them.
@@ -70,9 +75,9 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.DECLINED: N_("My request is declined"),
     Kind.REOPENED: N_("My request is reopened"),
     Kind.NEW_REQUEST: N_("A new request arrives at my centre"),
-    Kind.INVENTOR_REPLIED: N_("The inventor answers on a request assigned to me"),
+    Kind.INVENTOR_REPLIED: N_("The inventor writes on a request assigned to me or to nobody"),
     Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),
-    Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me"),
+    Kind.WITHDRAWN: N_("An inventor withdraws a request assigned to me or to nobody"),
     Kind.DAILY_DIGEST: N_("Daily digest of overdue and soon-due requests"),
     Kind.REMINDER: N_("A reminder that a centre waits for my answer"),
     Kind.CLOSED_NO_ANSWER: N_("My request is closed because I did not answer"),

@@ -34,6 +34,11 @@ class Actor:
 # The daily jobs acting on a request (its events have no person as actor).
 SCHEDULE = Actor(0, Agent.SCHEDULE)
 
+# The product itself acting for the national office where no person does (an account
+# deactivated from the command line): it may take the coordinator's actions, and its
+# events name no one.
+SYSTEM = Actor(user_id=0, role=Role.COORDINATOR)
+
 
 class Held(Protocol):
     """A request as the rules see it: whose it is and which centre holds it."""
@@ -81,10 +86,13 @@ def can_see_inventor_contact(actor: Actor, request: Held) -> bool:
 
 def can_take_part(actor: Actor, request: Held, roles: frozenset[Role | Agent]) -> bool:
     """Whether ``actor`` may take an action open to ``roles`` on this request:
-    an inventor on their own request, staff on their centre's, the national office
-    on any request's metadata (moving it off a suspended centre), the daily jobs on any."""
+    an inventor on their own request, staff on their centre's, the national office on
+    any request (only actions that touch no content are open to it: moving a request off a
+    suspended centre, unassigning someone who left), the daily jobs on any."""
     if actor.role not in roles:
         return False
+    if actor.role is Role.COORDINATOR:
+        return can_see_metadata(actor)
     if actor.role is Role.STAFF:
         return is_staff_of(actor, request.centre_id)
     if actor.role is Role.INVENTOR:

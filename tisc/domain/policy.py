@@ -7,6 +7,11 @@ from datetime import datetime, timedelta
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
 
+# How long a sign-in lasts: a browser session ends after this long unused; "keep me
+# signed in" ends this long after signing in, used or not.
+SESSION_IDLE = timedelta(hours=8)
+REMEMBER_FOR = timedelta(days=30)
+
 
 @dataclass(frozen=True)
 class Policy:

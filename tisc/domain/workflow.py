@@ -89,6 +89,7 @@ class Action(StrEnum):
     # The same invention sent twice
     LINK_DUPLICATE = "link_duplicate"
     DISMISS_DUPLICATE = "dismiss_duplicate"
+    UNASSIGN = "unassign"  # the assignee moved to another centre or left
 
 
 class Needs(StrEnum):
@@ -250,6 +251,11 @@ def _transferred(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) 
     )
 
 
+def _unassigned(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    """Nobody holds it now; the event names who no longer does."""
+    return Change({"assignee_id": None}, {"assignee_id": state.assignee_id})
+
+
 def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     done = inputs.completion
     return Change(
@@ -352,6 +358,7 @@ def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Mome
 _STAFF = frozenset({Role.STAFF})
 _INVENTOR = frozenset({Role.INVENTOR})
 _SCHEDULE = frozenset({Agent.SCHEDULE})
+_COORDINATOR = frozenset({Role.COORDINATOR})
 
 
 def _stay(statuses) -> dict[Status, Status]:
@@ -408,7 +415,7 @@ SPECS: dict[Action, ActionSpec] = {
             Action.REPLY, _INVENTOR, {Status.AWAITING_INVENTOR: Status.IN_PROGRESS},
             label=N_("Inventor's reply"), verb=N_("Send reply"), done=N_("Your reply is sent."),
             needs=frozenset({Needs.TEXT}),
-            notifies={Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+            notifies={Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE_ELSE_STAFF),)},
             files=True, content=True,
         ),
         ActionSpec(
@@ -416,7 +423,7 @@ SPECS: dict[Action, ActionSpec] = {
             label=N_("Message"), verb=N_("Send message"), done=N_("Your message is sent."),
             needs=frozenset({Needs.TEXT}),
             notifies={Role.STAFF: ((Kind.MESSAGE_FROM_CENTRE, Audience.INVENTOR),),
-                      Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE),)},
+                      Role.INVENTOR: ((Kind.INVENTOR_REPLIED, Audience.ASSIGNEE_ELSE_STAFF),)},
             files=True, content=True,
         ),
         ActionSpec(
@@ -443,7 +450,7 @@ SPECS: dict[Action, ActionSpec] = {
             Action.WITHDRAW, _INVENTOR, {status: Status.WITHDRAWN for status in OPEN_STATUSES},
             label=N_("Withdrawn"), verb=N_("Withdraw request"),
             done=N_("Your request is withdrawn."),
-            notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE),)},
+            notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE_ELSE_STAFF),)},
             confirm=True, danger=True,
         ),
         ActionSpec(
@@ -527,6 +534,15 @@ SPECS: dict[Action, ActionSpec] = {
             label=N_("Not a duplicate: flag dismissed"), verb=N_("Not a duplicate"),
             done=N_("The flag is dismissed."),
             needs=frozenset({Needs.DUPLICATE_FLAG}), internal=True, content=True,
+        ),
+        # Taken for the coordinator (or the system) when the assignee moves to another centre
+        # or is deactivated: no form offers it. An assigned request goes back to the queue.
+        ActionSpec(
+            Action.UNASSIGN, _COORDINATOR,
+            {Status.SUBMITTED: Status.SUBMITTED, Status.ASSIGNED: Status.SUBMITTED,
+             **_stay(OPEN_STATUSES - {Status.SUBMITTED, Status.ASSIGNED})},
+            label=N_("Unassigned"), verb=N_("Unassign"),
+            done=N_("The request is unassigned."), changes=_unassigned,
         ),
     )
 }  # fmt: skip

@@ -5,6 +5,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from tisc.forms import Form
+from tisc.forms.auth import PASSWORD_RULE
 from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD
 
@@ -18,7 +19,9 @@ class ProfileForm(Form):
 class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        description=PASSWORD_RULE,
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

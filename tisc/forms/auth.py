@@ -8,6 +8,13 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from tisc.forms import Form
 from tisc.services.accounts import MIN_PASSWORD
 
+# Said under every new-password field, before anyone can get it wrong.
+PASSWORD_RULE = lazy_ngettext(
+    "At least %(num)d character, and not easy to guess: a few unrelated words work well.",
+    "At least %(num)d characters, and not easy to guess: a few unrelated words work well.",
+    MIN_PASSWORD,
+)
+
 
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -22,9 +29,7 @@ class RegisterForm(Form):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=lazy_ngettext(
-            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
-        ),
+        description=PASSWORD_RULE,
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -42,9 +47,7 @@ class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=lazy_ngettext(
-            "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
-        ),
+        description=PASSWORD_RULE,
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,8 +1,16 @@
 """Filters in the query string (GET forms, no CSRF): desk, office, directory, maps."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from tisc.forms import Form, options
@@ -86,3 +94,18 @@ class CoverageForm(_GetForm):
     proposals = IntegerField(
         _l("Centres to propose"), default=3, validators=[Optional(), NumberRange(min=0, max=20)]
     )
+
+
+class AuditFilterForm(_GetForm):
+    action = SelectField(_l("Action"), default="", validators=[Optional()])
+    who = StringField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
+    target = StringField(
+        _l("On what"), validators=[Optional(), Length(max=120)],
+        description=_l("e.g. centre:kbtu or user:42"),
+    )  # fmt: skip
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end comes before the start."))

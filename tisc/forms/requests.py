@@ -21,6 +21,19 @@ from tisc.forms import Form, options
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
 
 
+NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal number; ``NaN``, ``sNaN`` and ``Infinity`` are not numbers here."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(NOT_A_NUMBER)
+
+
 def _submit(action: Action) -> SubmitField:
     """An action's button, labelled by its spec."""
     return SubmitField(_l(SPECS[action].verb))
@@ -65,6 +78,7 @@ class RequestSubmitForm(Form):
     )
     # Shown, and needed, only when the inventor already has a similar open request.
     send_anyway = BooleanField(_l("This is a different request: send it anyway."))
+    once = HiddenField()  # one token per form shown: sending it twice makes one request
     submit = _submit(Action.SUBMIT)
 
 
@@ -144,7 +158,7 @@ class CompleteForm(ActionForm):
         validators=[DataRequired(), Length(max=10000)],
         render_kw={"rows": 4},
     )
-    hours_spent = DecimalField(
+    hours_spent = FiniteDecimalField(
         _l("Hours spent"), places=2, validators=[InputRequired(), NumberRange(min=0.25, max=1000)]
     )
     documents_cited = IntegerField(

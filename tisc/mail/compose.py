@@ -338,6 +338,42 @@ def _changed(message, recipient, service_request):
     )
 
 
+def _new_colleague(message, recipient, service_request):
+    centre = in_locale(recipient.centre) if recipient.centre else ""
+    return Email(
+        gettext("A new colleague at %(centre)s", centre=centre),
+        [
+            gettext(
+                "The national office has created an account for %(name)s at %(centre)s. "
+                "They will see the centre's requests as you do.",
+                name=message.context.get("name", ""),
+                centre=centre,
+            ),
+            gettext("If you do not know this person, tell the national office."),
+        ],
+        action_label=gettext("Open the desk"),
+        action_url=link("desk.queue"),
+    )
+
+
+def _in_use(message, recipient, service_request):
+    return Email(
+        gettext("Someone tried to use your e-mail address"),
+        [
+            gettext(
+                "Someone asked to move another TISC Network account to this address, which "
+                "your account already uses. Nothing has changed."
+            ),
+            gettext(
+                "If it was you, sign in with this address instead. If not, you need do "
+                "nothing; you may want to choose a new password."
+            ),
+        ],
+        action_label=gettext("Sign in"),
+        action_url=link("auth.login"),
+    )
+
+
 COMPOSERS = {
     Kind.REQUEST_RECEIVED: _inventor_message(
         N_("%(reference)s: your request has been received"),
@@ -419,4 +455,6 @@ COMPOSERS = {
     Kind.INVITATION: _invitation,
     Kind.CONFIRM_EMAIL_CHANGE: _confirm_change,
     Kind.EMAIL_CHANGED: _changed,
+    Kind.EMAIL_IN_USE: _in_use,
+    Kind.NEW_COLLEAGUE: _new_colleague,
 }

@@ -32,6 +32,9 @@ class User(Base):
 
     centre: Mapped[Centre | None] = relationship()
 
+    # The signed-in browser's session token while a request is served: not a column.
+    session_token = None
+
     @property
     def actor(self) -> Actor:
         """This person as the access rules and the workflow see them."""
@@ -50,5 +53,39 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str | None:
+        """What the session and remember-me cookies carry: the server-side session's token."""
+        return self.session_token
+
+
+class AuthSession(Base):
+    """One signed-in browser. The session and remember-me cookies carry a random token
+    whose hash is kept here; signing out deletes the row, so a copied cookie is worth
+    nothing afterwards. A row also ends when it expires, or when the account's
+    ``session_version`` moves past the one it began with (password changed, deactivated,
+    signed out everywhere)."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    user_version: Mapped[int]
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    origin: Mapped[str] = mapped_column(sa.String(64), default="")
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row on one address (known or not), for the back-off: kept in
+    the database so that every worker and server counts the same attempts."""
+
+    __tablename__ = "sign_in_failures"
+
+    email_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # SHA-256 hex
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

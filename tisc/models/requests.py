@@ -31,6 +31,8 @@ class ServiceRequest(Base):
     preferred_language: Mapped[Language] = mapped_column(enum_type(Language))
     preferred_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
     confidentiality_ack: Mapped[bool] = mapped_column(default=False)
+    # The submission form's one-time token: the same form sent twice makes one request.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64))
 
     status: Mapped[Status] = mapped_column(enum_type(Status))
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"))
@@ -79,6 +81,7 @@ class ServiceRequest(Base):
     )
 
     __table_args__ = (
+        sa.UniqueConstraint("inventor_id", "submission_token"),
         # The staff queue's default view: a centre's open requests by due date.
         sa.Index(
             "ix_service_requests_open_by_due",

@@ -14,6 +14,7 @@ from tisc.domain.permissions import Actor, can_see_metadata
 from tisc.domain.references import format_reference, parse_reference
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
+from tisc.services import security
 
 REQUEST_NOT_FOUND = N_("There is no such request, or it is not yours to see.")
 
@@ -38,8 +39,18 @@ def get_request_for(user: User, reference: str) -> ServiceRequest:
     )
     service_request = db.session.scalar(query)
     if service_request is None:
+        _refused(user, reference)
         raise NotFound(REQUEST_NOT_FOUND)
     return service_request
+
+
+def _refused(user: User, reference: str) -> None:
+    """Log a 404 given for a request that exists: someone looking where they may not."""
+    exists = db.session.scalar(
+        sa.select(ServiceRequest.id).where(ServiceRequest.reference == reference)
+    )
+    if exists is not None:
+        security.event("request_refused", reference=reference, user_id=user.id, role=user.role)
 
 
 def get_request_metadata_for(user: User, reference: str) -> ServiceRequest:

@@ -1,19 +1,24 @@
 """Accounts: registration, sign-in checks, and the coordinator's staff management."""
 
+import re
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import N_, NP_, CentreKind, Language, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import notifications, rules
+from tisc.services import audit, notifications, requests, rules, sessions
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
+MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable", 4 "very unguessable"
+MAX_CHECKED = 100  # zxcvbn slows down on long input; a longer password is no weaker for it
 # Checked against when the e-mail is unknown, so both answers take as long.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
@@ -27,13 +32,43 @@ def normalise_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
+def check_password_strength(password: str, field: str = "password", hints=()) -> None:
+    """Long enough, and not easy to guess: zxcvbn's offline estimate (common passwords,
+    words, names, dates, keyboard rows, repeats, and ``hints`` such as the person's own
+    name and address) must put it at "safely unguessable" (3 of 4) or better."""
     if len(password) < MIN_PASSWORD:
         raise Invalid(
             field,
             NP_("Use at least %(num)d character.", "Use at least %(num)d characters."),
             num=MIN_PASSWORD,
         )
+    from zxcvbn import zxcvbn  # loaded by the few processes that ever set a password
+
+    words = [part for hint in hints for part in re.split(r"[\s@._-]+", hint or "") if part]
+    if zxcvbn(password[:MAX_CHECKED], user_inputs=words)["score"] < MIN_STRENGTH:
+        raise Invalid(
+            field,
+            N_(
+                "This password is too easy to guess. Avoid common passwords, names, dates, "
+                "keyboard rows and repeated characters: a few unrelated words work well."
+            ),
+        )
+
+
+# Whether some of a few accounts are active (the demo banner asks on every page): kept a
+# minute per process, forgotten at once when this process creates or (de)activates one.
+_active: Cache[bool] = Cache(size=8, seconds=60)
+
+
+def any_active(emails: tuple[str, ...]) -> bool:
+    """Whether any of these accounts exists and is active (cheap enough for every page)."""
+    key = (str(db.engine.url), emails)
+    return _active.get(key, lambda: _query_any_active(emails))
+
+
+def _query_any_active(emails: tuple[str, ...]) -> bool:
+    query = sa.select(User.id).where(User.email.in_(emails), User.active.is_(True)).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def find_by_email(email: str) -> User | None:
@@ -55,22 +90,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user of a session id ``"<id>:<session_version>"``; None when stale."""
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
-
-
 @use_case
 def register_inventor(name: str, email: str, password: str, locale: str | None, hash_method: str):
     """A self-registered inventor, who may submit at once; a confirmation link is queued."""
     user = _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
     notifications.queue(Kind.VERIFY_EMAIL, user)
+    audit.record("account.registered", user.id, f"user:{user.id}", after={"email": user.email})
     return user
 
 
@@ -83,8 +108,9 @@ def create_user(
     centre_slug: str | None = None,
     password: str | None = None,
     locale: str | None = None,
+    by: User | None = None,
 ) -> User:
-    """Create an account of any role; staff belong to a TISC.
+    """Create an account of any role; staff belong to a TISC, whose staff are told.
 
     Without a password the person is invited by e-mail to choose their own.
     """
@@ -97,16 +123,32 @@ def create_user(
     user = _new_user(name, email, password, role, centre_id, locale, hash_method)
     if password is None:
         notifications.queue(Kind.INVITATION, user)
+    if centre_id is not None:
+        for colleague in staff_of(centre_id):
+            if colleague.id != user.id:
+                notifications.queue(Kind.NEW_COLLEAGUE, colleague, context={"name": user.name})
+    created = {"email": user.email, "role": role.value, "invited": password is None}
+    if centre_id is not None:
+        created["centre"] = centre_slug
+    audit.record("account.created", by.id if by else None, f"user:{user.id}", after=created)
     return user
 
 
 @use_case
-def move_staff(user_id: int, centre_slug: str) -> User:
+def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
+    """Move a staff member to another centre; they leave their open requests at the old one."""
     user = _staff_member(user_id)
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
+    before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
+    requests.unassign_where_unseen(user, by)
+    if before != centre.slug:
+        audit.record(
+            "account.moved", by.id if by else None, f"user:{user.id}",
+            {"centre": before}, {"centre": centre.slug},
+        )  # fmt: skip
     return user
 
 
@@ -116,7 +158,7 @@ def set_active_by_email(email: str, active: bool) -> User:
     user = find_by_email(email)
     if user is None:
         raise NotFound(N_("There is no such account."))
-    return _set_active(user, active)
+    return _set_active(user, active, None)
 
 
 @use_case
@@ -127,14 +169,22 @@ def set_staff_active(user_id: int, active: bool, by: User) -> User:
         raise NotFound(N_("There is no such staff account."))
     if user.id == by.id:
         raise Refused(N_("You cannot deactivate your own account."))
-    return _set_active(user, active)
+    return _set_active(user, active, by)
 
 
-def _set_active(user: User, active: bool) -> User:
-    """Accounts are never deleted; deactivation also ends their sessions everywhere."""
+def _set_active(user: User, active: bool, by: User | None) -> User:
+    """Accounts are never deleted; deactivation ends their sessions everywhere and
+    leaves their open requests to their colleagues."""
     if user.active != active:
         user.active = active
-        user.session_version += 1
+        sessions.end_all(user)
+        _active.clear()
+        audit.record(
+            "account.reactivated" if active else "account.deactivated",
+            by.id if by else None, f"user:{user.id}",
+        )  # fmt: skip
+    if not active:
+        requests.unassign_where_unseen(user, by)
     return user
 
 
@@ -159,9 +209,10 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
     user = db.session.merge(user)
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise Invalid("current_password", N_("That is not your current password."))
-    check_password_strength(new, "new_password")
+    check_password_strength(new, "new_password", (user.name, user.email))
     user.password_hash = generate_password_hash(new, method=hash_method)
-    user.session_version += 1
+    sessions.end_all(user)
+    audit.record("account.password_changed", user.id, f"user:{user.id}")
     return user
 
 
@@ -185,10 +236,11 @@ def set_password_from_link(user_id: int, version: int, password: str, hash_metho
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.session_version != version:
         raise Invalid("token", N_("This link has already been used or is no longer valid."))
-    check_password_strength(password)
+    check_password_strength(password, hints=(user.name, user.email))
     user.password_hash = generate_password_hash(password, method=hash_method)
-    user.session_version += 1
+    sessions.end_all(user)
     user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record("account.password_set", user.id, f"user:{user.id}")
     return user
 
 
@@ -218,8 +270,12 @@ def request_email_change(user: User, password: str, new_email: str) -> str:
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise Invalid("email", N_("This is already your address."))
-    if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
-        raise Invalid("email", N_("An account with this e-mail address already exists."))
+    owner = db.session.scalar(sa.select(User).where(User.email == new_email))
+    if owner is not None:
+        # The same answer as for a free address, so nobody learns who has an account;
+        # the owner of the address is told instead (not who asked).
+        notifications.queue(Kind.EMAIL_IN_USE, owner)
+        return new_email
     notifications.queue(
         Kind.CONFIRM_EMAIL_CHANGE, user, to_address=new_email, context={"new_email": new_email}
     )
@@ -234,6 +290,8 @@ def confirm_email_change(user_id: int, old_email: str, new_email: str) -> User:
         raise Invalid("token", N_("This link has already been used or is no longer valid."))
     if db.session.scalar(sa.select(User.id).where(User.email == new_email)):
         raise Invalid("token", N_("An account with this e-mail address already exists."))
+    audit.record("account.email_changed", user.id, f"user:{user.id}",
+                 {"email": user.email}, {"email": new_email})  # fmt: skip
     user.email = new_email
     user.email_verified_at = utcnow()
     notifications.queue(
@@ -289,7 +347,7 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
         raise Invalid("name", N_("Enter a name."))
     email = normalise_email(email)
     if password is not None:
-        check_password_strength(password)
+        check_password_strength(password, hints=(name, email))
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Invalid("email", N_("An account with this e-mail address already exists."))
     user = User(
@@ -302,4 +360,5 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
     )
     db.session.add(user)
     db.session.flush()
+    _active.clear()
     return user

@@ -6,11 +6,18 @@ address) is set once per web request by the web layer in :data:`origin`, so
 services need not pass it around and never import Flask.
 """
 
+from collections.abc import Iterable
 from contextvars import ContextVar
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
 
 from tisc.extensions import db
+from tisc.models import User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import utcnow
+from tisc.services.unit_of_work import use_case
 
 origin: ContextVar[str] = ContextVar("tisc_audit_origin", default="")
 
@@ -40,3 +47,82 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the keys whose values differ, as (before, after)."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+@use_case
+def record_download(action: str, actor_id: int, filters: dict, rows: int) -> None:
+    """A download of figures or lists (an export, a report, this trail): who took what."""
+    record(action, actor_id, after={"filters": filters, "rows": rows})
+
+
+@dataclass(frozen=True)
+class Filters:
+    action: str = ""
+    actor_id: int | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    target: str = ""
+
+    def described(self) -> dict:
+        """The filters that are set, as plain values (for the export's own entry)."""
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in asdict(self).items()
+            if value not in (None, "")
+        }
+
+
+@dataclass(frozen=True)
+class Line:
+    """One entry as the page and the export show it."""
+
+    id: int
+    at: datetime
+    actor_name: str | None
+    actor_email: str | None
+    action: str
+    target: str
+    before: dict | None
+    after: dict | None
+    origin: str
+
+
+def _selected(filters: Filters) -> sa.Select:
+    query = sa.select(
+        AuditEntry.id, AuditEntry.at, User.name, User.email, AuditEntry.action,
+        AuditEntry.target, AuditEntry.before, AuditEntry.after, AuditEntry.origin,
+    ).outerjoin(User, User.id == AuditEntry.actor_id)  # fmt: skip
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.since is not None:
+        query = query.where(AuditEntry.at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEntry.at < filters.until)
+    if filters.target:
+        query = query.where(AuditEntry.target == filters.target)
+    return query
+
+
+def page(
+    filters: Filters, before_id: int | None = None, size: int = 50
+) -> tuple[list[Line], int | None]:
+    """Newest first, ``size`` at a time; the id to continue from (None at the end)."""
+    query = _selected(filters)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    rows = _lines(db.session.execute(query.order_by(AuditEntry.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more else None)
+
+
+def everything(filters: Filters, limit: int = 100_000) -> list[Line]:
+    """Oldest first, for an export."""
+    query = _selected(filters).order_by(AuditEntry.id).limit(limit)
+    return _lines(db.session.execute(query))
+
+
+def _lines(rows: Iterable) -> list[Line]:
+    return [Line(*row) for row in rows]

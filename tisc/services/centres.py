@@ -222,7 +222,7 @@ def update_centre(slug: str, details: CentreDetails, by: User | None = None) -> 
     before = _snapshot(centre)
     _copy(details, centre)
     centre.updated_at = utcnow()
-    _record_changes("centre.updated", by, centre, before)
+    _record_changes("centre.edited", by, centre, before)
     return centre
 
 
@@ -346,6 +346,12 @@ def _check(details: CentreDetails) -> None:
     ):
         if value not in {member.value for member in enum}:
             raise Invalid(name, N_("Choose one of the options."))
+
+
+_TEXT_FIELDS = (
+    "name_kk", "name_ru", "name_en", "host_institution", "address", "phone", "email",
+    "website", "opening_hours", "description_kk", "description_ru", "description_en",
+)  # fmt: skip
 
 
 def _copy(details: CentreDetails, centre: Centre) -> None:

@@ -31,6 +31,14 @@ ACCOUNTS = [
 ]
 
 
+EMAILS = tuple(email for email, *_ in ACCOUNTS)
+
+
+def present() -> bool:
+    """Whether demo accounts (with their published password) can sign in here."""
+    return accounts.any_active(EMAILS)
+
+
 @dataclass(frozen=True)
 class DemoRequest:
     service: str

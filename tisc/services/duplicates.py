@@ -61,10 +61,12 @@ def similar_open(
     ipc_classes: str,
     now: datetime,
     exclude_id: int | None = None,
+    same_form: str | None = None,
 ) -> list[Similar]:
     """The inventor's open requests for ``service`` from the last :data:`WINDOW_DAYS` days
     (the latest :data:`COMPARED`) that closely resemble the given title, keywords and IPC
-    classes; newest first."""
+    classes; newest first. A request made by the form ``same_form`` (its one-time token:
+    the form sent again) is the same request, not a similar one."""
     try:
         ipc = parse_ipc_list(ipc_classes)
     except Invalid:  # the submission itself says so; compare the words alone
@@ -80,6 +82,10 @@ def similar_open(
             ServiceRequest.service == Service(service),
             ServiceRequest.created_at >= now - timedelta(days=WINDOW_DAYS),
             rules.is_open(),
+            sa.or_(
+                ServiceRequest.submission_token.is_(None),
+                ServiceRequest.submission_token != (same_form or ""),
+            ),
         )
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
         .limit(COMPARED)

@@ -16,6 +16,13 @@ ALLOWED_TYPES = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
+# The extensions each type is known by; a served name ends in one of them (the first by default).
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+}
 MAX_FILES = 5
 MAX_NAME = 200
 
@@ -62,15 +69,29 @@ def display_name(filename: str) -> str:
     return name[-MAX_NAME:] or "file"
 
 
+def served_name(filename: str, content_type: str) -> str:
+    """The name a file is stored and downloaded under: its own, with the extension of the
+    type its content was detected as (a PDF called ``x.html`` is ``x.pdf``)."""
+    name = display_name(filename)
+    known = EXTENSIONS.get(content_type)
+    if not known:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in known:
+        return name
+    return f"{stem if dot else name}.{known[0]}"
+
+
 def file_row(
     service_request: ServiceRequest, event: RequestEvent, uploader: User, upload: Upload
 ) -> RequestFile:
+    content_type = filetype.guess_mime(upload.content)
     return RequestFile(
         request_id=service_request.id,
         event=event,
         uploaded_by_id=uploader.id,
-        filename=display_name(upload.filename),
-        content_type=filetype.guess_mime(upload.content),
+        filename=served_name(upload.filename, content_type),
+        content_type=content_type,
         size=len(upload.content),
         sha256=hashlib.sha256(upload.content).hexdigest(),
         content=upload.content,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tisc.domain import workflow
 from tisc.domain.notifications import RECEIPTS, Audience, Kind, wanted
-from tisc.domain.permissions import Actor
+from tisc.domain.permissions import Actor, can_view_request
 from tisc.extensions import db
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.models.base import utcnow
@@ -42,13 +42,19 @@ def queue(
 def queue_for_events(
     service_request: ServiceRequest, events: list[workflow.Event], actor: Actor
 ) -> int:
-    """Queue what ``events`` tell people, in one statement; how many messages were queued."""
+    """Queue what ``events`` tell people, in one statement; how many messages were queued.
+
+    Only people who may open the request now are told anything about it.
+    """
     rows = []
     for event in events:
         notices = () if event.internal else workflow.SPECS[event.action].notices(actor.role)
         for kind, audience in notices:
             for person in _audience(service_request, audience):
-                if (person.id == actor.user_id and kind not in RECEIPTS) or not person.active:
+                if person.id == actor.user_id and kind not in RECEIPTS:
+                    continue
+                recipient = Actor(person.id, person.role, person.centre_id, person.active)
+                if not can_view_request(recipient, service_request):
                     continue
                 if not wanted(kind, person.role, person.muted_notifications):
                     continue
@@ -104,9 +110,13 @@ def _audience(service_request: ServiceRequest, audience: Audience) -> list[User]
     # By id: the relationships may not reflect this use case's changes yet.
     if audience is Audience.INVENTOR:
         return [db.session.get(User, service_request.inventor_id)]
-    if audience is Audience.ASSIGNEE:
+    if audience in (Audience.ASSIGNEE, Audience.ASSIGNEE_ELSE_STAFF):
         assignee_id = service_request.assignee_id
-        return [db.session.get(User, assignee_id)] if assignee_id is not None else []
+        assignee = db.session.get(User, assignee_id) if assignee_id is not None else None
+        if assignee is not None and can_view_request(assignee.actor, service_request):
+            return [assignee]
+        if audience is Audience.ASSIGNEE:
+            return []
     return _staff_of(service_request.centre_id)
 
 
@@ -115,9 +125,9 @@ def _staff_of(centre_id: int):
     return db.session.execute(_STAFF, {"centre_id": centre_id}).all()
 
 
-_STAFF = sa.select(User.id, User.email, User.role, User.active, User.muted_notifications).where(
-    rules.is_active_staff_of(sa.bindparam("centre_id"))
-)
+_STAFF = sa.select(
+    User.id, User.email, User.role, User.centre_id, User.active, User.muted_notifications
+).where(rules.is_active_staff_of(sa.bindparam("centre_id")))
 
 
 def _context(event: workflow.Event) -> dict:

@@ -11,7 +11,7 @@ from tisc.domain import workflow
 from tisc.domain.catalogue import N_, Language, Outcome, Role, Service
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
-from tisc.domain.permissions import can_see_internal, is_staff_of
+from tisc.domain.permissions import SYSTEM, can_see_internal, can_view_request, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import route
@@ -21,7 +21,7 @@ from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.models.requests import FlagState
 from tisc.services import centres as centre_service
-from tisc.services import duplicates, network, notifications, reads
+from tisc.services import duplicates, network, notifications, reads, rules
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -48,6 +48,8 @@ class Draft:
     ipc_classes: str = ""
     preferred_centre_id: int | None = None
     files: list[Upload] = field(default_factory=list)
+    # From the form, one per form shown: sending it again makes no second request.
+    submission_token: str | None = None
 
 
 @dataclass
@@ -116,6 +118,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
+        submission_token=_checked_token(draft.submission_token),
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
         routing_speaks_language=decision.speaks_language,
@@ -136,6 +139,35 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
 
 
 _INSERT_REQUEST = sa.insert(ServiceRequest).returning(ServiceRequest.id)
+
+
+def submit_once(
+    inventor: User, draft: Draft, policy: Policy, now: datetime | None = None
+) -> tuple[ServiceRequest, bool]:
+    """:func:`submit`, unless this form was already sent (a double click, a resend):
+    then the request it made, untouched. ``(request, whether it is new)``.
+
+    The database's unique (inventor, token) pair decides, so no extra query is paid
+    on the way in and two sends racing each other still make one request.
+    """
+    try:
+        return submit(inventor, draft, policy, now), True
+    except sa.exc.IntegrityError:
+        token = _checked_token(draft.submission_token)
+        first = token and db.session.scalar(
+            sa.select(ServiceRequest).where(
+                ServiceRequest.inventor_id == inventor.id,
+                ServiceRequest.submission_token == token,
+            )
+        )
+        if not first:
+            raise
+        return first, False
+
+
+def _checked_token(token: str | None) -> str | None:
+    token = (token or "").strip()
+    return token if 0 < len(token) <= 64 and token.isascii() and token.isprintable() else None
 
 
 @use_case
@@ -202,9 +234,32 @@ def actor_id(user: User | None) -> int | None:
     return user.id if user is not None else None
 
 
+def unassign_where_unseen(assignee: User, by: User | None, now: datetime | None = None) -> int:
+    """Inside a use case that moved or deactivated ``assignee``: unassign them from every
+    open request they can no longer open, each with an event by ``by`` (None: the system).
+    How many requests were unassigned."""
+    now = now or utcnow()
+    held = db.session.scalars(
+        sa.select(ServiceRequest)
+        .where(ServiceRequest.assignee_id == assignee.id, rules.is_open())
+        .order_by(ServiceRequest.id)
+    )
+    lost = [r for r in held if not can_view_request(assignee.actor, r)]
+    for service_request in lost:
+        transition = workflow.apply(
+            state_of(service_request), Action.UNASSIGN, by.actor if by else SYSTEM,
+            workflow.Inputs(), now=now,
+        )  # fmt: skip
+        before = (service_request.centre_id, service_request.status)
+        _copy_state(service_request, transition.state)
+        _record(service_request, by.actor if by else SYSTEM, by, before, transition, [], now)
+    return len(lost)
+
+
 def _record(service_request, actor, user, before, transition, uploads, now) -> None:
     """Everything an applied action leaves behind, in the use case's transaction: its
-    events and files, the status counters, the notifications and the unread marks."""
+    events and files, the status counters, the notifications and the unread marks.
+    ``user`` is None when the system acted."""
     for change in transition.events:
         event = _event_row(service_request, actor_id(user), change, now)
         db.session.add(event)

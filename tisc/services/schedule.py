@@ -20,7 +20,7 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import followups, notifications
+from tisc.services import followups, notifications, sessions, sign_in
 from tisc.services.unit_of_work import use_case
 
 
@@ -34,6 +34,10 @@ JOBS: list[DailyJob] = [
     DailyJob("daily_digest", lambda today, now, policy: notifications.queue_digests(today, now)),
     DailyJob("unanswered_requests", followups.chase_unanswered),
     DailyJob("rating_invitations", lambda today, now, policy: followups.invite_ratings(today, now)),
+    DailyJob("expired_sessions", lambda today, now, policy: sessions.purge_expired(today, now)),
+    DailyJob(
+        "old_sign_in_failures", lambda today, now, policy: sign_in.forget_old_failures(today, now)
+    ),
 ]
 
 

@@ -9,7 +9,9 @@ from tisc.web import (
     coverage,
     desk,
     errors,
+    health,
     i18n,
+    inputs,
     maps,
     office,
     our_centre,
@@ -26,7 +28,9 @@ def register_web(app: Flask) -> None:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    inputs.init_app(app)
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(maps.bp)
     app.register_blueprint(assets.bp, url_prefix="/vendor")

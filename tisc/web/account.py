@@ -2,11 +2,12 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_user
+from flask_login import current_user, logout_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.domain.errors import Invalid
 from tisc.domain.notifications import KIND_LABELS, OPTIONAL
+from tisc.extensions import limiter
 from tisc.forms import options
 from tisc.forms.accounts import (
     EmailChangeForm,
@@ -14,14 +15,17 @@ from tisc.forms.accounts import (
     PasswordChangeForm,
     ProfileForm,
 )
-from tisc.services import accounts, outbox
+from tisc.services import accounts, outbox, sessions
+from tisc.web.auth import sign_in_browser
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import SIGNED_IN, policy, require_role
+from tisc.web.guards import SIGNED_IN, configured_limit, per_person, policy, require_role
 
 bp = Blueprint("account", __name__)
 
 
 bp.before_request(require_role(*SIGNED_IN))
+# Each endpoint that sends e-mail or checks the password, per person.
+limited = limiter.limit(configured_limit("TISC_ACCOUNT_LIMIT"), key_func=per_person)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -39,6 +43,7 @@ def profile():
 
 
 @bp.route("/password", methods=["POST"])
+@limited
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -52,13 +57,14 @@ def password():
         except Invalid as error:
             show_on_form(form, error)
         else:
-            login_user(user)  # the session id changed with the password
+            sign_in_browser(user, remember=False)  # every session ended with the old password
             flash(gettext("Your password is changed; other devices are signed out."), "success")
             return redirect(url_for(".profile"))
     return _page(password_form=form)
 
 
 @bp.route("/email", methods=["POST"])
+@limited
 def email():
     form = EmailChangeForm()
     if form.validate_on_submit():
@@ -81,10 +87,20 @@ def email():
 
 
 @bp.route("/confirmation", methods=["POST"])
+@limited
 def resend_confirmation():
     accounts.resend_confirmation(current_user)
     flash(gettext("We have sent you a new confirmation link."), "info")
     return redirect(url_for(".profile"))
+
+
+@bp.route("/sessions/end", methods=["POST"])
+def end_sessions():
+    """Sign out everywhere: every browser and remembered device of this account."""
+    sessions.sign_out_everywhere(current_user)
+    logout_user()
+    flash(gettext("You are signed out everywhere. Please sign in again."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/notifications", methods=["POST"])
@@ -116,6 +132,8 @@ def _page(profile_form=None, password_form=None, email_form=None, notifications_
     return render_template(
         "account/profile.html",
         mailbox=not current_app.config.get("MAIL_SERVER"),
+        signed_in=sessions.of(current_user),
+        this_session=sessions.digest(current_user.session_token or ""),
         **forms,
     ), 400 if failed else 200
 

@@ -1,14 +1,27 @@
 """Signing in and out, and inventors' self-registration."""
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+import math
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from tisc.domain.errors import Invalid
+from tisc.domain.policy import REMEMBER_FOR
 from tisc.extensions import limiter, login_manager
 from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
-from tisc.services import accounts
+from tisc.services import accounts, sessions, sign_in
 from tisc.tokens import read_token
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
@@ -29,17 +42,39 @@ def login():
         return redirect(url_for("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
+        outcome = sign_in.sign_in(
+            form.email.data, form.password.data, remember=bool(form.remember.data),
+            user_agent=request.user_agent.string,
+        )  # fmt: skip
+        if outcome.user is not None:
+            _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next"), "public.home"))
+        if outcome.refused:
+            return _backing_off(form, outcome.wait)
         form.password.errors.append(gettext("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+def _backing_off(form: LoginForm, wait):
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    form.form_errors.append(
+        ngettext(
+            "Too many failed sign-ins with this address. Please wait %(num)d minute and "
+            "try again, or choose a new password with “Forgotten your password?”.",
+            "Too many failed sign-ins with this address. Please wait %(num)d minutes and "
+            "try again, or choose a new password with “Forgotten your password?”.",
+            minutes,
+        )
+    )
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 @role_required(*SIGNED_IN)
 def logout():
+    sessions.end(current_user.session_token)
     logout_user()
     flash(gettext("You are signed out."), "info")
     return redirect(url_for("public.home"))
@@ -63,7 +98,7 @@ def register():
         except Invalid as error:
             show_on_form(form, error)
         else:
-            login_user(user)
+            sign_in_browser(user, remember=False)
             flash(gettext("Welcome! Your account is ready."), "success")
             return redirect(safe_next(request.args.get("next"), "requests.new"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
@@ -148,9 +183,20 @@ def confirm_email(token: str):
     return redirect(url_for("account.profile" if current_user.is_authenticated else ".login"))
 
 
+def sign_in_browser(user, *, remember: bool) -> None:
+    """Start a server-side session for this browser and give it the cookies that name it."""
+    token = sessions.start(user, remember=remember, user_agent=request.user_agent.string)
+    _give_cookies(user, token, remember=remember)
+
+
+def _give_cookies(user, token: str, *, remember: bool) -> None:
+    user.session_token = token
+    login_user(user, remember=remember, duration=REMEMBER_FOR)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(sessions.load)

@@ -1,12 +1,20 @@
 """Error pages, and the mapping of domain refusals to HTTP answers."""
 
-from flask import Flask, render_template
+import contextlib
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, g, render_template, request
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+from tisc.extensions import db, login_manager
+from tisc.services import security
+
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -17,6 +25,7 @@ TITLES = {
     413: _l("The upload is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is temporarily unavailable"),
 }
 EXPLANATIONS = {
     400: _l("Please go back, check what you entered and try again."),
@@ -26,15 +35,19 @@ EXPLANATIONS = {
     413: _l("Files may be at most 10 MB each. Please attach a smaller file."),
     429: _l("Please wait a minute before trying again."),
     500: _l("The error has been logged. Please try again in a moment."),
+    503: _l("Our database is not answering just now. Please try again in a minute."),
 }
 STATUS_OF = {NotFound: 404, Refused: 409, Conflict: 409, Invalid: 400}
+# The database is down, unreachable, locked beyond the busy timeout, or its pool is exhausted.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+RETRY_AFTER_SECONDS = 30
 
 
 def explain(error: DomainError) -> str:
     """A domain error's message in the reader's language."""
     if error.plural:
-        params = {key: value for key, value in error.params.items() if key != "num"}
-        return ngettext(error.message, error.plural, error.params["num"], **params)
+        params = dict(error.params)
+        return ngettext(error.message, error.plural, params.pop("num"), **params)
     return gettext(error.message, **error.params)
 
 
@@ -57,6 +70,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        security.event("csrf_failed", reason=error.description)
         return error_page(
             400,
             gettext(
@@ -64,10 +78,26 @@ def init_app(app: Flask) -> None:
             ),
         )
 
+    def _database_unavailable(error: Exception):
+        log.error("database unavailable: %s", error)
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        # The page must not ask the database again: show it as to a signed-out visitor
+        # (Flask-Login keeps the request's user in g._login_user).
+        g._login_user = login_manager.anonymous_user()
+        g.database_unavailable = True
+        body, status = error_page(503)
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    for error_class in UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 429:
+            security.event("rate_limited", limit=str(error.description), endpoint=request.endpoint)
         response = error.get_response()
         body, _status = error_page(error.code)
         response.set_data(body)

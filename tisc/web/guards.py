@@ -8,6 +8,7 @@ not exist for them.
 from functools import wraps
 
 from flask import abort, current_app
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
@@ -45,3 +46,15 @@ def role_required(*roles: Role):
 
 def policy() -> Policy:
     return current_app.extensions["tisc.policy"]
+
+
+def per_person() -> str:
+    """A rate limit's key: the signed-in person (whatever their address), else the address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def configured_limit(name: str):
+    """A limit read from the configuration when a request comes (tests lower them)."""
+    return lambda: current_app.config[name]

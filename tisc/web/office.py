@@ -1,34 +1,29 @@
 """The national office: every request's metadata, and the management of centres and staff."""
 
+import json
+from datetime import date, datetime, time, timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, CentreStatus, Role, Service
+from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
+from tisc.domain.catalogue import LANGUAGE_NAMES, N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.formatting import centre_status_label, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
-from tisc.forms.filters import OfficeFilterForm
-from tisc.services import accounts, centres, network, outbox, oversight, queues, suspension
+from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
+from tisc.services import accounts, audit, centres, network, outbox, oversight, queues, suspension
 from tisc.web.desk import service_choices, status_choices
+from tisc.web.downloads import csv_download
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy, require_role
+from tisc.web.inputs import LARGEST_ID
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
-
-# A centre's recorded changes (``tisc.services.centres.history``), as the office reads them.
-HISTORY_LABELS = {
-    "centre.created": _l("Centre created"),
-    "centre.updated": _l("Edited by the national office"),
-    "centre.status_changed": _l("Status changed"),
-    "centre.profile_updated": _l("Page edited by the centre's staff"),
-    "centre.suspended": _l("Suspended; its open requests moved"),
-    "requests_moved": _l("Open requests moved"),
-}
 
 
 @bp.route("")
@@ -123,7 +118,7 @@ def centre_edit(slug: str):
             return redirect(url_for(".centre_list"))
     return render_template(
         "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
-        history_labels=HISTORY_LABELS,
+        history_labels={**AUDIT_ACTIONS, "requests_moved": N_("Open requests moved")},
     ), 400 if form.errors else 200  # fmt: skip
 
 
@@ -181,6 +176,7 @@ def staff():
                 Role(form.role.data),
                 policy().password_hash_method,
                 centre_slug=form.centre.data or None,
+                by=current_user,
             )
         except DomainError as error:
             show_on_form(form, error)
@@ -203,7 +199,7 @@ def staff_move(user_id: int):
     form.centre.choices = options(_tisc_choices())
     if not form.validate_on_submit():
         abort(400)
-    user = accounts.move_staff(user_id, form.centre.data)
+    user = accounts.move_staff(user_id, form.centre.data, by=current_user)
     flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
                   centre=in_locale(user.centre)), "success")  # fmt: skip
     return redirect(url_for(".staff"))
@@ -218,6 +214,65 @@ def staff_active(user_id: int):
     else:
         flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
     return redirect(url_for(".staff"))
+
+
+@bp.route("/audit")
+def audit_trail():
+    form, filters = _audit_filters()
+    before = min(request.args.get("before", type=int) or LARGEST_ID, LARGEST_ID)
+    lines, older = audit.page(filters, before) if filters else ([], None)
+    args = {key: value for key, value in request.args.items() if key != "before"}
+    older_url = url_for(".audit_trail", before=older, **args) if older else None
+    return render_template(
+        "office/audit.html", form=form, lines=lines, older_url=older_url, actions=AUDIT_ACTIONS
+    ), 200 if filters else 400
+
+
+@bp.route("/audit.csv")
+def audit_export():
+    _form, filters = _audit_filters()
+    if filters is None:
+        abort(400)
+    lines = audit.everything(filters)
+    audit.record_download("audit.exported", current_user.id, filters.described(), len(lines))
+    return csv_download("audit-trail.csv", AUDIT_COLUMNS, (_audit_row(line) for line in lines))
+
+
+AUDIT_COLUMNS = ["at", "actor", "action", "target", "before", "after", "origin"]
+
+
+def _audit_row(line: audit.Line) -> list:
+    return [line.at.isoformat(), line.actor_email or "", line.action, line.target,
+            json.dumps(line.before, ensure_ascii=False) if line.before is not None else "",
+            json.dumps(line.after, ensure_ascii=False) if line.after is not None else "",
+            line.origin]  # fmt: skip
+
+
+def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
+    """The page's filter form and what it selects (None when the form is wrong)."""
+    form = AuditFilterForm(request.args)
+    form.action.choices = options(
+        [("", gettext("All actions"))]
+        + [(name, gettext(label)) for name, label in AUDIT_ACTIONS.items()]
+    )
+    if request.args and not form.validate():
+        return form, None
+    actor_id = None
+    if form.who.data:
+        person = accounts.find_by_email(form.who.data)
+        actor_id = person.id if person else -1  # nobody: an empty list, not everything
+    tz = policy().calendar.tz
+    return form, audit.Filters(
+        action=form.action.data or "",
+        actor_id=actor_id,
+        since=_start_of(form.since.data, tz),
+        until=_start_of(form.until.data + timedelta(days=1), tz) if form.until.data else None,
+        target=(form.target.data or "").strip(),
+    )
+
+
+def _start_of(day: date | None, tz) -> datetime | None:
+    return datetime.combine(day, time(), tz) if day else None
 
 
 def _region_choices() -> list[tuple[str, str]]:

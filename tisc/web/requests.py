@@ -1,6 +1,7 @@
 """A request's pages: submit one, list one's own, follow and act on one, fetch its files."""
 
 import io
+import secrets
 from dataclasses import dataclass
 
 from flask import (
@@ -39,10 +40,12 @@ from tisc.services import (
 )
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
-from tisc.services.files import Upload
+from tisc.services.files import Upload, served_name
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, policy, require_role, role_required
+
+ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
 
 bp = Blueprint("requests", __name__)
 bp.before_request(require_role(*SIGNED_IN))
@@ -53,7 +56,7 @@ def _submit_limit() -> str:
 
 
 def _per_user() -> str:
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,6 +66,7 @@ def new():
     form = RequestSubmitForm()
     _submission_choices(form)
     if request.method == "GET":
+        form.once.data = secrets.token_urlsafe(16)
         form.service.data = request.args.get("service", "")
         slug = request.args.get("centre")
         chosen = centres.find_centre(slug) if slug else None
@@ -71,19 +75,20 @@ def new():
     similar = []
     if form.validate_on_submit() and not (similar := _similar_unconfirmed(form)):
         try:
-            service_request = request_service.submit(current_user, _draft(form), policy())
+            service_request, new = request_service.submit_once(current_user, _draft(form), policy())
         except Invalid as error:
             show_on_form(form, error, {"preferred_centre_id": "preferred_centre"})
         except Conflict as error:
             form.form_errors.append(explain(error))
         else:
+            done = SPECS[Action.SUBMIT].done if new else ALREADY_SENT
             flash(
                 gettext(
-                    SPECS[Action.SUBMIT].done,
+                    done,
                     reference=service_request.reference,
                     centre=pick_text(network.cards_by_id()[service_request.centre_id].names),
                 ),
-                "success",
+                "success" if new else "info",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
     return render_template("requests/new.html", form=form, similar=similar), (
@@ -97,7 +102,7 @@ def _similar_unconfirmed(form: RequestSubmitForm) -> list:
         return []
     return duplicates.similar_open(
         current_user.id, form.service.data, form.title.data, form.keywords.data or "",
-        form.ipc_classes.data or "", utcnow(),
+        form.ipc_classes.data or "", utcnow(), same_form=form.once.data,
     )  # fmt: skip
 
 
@@ -170,14 +175,16 @@ def act(reference: str, action_name: str):
 @bp.route("/<reference>/files/<int:file_id>")
 def download(reference: str, file_id: int):
     stored = request_service.file_for(current_user, reference, file_id)
-    return send_file(
+    response = send_file(
         io.BytesIO(stored.content),
         mimetype=stored.content_type,
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=served_name(stored.filename, stored.content_type),
         etag=stored.sha256,
-        max_age=0,
     )
+    response.cache_control.public = False  # confidential: no cache may keep a copy
+    response.cache_control.no_store = True
+    return response
 
 
 def _detail_page(service_request, bound=None, problem: str | None = None, insert=None):
@@ -291,6 +298,7 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         preferred_centre_id=int(form.preferred_centre.data) if form.preferred_centre.data else None,
         confidentiality_ack=bool(form.confidentiality_ack.data),
         files=_uploads(form),
+        submission_token=form.once.data,
     )
 
 

@@ -20,7 +20,7 @@ from functools import wraps
 from flask import Response, current_app, request, session
 
 from tisc.caching import Cache
-from tisc.services import network
+from tisc.services import demo, network
 from tisc.web.i18n import visitor_locale
 
 REMEMBER_COOKIE = "remember_token"
@@ -50,7 +50,8 @@ def shared_page(view=None, *, fresh_for: int | None = None):
             return view(*args, **kwargs)
         locale = visitor_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
         period = int(time.time() // fresh_for) if fresh_for else 0
-        key = (request.full_path, locale, network.version(), period)
+        # The demo banner is the one thing on these pages beside the network and the language.
+        key = (request.full_path, locale, network.version(), period, demo.present())
         page = pages.peek(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))

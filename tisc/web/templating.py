@@ -1,12 +1,12 @@
 """What templates may call: the formatting helpers, the access rules, the header's count."""
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
 
 from tisc import formatting
 from tisc.domain import permissions
 from tisc.domain.workflow import SPECS
-from tisc.services import reads
+from tisc.services import demo, reads
 
 
 class Rules:
@@ -21,6 +21,12 @@ class Rules:
             return rule(actor, *args)
 
         return ask
+
+
+def demo_banner() -> bool:
+    """Whether pages warn that demo accounts can sign in (cached; never while the
+    database is unavailable and the page says so)."""
+    return not g.get("database_unavailable") and demo.present()
 
 
 def changes_since_looked() -> int:
@@ -47,6 +53,7 @@ def init_app(app: Flask) -> None:
         service_description=formatting.service_description,
         is_overdue=formatting.is_overdue,
         changes_since_looked=changes_since_looked,
+        demo_banner=demo_banner,
         clock=formatting.clock,
         labels=formatting.labels,
         may=Rules(),

@@ -1,0 +1,137 @@
+"""A staff member who moves or leaves stops receiving their old centre's content.
+
+Their open requests there are unassigned (each timeline says so and who did
+it), nobody is ever told about a request they cannot open, and what the
+inventor writes on a request nobody holds reaches the centre's staff.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import login
+from tests.mail import outbox
+from tisc.domain.workflow import Action
+from tisc.extensions import db
+from tisc.models import RequestEvent, User
+from tisc.services import accounts
+
+
+@pytest.fixture
+def people(make):
+    return {
+        "inventor": make.user("inventor"),
+        "leaver": make.user("staff", centre="kbtu", name="Leaver"),
+        "colleague": make.user("staff", centre="kbtu"),
+        "coordinator": make.user("coordinator"),
+    }
+
+
+def told(app, since: int = 0) -> list[tuple[str, str]]:
+    return [(m.kind, m.to_address) for m in outbox(app)[since:]]
+
+
+def unassign_events(make, reference: str) -> list[RequestEvent]:
+    with make.app.app_context():
+        request_id = make.row(reference)["id"]
+        events = db.session.scalars(
+            sa.select(RequestEvent).where(
+                RequestEvent.request_id == request_id, RequestEvent.action == Action.UNASSIGN
+            )
+        ).all()
+        db.session.expunge_all()
+        return list(events)
+
+
+def _user(person) -> User:
+    return db.session.get(User, person.id)
+
+
+def test_moving_staff_unassigns_their_open_requests_at_the_old_centre(make, people):
+    inventor, leaver = people["inventor"], people["leaver"]
+    assigned = make.request_in("assigned", inventor, leaver)
+    working = make.request_in("awaiting_inventor", inventor, leaver)
+    done = make.request_in("completed", inventor, leaver)
+    with make.app.app_context():
+        accounts.move_staff(leaver.id, "atyrau-university", by=_user(people["coordinator"]))
+    assert make.row(assigned)["assignee_id"] is None
+    assert make.row(assigned)["status"] == "submitted"  # back in the queue for someone to take
+    assert make.row(working)["assignee_id"] is None
+    assert make.row(working)["status"] == "awaiting_inventor"
+    assert make.row(done)["assignee_id"] == leaver.id  # closed work keeps its history
+    for reference in (assigned, working):
+        (event,) = unassign_events(make, reference)
+        assert event.actor_id == people["coordinator"].id  # who did it, honestly
+        assert event.assignee_id == leaver.id  # whom it concerned
+        assert not event.internal
+    assert unassign_events(make, done) == []
+
+
+def test_deactivating_staff_unassigns_their_open_requests(make, people):
+    reference = make.request_in("in_progress", people["inventor"], people["leaver"])
+    with make.app.app_context():
+        accounts.set_staff_active(people["leaver"].id, False, by=_user(people["coordinator"]))
+    assert make.row(reference)["assignee_id"] is None
+    (event,) = unassign_events(make, reference)
+    assert event.actor_id == people["coordinator"].id
+
+
+def test_deactivating_from_the_command_line_is_done_by_the_system(make, people):
+    reference = make.request_in("in_progress", people["inventor"], people["leaver"])
+    with make.app.app_context():
+        accounts.set_active_by_email(people["leaver"].email, False)
+    assert make.row(reference)["assignee_id"] is None
+    (event,) = unassign_events(make, reference)
+    assert event.actor_id is None
+
+
+def test_a_move_within_the_same_centre_keeps_the_assignments(make, people):
+    reference = make.request_in("in_progress", people["inventor"], people["leaver"])
+    with make.app.app_context():
+        accounts.move_staff(people["leaver"].id, "kbtu", by=_user(people["coordinator"]))
+    assert make.row(reference)["assignee_id"] == people["leaver"].id
+
+
+@pytest.mark.parametrize("action", ["reply", "message"])
+def test_the_inventor_writing_after_the_assignee_moved_reaches_the_centres_staff(
+    make, people, action
+):
+    inventor, leaver = people["inventor"], people["leaver"]
+    reference = make.request_in("awaiting_inventor", inventor, leaver)
+    with make.app.app_context():
+        accounts.move_staff(leaver.id, "atyrau-university", by=_user(people["coordinator"]))
+    before = len(outbox(make.app))
+    make.act(inventor, reference, action, text="Here is the secret formula")
+    assert told(make.app, before) == [("inventor_replied", people["colleague"].email)]
+
+
+def test_withdrawing_an_unassigned_request_tells_the_centres_staff(make, people):
+    reference = make.request(people["inventor"])
+    before = len(outbox(make.app))
+    make.act(people["inventor"], reference, "withdraw")
+    assert sorted(told(make.app, before)) == sorted(
+        [("withdrawn", people["leaver"].email), ("withdrawn", people["colleague"].email)]
+    )
+
+
+def test_nobody_is_told_about_a_request_they_cannot_open(make, people, ctx):
+    """Even when an assignee somehow belongs elsewhere, the message follows the request."""
+    inventor, leaver = people["inventor"], people["leaver"]
+    reference = make.request_in("in_progress", inventor, leaver)
+    nu = make.centre_id("nazarbayev-university")
+    db.session.execute(sa.update(User).where(User.id == leaver.id).values(centre_id=nu))
+    db.session.commit()
+    before = len(outbox(make.app))
+    make.act(inventor, reference, "message", text="Secret")
+    assert told(make.app, before) == [("inventor_replied", people["colleague"].email)]
+
+
+def test_the_timeline_says_who_no_longer_handles_the_request(make, people):
+    reference = make.request_in("in_progress", people["inventor"], people["leaver"])
+    with make.app.app_context():
+        accounts.move_staff(
+            people["leaver"].id, "atyrau-university", by=_user(people["coordinator"])
+        )
+    client = make.app.test_client()
+    login(client, people["colleague"])
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    assert "Unassigned" in page and "no longer handled by Leaver" in page

@@ -1,0 +1,143 @@
+"""The audit trail: every coordinator and account action, appended, never changed,
+read and exported by the coordinator at /office/audit."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from tests.mail import outbox
+from tests.web.test_office_management import centre_form
+from tisc.extensions import db
+from tisc.models import AuditEntry
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def entries(app, action: str | None = None) -> list[AuditEntry]:
+    with app.app_context():
+        query = sa.select(AuditEntry).order_by(AuditEntry.id)
+        if action:
+            query = query.where(AuditEntry.action == action)
+        found = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return found
+
+
+def test_every_coordinator_action_is_recorded_with_who_what_and_from_where(world, as_, make):
+    client = as_("coordinator")
+    coordinator, staff = world.people["coordinator"], world.people["staff"]
+    steps = [
+        ("/office/centres/new", centre_form(make.app), "centre.created", "centre:shymkent-tisc"),
+        ("/office/centres/shymkent-tisc/edit", centre_form(make.app, phone="+7 7252 00"),
+         "centre.edited", "centre:shymkent-tisc"),
+        ("/office/centres/shymkent-tisc/status", {"status": "suspended"}, "centre.status_changed",
+         "centre:shymkent-tisc"),
+        ("/office/staff", {"name": "Дана", "email": "dana@tisc-test.kz", "role": "staff",
+                           "centre": "kbtu"}, "account.created", None),
+        (f"/office/staff/{staff.id}/move", {"centre": "atyrau-university"}, "account.moved",
+         f"user:{staff.id}"),
+        (f"/office/staff/{staff.id}/active", {"active": "0"}, "account.deactivated",
+         f"user:{staff.id}"),
+        (f"/office/staff/{staff.id}/active", {"active": "1"}, "account.reactivated",
+         f"user:{staff.id}"),
+    ]  # fmt: skip
+    for path, data, action, target in steps:
+        response = client.post(path, data=data, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+        assert response.status_code == 302, path
+        (entry,) = [e for e in entries(make.app, action) if e.actor_id == coordinator.id]
+        assert entry.origin == "203.0.113.5", action
+        if target:
+            assert entry.target == target, action
+    edited = entries(make.app, "centre.edited")[0]
+    assert edited.before == {"phone": ""} and edited.after == {"phone": "+7 7252 00"}
+    suspended = entries(make.app, "centre.status_changed")[0]
+    assert (suspended.before, suspended.after) == ({"status": "active"}, {"status": "suspended"})
+    moved = entries(make.app, "account.moved")[0]
+    assert moved.before == {"centre": "kbtu"} and moved.after == {"centre": "atyrau-university"}
+    created = entries(make.app, "account.created")[-1]
+    assert created.after["role"] == "staff" and created.after["invited"] is True
+
+
+def test_account_actions_are_recorded(app, make):
+    person = make.user()
+    client = app.test_client()
+    client.post("/login", data={"email": person.email, "password": "wrong password here"})
+    client.post("/login", data={"email": person.email, "password": person.password})
+    client.post(
+        "/account/password",
+        data={"current_password": person.password, "new_password": "another fine secret phrase",
+              "confirm": "another fine secret phrase"},
+    )  # fmt: skip
+    client.post("/account/sessions/end")
+    actions = [(e.action, e.actor_id) for e in entries(app)]
+    assert actions[-4:] == [
+        ("account.sign_in_failed", None),
+        ("account.signed_in", person.id),
+        ("account.password_changed", person.id),
+        ("account.signed_out_everywhere", person.id),
+    ]
+    assert entries(app, "account.sign_in_failed")[0].target == f"user:{person.id}"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_entries SET action = 'x'",
+                                       "DELETE FROM audit_entries"])  # fmt: skip
+def test_the_trail_cannot_be_changed_or_deleted(ctx, make, statement):
+    make.user()  # an account created: one entry
+    with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as connection:
+        connection.execute(sa.text(statement))
+    assert [e.action for e in entries(make.app)] == ["account.created"]
+
+
+def test_the_coordinator_reads_filters_and_exports_the_trail(world, as_, make):
+    client = as_("coordinator")
+    client.post("/office/centres/karaganda-buketov/status", data={"status": "suspended"})
+    client.post(
+        f"/office/staff/{world.people['staff'].id}/move", data={"centre": "atyrau-university"}
+    )
+    page = client.get("/office/audit").get_data(as_text=True)
+    assert "<td>Centre status changed</td>" in page and "<td>Staff member moved</td>" in page
+    only = client.get("/office/audit?action=centre.status_changed").get_data(as_text=True)
+    assert "<td>Centre status changed</td>" in only and "<td>Staff member moved</td>" not in only
+    mine = client.get(f"/office/audit?who={world.people['inventor'].email}").get_data(as_text=True)
+    assert "<td>Centre status changed</td>" not in mine
+    assert client.get("/office/audit?since=2000-01-01&until=1999-01-01").status_code == 400
+    export = client.get("/office/audit.csv?action=centre.status_changed")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert "attachment" in export.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["at", "actor", "action"] and len(rows) == 2
+    assert rows[1][2] == "centre.status_changed"
+    (exported,) = entries(make.app, "audit.exported")
+    assert exported.actor_id == world.people["coordinator"].id
+    assert exported.after == {"filters": {"action": "centre.status_changed"}, "rows": 1}
+
+
+def test_the_trail_escapes_what_people_typed(world, as_, make):
+    client = as_("coordinator")
+    client.post("/office/centres/new", data=centre_form(make.app, name_en=HOSTILE))
+    page = client.get("/office/audit").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_a_new_staff_account_is_announced_to_the_centres_staff(world, as_, make):
+    make.user("staff", centre="kbtu")  # a second colleague at KBTU
+    before = {m.id for m in outbox(make.app)}
+    as_("coordinator").post(
+        "/office/staff",
+        data={"name": "Дана", "email": "dana@tisc-test.kz", "role": "staff", "centre": "kbtu"},
+    )
+    news = [m for m in outbox(make.app, kind="new_colleague") if m.id not in before]
+    with make.app.app_context():
+        from tisc.models import User
+
+        kbtu_staff = set(
+            db.session.scalars(
+                sa.select(User.email).where(
+                    User.centre_id == make.centre_id("kbtu"), User.email != "dana@tisc-test.kz"
+                )
+            )
+        )
+    assert {m.to_address for m in news} == kbtu_staff and len(kbtu_staff) == 2
+    assert all("Дана" in m.body_text for m in news)

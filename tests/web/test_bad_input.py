@@ -1,0 +1,156 @@
+"""Bad input, one table: each case gets a clear answer (never a 500) and changes nothing.
+
+Runs on SQLite and PostgreSQL alike (PostgreSQL refuses NUL characters in text
+and integers beyond its column types, which SQLite lets through).
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import PDF
+from tisc.extensions import db
+
+HUGE = "99999999999999999999"
+
+
+@dataclass(frozen=True)
+class Case:
+    who: str
+    method: str
+    url: str
+    data: dict = field(default_factory=dict)
+    files: int = 0  # how many PDF attachments to send in the form's "files" field
+    status: int = 400
+    says: str = ""
+
+
+def submission(**changes) -> dict:
+    data = {
+        "service": "prior_art_search", "title": "A brick", "description": "It keeps heat.",
+        "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "y",
+    }  # fmt: skip
+    return data | changes
+
+
+CASES = {
+    "hours spent sNaN": Case(
+        "staff", "POST", "/requests/{busy}/complete",
+        {"complete-outcome": "advice_given", "complete-summary": "Done",
+         "complete-hours_spent": "sNaN", "complete-documents_cited": "0"},
+    ),
+    "hours spent Infinity": Case(
+        "staff", "POST", "/requests/{busy}/complete",
+        {"complete-outcome": "advice_given", "complete-summary": "Done",
+         "complete-hours_spent": "Infinity", "complete-documents_cited": "0"},
+    ),
+    "six attachments on a submission": Case(
+        "inventor", "POST", "/requests/new", submission(), files=6, says="Attach at most 5 files"
+    ),
+    "six attachments on a message": Case(
+        "inventor", "POST", "/requests/{ref}/message",
+        {"message-text": "Here they are", "message-version": "{version}"}, files=6,
+        says="Attach at most 5 files",
+    ),
+    "too many IPC classes": Case(
+        "inventor", "POST", "/requests/new",
+        submission(ipc_classes="; ".join(f"A01B {n}/00" for n in range(1, 30))),
+        says="Give at most 20 IPC classes",
+    ),
+    "NUL in a submission's title": Case(
+        "inventor", "POST", "/requests/new", submission(title="A\x00brick"),
+        says="character that cannot be stored",
+    ),
+    "NUL in a message": Case(
+        "inventor", "POST", "/requests/{ref}/message",
+        {"message-text": "Hello\x00there", "message-version": "{version}"},
+        says="character that cannot be stored",
+    ),
+    "NUL in an internal note": Case(
+        "staff", "POST", "/requests/{ref}/note",
+        {"note-text": "\x00", "note-version": "{version}"}, says="character that cannot be stored",
+    ),
+    "NUL in a sign-in address": Case(
+        "anonymous", "POST", "/login", {"email": "a\x00@example.kz", "password": "x" * 12},
+        says="character that cannot be stored",
+    ),
+    "NUL in a registration name": Case(
+        "anonymous", "POST", "/register",
+        {"name": "Ali\x00", "email": "ali@example.kz", "password": "correct horse battery",
+         "confirm": "correct horse battery"},
+        says="character that cannot be stored",
+    ),
+    "NUL in the directory's search": Case(
+        "anonymous", "GET", "/centres?q=univ%00ersity", says="character that cannot be stored"
+    ),
+    "NUL in a centre's address": Case("anonymous", "GET", "/centres/kbtu%00", status=404),
+    "NUL in a reference": Case("inventor", "GET", "/requests/TISC-2026-00001%00", status=404),
+    "NUL in a profile name": Case(
+        "inventor", "POST", "/account", {"name": "\x00", "locale": ""},
+        says="character that cannot be stored",
+    ),
+    "NUL in a centre's name": Case(
+        "coordinator", "POST", "/office/centres/kbtu/edit", {"name_en": "K\x00BTU"},
+        says="character that cannot be stored",
+    ),
+    "a file id too large for the database": Case(
+        "inventor", "GET", "/requests/{ref}/files/" + HUGE, status=404
+    ),
+    "a staff id too large for the database (move)": Case(
+        "coordinator", "POST", f"/office/staff/{HUGE}/move", {"centre": "kbtu"}, status=404
+    ),
+    "a staff id too large for the database (deactivate)": Case(
+        "coordinator", "POST", f"/office/staff/{HUGE}/active", {"active": "0"}, status=404
+    ),
+    "an assignee id too large for the database": Case(
+        "staff", "POST", "/requests/{ref}/assign",
+        {"assign-assignee": HUGE, "assign-version": "{version}"},
+    ),
+    "a transfer target too large for the database": Case(
+        "staff", "POST", "/requests/{ref}/transfer",
+        {"transfer-centre": HUGE, "transfer-text": "Elsewhere", "transfer-version": "{version}"},
+    ),
+    "a preferred centre too large for the database": Case(
+        "inventor", "POST", "/requests/new", submission(preferred_centre=HUGE)
+    ),
+    "a page cursor beyond the database's integers": Case(
+        "staff", "GET", f"/desk?after=1.{HUGE[:18]}", status=200
+    ),
+    "a version too large for the database": Case(
+        "inventor", "POST", "/requests/{ref}/message",
+        {"message-text": "Hello", "message-version": HUGE}, status=409,
+    ),
+}  # fmt: skip
+
+COUNTED = ("service_requests", "request_events", "request_files", "users", "outbox_messages")
+
+
+def counts() -> dict[str, int]:
+    return {t: db.session.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in COUNTED}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_gets_a_clear_answer_and_changes_nothing(world, as_, make, name):
+    case = CASES[name]
+    people = world.people
+    busy = make.request_in("in_progress", people["inventor"], people["staff"])
+    values = {"ref": world.reference, "busy": busy, "version": make.row(world.reference)["version"]}
+    url = case.url.format(**values)
+    data = {key: str(value).format(**values) for key, value in case.data.items()}
+    if case.files:
+        data["files" if "new" in url else "message-files"] = [
+            (io.BytesIO(PDF), f"{n}.pdf") for n in range(case.files)
+        ]
+    with make.app.app_context():
+        before = counts()
+    rows = (make.row(world.reference), make.row(busy))
+    client = as_(case.who)
+    response = client.open(url, method=case.method, data=data)
+    assert response.status_code == case.status, response.get_data(as_text=True)[:2000]
+    if case.says:
+        assert case.says in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert counts() == before
+    assert (make.row(world.reference), make.row(busy)) == rows

@@ -1,0 +1,148 @@
+"""Sessions end when they must, on the server: a copied cookie is worth nothing after
+sign-out, remember-me lasts 30 days at most, and one can sign out everywhere."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import settings_for
+from tests.factories import login
+from tisc import create_app
+from tisc.extensions import db
+from tisc.models import AuthSession, User
+from tisc.services import schedule, sessions
+
+
+def sign_in(client, person, remember: bool = False):
+    data = {"email": person.email, "password": person.password}
+    if remember:
+        data["remember"] = "y"
+    response = client.post("/login", data=data)
+    assert response.status_code == 302
+    return response
+
+
+def cookie(client, name: str) -> str:
+    found = client.get_cookie(name)
+    assert found is not None, name
+    return found.value
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(app, make):
+    person = make.user()
+    browser, thief = app.test_client(), app.test_client()
+    sign_in(browser, person)
+    thief.set_cookie("session", cookie(browser, "session"))
+    assert thief.get("/account").status_code == 200
+    browser.post("/logout")
+    assert thief.get("/account").status_code == 302
+
+
+def test_a_copied_remember_cookie_stops_working_after_sign_out(app, make):
+    person = make.user()
+    browser = app.test_client()
+    sign_in(browser, person, remember=True)
+    remembered = cookie(browser, "remember_token")
+    before = app.test_client()
+    before.set_cookie("remember_token", remembered)
+    assert before.get("/account").status_code == 200  # the cookie alone signs in
+    browser.post("/logout")
+    after = app.test_client()
+    after.set_cookie("remember_token", remembered)
+    assert after.get("/account").status_code == 302
+
+
+def test_remember_me_lasts_at_most_30_days(app, make):
+    person = make.user()
+    browser = app.test_client()
+    response = sign_in(browser, person, remember=True)
+    remember = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token" in c)
+    expires = datetime.strptime(
+        remember.split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT"
+    )
+    assert expires.replace(tzinfo=UTC) <= datetime.now(UTC) + timedelta(days=30, minutes=1)
+    with app.app_context():
+        row = db.session.scalars(
+            sa.select(AuthSession).where(AuthSession.user_id == person.id)
+        ).one()
+        assert row.expires_at <= datetime.now(UTC) + timedelta(days=30, minutes=1)
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_the_remember_cookie_is_secure_when_sessions_are(app, secure):
+    settings = settings_for(app.config["SQLALCHEMY_DATABASE_URI"]) | {
+        "SESSION_COOKIE_SECURE": secure
+    }
+    other = create_app(settings)
+    with other.app_context():
+        db.engine.dispose()
+    assert other.config["REMEMBER_COOKIE_SECURE"] is secure
+    assert other.config["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)
+
+
+def test_a_remembered_sign_in_ends_after_30_days_on_the_server(ctx, make):
+    person = make.user()
+    user = db.session.get(User, person.id)
+    started = datetime.now(UTC) - timedelta(days=31)
+    token = sessions.start(user, remember=True, now=started)
+    assert sessions.load(token, now=started + timedelta(days=29)) is not None
+    assert sessions.load(token) is None
+
+
+def test_an_idle_session_ends_and_a_used_one_goes_on(ctx, make):
+    person = make.user()
+    user = db.session.get(User, person.id)
+    started = datetime.now(UTC)
+    token = sessions.start(user, remember=False, now=started)
+    for hours in range(1, 24, 2):  # used every two hours all day long
+        assert sessions.load(token, now=started + timedelta(hours=hours)) is not None
+    assert sessions.load(token, now=started + timedelta(hours=23 + 9)) is None  # 9 idle hours
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_account(app, make):
+    person = make.user()
+    laptop, phone, other_person = app.test_client(), app.test_client(), app.test_client()
+    sign_in(laptop, person)
+    sign_in(phone, person, remember=True)
+    login(other_person, make.user())
+    page = laptop.get("/account").get_data(as_text=True)
+    assert "Sign out everywhere" in page
+    response = laptop.post("/account/sessions/end")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    for browser in (laptop, phone):
+        assert browser.get("/account").status_code == 302
+    assert other_person.get("/account").status_code == 200
+    sign_in(laptop, person)  # the password still works
+    assert laptop.get("/account").status_code == 200
+
+
+def test_a_new_session_version_ends_sessions_and_remembered_ones(app, make):
+    """What a password change or a deactivation does to every browser of the account."""
+    person = make.user()
+    browser = app.test_client()
+    sign_in(browser, person, remember=True)
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", cookie(browser, "remember_token"))
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.id == person.id).values(session_version=99))
+        db.session.commit()
+    assert browser.get("/account").status_code == 302
+    assert remembered.get("/account").status_code == 302
+
+
+def test_ended_sessions_are_cleared_once_a_day(ctx, make):
+    person = make.user()
+    user = db.session.get(User, person.id)
+    now = datetime.now(UTC)
+    sessions.start(user, remember=False, now=now - timedelta(days=2))
+    kept = sessions.start(user, remember=True, now=now - timedelta(days=2))
+    assert schedule.run_due(make.policy, now=now)["expired_sessions"] == 1
+    left = db.session.scalars(sa.select(AuthSession).where(AuthSession.user_id == user.id)).all()
+    assert [row.token_hash for row in left] == [sessions.digest(kept)]
+
+
+def test_hsts_is_sent_only_when_configured(client, app, monkeypatch):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    monkeypatch.setitem(app.config, "TISC_HSTS_SECONDS", 31536000)
+    assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
