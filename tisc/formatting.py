@@ -16,11 +16,21 @@ from tisc.caching import Cache
 from tisc.domain import localized, workflow
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
+    EVENT_AUDIENCE_LABELS,
+    EVENT_FORMAT_LABELS,
+    IP_RIGHT_LABELS,
     OUTCOME_LABELS,
+    PATENT_OFFICE_LABELS,
+    REQUESTER_CATEGORY_LABELS,
     SERVICE_DESCRIPTIONS,
     SERVICE_LABELS,
     CentreStatus,
+    EventAudience,
+    EventFormat,
+    IpRight,
     Outcome,
+    PatentOffice,
+    RequesterCategory,
     Service,
 )
 from tisc.domain.routing import ROUTING_REASONS, RoutingRule
@@ -82,6 +92,39 @@ def action_label(value) -> str:
 
 def outcome_label(value) -> str:
     return labels().outcome[Outcome(value).value]
+
+
+def category_label(value) -> str:
+    """A requester category; requests from before categories were asked say so."""
+    if not value or value == "unknown":
+        return gettext("Not recorded")
+    return gettext(REQUESTER_CATEGORY_LABELS[RequesterCategory(value)])
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.value, gettext(text)) for c, text in REQUESTER_CATEGORY_LABELS.items()]
+
+
+def ip_right_label(value) -> str:
+    return gettext(IP_RIGHT_LABELS[IpRight(value)])
+
+
+def office_label(value) -> str:
+    return gettext(PATENT_OFFICE_LABELS[PatentOffice(value)])
+
+
+def event_format_label(value) -> str:
+    return gettext(EVENT_FORMAT_LABELS[EventFormat(value)])
+
+
+def audience_label(value) -> str:
+    return gettext(EVENT_AUDIENCE_LABELS[EventAudience(value)])
+
+
+def month_label(month: int, long: bool = False) -> str:
+    """``YYYYMM`` as the reader says it, e.g. "Mar 2026", "март 2026 г.", "2026 ж. нау."."""
+    moment = date(month // 100, month % 100, 1)
+    return dates.format_skeleton("yMMMM" if long else "yMMM", moment, locale=get_locale())
 
 
 def centre_status_label(value) -> str:

@@ -1,16 +1,18 @@
 """The transition table against DESIGN.md, case by case: every action, every
 status, every kind of actor - allowed ones move as drawn, all others refused."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from tisc.domain.catalogue import Outcome, Role
+from tisc.domain.catalogue import IpRight, Outcome, PatentOffice, Role
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.workflow import (
     Action,
     Actor,
     Completion,
+    Filing,
     Inputs,
     RequestState,
     Status,
@@ -51,6 +53,7 @@ EXPECTED = {
     (Action.REOPEN, "staff"): {S.COMPLETED: S.ASSIGNED, S.DECLINED: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
     (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
+    (Action.RECORD_FILING, "owner"): {S.COMPLETED: S.COMPLETED},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]
@@ -63,7 +66,7 @@ GOOD_INPUTS = Inputs(
     target_centre_takes_service=True,
     completion=Completion("Found it.", Outcome.PRIOR_ART_FOUND, Decimal("2.5"), 4),
     rating=4,
-    application_number="2026/0123.1",
+    filing=Filing(IpRight.PATENT, PatentOffice.KAZPATENT, "2026/0123.1", date(2026, 1, 5)),
 )
 
 
@@ -124,8 +127,14 @@ def test_available_actions_agree_with_apply(action, who, status):
         (Action.RATE, S.COMPLETED, Inputs(rating=6), "rating"),
         (Action.RATE, S.COMPLETED, Inputs(), "rating"),
         (Action.REPLY, S.AWAITING_INVENTOR, Inputs(), "text"),
-        (Action.RECORD_FILING, S.COMPLETED, Inputs(), "application_number"),
-        (Action.RECORD_FILING, S.COMPLETED, Inputs(application_number="<x>"), "application_number"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(), "ip_right"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(filing=Filing(
+            IpRight.PATENT, PatentOffice.EAPO, "<x>", date(2026, 1, 5))), "application_number"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(filing=Filing(
+            IpRight.PATENT, PatentOffice.EAPO, "2026/1", date(2999, 1, 5))), "filed_on"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(
+            filing=Filing(IpRight.PATENT, PatentOffice.EAPO, "2026/1", date(2026, 1, 5)),
+            known_filings=frozenset({("eapo", "2026/1")})), "application_number"),
     ],
 )  # fmt: skip
 def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):

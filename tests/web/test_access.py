@@ -91,7 +91,8 @@ def action_form(world, action: str) -> dict:
         "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
-        "application_number": "2026/0123.1",
+        "application_number": "2026/0123.1", "ip_right": "patent", "office": "kazpatent",
+        "filed_on": "2026-01-05",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 

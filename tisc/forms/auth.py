@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tisc.services.accounts import MIN_PASSWORD
@@ -29,6 +29,11 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    requester_category = SelectField(
+        _l("You are asking as"),
+        validators=[DataRequired(message=_l("Tell us who you are asking as."))],
+        description=_l("For the network's statistics only."),
     )
     submit = SubmitField(_l("Create account"))
 

@@ -7,6 +7,7 @@ from tisc.models.centres import Centre, CentreService
 from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
+from tisc.models.reporting import FigureCount, Filing, TrainingEvent
 from tisc.models.requests import (
     QueueCount,
     ReferenceCounter,
@@ -23,6 +24,8 @@ __all__ = [
     "City",
     "DailyRun",
     "Delivery",
+    "FigureCount",
+    "Filing",
     "OutboxMessage",
     "QueueCount",
     "ReferenceCounter",
@@ -31,5 +34,6 @@ __all__ = [
     "RequestFile",
     "RequestRead",
     "ServiceRequest",
+    "TrainingEvent",
     "User",
 ]

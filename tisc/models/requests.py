@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tisc.domain.catalogue import Language, Outcome, Service
+from tisc.domain.catalogue import Language, Outcome, RequesterCategory, Service
 from tisc.domain.routing import RoutingRule
 from tisc.domain.workflow import Action, Status
 from tisc.models.accounts import User
@@ -30,6 +30,10 @@ class ServiceRequest(Base):
     preferred_language: Mapped[Language] = mapped_column(enum_type(Language))
     preferred_centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
     confidentiality_ack: Mapped[bool] = mapped_column(default=False)
+    # As the inventor described themself when submitting (None: before it was asked).
+    requester_category: Mapped[RequesterCategory | None] = mapped_column(
+        enum_type(RequesterCategory)
+    )
 
     status: Mapped[Status] = mapped_column(enum_type(Status))
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"))
@@ -46,12 +50,15 @@ class ServiceRequest(Base):
     # Set while the request is closed (completed, declined, withdrawn): "open" is
     # ``closed_at IS NULL``, which the queue's partial indexes are built on.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Working seconds the centre's clock stood still (awaiting the inventor, closed before a
+    # reopening), and the working days from submission to completion without them.
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    turnaround_days: Mapped[int | None]
 
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     outcome_summary: Mapped[str] = mapped_column(sa.Text, default="")
     hours_spent: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 2))
     documents_cited: Mapped[int | None]
-    application_number: Mapped[str] = mapped_column(sa.String(40), default="")
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
 
@@ -102,6 +109,13 @@ class ServiceRequest(Base):
         # Newest-first lists; region_code makes it covering for coverage's yearly counts.
         sa.Index("ix_service_requests_created", "created_at", "id", "region_code"),
         sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
+        # A centre's completions by date with who completed them and how long it took
+        # (the staff dashboard), and completions by date (the filing follow-ups).
+        sa.Index(
+            "ix_service_requests_centre_status_closed",
+            "centre_id", "status", "closed_at", "assignee_id", "turnaround_days",
+        ),
+        sa.Index("ix_service_requests_status_closed", "status", "closed_at"),
         # A staff member's open requests, for the header's "changed since you looked".
         sa.Index(
             "ix_service_requests_open_by_assignee",

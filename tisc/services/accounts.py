@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tisc.domain.catalogue import N_, NP_, CentreKind, Language, Role
+from tisc.domain.catalogue import N_, NP_, CentreKind, Language, RequesterCategory, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.extensions import db
@@ -67,9 +67,18 @@ def load_session_user(session_id: str) -> User | None:
 
 
 @use_case
-def register_inventor(name: str, email: str, password: str, locale: str | None, hash_method: str):
+def register_inventor(
+    name: str,
+    email: str,
+    password: str,
+    locale: str | None,
+    hash_method: str,
+    requester_category: str | None = None,
+):
     """A self-registered inventor, who may submit at once; a confirmation link is queued."""
+    category = _checked_category(requester_category) if requester_category is not None else None
     user = _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
+    user.requester_category = category
     notifications.queue(Kind.VERIFY_EMAIL, user)
     return user
 
@@ -139,13 +148,25 @@ def _set_active(user: User, active: bool) -> User:
 
 
 @use_case
-def update_profile(user: User, name: str, locale: str | None) -> User:
+def update_profile(
+    user: User, name: str, locale: str | None, requester_category: str | None = None
+) -> User:
+    """Name and language; for inventors also who they ask as (requests keep theirs)."""
     user = db.session.merge(user)
     if not name.strip():
         raise Invalid("name", N_("Enter your name."))
     user.name = name.strip()
     user.locale = _checked_locale(locale)
+    if requester_category:
+        user.requester_category = _checked_category(requester_category)
     return user
+
+
+def _checked_category(value: str) -> RequesterCategory:
+    try:
+        return RequesterCategory(value)
+    except ValueError:
+        raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
 
 
 @use_case

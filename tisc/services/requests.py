@@ -1,14 +1,24 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from tisc.domain import workflow
-from tisc.domain.catalogue import N_, Language, Outcome, Role, Service, is_active_tisc
+from tisc.domain.catalogue import (
+    N_,
+    IpRight,
+    Language,
+    Outcome,
+    PatentOffice,
+    RequesterCategory,
+    Role,
+    Service,
+    is_active_tisc,
+)
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
 from tisc.domain.permissions import can_see_internal, is_staff_of
@@ -17,10 +27,10 @@ from tisc.domain.references import format_reference
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import Centre, Region, RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import Centre, Filing, Region, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import centres as centre_service
-from tisc.services import notifications, reads
+from tisc.services import figures, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -42,6 +52,8 @@ class Draft:
     ipc_classes: str = ""
     preferred_centre_id: int | None = None
     files: list[Upload] = field(default_factory=list)
+    # Asked once of inventors who have not said yet; kept on the account from then on.
+    requester_category: str = ""
 
 
 @dataclass
@@ -55,8 +67,11 @@ class ActionInput:
     summary: str = ""
     hours_spent: str | Decimal | None = None
     documents_cited: int | None = None
-    application_number: str = ""
     rating: int | None = None
+    ip_right: str = ""
+    office: str = ""
+    application_number: str = ""
+    filed_on: date | None = None
     files: list[Upload] = field(default_factory=list)
 
 
@@ -79,6 +94,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     if region is None:
         raise Invalid("region_code", N_("Choose your region."))
     ipc = parse_ipc_list(draft.ipc_classes)
+    category = inventor.requester_category or _checked_category(draft.requester_category)
     uploads = checked_uploads(draft.files, policy.upload_max_bytes)
 
     decision = route(
@@ -106,14 +122,17 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
+        requester_category=category,
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
         created_at=now,
     )
     _copy_state(service_request, transition.state)
     db.session.add(service_request)
+    if inventor.requester_category is None:
+        inventor.requester_category = category
     db.session.flush()
-    _record(service_request, inventor, None, transition, uploads, now)
+    _record(service_request, inventor, None, transition, uploads, now, policy)
     return service_request
 
 
@@ -146,21 +165,27 @@ def perform(
         state_of(service_request), action, user.actor,
         _inputs(service_request, action, given), now=now, policy=policy,
     )  # fmt: skip
-    before = (service_request.centre_id, service_request.status)
+    before = figures.facts_of(service_request)
     _copy_state(service_request, transition.state)
-    _record(service_request, user, before, transition, uploads, now)
+    _record(service_request, user, before, transition, uploads, now, policy)
     db.session.flush()
     return service_request
 
 
-def _record(service_request, user, before, transition, uploads, now) -> None:
+def _record(service_request, user, before, transition, uploads, now, policy) -> None:
     """Everything an applied action leaves behind, in the use case's transaction: its
-    events and files, the status counters, the notifications and the unread marks."""
+    events, files and records, the status counters and figures, the notifications and
+    the unread marks."""
     for change in transition.events:
         event = _event_row(service_request, user, change, now)
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
-    move_in_queue(before, (service_request.centre_id, service_request.status))
+    db.session.add_all(_filing_row(service_request, user, f) for f in transition.records)
+    move_in_queue(
+        (before.centre_id, before.status) if before else None,
+        (service_request.centre_id, service_request.status),
+    )
+    figures.record_change(before, figures.facts_of(service_request), policy.calendar.tz)
     notifications.queue_for_events(service_request, transition.events, user)
     if not all(event.internal for event in transition.events):
         reads.mark_changed(service_request, user.id)
@@ -183,6 +208,17 @@ def file_for(user: User, reference: str, file_id: int) -> RequestFile:
     return stored
 
 
+def filings_of(service_request: ServiceRequest) -> list[Filing]:
+    """The applications filed after the service, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Filing)
+            .where(Filing.request_id == service_request.id)
+            .order_by(Filing.filed_on, Filing.id)
+        )
+    )
+
+
 def state_of(service_request: ServiceRequest) -> workflow.RequestState:
     """The request as the workflow sees it."""
     return workflow.RequestState(**{name: getattr(service_request, name) for name in _STATE_FIELDS})
@@ -201,6 +237,24 @@ _STATE_FIELDS = [f.name for f in fields(workflow.RequestState)]
 
 def available_actions(user: User, service_request: ServiceRequest) -> list[Action]:
     return workflow.available_actions(state_of(service_request), user.actor)
+
+
+def _filing_row(service_request: ServiceRequest, user: User, filing: workflow.Filing) -> Filing:
+    return Filing(
+        request_id=service_request.id,
+        ip_right=filing.ip_right,
+        office=filing.office,
+        application_number=filing.application_number,
+        filed_on=filing.filed_on,
+        reported_by_id=user.id,
+    )
+
+
+def _checked_category(value: str) -> RequesterCategory:
+    try:
+        return RequesterCategory(value)
+    except ValueError:
+        raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
 
 
 def _checked_service(value: str) -> Service:
@@ -232,7 +286,6 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
             outcome=_checked_outcome(given.outcome),
             hours_spent=_checked_hours(given.hours_spent),
             documents_cited=given.documents_cited or 0,
-            application_number=given.application_number.strip(),
         )
     return workflow.Inputs(
         text=given.text,
@@ -242,8 +295,28 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
         target_centre_takes_service=takes_service,
         completion=completion,
         rating=given.rating,
-        application_number=given.application_number or "",
+        **(_filing_inputs(service_request, given) if action is Action.RECORD_FILING else {}),
     )
+
+
+def _filing_inputs(service_request: ServiceRequest, given: ActionInput) -> dict:
+    """The filing the form describes, and the filings already recorded on the request."""
+    known = frozenset(
+        (office.value, number)
+        for office, number in db.session.execute(
+            sa.select(Filing.office, Filing.application_number).where(
+                Filing.request_id == service_request.id
+            )
+        )
+    )
+    try:
+        right, office = IpRight(given.ip_right), PatentOffice(given.office)
+    except ValueError:
+        return {"known_filings": known}
+    if given.filed_on is None:
+        raise Invalid("filed_on", N_("Give the filing date."))
+    filing = workflow.Filing(right, office, given.application_number.strip(), given.filed_on)
+    return {"filing": filing, "known_filings": known}
 
 
 def _checked_outcome(value: str) -> Outcome:

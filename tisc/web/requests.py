@@ -16,11 +16,18 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
+from tisc.domain.catalogue import (
+    IP_RIGHT_LABELS,
+    LANGUAGE_NAMES,
+    N_,
+    OUTCOME_LABELS,
+    PATENT_OFFICE_LABELS,
+    Role,
+)
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
-from tisc.formatting import in_locale, pick_text, service_label
+from tisc.formatting import category_choices, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, RequestSubmitForm
 from tisc.services import accounts, centres, directory, network, queues, reads, timeline
@@ -152,6 +159,7 @@ def _detail_page(service_request, bound=None, problem: str | None = None):
         "requests/detail.html",
         service_request=service_request,
         timeline=timeline.timeline(current_user, service_request),
+        filings=request_service.filings_of(service_request),
         forms=forms,
         problem=problem,
     )
@@ -174,6 +182,12 @@ def _submission_choices(form: RequestSubmitForm) -> None:
         [("", gettext("Choose a language"))]
         + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
     )
+    if current_user.requester_category is None:
+        form.requester_category.choices = options(
+            [("", gettext("Choose one"))] + category_choices()
+        )
+    else:
+        del form.requester_category
     cards = sorted(directory.active_offering(), key=lambda card: pick_text(card.names))
     form.preferred_centre.choices = options(
         [("", gettext("Any centre (recommended)"))]
@@ -194,6 +208,9 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         preferred_centre_id=int(form.preferred_centre.data) if form.preferred_centre.data else None,
         confidentiality_ack=bool(form.confidentiality_ack.data),
         files=_uploads(form),
+        requester_category=form.requester_category.data or ""
+        if "requester_category" in form._fields
+        else "",
     )
 
 
@@ -220,6 +237,11 @@ def _action_choices(form, service_request) -> None:
         form.centre.choices = options(
             (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}") for card in targets
         )
+    if "ip_right" in form._fields:
+        form.ip_right.choices = options((r.value, gettext(t)) for r, t in IP_RIGHT_LABELS.items())
+        form.office.choices = options(
+            (o.value, gettext(t)) for o, t in PATENT_OFFICE_LABELS.items()
+        )
     if "outcome" in form._fields:
         form.outcome.choices = options(
             [("", gettext("Choose an outcome"))]
@@ -240,8 +262,11 @@ def _action_input(form) -> request_service.ActionInput:
         summary=value("summary", ""),
         hours_spent=value("hours_spent"),
         documents_cited=value("documents_cited"),
-        application_number=value("application_number", ""),
         rating=value("rating"),
+        ip_right=value("ip_right", ""),
+        office=value("office", ""),
+        application_number=value("application_number", ""),
+        filed_on=value("filed_on"),
         files=_uploads(form),
     )
 

@@ -37,6 +37,12 @@ def init_app(app: Flask) -> None:
         action_label=formatting.action_label,
         outcome_label=formatting.outcome_label,
         centre_status_label=formatting.centre_status_label,
+        category_label=formatting.category_label,
+        ip_right_label=formatting.ip_right_label,
+        office_label=formatting.office_label,
+        event_format_label=formatting.event_format_label,
+        audience_label=formatting.audience_label,
+        month_label=formatting.month_label,
         when=formatting.when,
         day=formatting.day,
     )
