@@ -10,7 +10,8 @@ from tisc.models import User
 
 def register(client, **changes):
     data = {"name": "Әлия Нұрланқызы", "email": "Aliya@Example.KZ", "password": "қауіпсіз-құпиясөз",
-            "confirm": "қауіпсіз-құпиясөз", "requester_category": "startup_sme"} | changes  # fmt: skip
+            "confirm": "қауіпсіз-құпиясөз",
+            "requester_category": "startup_sme"} | changes  # fmt: skip
     return client.post("/register", data=data)
 
 

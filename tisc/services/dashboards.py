@@ -153,7 +153,7 @@ def colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
             .where(ServiceRequest.centre_id == centre_id, ServiceRequest.closed_at.is_(None))
             .where(ServiceRequest.assignee_id.is_not(None))
             .group_by(ServiceRequest.assignee_id)
-        )
+        ).all()
     )
     done: dict[int, Counter] = {}
     for assignee, days, count in db.session.execute(
