@@ -22,6 +22,7 @@ from tisc.services import network
 from tisc.services.figures import (
     Capped,
     RequestSource,
+    RollupSource,
     Scope,
     event_figures,
     overdue_now,
@@ -291,3 +292,27 @@ def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicSt
             (card, by_centre.get(card.id, Figures())) for card in network.cards() if card.is_listed
         ],
     )
+
+
+def region_figures(scope: Scope, period: Period, policy: Policy) -> dict[str, Figures]:
+    """Figures per inventor's region, for the dashboard's map."""
+    source = source_for(scope, period.first, policy.calendar.tz)
+    return {
+        key: Figures.from_counts(counts)
+        for (key, _), counts in source.sums(defs.REGION, period.first, period.last).items()
+    }
+
+
+def network_totals(period: Period, policy: Policy) -> Figures:
+    """The whole network's figures for a period: all a centre's staff see of other centres."""
+    source = source_for(Scope(), period.first, policy.calendar.tz)
+    counts = source.sums(0, period.first, period.last).get((None, None), Counter())
+    counts.update(source.sums(0, NOW, NOW).get((None, None), Counter()))
+    return Figures.from_counts(counts)
+
+
+def centre_last_year(centre_id: int, policy: Policy, now: datetime) -> Figures:
+    """A centre's figures over the last 12 months, for its public page."""
+    twelve = defs.choose_period("last_12_months", now.astimezone(policy.calendar.tz).date())
+    sums = RollupSource(Scope()).sums(defs.CENTRE, twelve.first, twelve.last)
+    return Figures.from_counts(sums.get((centre_id, None), Counter()))

@@ -66,9 +66,7 @@ def _fill(event: TrainingEvent, details: EventDetails, today: date) -> None:
         )
     participants = details.participants
     if participants is not None and not 0 <= participants <= MAX_PARTICIPANTS:
-        raise Invalid(
-            "participants", N_("Participants: from 0 to %(max)s."), max=MAX_PARTICIPANTS
-        )
+        raise Invalid("participants", N_("Participants: from 0 to %(max)s."), max=MAX_PARTICIPANTS)
     if details.held_on <= today and participants is None:
         raise Invalid("participants", N_("Give the number of participants of a past event."))
     link = details.link.strip()

@@ -7,14 +7,19 @@ from tisc.web import (
     assets,
     auth,
     coverage,
+    dashboards,
     desk,
     errors,
+    events,
+    exports,
     i18n,
     maps,
     office,
     public,
+    reports,
     requests,
     security,
+    statistics,
     templating,
 )
 
@@ -35,3 +40,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(desk.bp, url_prefix="/desk")
     app.register_blueprint(office.bp, url_prefix="/office")
     app.register_blueprint(coverage.bp, url_prefix="/office/coverage")
+    app.register_blueprint(dashboards.bp)
+    app.register_blueprint(reports.bp, url_prefix="/office/reports")
+    app.register_blueprint(events.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(statistics.bp)

@@ -326,3 +326,47 @@ def measure_label(measure: str) -> str:
         "distance_km": gettext("Distance to the nearest centre, km"),
         "open_per_centre": gettext("Open requests per centre"),
     }[measure]
+
+
+def figures_map(values: dict, fingerprint: str) -> BuiltMap:
+    """The dashboard's regions shaded by requests received per 100,000 people, on the
+    coverage map's outlines and in its colours."""
+    locale = str(get_locale())
+    return scripts.get(
+        ("figures", fingerprint, locale),
+        lambda: _built(lambda: _render(_figures_map(values, locale))),
+    )
+
+
+def _figures_map(values: dict, locale: str) -> folium.Map:
+    regions = network.regions_by_code()
+    rates = {
+        code: round(values[code].received * 100_000 / card.population, 1)
+        if code in values and card.population
+        else None
+        for code, card in regions.items()
+    }
+    bins = measure_bins(list(rates.values()))
+
+    def style(feature):
+        return {
+            "fillColor": colour_of(rates[feature["properties"]["code"]], bins),
+            "fillOpacity": 0.7,
+            "color": "#0b4f8a",
+            "weight": 1,
+        }
+
+    tooltips = {
+        code: {
+            "value": gettext(
+                "%(received)s received, %(served)s completed",
+                received=format_number(values[code].received if code in values else 0),
+                served=format_number(values[code].completed if code in values else 0),
+            ),
+            "rate": gettext("%(value)s per 100,000 people", value="—" if rate is None else rate),
+        }
+        for code, rate in rates.items()
+    }
+    m = _base_map("figures")
+    _regions_layer(locale, style, tooltips).add_to(m)
+    return m

@@ -22,23 +22,7 @@ bp.before_request(require_role(Role.COORDINATOR))
 
 @bp.route("")
 def overview():
-    form = OfficeFilterForm(request.args)
-    form.status.choices = options(status_choices())
-    form.service.choices = options(service_choices())
-    all_centres = centres.tiscs(include_suspended=True)
-    form.centre.choices = options(
-        [("", gettext("All centres"))]
-        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
-    )
-    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
-    valid = form.validate() if request.args else True
-    filters = queues.Filters(
-        status=form.status.data or "all",
-        service=form.service.data or "",
-        centre_id=int(form.centre.data) if form.centre.data else None,
-        region_code=form.region.data or "",
-        overdue=bool(form.overdue.data),
-    ) if valid else queues.Filters(status="all")  # fmt: skip
+    form, filters, valid = office_filters()
     try:
         page = queues.office_page(filters, request.args.get("after"), request.args.get("before"))
     except Invalid as error:
@@ -170,6 +154,28 @@ def staff_active(user_id: int):
     else:
         flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
     return redirect(url_for(".staff"))
+
+
+def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
+    """The office list's filters from the query string (the page and its exports)."""
+    form = OfficeFilterForm(request.args)
+    form.status.choices = options(status_choices())
+    form.service.choices = options(service_choices())
+    all_centres = centres.tiscs(include_suspended=True)
+    form.centre.choices = options(
+        [("", gettext("All centres"))]
+        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
+    )
+    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
+    valid = form.validate() if request.args else True
+    filters = queues.Filters(
+        status=form.status.data or "all",
+        service=form.service.data or "",
+        centre_id=int(form.centre.data) if form.centre.data else None,
+        region_code=form.region.data or "",
+        overdue=bool(form.overdue.data),
+    ) if valid else queues.Filters(status="all")  # fmt: skip
+    return form, filters, valid
 
 
 def _region_choices() -> list[tuple[str, str]]:

@@ -1,5 +1,7 @@
 """Pages for everyone: home, the directory of centres, a centre's page."""
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale, gettext
 
@@ -8,7 +10,8 @@ from tisc.domain.geo import Point
 from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
-from tisc.services import centres, directory, network
+from tisc.services import centres, dashboards, directory, events, network
+from tisc.web.guards import policy
 
 bp = Blueprint("public", __name__)
 PAGE = 24  # centres per directory page
@@ -58,6 +61,7 @@ def centre_list():
     shown = listings[(page - 1) * PAGE : page * PAGE]
     return render_template(
         "public/centres.html",
+        upcoming=events.upcoming(_today(), per_centre=1),
         form=form,
         total=len(listings),
         listings=shown,
@@ -73,6 +77,11 @@ def centre(slug: str):
     return render_template(
         "public/centre.html",
         centre=centre,
-        figures=network.public_figures(centre.id),
+        figures=dashboards.centre_last_year(centre.id, policy(), datetime.now(UTC)),
+        upcoming=events.upcoming(_today(), centre.id).get(centre.id, []),
         version=network.version(),
     )
+
+
+def _today():
+    return datetime.now(UTC).astimezone(policy().calendar.tz).date()

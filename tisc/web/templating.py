@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tisc import formatting
 from tisc.domain import permissions
+from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
 from tisc.services import reads
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         event_format_label=formatting.event_format_label,
         audience_label=formatting.audience_label,
         month_label=formatting.month_label,
+        suppress=suppressed,
         when=formatting.when,
         day=formatting.day,
     )
