@@ -13,8 +13,8 @@ from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import db
 from tisc.mail import delivery
-from tisc.models import Region, User
-from tisc.services import accounts, datasets, demo, outbox, schedule
+from tisc.models import FigureCount, Region, ServiceRequest, User
+from tisc.services import accounts, datasets, demo, figures, outbox, schedule
 
 tisc_cli = AppGroup("tisc", help="TISC Network administration.")
 
@@ -62,8 +62,26 @@ def setup(with_demo: bool) -> None:
         click.echo("No accounts yet: loading demo content.")
         demo.load_demo(_policy())
         delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
+    if _figures_missing():
+        click.echo(
+            "Requests without their figures (recorded before they were kept): building them."
+        )
+        figures.rebuild(_policy())
     if accounts.find_by_email(demo.ACCOUNTS[0][0]) is not None:
         _print_demo_accounts()
+
+
+@tisc_cli.command("rebuild-figures")
+def rebuild_figures() -> None:
+    """Recompute the figures' sums (and missing turnarounds) from the requests."""
+    rows = figures.rebuild(_policy())
+    click.echo(f"Figures rebuilt: {rows} rows.")
+
+
+def _figures_missing() -> bool:
+    has_requests = db.session.scalar(sa.select(ServiceRequest.id).limit(1)) is not None
+    has_sums = db.session.scalar(sa.select(FigureCount.grain).limit(1)) is not None
+    return has_requests and not has_sums
 
 
 @tisc_cli.command("create-user")

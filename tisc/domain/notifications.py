@@ -20,6 +20,7 @@ class Kind(StrEnum):
     COMPLETED = "completed"
     DECLINED = "declined"
     REOPENED = "reopened"
+    FILING_FOLLOWUP = "filing_followup"  # 3, 6 and 12 months after completion
     # To staff
     NEW_REQUEST = "new_request"
     INVENTOR_REPLIED = "inventor_replied"
@@ -44,7 +45,7 @@ class Audience(StrEnum):
 OPTIONAL: dict[Role, list[Kind]] = {
     Role.INVENTOR: [
         Kind.REQUEST_RECEIVED, Kind.QUESTION, Kind.MESSAGE_FROM_CENTRE, Kind.TRANSFERRED,
-        Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED,
+        Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED, Kind.FILING_FOLLOWUP,
     ],
     Role.STAFF: [
         Kind.NEW_REQUEST, Kind.INVENTOR_REPLIED, Kind.ASSIGNED_TO_YOU, Kind.WITHDRAWN,
@@ -61,6 +62,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.COMPLETED: N_("My request is completed"),
     Kind.DECLINED: N_("My request is declined"),
     Kind.REOPENED: N_("My request is reopened"),
+    Kind.FILING_FOLLOWUP: N_("Months after a service: did I file an application?"),
     Kind.NEW_REQUEST: N_("A new request arrives at my centre"),
     Kind.INVENTOR_REPLIED: N_("The inventor answers on a request assigned to me"),
     Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),

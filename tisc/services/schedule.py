@@ -18,7 +18,7 @@ from tisc.database import upsert_insert
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import notifications
+from tisc.services import followups, notifications
 from tisc.services.unit_of_work import use_case
 
 
@@ -30,6 +30,7 @@ class DailyJob:
 
 JOBS: list[DailyJob] = [
     DailyJob("daily_digest", notifications.queue_digests),
+    DailyJob("filing_followups", followups.queue_filing_followups),
 ]
 
 
