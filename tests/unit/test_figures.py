@@ -192,3 +192,17 @@ def test_turnaround_bands():
 def test_months_in_the_network_time_zone():
     assert f.month_of(datetime(2026, 2, 28, 20, 0, tzinfo=UTC), ALMATY) == 202603
     assert f.month_of(date(2026, 2, 28), ALMATY) == 202602
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+2", "'=1+2"), ("+7", "'+7"), ("-3", "'-3"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), (-3, -3),
+        (None, None), ("", ""),
+    ],
+)  # fmt: skip
+def test_cells_that_could_start_a_formula_are_neutralised(value, safe):
+    from tisc.services.exports import neutralise
+
+    assert neutralise(value) == safe

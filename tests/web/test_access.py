@@ -53,6 +53,25 @@ PAGES = {
     "/office/coverage/map.js?radius=150&proposals=2": expect(
         anonymous=LOGIN, coordinator=200, rest=404
     ),
+    "/office/dashboard": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/dashboard?period=custom&first=2026-05&last=2025-01": expect(
+        anonymous=LOGIN, coordinator=400, rest=404
+    ),
+    "/office/dashboard/regions.js?lang=en": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/reports/wipo": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/reports/wipo?year=1999": expect(anonymous=LOGIN, coordinator=400, rest=404),
+    "/office/reports/wipo.xlsx?year=2026": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/events": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.csv": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.xlsx": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.pdf": expect(anonymous=LOGIN, coordinator=404, rest=404),
+    "/desk/dashboard": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events/new": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events/999999/edit": expect(anonymous=LOGIN, rest=404),
+    "/desk/export.csv": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/export.xlsx": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/statistics": expect(rest=200),
 }
 
 

@@ -101,7 +101,7 @@ def read_choices(with_centre: bool) -> tuple[DashboardForm, Scope, Period, bool]
             form[error.field if error.field in form else "period"].errors.append(explain(error))
             valid = False
     if not valid:
-        for name in ("centre", "service", "region", "category"):
+        for name in ("period", "centre", "service", "region", "category"):
             if name in form and form[name].errors:
                 form[name].errors = [gettext("Choose one of the list.")]
         return form, Scope(), choose_period("this_year", today), False
