@@ -123,7 +123,7 @@ def gunicorn(target: str, url: str):
         "RATELIMIT_ENABLED": "false", "PYTHONPATH": str(ROOT),
     }  # fmt: skip
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120",
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
          "--log-level", "warning", target],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -245,6 +245,10 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
         ("inventor's list", "/requests", "GET", "", inventor.cookie),
         *network,
         ("/office", "/office", "GET", "", coordinator.cookie),
+        ("/office/dashboard", "/office/dashboard", "GET", "", coordinator.cookie),
+        ("WIPO report (year)", f"/office/reports/wipo?year={seed.NOW.year}", "GET", "",
+         coordinator.cookie),
+        ("/desk/dashboard", "/desk/dashboard", "GET", "", staff.cookie),
         ("login (POST)", "/login", "POST", visitor.login_body.replace(
             "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
          visitor.anonymous_cookie),
@@ -290,11 +294,35 @@ def run(args) -> dict:
                     continue
                 rows.append(measure_row(name, target, scale, args, method, body, cookie))
             rss[scale] = {"app_mb": peak_rss_mb(process), "baseline_mb": rss_baseline}
+            if not args.only or "export" in args.only:
+                rss[scale]["export"] = measure_export(site, seeded, process)
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
     return {"database": database, "tool": args.tool, "concurrency": args.concurrency,
             "duration_s": args.duration, "seeding_s": seeding, "rss": rss,
             "rows": [asdict(r) for r in with_ratios(rows)]}  # fmt: skip
+
+
+def measure_export(site: str, seeded: seed.Seeded, process) -> dict:
+    """Download the office's whole list (every request) as CSV and as XLSX, one request
+    each, and the app workers' peak memory before and after: exports must stream in
+    constant memory."""
+    coordinator = Session(site, seeded.coordinator_email)
+    result = {"before_mb": peak_rss_mb(process)}
+    for fmt in ("csv", "xlsx"):
+        started = time.perf_counter()
+        request = urllib.request.Request(
+            f"{site}/office/export.{fmt}?status=all", headers={"Cookie": coordinator.cookie}
+        )
+        size = 0
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+        result[fmt] = {"mb": round(size / 2**20, 1),
+                       "seconds": round(time.perf_counter() - started, 1),
+                       "peak_mb": peak_rss_mb(process)}  # fmt: skip
+        print(f"  export {fmt}: {result[fmt]}", flush=True)
+    return result
 
 
 def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
@@ -376,6 +404,16 @@ def markdown(report: dict) -> str:
         memory = report["rss"].get(scale, {})
         lines.append(f"| {scale} | {report['seeding_s'][scale]} | {memory.get('app_mb')} | "
                      f"{memory.get('baseline_mb')} |")  # fmt: skip
+    exported = {scale: report["rss"][scale]["export"] for scale in scales
+                if "export" in report["rss"].get(scale, {})}  # fmt: skip
+    if exported:
+        lines += ["", "| scale | export | MB | seconds | app worker peak RSS MB before → after |",
+                  "|---|---|---:|---:|---|"]  # fmt: skip
+        for scale, result in exported.items():
+            for fmt in ("csv", "xlsx"):
+                lines.append(f"| {scale} | office list, all requests, {fmt} | {result[fmt]['mb']} "
+                             f"| {result[fmt]['seconds']} | {result['before_mb']} → "
+                             f"{result[fmt]['peak_mb']} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

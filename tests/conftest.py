@@ -17,7 +17,7 @@ from tisc.config import database_url
 from tisc.database import drop_everything
 from tisc.extensions import db
 from tisc.models import Base
-from tisc.services import datasets
+from tisc.services import dashboards, datasets
 
 
 def skip_or_fail(reason: str) -> None:
@@ -86,6 +86,8 @@ def wipe(app) -> None:
 def clean(app):
     yield app
     wipe(app)
+    # Rows were deleted: ids start again, so figures kept under the old ids must go too.
+    dashboards.forget()
 
 
 @pytest.fixture

@@ -37,6 +37,9 @@ def upgrade():
     sa.Column('value', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('grain', 'centre_id', 'service', 'region_code', 'category', 'period', 'measure', name=op.f('pk_figure_counts'))
     )
+    with op.batch_alter_table('figure_counts', schema=None) as batch_op:
+        batch_op.create_index('ix_figure_counts_grain_period', ['grain', 'period', 'centre_id', 'service', 'region_code', 'category', 'measure', 'value'], unique=False)
+
     op.create_table('training_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('centre_id', sa.Integer(), nullable=False),
@@ -145,5 +148,8 @@ def downgrade():
         batch_op.drop_index('ix_training_events_centre_held')
 
     op.drop_table('training_events')
+    with op.batch_alter_table('figure_counts', schema=None) as batch_op:
+        batch_op.drop_index('ix_figure_counts_grain_period')
+
     op.drop_table('figure_counts')
     # ### end Alembic commands ###

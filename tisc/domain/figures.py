@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from functools import cached_property
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid
@@ -310,36 +311,36 @@ class Figures:
             filings=_prefixed(counts, FILED),
         )
 
-    @property
+    @cached_property
     def served(self) -> int:
         """Completed: the requests the network answered (WIPO's "inquiries served")."""
         return self.completed
 
-    @property
+    @cached_property
     def closed_unserved(self) -> int:
         return self.declined + self.withdrawn + self.no_answer + self.duplicate
 
-    @property
+    @cached_property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.completed if self.completed else None
 
-    @property
+    @cached_property
     def median_days(self) -> float | None:
         return median_of(self.turnarounds)
 
-    @property
+    @cached_property
     def p90_days(self) -> int | None:
         return percentile_of(self.turnarounds, 0.9)
 
-    @property
+    @cached_property
     def mean_rating(self) -> float | None:
         return self.rating_sum / self.rated if self.rated else None
 
-    @property
+    @cached_property
     def rated_share(self) -> float | None:
         return self.rated / self.completed if self.completed else None
 
-    @property
+    @cached_property
     def filings_total(self) -> int:
         return sum(self.filings.values())
 

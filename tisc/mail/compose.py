@@ -180,8 +180,7 @@ def _filing_followup(message, recipient, service_request):
             ),
             gettext(
                 "We ask at most three times. To stop these reminders, switch them off on your "
-                "account page: %(url)s",
-                url=link("account.profile"),
+                "account page."
             ),
         ],
         action_label=gettext("Report a filing"),

@@ -68,3 +68,13 @@ class FigureCount(Base):
     period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     measure: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    # The key serves filtered reads (a centre's figures); a breakdown over every centre,
+    # service or region reads this one, covering, for just the months of the period.
+    __table_args__ = (
+        sa.Index(
+            "ix_figure_counts_grain_period",
+            "grain", "period", "centre_id", "service", "region_code", "category", "measure",
+            "value",
+        ),
+    )  # fmt: skip

@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
+from tisc.caching import Cache
 from tisc.domain import figures as defs
 from tisc.domain.catalogue import CentreStatus, IpRight, Outcome, RequesterCategory, Service
-from tisc.domain.figures import NOW, EventFigures, Figures, Period
+from tisc.domain.figures import EventFigures, Figures, Period
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status
 from tisc.extensions import db
@@ -25,6 +26,7 @@ from tisc.services.figures import (
     RollupSource,
     Scope,
     event_figures,
+    figures_version,
     overdue_now,
     source_for,
 )
@@ -58,7 +60,29 @@ class Dashboard:
     recomputed: bool  # several filters: recomputed from the requests
 
 
+# Read figures, kept per process until anything they count changes (the figures' version)
+# and, for what moves with time alone (overdue counts, "today"), until the minute turns.
+_kept: Cache = Cache(size=128)
+
+
+def _kept_until_changed(name: str, key: tuple, now: datetime, build):
+    minute = now.replace(second=0, microsecond=0)
+    return _kept.get((name, *key, figures_version(), minute), build)
+
+
+def forget() -> None:
+    """Drop the kept figures (after rows were deleted, which the product never does)."""
+    _kept.clear()
+
+
 def dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> Dashboard:
+    """The figures of a scope and period (see :func:`_kept_until_changed`)."""
+    return _kept_until_changed(
+        "dashboard", (scope, period), now, lambda: _dashboard(scope, period, policy, now)
+    )
+
+
+def _dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> Dashboard:
     tz = policy.calendar.tz
     today = now.astimezone(tz).date()
     previous = period.previous()
@@ -66,10 +90,8 @@ def dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> Da
     first, last = period.first, period.last
 
     def slices(by: int) -> dict:
-        counts = {key: c for (key, _), c in source.sums(by, first, last).items()}
-        for (key, _), c in source.sums(by, NOW, NOW).items():
-            counts.setdefault(key, Counter()).update(c)
-        return {key: Figures.from_counts(c) for key, c in counts.items()}
+        sums = source.sums(by, first, last, with_now=True)
+        return {key: Figures.from_counts(c) for (key, _), c in sums.items()}
 
     events = event_figures(period.start, period.end, today, scope.centre_id, scope.region_code)
     events_before = event_figures(
@@ -143,9 +165,16 @@ class Colleague:
     median_days: float | None
 
 
-def colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
+def colleagues(centre_id: int, period: Period, tz, now: datetime | None = None) -> list[Colleague]:
     """Each colleague's load now (open requests assigned to them) and the turnaround of the
     requests they completed in the period."""
+    now = now or datetime.now(UTC)
+    return _kept_until_changed(
+        "colleagues", (centre_id, period), now, lambda: _colleagues(centre_id, period, tz)
+    )
+
+
+def _colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
     start = _midnight(period.start, tz)
     end = _midnight(date.fromordinal(period.end.toordinal() + 1), tz)
     load = dict(
@@ -217,6 +246,12 @@ VALUE_ADDED = (Service.FREEDOM_TO_OPERATE, Service.PATENT_LANDSCAPE)
 
 def wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
     """The figures WIPO's annual TISC questionnaire asks of a national network, for a year."""
+    return _kept_until_changed(
+        "wipo", (year, network.version()), now, lambda: _wipo_report(year, policy, now)
+    )
+
+
+def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
     source = source_for(Scope(), 0, policy.calendar.tz)
     first, last = year * 100 + 1, year * 100 + 12
     today = now.astimezone(policy.calendar.tz).date()
@@ -303,12 +338,16 @@ def region_figures(scope: Scope, period: Period, policy: Policy) -> dict[str, Fi
     }
 
 
-def network_totals(period: Period, policy: Policy) -> Figures:
+def network_totals(period: Period, policy: Policy, now: datetime | None = None) -> Figures:
     """The whole network's figures for a period: all a centre's staff see of other centres."""
+    now = now or datetime.now(UTC)
+    return _kept_until_changed("network", (period,), now, lambda: _network_totals(period, policy))
+
+
+def _network_totals(period: Period, policy: Policy) -> Figures:
     source = source_for(Scope(), period.first, policy.calendar.tz)
-    counts = source.sums(0, period.first, period.last).get((None, None), Counter())
-    counts.update(source.sums(0, NOW, NOW).get((None, None), Counter()))
-    return Figures.from_counts(counts)
+    sums = source.sums(0, period.first, period.last, with_now=True)
+    return Figures.from_counts(sums.get((None, None), Counter()))
 
 
 def centre_last_year(centre_id: int, policy: Policy, now: datetime) -> Figures:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from tisc.database import upsert_insert
 from tisc.domain import figures as defs
 from tisc.domain.catalogue import EventAudience, RequesterCategory
-from tisc.domain.figures import ALL, ALL_CENTRES, EventFigures, RequestFacts
+from tisc.domain.figures import ALL, ALL_CENTRES, NOW, EventFigures, RequestFacts
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status, replay_clock
 from tisc.extensions import db
@@ -199,6 +199,18 @@ def _value(enum_or_none):
     return getattr(enum_or_none, "value", enum_or_none)
 
 
+def figures_version() -> tuple:
+    """Changes whenever anything the figures count changes: every change of a request is an
+    event on its timeline (filings included), and events are edited in place."""
+    return db.session.execute(
+        sa.select(
+            sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
+            sa.select(sa.func.count(TrainingEvent.id)).scalar_subquery(),
+            sa.select(sa.func.max(TrainingEvent.updated_at)).scalar_subquery(),
+        )
+    ).one()
+
+
 # --- reading the sums -------------------------------------------------------------------------
 
 
@@ -236,7 +248,17 @@ class RollupSource:
     def __init__(self, scope: Scope):
         self.scope = scope
 
-    def sums(self, by: int, first: int, last: int, per_month: bool = False, measures=None) -> Sums:
+    def sums(
+        self,
+        by: int,
+        first: int,
+        last: int,
+        per_month: bool = False,
+        measures=None,
+        with_now: bool = False,
+    ) -> Sums:
+        """Counts by measure per breakdown value (and month), from ``first`` to ``last``;
+        ``with_now`` adds the counts of the present (open requests)."""
         grain = self.scope.mask | by
         fixed = {
             defs.CENTRE: self.scope.centre_id if self.scope.centre_id is not None else ALL_CENTRES,
@@ -251,16 +273,20 @@ class RollupSource:
             sa.select(*group, FigureCount.measure, sa.func.sum(FigureCount.value))
             .where(FigureCount.grain == grain)
             .where(*(_COLUMNS[bit] == value for bit, value in fixed.items() if bit != by))
-            .where(FigureCount.period.between(first, last))
             .group_by(*group, FigureCount.measure)
         )
         if measures is not None:
             query = query.where(FigureCount.measure.in_(measures))
+        # Two reads rather than one with two ranges: SQLite reads the index far slower so.
+        ranges = [FigureCount.period.between(first, last)]
+        if with_now:
+            ranges.append(FigureCount.period == NOW)
         result: Sums = defaultdict(Counter)
-        for row in db.session.execute(query):
-            *keys, measure, value = row
-            place = (keys[0] if by else None, keys[-1] if per_month else None)
-            result[place][measure] += int(value)
+        for period_range in ranges:
+            for row in db.session.execute(query.where(period_range)):
+                *keys, measure, value = row
+                place = (keys[0] if by else None, keys[-1] if per_month else None)
+                result[place][measure] += int(value)
         return result
 
 
@@ -294,12 +320,21 @@ class RequestSource:
         for facts in _all_facts(5000, sa.and_(*conditions)):
             self.counts.update(defs.contributions(facts, tz))
 
-    def sums(self, by: int, first: int, last: int, per_month: bool = False, measures=None) -> Sums:
+    def sums(
+        self,
+        by: int,
+        first: int,
+        last: int,
+        per_month: bool = False,
+        measures=None,
+        with_now: bool = False,
+    ) -> Sums:
         position = {defs.CENTRE: 1, defs.SERVICE: 2, defs.REGION: 3, defs.CATEGORY: 4}
         result: Sums = defaultdict(Counter)
         for key, value in self.counts.items():
             period = key[0]
-            if first <= period <= last and (measures is None or key[5] in measures):
+            in_range = first <= period <= last or (with_now and period == NOW)
+            if in_range and (measures is None or key[5] in measures):
                 place = (key[position[by]] if by else None, period if per_month else None)
                 result[place][key[5]] += value
         return result
@@ -375,26 +410,41 @@ class Capped:
 
 def overdue_now(scope: Scope, centre_ids: Iterable[int], now: datetime) -> dict[int, Capped]:
     """Overdue open requests per centre, each counted up to :data:`OVERDUE_CAP` from the
-    queue's index, so a long backlog costs no more than a short one."""
+    queue's partial index, so a long backlog costs no more than a short one; one statement
+    for all the centres."""
     from tisc.services import rules
 
-    counts = {}
+    centre_ids = list(centre_ids)
+    if not centre_ids:
+        return {}
+    conditions = [rules.is_overdue(now)]
+    if scope.service:
+        conditions.append(ServiceRequest.service == scope.service)
+    if scope.region_code:
+        conditions.append(ServiceRequest.region_code == scope.region_code)
+    if scope.category == defs.UNKNOWN_CATEGORY:
+        conditions.append(ServiceRequest.requester_category.is_(None))
+    elif scope.category:
+        conditions.append(ServiceRequest.requester_category == scope.category)
+    counts = []
     for centre_id in centre_ids:
-        query = sa.select(ServiceRequest.id).where(
-            ServiceRequest.centre_id == centre_id, rules.is_overdue(now)
+        capped = (
+            sa.select(ServiceRequest.id)
+            .where(ServiceRequest.centre_id == centre_id, *conditions)
+            .limit(OVERDUE_CAP + 1)
+            .subquery()
         )
-        if scope.service:
-            query = query.where(ServiceRequest.service == scope.service)
-        if scope.region_code:
-            query = query.where(ServiceRequest.region_code == scope.region_code)
-        if scope.category == defs.UNKNOWN_CATEGORY:
-            query = query.where(ServiceRequest.requester_category.is_(None))
-        elif scope.category:
-            query = query.where(ServiceRequest.requester_category == scope.category)
-        capped = query.limit(OVERDUE_CAP + 1).subquery()
-        value = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
-        counts[centre_id] = Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
-    return counts
+        counts.append(
+            sa.select(
+                sa.literal(centre_id).label("centre"), sa.func.count().label("n")
+            ).select_from(capped)
+        )
+    found = dict(db.session.execute(sa.union_all(*counts)).all())
+    return {
+        centre_id: Capped(min(found.get(centre_id, 0), OVERDUE_CAP),
+                          found.get(centre_id, 0) > OVERDUE_CAP)
+        for centre_id in centre_ids
+    }  # fmt: skip
 
 
 def sum_capped(values: Iterable[Capped]) -> Capped:
