@@ -133,6 +133,21 @@ def coarsen(key: Key, grain: int) -> Key:
     )
 
 
+def grain_dims(dims: Dims) -> list[tuple]:
+    """(grain, *dims) for every grain, the dimensions outside it summed over."""
+    centre, service, region, category = dims
+    return [
+        (
+            grain,
+            centre if grain & CENTRE else ALL_CENTRES,
+            service if grain & SERVICE else ALL,
+            region if grain & REGION else ALL,
+            category if grain & CATEGORY else ALL,
+        )
+        for grain in GRAINS
+    ]
+
+
 def expand(counts: Mapping[Key, int]) -> Counter:
     """Counts at full detail → the same counts at every grain, keyed (grain, *key)."""
     expanded: Counter = Counter()

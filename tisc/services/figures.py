@@ -88,19 +88,21 @@ def rebuild(policy: Policy, batch: int = 5000) -> int:
     written. For databases made before the sums existed, and after bulk loading."""
     _fill_clocks(policy, batch)
     tz = policy.calendar.tz
-    totals: Counter = Counter()
+    rows: Counter = Counter()
     for facts in _all_facts(batch):
-        totals.update(defs.contributions(facts, tz))
+        grains = defs.grain_dims(facts.dims)
+        for (period, *_dims, measure), value in defs.contributions(facts, tz).items():
+            for grain, *dims in grains:
+                rows[(grain, period, *dims, measure)] += value
     db.session.execute(sa.delete(FigureCount))
-    rows = defs.expand(totals)
     chunk: list[dict] = []
     for key, value in rows.items():
         chunk.append(dict(zip(_KEY, key, strict=True), value=value))
         if len(chunk) >= batch:
-            db.session.execute(sa.insert(FigureCount), chunk)
+            db.session.execute(sa.insert(FigureCount.__table__), chunk)
             chunk = []
     if chunk:
-        db.session.execute(sa.insert(FigureCount), chunk)
+        db.session.execute(sa.insert(FigureCount.__table__), chunk)
     db.session.commit()
     return len(rows)
 
