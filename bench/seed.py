@@ -266,7 +266,7 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
         numbers[year] = numbers.get(year, 0) + 1
         due = created + timedelta(days=rng.choice([7, 21, 28, 42, 63]))
         closed = None
-        moments = [created + timedelta(hours=6 * (i + 1)) for i in range(len(steps))]
+        moments = _moments(rng, created, len(steps))
         if status not in OPEN_STATUSES:
             closed = moments[-1] if moments else created + timedelta(days=1)
         request_id = n + 1
@@ -370,6 +370,16 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
         staff_email=f"staff0.{centre_ids[0]}@bench.kz", inventor_email="inventor0@bench.kz",
         coordinator_email="coordinator@bench.kz", long_timeline_reference=long_reference,
     )  # fmt: skip
+
+
+def _moments(rng: random.Random, created: datetime, count: int) -> list[datetime]:
+    """When each step happened: hours to weeks apart (turnarounds spread as real ones do),
+    never after the bench's present."""
+    moments, moment = [], created
+    for _ in range(count):
+        moment = min(moment + timedelta(hours=rng.expovariate(1 / 60)), NOW - timedelta(hours=1))
+        moments.append(max(moment, created))
+    return moments
 
 
 def _statuses(steps: list[Action]) -> list[Status]:

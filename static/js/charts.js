@@ -11,6 +11,15 @@
 
   function colour(i) { return palette[i % palette.length]; }
 
+  // Long names are cut on narrow screens (the table under the chart has them whole).
+  function shortLabels(canvas) {
+    var room = canvas.parentNode.clientWidth < 576 ? 16 : 40;
+    return function (value) {
+      var label = String(this.getLabelForValue(value));
+      return label.length > room ? label.slice(0, room - 1) + "…" : label;
+    };
+  }
+
   var builders = {
     stacked: function (data) {
       return {
@@ -56,6 +65,10 @@
     var build = builders[canvas.dataset.chart];
     if (!source || !build) { return; }
     var config = build(JSON.parse(source.textContent));
+    if (config.options.indexAxis === "y") {
+      config.options.scales.y = Object.assign({ticks: {callback: shortLabels(canvas)}},
+                                              config.options.scales.y);
+    }
     config.options.locale = lang;
     config.options.maintainAspectRatio = false;
     config.options.animation = false;

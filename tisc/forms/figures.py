@@ -22,10 +22,10 @@ class DashboardForm(_GetForm):
         validators=[Optional()],
     )
     first = MonthField(
-        _l("From"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-01"}
+        _l("From month"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-01"}
     )
     last = MonthField(
-        _l("To"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-12"}
+        _l("To month"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-12"}
     )
     centre = SelectField(_l("Centre"), default="", validators=[Optional()])
     service = SelectField(_l("Service"), default="", validators=[Optional()])
