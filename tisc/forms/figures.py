@@ -22,7 +22,9 @@ class DashboardForm(_GetForm):
         validators=[Optional()],
     )
     first = MonthField(
-        _l("From month"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-01"}
+        _l("From month"),
+        validators=[Optional(), Length(max=7)],
+        render_kw={"placeholder": "2026-01"},
     )
     last = MonthField(
         _l("To month"), validators=[Optional(), Length(max=7)], render_kw={"placeholder": "2026-12"}
