@@ -162,7 +162,7 @@ def gunicorn(target: str, url: str):
     port = free_port()
     env = {**os.environ, **APP_SETTINGS, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120",
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
          "--log-level", "warning", target],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -311,6 +311,10 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             Job("centre page (visitor)", "/centres/kbtu", floor=STATIC),
             *network,
             Job("/office", "/office", cookie=coordinator.cookie),
+            Job("/office/dashboard", "/office/dashboard", cookie=coordinator.cookie),
+            Job("WIPO report (year)", f"/office/reports/wipo?year={seed.NOW.year}",
+                cookie=coordinator.cookie),
+            Job("/desk/dashboard", "/desk/dashboard", cookie=staff.cookie),
             Job("login (POST)", "/login", "POST", visitor.login_body.replace(
                 "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
                 visitor.anonymous_cookie, floor=CREATE),
@@ -358,12 +362,36 @@ def run(args) -> dict:
             for job in jobs:
                 rows.append(measure_row(job, scale, args))
             rss[scale] = {"app_mb": peak_rss_mb(process), "baseline_mb": rss_baseline}
+            if not args.only or "export" in args.only:
+                rss[scale]["export"] = measure_export(site, seeded, process)
         count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
     return {"database": database, "tool": args.tool, "concurrency": args.concurrency,
             "duration_s": args.duration, "seeding_s": seeding, "rss": rss,
             "rows": [asdict(r) for r in with_ratios(rows)]}  # fmt: skip
+
+
+def measure_export(site: str, seeded: seed.Seeded, process) -> dict:
+    """Download the office's whole list (every request) as CSV and as XLSX, one request
+    each, and the app workers' peak memory before and after: exports must stream in
+    constant memory."""
+    coordinator = Session(site, seeded.coordinator_email)
+    result = {"before_mb": peak_rss_mb(process)}
+    for fmt in ("csv", "xlsx"):
+        started = time.perf_counter()
+        request = urllib.request.Request(
+            f"{site}/office/export.{fmt}?status=all", headers={"Cookie": coordinator.cookie}
+        )
+        size = 0
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+        result[fmt] = {"mb": round(size / 2**20, 1),
+                       "seconds": round(time.perf_counter() - started, 1),
+                       "peak_mb": peak_rss_mb(process)}  # fmt: skip
+        print(f"  export {fmt}: {result[fmt]}", flush=True)
+    return result
 
 
 def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
@@ -486,6 +514,16 @@ def markdown(report: dict) -> str:
         memory = report["rss"].get(scale, {})
         lines.append(f"| {scale} | {report['seeding_s'][scale]} | {memory.get('app_mb')} | "
                      f"{memory.get('baseline_mb')} |")  # fmt: skip
+    exported = {scale: report["rss"][scale]["export"] for scale in scales
+                if "export" in report["rss"].get(scale, {})}  # fmt: skip
+    if exported:
+        lines += ["", "| scale | export | MB | seconds | app worker peak RSS MB before → after |",
+                  "|---|---|---:|---:|---|"]  # fmt: skip
+        for scale, result in exported.items():
+            for fmt in ("csv", "xlsx"):
+                lines.append(f"| {scale} | office list, all requests, {fmt} | {result[fmt]['mb']} "
+                             f"| {result[fmt]['seconds']} | {result['before_mb']} → "
+                             f"{result[fmt]['peak_mb']} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -15,22 +15,38 @@ from enum import StrEnum
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from tisc.domain.catalogue import CentreKind, CentreStatus, Language, Outcome, Role, Service
+from tisc.domain.catalogue import (
+    CentreKind,
+    CentreStatus,
+    EventAudience,
+    EventFormat,
+    IpRight,
+    Language,
+    Outcome,
+    PatentOffice,
+    RequesterCategory,
+    Role,
+    Service,
+)
+from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import RoutingRule
-from tisc.domain.workflow import OPEN_STATUSES, Action, Status
+from tisc.domain.workflow import OPEN_STATUSES, Action, Status, replay_clock
 from tisc.extensions import db
 from tisc.models import (
     Centre,
     CentreService,
     City,
+    Filing,
     QueueCount,
     ReferenceCounter,
     Region,
     RequestEvent,
     ServiceRequest,
+    TrainingEvent,
     User,
 )
+from tisc.services import figures
 
 PASSWORD = "bench-password-2026"
 BATCH = 20_000
@@ -191,7 +207,9 @@ def bulk_loading():
 def seed(requests: int, centres: int = 20, inventors: int = 3000, seed_value: int = 7) -> Seeded:
     """Fill a migrated database that holds the reference data; returns what to log in as."""
     with bulk_loading():
-        return _seed(requests, centres, inventors, seed_value)
+        seeded = _seed(requests, centres, inventors, seed_value)
+    figures.rebuild(Policy())  # the figures' sums, as the app keeps them
+    return seeded
 
 
 def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seeded:
@@ -211,13 +229,16 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
             users.append({"email": f"staff{k}.{centre_id}@bench.kz", "name": f"Staff {k}",
                           "role": Role.STAFF, "centre_id": centre_id,
                           "password_hash": password_hash})  # fmt: skip
+    categories = list(RequesterCategory)
     for n in range(inventors):
         users.append({"email": f"inventor{n}@bench.kz", "name": f"Өнертапқыш {n}",
                       "role": Role.INVENTOR, "password_hash": password_hash,
-                      "email_verified_at": NOW})  # fmt: skip
+                      "email_verified_at": NOW,
+                      "requester_category": categories[n % len(categories)]})  # fmt: skip
     # Core executemany takes its columns from the first row: give every row all of them.
     blank = {"active": True, "session_version": 1, "locale": "kk", "created_at": NOW,
-             "muted_notifications": [], "centre_id": None, "email_verified_at": None}  # fmt: skip
+             "muted_notifications": [], "centre_id": None, "email_verified_at": None,
+             "requester_category": None}  # fmt: skip
     _insert(User, [blank | u for u in users])
     staff_by_centre: dict[int, list[int]] = {}
     for user_id, centre_id in db.session.execute(
@@ -231,8 +252,9 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
     span = timedelta(days=3 * 365)
     numbers: dict[int, int] = {}
     counts: dict[tuple[int, Status], int] = {}
-    request_rows, event_rows = [], []
+    request_rows, event_rows, filing_rows = [], [], []
     events = 0
+    policy = Policy()
     for n in range(requests):
         created = NOW - span * (rng.random() ** 1.3)  # more recent than old
         recent = NOW - created < timedelta(days=60)
@@ -248,11 +270,23 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
         numbers[year] = numbers.get(year, 0) + 1
         due = created + timedelta(days=rng.choice([7, 21, 28, 42, 63]))
         closed = None
-        moments = [created + timedelta(hours=6 * (i + 1)) for i in range(len(steps))]
+        moments = _moments(rng, created, len(steps))
         if status not in OPEN_STATUSES:
             closed = moments[-1] if moments else created + timedelta(days=1)
         request_id = n + 1
         done = status is Status.COMPLETED
+        clock = (
+            replay_clock(created, list(zip(moments, _statuses(steps), strict=True)), policy)
+            if done
+            else None
+        )
+        if done and rng.random() < 0.05:
+            filing_rows.append({
+                "request_id": request_id, "ip_right": rng.choice(list(IpRight)),
+                "office": rng.choice(list(PatentOffice)), "application_number": f"{year}/{n}.1",
+                "filed_on": (closed + timedelta(days=rng.randint(20, 200))).date(),
+                "reported_by_id": inventor, "created_at": closed,
+            })  # fmt: skip
         request_rows.append({
             "id": request_id, "reference": format_reference(year, numbers[year]),
             "service": service, "title": " ".join(rng.sample(WORDS, 4)).capitalize(),
@@ -269,9 +303,12 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
             "outcome_summary": "Отчёт отправлен." if done else "",
             "hours_spent": round(rng.uniform(1, 40), 2) if done else None,
             "documents_cited": rng.randint(0, 30) if done else None,
-            "application_number": "",
             "rating": rng.randint(3, 5) if done and rng.random() < 0.4 else None,
             "rating_comment": "", "version": 1 + len(steps),
+            "requester_category": categories[inventor % len(categories)]
+            if rng.random() < 0.9 else None,
+            "paused_seconds": clock.paused_seconds if clock else 0,
+            "turnaround_days": clock.turnaround_days if clock else None,
         })  # fmt: skip
         counts[(centre_id, status)] = counts.get((centre_id, status), 0) + 1
         event_rows.append(_event(request_id, inventor, Action.SUBMIT, None, Status.SUBMITTED,
@@ -296,6 +333,17 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
             request_rows, event_rows = [], []
     _insert(ServiceRequest, request_rows)
     _insert(RequestEvent, event_rows)
+    _insert(Filing, [row for row in filing_rows if row["filed_on"] <= NOW.date()])
+    _insert(TrainingEvent, [
+        {"centre_id": centre_id, "title": f"Patent search seminar {k}",
+         "held_on": (NOW - timedelta(days=k * 37 + centre_id)).date(),
+         "format": rng.choice(list(EventFormat)), "language": rng.choice(list(Language)),
+         "audience": rng.choice(list(EventAudience)),
+         "participants": rng.randint(5, 80) if k >= 0 else None,
+         "link": "", "created_by_id": staff_by_centre[centre_id][0], "created_at": NOW,
+         "updated_at": NOW}
+        for centre_id in centre_ids for k in range(-2, 30)
+    ])  # fmt: skip
 
     # One open request of the busiest centre gets a long timeline of messages and notes.
     long_id = db.session.scalar(
@@ -345,6 +393,20 @@ def _seed(requests: int, centres: int, inventors: int, seed_value: int) -> Seede
         coordinator_email="coordinator@bench.kz", long_timeline_reference=long_reference,
         typical_reference=typical.reference,
     )  # fmt: skip
+
+
+def _moments(rng: random.Random, created: datetime, count: int) -> list[datetime]:
+    """When each step happened: hours to weeks apart (turnarounds spread as real ones do),
+    never after the bench's present."""
+    moments, moment = [], created
+    for _ in range(count):
+        moment = min(moment + timedelta(hours=rng.expovariate(1 / 60)), NOW - timedelta(hours=1))
+        moments.append(max(moment, created))
+    return moments
+
+
+def _statuses(steps: list[Action]) -> list[Status]:
+    return [STATUS_AFTER[action] for action in steps]
 
 
 def _event(request_id, actor, action, before, after, moment, *, to_centre=None, assignee=None,

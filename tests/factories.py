@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from tisc.domain.catalogue import Role
+from tisc.domain.catalogue import RequesterCategory, Role
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, ServiceRequest, User
@@ -47,7 +47,8 @@ class Factory:
             return db.session.scalar(sa.select(Centre.id).where(Centre.slug == slug))
 
     def user(self, role: str = "inventor", centre: str | None = None, name: str | None = None,
-             email: str | None = None, locale: str | None = None) -> Person:  # fmt: skip
+             email: str | None = None, locale: str | None = None,
+             category: str | None = "individual_inventor") -> Person:  # fmt: skip
         role = Role(role)
         if role is Role.STAFF and centre is None:
             centre = "kbtu"
@@ -62,6 +63,9 @@ class Factory:
                 password=PASSWORD,
                 locale=locale,
             )
+            if role is Role.INVENTOR and category:
+                user.requester_category = RequesterCategory(category)
+                db.session.commit()
             return self._person(user)
 
     def centre(self, slug: str, *, name: str | None = None, city: str = "Almaty",

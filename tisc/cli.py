@@ -12,8 +12,8 @@ from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import bind_migrations, db
 from tisc.mail import delivery
-from tisc.models import Region, User
-from tisc.services import accounts, datasets, demo, outbox, schedule
+from tisc.models import FigureCount, Region, ServiceRequest, User
+from tisc.services import accounts, datasets, demo, figures, outbox, schedule
 
 tisc_cli = AppGroup("tisc", help="TISC Network administration.")
 
@@ -72,8 +72,26 @@ def setup(with_demo: bool) -> None:
         delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
     elif no_accounts:
         click.echo("No accounts yet: create one with `tisc create-user` (or try `setup --demo`).")
+    if _figures_missing():
+        click.echo(
+            "Requests without their figures (recorded before they were kept): building them."
+        )
+        figures.rebuild(_policy())
     if demo.present():
         _print_demo_accounts()
+
+
+@tisc_cli.command("rebuild-figures")
+def rebuild_figures() -> None:
+    """Recompute the figures' sums (and missing turnarounds) from the requests."""
+    rows = figures.rebuild(_policy())
+    click.echo(f"Figures rebuilt: {rows} rows.")
+
+
+def _figures_missing() -> bool:
+    has_requests = db.session.scalar(sa.select(ServiceRequest.id).limit(1)) is not None
+    has_sums = db.session.scalar(sa.select(FigureCount.grain).limit(1)) is not None
+    return has_requests and not has_sums
 
 
 @tisc_cli.command("create-user")
@@ -106,7 +124,7 @@ def create_user(email: str, name: str, role: str, centre_slug: str | None, passw
 def deactivate_user(email: str, reactivate: bool) -> None:
     """Deactivate an account (it is kept) and end its sessions."""
     try:
-        user = accounts.set_active_by_email(email, reactivate)
+        user = accounts.set_active_by_email(email, reactivate, _policy())
     except DomainError as error:
         _fail(error)
     click.echo(f"{user.email} is now {'active' if user.active else 'deactivated'}.")

@@ -9,20 +9,30 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from babel import dates
+from babel import dates, numbers
 from flask_babel import get_locale, get_timezone, gettext
 
 from tisc.caching import Cache
 from tisc.domain import localized, workflow
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
+    EVENT_AUDIENCE_LABELS,
+    EVENT_FORMAT_LABELS,
+    IP_RIGHT_LABELS,
     LANGUAGE_LABELS,
     OUTCOME_LABELS,
+    PATENT_OFFICE_LABELS,
+    REQUESTER_CATEGORY_LABELS,
     SERVICE_DESCRIPTIONS,
     SERVICE_LABELS,
     CentreStatus,
+    EventAudience,
+    EventFormat,
+    IpRight,
     Language,
     Outcome,
+    PatentOffice,
+    RequesterCategory,
     Service,
 )
 from tisc.domain.routing import ROUTING_REASONS, RoutingRule, language_reason
@@ -84,6 +94,47 @@ def action_label(value) -> str:
 
 def outcome_label(value) -> str:
     return labels().outcome[Outcome(value).value]
+
+
+def category_label(value) -> str:
+    """A requester category; requests from before categories were asked say so."""
+    if not value or value == "unknown":
+        return gettext("Not recorded")
+    return gettext(REQUESTER_CATEGORY_LABELS[RequesterCategory(value)])
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.value, gettext(text)) for c, text in REQUESTER_CATEGORY_LABELS.items()]
+
+
+def ip_right_label(value) -> str:
+    return gettext(IP_RIGHT_LABELS[IpRight(value)])
+
+
+def office_label(value) -> str:
+    return gettext(PATENT_OFFICE_LABELS[PatentOffice(value)])
+
+
+def event_format_label(value) -> str:
+    return gettext(EVENT_FORMAT_LABELS[EventFormat(value)])
+
+
+def audience_label(value) -> str:
+    return gettext(EVENT_AUDIENCE_LABELS[EventAudience(value)])
+
+
+def month_label(month: int, long: bool = False) -> str:
+    """``YYYYMM`` as the reader says it, e.g. "Mar 2026", "март 2026 г.", "2026 ж. нау."."""
+    locale = get_locale()
+
+    def build() -> str:
+        moment = date(month // 100, month % 100, 1)
+        return dates.format_skeleton("yMMMM" if long else "yMMM", moment, locale=locale)
+
+    return _months.get((str(locale), month, long), build)
+
+
+_months: Cache[str] = Cache(size=2048)
 
 
 def centre_status_label(value) -> str:
@@ -157,6 +208,50 @@ _clocks: Cache[Clock] = Cache(size=16)
 def clock() -> Clock:
     locale, zone = get_locale(), get_timezone()
     return _clocks.get((str(locale), str(zone)), lambda: Clock(locale, zone))
+
+
+class Numbers:
+    """Numbers for one locale, formatted without Babel's per-call pattern parsing: the
+    dashboards show a thousand of them."""
+
+    def __init__(self, locale):
+        self.group = numbers.get_group_symbol(locale)
+        self.decimal = numbers.get_decimal_symbol(locale)
+        pattern = locale.percent_formats[None].pattern
+        self.percent_suffix = pattern[pattern.rindex("0") + 1 :]
+
+    def whole(self, value) -> str:
+        """1234 → "1 234" / "1,234"; None → "—"."""
+        if value is None:
+            return "—"
+        return f"{round(value):,}".replace(",", self.group)
+
+    def one_decimal(self, value) -> str:
+        """4.5 → "4,5"; 4.0 → "4"."""
+        if value is None:
+            return "—"
+        text = f"{value:,.1f}".removesuffix(".0")
+        return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
+
+    def rating(self, value) -> str:
+        """3.4567 → "3,5" (always one decimal)."""
+        if value is None:
+            return "—"
+        return f"{value:.1f}".replace(".", self.decimal)
+
+    def percent(self, share) -> str:
+        """0.123 → "12%" / "12 %"."""
+        if share is None:
+            return "—"
+        return self.whole(share * 100) + self.percent_suffix
+
+
+_numbers: Cache[Numbers] = Cache(size=8)
+
+
+def number_format() -> Numbers:
+    locale = get_locale()
+    return _numbers.get(str(locale), lambda: Numbers(locale))
 
 
 def when(moment: datetime | None) -> str:

@@ -199,13 +199,14 @@ def test_a_journey_across_two_servers_and_a_worker(deployment):
     form = {"service": "prior_art_search", "title": "Жылу сақтайтын кірпіш",
             "description": "CONFIDENTIAL invention", "region_code": "KZ-75",
             "preferred_language": "kk", "confidentiality_ack": "y",
+            "requester_category": "individual_inventor",
             "csrf_token": inventor.token(f"{b}/requests/new")}  # fmt: skip
-    status, _ = inventor.post(
+    status, body = inventor.post(
         f"{b}/requests/new",
         form,
         {"files": FileStorage(io.BytesIO(PDF), "сызба.pdf", content_type="application/pdf")},
     )
-    assert status == 302
+    assert status == 302, body.decode()[-3000:]
     with app.app_context():
         reference = db.session.scalar(sa.text("SELECT reference FROM service_requests"))
         file_id = db.session.scalar(sa.text("SELECT id FROM request_files"))

@@ -43,6 +43,7 @@ def test_request_from_submission_to_rating(page: Page, site: str, app):
     page.get_by_label("E-mail").fill("aliya@tisc-test.kz")
     page.get_by_label("Password", exact=True).fill("өте-құпия-сөз-2026")
     page.get_by_label("Repeat the password").fill("өте-құпия-сөз-2026")
+    page.get_by_label("You are asking as").select_option("startup_sme")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Ask for a patent-information service")).to_be_visible()
     page.get_by_label("Service").select_option("prior_art_search")

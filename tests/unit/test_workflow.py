@@ -1,18 +1,19 @@
 """The transition table against DESIGN.md, case by case: every action, every
 status, every kind of actor - allowed ones move as drawn, all others refused."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from tisc.domain.catalogue import Outcome, Role
+from tisc.domain.catalogue import IpRight, Outcome, PatentOffice, Role
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.permissions import SCHEDULE
 from tisc.domain.workflow import (
     Action,
     Actor,
     Completion,
+    Filing,
     Inputs,
     RequestState,
     Status,
@@ -73,6 +74,7 @@ EXPECTED = {
     (Action.UNASSIGN, "coordinator"): {S.SUBMITTED: S.SUBMITTED, S.ASSIGNED: S.SUBMITTED,
                                        S.IN_PROGRESS: S.IN_PROGRESS,
                                        S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
+    (Action.RECORD_FILING, "owner"): {S.COMPLETED: S.COMPLETED},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]
@@ -85,9 +87,9 @@ GOOD_INPUTS = Inputs(
     target_centre_takes_service=True,
     completion=Completion("Found it.", Outcome.PRIOR_ART_FOUND, Decimal("2.5"), 4),
     rating=4,
-    application_number="2026/0123.1",
     flag_other_id=42,
     flag_other_open=True,
+    filing=Filing(IpRight.PATENT, PatentOffice.KAZPATENT, "2026/0123.1", date(2026, 1, 5)),
 )
 
 # Long enough ago for a reminder and a closing to be due; recent enough to reopen.
@@ -155,8 +157,6 @@ def test_available_actions_agree_with_apply(action, who, status):
         (Action.RATE, S.COMPLETED, Inputs(rating=6), "rating"),
         (Action.RATE, S.COMPLETED, Inputs(), "rating"),
         (Action.REPLY, S.AWAITING_INVENTOR, Inputs(), "text"),
-        (Action.RECORD_FILING, S.COMPLETED, Inputs(), "application_number"),
-        (Action.RECORD_FILING, S.COMPLETED, Inputs(application_number="<x>"), "application_number"),
         (Action.CLOSE_NO_ANSWER, S.AWAITING_INVENTOR, Inputs(text=" "), "text"),
         (Action.RESUME, S.NO_ANSWER, Inputs(), "text"),
         (Action.FOLLOW_UP, S.COMPLETED, Inputs(), "text"),
@@ -164,6 +164,14 @@ def test_available_actions_agree_with_apply(action, who, status):
         (Action.LINK_DUPLICATE, S.SUBMITTED, Inputs(), "flag"),
         (Action.LINK_DUPLICATE, S.SUBMITTED, Inputs(flag_other_id=42), "flag"),  # closed
         (Action.DISMISS_DUPLICATE, S.SUBMITTED, Inputs(), "flag"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(), "ip_right"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(filing=Filing(
+            IpRight.PATENT, PatentOffice.EAPO, "<x>", date(2026, 1, 5))), "application_number"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(filing=Filing(
+            IpRight.PATENT, PatentOffice.EAPO, "2026/1", date(2999, 1, 5))), "filed_on"),
+        (Action.RECORD_FILING, S.COMPLETED, Inputs(
+            filing=Filing(IpRight.PATENT, PatentOffice.EAPO, "2026/1", date(2026, 1, 5)),
+            known_filings=frozenset({("eapo", "2026/1")})), "application_number"),
     ],
 )  # fmt: skip
 def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):

@@ -73,6 +73,25 @@ PAGES = {
     ),
     "/office/centres/kbtu/suspend": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/centres/no-such-centre/suspend": expect(anonymous=LOGIN, rest=404),
+    "/office/dashboard": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/dashboard?period=custom&first=2026-05&last=2025-01": expect(
+        anonymous=LOGIN, coordinator=400, rest=404
+    ),
+    "/office/dashboard/regions.js?lang=en": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/reports/wipo": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/reports/wipo?year=1999": expect(anonymous=LOGIN, coordinator=400, rest=404),
+    "/office/reports/wipo.xlsx?year=2026": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/events": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.csv": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.xlsx": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/export.pdf": expect(anonymous=LOGIN, coordinator=404, rest=404),
+    "/desk/dashboard": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events/new": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/events/999999/edit": expect(anonymous=LOGIN, rest=404),
+    "/desk/export.csv": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/desk/export.xlsx": expect(anonymous=LOGIN, staff=200, other_staff=200, rest=404),
+    "/statistics": expect(rest=200),
 }
 
 
@@ -120,7 +139,8 @@ def action_form(world, action: str) -> dict:
         "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
-        "application_number": "2026/0123.1", "flag": "999999",
+        "application_number": "2026/0123.1", "flag": "999999", "ip_right": "patent",
+        "office": "kazpatent", "filed_on": "2026-01-05",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 

@@ -10,7 +10,8 @@ from tisc.models import User
 
 def register(client, **changes):
     data = {"name": "Әлия Нұрланқызы", "email": "Aliya@Example.KZ", "password": "қауіпсіз-құпиясөз",
-            "confirm": "қауіпсіз-құпиясөз"} | changes  # fmt: skip
+            "confirm": "қауіпсіз-құпиясөз",
+            "requester_category": "startup_sme"} | changes  # fmt: skip
     return client.post("/register", data=data)
 
 
@@ -26,6 +27,7 @@ def test_an_inventor_registers_and_lands_on_the_request_form(client, app):
             "inventor",
         )
         assert user.password_hash != "қауіпсіз-құпиясөз"
+        assert user.requester_category == "startup_sme"
     client.post("/logout")
     response = client.post(
         "/login", data={"email": "aliya@example.kz", "password": "қауіпсіз-құпиясөз"}

@@ -174,7 +174,7 @@ def test_registration_sends_a_confirmation_and_staff_see_unconfirmed_addresses(c
     client.post(
         "/register",
         data={"name": "Ерлан", "email": "erlan@tisc-test.kz", "password": "erlan-secret-1",
-              "confirm": "erlan-secret-1"},
+              "confirm": "erlan-secret-1", "requester_category": "student"},
     )  # fmt: skip
     client.post(
         "/requests/new",

@@ -86,7 +86,13 @@ def test_a_locked_database_gives_a_friendly_503(tmp_path, monkeypatch):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
-        data = {"name": "A", "email": "a@example.kz", "password": "x" * 30, "confirm": "x" * 30}
+        data = {
+            "name": "A",
+            "email": "a@example.kz",
+            "password": "x" * 30,
+            "confirm": "x" * 30,
+            "requester_category": "individual_inventor",
+        }
         response = app.test_client().post("/register", data=data)
     finally:
         holder.execute("ROLLBACK")

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -231,25 +232,41 @@ def test_signed_out_visitors_are_sent_back_after_signing_in(client, world):
     login(client, person)
 
 
-def test_staff_record_an_application_filed_after_the_service(world, as_, make):
+def test_filings_are_records_of_their_own_and_keep_the_outcome(world, as_, make):
     staff = world.people["staff"]
     reference = make.request_in("completed", world.people["inventor"], staff)
-    client = as_("staff")
 
-    def record(number):
+    def record(who, number, **changes):
         version = make.row(reference)["version"]
-        return client.post(
-            f"/requests/{reference}/record_filing",
-            data={"record_filing-version": version, "record_filing-application_number": number},
-        )
+        form = {
+            "version": version,
+            "ip_right": "patent",
+            "office": "kazpatent",
+            "application_number": number,
+            "filed_on": date.today().isoformat(),
+        } | changes
+        return as_(who).post(f"/requests/{reference}/record_filing",
+                             data={f"record_filing-{k}": v for k, v in form.items()})  # fmt: skip
 
-    assert record("not a number!").status_code == 400
+    assert record("staff", "not a number!").status_code == 400
+    assert record("staff", "2026/0123.1", filed_on="2999-01-01").status_code == 400
+    assert record("staff", "2026/0123.1").status_code == 302
+    assert record("inventor", "2026/0123.1").status_code == 400  # already recorded
+    assert (
+        record("inventor", "EA202600042", office="eapo", ip_right="utility_model").status_code
+        == 302
+    )
     assert make.row(reference)["outcome"] == "prior_art_found"
-    assert record("2026/0123.1").status_code == 302
-    row = make.row(reference)
-    assert (row["outcome"], row["application_number"]) == ("application_filed", "2026/0123.1")
     page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
-    assert "Patent application filed" in page and "2026/0123.1" in page
+    assert "2026/0123.1" in page and "EA202600042" in page and "Utility model" in page
+    with make.app.app_context():
+        from tisc.models import Filing
+
+        filings = db.session.scalars(sa.select(Filing).order_by(Filing.id)).all()
+        assert [(f.ip_right, f.office, f.application_number) for f in filings] == [
+            ("patent", "kazpatent", "2026/0123.1"),
+            ("utility_model", "eapo", "EA202600042"),
+        ]
 
 
 def test_submitting_the_same_form_twice_creates_one_request(world, as_):

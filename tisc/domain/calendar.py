@@ -7,6 +7,7 @@ Friday afternoon" lands on a Friday afternoon three weeks later, and a pause
 time it lasted.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -87,3 +88,12 @@ class WorkingCalendar:
 
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)
+
+
+def turnaround_days(
+    calendar: WorkingCalendar, start: datetime, end: datetime, paused_seconds: float = 0
+) -> int:
+    """Working days from ``start`` to ``end`` with ``paused_seconds`` of working time left out,
+    rounded up: a request answered within N working days took N (at least 1)."""
+    seconds = calendar.working_seconds_between(start, end) - paused_seconds
+    return max(1, math.ceil(seconds / DAY_SECONDS - 1e-9))

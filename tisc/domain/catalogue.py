@@ -145,3 +145,88 @@ def is_active_tisc(kind: CentreKind, status: CentreStatus) -> bool:
 def is_listed_tisc(kind: CentreKind, status: CentreStatus) -> bool:
     """A centre the public sees: active, or planned; never a suspended one."""
     return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
+
+
+class RequesterCategory(StrEnum):
+    """Who asks: asked at registration, kept on each request as it was when submitted."""
+
+    INDIVIDUAL_INVENTOR = "individual_inventor"
+    STARTUP_SME = "startup_sme"
+    LARGE_COMPANY = "large_company"
+    UNIVERSITY = "university"
+    STUDENT = "student"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+
+REQUESTER_CATEGORY_LABELS: dict[RequesterCategory, str] = {
+    RequesterCategory.INDIVIDUAL_INVENTOR: N_("Individual inventor"),
+    RequesterCategory.STARTUP_SME: N_("Start-up or SME"),
+    RequesterCategory.LARGE_COMPANY: N_("Large company"),
+    RequesterCategory.UNIVERSITY: N_("University or research institute"),
+    RequesterCategory.STUDENT: N_("Student"),
+    RequesterCategory.PUBLIC_BODY: N_("Public body"),
+    RequesterCategory.OTHER: N_("Other"),
+}
+
+
+class IpRight(StrEnum):
+    PATENT = "patent"
+    UTILITY_MODEL = "utility_model"
+    INDUSTRIAL_DESIGN = "industrial_design"
+    TRADEMARK = "trademark"
+
+
+IP_RIGHT_LABELS: dict[IpRight, str] = {
+    IpRight.PATENT: N_("Patent"),
+    IpRight.UTILITY_MODEL: N_("Utility model"),
+    IpRight.INDUSTRIAL_DESIGN: N_("Industrial design"),
+    IpRight.TRADEMARK: N_("Trademark"),
+}
+
+
+class PatentOffice(StrEnum):
+    KAZPATENT = "kazpatent"
+    EAPO = "eapo"
+    PCT = "pct"
+    OTHER = "other"
+
+
+PATENT_OFFICE_LABELS: dict[PatentOffice, str] = {
+    PatentOffice.KAZPATENT: N_("Kazpatent (national)"),
+    PatentOffice.EAPO: N_("Eurasian Patent Office (EAPO)"),
+    PatentOffice.PCT: N_("International application (PCT)"),
+    PatentOffice.OTHER: N_("Another office"),
+}
+
+
+class EventFormat(StrEnum):
+    SEMINAR = "seminar"
+    WORKSHOP = "workshop"
+    WEBINAR = "webinar"
+    CONSULTATION_DAY = "consultation_day"
+
+
+EVENT_FORMAT_LABELS: dict[EventFormat, str] = {
+    EventFormat.SEMINAR: N_("Seminar"),
+    EventFormat.WORKSHOP: N_("Workshop"),
+    EventFormat.WEBINAR: N_("Webinar"),
+    EventFormat.CONSULTATION_DAY: N_("Consultation day"),
+}
+
+
+class EventAudience(StrEnum):
+    PUBLIC = "public"
+    BUSINESSES = "businesses"
+    RESEARCHERS = "researchers"
+    STUDENTS = "students"
+    TISC_STAFF = "tisc_staff"  # their participants count as "staff trained" for WIPO
+
+
+EVENT_AUDIENCE_LABELS: dict[EventAudience, str] = {
+    EventAudience.PUBLIC: N_("Inventors and the public"),
+    EventAudience.BUSINESSES: N_("Businesses and start-ups"),
+    EventAudience.RESEARCHERS: N_("Researchers and academics"),
+    EventAudience.STUDENTS: N_("Students"),
+    EventAudience.TISC_STAFF: N_("TISC staff"),
+}

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     CLOSED_AS_DUPLICATE = "closed_as_duplicate"
     ANSWERED = "answered"  # the centre answered a question about the result
     RATING_INVITATION = "rating_invitation"
+    FILING_FOLLOWUP = "filing_followup"  # 3, 6 and 12 months after completion
     # To staff
     NEW_REQUEST = "new_request"
     INVENTOR_REPLIED = "inventor_replied"
@@ -57,7 +58,7 @@ OPTIONAL: dict[Role, list[Kind]] = {
     Role.INVENTOR: [
         Kind.REQUEST_RECEIVED, Kind.QUESTION, Kind.MESSAGE_FROM_CENTRE, Kind.TRANSFERRED,
         Kind.COMPLETED, Kind.DECLINED, Kind.REOPENED, Kind.REMINDER, Kind.CLOSED_NO_ANSWER,
-        Kind.CLOSED_AS_DUPLICATE, Kind.ANSWERED, Kind.RATING_INVITATION,
+        Kind.CLOSED_AS_DUPLICATE, Kind.ANSWERED, Kind.RATING_INVITATION, Kind.FILING_FOLLOWUP,
     ],
     Role.STAFF: [
         Kind.NEW_REQUEST, Kind.INVENTOR_REPLIED, Kind.ASSIGNED_TO_YOU, Kind.WITHDRAWN,
@@ -74,6 +75,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.COMPLETED: N_("My request is completed"),
     Kind.DECLINED: N_("My request is declined"),
     Kind.REOPENED: N_("My request is reopened"),
+    Kind.FILING_FOLLOWUP: N_("Months after a service: did I file an application?"),
     Kind.NEW_REQUEST: N_("A new request arrives at my centre"),
     Kind.INVENTOR_REPLIED: N_("The inventor writes on a request assigned to me or to nobody"),
     Kind.ASSIGNED_TO_YOU: N_("A colleague assigns a request to me"),

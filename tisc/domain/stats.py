@@ -1,13 +1,4 @@
-"""Figures from plain rows: turnaround, rates per population."""
-
-from datetime import datetime
-from statistics import median
-
-
-def median_turnaround_days(spans: list[tuple[datetime, datetime]]) -> float | None:
-    """Median days from submission to closing, or None without data."""
-    days = [(closed - created).total_seconds() / 86400 for created, closed in spans]
-    return round(median(days), 1) if days else None
+"""Figures from plain rows: rates per population (the network's figures: ``figures.py``)."""
 
 
 def per_100k(count: int, population: int) -> float | None:

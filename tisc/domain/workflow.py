@@ -12,11 +12,12 @@ raises :class:`~tisc.domain.errors.Refused` / :class:`~tisc.domain.errors.Invali
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from tisc.domain.catalogue import N_, Outcome, Role, Service
+from tisc.domain.calendar import turnaround_days
+from tisc.domain.catalogue import N_, IpRight, Outcome, PatentOffice, Role, Service
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.notifications import Audience, Kind
 from tisc.domain.permissions import Actor, Agent, can_take_part
@@ -76,7 +77,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
     RATE = "rate"
-    RECORD_FILING = "record_filing"  # the inventor filed an application after the service
+    RECORD_FILING = "record_filing"  # an application filed after the service (several may be)
     # Requests the inventor abandoned
     REMIND = "remind"  # the daily job reminds an inventor who has not answered
     EXPIRE = "expire"  # the daily job closes a request still unanswered after the reminder
@@ -100,9 +101,9 @@ class Needs(StrEnum):
     TARGET_CENTRE = "target_centre"
     OUTCOME = "outcome"
     RATING = "rating"
-    APPLICATION_NUMBER = "application_number"
     DUPLICATE_FLAG = "duplicate_flag"  # an open "possibly the same as" flag of this request
     OPEN_ORIGINAL = "open_original"  # the request it duplicates is still open
+    FILING = "filing"
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,15 @@ class RequestState:
     awaiting_since: datetime | None = None
     closed_at: datetime | None = None
     updated_at: datetime | None = None
+    created_at: datetime | None = None
+    # Working seconds the centre's clock stood still: awaiting the inventor, or closed
+    # before a reopening. Turnaround leaves them out.
+    paused_seconds: int = 0
+    turnaround_days: int | None = None  # set while completed
     outcome: Outcome | None = None
     outcome_summary: str = ""
     hours_spent: Decimal | None = None
     documents_cited: int | None = None
-    application_number: str = ""
     rating: int | None = None
     rating_comment: str = ""
     # When the daily job reminded the inventor during the current wait for their answer.
@@ -144,7 +149,16 @@ class Completion:
     outcome: Outcome
     hours_spent: Decimal
     documents_cited: int
-    application_number: str = ""
+
+
+@dataclass(frozen=True)
+class Filing:
+    """An application for an IP right filed after the service; a record of its own."""
+
+    ip_right: IpRight
+    office: PatentOffice
+    application_number: str
+    filed_on: date
 
 
 @dataclass(frozen=True)
@@ -158,10 +172,12 @@ class Inputs:
     target_centre_takes_service: bool = False  # active and offering the request's service
     completion: Completion | None = None
     rating: int | None = None
-    application_number: str = ""
     # The other request of an open duplicate flag of this one (None: no such flag).
     flag_other_id: int | None = None
     flag_other_open: bool = False
+    filing: Filing | None = None
+    # (office, application number) of the filings already recorded on the request.
+    known_filings: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -182,6 +198,7 @@ class Event:
 class Transition:
     state: RequestState
     events: list[Event]
+    records: tuple[Filing, ...] = ()  # new records the action creates beside the request
 
 
 @dataclass(frozen=True)
@@ -198,6 +215,7 @@ class Change:
 
     state: dict = field(default_factory=dict)
     event: dict = field(default_factory=dict)
+    records: tuple[Filing, ...] = ()
 
 
 Notice = tuple[Kind, Audience]
@@ -236,7 +254,8 @@ class ActionSpec:
 
 def _received(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     return Change(
-        {"due_at": at.policy.due_at(state.service, at.now)}, {"to_centre_id": state.centre_id}
+        {"due_at": at.policy.due_at(state.service, at.now), "created_at": at.now},
+        {"to_centre_id": state.centre_id},
     )
 
 
@@ -264,7 +283,6 @@ def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) ->
             "outcome_summary": done.summary.strip(),
             "hours_spent": done.hours_spent,
             "documents_cited": done.documents_cited,
-            "application_number": done.application_number.strip(),
         }
     )
 
@@ -347,10 +365,10 @@ def _not_resolved(state: RequestState, at: Moment) -> Refused | None:
 
 
 def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
-    number = inputs.application_number.strip()
-    return Change(
-        {"outcome": Outcome.APPLICATION_FILED, "application_number": number}, {"text": number}
-    )
+    """A filing record of its own; the request (its outcome code included) is left as it is."""
+    filing = inputs.filing
+    text = f"{filing.ip_right.value} · {filing.office.value} · {filing.application_number}"
+    return Change(event={"text": text}, records=(filing,))
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -467,10 +485,11 @@ SPECS: dict[Action, ActionSpec] = {
             needs=frozenset({Needs.RATING}), changes=_rated,
         ),
         ActionSpec(
-            Action.RECORD_FILING, _STAFF, {Status.COMPLETED: Status.COMPLETED},
-            label=N_("Patent application recorded"), verb=N_("Record the application"),
-            done=N_("The application number is recorded."),
-            needs=frozenset({Needs.APPLICATION_NUMBER}), changes=_filing_recorded,
+            Action.RECORD_FILING, frozenset({Role.STAFF, Role.INVENTOR}),
+            {Status.COMPLETED: Status.COMPLETED},
+            label=N_("Application filed"), verb=N_("Report a filing"),
+            done=N_("The filing is recorded. Thank you."),
+            needs=frozenset({Needs.FILING}), changes=_filing_recorded,
         ),
         ActionSpec(
             Action.REMIND, _SCHEDULE, {Status.AWAITING_INVENTOR: Status.AWAITING_INVENTOR},
@@ -598,7 +617,7 @@ def apply(
     at = Moment(now or datetime.now(UTC), policy or Policy())
     if spec.guard and (refusal := spec.guard(state, at)):
         raise refusal
-    _check_inputs(state, spec, inputs)
+    _check_inputs(state, spec, inputs, at.now)
 
     change = spec.changes(state, actor, inputs, at) if spec.changes else Change()
     to_status = spec.moves[state.status]
@@ -607,20 +626,23 @@ def apply(
     if spec.internal:
         return Transition(state, [event])
     new_state = replace(state, status=to_status, updated_at=at.now, **change.state)
-    return Transition(_clock(state, new_state, at), [event])
+    return Transition(_clock(state, new_state, at), [event], change.records)
 
 
 def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestState:
-    """The due date's bookkeeping that follows from the move between statuses:
+    """The clock's bookkeeping that follows from the move between statuses:
     awaiting the inventor pauses the clock and moves the due date by the pause;
-    closing and reopening stamp and clear ``closed_at``."""
+    closing and reopening stamp and clear ``closed_at``; completing sets the
+    turnaround, leaving out every pause and every stretch spent closed."""
+    calendar = at.policy.calendar
     changes = {}
+    stopped = 0  # working seconds the clock stood still until now
     paused = before.status is Status.AWAITING_INVENTOR
     if paused and after.status is not Status.AWAITING_INVENTOR:
-        if after.due_at is not None and before.awaiting_since is not None:
-            changes["due_at"] = at.policy.calendar.extend_for_pause(
-                after.due_at, before.awaiting_since, at.now
-            )
+        if before.awaiting_since is not None:
+            stopped = calendar.working_seconds_between(before.awaiting_since, at.now)
+            if after.due_at is not None:
+                changes["due_at"] = calendar.add_working_seconds(after.due_at, stopped)
         changes["awaiting_since"] = None
         changes["reminded_at"] = None  # a reminder belongs to the wait it interrupted
     elif after.status is Status.AWAITING_INVENTOR and not paused:
@@ -630,10 +652,33 @@ def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestStat
         changes["closed_at"] = at.now
     elif after.status in OPEN_STATUSES and not was_open:
         changes["closed_at"] = None
+        if before.closed_at is not None:
+            stopped = calendar.working_seconds_between(before.closed_at, at.now)
+    if stopped:
+        changes["paused_seconds"] = after.paused_seconds + round(stopped)
+    completing = after.status is Status.COMPLETED and before.status is not Status.COMPLETED
+    if completing and after.created_at is not None:
+        changes["turnaround_days"] = turnaround_days(
+            calendar, after.created_at, at.now, changes.get("paused_seconds", after.paused_seconds)
+        )
+    elif after.status is not Status.COMPLETED:
+        changes["turnaround_days"] = None
     return replace(after, **changes)
 
 
-def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs) -> None:
+def replay_clock(
+    created_at: datetime, moves: list[tuple[datetime, Status]], policy: Policy
+) -> RequestState:
+    """The clock's bookkeeping of a request from its moves between statuses (time, new
+    status), in order: for requests recorded before the bookkeeping existed."""
+    state = RequestState(Status.SUBMITTED, 0, 0, created_at=created_at, due_at=created_at)
+    for moment, status in moves:
+        if status is not state.status:
+            state = _clock(state, replace(state, status=status), Moment(moment, policy))
+    return state
+
+
+def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, now: datetime) -> None:
     needs = spec.needs
     if Needs.TEXT in needs and not inputs.text.strip():
         raise Invalid("text", N_("Please write a message or a reason."))
@@ -647,24 +692,33 @@ def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs) -> None
             raise Invalid("centre", N_("That centre is not active or does not offer this service."))
     if Needs.OUTCOME in needs:
         _check_completion(inputs.completion)
-    if Needs.APPLICATION_NUMBER in needs and not APPLICATION_NUMBER.match(
-        inputs.application_number.strip()
-    ):
-        raise Invalid(
-            "application_number",
-            N_("Give the national application number, e.g. 2026/0123.1."),
-        )
     if Needs.DUPLICATE_FLAG in needs and inputs.flag_other_id is None:
         raise Invalid("flag", N_("Choose a possible duplicate of this request."))
     if Needs.OPEN_ORIGINAL in needs and not inputs.flag_other_open:
         raise Invalid(
             "flag", N_("The other request is closed already: keep this one or decline it.")
         )
+    if Needs.FILING in needs:
+        _check_filing(state, inputs, now)
     if Needs.RATING in needs:
         if state.rated:
             raise Refused(N_("This request has already been rated."))
         if inputs.rating is None or not 1 <= inputs.rating <= 5:
             raise Invalid("rating", N_("Choose a rating from 1 to 5."))
+
+
+def _check_filing(state: RequestState, inputs: Inputs, now: datetime) -> None:
+    filing = inputs.filing
+    if filing is None:
+        raise Invalid("ip_right", N_("Choose the IP right and the office."))
+    if not APPLICATION_NUMBER.match(filing.application_number):
+        raise Invalid("application_number", N_("Give the application number, e.g. 2026/0123.1."))
+    if filing.filed_on > now.date():
+        raise Invalid("filed_on", N_("The filing date cannot be in the future."))
+    if state.created_at is not None and filing.filed_on < state.created_at.date():
+        raise Invalid("filed_on", N_("Only applications filed after the request count."))
+    if (filing.office.value, filing.application_number) in inputs.known_filings:
+        raise Invalid("application_number", N_("This application is already recorded."))
 
 
 def _check_completion(completion: Completion | None) -> None:

@@ -13,6 +13,7 @@ from tisc.services.accounts import MIN_PASSWORD
 class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language of pages and e-mails"), validators=[Optional()])
+    requester_category = SelectField(_l("You are asking as"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 

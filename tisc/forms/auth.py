@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tisc.forms import Form
@@ -34,6 +34,11 @@ class RegisterForm(Form):
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    requester_category = SelectField(
+        _l("You are asking as"),
+        validators=[DataRequired(message=_l("Tell us who you are asking as."))],
+        description=_l("For the network's statistics only."),
     )
     submit = SubmitField(_l("Create account"))
 

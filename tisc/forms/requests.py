@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -59,6 +60,11 @@ class RequestSubmitForm(Form):
     )
     region_code = SelectField(_l("Your region"), validators=[DataRequired()])
     preferred_language = SelectField(_l("Preferred language"), validators=[DataRequired()])
+    requester_category = SelectField(
+        _l("You are asking as"),
+        validators=[Optional()],
+        description=_l("Asked once, for the network's statistics; change it on your account page."),
+    )
     preferred_centre = SelectField(
         _l("Preferred centre"),
         validators=[Optional()],
@@ -166,11 +172,6 @@ class CompleteForm(ActionForm):
         default=0,
         validators=[InputRequired(), NumberRange(min=0, max=10000)],
     )
-    application_number = StringField(
-        _l("National application number"),
-        validators=[Optional(), Length(max=40)],
-        description=_l("When the inventor has filed an application."),
-    )
     files = MultipleFileField(_l("Report file"), description=FILES_HELP)
     submit = _submit(Action.COMPLETE)
 
@@ -221,11 +222,14 @@ class RateForm(ActionForm):
 
 class RecordFilingForm(ActionForm):
     action = Action.RECORD_FILING
+    ip_right = SelectField(_l("IP right"), validators=[DataRequired()])
+    office = SelectField(_l("Office"), validators=[DataRequired()])
     application_number = StringField(
-        _l("National application number"),
+        _l("Application number"),
         validators=[DataRequired(), Length(max=40)],
-        description=_l("When the inventor has filed a patent application after the service."),
+        description=_l("As the office gave it, e.g. 2026/0123.1."),
     )
+    filed_on = DateField(_l("Filing date"), validators=[InputRequired()])
     submit = _submit(Action.RECORD_FILING)
 
 

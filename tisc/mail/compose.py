@@ -252,6 +252,36 @@ def _digest(message, recipient, service_request):
     )
 
 
+def _filing_followup(message, recipient, service_request):
+    months = message.context.get("months", 3)
+    return Email(
+        gettext("%(reference)s: did you file an application?", reference=service_request.reference),
+        [
+            _about(service_request),
+            ngettext(
+                "%(num)d month ago %(centre)s completed your request.",
+                "%(num)d months ago %(centre)s completed your request.",
+                months,
+                centre=_centre(service_request.centre_id),
+            ),
+            gettext(
+                "Have you filed an application for a patent, a utility model, an industrial "
+                "design or a trademark since? Tell us with the link below: it takes a minute "
+                "and shows what the network's help achieves."
+            ),
+            gettext(
+                "We ask at most three times. To stop these reminders, switch them off on your "
+                "account page."
+            ),
+        ],
+        action_label=gettext("Report a filing"),
+        action_url=link(
+            "requests.detail", reference=service_request.reference, open="record_filing"
+        )
+        + "#action-record_filing",
+    )
+
+
 def _verify(message, recipient, service_request):
     token = make_token("verify", {"user": recipient.id, "email": recipient.email})
     return Email(
@@ -450,6 +480,7 @@ COMPOSERS = {
         with_text=True,
     ),
     Kind.DAILY_DIGEST: _digest,
+    Kind.FILING_FOLLOWUP: _filing_followup,
     Kind.VERIFY_EMAIL: _verify,
     Kind.PASSWORD_RESET: _reset,
     Kind.INVITATION: _invitation,

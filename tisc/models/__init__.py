@@ -7,6 +7,7 @@ from tisc.models.centres import Centre, CentreService, NetworkVersion, SavedRepl
 from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
+from tisc.models.reporting import FigureCount, Filing, TrainingEvent
 from tisc.models.requests import (
     DuplicateFlag,
     QueueCount,
@@ -26,6 +27,8 @@ __all__ = [
     "DailyRun",
     "Delivery",
     "DuplicateFlag",
+    "FigureCount",
+    "Filing",
     "NetworkVersion",
     "OutboxMessage",
     "QueueCount",
@@ -37,5 +40,6 @@ __all__ = [
     "SavedReply",
     "ServiceRequest",
     "SignInFailure",
+    "TrainingEvent",
     "User",
 ]

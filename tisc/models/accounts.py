@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tisc.domain.catalogue import Role
+from tisc.domain.catalogue import RequesterCategory, Role
 from tisc.domain.permissions import Actor
 from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
 from tisc.models.centres import Centre
@@ -29,6 +29,10 @@ class User(Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Notification kinds this person switched off (all are on by default).
     muted_notifications: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Inventors: who they are, for the figures (None until asked).
+    requester_category: Mapped[RequesterCategory | None] = mapped_column(
+        enum_type(RequesterCategory)
+    )
 
     centre: Mapped[Centre | None] = relationship()
 

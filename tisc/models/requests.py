@@ -7,7 +7,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from tisc.domain.catalogue import Language, Outcome, Service
+from tisc.domain.catalogue import Language, Outcome, RequesterCategory, Service
 from tisc.domain.routing import RoutingRule
 from tisc.domain.workflow import Action, Status
 from tisc.models.accounts import User
@@ -33,6 +33,10 @@ class ServiceRequest(Base):
     confidentiality_ack: Mapped[bool] = mapped_column(default=False)
     # The submission form's one-time token: the same form sent twice makes one request.
     submission_token: Mapped[str | None] = mapped_column(sa.String(64))
+    # As the inventor described themself when submitting (None: before it was asked).
+    requester_category: Mapped[RequesterCategory | None] = mapped_column(
+        enum_type(RequesterCategory)
+    )
 
     status: Mapped[Status] = mapped_column(enum_type(Status))
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"))
@@ -58,12 +62,15 @@ class ServiceRequest(Base):
     question_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "resolved for me"
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_requests.id"))
+    # Working seconds the centre's clock stood still (awaiting the inventor, closed before a
+    # reopening), and the working days from submission to completion without them.
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    turnaround_days: Mapped[int | None]
 
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     outcome_summary: Mapped[str] = mapped_column(sa.Text, default="")
     hours_spent: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 2))
     documents_cited: Mapped[int | None]
-    application_number: Mapped[str] = mapped_column(sa.String(40), default="")
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
 
@@ -125,6 +132,13 @@ class ServiceRequest(Base):
             sqlite_where=sa.text("question_since IS NOT NULL"),
             postgresql_where=sa.text("question_since IS NOT NULL"),
         ),
+        # A centre's completions by date with who completed them and how long it took
+        # (the staff dashboard), and completions by date (the filing follow-ups).
+        sa.Index(
+            "ix_service_requests_centre_status_closed",
+            "centre_id", "status", "closed_at", "assignee_id", "turnaround_days",
+        ),
+        sa.Index("ix_service_requests_status_closed", "status", "closed_at"),
         # A staff member's open requests, for the header's "changed since you looked".
         sa.Index(
             "ix_service_requests_open_by_assignee",

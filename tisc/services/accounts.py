@@ -7,9 +7,10 @@ from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import N_, NP_, CentreKind, Language, Role
+from tisc.domain.catalogue import N_, NP_, CentreKind, Language, RequesterCategory, Role
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
+from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
@@ -91,9 +92,18 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 @use_case
-def register_inventor(name: str, email: str, password: str, locale: str | None, hash_method: str):
+def register_inventor(
+    name: str,
+    email: str,
+    password: str,
+    locale: str | None,
+    hash_method: str,
+    requester_category: str | None = None,
+):
     """A self-registered inventor, who may submit at once; a confirmation link is queued."""
+    category = _checked_category(requester_category) if requester_category is not None else None
     user = _new_user(name, email, password, Role.INVENTOR, None, locale, hash_method)
+    user.requester_category = category
     notifications.queue(Kind.VERIFY_EMAIL, user)
     audit.record("account.registered", user.id, f"user:{user.id}", after={"email": user.email})
     return user
@@ -135,7 +145,9 @@ def create_user(
 
 
 @use_case
-def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
+def move_staff(
+    user_id: int, centre_slug: str, by: User | None = None, policy: Policy | None = None
+) -> User:
     """Move a staff member to another centre; they leave their open requests at the old one."""
     user = _staff_member(user_id)
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
@@ -143,7 +155,7 @@ def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
         raise Invalid("centre", N_("Choose a centre of the network."))
     before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
-    requests.unassign_where_unseen(user, by)
+    requests.unassign_where_unseen(user, by, policy or Policy())
     if before != centre.slug:
         audit.record(
             "account.moved", by.id if by else None, f"user:{user.id}",
@@ -153,28 +165,29 @@ def move_staff(user_id: int, centre_slug: str, by: User | None = None) -> User:
 
 
 @use_case
-def set_active_by_email(email: str, active: bool) -> User:
+def set_active_by_email(email: str, active: bool, policy: Policy | None = None) -> User:
     """Deactivate (or reactivate) any account, from the command line."""
     user = find_by_email(email)
     if user is None:
         raise NotFound(N_("There is no such account."))
-    return _set_active(user, active, None)
+    return _set_active(user, active, None, policy)
 
 
 @use_case
-def set_staff_active(user_id: int, active: bool, by: User) -> User:
+def set_staff_active(user_id: int, active: bool, by: User, policy: Policy | None = None) -> User:
     """The coordinator deactivates or reactivates a staff or coordinator account."""
     user = db.session.get(User, user_id)
     if user is None or user.role is Role.INVENTOR:
         raise NotFound(N_("There is no such staff account."))
     if user.id == by.id:
         raise Refused(N_("You cannot deactivate your own account."))
-    return _set_active(user, active, by)
+    return _set_active(user, active, by, policy)
 
 
-def _set_active(user: User, active: bool, by: User | None) -> User:
+def _set_active(user: User, active: bool, by: User | None, policy: Policy | None) -> User:
     """Accounts are never deleted; deactivation ends their sessions everywhere and
-    leaves their open requests to their colleagues."""
+    leaves their open requests to their colleagues. (``policy``: the deployment's calendar,
+    for the figures of the requests it unassigns; the defaults when not given.)"""
     if user.active != active:
         user.active = active
         sessions.end_all(user)
@@ -184,18 +197,30 @@ def _set_active(user: User, active: bool, by: User | None) -> User:
             by.id if by else None, f"user:{user.id}",
         )  # fmt: skip
     if not active:
-        requests.unassign_where_unseen(user, by)
+        requests.unassign_where_unseen(user, by, policy or Policy())
     return user
 
 
 @use_case
-def update_profile(user: User, name: str, locale: str | None) -> User:
+def update_profile(
+    user: User, name: str, locale: str | None, requester_category: str | None = None
+) -> User:
+    """Name and language; for inventors also who they ask as (requests keep theirs)."""
     user = db.session.merge(user)
     if not name.strip():
         raise Invalid("name", N_("Enter your name."))
     user.name = name.strip()
     user.locale = _checked_locale(locale)
+    if requester_category:
+        user.requester_category = _checked_category(requester_category)
     return user
+
+
+def _checked_category(value: str) -> RequesterCategory:
+    try:
+        return RequesterCategory(value)
+    except ValueError:
+        raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
 
 
 @use_case

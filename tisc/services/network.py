@@ -9,7 +9,6 @@ nothing here is state another server needs.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -19,10 +18,8 @@ from tisc.caching import Cache
 from tisc.database import upsert_insert
 from tisc.domain.catalogue import CentreKind, CentreStatus, is_active_tisc, is_listed_tisc
 from tisc.domain.geo import Point
-from tisc.domain.stats import median_turnaround_days
-from tisc.domain.workflow import Status
 from tisc.extensions import db
-from tisc.models import Centre, CentreService, City, NetworkVersion, Region, ServiceRequest
+from tisc.models import Centre, CentreService, City, NetworkVersion, Region
 from tisc.models.base import utcnow
 
 
@@ -57,12 +54,6 @@ class RegionCard:
     admin_centre: Point
     admin_centre_names: dict[str, str]
     population: int
-
-
-@dataclass(frozen=True)
-class PublicFigures:
-    completed_last_year: int
-    median_turnaround_days: float | None
 
 
 _cards: Cache[tuple[list[CentreCard], dict[int, CentreCard]]] = Cache(size=2)
@@ -170,16 +161,3 @@ def region_boundaries() -> dict[str, str]:
 
 def cities() -> list[City]:
     return list(db.session.scalars(sa.select(City)))
-
-
-def public_figures(centre_id: int, now: datetime | None = None) -> PublicFigures:
-    """Requests completed in the last 12 months and their median turnaround: numbers only."""
-    since = (now or utcnow()) - timedelta(days=365)
-    spans = db.session.execute(
-        sa.select(ServiceRequest.created_at, ServiceRequest.closed_at).where(
-            ServiceRequest.centre_id == centre_id,
-            ServiceRequest.status == Status.COMPLETED,
-            ServiceRequest.closed_at >= since,
-        )
-    ).all()
-    return PublicFigures(len(spans), median_turnaround_days([tuple(s) for s in spans]))

@@ -1,14 +1,23 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached, undefer
 
 from tisc.domain import workflow
-from tisc.domain.catalogue import N_, Language, Outcome, Role, Service
+from tisc.domain.catalogue import (
+    N_,
+    IpRight,
+    Language,
+    Outcome,
+    PatentOffice,
+    RequesterCategory,
+    Role,
+    Service,
+)
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
 from tisc.domain.permissions import SYSTEM, can_see_internal, can_view_request, is_staff_of
@@ -17,11 +26,11 @@ from tisc.domain.references import format_reference
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import Filing, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.models.requests import FlagState
 from tisc.services import centres as centre_service
-from tisc.services import duplicates, network, notifications, reads, rules
+from tisc.services import duplicates, figures, network, notifications, reads, rules
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -50,6 +59,8 @@ class Draft:
     files: list[Upload] = field(default_factory=list)
     # From the form, one per form shown: sending it again makes no second request.
     submission_token: str | None = None
+    # Asked once of inventors who have not said yet; kept on the account from then on.
+    requester_category: str = ""
 
 
 @dataclass
@@ -63,9 +74,12 @@ class ActionInput:
     summary: str = ""
     hours_spent: str | Decimal | None = None
     documents_cited: int | None = None
-    application_number: str = ""
     rating: int | None = None
     flag_id: int | None = None  # a duplicate flag of the request (link, dismiss)
+    ip_right: str = ""
+    office: str = ""
+    application_number: str = ""
+    filed_on: date | None = None
     files: list[Upload] = field(default_factory=list)
 
 
@@ -88,6 +102,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     if region is None:
         raise Invalid("region_code", N_("Choose your region."))
     ipc = parse_ipc_list(draft.ipc_classes)
+    category = inventor.requester_category or _checked_category(draft.requester_category)
     uploads = checked_uploads(draft.files, policy.upload_max_bytes)
 
     decision = route(
@@ -119,10 +134,10 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
         submission_token=_checked_token(draft.submission_token),
+        requester_category=category,
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
         routing_speaks_language=decision.speaks_language,
-        created_at=now,
         version=1,
         **{name: getattr(transition.state, name) for name in _STATE_FIELDS},
     )
@@ -133,7 +148,9 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     service_request = ServiceRequest(id=request_id, **values)
     make_transient_to_detached(service_request)  # it is in the database: no flush, no read
     db.session.add(service_request)
-    _record(service_request, inventor.actor, inventor, None, transition, uploads, now)
+    if inventor.requester_category is None:
+        inventor.requester_category = category
+    _record(service_request, inventor.actor, inventor, None, transition, uploads, now, policy)
     duplicates.flag_similar(service_request, now)
     return service_request
 
@@ -214,9 +231,9 @@ def act_on(
         state_of(service_request), action, actor,
         _inputs(service_request, action, given), now=now, policy=policy,
     )  # fmt: skip
-    before = (service_request.centre_id, service_request.status)
+    before = figures.facts_of(service_request)
     _copy_state(service_request, transition.state)
-    _record(service_request, actor, user, before, transition, uploads, now)
+    _record(service_request, actor, user, before, transition, uploads, now, policy)
     if action in FLAG_DECISIONS:
         duplicates.decide(given.flag_id, FLAG_DECISIONS[action], actor_id(user), now)
     db.session.flush()
@@ -234,7 +251,9 @@ def actor_id(user: User | None) -> int | None:
     return user.id if user is not None else None
 
 
-def unassign_where_unseen(assignee: User, by: User | None, now: datetime | None = None) -> int:
+def unassign_where_unseen(
+    assignee: User, by: User | None, policy: Policy, now: datetime | None = None
+) -> int:
     """Inside a use case that moved or deactivated ``assignee``: unassign them from every
     open request they can no longer open, each with an event by ``by`` (None: the system).
     How many requests were unassigned."""
@@ -246,25 +265,28 @@ def unassign_where_unseen(assignee: User, by: User | None, now: datetime | None 
     )
     lost = [r for r in held if not can_view_request(assignee.actor, r)]
     for service_request in lost:
-        transition = workflow.apply(
-            state_of(service_request), Action.UNASSIGN, by.actor if by else SYSTEM,
-            workflow.Inputs(), now=now,
+        act_on(
+            service_request, by.actor if by else SYSTEM, by, Action.UNASSIGN, ActionInput(),
+            policy, now,
         )  # fmt: skip
-        before = (service_request.centre_id, service_request.status)
-        _copy_state(service_request, transition.state)
-        _record(service_request, by.actor if by else SYSTEM, by, before, transition, [], now)
     return len(lost)
 
 
-def _record(service_request, actor, user, before, transition, uploads, now) -> None:
+def _record(service_request, actor, user, before, transition, uploads, now, policy) -> None:
     """Everything an applied action leaves behind, in the use case's transaction: its
-    events and files, the status counters, the notifications and the unread marks.
-    ``user`` is None when the system acted."""
+    events, files and records, the status counters and figures, the notifications and
+    the unread marks. ``before`` is the request's figures' facts before the action (None
+    for a submission); ``user`` is None when the system acted."""
     for change in transition.events:
         event = _event_row(service_request, actor_id(user), change, now)
         db.session.add(event)
         db.session.add_all(file_row(service_request, event, user, u) for u in uploads)
-    move_in_queue(before, (service_request.centre_id, service_request.status))
+    db.session.add_all(_filing_row(service_request, user, f) for f in transition.records)
+    move_in_queue(
+        (before.centre_id, before.status) if before else None,
+        (service_request.centre_id, service_request.status),
+    )
+    figures.record_change(before, figures.facts_of(service_request), policy.calendar.tz)
     notifications.queue_for_events(service_request, transition.events, actor)
     if not all(event.internal for event in transition.events):
         reads.mark_changed(service_request, actor_id(user))
@@ -285,6 +307,17 @@ def file_for(user: User, reference: str, file_id: int) -> RequestFile:
     if stored is None:
         raise NotFound(N_("There is no such file."))
     return stored
+
+
+def filings_of(service_request: ServiceRequest) -> list[Filing]:
+    """The applications filed after the service, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Filing)
+            .where(Filing.request_id == service_request.id)
+            .order_by(Filing.filed_on, Filing.id)
+        )
+    )
 
 
 def state_of(service_request: ServiceRequest) -> workflow.RequestState:
@@ -316,6 +349,24 @@ def available_actions(
     )
 
 
+def _filing_row(service_request: ServiceRequest, user: User, filing: workflow.Filing) -> Filing:
+    return Filing(
+        request_id=service_request.id,
+        ip_right=filing.ip_right,
+        office=filing.office,
+        application_number=filing.application_number,
+        filed_on=filing.filed_on,
+        reported_by_id=user.id,
+    )
+
+
+def _checked_category(value: str) -> RequesterCategory:
+    try:
+        return RequesterCategory(value)
+    except ValueError:
+        raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
+
+
 def _checked_service(value: str) -> Service:
     try:
         return Service(value)
@@ -340,7 +391,6 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
             outcome=_checked_outcome(given.outcome),
             hours_spent=_checked_hours(given.hours_spent),
             documents_cited=given.documents_cited or 0,
-            application_number=given.application_number.strip(),
         )
     other = duplicates.other_of_flag(service_request, given.flag_id)
     return workflow.Inputs(
@@ -353,8 +403,28 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
         target_centre_takes_service=takes_service,
         completion=completion,
         rating=given.rating,
-        application_number=given.application_number or "",
+        **(_filing_inputs(service_request, given) if action is Action.RECORD_FILING else {}),
     )
+
+
+def _filing_inputs(service_request: ServiceRequest, given: ActionInput) -> dict:
+    """The filing the form describes, and the filings already recorded on the request."""
+    known = frozenset(
+        (office.value, number)
+        for office, number in db.session.execute(
+            sa.select(Filing.office, Filing.application_number).where(
+                Filing.request_id == service_request.id
+            )
+        )
+    )
+    try:
+        right, office = IpRight(given.ip_right), PatentOffice(given.office)
+    except ValueError:
+        return {"known_filings": known}
+    if given.filed_on is None:
+        raise Invalid("filed_on", N_("Give the filing date."))
+    filing = workflow.Filing(right, office, given.application_number.strip(), given.filed_on)
+    return {"filing": filing, "known_filings": known}
 
 
 def _checked_outcome(value: str) -> Outcome:

@@ -20,7 +20,7 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import followups, notifications, sessions, sign_in
+from tisc.services import filing_followups, followups, notifications, sessions, sign_in
 from tisc.services.unit_of_work import use_case
 
 
@@ -37,6 +37,10 @@ JOBS: list[DailyJob] = [
     DailyJob("expired_sessions", lambda today, now, policy: sessions.purge_expired(today, now)),
     DailyJob(
         "old_sign_in_failures", lambda today, now, policy: sign_in.forget_old_failures(today, now)
+    ),
+    DailyJob(
+        "filing_followups",
+        lambda today, now, policy: filing_followups.queue_filing_followups(today, now),
     ),
 ]
 

@@ -7,8 +7,11 @@ from tisc.web import (
     assets,
     auth,
     coverage,
+    dashboards,
     desk,
     errors,
+    events,
+    exports,
     health,
     i18n,
     inputs,
@@ -16,8 +19,10 @@ from tisc.web import (
     office,
     our_centre,
     public,
+    reports,
     requests,
     security,
+    statistics,
     templating,
 )
 
@@ -41,3 +46,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(our_centre.bp, url_prefix="/desk")
     app.register_blueprint(office.bp, url_prefix="/office")
     app.register_blueprint(coverage.bp, url_prefix="/office/coverage")
+    app.register_blueprint(dashboards.bp)
+    app.register_blueprint(reports.bp, url_prefix="/office/reports")
+    app.register_blueprint(events.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(statistics.bp)

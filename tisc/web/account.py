@@ -4,10 +4,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user, logout_user
 
-from tisc.domain.catalogue import LANGUAGE_NAMES
+from tisc.domain.catalogue import LANGUAGE_NAMES, Role
 from tisc.domain.errors import Invalid
 from tisc.domain.notifications import KIND_LABELS, OPTIONAL
 from tisc.extensions import limiter
+from tisc.formatting import category_choices
 from tisc.forms import options
 from tisc.forms.accounts import (
     EmailChangeForm,
@@ -33,7 +34,12 @@ def profile():
     form = _profile_form()
     if form.validate_on_submit():
         try:
-            accounts.update_profile(current_user, form.name.data, form.locale.data)
+            accounts.update_profile(
+                current_user,
+                form.name.data,
+                form.locale.data,
+                form.requester_category.data if "requester_category" in form._fields else None,
+            )
         except Invalid as error:
             show_on_form(form, error)
         else:
@@ -144,6 +150,10 @@ def _profile_form(**kwargs) -> ProfileForm:
         [("", gettext("As the browser prefers"))]
         + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
     )
+    if current_user.role is Role.INVENTOR:
+        form.requester_category.choices = options([("", "—"), *category_choices()])
+    else:
+        del form.requester_category
     return form
 
 

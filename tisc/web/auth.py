@@ -20,6 +20,8 @@ from flask_login import current_user, login_user, logout_user
 from tisc.domain.errors import Invalid
 from tisc.domain.policy import REMEMBER_FOR
 from tisc.extensions import limiter, login_manager
+from tisc.formatting import category_choices
+from tisc.forms import options
 from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
 from tisc.services import accounts, sessions, sign_in
 from tisc.tokens import read_token
@@ -86,6 +88,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = RegisterForm()
+    form.requester_category.choices = options([("", gettext("Choose one")), *category_choices()])
     if form.validate_on_submit():
         try:
             user = accounts.register_inventor(
@@ -94,6 +97,7 @@ def register():
                 form.password.data,
                 str(get_locale()),  # the language they registered in
                 policy().password_hash_method,
+                form.requester_category.data,
             )
         except Invalid as error:
             show_on_form(form, error)

@@ -20,17 +20,7 @@ bp.before_request(require_role(Role.STAFF))
 
 @bp.route("")
 def queue():
-    form = DeskFilterForm(request.args)
-    form.status.choices = options(_desk_status_choices())
-    form.service.choices = options(service_choices())
-    valid = form.validate() if request.args else True
-    filters = queues.Filters(
-        status=form.status.data or "open",
-        service=form.service.data or "",
-        assignee=form.assignee.data or "any",
-        overdue=bool(form.overdue.data),
-        sort=form.sort.data or "due",
-    ) if valid else queues.Filters()  # fmt: skip
+    form, filters, valid = desk_filters()
     try:
         page = queues.desk_page(
             current_user, filters, request.args.get("after"), request.args.get("before")
@@ -52,6 +42,22 @@ def queue():
         centre=network.cards_by_id().get(current_user.centre_id),
         invalid=not valid,
     ), 200 if valid else 400
+
+
+def desk_filters() -> tuple[DeskFilterForm, queues.Filters, bool]:
+    """The desk's filters from the query string (the page and its exports)."""
+    form = DeskFilterForm(request.args)
+    form.status.choices = options(_desk_status_choices())
+    form.service.choices = options(service_choices())
+    valid = form.validate() if request.args else True
+    filters = queues.Filters(
+        status=form.status.data or "open",
+        service=form.service.data or "",
+        assignee=form.assignee.data or "any",
+        overdue=bool(form.overdue.data),
+        sort=form.sort.data or "due",
+    ) if valid else queues.Filters()  # fmt: skip
+    return form, filters, valid
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -59,6 +59,15 @@ def coverage_map(measure: str, radius_km: int, proposals: int, fingerprint: str)
     )
 
 
+def figures_map(counts: dict[str, list[int]], fingerprint: str) -> BuiltMap:
+    """The dashboard's regions map; ``counts``: region code → [received, completed]."""
+    locale = str(get_locale())
+    return scripts.get(
+        ("figures", fingerprint, locale),
+        lambda: _built(offload.run("figures_script", locale, counts=counts)),
+    )
+
+
 def requested_language() -> str:
     """The language a script URL names (``lang``), else the page's."""
     lang = request.args.get("lang", "")

@@ -273,3 +273,44 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
     plan.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+def figures_script(counts: dict[str, list[int]]) -> str:
+    """The dashboard's regions shaded by requests received per 100,000 people, on the
+    coverage map's outlines and in its colours; ``counts``: region code → [received,
+    completed]."""
+    return _render(_figures_map(counts, str(get_locale())))
+
+
+def _figures_map(counts: dict[str, list[int]], locale: str) -> folium.Map:
+    regions = network.regions_by_code()
+    rates = {
+        code: round(counts[code][0] * 100_000 / card.population, 1)
+        if code in counts and card.population
+        else None
+        for code, card in regions.items()
+    }
+    bins = legend.measure_bins(list(rates.values()))
+
+    def style(feature):
+        return {
+            "fillColor": legend.colour_of(rates[feature["properties"]["code"]], bins),
+            "fillOpacity": 0.7,
+            "color": "#0b4f8a",
+            "weight": 1,
+        }
+
+    tooltips = {
+        code: {
+            "value": gettext(
+                "%(received)s received, %(served)s completed",
+                received=format_number(counts[code][0] if code in counts else 0),
+                served=format_number(counts[code][1] if code in counts else 0),
+            ),
+            "rate": gettext("%(value)s per 100,000 people", value="—" if rate is None else rate),
+        }
+        for code, rate in rates.items()
+    }
+    m = _base_map("figures")
+    _regions_layer(locale, style, tooltips).add_to(m)
+    return m

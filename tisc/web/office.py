@@ -28,23 +28,7 @@ bp.before_request(require_role(Role.COORDINATOR))
 
 @bp.route("")
 def overview():
-    form = OfficeFilterForm(request.args)
-    form.status.choices = options(status_choices())
-    form.service.choices = options(service_choices())
-    all_centres = centres.tiscs(include_suspended=True)
-    form.centre.choices = options(
-        [("", gettext("All centres"))]
-        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
-    )
-    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
-    valid = form.validate() if request.args else True
-    filters = queues.Filters(
-        status=form.status.data or "all",
-        service=form.service.data or "",
-        centre_id=int(form.centre.data) if form.centre.data else None,
-        region_code=form.region.data or "",
-        overdue=bool(form.overdue.data),
-    ) if valid else queues.Filters(status="all")  # fmt: skip
+    form, filters, valid = office_filters()
     try:
         page = queues.office_page(filters, request.args.get("after"), request.args.get("before"))
     except Invalid as error:
@@ -199,7 +183,7 @@ def staff_move(user_id: int):
     form.centre.choices = options(_tisc_choices())
     if not form.validate_on_submit():
         abort(400)
-    user = accounts.move_staff(user_id, form.centre.data, by=current_user)
+    user = accounts.move_staff(user_id, form.centre.data, by=current_user, policy=policy())
     flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
                   centre=in_locale(user.centre)), "success")  # fmt: skip
     return redirect(url_for(".staff"))
@@ -208,7 +192,7 @@ def staff_move(user_id: int):
 @bp.route("/staff/<int:user_id>/active", methods=["POST"])
 def staff_active(user_id: int):
     active = request.form.get("active") == "1"
-    user = accounts.set_staff_active(user_id, active, by=current_user)
+    user = accounts.set_staff_active(user_id, active, by=current_user, policy=policy())
     if active:
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
     else:
@@ -273,6 +257,28 @@ def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
 
 def _start_of(day: date | None, tz) -> datetime | None:
     return datetime.combine(day, time(), tz) if day else None
+
+
+def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
+    """The office list's filters from the query string (the page and its exports)."""
+    form = OfficeFilterForm(request.args)
+    form.status.choices = options(status_choices())
+    form.service.choices = options(service_choices())
+    all_centres = centres.tiscs(include_suspended=True)
+    form.centre.choices = options(
+        [("", gettext("All centres"))]
+        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
+    )
+    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
+    valid = form.validate() if request.args else True
+    filters = queues.Filters(
+        status=form.status.data or "all",
+        service=form.service.data or "",
+        centre_id=int(form.centre.data) if form.centre.data else None,
+        region_code=form.region.data or "",
+        overdue=bool(form.overdue.data),
+    ) if valid else queues.Filters(status="all")  # fmt: skip
+    return form, filters, valid
 
 
 def _region_choices() -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ TASKS = {
     "network_script": "tisc.web.mapping:network_script",
     "centre_script": "tisc.web.mapping:centre_script",
     "coverage_script": "tisc.web.mapping:coverage_script",
+    "figures_script": "tisc.web.mapping:figures_script",
     "coverage_report": "tisc.web.offload:coverage_data",
 }
 TIMEOUT_SECONDS = 120

@@ -1,5 +1,7 @@
 """Pages for everyone: home, the directory of centres, a centre's page."""
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale, gettext
 
@@ -8,7 +10,8 @@ from tisc.domain.geo import Point
 from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
-from tisc.services import centres, directory, network
+from tisc.services import centres, dashboards, directory, events, network
+from tisc.web.guards import policy
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
@@ -22,7 +25,7 @@ def home():
 
 
 @bp.route("/centres")
-@shared_page
+@shared_page(fresh_for=300)  # it lists upcoming training events too
 def centre_list():
     form = DirectoryForm(request.args)
     regions = sorted(network.regions(), key=lambda r: pick_text(r.names))
@@ -61,6 +64,7 @@ def centre_list():
     shown = listings[(page - 1) * PAGE : page * PAGE]
     return render_template(
         "public/centres.html",
+        upcoming=events.upcoming(_today(), per_centre=1),
         form=form,
         total=len(listings),
         listings=shown,
@@ -77,6 +81,11 @@ def centre(slug: str):
     return render_template(
         "public/centre.html",
         centre=centre,
-        figures=network.public_figures(centre.id),
+        figures=dashboards.centre_last_year(centre.id, policy(), datetime.now(UTC)),
+        upcoming=events.upcoming(_today(), centre.id).get(centre.id, []),
         version=network.version(),
     )
+
+
+def _today():
+    return datetime.now(UTC).astimezone(policy().calendar.tz).date()

@@ -19,11 +19,18 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import LANGUAGE_NAMES, N_, OUTCOME_LABELS, Role
+from tisc.domain.catalogue import (
+    IP_RIGHT_LABELS,
+    LANGUAGE_NAMES,
+    N_,
+    OUTCOME_LABELS,
+    PATENT_OFFICE_LABELS,
+    Role,
+)
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
-from tisc.formatting import day, pick_text, service_label
+from tisc.formatting import category_choices, day, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
 from tisc.models.base import utcnow
@@ -206,6 +213,7 @@ def _detail_page(service_request, bound=None, problem: str | None = None, insert
         "requests/detail.html",
         service_request=service_request,
         timeline=entries,
+        filings=request_service.filings_of(service_request),
         forms=forms,
         flags=list(zip(flags, flag_forms, strict=True)),
         replies=_saved_replies(service_request) if any(a in REPLY_FIELDS for a in forms) else [],
@@ -257,6 +265,13 @@ def _submission_choices(form: RequestSubmitForm) -> None:
     choices = _choices.get((locale, network.version()), _build_submission_choices)
     for name, values in vars(choices).items():
         form[name].choices = values
+    # Asked once of each inventor: from then on their account says.
+    if current_user.requester_category is None:
+        form.requester_category.choices = options(
+            [("", gettext("Choose one"))] + category_choices()
+        )
+    else:
+        del form.requester_category
 
 
 def _build_submission_choices() -> SubmissionChoices:
@@ -299,6 +314,9 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         confidentiality_ack=bool(form.confidentiality_ack.data),
         files=_uploads(form),
         submission_token=form.once.data,
+        requester_category=form.requester_category.data or ""
+        if "requester_category" in form._fields
+        else "",
     )
 
 
@@ -325,6 +343,11 @@ def _action_choices(form, service_request) -> None:
         form.centre.choices = options(
             (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}") for card in targets
         )
+    if "ip_right" in form._fields:
+        form.ip_right.choices = options((r.value, gettext(t)) for r, t in IP_RIGHT_LABELS.items())
+        form.office.choices = options(
+            (o.value, gettext(t)) for o, t in PATENT_OFFICE_LABELS.items()
+        )
     if "outcome" in form._fields:
         form.outcome.choices = options(
             [("", gettext("Choose an outcome"))]
@@ -345,9 +368,12 @@ def _action_input(form) -> request_service.ActionInput:
         summary=value("summary", ""),
         hours_spent=value("hours_spent"),
         documents_cited=value("documents_cited"),
-        application_number=value("application_number", ""),
         rating=value("rating"),
         flag_id=_flag_id(value("flag")),
+        ip_right=value("ip_right", ""),
+        office=value("office", ""),
+        application_number=value("application_number", ""),
+        filed_on=value("filed_on"),
         files=_uploads(form),
     )
 

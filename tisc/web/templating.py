@@ -1,10 +1,13 @@
 """What templates may call: the formatting helpers, the access rules, the header's count."""
 
+from contextvars import ContextVar
+
 from flask import Flask, current_app, g
 from flask_login import current_user
 
 from tisc import formatting
 from tisc.domain import permissions
+from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
 from tisc.services import demo, reads
 
@@ -34,7 +37,23 @@ def changes_since_looked() -> int:
     return reads.changed_count(current_user) if current_user.is_authenticated else 0
 
 
+# The page's number formats, set when a template renders (a dashboard shows a thousand
+# numbers; a context variable costs far less to read than the request's globals).
+_page_numbers: ContextVar[formatting.Numbers] = ContextVar("tisc_page_numbers")
+
+
+def _numbers() -> formatting.Numbers:
+    found = _page_numbers.get(None)
+    return found if found is not None else formatting.number_format()
+
+
+def _set_numbers() -> dict:
+    _page_numbers.set(formatting.number_format())
+    return {}
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(_set_numbers)
     app.jinja_env.filters.update(
         localized=formatting.in_locale,
         pick=formatting.pick_text,
@@ -44,6 +63,17 @@ def init_app(app: Flask) -> None:
         outcome_label=formatting.outcome_label,
         centre_status_label=formatting.centre_status_label,
         language_label=formatting.language_label,
+        category_label=formatting.category_label,
+        ip_right_label=formatting.ip_right_label,
+        office_label=formatting.office_label,
+        event_format_label=formatting.event_format_label,
+        audience_label=formatting.audience_label,
+        month_label=formatting.month_label,
+        suppress=suppressed,
+        whole=lambda value: _numbers().whole(value),
+        one_decimal=lambda value: _numbers().one_decimal(value),
+        stars=lambda value: _numbers().rating(value),
+        share=lambda value: _numbers().percent(value),
         when=formatting.when,
         day=formatting.day,
     )

@@ -1,0 +1,254 @@
+"""The figures' pages: dashboards, the WIPO report, statistics, events and exports."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import COMPLETION, PDF, login
+from tisc.extensions import db
+from tisc.models import AuditEntry, TrainingEvent, User
+from tisc.services.files import Upload
+
+SECRETS = ("SECRET-TITLE", "SECRET-DESCRIPTION", "SECRET-MESSAGE", "SECRET-NOTE", "secret-file")
+# (Titles are stripped when saved: leading tabs and returns are the unit tests' to check.)
+HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"]
+
+
+@pytest.fixture
+def busy(make):
+    """A network with content the coordinator must never see, and a few completions."""
+    inventor = make.user("inventor", name="@Inventor")
+    staff = make.user("staff", centre="kbtu", name="=cmd|' /C calc'!A0")
+    reference = make.request(
+        inventor, title="SECRET-TITLE", description="SECRET-DESCRIPTION",
+        files=[Upload("secret-file.pdf", PDF)],
+    )  # fmt: skip
+    make.act(staff, reference, "assign", assignee_id=staff.id)
+    make.act(staff, reference, "start")
+    make.act(staff, reference, "message", text="SECRET-MESSAGE")
+    make.act(staff, reference, "note", text="SECRET-NOTE")
+    make.act(staff, reference, "complete", **COMPLETION)
+    make.act(inventor, reference, "rate", rating=4)
+    for title in HOSTILE:
+        other = make.request(inventor, title=title)
+        make.act(staff, other, "assign", assignee_id=staff.id)
+    other_staff = make.user("staff", centre="atyrau-university")
+    make.request_in("completed", inventor, other_staff, region="KZ-23")
+    coordinator = make.user("coordinator")
+    return {"inventor": inventor, "staff": staff, "coordinator": coordinator,
+            "other_staff": other_staff, "reference": reference}  # fmt: skip
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def xlsx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        return "\n".join(
+            workbook.read(name).decode() for name in workbook.namelist() if name.endswith(".xml")
+        )
+
+
+def test_the_coordinator_sees_figures_and_never_content(client, busy):
+    login(client, busy["coordinator"])
+    year = date.today().year
+    pages = {
+        "/office/dashboard": text_of(client.get("/office/dashboard")),
+        "/office/reports/wipo": text_of(client.get(f"/office/reports/wipo?year={year}")),
+        "wipo.xlsx": xlsx_text(client.get(f"/office/reports/wipo.xlsx?year={year}").data),
+        "/office/export.csv": text_of(client.get("/office/export.csv?status=all")),
+        "/office/export.xlsx": xlsx_text(client.get("/office/export.xlsx?status=all").data),
+    }  # fmt: skip
+    for name, page in pages.items():
+        for secret in SECRETS:
+            assert secret not in page, (name, secret)
+    dashboard = pages["/office/dashboard"]
+    assert re.search(r'id="fig-received">6<', dashboard)
+    assert re.search(r'id="fig-completed">2<', dashboard)
+    assert 'type="application/json" id="chart-per-month-data"' in dashboard
+    assert "<script>" not in dashboard  # no inline script: the CSP stays strict
+    assert "Kazakh-British Technical University" in dashboard
+    assert "Patent search and IP training" in pages["/office/reports/wipo"]
+
+
+def test_the_coordinator_is_first_in_the_navigation(client, busy):
+    login(client, busy["coordinator"])
+    nav = text_of(client.get("/office"))
+    links = re.findall(r'class="nav-link" href="(/office[^"]*)"', nav)
+    assert links[0] == "/office/dashboard"
+
+
+def test_staff_see_their_centre_and_the_network_totals_only(client, busy):
+    login(client, busy["staff"])
+    page = text_of(client.get("/desk/dashboard"))
+    assert "Atyrau University" not in page
+    assert re.search(r'id="fig-received">5<', page)  # KBTU's own
+    assert "=cmd|" in page  # the colleague, escaped by Jinja
+    assert re.search(r"network-totals[\s\S]*?<dd[^>]*>6</dd>", page)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "period=custom&first=2026-05&last=2025-01",
+            "The end of the range comes before its start.",
+        ),
+        ("period=custom&first=2000-01&last=2025-12", "Choose a range of at most 10 years."),
+        ("period=custom&first=1000-01&last=1001-01", "Choose a month from 2000 on."),
+        ("period=custom&first=2026-13&last=2026-14", "Give a month as YYYY-MM"),
+        ("period=decade", "Choose one of the list."),
+        ("centre=999999", "Choose one of the list."),
+        ("category=martian", "Choose one of the list."),
+        ("service=astrology", "Choose one of the list."),
+    ],
+)
+def test_bad_dashboard_input_is_a_clear_400(client, busy, query, message):
+    login(client, busy["coordinator"])
+    response = client.get("/office/dashboard?" + query)
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+@pytest.mark.parametrize("year", ["1999", "abc", "3000", ""])
+def test_bad_report_years_are_a_clear_400(client, busy, year):
+    login(client, busy["coordinator"])
+    response = client.get(f"/office/reports/wipo?year={year}")
+    assert response.status_code == 400
+    assert "Choose a year from 2000 to" in text_of(response)
+    assert client.get(f"/office/reports/wipo.xlsx?year={year}").status_code == 400
+
+
+def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, busy):
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": "ru"})
+    response = client.get(f"/office/reports/wipo.xlsx?year={date.today().year}")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
+        sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
+    assert len(sheets) == 9
+
+
+def test_exports_neutralise_formulas_in_csv_and_xlsx(client, busy):
+    login(client, busy["staff"])
+    response = client.get("/desk/export.csv?status=all")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(text_of(response).lstrip("\ufeff"))))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["Reference", "Title", "Service", "Status", "Assignee"]
+    titles = {row[1] for row in body}
+    for hostile in HOSTILE:
+        assert "'" + hostile in titles
+    assert all(row[4] == "'=cmd|' /C calc'!A0" for row in body if row[4])
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    workbook = xlsx_text(client.get("/desk/export.xlsx?status=all").data)
+    assert "<f>" not in workbook  # text only, never a formula
+    assert "&apos;=HYPERLINK" in workbook or "'=HYPERLINK" in workbook
+
+
+def test_exports_follow_the_filters_and_are_audited(client, busy, make):
+    login(client, busy["coordinator"])
+    kbtu = make.centre_id("kbtu")
+    rows = list(csv.reader(io.StringIO(
+        text_of(client.get(f"/office/export.csv?status=all&centre={kbtu}")).lstrip("\ufeff")
+    )))  # fmt: skip
+    assert rows[0][:4] == ["Reference", "Service", "Centre", "Region"]
+    assert len(rows) == 1 + 5 and {row[2] for row in rows[1:]} == {
+        "Kazakh-British Technical University"
+    }
+    completed = list(csv.reader(io.StringIO(
+        text_of(client.get("/office/export.csv?status=completed")).lstrip("\ufeff")
+    )))  # fmt: skip
+    assert len(completed) == 1 + 2
+    assert client.get("/office/export.csv?status=nonsense").status_code == 400
+    with make.app.app_context():
+        actions = db.session.execute(
+            sa.select(AuditEntry.action, AuditEntry.target)
+            .where(AuditEntry.action.in_(["export.downloaded", "report.downloaded"]))
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(row) for row in actions] == [("export.downloaded", "office.csv")] * 2
+
+
+def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
+    staff, other = busy["staff"], busy["other_staff"]
+    login(client, staff)
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    form = {"title": "<b>Patent search</b> workshop", "held_on": soon, "format": "workshop",
+            "language": "kk", "audience": "students", "participants": "", "link": ""}  # fmt: skip
+    assert client.post("/desk/events/new", data=form).status_code == 302
+    past = form | {"held_on": (date.today() - timedelta(days=3)).isoformat(), "title": "Past"}
+    response = client.post("/desk/events/new", data=past)
+    assert response.status_code == 400
+    assert "Give the number of participants of a past event." in text_of(response)
+    assert client.post("/desk/events/new", data=past | {"participants": "25"}).status_code == 302
+    bad_link = form | {"link": "javascript:alert(1)"}
+    assert client.post("/desk/events/new", data=bad_link).status_code == 400
+    public = text_of(make.app.test_client().get("/centres/kbtu"))
+    assert "&lt;b&gt;Patent search&lt;/b&gt; workshop" in public and "Past" not in public
+    assert "&lt;b&gt;Patent search" in text_of(make.app.test_client().get("/centres"))
+    with make.app.app_context():
+        event_id = db.session.scalar(
+            sa.select(TrainingEvent.id).where(TrainingEvent.title == "Past")
+        )
+    login(client, other)
+    assert client.get(f"/desk/events/{event_id}/edit").status_code == 404
+    assert (
+        client.post(f"/desk/events/{event_id}/edit", data=past | {"title": "X"}).status_code == 404
+    )
+    login(client, busy["coordinator"])
+    assert "Past" in text_of(client.get("/office/events"))
+    dashboard = text_of(client.get("/office/dashboard"))
+    assert re.search(r'id="fig-events">1<', dashboard)
+    with make.app.app_context():
+        assert (
+            db.session.scalar(sa.select(TrainingEvent.title).where(TrainingEvent.id == event_id))
+            == "Past"
+        )
+
+
+@pytest.mark.parametrize("role", ["anonymous", "inventor", "coordinator"])
+def test_refused_roles_cannot_record_events(client, busy, make, role):
+    if role != "anonymous":
+        login(client, busy[role] if role in busy else make.user(role))
+    form = {"title": "Intruder", "held_on": date.today().isoformat(), "format": "seminar",
+            "language": "kk", "audience": "public", "participants": "3"}  # fmt: skip
+    response = client.post("/desk/events/new", data=form)
+    assert response.status_code == (302 if role == "anonymous" else 404)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingEvent)) == 0
+
+
+def test_public_statistics_hide_small_counts(client, busy):
+    page = text_of(client.get("/statistics"))
+    assert "fewer than 5" in page
+    assert "SECRET" not in page
+    assert 'id="centre-kbtu"' in page
+
+
+def test_registration_asks_the_requester_category_and_old_accounts_answer_once(client, make):
+    legacy = make.user("inventor", category=None)
+    login(client, legacy)
+    page = text_of(client.get("/requests/new"))
+    assert 'name="requester_category"' in page
+    draft = {"service": "prior_art_search", "title": "T", "description": "D",
+             "region_code": "KZ-75", "preferred_language": "kk",
+             "confidentiality_ack": "y"}  # fmt: skip
+    response = client.post("/requests/new", data=draft)
+    assert response.status_code == 400 and "Tell us who you are asking as." in text_of(response)
+    assert (
+        client.post("/requests/new", data=draft | {"requester_category": "student"}).status_code
+        == 302
+    )
+    assert 'name="requester_category"' not in text_of(client.get("/requests/new"))
+    with make.app.app_context():
+        assert db.session.get(User, legacy.id).requester_category == "student"

@@ -1,0 +1,357 @@
+"""The dashboards, WIPO's annual report and the public statistics, from the kept sums.
+
+These are read-only: they return plain records of numbers (never a
+request's title, description, messages, notes or files), which the pages,
+the XLSX writer and the charts lay out.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+
+from tisc.caching import Cache
+from tisc.domain import figures as defs
+from tisc.domain.catalogue import CentreStatus, IpRight, Outcome, RequesterCategory, Service
+from tisc.domain.figures import EventFigures, Figures, Period
+from tisc.domain.policy import Policy
+from tisc.domain.workflow import Status
+from tisc.extensions import db
+from tisc.models import ServiceRequest, User
+from tisc.services import network
+from tisc.services.figures import (
+    Capped,
+    RequestSource,
+    RollupSource,
+    Scope,
+    event_figures,
+    figures_version,
+    overdue_now,
+    source_for,
+)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One line of a breakdown: a centre, a service, a region, a category or a month."""
+
+    key: object
+    figures: Figures
+    events: EventFigures = field(default_factory=EventFigures)
+    overdue: Capped | None = None
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous: Period
+    scope: Scope
+    total: Figures
+    before: Figures  # the previous period of the same length
+    events: EventFigures
+    events_before: EventFigures
+    overdue: Capped
+    centres: list[Slice]
+    services: list[Slice]
+    regions: list[Slice]
+    months: list[Slice]
+    received_by_centre_month: dict[int, dict[int, int]]
+    recomputed: bool  # several filters: recomputed from the requests
+
+
+# Read figures, kept per process until anything they count changes (the figures' version)
+# and, for what moves with time alone (overdue counts, "today"), until the minute turns.
+_kept: Cache = Cache(size=128)
+
+
+def _kept_until_changed(name: str, key: tuple, now: datetime, build):
+    minute = now.replace(second=0, microsecond=0)
+    return _kept.get((name, *key, figures_version(), minute), build)
+
+
+def forget() -> None:
+    """Drop the kept figures (after rows were deleted, which the product never does)."""
+    _kept.clear()
+
+
+def dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> Dashboard:
+    """The figures of a scope and period (see :func:`_kept_until_changed`)."""
+    return _kept_until_changed(
+        "dashboard", (scope, period), now, lambda: _dashboard(scope, period, policy, now)
+    )
+
+
+def _dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> Dashboard:
+    tz = policy.calendar.tz
+    today = now.astimezone(tz).date()
+    previous = period.previous()
+    source = source_for(scope, previous.first, tz)
+    first, last = period.first, period.last
+
+    def slices(by: int) -> dict:
+        sums = source.sums(by, first, last, with_now=True)
+        return {key: Figures.from_counts(c) for (key, _), c in sums.items()}
+
+    events = event_figures(period.start, period.end, today, scope.centre_id, scope.region_code)
+    events_before = event_figures(
+        previous.start, previous.end, today, scope.centre_id, scope.region_code
+    )
+    by_centre = slices(defs.CENTRE)
+    cards = [card for card in network.cards() if card.kind.value == "tisc"]
+    shown = [
+        card
+        for card in cards
+        if card.id in by_centre or card.id in events or card.is_active_tisc
+        if scope.centre_id in (None, card.id)
+    ]
+    overdue = overdue_now(scope, [card.id for card in shown if by_centre.get(card.id)], now)
+    centres = [
+        Slice(card, by_centre.get(card.id, Figures()), events.get(card.id, EventFigures()),
+              overdue.get(card.id, Capped(0, False)))
+        for card in shown
+    ]  # fmt: skip
+    regions = network.regions_by_code()
+    by_region = slices(defs.REGION)
+    by_service = slices(defs.SERVICE)
+    months = {key[1]: c for key, c in source.sums(0, first, last, per_month=True).items()}
+    stacked: dict[int, dict[int, int]] = {}
+    for (centre_id, month), c in source.sums(
+        defs.CENTRE, first, last, per_month=True, measures=[defs.RECEIVED]
+    ).items():
+        stacked.setdefault(centre_id, {})[month] = c[defs.RECEIVED]
+    total = slices(0).get(None, Figures())
+    before = Figures.from_counts(
+        source.sums(0, previous.first, previous.last).get((None, None), {})
+    )
+    return Dashboard(
+        period=period,
+        previous=previous,
+        scope=scope,
+        total=total,
+        before=before,
+        events=_sum_events(events.values()),
+        events_before=_sum_events(events_before.values()),
+        overdue=Capped(
+            sum(c.value for c in overdue.values()), any(c.more for c in overdue.values())
+        ),
+        centres=centres,
+        services=[Slice(s, by_service.get(s.value, Figures())) for s in Service],
+        regions=[Slice(regions[code], f) for code, f in by_region.items() if code in regions],
+        months=[Slice(m, Figures.from_counts(months.get(m, {}))) for m in period.months],
+        received_by_centre_month=stacked,
+        recomputed=isinstance(source, RequestSource),
+    )
+
+
+def _sum_events(values) -> EventFigures:
+    values = list(values)
+    return EventFigures(
+        sum(v.events for v in values),
+        sum(v.participants for v in values),
+        sum(v.staff_trained for v in values),
+    )
+
+
+# --- the staff desk's dashboard -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Colleague:
+    name: str
+    active: bool
+    open_assigned: int
+    completed: int
+    median_days: float | None
+
+
+def colleagues(centre_id: int, period: Period, tz, now: datetime | None = None) -> list[Colleague]:
+    """Each colleague's load now (open requests assigned to them) and the turnaround of the
+    requests they completed in the period."""
+    now = now or datetime.now(UTC)
+    return _kept_until_changed(
+        "colleagues", (centre_id, period), now, lambda: _colleagues(centre_id, period, tz)
+    )
+
+
+def _colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
+    start = _midnight(period.start, tz)
+    end = _midnight(date.fromordinal(period.end.toordinal() + 1), tz)
+    load = dict(
+        db.session.execute(
+            sa.select(ServiceRequest.assignee_id, sa.func.count())
+            .where(ServiceRequest.centre_id == centre_id, ServiceRequest.closed_at.is_(None))
+            .where(ServiceRequest.assignee_id.is_not(None))
+            .group_by(ServiceRequest.assignee_id)
+        ).all()
+    )
+    done: dict[int, Counter] = {}
+    for assignee, days, count in db.session.execute(
+        sa.select(ServiceRequest.assignee_id, ServiceRequest.turnaround_days, sa.func.count())
+        .where(
+            ServiceRequest.centre_id == centre_id,
+            ServiceRequest.status == Status.COMPLETED,
+            ServiceRequest.closed_at >= start,
+            ServiceRequest.closed_at < end,
+        )
+        .group_by(ServiceRequest.assignee_id, ServiceRequest.turnaround_days)
+    ):
+        if days is not None:
+            done.setdefault(assignee, Counter())[days] += count
+    people = db.session.scalars(
+        sa.select(User).where(
+            sa.or_(User.centre_id == centre_id, User.id.in_([*load, *done])), User.role == "staff"
+        )
+    ).all()
+    return sorted(
+        (
+            Colleague(
+                person.name,
+                person.active and person.centre_id == centre_id,
+                load.get(person.id, 0),
+                sum(done.get(person.id, {}).values()),
+                defs.median_of(done.get(person.id, {})),
+            )
+            for person in people
+            if person.active or person.id in load or person.id in done
+        ),
+        key=lambda c: (not c.active, c.name.casefold()),
+    )
+
+
+def _midnight(day: date, tz) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+# --- WIPO's annual report -------------------------------------------------------------------------
+
+
+@dataclass
+class WipoReport:
+    year: int
+    centres_active: int
+    centres_planned: int
+    total: Figures
+    services: list[Slice]
+    categories: list[Slice]
+    regions: list[Slice]
+    outcomes: list[tuple[Outcome, int]]
+    filings: list[tuple[str, int]]
+    events: EventFigures
+    value_added: list[Slice]  # freedom to operate, patent landscapes
+
+
+VALUE_ADDED = (Service.FREEDOM_TO_OPERATE, Service.PATENT_LANDSCAPE)
+
+
+def wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
+    """The figures WIPO's annual TISC questionnaire asks of a national network, for a year."""
+    return _kept_until_changed(
+        "wipo", (year, network.version()), now, lambda: _wipo_report(year, policy, now)
+    )
+
+
+def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
+    source = source_for(Scope(), 0, policy.calendar.tz)
+    first, last = year * 100 + 1, year * 100 + 12
+    today = now.astimezone(policy.calendar.tz).date()
+
+    def by(dimension: int) -> dict:
+        return {
+            key: Figures.from_counts(c)
+            for (key, _), c in source.sums(dimension, first, last).items()
+        }
+
+    total = by(0).get(None, Figures())
+    services = by(defs.SERVICE)
+    categories = by(defs.CATEGORY)
+    regions = by(defs.REGION)
+    region_cards = network.regions_by_code()
+    tiscs = [card for card in network.cards() if card.kind.value == "tisc"]
+    return WipoReport(
+        year=year,
+        centres_active=sum(card.status is CentreStatus.ACTIVE for card in tiscs),
+        centres_planned=sum(card.status is CentreStatus.PLANNED for card in tiscs),
+        total=total,
+        services=[Slice(s, services.get(s.value, Figures())) for s in Service],
+        categories=[
+            Slice(c, categories.get(c, Figures()))
+            for c in [*(c.value for c in RequesterCategory), defs.UNKNOWN_CATEGORY]
+        ],
+        regions=sorted(
+            (Slice(card, regions.get(code, Figures())) for code, card in region_cards.items()),
+            key=lambda s: s.key.code,
+        ),
+        outcomes=[(o, total.outcomes.get(o.value, 0)) for o in Outcome],
+        filings=[(r.value, total.filings.get(r.value, 0)) for r in IpRight],
+        events=_sum_events(event_figures(date(year, 1, 1), date(year, 12, 31), today).values()),
+        value_added=[Slice(s, services.get(s.value, Figures())) for s in VALUE_ADDED],
+    )
+
+
+# --- public statistics ----------------------------------------------------------------------------
+
+
+@dataclass
+class PublicStatistics:
+    years: list[int]
+    services: list[tuple[Service, list[int | None]]]  # served per year, small counts hidden
+    network: Figures  # the last 12 months
+    centres: list[tuple[object, Figures]]  # each listed centre, the last 12 months
+
+
+def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicStatistics:
+    tz = policy.calendar.tz
+    today = now.astimezone(tz).date()
+    source = source_for(Scope(), 0, tz)
+    year_list = [today.year - n for n in range(years - 1, -1, -1)]
+    served: dict[str, list[int | None]] = {s.value: [] for s in Service}
+    for year in year_list:
+        sums = source.sums(defs.SERVICE, year * 100 + 1, year * 100 + 12)
+        for service in Service:
+            count = sums.get((service.value, None), Counter())[Status.COMPLETED.value]
+            served[service.value].append(defs.suppressed(count))
+    twelve = defs.choose_period("last_12_months", today)
+    by_centre = {
+        key: Figures.from_counts(c)
+        for (key, _), c in source.sums(defs.CENTRE, twelve.first, twelve.last).items()
+    }
+    network_total = Figures.from_counts(
+        source.sums(0, twelve.first, twelve.last).get((None, None), {})
+    )
+    return PublicStatistics(
+        years=year_list,
+        services=[(s, served[s.value]) for s in Service],
+        network=network_total,
+        centres=[
+            (card, by_centre.get(card.id, Figures())) for card in network.cards() if card.is_listed
+        ],
+    )
+
+
+def region_figures(scope: Scope, period: Period, policy: Policy) -> dict[str, Figures]:
+    """Figures per inventor's region, for the dashboard's map."""
+    source = source_for(scope, period.first, policy.calendar.tz)
+    return {
+        key: Figures.from_counts(counts)
+        for (key, _), counts in source.sums(defs.REGION, period.first, period.last).items()
+    }
+
+
+def network_totals(period: Period, policy: Policy, now: datetime | None = None) -> Figures:
+    """The whole network's figures for a period: all a centre's staff see of other centres."""
+    now = now or datetime.now(UTC)
+    return _kept_until_changed("network", (period,), now, lambda: _network_totals(period, policy))
+
+
+def _network_totals(period: Period, policy: Policy) -> Figures:
+    source = source_for(Scope(), period.first, policy.calendar.tz)
+    sums = source.sums(0, period.first, period.last, with_now=True)
+    return Figures.from_counts(sums.get((None, None), Counter()))
+
+
+def centre_last_year(centre_id: int, policy: Policy, now: datetime) -> Figures:
+    """A centre's figures over the last 12 months, for its public page."""
+    twelve = defs.choose_period("last_12_months", now.astimezone(policy.calendar.tz).date())
+    sums = RollupSource(Scope()).sums(defs.CENTRE, twelve.first, twelve.last)
+    return Figures.from_counts(sums.get((centre_id, None), Counter()))

@@ -1,0 +1,140 @@
+"""Tables out of the application: CSV streamed row by row, XLSX written in constant memory.
+
+Both take rows from an iterator (the lists read them in keyset batches), so
+a million rows never sit in memory at once. Every text cell that a
+spreadsheet would take for a formula (it begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is neutralised with a leading
+apostrophe; XLSX text is written as text, never as a formula.
+"""
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlsxwriter
+
+from tisc.domain.catalogue import Role
+from tisc.models import User
+from tisc.services import audit
+from tisc.services.unit_of_work import use_case
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, its header row included
+CHUNK = 64 * 1024
+
+
+def neutralise(value):
+    """A cell's value as safe to open in a spreadsheet: text that could start a formula gets
+    a leading apostrophe; numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Table:
+    """A titled table: its sheet name, column headers and rows (any iterable)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[list]
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The table as CSV, a chunk of lines at a time (UTF-8 with a BOM for Excel)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([neutralise(h) for h in table.headers])
+    for count, row in enumerate(table.rows, start=1):
+        writer.writerow([_csv_value(neutralise(value)) for value in row])
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def xlsx_file(tables: list[Table]) -> str:
+    """Write the tables, one sheet each, to a temporary file; its path (the caller removes
+    it). ``constant_memory`` flushes every row to disk as it is written; a table longer than
+    a sheet continues on the next."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="tisc-")
+    os.close(handle)
+    workbook = xlsxwriter.Workbook(
+        path,
+        {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "strings_to_formulas": False},
+    )
+    bold = workbook.add_format({"bold": True})
+    dated = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for table in tables:
+        sheet, number = _sheet(workbook, table, bold, 1), 1
+        row_index = 1
+        for row in table.rows:
+            if row_index >= XLSX_MAX_ROWS:
+                number += 1
+                sheet, row_index = _sheet(workbook, table, bold, number), 1
+            for column, value in enumerate(row):
+                _write(sheet, row_index, column, value, dated)
+            row_index += 1
+    workbook.close()
+    return path
+
+
+def _sheet(workbook, table: Table, bold, number: int):
+    name = table.title[:28] if number == 1 else f"{table.title[:24]} ({number})"
+    for forbidden in "[]:*?/\\":
+        name = name.replace(forbidden, " ")
+    sheet = workbook.add_worksheet(name)
+    for column, header in enumerate(table.headers):
+        sheet.write_string(0, column, str(neutralise(header)), bold)
+        sheet.set_column(column, column, max(10, min(40, len(header) + 2)))
+    return sheet
+
+
+def _write(sheet, row: int, column: int, value, dated) -> None:
+    if value is None:
+        sheet.write_blank(row, column, None)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, float(value))
+    elif isinstance(value, datetime):
+        sheet.write_datetime(row, column, value.replace(tzinfo=None), dated)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), dated)
+    else:
+        sheet.write_string(row, column, str(neutralise(str(value))))
+
+
+def stream_file(path: str) -> Iterator[bytes]:
+    """A file's bytes in chunks; the file is removed once read (or abandoned)."""
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+@use_case
+def note_download(user: User, what: str, details: dict) -> None:
+    """Record in the audit trail who downloaded which export or report (``what``: e.g.
+    ``office.csv``, ``wipo.xlsx``), with its filters."""
+    if user.role is Role.INVENTOR:
+        return
+    action = "report.downloaded" if what.startswith("wipo") else "export.downloaded"
+    audit.record(action, user.id, what, after=details)

@@ -1,0 +1,113 @@
+"""Training and awareness events: a centre's staff record theirs; the coordinator sees all."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from tisc.domain.catalogue import (
+    EVENT_AUDIENCE_LABELS,
+    EVENT_FORMAT_LABELS,
+    LANGUAGE_NAMES,
+    Role,
+)
+from tisc.domain.errors import Invalid
+from tisc.domain.figures import check_year
+from tisc.formatting import pick_text
+from tisc.forms import options
+from tisc.forms.figures import EventForm
+from tisc.services import centres, events, network
+from tisc.web.errors import explain
+from tisc.web.feedback import show_on_form
+from tisc.web.guards import policy, role_required
+
+bp = Blueprint("events", __name__)
+
+
+@bp.route("/desk/events")
+@role_required(Role.STAFF)
+def desk_list():
+    return render_template(
+        "events/desk.html",
+        events=events.centre_events(current_user.centre_id),
+        centre=network.cards_by_id().get(current_user.centre_id),
+        today=_today(),
+    )
+
+
+@bp.route("/desk/events/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def new():
+    form = _choices(EventForm())
+    if form.validate_on_submit():
+        try:
+            events.create_event(current_user, _details(form), _today())
+        except Invalid as error:
+            show_on_form(form, error)
+        else:
+            flash(gettext("The event is saved."), "success")
+            return redirect(url_for(".desk_list"))
+    return render_template("events/form.html", form=form, event=None), 400 if form.errors else 200
+
+
+@bp.route("/desk/events/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit(event_id: int):
+    event = events.event_for(current_user, event_id)
+    form = _choices(EventForm(obj=event if request.method == "GET" else None))
+    if form.validate_on_submit():
+        try:
+            events.update_event(current_user, event_id, _details(form), _today())
+        except Invalid as error:
+            show_on_form(form, error)
+        else:
+            flash(gettext("The event is saved."), "success")
+            return redirect(url_for(".desk_list"))
+    return render_template("events/form.html", form=form, event=event), 400 if form.errors else 200
+
+
+@bp.route("/office/events")
+@role_required(Role.COORDINATOR)
+def office_list():
+    today = _today()
+    problem, year = None, today.year
+    try:
+        year = check_year(request.args.get("year", today.year, type=int), today)
+    except Invalid as error:
+        problem = explain(error)
+    cards = {c.id: c for c in centres.tiscs(include_suspended=True)}
+    centre_id = request.args.get("centre", type=int)
+    return render_template(
+        "events/office.html",
+        events=[] if problem else events.network_events(year, centre_id),
+        centres=cards,
+        names={i: pick_text(c.names()) for i, c in cards.items()},
+        year=year,
+        centre_id=centre_id,
+        problem=problem,
+        today=today,
+    ), 400 if problem else 200
+
+
+def _today():
+    return datetime.now(UTC).astimezone(policy().calendar.tz).date()
+
+
+def _choices(form: EventForm) -> EventForm:
+    form.format.choices = options((f.value, gettext(t)) for f, t in EVENT_FORMAT_LABELS.items())
+    form.language.choices = options((c.value, n) for c, n in LANGUAGE_NAMES.items())
+    form.audience.choices = options((a.value, gettext(t)) for a, t in EVENT_AUDIENCE_LABELS.items())
+    return form
+
+
+def _details(form: EventForm) -> events.EventDetails:
+    return events.EventDetails(
+        title=form.title.data or "",
+        held_on=form.held_on.data,
+        format=form.format.data,
+        language=form.language.data,
+        audience=form.audience.data,
+        participants=form.participants.data,
+        link=form.link.data or "",
+    )

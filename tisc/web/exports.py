@@ -1,0 +1,95 @@
+"""Downloads of the request lists, with the filters on screen: CSV streamed, XLSX written
+to a temporary file in constant memory and streamed from it."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, stream_with_context
+from flask_babel import gettext
+from flask_login import current_user
+
+from tisc.domain.catalogue import Role
+from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
+from tisc.services import exports, network, queues
+from tisc.services.exports import Table
+from tisc.web.desk import desk_filters
+from tisc.web.guards import policy, role_required
+from tisc.web.office import office_filters
+
+bp = Blueprint("exports", __name__)
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+
+
+@bp.route("/office/export.<fmt>")
+@role_required(Role.COORDINATOR)
+def office(fmt: str):
+    _form, filters, valid = office_filters()
+    if fmt not in FORMATS or not valid:
+        abort(404 if fmt not in FORMATS else 400)
+    cards, regions = network.cards_by_id(), network.regions_by_code()
+    headers = [gettext("Reference"), gettext("Service"), gettext("Centre"), gettext("Region"),
+               gettext("Status"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
+               gettext("Outcome"), *_figure_headers()]  # fmt: skip
+
+    def rows():
+        for r in queues.export_rows(filters):
+            yield [r.reference, service_label(r.service), pick_text(cards[r.centre_id].names),
+                   pick_text(regions[r.region_code].names), status_label(r.status),
+                   *_dates(r), *_figures(r)]  # fmt: skip
+
+    exports.note_download(current_user, f"office.{fmt}", _described(filters))
+    return _send(Table(gettext("Requests"), headers, rows()), fmt, "requests")
+
+
+@bp.route("/desk/export.<fmt>")
+@role_required(Role.STAFF)
+def desk(fmt: str):
+    _form, filters, valid = desk_filters()
+    if fmt not in FORMATS or not valid:
+        abort(404 if fmt not in FORMATS else 400)
+    headers = [gettext("Reference"), gettext("Title"), gettext("Service"), gettext("Status"),
+               gettext("Assignee"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
+               gettext("Outcome"), *_figure_headers()]  # fmt: skip
+    desk_of = (current_user.id, current_user.centre_id)
+
+    def rows():
+        for r in queues.export_rows(filters, desk=desk_of):
+            yield [r.reference, r.title, service_label(r.service), status_label(r.status),
+                   r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
+
+    exports.note_download(current_user, f"desk.{fmt}", _described(filters))
+    return _send(Table(gettext("Requests"), headers, rows()), fmt, "desk")
+
+
+def _figure_headers() -> list[str]:
+    return [gettext("Hours spent"), gettext("Documents cited"), gettext("Rating"),
+            gettext("Turnaround, working days"), gettext("Requester")]  # fmt: skip
+
+
+def _dates(r) -> list:
+    tz = policy().calendar.tz
+    return [
+        moment.astimezone(tz).date() if moment else None
+        for moment in (r.created_at, r.due_at, r.closed_at)
+    ] + [outcome_label(r.outcome) if r.outcome else ""]
+
+
+def _figures(r) -> list:
+    return [r.hours_spent, r.documents_cited, r.rating, r.turnaround_days,
+            category_label(r.requester_category)]  # fmt: skip
+
+
+def _described(filters: queues.Filters) -> dict:
+    return {key: value for key, value in vars(filters).items() if value not in (None, "", False)}
+
+
+def _send(table: Table, fmt: str, name: str) -> Response:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        body = stream_with_context(exports.csv_lines(table))
+    else:
+        body = exports.stream_file(exports.xlsx_file([table]))
+    response = Response(body, mimetype=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

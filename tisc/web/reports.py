@@ -1,0 +1,99 @@
+"""WIPO's annual report of the national TISC network: a page laid out like WIPO's
+questionnaire, printable, and the same tables as an XLSX workbook (one sheet each)."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from tisc.domain.catalogue import Role
+from tisc.domain.errors import Invalid
+from tisc.domain.figures import check_year
+from tisc.formatting import category_label, ip_right_label, outcome_label, pick_text, service_label
+from tisc.forms.figures import ReportYearForm
+from tisc.services import dashboards, exports
+from tisc.services.exports import Table
+from tisc.web.errors import explain
+from tisc.web.guards import policy, require_role
+
+bp = Blueprint("reports", __name__)
+bp.before_request(require_role(Role.COORDINATOR))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/wipo")
+def wipo():
+    form, year, problem = _year()
+    if problem:
+        return render_template("reports/wipo.html", form=form, tables=None, year=None), 400
+    report = dashboards.wipo_report(year, policy(), datetime.now(UTC))
+    return render_template("reports/wipo.html", form=form, tables=tables(report), year=year)
+
+
+@bp.route("/wipo.xlsx")
+def wipo_xlsx():
+    form, year, problem = _year()
+    if problem:
+        return render_template("reports/wipo.html", form=form, tables=None, year=None), 400
+    report = dashboards.wipo_report(year, policy(), datetime.now(UTC))
+    exports.note_download(current_user, "wipo.xlsx", {"year": year})
+    response = Response(exports.stream_file(exports.xlsx_file(tables(report))), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="tisc-wipo-{year}.xlsx"'
+    return response
+
+
+def _year() -> tuple[ReportYearForm, int | None, bool]:
+    form = ReportYearForm(request.args)
+    today = datetime.now(UTC).astimezone(policy().calendar.tz).date()
+    if not request.args:
+        form.year.data = today.year - 1 if today.month < 4 else today.year
+    elif not form.validate():
+        form.year.errors = [gettext("Choose a year from %(first)s to %(last)s.", first=2000,
+                                    last=today.year)]  # fmt: skip
+        return form, None, True
+    try:
+        return form, check_year(form.year.data, today), False
+    except Invalid as error:
+        form.year.errors = [explain(error)]
+        return form, None, True
+
+
+def tables(report: dashboards.WipoReport) -> list[Table]:
+    """The report's tables, headed in the reader's language; the page and the XLSX share them."""
+    received, served = gettext("Inquiries received"), gettext("Inquiries served")
+
+    def counts(slices, label):
+        return [[label(s.key), s.figures.received, s.figures.served] for s in slices]
+
+    t = report.total
+    return [
+        Table(gettext("1. Centres"), [gettext("Centres"), gettext("Number")], [
+            [gettext("Active TISCs"), report.centres_active],
+            [gettext("Planned TISCs"), report.centres_planned],
+        ]),
+        Table(gettext("2. By service"), [gettext("Service"), received, served],
+              counts(report.services, service_label) + [[gettext("Total"), t.received, t.served]]),
+        Table(gettext("3. By requester"), [gettext("Requester category"), received, served],
+              counts(report.categories, category_label)),
+        Table(gettext("4. By region"), [gettext("Region of the inventor"), received, served],
+              counts(report.regions, lambda region: pick_text(region.names))),
+        Table(gettext("5. Value-added services"), [gettext("Service"), received, served],
+              counts(report.value_added, service_label)),
+        Table(gettext("6. Outcomes"), [gettext("Outcome code"), gettext("Requests completed")],
+              [[outcome_label(o), n] for o, n in report.outcomes]),
+        Table(gettext("7. IP filings"), [gettext("IP right"), gettext("Applications filed")],
+              [[ip_right_label(r), n] for r, n in report.filings]
+              + [[gettext("Total"), t.filings_total]]),
+        Table(gettext("8. Training"), [gettext("Training and awareness"), gettext("Number")], [
+            [gettext("Events held"), report.events.events],
+            [gettext("Participants"), report.events.participants],
+            [gettext("TISC staff trained"), report.events.staff_trained],
+        ]),
+        Table(gettext("9. Satisfaction"), [gettext("Satisfaction"), gettext("Value")], [
+            [gettext("Mean rating (1–5)"),
+             round(t.mean_rating, 2) if t.mean_rating is not None else None],
+            [gettext("Completed requests rated"), t.rated],
+            [gettext("Requests declined, withdrawn or closed otherwise"), t.closed_unserved],
+        ]),
+    ]  # fmt: skip
