@@ -19,7 +19,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench
 
-install: $(INSTALLED) $(MO_FILES)
+install: $(INSTALLED) $(MO_FILES) node_modules/.installed
 
 db: install
 	$(FLASK) tisc setup
@@ -30,6 +30,11 @@ $(BIN)/python:
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+# Browser libraries from the npm registry (package.json), served from our own origin.
+node_modules/.installed: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 # Translations: extract marked strings, merge them into the catalogues, compile.
@@ -50,5 +55,5 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
+	rm -rf $(VENV) node_modules instance/*.sqlite3* .pytest_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

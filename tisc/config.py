@@ -28,6 +28,7 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
     "TISC_SUBMIT_LIMIT": "10 per hour",
+    "TISC_API_LIMIT": "600 per minute",  # per token (per address without one)
     "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
     "TISC_TIMEZONE": "Asia/Almaty",
@@ -68,7 +69,7 @@ def _from_environment(environ) -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = database_url(url)
     for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX",
-                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_TILES_URL",
+                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_API_LIMIT", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
                  "TISC_TIMEZONE"):  # fmt: skip
         if value := environ.get(name):

@@ -1,18 +1,23 @@
-"""Third-party browser libraries, served from the Python packages that ship them.
+"""Third-party browser libraries, served from the packages that ship them.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages installed
-with the application (see pyproject.toml); nothing is copied into the
-repository and nothing is fetched from a CDN.
+with the application (see pyproject.toml); Swagger UI from the npm registry,
+installed by ``make install`` into ``node_modules`` (see package.json).
+Nothing is copied into the repository and nothing is fetched from a CDN.
 """
+
+from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 bp = Blueprint("assets", __name__)
 
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 LIBRARIES = {
     "leaflet": leaflet.BASE_DIR,
     "leaflet.markercluster": leaflet_markercluster.BASE_DIR,
+    "swagger-ui": str(NODE_MODULES / "swagger-ui-dist"),
 }
 ONE_DAY = 24 * 3600
 

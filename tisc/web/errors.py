@@ -1,12 +1,13 @@
 """Error pages, and the mapping of domain refusals to HTTP answers."""
 
-from flask import Flask, render_template
-from flask_babel import gettext, ngettext
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+from tisc.formatting import explain
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -30,14 +31,6 @@ EXPLANATIONS = {
 STATUS_OF = {NotFound: 404, Refused: 409, Conflict: 409, Invalid: 400}
 
 
-def explain(error: DomainError) -> str:
-    """A domain error's message in the reader's language."""
-    if error.plural:
-        params = {key: value for key, value in error.params.items() if key != "num"}
-        return ngettext(error.message, error.plural, error.params["num"], **params)
-    return gettext(error.message, **error.params)
-
-
 def error_page(code: int, message: str | None = None):
     return (
         render_template(
@@ -50,9 +43,19 @@ def error_page(code: int, message: str | None = None):
     )
 
 
+def _elsewhere(error):
+    """The answer of another door (the JSON API) for an error on one of its paths, if any."""
+    for prefix, respond in current_app.extensions.get("tisc.error_responders", []):
+        if request.path.startswith(prefix):
+            return respond(error)
+    return None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
+        if (answered := _elsewhere(error)) is not None:
+            return answered
         return error_page(STATUS_OF.get(type(error), 409), explain(error))
 
     @app.errorhandler(CSRFError)
@@ -68,6 +71,8 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if (answered := _elsewhere(error)) is not None:
+            return answered
         response = error.get_response()
         body, _status = error_page(error.code)
         response.set_data(body)
