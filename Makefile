@@ -35,7 +35,7 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund
+	npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 # Translations: extract marked strings, merge them into the catalogues, compile.

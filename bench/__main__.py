@@ -70,6 +70,7 @@ class Job:
     cookie: str = ""
     floor: str = "baseline: 50-row table"
     concurrency: int | None = None  # default: --concurrency
+    authorization: str = ""  # an API token's header value
 
 
 # --- databases ----------------------------------------------------------------------------
@@ -268,7 +269,20 @@ def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
     ]  # fmt: skip
 
 
-def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = False):
+def api_authorization(url: str, email: str) -> str:
+    """An ``Authorization`` header with a new read-only API token of the person ``email``."""
+    from tisc.services import tokens
+
+    app = bench_app(url)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        secret = tokens.create(user, "bench", "read", 30)[1]
+        db.engine.dispose()
+    return f"Bearer {secret}"
+
+
+def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = False,
+              authorization: str = ""):  # fmt: skip
     """Every endpoint measured, with the baseline endpoint it is compared with."""
     staff = Session(app, seeded.staff_email)
     inventor = Session(app, seeded.inventor_email)
@@ -306,6 +320,11 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             Job("request page (200 events)", f"/requests/{seeded.long_timeline_reference}",
                 cookie=staff.cookie, floor=LONG_DETAIL),
             Job("inventor's list", "/requests", cookie=inventor.cookie),
+            # The API beside the pages: the desk's list (50 a page) and one request.
+            Job("API: staff list (50)", "/api/v1/requests?limit=50",
+                authorization=authorization),
+            Job("API: one request", f"/api/v1/requests/{seeded.typical_reference}",
+                authorization=authorization, floor=DETAIL),
             Job("home / (visitor)", "/", floor=STATIC),
             Job("/centres (visitor)", "/centres", floor=STATIC),
             Job("centre page (visitor)", "/centres/kbtu", floor=STATIC),
@@ -352,12 +371,15 @@ def run(args) -> dict:
         print(f"[{scale}] seeded {seeded.requests} requests, {seeded.events} events, "
               f"{seeded.users} users in {seeding[scale]} s", flush=True)  # fmt: skip
         cursor = deep_cursor(url, seeded.staff_email, depth=1000)
+        authorization = api_authorization(url, seeded.staff_email)
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
             rows += [measure_row(job, scale, args) for job in baseline_jobs(baseline, seeded)]
             rss_baseline = peak_rss_mb(baseline_process)
         with gunicorn("wsgi:app", url) as (site, process):
             jobs = [
-                j for j in endpoints(site, seeded, cursor) if not args.only or args.only in j.name
+                j
+                for j in endpoints(site, seeded, cursor, authorization=authorization)
+                if not args.only or args.only in j.name
             ]
             for job in jobs:
                 rows.append(measure_row(job, scale, args))
@@ -422,9 +444,9 @@ def measure_row(job: Job, scale: str, args) -> Row:
     tool = None if args.tool == "auto" else args.tool
     concurrency = job.concurrency or args.concurrency
     load.measure(job.path, concurrency, min(1.0, args.duration), job.method, job.body,
-                 job.cookie, tool)  # fmt: skip
+                 job.cookie, tool, job.authorization)  # fmt: skip
     result = load.measure(job.path, concurrency, args.duration, job.method, job.body,
-                          job.cookie, tool)  # fmt: skip
+                          job.cookie, tool, job.authorization)  # fmt: skip
     row = Row(job.name, scale, round(result.rps, 1), round(result.p50_ms, 2),
               round(result.p95_ms, 2), round(result.p99_ms, 2), result.errors, result.requests,
               floor="" if job.name.startswith("baseline") else job.floor)  # fmt: skip
@@ -449,8 +471,9 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
         for pair in filter(None, job.cookie.split("; ")):
             name, _, value = pair.partition("=")
             client.set_cookie(name, value)
+        headers = {"Authorization": job.authorization} if job.authorization else {}
         send = functools.partial(
-            client.open, path, method=job.method, data=job.body or None,
+            client.open, path, method=job.method, data=job.body or None, headers=headers,
             content_type="application/x-www-form-urlencoded" if job.body else None,
         )  # fmt: skip
         send().close()  # warm the caches, as under load

@@ -35,10 +35,11 @@ class Result:
 
 
 def measure(url: str, concurrency: int, duration: float, method="GET", body="", cookie="",
-            tool: str | None = None) -> Result:  # fmt: skip
+            tool: str | None = None, authorization: str = "") -> Result:  # fmt: skip
     """Load ``url`` for ``duration`` seconds from a separate process."""
     tool = tool or ("wrk" if shutil.which("wrk") else "python")
-    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_COOKIE": cookie}
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": body, "BENCH_COOKIE": cookie,
+           "BENCH_AUTHORIZATION": authorization}  # fmt: skip
     if tool == "wrk":
         command = [
             "wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{max(1, round(duration))}s",
@@ -77,6 +78,8 @@ def python_load(url: str, concurrency: int, duration: float) -> dict:
     headers = {"Accept-Encoding": "gzip, deflate"}  # as a browser would
     if os.environ.get("BENCH_COOKIE"):
         headers["Cookie"] = os.environ["BENCH_COOKIE"]
+    if os.environ.get("BENCH_AUTHORIZATION"):
+        headers["Authorization"] = os.environ["BENCH_AUTHORIZATION"]
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     latencies: list[float] = []

@@ -51,6 +51,7 @@ def settings_for(database: str) -> dict:
         "TISC_LOGIN_LIMIT": "100000 per minute",
         "TISC_SUBMIT_LIMIT": "100000 per minute",
         "TISC_ACCOUNT_LIMIT": "100000 per minute",
+        "TISC_API_LIMIT": "100000 per minute",
         "TISC_PASSWORD_HASH": "pbkdf2:sha256:1000",
         "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "BABEL_DEFAULT_LOCALE": "en",

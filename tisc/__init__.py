@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import cli, config, extensions, mail
+from tisc import api, cli, config, extensions, mail
 from tisc.domain.policy import Policy
 from tisc.web import register_web
 
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    """Build the application: config → extensions → blueprints and errors → mail → CLI."""
+    """Build the application: config → extensions → pages and errors → API → mail → CLI."""
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.mail.init_app(app)
 
     register_web(app)
+    api.init_app(app)
     mail.init_app(app)
     cli.register(app)
     return app

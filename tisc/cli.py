@@ -10,16 +10,12 @@ from flask.cli import AppGroup
 
 from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
-from tisc.extensions import bind_migrations, db
+from tisc.extensions import bind_migrations, db, policy
 from tisc.mail import delivery
 from tisc.models import FigureCount, Region, ServiceRequest, User
 from tisc.services import accounts, datasets, demo, figures, outbox, schedule
 
 tisc_cli = AppGroup("tisc", help="TISC Network administration.")
-
-
-def _policy():
-    return current_app.extensions["tisc.policy"]
 
 
 def _fail(error: DomainError) -> None:
@@ -42,7 +38,7 @@ def load_data(folder: Path) -> None:
 @tisc_cli.command("demo")
 def demo_command() -> None:
     """Create demo accounts and requests (idempotent) and print the accounts."""
-    report = demo.load_demo(_policy())
+    report = demo.load_demo(policy())
     click.echo(
         f"Demo: {report.accounts_created} accounts and {report.requests_created} requests created."
     )
@@ -68,7 +64,7 @@ def setup(with_demo: bool) -> None:
     no_accounts = db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     if with_demo and no_accounts:
         click.echo("No accounts yet: loading demo content.")
-        demo.load_demo(_policy())
+        demo.load_demo(policy())
         delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
     elif no_accounts:
         click.echo("No accounts yet: create one with `tisc create-user` (or try `setup --demo`).")
@@ -76,7 +72,7 @@ def setup(with_demo: bool) -> None:
         click.echo(
             "Requests without their figures (recorded before they were kept): building them."
         )
-        figures.rebuild(_policy())
+        figures.rebuild(policy())
     if demo.present():
         _print_demo_accounts()
 
@@ -84,7 +80,7 @@ def setup(with_demo: bool) -> None:
 @tisc_cli.command("rebuild-figures")
 def rebuild_figures() -> None:
     """Recompute the figures' sums (and missing turnarounds) from the requests."""
-    rows = figures.rebuild(_policy())
+    rows = figures.rebuild(policy())
     click.echo(f"Figures rebuilt: {rows} rows.")
 
 
@@ -110,7 +106,7 @@ def create_user(email: str, name: str, role: str, centre_slug: str | None, passw
     """Create an account of any role."""
     try:
         user = accounts.create_user(
-            name, email, Role(role), _policy().password_hash_method,
+            name, email, Role(role), policy().password_hash_method,
             centre_slug=centre_slug, password=password,
         )  # fmt: skip
     except DomainError as error:
@@ -124,7 +120,7 @@ def create_user(email: str, name: str, role: str, centre_slug: str | None, passw
 def deactivate_user(email: str, reactivate: bool) -> None:
     """Deactivate an account (it is kept) and end its sessions."""
     try:
-        user = accounts.set_active_by_email(email, reactivate, _policy())
+        user = accounts.set_active_by_email(email, reactivate, policy())
     except DomainError as error:
         _fail(error)
     click.echo(f"{user.email} is now {'active' if user.active else 'deactivated'}.")
@@ -172,8 +168,7 @@ def daily() -> None:
 
     Safe to run any number of times, from any number of machines: each job runs once a day.
     """
-    policy = _policy()
-    for name, result in schedule.run_due(policy).items():
+    for name, result in schedule.run_due(policy()).items():
         click.echo(f"{name}: {result}")
     report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")

@@ -37,6 +37,7 @@ DEFAULTS = {
     "TISC_SUBMIT_LIMIT": "10 per hour",
     # Per person, on each account endpoint that sends e-mail or checks a password.
     "TISC_ACCOUNT_LIMIT": "5 per 10 minutes;20 per day",
+    "TISC_API_LIMIT": "600 per minute",  # per token (per address without one)
     "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
     "TISC_TIMEZONE": "Asia/Almaty",
@@ -79,10 +80,9 @@ def _from_environment(environ) -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = database_url(url)
     for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX",
-                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_TILES_URL",
+                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_API_LIMIT", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
-                 "TISC_TIMEZONE", "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT",
-                 "TISC_ACCOUNT_LIMIT"):  # fmt: skip
+                 "TISC_TIMEZONE", "TISC_ACCOUNT_LIMIT"):  # fmt: skip
         if value := environ.get(name):
             found[name] = value
     if "TISC_DEFAULT_LOCALE" in found:

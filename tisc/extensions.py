@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -11,6 +12,7 @@ from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from tisc.domain.policy import Policy
 from tisc.models import Base
 
 # Objects keep their values after a commit: a page that acted (one commit) and then
@@ -22,6 +24,11 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 mail = Mail()
+
+
+def policy() -> Policy:
+    """The running application's business rules (targets, calendar, limits), built at start."""
+    return current_app.extensions["tisc.policy"]
 
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from babel import dates, numbers
-from flask_babel import get_locale, get_timezone, gettext
+from flask_babel import get_locale, get_timezone, gettext, ngettext
 
 from tisc.caching import Cache
 from tisc.domain import localized, workflow
@@ -35,6 +35,7 @@ from tisc.domain.catalogue import (
     RequesterCategory,
     Service,
 )
+from tisc.domain.errors import DomainError
 from tisc.domain.routing import ROUTING_REASONS, RoutingRule, language_reason
 from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
 
@@ -264,3 +265,11 @@ def day(moment: date | datetime | None) -> str:
 
 def is_overdue(service_request) -> bool:
     return workflow.is_overdue(service_request.status, service_request.due_at, datetime.now(UTC))
+
+
+def explain(error: DomainError) -> str:
+    """A domain error's message in the reader's language."""
+    if error.plural:
+        params = {key: value for key, value in error.params.items() if key != "num"}
+        return ngettext(error.message, error.plural, error.params["num"], **params)
+    return gettext(error.message, **error.params)

@@ -154,3 +154,11 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(world, as_, make, nam
     with make.app.app_context():
         assert counts() == before
     assert (make.row(world.reference), make.row(busy)) == rows
+
+
+def test_a_multipart_part_without_a_name_is_a_400_not_an_error(client):
+    """A malformed part (its name a lone carriage return) reaches the form without a name."""
+    body = b'--B\r\nContent-Disposition: form-data; name="%0D"\r\n\r\nnull\r\n--B--\r\n'
+    for url in ("/login", "/api/v1/requests"):
+        response = client.post(url, data=body, content_type="multipart/form-data; boundary=B")
+        assert response.status_code in (400, 401), url

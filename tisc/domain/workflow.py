@@ -244,6 +244,9 @@ class ActionSpec:
     content: bool = False  # its event carries content the coordinator never sees
     confirm: bool = False  # far-reaching: the person is asked to confirm before it is taken
     danger: bool = False  # gives the request up: shown in red
+    # Asked for by name on the request's page and through the API; False for what is only
+    # a consequence of other work (a staff member moved away unassigns their requests).
+    offered: bool = True
 
     def notices(self, actor_role: Role | Agent) -> tuple[Notice, ...]:
         return self.notifies.get(actor_role, ())
@@ -561,7 +564,7 @@ SPECS: dict[Action, ActionSpec] = {
             {Status.SUBMITTED: Status.SUBMITTED, Status.ASSIGNED: Status.SUBMITTED,
              **_stay(OPEN_STATUSES - {Status.SUBMITTED, Status.ASSIGNED})},
             label=N_("Unassigned"), verb=N_("Unassign"),
-            done=N_("The request is unassigned."), changes=_unassigned,
+            done=N_("The request is unassigned."), changes=_unassigned, offered=False,
         ),
     )
 }  # fmt: skip

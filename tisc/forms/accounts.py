@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from tisc.forms import Form
+from tisc.forms import Form, options
 from tisc.forms.auth import PASSWORD_RULE
 from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD
@@ -40,3 +40,25 @@ class EmailChangeForm(Form):
 class NotificationsForm(Form):
     enabled = CheckboxListField(_l("Which e-mails do you want to receive?"), validate_choice=True)
     submit = SubmitField(_l("Save e-mail choices"))
+
+
+class ApiTokenForm(Form):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("What it is for, e.g. “University CRM”."),
+    )
+    scope = SelectField(
+        _l("It may"),
+        choices=options(
+            [("read", _l("Read only")), ("write", _l("Read and act (submit, workflow actions)"))]
+        ),
+        default="read",
+    )
+    days = SelectField(
+        _l("Valid for"),
+        coerce=int,
+        choices=options([(30, _l("30 days")), (90, _l("90 days")), (365, _l("One year"))]),
+        default=90,
+    )
+    submit = SubmitField(_l("Make a token"))

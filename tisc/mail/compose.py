@@ -17,7 +17,7 @@ from flask_babel import force_locale, gettext, ngettext
 from tisc.domain.catalogue import N_
 from tisc.domain.notifications import Kind
 from tisc.domain.workflow import is_overdue
-from tisc.extensions import db
+from tisc.extensions import db, policy
 from tisc.formatting import day, in_locale, outcome_label, service_label, status_label
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.tokens import make_token
@@ -125,10 +125,6 @@ def _staff_message(subject: str, lead: str, with_text: bool = False):
     return compose
 
 
-def _policy():
-    return current_app.extensions["tisc.policy"]
-
-
 def _reminder(message, recipient, service_request):
     paragraphs = [
         _about(service_request),
@@ -142,7 +138,7 @@ def _reminder(message, recipient, service_request):
             gettext(
                 "Without an answer by %(date)s the request will be closed; you could still "
                 "reopen it afterwards.",
-                date=day(_policy().closing_due(service_request.reminded_at)),
+                date=day(policy().closing_due(service_request.reminded_at)),
             )
         )
     return Email(
@@ -167,7 +163,7 @@ def _closed_no_answer(message, recipient, service_request):
             gettext(
                 "To reopen it, answer the question on the request's page by %(date)s: it goes "
                 "back to the centre with a new due date.",
-                date=day(_policy().reopen_until(service_request.closed_at)),
+                date=day(policy().reopen_until(service_request.closed_at)),
             )
         )
     return Email(

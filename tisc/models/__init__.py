@@ -1,6 +1,6 @@
 """The database schema, as typed SQLAlchemy models."""
 
-from tisc.models.accounts import AuthSession, SignInFailure, User
+from tisc.models.accounts import ApiToken, AuthSession, SignInFailure, User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
 from tisc.models.centres import Centre, CentreService, NetworkVersion, SavedReply
@@ -18,6 +18,7 @@ from tisc.models.requests import (
 )
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "AuthSession",
     "Base",

@@ -74,3 +74,16 @@ def _checked(reference: str) -> str:
     except Invalid as error:
         raise NotFound(REQUEST_NOT_FOUND) from error
     return format_reference(year, number)
+
+
+def get_request_seen_by(user: User, reference: str) -> ServiceRequest:
+    """The request for anyone who may see at least its metadata (content or not), else
+    NotFound: the API's one lookup, whose representation then shows what the user may see."""
+    reference = _checked(reference)
+    query = sa.select(ServiceRequest).where(ServiceRequest.reference == reference)
+    if not can_see_metadata(user.actor):
+        query = query.where(content_filter(user.actor))
+    service_request = db.session.scalar(query)
+    if service_request is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return service_request

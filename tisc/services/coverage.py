@@ -1,7 +1,7 @@
 """The national office's coverage view: gathers the rows, lets the domain compute.
 
 The computation needs numpy (``tisc.domain.coverage``), which web processes
-never load: :func:`report` runs in a child process (``tisc/web/offload.py``)
+never load: :func:`report` runs in a child process (``tisc/offload.py``)
 and hands its result back as plain data (:func:`to_data`), which
 :func:`from_data` turns into a report again with the cached network's cards.
 """

@@ -92,17 +92,22 @@ def metadata_of(
     )
 
 
-def request_metadata(user: User, reference: str) -> RequestMetadata:
-    service_request = get_request_metadata_for(user, reference)
+def steps_of(service_request: ServiceRequest) -> list[Step]:
+    """The request's life without its content: status and centre changes, oldest first."""
     events = db.session.scalars(
         sa.select(RequestEvent)
         .where(RequestEvent.request_id == service_request.id, RequestEvent.action.in_(_STEPS))
         .order_by(RequestEvent.id)
     )
-    steps = [
+    return [
         Step(e.action, e.created_at, e.from_status, e.to_status, e.from_centre, e.to_centre)
         for e in events
     ]
+
+
+def request_metadata(user: User, reference: str) -> RequestMetadata:
+    service_request = get_request_metadata_for(user, reference)
+    steps = steps_of(service_request)
     linked = can_see_duplicate_link(user.actor) and (
         service_request.status is Status.DUPLICATE or duplicates.has_link(service_request.id)
     )

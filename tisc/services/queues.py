@@ -117,7 +117,7 @@ def inventor_page(
     query = (
         sa.select(ServiceRequest)
         .where(ServiceRequest.inventor_id == inventor.id)
-        .options(*LIST_ONLY)
+        .options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     )
     return _keyset(
         query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size

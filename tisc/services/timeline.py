@@ -32,6 +32,8 @@ class Entry:
     to_centre: dict[str, str] | None
     text: str
     internal: bool
+    from_centre_id: int | None = None
+    to_centre_id: int | None = None
     files: list[FileInfo] = field(default_factory=list)
 
 
@@ -46,6 +48,7 @@ def _statements():
             source.name_kk, source.name_ru, source.name_en,
             target.name_kk, target.name_ru, target.name_en,
             RequestEvent.text, RequestEvent.internal,
+            RequestEvent.from_centre_id, RequestEvent.to_centre_id,
         )
         .outerjoin(actor, actor.id == RequestEvent.actor_id)
         .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
@@ -81,6 +84,8 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
             to_centre=_names(row[10:13]),
             text=row[13],
             internal=row[14],
+            from_centre_id=row[15],
+            to_centre_id=row[16],
         )
         for row in db.session.execute(query, key)
     }

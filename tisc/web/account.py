@@ -7,19 +7,21 @@ from flask_login import current_user, logout_user
 from tisc.domain.catalogue import LANGUAGE_NAMES, Role
 from tisc.domain.errors import Invalid
 from tisc.domain.notifications import KIND_LABELS, OPTIONAL
-from tisc.extensions import limiter
+from tisc.extensions import limiter, policy
 from tisc.formatting import category_choices
 from tisc.forms import options
 from tisc.forms.accounts import (
+    ApiTokenForm,
     EmailChangeForm,
     NotificationsForm,
     PasswordChangeForm,
     ProfileForm,
 )
 from tisc.services import accounts, outbox, sessions
+from tisc.services import tokens as token_service
 from tisc.web.auth import sign_in_browser
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import SIGNED_IN, configured_limit, per_person, policy, require_role
+from tisc.web.guards import SIGNED_IN, configured_limit, per_person, require_role
 
 bp = Blueprint("account", __name__)
 
@@ -117,6 +119,33 @@ def notifications():
         flash(gettext("Your e-mail choices are saved."), "success")
         return redirect(url_for(".profile"))
     return _page(notifications_form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens():
+    """Personal access tokens for the JSON API; a new one's secret is shown this once."""
+    form = ApiTokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = token_service.create(
+                current_user, form.name.data, form.scope.data, form.days.data
+            )
+        except Invalid as error:
+            show_on_form(form, error)
+        else:
+            form = ApiTokenForm(formdata=None)
+    return render_template(
+        "account/tokens.html", form=form, secret=secret,
+        tokens=token_service.active_for(current_user),
+    ), 400 if form.errors else 200  # fmt: skip
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    token = token_service.revoke(current_user, token_id)
+    flash(gettext("The token “%(name)s” no longer works.", name=token.name), "success")
+    return redirect(url_for(".tokens"))
 
 
 @bp.route("/mailbox")

@@ -1,9 +1,9 @@
 """Third-party browser libraries, served from the packages that ship them.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages installed
-with the application (see pyproject.toml); Chart.js from the npm registry,
-installed by ``make install`` (``npm ci`` from package-lock.json) into
-``node_modules``. Nothing is copied into the repository and nothing is
+with the application (see pyproject.toml); Chart.js and Swagger UI from the
+npm registry, installed by ``make install`` (``npm ci`` from package-lock.json)
+into ``node_modules``. Nothing is copied into the repository and nothing is
 fetched from a CDN.
 """
 
@@ -19,6 +19,7 @@ LIBRARIES = {
     "leaflet": leaflet.BASE_DIR,
     "leaflet.markercluster": leaflet_markercluster.BASE_DIR,
     "chart.js": str(NODE_MODULES / "chart.js" / "dist"),
+    "swagger-ui": str(NODE_MODULES / "swagger-ui-dist"),
 }
 ONE_DAY = 24 * 3600
 

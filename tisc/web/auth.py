@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from tisc.domain.errors import Invalid
 from tisc.domain.policy import REMEMBER_FOR
-from tisc.extensions import limiter, login_manager
+from tisc.extensions import limiter, login_manager, policy
 from tisc.formatting import category_choices
 from tisc.forms import options
 from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
@@ -27,7 +27,7 @@ from tisc.services import accounts, sessions, sign_in
 from tisc.tokens import read_token
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import SIGNED_IN, policy, role_required
+from tisc.web.guards import SIGNED_IN, role_required
 from tisc.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)

@@ -1,16 +1,12 @@
 """The national office's coverage view: shaded regions, reach, and the expansion planner."""
 
-import time
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 
-from tisc.caching import Cache
+from tisc import offload
 from tisc.domain.catalogue import Role
 from tisc.forms.filters import CoverageForm
-from tisc.services import coverage as coverage_service
-from tisc.services import network
-from tisc.web import legend, map_scripts, offload
+from tisc.web import legend, map_scripts
 from tisc.web.guards import require_role
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
@@ -24,7 +20,7 @@ def overview():
     form = CoverageForm(request.args)
     valid = form.validate() if request.args else True
     measure, radius, count = _coverage_inputs(form if valid else CoverageForm(formdata=None))
-    report, fingerprint = coverage_report(radius, count)
+    report, fingerprint = offload.coverage_report(radius, count, str(get_locale()))
     script = url_for(
         ".script", measure=measure, radius=radius, proposals=count,
         lang=str(get_locale()), v=fingerprint,
@@ -63,21 +59,3 @@ def _coverage_inputs(form: CoverageForm) -> tuple[str, int, int]:
         form.radius.data if form.radius.data is not None else 150,
         form.proposals.data if form.proposals.data is not None else 3,
     )
-
-
-REPORT_SECONDS = 60
-_reports: Cache[dict] = Cache(size=8, seconds=REPORT_SECONDS)
-
-
-def coverage_report(radius: int, count: int):
-    """The coverage report, reused for a minute per process: the page and its map
-    script ask for the same one, and the figures need not be fresher than that.
-
-    The fingerprint names the report's inputs and its minute, for the script's URL.
-    """
-    key = (network.version(), radius, count, int(time.time() // REPORT_SECONDS))
-    data = _reports.get(
-        key, lambda: offload.run("coverage_report", str(get_locale()), radius_km=radius,
-                                 proposals=count)
-    )  # fmt: skip
-    return coverage_service.from_data(data), "-".join(map(str, key))

@@ -11,14 +11,14 @@ from flask_login import current_user
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import UNKNOWN_CATEGORY, Period, choose_period
-from tisc.formatting import category_choices, in_locale, pick_text, service_label
+from tisc.extensions import policy
+from tisc.formatting import category_choices, explain, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.figures import DashboardForm
 from tisc.services import centres, dashboards, network
 from tisc.services.figures import Scope
 from tisc.web import map_scripts
-from tisc.web.errors import explain
-from tisc.web.guards import policy, role_required
+from tisc.web.guards import role_required
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
 

@@ -7,11 +7,10 @@ from flask_login import current_user
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.workflow import Status
-from tisc.formatting import is_overdue, service_label, status_label
+from tisc.formatting import explain, is_overdue, service_label, status_label
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
 from tisc.services import duplicates, network, queues, reads
-from tisc.web.errors import explain
 from tisc.web.guards import require_role
 
 bp = Blueprint("desk", __name__)

@@ -4,14 +4,15 @@ import contextlib
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template, request
-from flask_babel import gettext, ngettext
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
 from tisc.extensions import db, login_manager
+from tisc.formatting import explain
 from tisc.services import security
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,6 @@ UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutErr
 RETRY_AFTER_SECONDS = 30
 
 
-def explain(error: DomainError) -> str:
-    """A domain error's message in the reader's language."""
-    if error.plural:
-        params = dict(error.params)
-        return ngettext(error.message, error.plural, params.pop("num"), **params)
-    return gettext(error.message, **error.params)
-
-
 def error_page(code: int, message: str | None = None):
     return (
         render_template(
@@ -63,9 +56,19 @@ def error_page(code: int, message: str | None = None):
     )
 
 
+def _elsewhere(error):
+    """The answer of another door (the JSON API) for an error on one of its paths, if any."""
+    for prefix, respond in current_app.extensions.get("tisc.error_responders", []):
+        if request.path.startswith(prefix):
+            return respond(error)
+    return None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
+        if (answered := _elsewhere(error)) is not None:
+            return answered
         return error_page(STATUS_OF.get(type(error), 409), explain(error))
 
     @app.errorhandler(CSRFError)
@@ -98,6 +101,8 @@ def init_app(app: Flask) -> None:
             return error
         if error.code == 429:
             security.event("rate_limited", limit=str(error.description), endpoint=request.endpoint)
+        if (answered := _elsewhere(error)) is not None:
+            return answered
         response = error.get_response()
         body, _status = error_page(error.code)
         response.set_data(body)

@@ -14,13 +14,13 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
-from tisc.formatting import pick_text
+from tisc.extensions import policy
+from tisc.formatting import explain, pick_text
 from tisc.forms import options
 from tisc.forms.figures import EventForm
 from tisc.services import centres, events, network
-from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import policy, role_required
+from tisc.web.guards import role_required
 
 bp = Blueprint("events", __name__)
 

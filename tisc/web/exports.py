@@ -8,11 +8,12 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
+from tisc.extensions import policy
 from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
 from tisc.services import exports, network, queues
 from tisc.services.exports import Table
 from tisc.web.desk import desk_filters
-from tisc.web.guards import policy, role_required
+from tisc.web.guards import role_required
 from tisc.web.office import office_filters
 
 bp = Blueprint("exports", __name__)

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 
 from tisc.domain.errors import DomainError, Invalid
-from tisc.web.errors import explain
+from tisc.formatting import explain
 
 
 def show_on_form(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None):

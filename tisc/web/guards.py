@@ -12,7 +12,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
-from tisc.domain.policy import Policy
 
 SIGNED_IN = tuple(Role)
 
@@ -42,10 +41,6 @@ def role_required(*roles: Role):
         return guarded
 
     return decorator
-
-
-def policy() -> Policy:
-    return current_app.extensions["tisc.policy"]
 
 
 def per_person() -> str:

@@ -26,6 +26,8 @@ LOCALES = [language.value for language in Language]
 
 
 def select_locale() -> str | None:
+    if request.path.startswith("/api/"):  # no cookie there: the caller says, or the default
+        return request.accept_languages.best_match(LOCALES)
     if current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     return visitor_locale()

@@ -8,11 +8,11 @@ in a use case, so a NUL anywhere in a request answers 400 with the reason
 simply not found.
 """
 
-from flask import Flask, request
-from flask_babel import gettext
+from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-from tisc.web.errors import error_page
+from tisc.domain.catalogue import N_
+from tisc.domain.errors import Invalid
 
 LARGEST_ID = 2**31 - 1  # the INTEGER primary keys of both databases
 
@@ -24,26 +24,31 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def _holds_nul() -> bool:
+def _field_with_nul() -> str | None:
     for fields in (request.args, request.form):
         for name, value in fields.items(multi=True):
+            name, value = name or "", value or ""  # a malformed multipart part has neither
             if "\x00" in name or "\x00" in value:
-                return True
-    return any("\x00" in (upload.filename or "") for _, upload in request.files.items(multi=True))
+                return name.replace("\x00", "")
+    for name, upload in request.files.items(multi=True):
+        if "\x00" in (upload.filename or ""):
+            return name
+    return None
 
 
-def refuse_unstorable_input():
+def refuse_unstorable_input() -> None:
+    """A 404 or an :class:`Invalid` naming the field, answered like any other by the
+    page's or the API's error handlers."""
     if "\x00" in request.path:
-        return error_page(404)
-    if _holds_nul():
-        return error_page(
-            400,
-            gettext(
+        abort(404)
+    if (name := _field_with_nul()) is not None:
+        raise Invalid(
+            name,
+            N_(
                 "The text you sent contains a character that cannot be stored (NUL). "
                 "Please remove it and try again."
             ),
         )
-    return None
 
 
 def init_app(app: Flask) -> None:

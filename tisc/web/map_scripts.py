@@ -3,7 +3,7 @@
 A script's cache key names everything it depends on (kind, the network's
 version or the coverage report's fingerprint, language, options), so an
 unchanged map is never built twice in a process. Building needs folium (and
-numpy for coverage); it is done by a child process (:mod:`tisc.web.offload`)
+numpy for coverage); it is done by a child process (:mod:`tisc.offload`)
 so that web workers never load either.
 """
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import get_locale
 
+from tisc import offload
 from tisc.caching import Cache
 from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.services import network
-from tisc.web import offload
 
 
 @dataclass(frozen=True)

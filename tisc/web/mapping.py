@@ -1,7 +1,7 @@
 """Building map scripts with folium: the network map, a centre's small map, the coverage map.
 
 This module loads folium (and, for coverage, numpy): it runs in a child
-process (``tisc/web/offload.py``), never in a web worker, which serves the
+process (``tisc/offload.py``), never in a web worker, which serves the
 built scripts from ``tisc/web/map_scripts.py``. A page holds only the map's
 ``<div>`` (a fixed id) and loads the map's script from our own origin, so
 the Content-Security-Policy needs no inline script. Leaflet and

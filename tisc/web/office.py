@@ -10,16 +10,16 @@ from flask_login import current_user
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
-from tisc.formatting import centre_status_label, in_locale, pick_text, service_label
+from tisc.extensions import policy
+from tisc.formatting import centre_status_label, explain, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
 from tisc.services import accounts, audit, centres, network, outbox, oversight, queues, suspension
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.downloads import csv_download
-from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import policy, require_role
+from tisc.web.guards import require_role
 from tisc.web.inputs import LARGEST_ID
 
 bp = Blueprint("office", __name__)

@@ -7,11 +7,11 @@ from flask_babel import get_locale, gettext
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, Service
 from tisc.domain.geo import Point
+from tisc.extensions import policy
 from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
-from tisc.web.guards import policy
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)

@@ -10,12 +10,19 @@ from flask_login import current_user
 from tisc.domain.catalogue import Role
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
-from tisc.formatting import category_label, ip_right_label, outcome_label, pick_text, service_label
+from tisc.extensions import policy
+from tisc.formatting import (
+    category_label,
+    explain,
+    ip_right_label,
+    outcome_label,
+    pick_text,
+    service_label,
+)
 from tisc.forms.figures import ReportYearForm
 from tisc.services import dashboards, exports
 from tisc.services.exports import Table
-from tisc.web.errors import explain
-from tisc.web.guards import policy, require_role
+from tisc.web.guards import require_role
 
 bp = Blueprint("reports", __name__)
 bp.before_request(require_role(Role.COORDINATOR))

@@ -29,8 +29,8 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
-from tisc.extensions import limiter
-from tisc.formatting import category_choices, day, pick_text, service_label
+from tisc.extensions import limiter, policy
+from tisc.formatting import category_choices, day, explain, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
 from tisc.models.base import utcnow
@@ -48,9 +48,8 @@ from tisc.services import (
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_for
 from tisc.services.files import Upload, served_name
-from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
-from tisc.web.guards import SIGNED_IN, policy, require_role, role_required
+from tisc.web.guards import SIGNED_IN, require_role, role_required
 
 ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, render_template
 
 from tisc.domain.figures import SMALL
+from tisc.extensions import policy
 from tisc.services import dashboards
-from tisc.web.guards import policy
 
 bp = Blueprint("statistics", __name__)
 

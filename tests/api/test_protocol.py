@@ -1,0 +1,291 @@
+"""How the API speaks: cursor pages with Link headers, versions as ETags, problem+json in
+the reader's language, idempotent submissions, files in and out, the figures."""
+
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+
+from tests.factories import PDF
+from tisc.extensions import db
+from tisc.models import User
+from tisc.services import tokens
+
+SUBMISSION = {
+    "service": "patentability", "title": "Күн панелі", "description": "Құпия сипаттама",
+    "region_code": "KZ-75", "preferred_language": "ru", "confidentiality_ack": "true",
+}  # fmt: skip
+
+
+@pytest.fixture
+def bearer(make):
+    """``bearer(person)``: headers carrying a new read-and-write token of ``person``."""
+
+    def headers(person, scope="write") -> dict:
+        with make.app.app_context():
+            secret = tokens.create(db.session.get(User, person.id), "t", scope, 30)[1]
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+def next_link(response) -> str | None:
+    found = re.match(r'<([^>]+)>; rel="next"', response.headers.get("Link", ""))
+    return found[1] if found else None
+
+
+def test_pages_follow_the_cursor_to_every_request_once_in_the_queue_s_order(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    made = {make.request(inventor, title=f"Өтінім {n}") for n in range(23)}
+    make.request(inventor, region="KZ-23")  # Atyrau's: not this desk's
+    headers = bearer(staff)
+    seen, url, pages = [], "/api/v1/requests?limit=10", 0
+    while url:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        seen += [row for row in response.get_json()]
+        url, pages = next_link(response), pages + 1
+    assert pages == 3
+    assert [row["reference"] for row in seen if True] and {r["reference"] for r in seen} == made
+    assert len(seen) == 23
+    dues = [row["due_at"] for row in seen]
+    assert dues == sorted(dues)  # the desk's order: the most urgent first
+    assert "description" not in seen[0]  # lists are brief
+
+
+def test_lists_keep_to_what_each_person_may_see(make, client, bearer):
+    mine, theirs = make.user(), make.user()
+    make.request(mine, title="Менікі")
+    make.request(theirs, title="Басқанікі")
+    rows = client.get("/api/v1/requests", headers=bearer(mine)).get_json()
+    assert [row["title"] for row in rows] == ["Менікі"]
+    office = client.get("/api/v1/requests", headers=bearer(make.user("coordinator"))).get_json()
+    assert len(office) == 2 and all("title" not in row for row in office)  # metadata only
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=101", "limit=x", "status=nonsense", "sort=up", "colour=red",
+     "after=" + "x" * 49],
+)  # fmt: skip
+def test_bad_list_parameters_are_named_in_the_problem(make, client, bearer, query):
+    response = client.get(f"/api/v1/requests?{query}", headers=bearer(make.user()))
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    assert problem["errors"][0]["field"] == query.split("=")[0]
+
+
+def test_a_garbled_cursor_is_a_clear_400_not_an_error(make, client, bearer):
+    response = client.get("/api/v1/requests?after=not-a-cursor", headers=bearer(make.user()))
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "after"
+
+
+def test_the_version_is_the_etag_and_a_stale_one_changes_nothing(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request(inventor)
+    headers = bearer(staff)
+    read = client.get(f"/api/v1/requests/{reference}", headers=headers)
+    etag = read.headers["ETag"]
+    assert etag == f'"{read.get_json()["version"]}"'
+    url = f"/api/v1/requests/{reference}/actions/assign"
+    body = {"assignee": staff.id}
+    missing = client.post(url, data=body, headers=headers)
+    assert missing.status_code == 428
+    make.act(staff, reference, "decline", text="Meanwhile, someone else declined it.")
+    before = make.row(reference)
+    stale = client.post(url, data=body, headers=headers | {"If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.get_json()["type"] == "/api/v1/problems/stale"
+    assert make.row(reference) == before
+    fresh = client.get(f"/api/v1/requests/{reference}", headers=headers).headers["ETag"]
+    assert fresh != etag
+    reopened = client.post(
+        f"/api/v1/requests/{reference}/actions/message", data={"text": "x"},
+        headers=headers | {"If-Match": "*"},
+    )  # fmt: skip
+    assert reopened.status_code == 409  # declined: nothing left to say, whatever the version
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, client, bearer,
+                                                                  language):  # fmt: skip
+    response = client.post(
+        "/api/v1/requests", data=SUBMISSION | {"region_code": "KZ-00"},
+        headers=bearer(make.user()) | {"Accept-Language": language},
+    )  # fmt: skip
+    assert response.status_code == 400
+    problem = response.get_json()
+    with app.test_request_context(), force_locale(language):
+        expected = gettext("Choose your region.")
+        title = gettext("Some input is missing or wrong")
+    assert problem["errors"] == [{"field": "region_code", "message": expected}]
+    assert problem["detail"] == expected and problem["title"] == title
+    assert response.headers["Content-Language"] == language
+    if language != "en":
+        assert expected != "Choose your region."  # really translated
+    described = client.get(problem["type"], headers={"Accept-Language": language}).get_json()
+    assert described == {"type": problem["type"], "title": title, "status": 400}
+
+
+def test_unknown_and_wrongly_typed_fields_are_named(make, client, bearer):
+    response = client.post(
+        "/api/v1/requests", data=SUBMISSION | {"service": "astrology", "colour": "red"},
+        headers=bearer(make.user()),
+    )  # fmt: skip
+    assert response.status_code == 400
+    fields = {error["field"] for error in response.get_json()["errors"]}
+    assert fields == {"service", "colour"}
+
+
+def test_method_not_allowed_says_which_are(make, client):
+    response = client.delete("/api/v1/centres")
+    assert response.status_code == 405
+    assert response.content_type == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_the_first_request_asks_for_the_requester_category_once(make, client, bearer):
+    newcomer = make.user(category=None)
+    headers = bearer(newcomer)
+    without = client.post("/api/v1/requests", data=SUBMISSION, headers=headers)
+    assert without.status_code == 400
+    assert without.get_json()["errors"][0]["field"] == "requester_category"
+    given = client.post(
+        "/api/v1/requests", data=SUBMISSION | {"requester_category": "startup_sme"},
+        headers=headers,
+    )  # fmt: skip
+    assert given.status_code == 201
+    assert given.get_json()["requester_category"] == "startup_sme"
+    assert make.person(newcomer.id) and _category(make, newcomer) == "startup_sme"
+
+
+def _category(make, person) -> str:
+    with make.app.app_context():
+        return db.session.get(User, person.id).requester_category.value
+
+
+def test_an_idempotency_key_makes_one_request_however_often_it_is_sent(make, client, bearer):
+    headers = bearer(make.user()) | {"Idempotency-Key": "crm-4711"}
+    first = client.post("/api/v1/requests", data=SUBMISSION, headers=headers)
+    again = client.post("/api/v1/requests", data=SUBMISSION, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["reference"] == again.get_json()["reference"]
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+def test_a_similar_open_request_is_pointed_out_until_the_inventor_says_it_is_new(make, client,
+                                                                               bearer):  # fmt: skip
+    inventor = make.user()
+    headers = bearer(inventor)
+    first = client.post("/api/v1/requests", data=SUBMISSION, headers=headers).get_json()
+    similar = client.post("/api/v1/requests", data=SUBMISSION, headers=headers)
+    assert similar.status_code == 409
+    assert similar.get_json()["similar"] == [first["reference"]]
+    assert first["reference"] in similar.get_json()["detail"]
+    anyway = client.post(
+        "/api/v1/requests", data=SUBMISSION | {"send_anyway": "true"}, headers=headers
+    )
+    assert anyway.status_code == 201
+
+
+def test_files_go_in_with_the_submission_and_come_out_the_same(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    response = client.post(
+        "/api/v1/requests", headers=bearer(inventor),
+        data=SUBMISSION | {"files": [(io.BytesIO(PDF), "сызба.pdf")]},
+    )  # fmt: skip
+    assert response.status_code == 201
+    reference = response.get_json()["reference"]
+    timeline = client.get(f"/api/v1/requests/{reference}/timeline", headers=bearer(staff))
+    [attached] = timeline.get_json()[0]["files"]
+    assert attached["filename"] == "сызба.pdf" and attached["size"] == len(PDF)
+    download = client.get(attached["url"], headers=bearer(staff))
+    assert download.status_code == 200 and download.data == PDF
+    assert "attachment" in download.headers["Content-Disposition"]
+    office = client.get(attached["url"], headers=bearer(make.user("coordinator")))
+    assert office.status_code == 404  # the national office never sees the content
+
+
+def test_a_file_that_is_not_allowed_is_refused_by_name(make, client, bearer):
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()),
+        data=SUBMISSION | {"files": [(io.BytesIO(b"MZ\x90\x00"), "setup.exe")]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "files"
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
+def test_the_figures_count_what_happened(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    make.request_in("completed", inventor, staff)
+    make.request(inventor, title="Ашық")
+    office = client.get("/api/v1/figures", headers=bearer(make.user("coordinator"))).get_json()
+    assert office["total"]["received"] == 2 and office["total"]["completed"] == 1
+    kbtu = next(row for row in office["centres"] if row["key"] == "kbtu")
+    assert kbtu["figures"]["received"] == 2
+    desk = client.get("/api/v1/figures", headers=bearer(staff)).get_json()
+    assert [row["key"] for row in desk["centres"]] == ["kbtu"]
+    elsewhere = make.user("staff", centre="atyrau-university")
+    theirs = client.get("/api/v1/figures", headers=bearer(elsewhere)).get_json()
+    assert theirs["total"]["received"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("period=custom&first=2026-13&last=2026-12", "first"),
+     ("period=custom&first=2026-05&last=2026-01", "last"), ("period=decade", "period"),
+     ("region=KZ-00", "region"), ("centre=nowhere", "centre")],
+)  # fmt: skip
+def test_bad_figures_parameters_are_named(make, client, bearer, query, field):
+    response = client.get(f"/api/v1/figures?{query}", headers=bearer(make.user("coordinator")))
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_the_wipo_report_for_a_year(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    make.request_in("completed", inventor, staff)
+    headers = bearer(make.user("coordinator"))
+    report = client.get("/api/v1/reports/wipo?year=2026", headers=headers).get_json()
+    assert report["year"] == 2026 and report["total"]["completed"] == 1
+    assert report["centres_active"] >= 4
+    wrong = client.get("/api/v1/reports/wipo?year=1990", headers=headers)
+    assert wrong.status_code == 400 and wrong.get_json()["errors"][0]["field"] == "year"
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_own_origin(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    sources += re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert any("swagger-ui" in source for source in sources)
+    assert all(source.startswith("/") for source in sources)  # no CDN
+    for source in sources:
+        with client.get(source) as asset:  # a file response: closed when done
+            assert asset.status_code == 200, source
+
+
+@pytest.mark.parametrize(
+    ("query", "english"),
+    [("limit=0", "Choose a number from 1 to 100."), ("colour=red", "There is no such field."),
+     ("status=nonsense", "Choose one of the options."), ("limit=x", "Not a valid value.")],
+)  # fmt: skip
+def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client, bearer, query,
+                                                               english):  # fmt: skip
+    headers = bearer(make.user())
+    said = {}
+    for language in ("en", "ru", "kk"):
+        response = client.get(f"/api/v1/requests?{query}",
+                              headers=headers | {"Accept-Language": language})  # fmt: skip
+        said[language] = response.get_json()["errors"][0]["message"]
+    assert said["en"] == english
+    assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts

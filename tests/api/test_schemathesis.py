@@ -1,0 +1,60 @@
+"""Property-based tests of the API from its own OpenAPI document (schemathesis).
+
+For every operation, as each kind of person and as a visitor, generated inputs - valid
+and not - must never cause a 500, and every answer must match the document: its status
+codes, media types, headers and schemas.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from tests.api.conftest import ApiWorld
+from tests.conftest import settings_for
+from tisc import create_app
+
+# The document needs no database: read it once, at collection, from an app of its own;
+# the calls go to each test's app.
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", create_app(settings_for("sqlite://"))
+)
+# Valid by the schema yet refused by a rule the schema cannot say (a region code that
+# does not exist, an action the request's state does not allow) is a 4xx by design.
+NOT_CHECKED = [positive_data_acceptance]
+FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture
+def world(make) -> ApiWorld:
+    """Every kind of person with a token, and a request with a file to find."""
+    return ApiWorld(make)
+
+
+def call(case, world: ApiWorld, role: str | None) -> None:
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role else {}
+    case.call_and_validate(app=world.make.app, headers=headers, excluded_checks=NOT_CHECKED)
+
+
+@schema.parametrize()
+@FUZZ
+def test_as_an_inventor(case, world):
+    call(case, world, "inventor")
+
+
+@schema.parametrize()
+@FUZZ
+def test_as_centre_staff(case, world):
+    call(case, world, "staff")
+
+
+@schema.parametrize()
+@FUZZ
+def test_as_the_national_office(case, world):
+    call(case, world, "coordinator")
+
+
+@schema.parametrize()
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+def test_as_a_visitor(case, world):
+    call(case, world, None)

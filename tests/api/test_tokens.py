@@ -1,0 +1,175 @@
+"""Personal access tokens: made, shown once, kept hashed, scoped, expiring, revoked - on the
+account page and in what the API accepts."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import login
+from tisc.extensions import db, limiter
+from tisc.models import ApiToken, AuditEntry, User
+from tisc.models.base import utcnow
+from tisc.services import accounts, tokens
+
+
+def make_token(make, person, scope="write", days=30) -> str:
+    with make.app.app_context():
+        return tokens.create(db.session.get(User, person.id), "CRM", scope, days)[1]
+
+
+def get(client, path: str, secret: str | None = None):
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    return client.get(path, headers=headers)
+
+
+def test_a_token_is_made_on_the_account_page_shown_once_and_kept_only_as_a_hash(make, client):
+    inventor = make.user()
+    login(client, inventor)
+    response = client.post(
+        "/account/tokens", data={"name": "Университет CRM", "scope": "read", "days": "90"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"  # the secret is in this page
+    page = response.get_data(as_text=True)
+    secret = page.split('id="new-token">')[1].split("<")[0]
+    assert secret.startswith("tisc_") and len(secret) > 40
+    with make.app.app_context():
+        kept = db.session.scalar(sa.select(ApiToken))
+        assert kept.name == "Университет CRM" and kept.scope == "read"
+        assert secret not in (kept.secret_hash, kept.hint) and kept.hint == secret[:10]
+        assert 89 <= (kept.expires_at - utcnow()).days <= 90
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "token.created"))
+        assert entry.actor_id == inventor.id
+    again = client.get("/account/tokens").get_data(as_text=True)
+    assert secret not in again and "Университет CRM" in again and secret[:10] in again
+    stranger = make.app.test_client()  # no cookie: the token alone is enough
+    assert get(stranger, "/api/v1/requests", secret).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "", "scope": "read", "days": "30"}, "name"),
+        ({"name": "x" * 81, "scope": "read", "days": "30"}, "name"),
+        ({"name": "CRM", "scope": "admin", "days": "30"}, "scope"),
+        ({"name": "CRM", "scope": "read", "days": "3650"}, "days"),
+        ({"name": "CRM", "scope": "read", "days": "many"}, "days"),
+    ],
+)
+def test_bad_input_on_the_token_form_is_said_and_makes_nothing(make, client, data, field):
+    login(client, make.user())
+    response = client.post("/account/tokens", data=data)
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+
+
+def test_the_token_page_is_for_signed_in_people_only(make, client):
+    assert client.get("/account/tokens").status_code == 302
+    assert client.post("/account/tokens", data={"name": "x"}).status_code == 302
+
+
+def test_a_revoked_token_stops_working_and_only_its_owner_may_revoke_it(make, client):
+    owner, other = make.user(), make.user()
+    secret = make_token(make, owner)
+    with make.app.app_context():
+        token_id = db.session.scalar(sa.select(ApiToken.id))
+    login(client, other)
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    assert get(client, "/api/v1/requests", secret).status_code == 200
+    login(client, owner)
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    response = get(client, "/api/v1/requests", secret)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json()["type"] == "/api/v1/problems/unauthenticated"
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 404  # once
+
+
+def test_an_expired_token_or_a_deactivated_owner_s_token_stops_working(make, client):
+    staff, coordinator = make.user("staff", centre="kbtu"), make.user("coordinator")
+    secret = make_token(make, staff)
+    assert get(client, "/api/v1/requests", secret).status_code == 200
+    with make.app.app_context():
+        db.session.execute(sa.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert get(client, "/api/v1/requests", secret).status_code == 401
+    fresh = make_token(make, staff)
+    with make.app.app_context():
+        accounts.set_staff_active(staff.id, False, db.session.get(User, coordinator.id))
+    assert get(client, "/api/v1/requests", fresh).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer", "Bearer tisc_not-a-real-token", "Bearer tisc_" + "a" * 200,
+     "Basic Zm9vOmJhcg==", "Token tisc_x"],
+)  # fmt: skip
+def test_a_wrong_authorization_header_is_401_never_a_visitor(make, client, header):
+    response = client.get("/api/v1/centres", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.content_type == "application/problem+json"
+
+
+def test_a_signed_in_browser_is_not_signed_in_to_the_api(make, client):
+    """Cookies do not authenticate the API, so a forged cross-site call has nothing to ride."""
+    login(client, make.user())
+    response = client.get("/api/v1/requests")
+    assert response.status_code == 401
+    posted = client.post("/api/v1/requests", data={"title": "forged"})
+    assert posted.status_code == 401
+
+
+def test_using_a_token_is_noted_now_and_then_not_on_every_call(make, client):
+    secret = make_token(make, make.user())
+    get(client, "/api/v1/requests", secret)
+    with make.app.app_context():
+        first = db.session.scalar(sa.select(ApiToken.last_used_at))
+    assert first is not None
+    get(client, "/api/v1/requests", secret)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(ApiToken.last_used_at)) == first
+
+
+def test_calls_are_limited_per_token(app, make, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    first, second = make_token(make, make.user()), make_token(make, make.user())
+    codes = [get(client, "/api/v1/requests", first).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = get(client, "/api/v1/requests", first)
+    assert refused.content_type == "application/problem+json"
+    assert refused.get_json()["type"] == "/api/v1/problems/too-many-requests"
+    assert int(refused.headers["Retry-After"]) > 0
+    assert get(client, "/api/v1/requests", second).status_code == 200  # another token
+    limiter.reset()
+
+
+def test_submissions_through_the_api_keep_the_pages_limit_per_person(app, make, client,
+                                                                      monkeypatch):  # fmt: skip
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
+    limiter.reset()
+    inventor = make.user()
+    secrets = [make_token(make, inventor), make_token(make, inventor)]  # two tokens, one person
+    codes = []
+    for n in range(3):
+        response = client.post(
+            "/api/v1/requests",
+            headers={"Authorization": f"Bearer {secrets[n % 2]}"},
+            data={"service": "training", "title": f"Курс {n}", "description": f"Тақырып {n}",
+                  "region_code": "KZ-75", "preferred_language": "kk",
+                  "confidentiality_ack": "true", "send_anyway": "true"},
+        )  # fmt: skip
+        codes.append(response.status_code)
+    assert codes == [201, 201, 429]
+    limiter.reset()
+
+
+def test_at_most_twenty_live_tokens_per_person(make):
+    inventor = make.user()
+    for _ in range(tokens.MAX_TOKENS):
+        make_token(make, inventor)
+    with make.app.app_context(), pytest.raises(Exception, match="Revoke"):
+        tokens.create(db.session.get(User, inventor.id), "one more", "read", 30)

@@ -1,0 +1,60 @@
+"""The API's blueprint: flask-smorest's, with a multipart location for forms with files, the
+caller identified first and the answer's language and caching said last."""
+
+from flask import request
+from flask_babel import get_locale
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+
+from tisc.api import schemas
+from tisc.api.auth import identify
+from tisc.api.problems import MEDIA_TYPE
+
+
+class Parser(FlaskParser):
+    __location_map__ = {**FlaskParser.__location_map__, "form_and_files": "load_form_and_files"}
+    DEFAULT_VALIDATION_STATUS = 400  # bad input is a 400 problem, field by field
+    # The schemas decide (they refuse unknown fields), the query string included: a
+    # misspelt filter is a mistake to hear about, not a filter silently dropped.
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None
+    }  # fmt: skip
+
+    def load_form_and_files(self, req, schema):
+        """The fields and the files of one ``multipart/form-data`` body."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class Blueprint(SmorestBlueprint):
+    """Every API blueprint identifies its caller first; ``form_and_files`` documents one
+    ``multipart/form-data`` body holding both the fields and the files."""
+
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "form_and_files": "multipart/form-data",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(identify)
+        self.after_request(_headers)
+
+    def open_to_all(self, view):
+        """Document an operation anyone may call, with or without a token."""
+        return self.doc(security=[{}, {"token": []}])(view)
+
+    def refuses(self, status: int, description: str | None = None):
+        """Document one refusal of an operation: a problem+json with that status."""
+        return self.alt_response(
+            status, schema=schemas.Problem, content_type=MEDIA_TYPE, description=description
+        )
+
+
+def _headers(response):
+    response.headers["Content-Language"] = str(get_locale())
+    response.vary.add("Accept-Language")
+    if request.authorization:  # a token's answers are that person's
+        response.headers["Cache-Control"] = "no-store"
+    return response

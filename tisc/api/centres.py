@@ -1,0 +1,57 @@
+"""The directory through the API: centres, services, languages. Open to anyone."""
+
+from flask_babel import get_locale
+
+from tisc.api import schemas
+from tisc.api.blueprints import Blueprint
+from tisc.api.problems import Problem
+from tisc.api.representations import centre
+from tisc.domain.catalogue import LANGUAGE_NAMES, Service
+from tisc.services import centres, directory, network
+
+bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centres of the network")
+
+
+@bp.route("/centres")
+@bp.open_to_all
+@bp.arguments(schemas.CentreQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.Centre(many=True))
+def centre_list(q="", region="", service="", language="", near=""):
+    """The active and planned centres matching every filter (the directory's)."""
+    origin = None
+    if near:
+        found = network.regions_by_code().get(near)
+        if found is None:
+            raise Problem("invalid", errors=[{"field": "near", "message": "Unknown region."}])
+        origin = found.admin_centre
+    query = directory.DirectoryQuery(q, region, service, language, origin)
+    return [
+        centre(listing.centre, listing.distance_km)
+        for listing in directory.search(query, str(get_locale()))
+    ]
+
+
+@bp.route("/centres/<slug>")
+@bp.open_to_all
+@bp.response(200, schemas.Centre)
+@bp.refuses(404)
+def centre_detail(slug: str):
+    """One centre, with its contacts."""
+    row = centres.get_centre(slug)
+    return centre(network.cards_by_id()[row.id], details=row)
+
+
+@bp.route("/services")
+@bp.open_to_all
+@bp.response(200, schemas.ServiceInfo(many=True))
+def service_list():
+    """The WIPO TISC service catalogue."""
+    return [{"code": service.value} for service in Service]
+
+
+@bp.route("/languages")
+@bp.open_to_all
+@bp.response(200, schemas.LanguageInfo(many=True))
+def language_list():
+    """The languages of the network, each named in itself."""
+    return [{"code": code.value, "name": name} for code, name in LANGUAGE_NAMES.items()]

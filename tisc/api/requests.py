@@ -1,0 +1,231 @@
+"""Requests through the API: list, read, submit, and every workflow action.
+
+The pages' rules (``services/access.py``, ``domain/permissions.py``) and use
+cases (``services/requests.py``) answer; this module only translates.
+"""
+
+import io
+from urllib.parse import urlencode
+
+from flask import request as http
+from flask import send_file, url_for
+from flask_babel import ngettext
+
+from tisc.api import representations as shown
+from tisc.api import schemas
+from tisc.api.auth import caller, needs, spend_person_limit
+from tisc.api.blueprints import Blueprint
+from tisc.api.problems import Problem
+from tisc.domain.catalogue import N_, Role
+from tisc.domain.errors import Conflict, Invalid
+from tisc.domain.workflow import Action
+from tisc.extensions import policy
+from tisc.formatting import explain
+from tisc.models.base import utcnow
+from tisc.services import centres, duplicates, queues
+from tisc.services import requests as request_service
+from tisc.services.access import get_request_seen_by
+from tisc.services.files import Upload
+
+bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
+               description="Requests: what each person may see and do")  # fmt: skip
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "maxLength": 64},
+    "description": "Any unique text per request you mean to make: a retry makes no second one.",
+}  # fmt: skip
+NOT_FOUND = "Not there, or not yours to see"
+_ONE = "#/paths/~1api~1v1~1requests~1{reference}"
+_WITH_IT = {"path.reference": "$response.body#/reference"}
+# Where an answer about one request leads (OpenAPI links: clients and schemathesis follow them).
+LINKS = {
+    "links": {
+        "read": {"operationRef": _ONE + "/get", "parameters": _WITH_IT},
+        "timeline": {"operationRef": _ONE + "~1timeline/get", "parameters": _WITH_IT},
+        "act": {
+            "operationRef": _ONE + "~1actions~1{action}/post",
+            "parameters": _WITH_IT | {"header.If-Match": "$response.header.ETag"},
+        },
+    }
+}
+
+
+@bp.route("")
+@needs("read")
+@bp.arguments(schemas.RequestQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.Request(many=True))
+@bp.refuses(401)
+def request_list(limit=50, after=None, **given):
+    """The requests the token's owner may see, newest first (staff: their centre's queue by due
+    date). Pages are cut by a cursor; the next page's URL is in the ``Link`` header."""
+    user = caller().user
+    try:
+        if user.role is Role.STAFF:
+            page = queues.desk_page(user, _filters(given, "open"), after=after, size=limit)
+        elif user.role is Role.COORDINATOR:
+            page = queues.office_page(_filters(given, "all"), after=after, size=limit)
+        else:
+            page = queues.inventor_page(user, after=after, size=limit)
+    except Invalid as error:  # the services call it the cursor; here it is ``after``
+        error.field = "after"
+        raise
+    headers = {}
+    if page.next_cursor:
+        query = urlencode({**http.args.to_dict(), "after": page.next_cursor})
+        headers["Link"] = f'<{url_for(".request_list")}?{query}>; rel="next"'
+    return [shown.request(user, row, brief=True) for row in page.rows], headers
+
+
+@bp.route("", methods=["POST"])
+@needs("write")
+@bp.arguments(schemas.Submission, location="form_and_files")
+@bp.response(201, schemas.Request)
+@bp.alt_response(200, schema=schemas.Request, description="Sent before with this Idempotency-Key")
+@bp.refuses(400)
+@bp.refuses(409, "A similar request of yours is open")
+@bp.doc(parameters=[IDEMPOTENCY_KEY], responses={201: LINKS})
+def submit(submission):
+    """Submit a request (inventors), with up to five files, routed like the page's. Sending
+    the same ``Idempotency-Key`` again returns the request it made instead of a second one."""
+    user = caller().user
+    if user.role is not Role.INVENTOR:
+        raise Problem("not-found")
+    spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
+    slug = submission.get("preferred_centre")
+    chosen = centres.find_centre(slug) if slug else None
+    if slug and chosen is None:
+        raise Invalid("preferred_centre", N_("Choose one of the options."))
+    key = http.headers.get("Idempotency-Key")
+    if not submission["send_anyway"] and (similar := duplicates.similar_open(
+        user.id, submission["service"], submission["title"], submission["keywords"],
+        submission["ipc_classes"], utcnow(), same_form=key,
+    )):  # fmt: skip
+        references = [found.reference for found in similar]
+        message = ngettext(
+            "You already have an open request that looks like this one:",
+            "You already have open requests that look like this one:",
+            len(references),
+        )  # the page's words; send_anyway says this one is different
+        raise Problem("similar-request", f"{message} {', '.join(references)}", similar=references)
+    draft = request_service.Draft(
+        service=submission["service"], title=submission["title"],
+        description=submission["description"], region_code=submission["region_code"],
+        preferred_language=submission["preferred_language"],
+        confidentiality_ack=submission["confidentiality_ack"],
+        technical_field=submission["technical_field"], keywords=submission["keywords"],
+        ipc_classes=submission["ipc_classes"],
+        preferred_centre_id=chosen.id if chosen else None,
+        files=_uploads(submission["files"]), submission_token=key,
+        requester_category=submission.get("requester_category", ""),
+    )  # fmt: skip
+    row, new = request_service.submit_once(user, draft, policy())
+    location = url_for(".request_detail", reference=row.reference)
+    body, headers = _with_etag(shown.request(user, row, with_actions=True), row.version)
+    return body, 201 if new else 200, headers | {"Location": location}
+
+
+@bp.route("/<reference>")
+@needs("read")
+@bp.response(200, schemas.Request)
+@bp.refuses(404, NOT_FOUND)
+@bp.doc(responses={200: LINKS})
+def request_detail(reference: str):
+    """One request, as its reader may see it; its version is the ``ETag``."""
+    user = caller().user
+    row = get_request_seen_by(user, reference)
+    return _with_etag(shown.request(user, row, with_actions=True), row.version)
+
+
+@bp.route("/<reference>/timeline")
+@needs("read")
+@bp.response(200, schemas.Event(many=True))
+@bp.refuses(404, NOT_FOUND)
+def request_timeline(reference: str):
+    """The request's events, oldest first (internal notes: the centre's staff only; the national
+    office: the steps without their content)."""
+    user = caller().user
+    return shown.events(user, get_request_seen_by(user, reference))
+
+
+@bp.route("/<reference>/files/<int:file_id>")
+@needs("read")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@bp.refuses(404, NOT_FOUND)
+def file(reference: str, file_id: int):
+    """A file of the request (the inventor and the centre's staff)."""
+    stored = request_service.file_for(caller().user, reference, file_id)
+    return send_file(
+        io.BytesIO(stored.content), mimetype=stored.content_type, as_attachment=True,
+        download_name=stored.filename, etag=stored.sha256, max_age=0,
+    )  # fmt: skip
+
+
+@bp.route("/<reference>/actions/<any({actions}):action>".format(actions=",".join(schemas.ACTIONS)),
+          methods=["POST"])  # fmt: skip
+@needs("write")
+@bp.arguments(schemas.ActionInput, location="form_and_files")
+@bp.response(200, schemas.Request)
+@bp.refuses(404, NOT_FOUND)
+@bp.refuses(409, "Not allowed now or by this person")
+@bp.refuses(412, "Changed since the version read")
+@bp.refuses(428, "If-Match is missing")
+@bp.doc(responses={200: LINKS})
+def act(given, reference: str, action: str):
+    """Take one workflow action on the request, sending the version read as ``If-Match``."""
+    user = caller().user
+    row = get_request_seen_by(user, reference)  # 404 before anything else
+    version = _if_match(row.version)
+    target = centres.find_centre(given["centre"]) if given.get("centre") else None
+    inputs = request_service.ActionInput(
+        text=given.get("text", ""), assignee_id=given.get("assignee"),
+        centre_id=target.id if target else (-1 if given.get("centre") else None),
+        outcome=given.get("outcome"), summary=given.get("summary", ""),
+        hours_spent=given.get("hours_spent"), documents_cited=given.get("documents_cited"),
+        ip_right=given.get("ip_right", ""), office=given.get("office", ""),
+        application_number=given.get("application_number", ""),
+        filed_on=given.get("filed_on"), rating=given.get("rating"),
+        flag_id=given.get("flag"), files=_uploads(given["files"]),
+    )  # fmt: skip
+    try:
+        row = request_service.perform(
+            user, row.reference, Action(action), inputs, policy(), expected_version=version
+        )
+    except Conflict as error:
+        raise Problem("stale", explain(error)) from None
+    return _with_etag(shown.request(user, row, with_actions=True), row.version)
+
+
+def _filters(given: dict, status: str) -> queues.Filters:
+    centre_id = None
+    if given.get("centre"):
+        found = centres.find_centre(given["centre"])
+        centre_id = found.id if found else -1  # an unknown centre holds nothing
+    return queues.Filters(
+        status=given.get("status", status), service=given.get("service", ""),
+        assignee=given.get("assignee", "any"), centre_id=centre_id,
+        region_code=given.get("region", ""), overdue=given.get("overdue", False),
+        sort=given.get("sort", "due"),
+    )  # fmt: skip
+
+
+def _if_match(current: int) -> int | None:
+    if not http.if_match:
+        raise Problem("precondition-required")
+    if http.if_match.star_tag:
+        return None
+    for tag in http.if_match.as_set():
+        if tag.isdigit():
+            return int(tag)
+    raise Problem("stale", headers={"ETag": f'"{current}"'})
+
+
+def _with_etag(body: dict, version: int):
+    return body, {"ETag": f'"{version}"'}
+
+
+def _uploads(files: list) -> list[Upload]:
+    return [
+        Upload(storage.filename or "", storage.read())
+        for storage in files
+        if storage and (storage.filename or storage.content_length)
+    ]

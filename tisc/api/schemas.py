@@ -1,0 +1,446 @@
+"""What the API reads and writes: marshmallow schemas that validate input, shape output and,
+through apispec, are the OpenAPI document."""
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import fields, validate
+from werkzeug.datastructures import FileStorage
+
+from tisc.domain.catalogue import (
+    CentreStatus,
+    IpRight,
+    Language,
+    Outcome,
+    PatentOffice,
+    RequesterCategory,
+    Role,
+    Service,
+)
+from tisc.domain.figures import PERIOD_KINDS, UNKNOWN_CATEGORY
+from tisc.domain.workflow import SPECS, Action, Status
+
+NOT_VALID = "Not a valid value."  # marshmallow's way of saying it (problems.py translates)
+LANGUAGES = [language.value for language in Language]
+SERVICES = [service.value for service in Service]
+STATUSES = [status.value for status in Status]
+OUTCOMES = [outcome.value for outcome in Outcome]
+# What a person may ask for by name (not submitting, nor what only the daily jobs do).
+ACTIONS = [
+    action.value
+    for action, spec in SPECS.items()
+    if action is not Action.SUBMIT
+    and spec.offered
+    and any(isinstance(role, Role) for role in spec.roles)
+]
+CATEGORIES = [category.value for category in RequesterCategory]
+IP_RIGHTS = [right.value for right in IpRight]
+OFFICES = [office.value for office in PatentOffice]
+
+
+def Trilingual(**kwargs):
+    """A text in Kazakh, Russian and English."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String(), **kwargs
+    )
+
+
+class File(Upload):
+    """A file part of a multipart body (a text part of the same name is no file)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError(NOT_VALID)
+        return value
+
+
+def Attachments():
+    return fields.List(
+        File(), load_default=list, metadata={"description": "Up to five files, 10 MB each."}
+    )
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE  # an unknown parameter is a mistake the client should hear about
+
+
+# --- problems ------------------------------------------------------------------------------
+
+
+class FieldError(ma.Schema):
+    field = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class Problem(ma.Schema):
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.List(fields.Nested(FieldError))
+
+
+# --- centres ---------------------------------------------------------------------------------
+
+
+class Location(ma.Schema):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class CentreSummary(ma.Schema):
+    slug = fields.String(required=True)
+    names = Trilingual(required=True)
+
+
+class Centre(ma.Schema):
+    slug = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in CentreStatus]))
+    names = Trilingual(required=True)
+    city = Trilingual(required=True)
+    region_code = fields.String(required=True)
+    location = fields.Nested(Location, required=True)
+    services = fields.List(fields.String(validate=validate.OneOf(SERVICES)), required=True)
+    languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), required=True)
+    host_institution = Trilingual()
+    address = Trilingual()
+    opening_hours = Trilingual()
+    phone = fields.String()
+    email = fields.String()
+    website = fields.String()
+    distance_km = fields.Float(allow_none=True, metadata={"description": "From `near`, if given."})
+
+
+class CentreQuery(Strict):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Any language"})
+    region = fields.String(validate=validate.Length(max=16))
+    service = fields.String(validate=validate.OneOf(SERVICES))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    near = fields.String(
+        validate=validate.Length(max=16),
+        metadata={"description": "A region code: distances from its administrative centre."},
+    )
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+class Person(ma.Schema):
+    name = fields.String(required=True)
+    email = fields.String()
+
+
+class Request(ma.Schema):
+    """A request. The content - title, description, messages, the inventor - is there only
+    for its inventor and the staff of the centre that holds it; the national office sees
+    the metadata alone."""
+
+    reference = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "Send it as If-Match."})
+    service = fields.String(required=True, validate=validate.OneOf(SERVICES))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    centre = fields.Nested(CentreSummary, required=True)
+    region_code = fields.String(required=True)
+    preferred_language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    routing_rule = fields.String(required=True)
+    routing_distance_km = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+    due_at = fields.AwareDateTime(required=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    overdue = fields.Boolean(required=True)
+    assigned = fields.Boolean(required=True)
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    hours_spent = fields.Decimal(allow_none=True, as_string=True)
+    documents_cited = fields.Integer(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+    requester_category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
+    awaiting_inventor = fields.Boolean(
+        required=True, metadata={"description": "The centre asked a question; the clock waits."}
+    )
+    question_open = fields.Boolean(
+        required=True, metadata={"description": "The inventor asked about the result."}
+    )
+    turnaround_days = fields.Integer(allow_none=True, metadata={"description": "Working days"})
+    # Content: the inventor and the centre's staff only.
+    title = fields.String()
+    description = fields.String()
+    technical_field = fields.String()
+    keywords = fields.String()
+    ipc_classes = fields.List(fields.String())
+    assignee = fields.Nested(Person, allow_none=True)
+    inventor = fields.Nested(Person)
+    outcome_summary = fields.String()
+    rating_comment = fields.String()
+    duplicate_of = fields.String(allow_none=True, metadata={"description": "A reference"})
+    filings = fields.List(fields.Nested(lambda: FilingInfo()))
+    duplicate_flags = fields.List(
+        fields.Nested(lambda: DuplicateFlag()),
+        metadata={"description": "Possible duplicates (the centre's staff)"},
+    )
+    actions = fields.List(
+        fields.String(validate=validate.OneOf(ACTIONS)),
+        metadata={"description": "What the token's owner may do with it now."},
+    )
+
+
+class FilingInfo(ma.Schema):
+    ip_right = fields.String(required=True, validate=validate.OneOf(IP_RIGHTS))
+    office = fields.String(required=True, validate=validate.OneOf(OFFICES))
+    application_number = fields.String(required=True)
+    filed_on = fields.Date(required=True)
+
+
+class DuplicateFlag(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "Send it as `flag`."})
+    other_reference = fields.String(
+        allow_none=True, metadata={"description": "Hidden when it is not yours to see."}
+    )
+    same_centre = fields.Boolean(required=True)
+
+
+class RequestQuery(Strict):
+    status = fields.String(
+        validate=validate.OneOf(["open", "all", "questions", *STATUSES]),
+        metadata={"description": "Default: open for staff, all otherwise."},
+    )
+    service = fields.String(validate=validate.OneOf(SERVICES))
+    assignee = fields.String(
+        validate=validate.OneOf(["any", "me", "unassigned"]), metadata={"description": "Staff"}
+    )
+    centre = fields.String(validate=validate.Length(max=64), metadata={"description": "Office"})
+    region = fields.String(validate=validate.Length(max=16), metadata={"description": "Office"})
+    overdue = fields.Boolean()
+    sort = fields.String(validate=validate.OneOf(["due", "age"]), metadata={"description": "Staff"})
+    after = fields.String(validate=validate.Length(max=48), metadata={"description": "Cursor"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class FileInfo(ma.Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.String(required=True)
+
+
+class Event(ma.Schema):
+    action = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(required=True)
+    from_centre = fields.Nested(CentreSummary, allow_none=True)
+    to_centre = fields.Nested(CentreSummary, allow_none=True)
+    # Content: the inventor and the centre's staff only (internal notes: staff only).
+    actor = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    text = fields.String()
+    internal = fields.Boolean()
+    files = fields.List(fields.Nested(FileInfo))
+
+
+class Submission(Strict):
+    service = fields.String(required=True, validate=validate.OneOf(SERVICES))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    technical_field = fields.String(load_default="", validate=validate.Length(max=200))
+    keywords = fields.String(load_default="", validate=validate.Length(max=500))
+    ipc_classes = fields.String(load_default="", validate=validate.Length(max=500))
+    region_code = fields.String(required=True, validate=validate.Length(max=16))
+    preferred_language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    preferred_centre = fields.String(
+        validate=validate.Length(max=64), metadata={"description": "A centre's slug."}
+    )
+    confidentiality_ack = fields.Boolean(required=True)
+    requester_category = fields.String(
+        validate=validate.OneOf(CATEGORIES),
+        metadata={"description": "Needed once: on an inventor's first request."},
+    )
+    send_anyway = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Submit even though a similar request of yours is open."},
+    )
+    files = Attachments()
+
+
+class ActionInput(Strict):
+    text = fields.String(load_default="", validate=validate.Length(max=10000))
+    assignee = fields.Integer(metadata={"description": "assign: a colleague's account id"})
+    centre = fields.String(
+        validate=validate.Length(max=64), metadata={"description": "transfer: a centre's slug"}
+    )
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    summary = fields.String(load_default="", validate=validate.Length(max=10000))
+    hours_spent = fields.Decimal(
+        places=2,
+        # The bounds are checked by the domain (workflow.MAX_HOURS); documented here
+        # by hand because apispec prints a Decimal range as strings.
+        metadata={"exclusiveMinimum": 0, "maximum": 1000},
+    )
+    documents_cited = fields.Integer(validate=validate.Range(min=0, max=10000))
+    ip_right = fields.String(
+        validate=validate.OneOf(IP_RIGHTS), metadata={"description": "record_filing"}
+    )
+    office = fields.String(
+        validate=validate.OneOf(OFFICES), metadata={"description": "record_filing"}
+    )
+    application_number = fields.String(load_default="", validate=validate.Length(max=40))
+    filed_on = fields.Date(metadata={"description": "record_filing"})
+    rating = fields.Integer(validate=validate.Range(min=1, max=5))
+    flag = fields.Integer(metadata={"description": "link_duplicate, dismiss_duplicate"})
+    files = Attachments()
+
+
+# --- the network and its figures --------------------------------------------------------------
+
+
+class Region(ma.Schema):
+    code = fields.String(required=True)
+    names = Trilingual(required=True)
+    population = fields.Integer(required=True)
+    admin_centre = fields.Nested(Location, required=True)
+
+
+class StatusCount(ma.Schema):
+    status = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class Statistics(ma.Schema):
+    statuses = fields.List(fields.Nested(StatusCount), required=True)
+    overdue = fields.Integer(required=True)
+    overdue_more = fields.Boolean(required=True, metadata={"description": "Counted up to 999"})
+
+
+class CoverageQuery(Strict):
+    radius = fields.Integer(load_default=150, validate=validate.Range(min=10, max=1000))
+    proposals = fields.Integer(load_default=3, validate=validate.Range(min=0, max=20))
+
+
+class RegionCoverage(ma.Schema):
+    region = fields.String(required=True)
+    nearest_centre = fields.String(allow_none=True)
+    distance_km = fields.Float(allow_none=True)
+    covered = fields.Boolean(required=True)
+    requests_last_year = fields.Integer(required=True)
+    requests_per_100k = fields.Float(allow_none=True)
+    centres = fields.Integer(required=True)
+    open_per_centre = fields.Float(allow_none=True)
+
+
+class Proposal(ma.Schema):
+    city = Trilingual(required=True)
+    region = Trilingual(required=True)
+    location = fields.Nested(Location, required=True)
+    added_population = fields.Integer(required=True)
+    share_after = fields.Float(required=True)
+
+
+class Coverage(ma.Schema):
+    radius_km = fields.Integer(required=True)
+    population = fields.Integer(required=True)
+    covered_share = fields.Float(required=True)
+    regions = fields.List(fields.Nested(RegionCoverage), required=True)
+    proposals = fields.List(fields.Nested(Proposal), required=True)
+
+
+class ServiceInfo(ma.Schema):
+    code = fields.String(required=True, validate=validate.OneOf(SERVICES))
+
+
+class LanguageInfo(ma.Schema):
+    code = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    name = fields.String(required=True)
+
+
+class FiguresQuery(Strict):
+    period = fields.String(load_default="this_year", validate=validate.OneOf(list(PERIOD_KINDS)))
+    first = fields.String(
+        validate=validate.Length(max=7), metadata={"description": "custom: YYYY-MM"}
+    )
+    last = fields.String(
+        validate=validate.Length(max=7), metadata={"description": "custom: YYYY-MM"}
+    )
+    centre = fields.String(
+        validate=validate.Length(max=64),
+        metadata={"description": "A centre's slug (the national office; staff see their own)."},
+    )
+    service = fields.String(validate=validate.OneOf(SERVICES))
+    region = fields.String(validate=validate.Length(max=16))
+    category = fields.String(validate=validate.OneOf([*CATEGORIES, UNKNOWN_CATEGORY]))
+
+
+class Figures(ma.Schema):
+    """The figures of a slice of the network over a period (the dashboards')."""
+
+    received = fields.Integer(required=True)
+    completed = fields.Integer(required=True, metadata={"description": "WIPO's served"})
+    declined = fields.Integer(required=True)
+    withdrawn = fields.Integer(required=True)
+    no_answer = fields.Integer(required=True)
+    duplicate = fields.Integer(required=True)
+    open_now = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    on_time_rate = fields.Float(allow_none=True)
+    median_days = fields.Float(allow_none=True, metadata={"description": "Working days"})
+    p90_days = fields.Integer(allow_none=True)
+    rated = fields.Integer(required=True)
+    mean_rating = fields.Float(allow_none=True)
+    turnarounds = fields.Dict(
+        keys=fields.String(), values=fields.Integer(),
+        metadata={"description": "Working days → completed requests"},
+    )  # fmt: skip
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer())
+    filings = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class EventFigures(ma.Schema):
+    events = fields.Integer(required=True)
+    participants = fields.Integer(required=True)
+    staff_trained = fields.Integer(required=True)
+
+
+class PeriodInfo(ma.Schema):
+    first = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    last = fields.String(required=True, metadata={"description": "YYYY-MM"})
+
+
+class Breakdown(ma.Schema):
+    key = fields.String(required=True, metadata={"description": "A slug, code or YYYY-MM"})
+    figures = fields.Nested(Figures, required=True)
+    events = fields.Nested(EventFigures)
+    overdue = fields.Integer(allow_none=True)
+
+
+class Dashboard(ma.Schema):
+    period = fields.Nested(PeriodInfo, required=True)
+    previous = fields.Nested(PeriodInfo, required=True)
+    total = fields.Nested(Figures, required=True)
+    before = fields.Nested(Figures, required=True, metadata={"description": "The period before"})
+    events = fields.Nested(EventFigures, required=True)
+    events_before = fields.Nested(EventFigures, required=True)
+    overdue = fields.Integer(required=True)
+    overdue_more = fields.Boolean(required=True, metadata={"description": "Counted up to a cap"})
+    centres = fields.List(fields.Nested(Breakdown), required=True)
+    services = fields.List(fields.Nested(Breakdown), required=True)
+    regions = fields.List(fields.Nested(Breakdown), required=True)
+    months = fields.List(fields.Nested(Breakdown), required=True)
+
+
+class ReportQuery(Strict):
+    year = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+
+
+class WipoReport(ma.Schema):
+    """The figures WIPO's annual TISC questionnaire asks of a national network."""
+
+    year = fields.Integer(required=True)
+    centres_active = fields.Integer(required=True)
+    centres_planned = fields.Integer(required=True)
+    total = fields.Nested(Figures, required=True)
+    services = fields.List(fields.Nested(Breakdown), required=True)
+    categories = fields.List(fields.Nested(Breakdown), required=True)
+    regions = fields.List(fields.Nested(Breakdown), required=True)
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    filings = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    events = fields.Nested(EventFigures, required=True)
