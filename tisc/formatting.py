@@ -13,7 +13,7 @@ from babel import dates
 from flask_babel import get_locale, get_timezone, gettext
 
 from tisc.caching import Cache
-from tisc.domain import localized, workflow
+from tisc.domain import collation, localized, workflow
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
     LANGUAGE_LABELS,
@@ -39,6 +39,11 @@ def in_locale(thing, attribute: str = "names") -> str:
 def pick_text(values: dict[str, str]) -> str:
     """The text of a ``{"kk": …, "ru": …, "en": …}`` mapping in the reader's language."""
     return localized.pick(values, str(get_locale()))
+
+
+def by_name(items, name=lambda item: item) -> list:
+    """``items`` sorted by ``name(item)`` in the reader's alphabet (Қ after К in Kazakh)."""
+    return collation.sorted_by_name(items, name, str(get_locale()))
 
 
 @dataclass(frozen=True)

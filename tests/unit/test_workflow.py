@@ -55,6 +55,7 @@ EXPECTED = {
                                S.NO_ANSWER: S.ASSIGNED, S.DUPLICATE: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
     (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
+    (Action.RECORD_FILING, "owner"): {S.COMPLETED: S.COMPLETED},
     # The national office moves requests off a centre it suspends.
     (Action.TRANSFER, "coordinator"): {s: S.SUBMITTED for s in OPEN},
     # Requests the inventor abandoned.

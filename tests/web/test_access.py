@@ -113,7 +113,7 @@ def action_form(world, action: str) -> dict:
         "version": version, "text": "Себебі: ә ғ қ", "assignee": world.people["staff"].id,
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
-        "application_number": "2026/0123.1", "flag": "999999",
+        "application_number": "2026/0123.1", "flag": "999999", "confirmed": "y",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 
@@ -200,7 +200,7 @@ def test_every_new_action_in_its_own_state_for_every_role(world, as_, action, ro
     reference, flag = stage(world, action)
     before, flags_before = world.make.row(reference), flag_states(world)
     version = before["version"]
-    fields = {"version": version, "text": "Жауап: ә ғ қ", "flag": flag}
+    fields = {"version": version, "text": "Жауап: ә ғ қ", "flag": flag, "confirmed": "y"}
     response = as_(role).post(
         f"/requests/{reference}/{action}", data={f"{action}-{k}": v for k, v in fields.items()}
     )

@@ -11,6 +11,7 @@ from tisc.domain import workflow
 from tisc.domain.catalogue import N_, Language, Outcome, Role, Service
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
+from tisc.domain.next_step import NextStep, next_step
 from tisc.domain.permissions import can_see_internal, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
@@ -166,6 +167,26 @@ def perform(
     return act_on(service_request, user.actor, user, action, given, policy, now, uploads)
 
 
+def check(
+    user: User,
+    reference: str,
+    action: Action,
+    given: ActionInput,
+    policy: Policy,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Whether :func:`perform` would take the action, without taking it: the same
+    refusals, before a far-reaching action is confirmed."""
+    service_request = get_request_for(user, reference)
+    if expected_version is not None and service_request.version != expected_version:
+        raise Conflict(CHANGED_UNDER_YOU)
+    workflow.apply(
+        state_of(service_request), action, user.actor, _inputs(service_request, action, given),
+        now=now or utcnow(), policy=policy,
+    )  # fmt: skip
+
+
 def act_on(
     service_request: ServiceRequest,
     actor: workflow.Actor,
@@ -259,6 +280,15 @@ def available_actions(
     return workflow.available_actions(
         state_of(service_request), user.actor, now=now or utcnow(), policy=policy
     )
+
+
+def next_step_for(
+    user: User, service_request: ServiceRequest, policy: Policy | None = None
+) -> NextStep:
+    """What ``user`` may do now, arranged around the one main action (see
+    :mod:`tisc.domain.next_step`)."""
+    available = available_actions(user, service_request, policy)
+    return next_step(state_of(service_request), user.actor.role, available)
 
 
 def _checked_service(value: str) -> Service:

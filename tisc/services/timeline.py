@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from tisc.domain.catalogue import Role
 from tisc.domain.permissions import can_see_internal
 from tisc.domain.workflow import Action, Status
 from tisc.extensions import db
@@ -32,6 +33,7 @@ class Entry:
     to_centre: dict[str, str] | None
     text: str
     internal: bool
+    actor_role: Role | None = None  # None: the daily jobs
     files: list[FileInfo] = field(default_factory=list)
 
 
@@ -45,7 +47,7 @@ def _statements():
             RequestEvent.from_status, RequestEvent.to_status, actor.name, assignee.name,
             source.name_kk, source.name_ru, source.name_en,
             target.name_kk, target.name_ru, target.name_en,
-            RequestEvent.text, RequestEvent.internal,
+            RequestEvent.text, RequestEvent.internal, actor.role,
         )
         .outerjoin(actor, actor.id == RequestEvent.actor_id)
         .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
@@ -81,6 +83,7 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
             to_centre=_names(row[10:13]),
             text=row[13],
             internal=row[14],
+            actor_role=row[15],
         )
         for row in db.session.execute(query, key)
     }
@@ -88,6 +91,12 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
         if event_id in entries:
             entries[event_id].files.append(FileInfo(*info))
     return list(entries.values())
+
+
+def last_of(entries: list[Entry], action: Action) -> Entry | None:
+    """The latest entry of ``action`` (the decline with its reason, the completion with
+    its report file), or None."""
+    return next((entry for entry in reversed(entries) if entry.action is action), None)
 
 
 def _names(values) -> dict[str, str] | None:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
-from tisc.formatting import centre_status_label, in_locale, pick_text, service_label
+from tisc.formatting import by_name, centre_status_label, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import OfficeFilterForm
@@ -39,7 +39,7 @@ def overview():
     all_centres = centres.tiscs(include_suspended=True)
     form.centre.choices = options(
         [("", gettext("All centres"))]
-        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
+        + [(str(centre.id), in_locale(centre)) for centre in by_name(all_centres, in_locale)]
     )
     form.region.choices = options([("", gettext("All regions"))] + _region_choices())
     valid = form.validate() if request.args else True
@@ -82,7 +82,7 @@ def undelivered_mail():
 
 @bp.route("/centres")
 def centre_list():
-    return render_template("office/centres.html", centres=centres.all_centres())
+    return render_template("office/centres.html", centres=by_name(centres.all_centres(), in_locale))
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
@@ -193,7 +193,7 @@ def staff():
         "office/staff.html",
         form=form,
         move_form=move_form,
-        people=accounts.staff_and_coordinators(),
+        people=by_name(accounts.staff_and_coordinators(), lambda person: person.name),
     ), 400 if form.errors else 200
 
 
@@ -221,19 +221,20 @@ def staff_active(user_id: int):
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return sorted(((r.code, pick_text(r.names)) for r in network.regions()), key=lambda p: p[1])
+    return by_name(((r.code, pick_text(r.names)) for r in network.regions()), lambda p: p[1])
 
 
 def _tisc_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [
-        (centre.slug, in_locale(centre)) for centre in centres.tiscs(include_suspended=True)
+        (centre.slug, in_locale(centre))
+        for centre in by_name(centres.tiscs(include_suspended=True), in_locale)
     ]
 
 
 def _other_centres(centre_id: int) -> list[tuple[str, str]]:
     return [
         (str(card.id), pick_text(card.names))
-        for card in sorted(network.cards(), key=lambda card: pick_text(card.names))
+        for card in by_name(network.cards(), lambda card: pick_text(card.names))
         if card.is_active_tisc and card.id != centre_id
     ]
 
@@ -241,7 +242,7 @@ def _other_centres(centre_id: int) -> list[tuple[str, str]]:
 def _centre_choices(form: CentreForm) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
     form.city_id.choices = options(
-        sorted(((city.id, in_locale(city)) for city in network.cities()), key=lambda pair: pair[1])
+        by_name(((city.id, in_locale(city)) for city in network.cities()), lambda pair: pair[1])
     )
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
