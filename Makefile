@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 INSTALLED := $(VENV)/.installed
+# Browser assets (the Noto Sans font) come from the npm registry at install time, never committed.
+NODE_INSTALLED := node_modules/.package-lock.json
 PO_FILES := $(wildcard tisc/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -19,7 +21,7 @@ test: install
 bench: install
 	$(BIN)/python -m bench
 
-install: $(INSTALLED) $(MO_FILES)
+install: $(INSTALLED) $(MO_FILES) $(NODE_INSTALLED)
 
 db: install
 	$(FLASK) tisc setup
@@ -30,6 +32,10 @@ $(BIN)/python:
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	UV_PYTHON_DOWNLOADS=never $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
 	touch $@
 
 # Translations: extract marked strings, merge them into the catalogues, compile.
@@ -50,5 +56,5 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache
+	rm -rf $(VENV) node_modules instance/*.sqlite3* .pytest_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

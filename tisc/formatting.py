@@ -131,6 +131,10 @@ def handled_reason(service_request, timeline) -> str:
     )
 
 
+# Lists' dates, day first as read in Kazakhstan (Babel's English "short" is American).
+SHORT_DATES = {"kk": "dd.MM.yyyy", "ru": "dd.MM.yyyy", "en": "dd/MM/yyyy"}
+
+
 class Clock:
     """Dates for one locale and time zone, with Babel's patterns parsed once.
 
@@ -143,11 +147,18 @@ class Clock:
         self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
         self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
         self.joined = dates.get_datetime_format("medium", locale=locale)
+        self.short_pattern = dates.parse_pattern(SHORT_DATES.get(str(locale), "dd.MM.yyyy"))
 
     def day(self, moment: date | datetime) -> str:
         if isinstance(moment, datetime):
             moment = moment.astimezone(self.zone)
         return self.date_pattern.apply(moment, self.locale)
+
+    def short(self, moment: date | datetime) -> str:
+        """A list's date: all digits, day first, the year whole (``02.12.2026``)."""
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.zone)
+        return self.short_pattern.apply(moment, self.locale)
 
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)

@@ -122,7 +122,19 @@ def test_next_never_leaves_the_site(client, make, target):
     response = client.post(
         f"/login?next={target}", data={"email": person.email, "password": person.password}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/requests"  # the inventor's own page instead
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("inventor", "/requests"), ("staff", "/desk"), ("coordinator", "/office")]
+)
+def test_each_role_lands_where_it_works_unless_next_says_otherwise(client, make, role, home):
+    person = make.user(role, centre="kbtu" if role == "staff" else None)
+    data = {"email": person.email, "password": person.password}
+    assert client.post("/login", data=data).headers["Location"] == home
+    assert client.get("/login").headers["Location"] == home  # signed in already
+    client.post("/logout")
+    assert client.post("/login?next=/map", data=data).headers["Location"] == "/map"
 
 
 def test_profile_saves_name_and_language(client, make):

@@ -18,7 +18,7 @@ from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.models.base import UTCDateTime
-from tisc.services import rules
+from tisc.services import rules, search
 from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -63,6 +63,7 @@ class Filters:
     region_code: str = ""  # office only
     overdue: bool = False
     sort: str = "due"  # due | age (desk); the office lists newest first
+    text: str = ""  # the search box (tisc.services.search)
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Page:
     rows: list[ServiceRequest]
     next_cursor: str | None = None
     previous_cursor: str | None = None
+    # A search that considered only the newest matches (tisc.services.search.NEWEST).
+    capped: bool = False
 
 
 def desk_page(
@@ -83,16 +86,20 @@ def desk_page(
     """A page of the staff member's centre queue."""
     if staff.role is not Role.STAFF or staff.centre_id is None:
         return Page([])
-    query = _filtered(filters, now).where(ServiceRequest.centre_id == staff.centre_id)
+    conditions, found = _filtered(filters, now, staff)
+    conditions.append(ServiceRequest.centre_id == staff.centre_id)
     if filters.assignee == "me":
-        query = query.where(ServiceRequest.assignee_id == staff.id)
+        conditions.append(ServiceRequest.assignee_id == staff.id)
     elif filters.assignee == "unassigned":
-        query = query.where(ServiceRequest.assignee_id.is_(None))
+        conditions.append(ServiceRequest.assignee_id.is_(None))
     sort_column = ServiceRequest.created_at if filters.sort == "age" else ServiceRequest.due_at
-    return _keyset(query, sort_column, descending=False, after=after, before=before, size=size)
+    return _keyset(
+        conditions, found, sort_column, descending=False, after=after, before=before, size=size
+    )
 
 
 def office_page(
+    coordinator: User,
     filters: Filters,
     after: str | None = None,
     before: str | None = None,
@@ -100,27 +107,38 @@ def office_page(
     now: datetime | None = None,
 ) -> Page:
     """A page of every request in the network, newest first (metadata only is shown)."""
-    query = _filtered(filters, now)
+    conditions, found = _filtered(filters, now, coordinator)
     if filters.centre_id is not None:
-        query = query.where(ServiceRequest.centre_id == filters.centre_id)
+        conditions.append(ServiceRequest.centre_id == filters.centre_id)
     if filters.region_code:
-        query = query.where(ServiceRequest.region_code == filters.region_code)
+        conditions.append(ServiceRequest.region_code == filters.region_code)
     return _keyset(
-        query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
-    )
+        conditions, found, ServiceRequest.created_at, descending=True, after=after,
+        before=before, size=size,
+    )  # fmt: skip
 
 
 def inventor_page(
-    inventor: User, after: str | None = None, before: str | None = None, size: int = 25
+    inventor: User,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 25,
+    text: str = "",
+    now: datetime | None = None,
 ) -> Page:
-    query = (
-        sa.select(ServiceRequest)
-        .where(ServiceRequest.inventor_id == inventor.id)
-        .options(*LIST_ONLY)
-    )
+    found = search.condition(inventor.actor, text, now or datetime.now(UTC))
     return _keyset(
-        query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
+        [ServiceRequest.inventor_id == inventor.id], found, ServiceRequest.created_at,
+        descending=True, after=after, before=before, size=size, assignee=False,
+    )  # fmt: skip
+
+
+def mine_count(staff: User) -> int:
+    """The staff member's own open requests (an index of them serves the header too)."""
+    query = sa.select(sa.func.count(ServiceRequest.id)).where(
+        ServiceRequest.assignee_id == staff.id, rules.is_open()
     )
+    return db.session.scalar(query) or 0
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
@@ -157,31 +175,40 @@ def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> 
     return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
 
 
-def _filtered(filters: Filters, now: datetime | None):
-    # Centre and region names come from the cached cards (network.py), not joins.
-    query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
+def _filtered(filters: Filters, now: datetime | None, user: User):
+    """The conditions of the list's filters, and its search (None: none)."""
+    conditions = []
     if filters.status == "open":
-        query = query.where(rules.is_open())
+        conditions.append(rules.is_open())
     elif filters.status == QUESTIONS:
-        query = query.where(rules.has_question_waiting())
+        conditions.append(rules.has_question_waiting())
     elif filters.status != "all":
-        query = query.where(ServiceRequest.status == Status(filters.status))
+        conditions.append(ServiceRequest.status == Status(filters.status))
     if filters.service:
-        query = query.where(ServiceRequest.service == Service(filters.service))
+        conditions.append(ServiceRequest.service == Service(filters.service))
     if filters.overdue:
-        query = query.where(rules.is_overdue(now or datetime.now(UTC)))
-    return query
+        conditions.append(rules.is_overdue(now or datetime.now(UTC)))
+    return conditions, search.condition(user.actor, filters.text, now or datetime.now(UTC))
 
 
-def _keyset(query, sort_column, *, descending, after, before, size) -> Page:
-    """Cut one page from ``query`` ordered by (``sort_column``, id)."""
+def _keyset(
+    conditions, found, sort_column, *, descending, after, before, size, assignee=True
+) -> Page:
+    """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
+    ordered by (``sort_column``, id)."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
+    conditions = list(conditions)
     if cursor is not None:
         bound = sa.tuple_(sa.literal(cursor.moment, UTCDateTime()), sa.literal(cursor.row_id))
         # Moving forwards in a descending list, or backwards in an ascending one, goes down.
-        query = query.where(key < bound if descending != backwards else key > bound)
+        conditions.append(key < bound if descending != backwards else key > bound)
+    # Centre and region names come from the cached cards (network.py), not joins.
+    query = sa.select(ServiceRequest).options(
+        *([joinedload(ServiceRequest.assignee)] if assignee else []), *LIST_ONLY
+    )
+    query = found.apply(query, conditions) if found is not None else query.where(*conditions)
     ascending = descending == backwards
     order = (sort_column.asc(), ServiceRequest.id.asc()) if ascending else (
         sort_column.desc(), ServiceRequest.id.desc()
@@ -191,7 +218,7 @@ def _keyset(query, sort_column, *, descending, after, before, size) -> Page:
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    page = Page(rows)
+    page = Page(rows, capped=found is not None and found.capped)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
         last = Cursor(getattr(rows[-1], sort_column.key), rows[-1].id).encode()

@@ -1,18 +1,24 @@
-"""Third-party browser libraries, served from the Python packages that ship them.
+"""Third-party browser libraries, served from the packages that ship them.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages installed
-with the application (see pyproject.toml); nothing is copied into the
-repository and nothing is fetched from a CDN.
+with the application (see pyproject.toml); the Noto Sans font (every Kazakh
+letter in the same typeface as the rest) from the npm registry, installed by
+``make install`` (``npm ci`` from package-lock.json) into ``node_modules``.
+Nothing is copied into the repository and nothing is fetched from a CDN.
 """
+
+from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 from xstatic.pkg import leaflet, leaflet_markercluster
 
 bp = Blueprint("assets", __name__)
 
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 LIBRARIES = {
     "leaflet": leaflet.BASE_DIR,
     "leaflet.markercluster": leaflet_markercluster.BASE_DIR,
+    "noto-sans": str(NODE_MODULES / "@fontsource-variable" / "noto-sans"),
 }
 ONE_DAY = 24 * 3600
 

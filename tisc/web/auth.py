@@ -5,6 +5,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from tisc.domain.catalogue import Role
 from tisc.domain.errors import Invalid
 from tisc.extensions import limiter, login_manager
 from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
@@ -22,17 +23,26 @@ def _login_limit() -> str:
     return current_app.config["TISC_LOGIN_LIMIT"]
 
 
+# Where each role works: their page after signing in, unless ``next`` says otherwise.
+HOME_OF = {
+    Role.INVENTOR: "requests.mine",
+    Role.STAFF: "desk.queue",
+    Role.COORDINATOR: "office.overview",
+}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(url_for(HOME_OF.get(current_user.role, "public.home")))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), "public.home"))
+            home = HOME_OF.get(user.role, "public.home")
+            return redirect(safe_next(request.args.get("next"), home))
         form.password.errors.append(gettext("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

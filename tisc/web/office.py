@@ -16,6 +16,7 @@ from tisc.web.desk import service_choices, status_choices
 from tisc.web.errors import explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import policy, require_role
+from tisc.web.search import go_to_reference
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -49,11 +50,13 @@ def overview():
         centre_id=int(form.centre.data) if form.centre.data else None,
         region_code=form.region.data or "",
         overdue=bool(form.overdue.data),
+        text=form.q.data or "",
     ) if valid else queues.Filters(status="all")  # fmt: skip
+    args = request.args.get("after"), request.args.get("before")
     try:
-        page = queues.office_page(filters, request.args.get("after"), request.args.get("before"))
+        page = queues.office_page(current_user, filters, *args)
     except Invalid as error:
-        valid, page = False, queues.office_page(filters)
+        valid, page = False, queues.office_page(current_user, filters)
         form.submit.errors = [explain(error)]
     centre_cards, region_cards = network.cards_by_id(), network.regions_by_code()
     return render_template(
@@ -65,6 +68,12 @@ def overview():
         overdue=queues.overdue_count(filters.centre_id),
         invalid=not valid,
     ), 200 if valid else 400
+
+
+@bp.route("/go")
+def go():
+    """The header's "go to reference": straight to a request's metadata."""
+    return go_to_reference("office.overview")
 
 
 @bp.route("/requests/<reference>")

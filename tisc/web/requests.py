@@ -25,6 +25,7 @@ from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter
 from tisc.formatting import by_name, day, pick_text, service_label
 from tisc.forms import options
+from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
 from tisc.models.base import utcnow
 from tisc.services import (
@@ -105,11 +106,16 @@ def _similar_unconfirmed(form: RequestSubmitForm) -> list:
 @bp.route("")
 @role_required(Role.INVENTOR)
 def mine():
-    page = queues.inventor_page(current_user, request.args.get("after"), request.args.get("before"))
+    form = RequestSearchForm(request.args)
+    valid = form.validate() if request.args else True
+    text = form.q.data or "" if valid else ""
+    args = request.args.get("after"), request.args.get("before")
+    page = queues.inventor_page(current_user, *args, text=text)
     changed = reads.changed_among(current_user, [row.id for row in page.rows])
     return render_template(
-        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id()
-    )
+        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id(),
+        form=form,
+    ), 200 if valid else 400  # fmt: skip
 
 
 @bp.route("/<reference>")

@@ -1,0 +1,56 @@
+"""Reading a search box: references, words, and queries nothing typed can break."""
+
+import pytest
+
+from tisc.domain.search import MAX_WORDS, fts5_query, parse, tsquery
+
+
+@pytest.mark.parametrize(
+    ("text", "references"),
+    [
+        ("TISC-2026-00042", ("TISC-2026-00042",)),
+        ("tisc-2026-42", ("TISC-2026-00042",)),
+        ("  2026-00042 ", ("TISC-2026-00042",)),
+        ("2026/42", ("TISC-2026-00042",)),
+        ("TISC 2026 42", ("TISC-2026-00042",)),
+        ("2026-0", ()),
+    ],
+)
+def test_references_with_or_without_prefix_and_zeros(text, references):
+    assert parse(text, 2026).references == references
+
+
+def test_a_bare_number_names_that_request_in_each_recent_year():
+    refs = parse("42", 2026).references
+    assert refs[0] == "TISC-2026-00042" and refs[-1] == "TISC-2017-00042" and len(refs) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Жылу сақтайтын КІРПІШ", ("жылу", "сақтайтын", "кірпіш")),
+        ("aliya.n@tisc-test.kz", ("aliya", "tisc", "test", "kz")),
+        ("A61K 31/00", ("a61k", "31", "00")),
+        ("кірпіш кірпіш", ("кірпіш",)),
+        ("a b c", ()),  # one letter narrows nothing
+        ('"; DROP --', ("drop",)),
+        ("", ()),
+    ],
+)
+def test_words_are_folded_split_and_deduplicated(text, words):
+    wanted = parse(text, 2026)
+    assert wanted.words == words and not wanted.references
+    assert bool(wanted) == bool(words)
+
+
+def test_at_most_a_few_words():
+    assert len(parse(" ".join(f"w{n}" for n in range(20)), 2026).words) == MAX_WORDS
+
+
+def test_fts5_query_quotes_every_word_and_cuts_it_to_the_index_s_prefix():
+    query = fts5_query(("өнертапқыш", "17"), ("words", "people"), "c3")
+    assert query == 'scope : "c3" AND {words people} : ("өнерта"* AND "17"*)'
+
+
+def test_tsquery_quotes_lexemes():
+    assert tsquery(["o'brien", "a\\b"], "B") == "'o''brien':*B & 'a\\\\b':*B"
