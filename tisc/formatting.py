@@ -6,6 +6,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 :mod:`tisc.caching`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -181,6 +182,15 @@ def when(moment: datetime | None) -> str:
 
 def day(moment: date | datetime | None) -> str:
     return clock().day(moment) if moment else ""
+
+
+def one_full_stop(sentence: str) -> str:
+    """A date ending in an abbreviation (``2 дек. 2026 г.``, ``2026 ж.``) at the end of a
+    sentence: one full stop, not two."""
+    return _DOUBLE_STOP.sub(".", sentence)
+
+
+_DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?=\s|$)")
 
 
 def is_overdue(service_request) -> bool:

@@ -134,7 +134,7 @@ OFFICE_POSTS = {
     "/office/centres/kbtu/status": {"status": "suspended"},
     "/office/centres/kbtu/suspend": {"mode": "route", "text": "Closed."},
     "/office/staff/{staff}/move": {"centre": "atyrau-university"},
-    "/office/staff/{staff}/active": {"active": "0"},
+    "/office/staff/{staff}/active": {"active": "0", "confirmed": "y"},
     "/office/centres/new": {"slug": "x"},
     "/office/staff": {"name": "X", "email": "x@tisc-test.kz", "role": "staff", "centre": "kbtu"},
 }

@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from tisc.forms import Form
 from tisc.services.accounts import MIN_PASSWORD
 
+PASSWORD_LENGTH = _l("Use between %(min)d and %(max)d characters.")
+
 
 class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -21,7 +23,7 @@ class RegisterForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
         description=lazy_ngettext(
             "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
         ),
@@ -41,7 +43,7 @@ class ForgotPasswordForm(Form):
 class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
         description=lazy_ngettext(
             "At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD
         ),

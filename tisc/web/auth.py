@@ -61,7 +61,14 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        for problem in accounts.registration_problems(
+            form.name.data or "", form.email.data or "", form.password.data or ""
+        ):
+            if not form[problem.field].errors:  # the form's own check said it first
+                show_on_form(form, problem)
+    if valid and not form.errors:
         try:
             user = accounts.register_inventor(
                 form.name.data,

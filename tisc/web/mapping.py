@@ -16,7 +16,7 @@ import json
 
 import folium
 from flask import current_app, url_for
-from flask_babel import format_number, get_locale, gettext, ngettext
+from flask_babel import format_decimal, format_number, get_locale, gettext, ngettext
 from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
@@ -237,7 +237,7 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
         row.region.code: {
             "value": gettext(
                 "%(measure)s: %(value)s", measure=legend.measure_label(measure),
-                value="—" if row.measure(measure) is None else row.measure(measure),
+                value="—" if row.measure(measure) is None else format_decimal(row.measure(measure)),
             ),
             "reach": gettext("Within %(km)s km of a centre", km=report.radius_km) if row.covered
             else gettext("Not within %(km)s km of a centre", km=report.radius_km),

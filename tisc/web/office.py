@@ -221,6 +221,18 @@ def staff_move(user_id: int):
 @bp.route("/staff/<int:user_id>/active", methods=["POST"])
 def staff_active(user_id: int):
     active = request.form.get("active") == "1"
+    asked = request.form.get("confirmed") == "y" or user_id == current_user.id
+    if not active and not asked:  # say what will happen first
+        person = accounts.staff_member_or_coordinator(user_id)
+        return render_template(
+            "office/confirm.html",
+            heading=gettext("Deactivate %(name)s?", name=person.name),
+            warning=gettext("%(name)s is signed out at once and can no longer sign in. Their "
+                            "requests stay with their centre; you can reactivate the account "
+                            "later.", name=person.name),
+            button=gettext("Yes, deactivate"), fields={"active": "0"},
+            back=url_for(".staff"),
+        )  # fmt: skip
     user = accounts.set_staff_active(user_id, active, by=current_user)
     if active:
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
