@@ -60,7 +60,8 @@ def _pages() -> dict[str, dict[str, str]]:
     inventor = db.session.scalar(sa.select(User).where(User.email == DEMO["inventor"]))
     mine = {"inventor_id": inventor.id}
     ours = {"centre_id": staff.centre_id}
-    reply = db.session.scalar(sa.select(SavedReply.id).order_by(SavedReply.id))
+    ours_replies = sa.select(SavedReply.id).where(SavedReply.centre_id == staff.centre_id)
+    reply = db.session.scalar(ours_replies.order_by(SavedReply.id))
     any_ref = db.session.scalar(sa.select(ServiceRequest.reference).order_by(ServiceRequest.id))
     centre = db.session.scalar(sa.select(Centre.slug).where(Centre.slug == "kbtu"))
     pages = {
@@ -155,3 +156,65 @@ def _visit(page, url: str, shot: Path, name: str) -> list[str]:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
             problems.append(f"{where}: {violation['id']} ({violation['impact']}): {targets}")
     return problems
+
+
+def test_kazakh_letters_are_in_the_same_typeface_as_the_rest(browser: Browser, tour):
+    site, _pages = tour
+    page = browser.new_page()
+    try:
+        page.goto(f"{site}/")
+        page.request.post(f"{site}/locale", form={"locale": "kk", "next": "/"})
+        page.goto(f"{site}/")
+        page.evaluate("document.fonts.ready")
+        family = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert family.startswith('"Noto Sans Variable"')
+        # The font is loaded from our origin and has every Kazakh letter.
+        assert page.evaluate(
+            "document.fonts.load('16px \"Noto Sans Variable\"', 'құңғөүһіәҚҰҢҒӨҮҺІӘ')"
+            ".then(faces => faces.length > 0 && document.fonts.check("
+            "'16px \"Noto Sans Variable\"', 'құңғөүһіә'))"
+        )
+    finally:
+        page.close()
+
+
+def test_every_action_on_a_request_is_reached_by_keyboard_and_visibly_focused(
+    browser: Browser, tour
+):
+    site, pages = tour
+    page = browser.new_page()
+    try:
+        _sign_in(page, site, "staff", "en")
+        page.goto(site + pages["staff"]["new"])
+        seen, unmarked = [], []
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused is None:
+                continue
+            seen.append(focused["text"])
+            if not focused["visible"]:
+                unmarked.append(focused["text"])
+        for control in ("Take it", "or assign to a colleague", "More actions", "Send message"):
+            assert any(control in text for text in seen), (control, seen)
+        assert not unmarked, unmarked
+        # The menu opens from the keyboard and its entries follow.
+        page.locator("details.action-menu > summary").focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert "note" in page.evaluate("document.activeElement.textContent").lower()
+    finally:
+        page.close()
+
+
+# The focused element: its text, and whether it shows it has the focus (an outline or a
+# box shadow, as :focus-visible draws them).
+FOCUSED = """(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const style = getComputedStyle(element);
+    const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    const shadowed = style.boxShadow && style.boxShadow !== "none";
+    return {text: (element.innerText || element.value || element.name || element.tagName).trim(),
+            visible: outlined || shadowed};
+})()"""

@@ -48,7 +48,9 @@ MARKER_CALLBACK = """(function (texts) {
     return function (row) {
         var kind = row[2] ? "planned" : "active";
         var icon = L.divIcon({className: "tisc-marker tisc-marker-" + kind, iconSize: [18, 18]});
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, keyboard: true});
+        // row[7]: the name as text, the marker's accessible name (a DOM property, never HTML).
+        var marker = L.marker(new L.LatLng(row[0], row[1]),
+                              {icon: icon, keyboard: true, title: row[7]});
         var services = row[5].map(function (i) { return texts.services[i]; });
         var status = row[2] ? " (" + texts.planned + ")" : "";
         marker.bindPopup("<strong>" + row[3] + "</strong>" + status + "<br>" + row[4]
@@ -64,7 +66,7 @@ MARKER_CALLBACK = """(function (texts) {
 PROPOSAL_CALLBACK = """function (row) {
     var icon = L.divIcon({className: "tisc-proposal-icon", iconSize: [26, 26],
                           html: '<span class="tisc-proposal">' + Number(row[2]) + '</span>'});
-    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4]});
     marker.bindTooltip(row[3]);
     return marker;
 }"""
@@ -154,6 +156,7 @@ def _centre_markers(cards: list[CentreCard], locale: str, **cluster) -> FastMark
             str(escape(pick(card.city_names, locale))),
             [index[s] for s in card.services],
             card.slug,
+            pick(card.names, locale),
         ]
         for card in cards
     ]
@@ -257,15 +260,17 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
             proposal.location.lat,
             proposal.location.lon,
             number,
-            str(escape(ngettext(
-                "Proposal %(n)s: %(city)s, +%(people)s person",
-                "Proposal %(n)s: %(city)s, +%(people)s people",
-                proposal.added_population, n=number,
-                city=pick(proposal.city_names, locale),
-                people=format_number(proposal.added_population),
-            ))),
+            str(escape(label)),
+            label,
         ]
         for number, proposal in enumerate(report.proposals, start=1)
+        for label in [ngettext(
+            "Proposal %(n)s: %(city)s, +%(people)s person",
+            "Proposal %(n)s: %(city)s, +%(people)s people",
+            proposal.added_population, n=number,
+            city=pick(proposal.city_names, locale),
+            people=format_number(proposal.added_population),
+        )]
     ]  # fmt: skip
     FastMarkerCluster(
         proposals, callback=PROPOSAL_CALLBACK, options={"disableClusteringAtZoom": 1}

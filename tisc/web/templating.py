@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         language_label=formatting.language_label,
         when=formatting.when,
         day=formatting.day,
+        one_full_stop=formatting.one_full_stop,
     )
     app.jinja_env.globals.update(
         routing_reason=formatting.routing_reason,
