@@ -65,6 +65,17 @@ PAGES = {
         anonymous=LOGIN, inventor=200, staff=200, rest=404
     ),
     "/office/centres/kbtu/suspend": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    # Issue 11: search, the header's go-to-reference, a menu action's panel.
+    "/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88": expect(
+        anonymous=LOGIN, staff=200, other_staff=200, rest=404
+    ),
+    "/office?q={ref}": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/requests?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88": expect(
+        anonymous=LOGIN, inventor=200, other_inventor=200, rest=404
+    ),
+    "/desk/go?ref={ref}": expect(anonymous=LOGIN, staff=302, other_staff=302, rest=404),
+    "/office/go?ref={ref}": expect(anonymous=LOGIN, coordinator=302, rest=404),
+    "/requests/{ref}?do=transfer": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
     "/office/centres/no-such-centre/suspend": expect(anonymous=LOGIN, rest=404),
 }
 
