@@ -21,7 +21,7 @@ from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
-from tisc.domain.catalogue import CentreStatus, Service
+from tisc.domain.catalogue import N_, CentreStatus, Service
 from tisc.domain.localized import pick
 from tisc.formatting import service_label
 from tisc.services import coverage as coverage_service
@@ -33,7 +33,7 @@ from tisc.web import legend
 KAZAKHSTAN = (48.0, 67.5)
 KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
 # The full attribution is under every map page; the map itself carries the short one.
-DATA_ATTRIBUTION = "Boundaries: geokz, CC BY 4.0"
+DATA_ATTRIBUTION = N_("Boundaries: geokz, CC BY 4.0")
 # Folium writes its data with ``tojson``; keep Kazakh and Russian text as UTF-8
 # rather than \uXXXX escapes, which made map scripts three times larger.
 # (``<``, ``>``, ``&`` and ``'`` are still escaped, so the JSON stays script-safe.)
@@ -95,9 +95,10 @@ def _base_map(name: str, location=KAZAKHSTAN, zoom: int | None = None) -> folium
     m._id = name  # the page's div is map_<name>; see templates/macros/map.html
     if zoom is None:
         m.fit_bounds(KAZAKHSTAN_BOUNDS)
+    tiles = current_app.config["TISC_TILES_ATTRIBUTION"]
     folium.TileLayer(
         tiles=current_app.config["TISC_TILES_URL"],
-        attr=f"{current_app.config['TISC_TILES_ATTRIBUTION']} | {DATA_ATTRIBUTION}",
+        attr=f"{tiles} | {escape(gettext(DATA_ATTRIBUTION))}",
         name=gettext("Street map"),
         control=False,
     ).add_to(m)

@@ -157,24 +157,8 @@ def act(reference: str, action_name: str):
     _action_choices(form, service_request)
     if form.validate_on_submit():
         try:
-            if SPECS[action].confirm and not form.confirmed.data:
-                request_service.check(
-                    current_user,
-                    reference,
-                    action,
-                    _action_input(form),
-                    policy(),
-                    expected_version=_version(form),
-                )
+            if not _take(action, form, reference):
                 return _confirmation(service_request, action, form)
-            request_service.perform(
-                current_user,
-                service_request.reference,
-                action,
-                _action_input(form),
-                policy(),
-                expected_version=_version(form),
-            )
         except Invalid as error:
             if action in FLAG_FORMS:  # its fields are hidden: say it above the page
                 return _detail_page(service_request, problem=explain(error)), 400
@@ -194,6 +178,17 @@ def act(reference: str, action_name: str):
     ), 400
 
 
+def _take(action: Action, form, reference: str) -> bool:
+    """Take the action, unless it is far-reaching and not confirmed yet: then only check
+    that it could be taken (False), so that the confirmation never promises a refusal."""
+    use_case = request_service.perform
+    if SPECS[action].confirm and not form.confirmed.data:
+        use_case = request_service.check
+    use_case(current_user, reference, action, _action_input(form), policy(),
+             expected_version=_version(form))  # fmt: skip
+    return use_case is request_service.perform
+
+
 @bp.route("/<reference>/files/<int:file_id>")
 def download(reference: str, file_id: int):
     stored = request_service.file_for(current_user, reference, file_id)
@@ -210,17 +205,8 @@ def download(reference: str, file_id: int):
 def _detail_page(service_request, bound=None, problem=None, insert=None, opened=None):
     """The page around the next step: only the forms it shows are built."""
     step = request_service.next_step_for(current_user, service_request, policy())
-    # A panel of its own: a menu action, or assigning to a colleague rather than oneself.
-    may_open = (*step.menu, *([Action.ASSIGN] if step.main is Action.ASSIGN else []))
-    if bound is not None and bound.action in may_open:
-        opened = bound.action
-    elif insert is not None and insert[0] in step.menu:
-        opened = insert[0]
-    opened = opened if opened in may_open else None
-    shown = [*step.shown, *([opened] if opened and opened not in step.shown else [])]
-    # "Take it" needs no list of colleagues: it assigns the person who clicks.
-    take = Action.ASSIGN if step.main is Action.ASSIGN and opened is not Action.ASSIGN else None
-    forms = {a: _blank_form(a, service_request, choices=a is not take) for a in shown}
+    opened = _panel(step, bound, insert, opened)
+    forms = _forms(step, service_request, opened)
     if bound is not None and bound.action in forms:
         forms[bound.action] = bound
     if insert is not None and insert[0] in forms and not forms[insert[0]].errors:
@@ -247,6 +233,25 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
         completed=timeline.last_of(entries, Action.COMPLETE),
         moments=_moments(service_request),
     )
+
+
+def _panel(step, bound, insert, asked: Action | None) -> Action | None:
+    """The action whose panel is open: a menu action that was asked for, failed or had a
+    saved reply inserted, or assigning to a colleague rather than oneself."""
+    may_open = (*step.menu, *([Action.ASSIGN] if step.main is Action.ASSIGN else []))
+    if bound is not None and bound.action in may_open:
+        return bound.action
+    if insert is not None and insert[0] in step.menu:
+        return insert[0]
+    return asked if asked in may_open else None
+
+
+def _forms(step, service_request, opened: Action | None) -> dict:
+    """Blank forms of the actions the page shows, and of the open panel's."""
+    shown = [*step.shown, *([opened] if opened and opened not in step.shown else [])]
+    # "Take it" needs no list of colleagues: it assigns the person who clicks.
+    take = Action.ASSIGN if step.main is Action.ASSIGN and opened is not Action.ASSIGN else None
+    return {a: _blank_form(a, service_request, choices=a is not take) for a in shown}
 
 
 def _moments(service_request) -> dict[str, str]:
