@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.search import MAX_WORDS, fts5_query, parse, tsquery
+from tisc.domain.search import MAX_WORDS, Lexeme, fts5_query, parse, tsquery, weigh
 
 
 @pytest.mark.parametrize(
@@ -53,4 +53,21 @@ def test_fts5_query_quotes_every_word_and_cuts_it_to_the_index_s_prefix():
 
 
 def test_tsquery_quotes_lexemes():
-    assert tsquery(["o'brien", "a\\b"], "B") == "'o''brien':*B & 'a\\\\b':*B"
+    assert tsquery([Lexeme("o'brien"), Lexeme("a\\b")], "B") == "'o''brien':*B & 'a\\\\b':*B"
+
+
+STATISTICS = {"датчик": 0.18, "датчики": 0.02, "дала": 0.05, "сушилка": 0.18, "kz": 1.0}
+
+
+def test_a_prefix_weighs_the_common_words_it_starts():
+    датчик, дат, сейіт = weigh(["датчик", "дат", "сейіт"], STATISTICS)
+    assert датчик.common and round(датчик.share, 6) == 0.2 and датчик.completions == ("датчики",)
+    assert дат.common and дат.completions == ("датчик", "датчики")
+    assert not сейіт.common and сейіт.share == 0
+
+
+def test_a_common_prefix_names_its_words_to_the_planner_a_rare_one_does_not():
+    weighed = weigh(["дат", "сейіт"], STATISTICS)
+    assert tsquery(weighed, "BC") == (
+        "('дат':*BC | 'дат':BC | 'датчик':BC | 'датчики':BC) & 'сейіт':*BC"
+    )

@@ -55,8 +55,55 @@ def fts5_query(words: tuple[str, ...], columns: tuple[str, ...], scope: str) -> 
     return f'scope : "{scope}" AND {{{" ".join(columns)}}} : ({terms})'
 
 
-def tsquery(lexemes: list[str], weights: str) -> str:
-    """A PostgreSQL tsquery: every lexeme (as PostgreSQL's parser cut the text) as a
-    prefix, within the given weights (B: the request's words, C: its inventor)."""
-    quoted = ("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in lexemes)
-    return " & ".join(f"{lexeme}:*{weights}" for lexeme in quoted)
+COMMON = 0.01  # a word in at least this share of the requests is common
+COMPLETIONS = 3  # the common words a prefix stands for, named to PostgreSQL's planner
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    """A word of the query as PostgreSQL's parser cut it, with the share of requests its
+    prefix matches (from the planner's own statistics) and its commonest completions."""
+
+    text: str
+    share: float = 0.0
+    completions: tuple[str, ...] = ()
+
+    @property
+    def common(self) -> bool:
+        return self.share >= COMMON
+
+
+def weigh(lexemes: list[str], elements: dict[str, float]) -> list[Lexeme]:
+    """Each lexeme with what PostgreSQL's statistics (its most common elements and their
+    frequencies) say of its prefix. A prefix not among them is rare."""
+    weighed = []
+    for lexeme in lexemes:
+        matching = sorted(
+            ((share, element) for element, share in elements.items() if element.startswith(lexeme)),
+            reverse=True,
+        )
+        weighed.append(Lexeme(
+            lexeme, sum(share for share, _ in matching),
+            tuple(element for _, element in matching[:COMPLETIONS] if element != lexeme),
+        ))  # fmt: skip
+    return weighed
+
+
+def tsquery(lexemes: list[Lexeme], weights: str) -> str:
+    """A PostgreSQL tsquery: every lexeme as a prefix, within the given weights (B: the
+    request's words, C: its inventor). A common lexeme also names itself and its commonest
+    completions exactly: the same matches, but PostgreSQL's planner then knows how many
+    (it guesses 2% for any prefix) and walks the list's own order instead of reading
+    every match from the index."""
+    terms = []
+    for lexeme in lexemes:
+        alternatives = [f"{_quoted(lexeme.text)}:*{weights}"]
+        if lexeme.common:
+            alternatives += [f"{_quoted(word)}:{weights}"
+                             for word in (lexeme.text, *lexeme.completions)]  # fmt: skip
+        terms.append(f"({' | '.join(alternatives)})" if len(alternatives) > 1 else alternatives[0])
+    return " & ".join(terms)
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -11,10 +11,11 @@ own full-text index (SQLite FTS5, PostgreSQL ``tsvector``; see the migration
 
 Descriptions, messages and notes are not indexed at all.
 
-On SQLite a search considers the newest :data:`NEWEST` matches of the person's centre
-(staff) or own requests (an inventor) - the list says so when there are more - and
-words match by their first six letters at most (the index's longest prefix); on
-PostgreSQL the GIN index answers any search whole.
+A search considers at most the newest :data:`NEWEST` matches of the person's centre
+(staff) or own requests (an inventor), and the list says so when there are more: on
+SQLite always, words matching by their first six letters at most (the index's longest
+prefix); on PostgreSQL when a word is rare, its matches read from the GIN index -
+common words alone are checked row by row along the list's own order, all of them.
 """
 
 import json
@@ -23,9 +24,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import Actor, can_see_metadata
-from tisc.domain.search import MAX_WORDS, SearchText, fts5_query, parse, tsquery
+from tisc.domain.search import MAX_WORDS, SearchText, fts5_query, parse, tsquery, weigh
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.services.access import content_filter
@@ -94,7 +96,7 @@ def references_found(user: User, text: str | None, now: datetime) -> list[str]:
 
 def _postgresql(wanted: SearchText, actor: Actor) -> Found:
     # PostgreSQL's parser cuts the text as it cut the documents (e-mail addresses whole,
-    # IPC symbols as it reads them); the query is then a constant its planner can weigh.
+    # IPC symbols as it reads them).
     lexemes = db.session.scalars(
         sa.text(
             "SELECT lexeme FROM unnest(to_tsvector('simple', :text)) "
@@ -104,9 +106,61 @@ def _postgresql(wanted: SearchText, actor: Actor) -> Found:
     ).all()
     if not lexemes:
         return Found(sa.false())
-    query = tsquery(lexemes, "BC" if actor.role is Role.STAFF else "B")
-    matches = "service_requests.search_document @@ to_tsquery('simple', :search_query)"
-    return Found(sa.text(matches).bindparams(search_query=query))
+    weights = "BC" if actor.role is Role.STAFF else "B"
+    weighed = weigh(lexemes, _common_elements())
+    common = [lexeme for lexeme in weighed if lexeme.common]
+    rare = [lexeme for lexeme in weighed if not lexeme.common]
+    if not rare:
+        # Common words only: the list walks its own order, checking each row (see tsquery).
+        return Found(_matching(tsquery(common, weights), "search_query"))
+    # A rare word: its few matches in the person's scope from the GIN index first (the
+    # newest NEWEST of them), any common words checked on those rows.
+    # The scope as an expression (``+ 0``): checked on the index's few matches, rather
+    # than intersected with the whole centre's entries of another index.
+    scope = (ServiceRequest.centre_id + 0 == actor.centre_id if actor.role is Role.STAFF
+             else ServiceRequest.inventor_id + 0 == actor.user_id)  # fmt: skip
+    # OFFSET 0 keeps the matching apart from the ordering: PostgreSQL would otherwise walk
+    # the whole table backwards by id, hoping to meet a rare word soon.
+    found = (
+        sa.select(ServiceRequest.id)
+        .where(_matching(tsquery(rare, weights), "rare_query"), scope)
+        .offset(0)
+        .subquery()
+    )
+    newest = db.session.scalars(
+        sa.select(found.c.id).order_by(found.c.id.desc()).limit(NEWEST + 1)
+    ).all()
+    if not newest:
+        return Found(sa.false())
+    among = ServiceRequest.id == sa.any_(sa.bindparam("ids", newest[:NEWEST], sa.ARRAY(sa.Integer)))
+    if common:
+        among = sa.and_(among, _matching(tsquery(common, weights), "search_query"))
+    return Found(among, capped=len(newest) > NEWEST)
+
+
+def _matching(query: str, name: str) -> sa.TextClause:
+    return sa.text(f"service_requests.search_document @@ to_tsquery('simple', :{name})").bindparams(
+        sa.bindparam(name, query)
+    )
+
+
+# PostgreSQL's statistics of the search column: its most common lexemes and their
+# shares, read again every few minutes (they change only when the table is analysed).
+_elements: Cache[dict[str, float]] = Cache(size=1, seconds=600)
+
+
+def _common_elements() -> dict[str, float]:
+    return _elements.get("search_document", _read_common_elements)
+
+
+def _read_common_elements() -> dict[str, float]:
+    row = db.session.execute(sa.text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = 'service_requests' AND attname = 'search_document'"
+    )).first()  # fmt: skip
+    if row is None or row[0] is None:
+        return {}
+    return dict(zip(row[0], row[1], strict=False))  # the frequencies carry three more
 
 
 def _sqlite(wanted: SearchText, actor: Actor) -> Found:
