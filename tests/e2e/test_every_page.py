@@ -86,6 +86,7 @@ def _pages() -> dict[str, dict[str, str]]:
             "working": reference(Status.IN_PROGRESS, **ours),
             "waiting": reference(Status.AWAITING_INVENTOR, **ours),
             "transfer": reference(Status.SUBMITTED, **ours),
+            "colleague": reference(Status.SUBMITTED, **ours),
             "account": "/account",
         },
         "coordinator": {
@@ -100,7 +101,9 @@ def _pages() -> dict[str, dict[str, str]]:
         for name, path in list(pages[role].items()):
             if path and re.fullmatch(r"TISC-\d{4}-\d{5}", path):
                 pages[role][name] = f"/requests/{path}"
-    pages["staff"]["transfer"] = (pages["staff"]["transfer"] or "") + "?do=transfer"
+    for name in ("transfer", "colleague"):
+        if pages["staff"][name]:
+            pages["staff"][name] += "?do=" + ("assign" if name == "colleague" else name)
     return {role: {k: v for k, v in paths.items() if v} for role, paths in pages.items()}
 
 
