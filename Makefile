@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 INSTALLED := $(VENV)/.installed
-# Browser libraries (Chart.js) come from the npm registry at install time, never committed.
+# Browser assets (Chart.js, Swagger UI, the Noto Sans font) come from the npm registry at install time, never committed.
 NODE_INSTALLED := node_modules/.package-lock.json
 PO_FILES := $(wildcard tisc/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)

@@ -315,6 +315,14 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             Job("staff queue, filtered",
                 "/desk?status=in_progress&service=prior_art_search&sort=age", cookie=staff.cookie),
             Job("staff queue, deep page", f"/desk?after={cursor}", cookie=staff.cookie),
+            # Search (issue 11): a common word of the centre's open requests, an inventor's
+            # e-mail address over all statuses, and the office's reference lookup.
+            Job("search: staff, a word", "/desk?q=%D0%B4%D0%B0%D1%82%D1%87%D0%B8%D0%BA",
+                cookie=staff.cookie),
+            Job("search: staff, an inventor's address, all statuses",
+                "/desk?q=inventor17%40bench.kz&status=all", cookie=staff.cookie),
+            Job("search: office, a reference", f"/office?q={seeded.typical_reference}",
+                cookie=coordinator.cookie),
             Job("request page (5 events)", f"/requests/{seeded.typical_reference}",
                 cookie=staff.cookie, floor=DETAIL),
             Job("request page (200 events)", f"/requests/{seeded.long_timeline_reference}",
@@ -379,7 +387,7 @@ def run(args) -> dict:
             jobs = [
                 j
                 for j in endpoints(site, seeded, cursor, authorization=authorization)
-                if not args.only or args.only in j.name
+                if not args.only or any(part in j.name for part in args.only.split(","))
             ]
             for job in jobs:
                 rows.append(measure_row(job, scale, args))
@@ -560,7 +568,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the SQLite databases of the last run"
     )
-    parser.add_argument("--only", help="measure only endpoints whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only endpoints whose name contains this (or, comma-separated, any)"
+    )
     parser.add_argument("--scales", default="10k,1M", help="comma-separated: tiny, 10k, 1M")
     args = parser.parse_args(argv)
     if args.tool == "auto":

@@ -94,6 +94,9 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    from tisc.database import managed_by_models
+
+    conf_args.setdefault("include_name", managed_by_models)
 
     connectable = get_engine()
 

@@ -21,7 +21,8 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     names = {row["endpoint"] for row in report["rows"]}
     assert {"staff queue", "staff queue, deep page", "request page (200 events)",
             "/map script (cached)", "/office/coverage + planner (k=5)", "submission (POST)",
-            "login (POST)", "baseline: 50-row table", "baseline: static file"} <= names  # fmt: skip
+            "login (POST)", "baseline: 50-row table", "baseline: static file",
+            "search: staff, a word", "search: office, a reference"} <= names  # fmt: skip
     assert all(row["errors"] == 0 for row in report["rows"]), report["rows"]
     assert all(row["requests"] > 0 for row in report["rows"])
     assert report["rss"]["tiny"]["app_mb"] > 0

@@ -65,6 +65,16 @@ def upsert_insert(session: Session, model):
     return insert(model)
 
 
+# Full-text search lives in the database beside the models (migration b7d2c4e91a0f): the
+# SQLite FTS5 table (and its shadow tables), the PostgreSQL column and its index.
+SEARCH_OBJECTS = ("request_search", "search_document", "ix_service_requests_search")
+
+
+def managed_by_models(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name``: leave the search objects out of schema comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def drop_everything(engine) -> None:
     """Drop every table, Alembic's included: for disposable test and bench databases."""
     from tisc.models import Base

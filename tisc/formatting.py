@@ -6,6 +6,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 :mod:`tisc.caching`.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -13,7 +14,7 @@ from babel import dates, numbers
 from flask_babel import get_locale, get_timezone, gettext, ngettext
 
 from tisc.caching import Cache
-from tisc.domain import localized, workflow
+from tisc.domain import collation, localized, workflow
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
     EVENT_AUDIENCE_LABELS,
@@ -50,6 +51,11 @@ def in_locale(thing, attribute: str = "names") -> str:
 def pick_text(values: dict[str, str]) -> str:
     """The text of a ``{"kk": …, "ru": …, "en": …}`` mapping in the reader's language."""
     return localized.pick(values, str(get_locale()))
+
+
+def by_name(items, name=lambda item: item) -> list:
+    """``items`` sorted by ``name(item)`` in the reader's alphabet (Қ after К in Kazakh)."""
+    return collation.sorted_by_name(items, name, str(get_locale()))
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,10 @@ def handled_reason(service_request, timeline) -> str:
     )
 
 
+# Lists' dates, day first as read in Kazakhstan (Babel's English "short" is American).
+SHORT_DATES = {"kk": "dd.MM.yyyy", "ru": "dd.MM.yyyy", "en": "dd/MM/yyyy"}
+
+
 class Clock:
     """Dates for one locale and time zone, with Babel's patterns parsed once.
 
@@ -190,11 +200,18 @@ class Clock:
         self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
         self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
         self.joined = dates.get_datetime_format("medium", locale=locale)
+        self.short_pattern = dates.parse_pattern(SHORT_DATES.get(str(locale), "dd.MM.yyyy"))
 
     def day(self, moment: date | datetime) -> str:
         if isinstance(moment, datetime):
             moment = moment.astimezone(self.zone)
         return self.date_pattern.apply(moment, self.locale)
+
+    def short(self, moment: date | datetime) -> str:
+        """A list's date: all digits, day first, the year whole (``02.12.2026``)."""
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(self.zone)
+        return self.short_pattern.apply(moment, self.locale)
 
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)
@@ -261,6 +278,15 @@ def when(moment: datetime | None) -> str:
 
 def day(moment: date | datetime | None) -> str:
     return clock().day(moment) if moment else ""
+
+
+def one_full_stop(sentence: str) -> str:
+    """A date ending in an abbreviation (``2 дек. 2026 г.``, ``2026 ж.``) at the end of a
+    sentence: one full stop, not two."""
+    return _DOUBLE_STOP.sub(".", sentence)
+
+
+_DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?=\s|$)")
 
 
 def is_overdue(service_request) -> bool:

@@ -2,5 +2,5 @@
 (function () {
   var root = document.getElementById("swagger-ui");
   if (!root || !window.SwaggerUIBundle) { return; }
-  window.SwaggerUIBundle({ url: root.dataset.spec, domNode: root, deepLinking: true });
+  window.SwaggerUIBundle({ url: root.dataset.spec, domNode: root, deepLinking: false });
 })();

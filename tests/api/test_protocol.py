@@ -66,6 +66,28 @@ def test_lists_keep_to_what_each_person_may_see(make, client, bearer):
     assert len(office) == 2 and all("title" not in row for row in office)  # metadata only
 
 
+def test_search_finds_what_the_pages_find_within_each_person_s_scope(make, client, bearer):
+    inventor, other = make.user(), make.user()
+    staff = make.user("staff", centre="kbtu")
+    brick = make.request(inventor, title="Кірпіш пеші", keywords="керамика")
+    make.request(inventor, title="Күн панелі")
+    make.request(other, title="Кірпіш зауыты")
+
+    def found(person, q):
+        response = client.get("/api/v1/requests", query_string={"q": q}, headers=bearer(person))
+        assert response.status_code == 200
+        return sorted(row["reference"] for row in response.get_json())
+
+    assert found(inventor, "кірп") == [brick]  # a word's start, their own requests only
+    assert len(found(staff, "кірпіш")) == 2  # the centre's requests, both inventors'
+    assert found(staff, "керамика кірпіш") == [brick]  # every word required
+    coordinator = make.user("coordinator")
+    assert found(coordinator, "кірпіш") == []  # the office searches by reference only
+    assert found(coordinator, brick) == [brick]
+    too_long = client.get("/api/v1/requests?q=" + "x" * 201, headers=bearer(inventor))
+    assert too_long.status_code == 400
+
+
 @pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=101", "limit=x", "status=nonsense", "sort=up", "colour=red",

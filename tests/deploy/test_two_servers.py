@@ -231,7 +231,7 @@ def test_a_journey_across_two_servers_and_a_worker(deployment):
     def assign(browser, server):
         return browser.post(f"{server}/requests/{reference}/assign", {
             "assign-version": version, "assign-assignee": staff_id,
-            "assign-csrf_token": browser.token(f"{server}/requests/{reference}",
+            "assign-csrf_token": browser.token(f"{server}/requests/{reference}?do=assign",
                                                "assign-csrf_token"),
         })[0]  # fmt: skip
 

@@ -20,12 +20,13 @@ def sign_in(page: Page, site: str, email: str, password: str) -> None:
 
 
 def sign_out(page: Page) -> None:
+    page.locator("details.account-menu > summary").click()
     page.get_by_role("button", name="Sign out").click()
 
 
 def open_action(page: Page, name: str):
     """Open an action's panel on the request page; the panel."""
-    panel = page.locator("details.action-card", has=page.locator("summary", has_text=name))
+    panel = page.locator("details.action-panel", has=page.locator("summary", has_text=name))
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
     return panel
@@ -63,35 +64,40 @@ def test_request_from_submission_to_rating(page: Page, site: str, app):
     expect(page.locator(".alert-success")).to_contain_text(reference)
     sign_out(page)
 
-    # Staff of the routed centre assigns, starts and asks.
+    # Staff of the routed centre land on their desk, take the request, start and ask:
+    # each time the page shows the next step.
     sign_in(page, site, staff.email, staff.password)
-    page.get_by_role("link", name="Desk").click()
+    expect(page).to_have_url(f"{site}/desk")
     page.get_by_role("link", name=reference).click()
-    panel = open_action(page, "Assign")
-    panel.get_by_label("Assign to").select_option(label="Айгерім Сейітқызы")
-    panel.get_by_role("button", name="Assign").click()
-    open_action(page, "Start work").get_by_role("button", name="Start work").click()
-    panel = open_action(page, "Send question")
+    banner = page.locator(".next-step")
+    expect(banner).to_contain_text("nobody at your centre has taken it yet")
+    banner.get_by_role("button", name="Take it").click()
+    expect(banner).to_contain_text("Assigned to Айгерім Сейітқызы")
+    banner.get_by_role("button", name="Start work").click()
+    expect(banner).to_contain_text("Complete it when the result is ready")
+    panel = open_action(page, "Ask the inventor a question")
     panel.get_by_label("Question to the inventor").fill("Көбік қанша уақыт сақталады?")
     panel.get_by_role("button", name="Send question").click()
     expect(page.locator(".badge", has_text="Awaiting inventor")).to_be_visible()
+    expect(banner).to_contain_text("Waiting for the inventor's answer")
     sign_out(page)
 
     # The inventor replies.
     sign_in(page, site, "aliya@tisc-test.kz", "өте-құпия-сөз-2026")
     page.get_by_role("link", name="My requests").click()
     page.get_by_role("link", name=reference).click()
-    expect(page.get_by_text("Көбік қанша уақыт сақталады?")).to_be_visible()
-    panel = open_action(page, "Send reply")
-    panel.get_by_label("Your reply").fill("Екі тәулікке дейін.")
-    panel.get_by_role("button", name="Send reply").click()
+    banner = page.locator(".next-step")
+    expect(banner).to_contain_text("The centre is waiting for your answer — reply by")
+    expect(banner.get_by_text("Көбік қанша уақыт сақталады?")).to_be_visible()
+    banner.get_by_label("Your reply").fill("Екі тәулікке дейін.")
+    banner.get_by_role("button", name="Send reply").click()
     expect(page.locator(".badge", has_text="In progress")).to_be_visible()
     sign_out(page)
 
     # Staff complete with an outcome.
     sign_in(page, site, staff.email, staff.password)
     page.goto(f"{site}/requests/{reference}")
-    panel = open_action(page, "Complete request")
+    panel = open_action(page, "Complete the request")
     panel.get_by_label("Outcome").select_option("prior_art_found")
     panel.get_by_label("Summary of the result for the inventor").fill("Үш ұқсас патент табылды.")
     panel.get_by_label("Hours spent").fill("4.5")
@@ -107,8 +113,9 @@ def test_request_from_submission_to_rating(page: Page, site: str, app):
         page.get_by_role("heading", name=re.compile("Result: Relevant prior art found"))
     ).to_be_visible()
     expect(page.get_by_text("Үш ұқсас патент табылды.")).to_be_visible()
-    panel = open_action(page, "Send rating")
-    panel.get_by_label("5", exact=True).check()
+    expect(page.locator(".next-step")).to_contain_text("What you can do next")
+    panel = open_action(page, "Rate the service")
+    panel.get_by_label("5 — Excellent: it answered everything I needed").check()
     panel.get_by_label("Comment (optional)").fill("Рақмет!")
     panel.get_by_role("button", name="Send rating").click()
     expect(page.locator(".rating")).to_have_attribute("aria-label", "5 out of 5")

@@ -26,7 +26,7 @@ def test_a_saved_reply_goes_into_the_question_without_reloading(page: Page, site
     page.get_by_role("button", name="Save reply").click()
 
     page.goto(f"{site}/requests/{reference}")
-    panel = open_action(page, "Send question")
+    panel = open_action(page, "Ask the inventor a question")
     question = panel.get_by_label("Question to the inventor")
     question.fill("Сәлем. ")
     url = page.url

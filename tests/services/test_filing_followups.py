@@ -85,7 +85,7 @@ def test_three_six_and_twelve_months_once_each_and_twice_a_day_sends_nothing_twi
             .limit(1)
         )
         assert message.locale == "ru"  # the inventor's language
-        assert f"/requests/{reference}?open=record_filing#action-record_filing" in message.body_text
+        assert f"/requests/{reference}?do=record_filing#action-record_filing" in message.body_text
         assert "3 месяца назад" in message.body_text
 
 

@@ -56,6 +56,7 @@ EXPECTED = {
                                S.NO_ANSWER: S.ASSIGNED, S.DUPLICATE: S.ASSIGNED},
     (Action.RATE, "owner"): {S.COMPLETED: S.COMPLETED},
     (Action.RECORD_FILING, "staff"): {S.COMPLETED: S.COMPLETED},
+    (Action.RECORD_FILING, "owner"): {S.COMPLETED: S.COMPLETED},
     # The national office moves requests off a centre it suspends.
     (Action.TRANSFER, "coordinator"): {s: S.SUBMITTED for s in OPEN},
     # Requests the inventor abandoned.
@@ -74,7 +75,6 @@ EXPECTED = {
     (Action.UNASSIGN, "coordinator"): {S.SUBMITTED: S.SUBMITTED, S.ASSIGNED: S.SUBMITTED,
                                        S.IN_PROGRESS: S.IN_PROGRESS,
                                        S.AWAITING_INVENTOR: S.AWAITING_INVENTOR},
-    (Action.RECORD_FILING, "owner"): {S.COMPLETED: S.COMPLETED},
 }  # fmt: skip
 
 ACTIONS = [a for a in Action if a is not Action.SUBMIT]

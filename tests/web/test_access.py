@@ -72,6 +72,17 @@ PAGES = {
         anonymous=LOGIN, inventor=200, staff=200, rest=404
     ),
     "/office/centres/kbtu/suspend": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    # Issue 11: search, the header's go-to-reference, a menu action's panel.
+    "/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88": expect(
+        anonymous=LOGIN, staff=200, other_staff=200, rest=404
+    ),
+    "/office?q={ref}": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/requests?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88": expect(
+        anonymous=LOGIN, inventor=200, other_inventor=200, rest=404
+    ),
+    "/desk/go?ref={ref}": expect(anonymous=LOGIN, staff=302, other_staff=302, rest=404),
+    "/office/go?ref={ref}": expect(anonymous=LOGIN, coordinator=302, rest=404),
+    "/requests/{ref}?do=transfer": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
     "/office/centres/no-such-centre/suspend": expect(anonymous=LOGIN, rest=404),
     "/office/dashboard": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/dashboard?period=custom&first=2026-05&last=2025-01": expect(
@@ -140,7 +151,7 @@ def action_form(world, action: str) -> dict:
         "centre": world.make.centre_id("nazarbayev-university"), "outcome": "advice_given",
         "summary": "Done", "hours_spent": "1", "documents_cited": "0", "rating": "4",
         "application_number": "2026/0123.1", "flag": "999999", "ip_right": "patent",
-        "office": "kazpatent", "filed_on": "2026-01-05",
+        "office": "kazpatent", "filed_on": "2026-01-05", "confirmed": "y",
     }  # fmt: skip
     return {f"{action}-{name}": value for name, value in fields.items()}
 
@@ -161,7 +172,7 @@ OFFICE_POSTS = {
     "/office/centres/kbtu/status": {"status": "suspended"},
     "/office/centres/kbtu/suspend": {"mode": "route", "text": "Closed."},
     "/office/staff/{staff}/move": {"centre": "atyrau-university"},
-    "/office/staff/{staff}/active": {"active": "0"},
+    "/office/staff/{staff}/active": {"active": "0", "confirmed": "y"},
     "/office/centres/new": {"slug": "x"},
     "/office/staff": {"name": "X", "email": "x@tisc-test.kz", "role": "staff", "centre": "kbtu"},
 }
@@ -227,7 +238,7 @@ def test_every_new_action_in_its_own_state_for_every_role(world, as_, action, ro
     reference, flag = stage(world, action)
     before, flags_before = world.make.row(reference), flag_states(world)
     version = before["version"]
-    fields = {"version": version, "text": "Жауап: ә ғ қ", "flag": flag}
+    fields = {"version": version, "text": "Жауап: ә ғ қ", "flag": flag, "confirmed": "y"}
     response = as_(role).post(
         f"/requests/{reference}/{action}", data={f"{action}-{k}": v for k, v in fields.items()}
     )

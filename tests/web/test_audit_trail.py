@@ -38,8 +38,8 @@ def test_every_coordinator_action_is_recorded_with_who_what_and_from_where(world
                            "centre": "kbtu"}, "account.created", None),
         (f"/office/staff/{staff.id}/move", {"centre": "atyrau-university"}, "account.moved",
          f"user:{staff.id}"),
-        (f"/office/staff/{staff.id}/active", {"active": "0"}, "account.deactivated",
-         f"user:{staff.id}"),
+        (f"/office/staff/{staff.id}/active", {"active": "0", "confirmed": "y"},
+         "account.deactivated", f"user:{staff.id}"),
         (f"/office/staff/{staff.id}/active", {"active": "1"}, "account.reactivated",
          f"user:{staff.id}"),
     ]  # fmt: skip

@@ -39,7 +39,7 @@ def test_an_inventor_registers_and_lands_on_the_request_form(client, app):
     ("changes", "message"),
     [
         ({"email": "not-an-address"}, "Enter a valid e-mail address."),
-        ({"password": "short", "confirm": "short"}, "Field must be between 10 and 200 characters"),
+        ({"password": "short", "confirm": "short"}, "Use between 10 and 200 characters."),
         ({"confirm": "something else"}, "The passwords differ."),
         ({"name": ""}, "This field is required."),
     ],
@@ -50,6 +50,30 @@ def test_bad_registrations_are_refused_on_the_field(client, app, changes, messag
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_registration_says_every_problem_at_once_and_keeps_what_was_typed(client, make):
+    make.user(email="taken@example.kz")
+    page = client.get("/register").get_data(as_text=True)
+    # The rule is there before any mistake.
+    assert "At least 10 characters, and not easy to guess" in page
+    response = register(client, name="", email="taken@example.kz", password="short",
+                        confirm="different")  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in ("This field is required.", "already exists",
+                    "Use between 10 and 200 characters.", "The passwords differ."):  # fmt: skip
+        assert message in page, message
+    assert 'value="taken@example.kz"' in page
+    assert "short" not in page.split("<main", 1)[1] and "different" not in page
+
+
+def test_an_unusable_address_and_a_short_password_are_said_together(client):
+    response = register(client, email="not-an-address", password="short", confirm="short")
+    page = response.get_data(as_text=True)
+    assert "Enter a valid e-mail address." in page
+    assert "Use between 10 and 200 characters." in page
+    assert 'value="not-an-address"' in page
 
 
 def test_an_address_registers_once(client, make):
@@ -124,7 +148,19 @@ def test_next_never_leaves_the_site(client, make, target):
     response = client.post(
         f"/login?next={target}", data={"email": person.email, "password": person.password}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/requests"  # the inventor's own page instead
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("inventor", "/requests"), ("staff", "/desk"), ("coordinator", "/office")]
+)
+def test_each_role_lands_where_it_works_unless_next_says_otherwise(client, make, role, home):
+    person = make.user(role, centre="kbtu" if role == "staff" else None)
+    data = {"email": person.email, "password": person.password}
+    assert client.post("/login", data=data).headers["Location"] == home
+    assert client.get("/login").headers["Location"] == home  # signed in already
+    client.post("/logout")
+    assert client.post("/login?next=/map", data=data).headers["Location"] == "/map"
 
 
 def test_profile_saves_name_and_language(client, make):

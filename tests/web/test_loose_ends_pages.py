@@ -75,7 +75,9 @@ def test_staff_link_a_duplicate_from_the_page(world, as_, make):
     client = as_("staff")
     page = client.get(f"/requests/{again}").get_data(as_text=True)
     flag = re.search(r'name="link_duplicate-flag" value="(\d+)"', page)[1]
-    response = post_action(client, make, again, "link_duplicate", flag=flag, text="Сол өтінім.")
+    response = post_action(
+        client, make, again, "link_duplicate", flag=flag, text="Сол өтінім.", confirmed="y"
+    )
     assert response.status_code == 302
     assert make.row(again)["status"] == "duplicate"
     page = as_("inventor").get(f"/requests/{again}").get_data(as_text=True)
@@ -105,7 +107,7 @@ def test_after_a_transfer_the_request_says_by_whom_and_why(world, as_, make):
     assert "Transferred from Kazakh-British Technical University by Staff" in handled
     assert "Мамандар &lt;b&gt;сонда&lt;/b&gt;." in handled
     # The original routing reason stays on the timeline, under the submission.
-    timeline = page.split('id="timeline-heading"', 1)[1]
+    timeline = page.split('id="conversation-heading"', 1)[1]
     assert "A centre in your region offering Prior-art search." in timeline
 
 
@@ -131,9 +133,9 @@ def test_a_question_after_completion_reaches_the_desk_without_reopening(world, a
     )  # fmt: skip
     desk = as_("staff").get("/desk?status=questions").get_data(as_text=True)
     assert reference in desk and world.reference not in desk
-    assert "Questions after completion: <strong>1</strong>" in as_("staff").get("/desk").get_data(
-        as_text=True
-    )
+    desk = as_("staff").get("/desk").get_data(as_text=True)
+    tab = desk.split('href="/desk?status=questions"', 1)[1].split("</a>", 1)[0]
+    assert "Questions after completion" in tab and ">1</span>" in tab
     page = as_("staff").get(f"/requests/{reference}").get_data(as_text=True)
     assert "The inventor asked about the result" in page and 'id="action-answer"' in page
     assert post_action(as_("staff"), make, reference, "answer", text="Мынау.").status_code == 302
@@ -150,10 +152,10 @@ def test_the_inventor_marks_the_result_resolved(world, as_, make):
 def test_a_request_closed_unanswered_tells_the_inventor_how_to_reopen(world, as_, make):
     staff, inventor = world.people["staff"], world.people["inventor"]
     reference = make.request_in("awaiting_inventor", inventor, staff)
-    assert post_action(as_("staff"), make, reference, "close_no_answer",
+    assert post_action(as_("staff"), make, reference, "close_no_answer", confirmed="y",
                        text="Телефонға жауап жоқ.").status_code == 302  # fmt: skip
     page = as_("inventor").get(f"/requests/{reference}").get_data(as_text=True)
-    assert "Answer it below by" in page and 'id="action-resume"' in page
+    assert "Answer the question below by" in page and 'id="action-resume"' in page
     assert post_action(as_("inventor"), make, reference, "resume",
                        text="Кешіріңіз: Қазақстан.").status_code == 302  # fmt: skip
     assert make.row(reference)["status"] == "in_progress"
@@ -271,8 +273,9 @@ def test_completed_requests_only_are_unaffected_by_questions_counts(world, as_, 
     reference = make.request_in("completed", world.people["inventor"], world.people["staff"])
     make.act(world.people["inventor"], reference, "rate", rating=5)
     desk = as_("staff").get("/desk").get_data(as_text=True)
-    assert "Questions after completion: <strong>0</strong>" in desk
-    assert "Completed: <strong>1</strong>" in desk
+    tab = desk.split('href="/desk?status=questions"', 1)[1].split("</a>", 1)[0]
+    assert ">0</span>" in tab
+    assert reference in as_("staff").get("/desk?status=completed").get_data(as_text=True)
     assert COMPLETION["summary"] in as_("inventor").get(f"/requests/{reference}").get_data(True)
 
 

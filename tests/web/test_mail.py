@@ -62,7 +62,7 @@ def test_a_failing_mail_server_leaves_the_action_done_and_the_message_queued(
     version = world.make.row(world.reference)["version"]
     response = as_("staff").post(
         f"/requests/{world.reference}/decline",
-        data={"decline-version": version, "decline-text": "Out of scope"},
+        data={"decline-version": version, "decline-text": "Out of scope", "decline-confirmed": "y"},
     )
     response.close()
     assert response.status_code == 302

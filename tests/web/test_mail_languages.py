@@ -126,6 +126,8 @@ def test_every_message_in_every_language(make, locale):
         assert message.locale == locale, message.kind
         assert f'<html lang="{locale}">' in message.body_html
         assert SECRET not in message.body_text and SECRET not in message.body_html, message.kind
+        # A date that ends in an abbreviation ends the sentence with one full stop.
+        assert not re.search(r"\w\.\.(\s|$)", message.body_text), (message.kind, message.body_text)
         link = link_in(message)
         assert link.startswith("http://127.0.0.1:5000/"), message.kind
         if message.request_id:

@@ -104,7 +104,12 @@ def test_creating_moving_and_deactivating_staff(world, as_, make):
     other = make.app.test_client()
     login(other, staff)
     assert other.get("/desk").status_code == 200
-    assert client.post(f"/office/staff/{staff.id}/active", data={"active": "0"}).status_code == 302
+    # First the page says what will happen, and nothing has happened yet.
+    asked = client.post(f"/office/staff/{staff.id}/active", data={"active": "0"})
+    assert asked.status_code == 200 and "can no longer sign in" in asked.get_data(as_text=True)
+    assert other.get("/desk").status_code == 200
+    confirmed = {"active": "0", "confirmed": "y"}
+    assert client.post(f"/office/staff/{staff.id}/active", data=confirmed).status_code == 302
     assert other.get("/desk").status_code == 302  # signed out everywhere
 
 

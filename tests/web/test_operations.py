@@ -89,8 +89,8 @@ def test_a_locked_database_gives_a_friendly_503(tmp_path, monkeypatch):
         data = {
             "name": "A",
             "email": "a@example.kz",
-            "password": "x" * 30,
-            "confirm": "x" * 30,
+            "password": "violet anchor murmur 1873 tides",
+            "confirm": "violet anchor murmur 1873 tides",
             "requester_category": "individual_inventor",
         }
         response = app.test_client().post("/register", data=data)

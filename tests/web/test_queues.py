@@ -35,8 +35,8 @@ def test_the_desk_lists_its_centres_open_requests_by_due_date(world, as_, make):
     listed = references(page)
     assert listed[0] == early and listed[-1] == late
     assert elsewhere not in listed and done not in listed
-    assert "Submitted: <strong>3</strong>" in page
-    assert "Completed: <strong>1</strong>" in page
+    assert ">Submitted (3)</option>" in page
+    assert ">Completed (1)</option>" in page
 
 
 def test_desk_filters(world, as_, make):
@@ -58,7 +58,24 @@ def test_desk_filters(world, as_, make):
     assert listed("overdue=y") == {overdue}
     assert listed("status=completed") == {done}
     assert listed("status=all") == {mine, overdue, done, world.reference}
-    assert "Overdue: <strong>1</strong>" in client.get("/desk").get_data(as_text=True)
+    desk = client.get("/desk").get_data(as_text=True)
+    overdue_tab = desk.split('href="/desk?overdue=y"', 1)[1].split("</a>", 1)[0]
+    assert "Overdue" in overdue_tab and ">1</span>" in overdue_tab
+    mine_tab = desk.split('href="/desk?assignee=me"', 1)[1].split("</a>", 1)[0]
+    assert ">1</span>" in mine_tab
+
+
+def test_the_desk_tabs_keep_the_search_and_mark_the_current_one(world, as_, make):
+    client = as_("staff")
+    page = client.get("/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88&assignee=me").get_data(True)
+    assert (
+        'href="/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88&amp;assignee=me"'
+        ' aria-current="page"' in page.replace('class="nav-link active" ', "")
+    )
+    # Awaiting the inventor, with the search kept.
+    assert (
+        'href="/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88&amp;status=awaiting_inventor"' in page
+    )
 
 
 def test_bad_filters_are_a_clear_400_not_a_crash(world, as_):

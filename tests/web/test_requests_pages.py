@@ -124,8 +124,18 @@ def test_staff_see_notes_and_the_inventor_does_not(world, as_, make):
 
 def test_the_page_offers_exactly_the_allowed_actions(world, as_):
     page = as_("staff").get(f"/requests/{world.reference}").get_data(as_text=True)
+    # Forms for the main action ("Take it") and the message box; the rest in the menu,
+    # each form built only when its panel is opened.
     offered = set(re.findall(r'/requests/TISC-[\d-]+/([a-z]+)"', page))
-    assert offered == {"assign", "transfer", "message", "note", "decline"}
+    assert offered == {"assign", "message"}
+    in_menu = set(re.findall(r"\?do=([a-z_]+)", page))
+    assert in_menu == {"assign", "transfer", "note", "decline"}
+    for action in in_menu:
+        opened = as_("staff").get(f"/requests/{world.reference}?do={action}").get_data(True)
+        assert f'/requests/{world.reference}/{action}"' in opened
+    # An action not allowed now opens nothing.
+    page = as_("staff").get(f"/requests/{world.reference}?do=complete").get_data(True)
+    assert f"/requests/{world.reference}/complete" not in page
 
 
 def test_staff_work_a_request_through_the_pages(world, as_, make):
@@ -174,13 +184,24 @@ def test_a_missing_reason_is_shown_on_the_form(world, as_, make):
     assert make.row(world.reference)["status"] == "submitted"
 
 
-def test_transferring_takes_the_request_off_the_desk(world, as_, make):
-    version = make.row(world.reference)["version"]
+def test_transferring_asks_first_then_takes_the_request_off_the_desk(world, as_, make):
+    before = make.row(world.reference)
     nu = make.centre_id("nazarbayev-university")
-    response = as_("staff").post(
-        f"/requests/{world.reference}/transfer",
-        data={"transfer-version": version, "transfer-centre": nu, "transfer-text": "Мамандар"},
-    )
+    data = {"transfer-version": before["version"], "transfer-centre": nu,
+            "transfer-text": "Мамандар <b>сонда</b>"}  # fmt: skip
+    asked = as_("staff").post(f"/requests/{world.reference}/transfer", data=data)
+    page = asked.get_data(as_text=True)
+    # The confirmation says what will happen, names the centre, and changed nothing yet.
+    assert asked.status_code == 200 and "What will happen" in page
+    assert "The request goes to Nazarbayev University" in page
+    assert "Мамандар &lt;b&gt;сонда&lt;/b&gt;" in page
+    assert 'name="transfer-confirmed" value="y"' in page
+    assert make.row(world.reference) == before
+    hidden = r"<input type=\"hidden\" name=\"(transfer-[a-z_]+)\" value=\"([^\"]*)\""
+    replayed = dict(re.findall(hidden, page))
+    assert replayed["transfer-centre"] == str(nu)
+    response = as_("staff").post(f"/requests/{world.reference}/transfer", data=data | {
+        "transfer-confirmed": "y"})  # fmt: skip
     assert response.status_code == 302 and response.headers["Location"].endswith("/desk")
     client = as_("staff")
     assert client.get(f"/requests/{world.reference}").status_code == 404

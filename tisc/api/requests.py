@@ -63,9 +63,9 @@ def request_list(limit=50, after=None, **given):
         if user.role is Role.STAFF:
             page = queues.desk_page(user, _filters(given, "open"), after=after, size=limit)
         elif user.role is Role.COORDINATOR:
-            page = queues.office_page(_filters(given, "all"), after=after, size=limit)
+            page = queues.office_page(user, _filters(given, "all"), after=after, size=limit)
         else:
-            page = queues.inventor_page(user, after=after, size=limit)
+            page = queues.inventor_page(user, after=after, size=limit, text=given.get("q", ""))
     except Invalid as error:  # the services call it the cursor; here it is ``after``
         error.field = "after"
         raise
@@ -204,7 +204,7 @@ def _filters(given: dict, status: str) -> queues.Filters:
         status=given.get("status", status), service=given.get("service", ""),
         assignee=given.get("assignee", "any"), centre_id=centre_id,
         region_code=given.get("region", ""), overdue=given.get("overdue", False),
-        sort=given.get("sort", "due"),
+        sort=given.get("sort", "due"), text=given.get("q", ""),
     )  # fmt: skip
 
 

@@ -212,6 +212,14 @@ class RequestQuery(Strict):
     centre = fields.String(validate=validate.Length(max=64), metadata={"description": "Office"})
     region = fields.String(validate=validate.Length(max=16), metadata={"description": "Office"})
     overdue = fields.Boolean()
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "Search, as on the pages: a reference (any role), or words of the "
+            "title, keywords, field and IPC classes (staff and inventors; staff also the "
+            "inventor's name and address)."
+        },
+    )
     sort = fields.String(validate=validate.OneOf(["due", "age"]), metadata={"description": "Staff"})
     after = fields.String(validate=validate.Length(max=48), metadata={"description": "Cursor"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))

@@ -247,6 +247,9 @@ class ActionSpec:
     # Asked for by name on the request's page and through the API; False for what is only
     # a consequence of other work (a staff member moved away unassigns their requests).
     offered: bool = True
+    # What will happen, said when the person is asked to confirm (placeholders: %(centre)s,
+    # %(days)s).
+    warning: str = ""
 
     def notices(self, actor_role: Role | Agent) -> tuple[Notice, ...]:
         return self.notifies.get(actor_role, ())
@@ -419,6 +422,9 @@ SPECS: dict[Action, ActionSpec] = {
                              (Kind.NEW_REQUEST, Audience.CENTRE_STAFF))
                       for role in (Role.STAFF, Role.COORDINATOR)},
             confirm=True,
+            warning=N_("The request goes to %(centre)s with your reason and leaves your "
+                       "centre's desk: you will no longer see it. The inventor is told where "
+                       "it went and why."),
         ),
         ActionSpec(
             Action.START, _STAFF, {Status.ASSIGNED: Status.IN_PROGRESS},
@@ -466,6 +472,8 @@ SPECS: dict[Action, ActionSpec] = {
             label=N_("Declined"), verb=N_("Decline"), done=N_("The request is declined."),
             needs=frozenset({Needs.TEXT}), notifies=_to_inventor(Kind.DECLINED),
             confirm=True, danger=True,
+            warning=N_("The request closes and the inventor receives your reason by e-mail. "
+                       "Only your centre's staff can reopen it."),
         ),
         ActionSpec(
             Action.WITHDRAW, _INVENTOR, {status: Status.WITHDRAWN for status in OPEN_STATUSES},
@@ -473,6 +481,8 @@ SPECS: dict[Action, ActionSpec] = {
             done=N_("Your request is withdrawn."),
             notifies={Role.INVENTOR: ((Kind.WITHDRAWN, Audience.ASSIGNEE_ELSE_STAFF),)},
             confirm=True, danger=True,
+            warning=N_("Your request closes and the centre stops working on it. It cannot "
+                       "be reopened: you would send a new request."),
         ),
         ActionSpec(
             Action.REOPEN, _STAFF,
@@ -488,6 +498,7 @@ SPECS: dict[Action, ActionSpec] = {
             needs=frozenset({Needs.RATING}), changes=_rated,
         ),
         ActionSpec(
+            # The inventor reports a filing too, when they file after the service.
             Action.RECORD_FILING, frozenset({Role.STAFF, Role.INVENTOR}),
             {Status.COMPLETED: Status.COMPLETED},
             label=N_("Application filed"), verb=N_("Report a filing"),
@@ -513,6 +524,8 @@ SPECS: dict[Action, ActionSpec] = {
             done=N_("The request is closed for want of an answer."),
             needs=frozenset({Needs.TEXT}), notifies=_to_inventor(Kind.CLOSED_NO_ANSWER),
             confirm=True, danger=True,
+            warning=N_("The request closes and the inventor is told your reason; they can "
+                       "reopen it by answering within %(days)s days."),
         ),
         ActionSpec(
             Action.RESUME, _INVENTOR, {Status.NO_ANSWER: Status.IN_PROGRESS},
@@ -550,6 +563,8 @@ SPECS: dict[Action, ActionSpec] = {
             done=N_("The request is closed as a duplicate."),
             needs=frozenset({Needs.DUPLICATE_FLAG, Needs.OPEN_ORIGINAL}), changes=_linked,
             notifies=_to_inventor(Kind.CLOSED_AS_DUPLICATE), confirm=True, danger=True,
+            warning=N_("This request closes as a duplicate of the other one, which goes on; "
+                       "the inventor is told."),
         ),
         ActionSpec(
             Action.DISMISS_DUPLICATE, _STAFF, _stay(OPEN_STATUSES),

@@ -14,6 +14,7 @@ PASSWORD_RULE = lazy_ngettext(
     "At least %(num)d characters, and not easy to guess: a few unrelated words work well.",
     MIN_PASSWORD,
 )
+PASSWORD_LENGTH = _l("Use between %(min)d and %(max)d characters.")
 
 
 class LoginForm(Form):
@@ -28,7 +29,7 @@ class RegisterForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
         description=PASSWORD_RULE,
     )
     confirm = PasswordField(
@@ -51,7 +52,7 @@ class ForgotPasswordForm(Form):
 class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
         description=PASSWORD_RULE,
     )
     confirm = PasswordField(

@@ -24,6 +24,11 @@ class _GetForm(Form):
 
 
 class DeskFilterForm(_GetForm):
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Reference, title, keywords, IPC class, inventor's name or e-mail"),
+    )
     status = SelectField(_l("Status"), default="open", validators=[Optional()])
     service = SelectField(_l("Service"), default="", validators=[Optional()])
     assignee = SelectField(
@@ -44,11 +49,29 @@ class DeskFilterForm(_GetForm):
 
 
 class OfficeFilterForm(_GetForm):
+    q = StringField(
+        _l("Reference"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "e.g. TISC-2026-00042, 2026-42 or 42: the office finds requests by reference only"
+        ),
+    )
     status = SelectField(_l("Status"), default="all", validators=[Optional()])
     service = SelectField(_l("Service"), default="", validators=[Optional()])
     centre = SelectField(_l("Centre"), default="", validators=[Optional()])
     region = SelectField(_l("Region"), default="", validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+
+
+class RequestSearchForm(_GetForm):
+    """An inventor's own requests."""
+
+    q = StringField(
+        _l("Search your requests"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Reference, title, keywords or IPC class"),
+    )
+    submit = SubmitField(_l("Search"))
 
 
 class DirectoryForm(_GetForm):

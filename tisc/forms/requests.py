@@ -19,6 +19,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tisc.domain.workflow import SPECS, Action
 from tisc.forms import Form, options
 
+# What each rating means, said beside it.
+RATING_MEANINGS = {
+    5: _l("5 — Excellent: it answered everything I needed"),
+    4: _l("4 — Good: useful, with small gaps"),
+    3: _l("3 — Acceptable: partly useful"),
+    2: _l("2 — Poor: it helped little"),
+    1: _l("1 — Very poor: it did not help"),
+}
+
 FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
 
 
@@ -93,6 +102,9 @@ class ActionForm(Form):
 
     action: Action
     version = HiddenField(validators=[DataRequired()])
+    # Far-reaching actions (``ActionSpec.confirm``) are taken once this is set, on the
+    # confirmation step that says what will happen.
+    confirmed = HiddenField()
 
 
 class AssignForm(ActionForm):
@@ -211,7 +223,7 @@ class RateForm(ActionForm):
     rating = RadioField(
         _l("Your rating"),
         coerce=int,
-        choices=options((n, str(n)) for n in range(5, 0, -1)),
+        choices=options((n, RATING_MEANINGS[n]) for n in range(5, 0, -1)),
         validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
     )
     text = TextAreaField(

@@ -18,7 +18,14 @@ from tisc.domain.catalogue import N_
 from tisc.domain.notifications import Kind
 from tisc.domain.workflow import is_overdue
 from tisc.extensions import db, policy
-from tisc.formatting import day, in_locale, outcome_label, service_label, status_label
+from tisc.formatting import (
+    day,
+    in_locale,
+    one_full_stop,
+    outcome_label,
+    service_label,
+    status_label,
+)
 from tisc.models import Centre, OutboxMessage, ServiceRequest, User
 from tisc.tokens import make_token
 
@@ -51,6 +58,8 @@ def render(message: OutboxMessage) -> None:
     )
     with force_locale(locale):
         email = COMPOSERS[Kind(message.kind)](message, recipient, service_request)
+        email.paragraphs = [one_full_stop(paragraph) for paragraph in email.paragraphs]
+        email.items = [one_full_stop(item) for item in email.items]
         values = {"email": email, "recipient": recipient, "locale": locale}
         message.locale = locale
         message.subject = email.subject
@@ -271,9 +280,7 @@ def _filing_followup(message, recipient, service_request):
             ),
         ],
         action_label=gettext("Report a filing"),
-        action_url=link(
-            "requests.detail", reference=service_request.reference, open="record_filing"
-        )
+        action_url=link("requests.detail", reference=service_request.reference, do="record_filing")
         + "#action-record_filing",
     )
 

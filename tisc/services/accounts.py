@@ -173,12 +173,18 @@ def set_active_by_email(email: str, active: bool, policy: Policy | None = None) 
     return _set_active(user, active, None, policy)
 
 
-@use_case
-def set_staff_active(user_id: int, active: bool, by: User, policy: Policy | None = None) -> User:
-    """The coordinator deactivates or reactivates a staff or coordinator account."""
+def staff_member_or_coordinator(user_id: int) -> User:
+    """An account the national office manages (staff or coordinator), else NotFound."""
     user = db.session.get(User, user_id)
     if user is None or user.role is Role.INVENTOR:
         raise NotFound(N_("There is no such staff account."))
+    return user
+
+
+@use_case
+def set_staff_active(user_id: int, active: bool, by: User, policy: Policy | None = None) -> User:
+    """The coordinator deactivates or reactivates a staff or coordinator account."""
+    user = staff_member_or_coordinator(user_id)
     if user.id == by.id:
         raise Refused(N_("You cannot deactivate your own account."))
     return _set_active(user, active, by, policy)
@@ -365,6 +371,27 @@ def _checked_locale(locale: str | None) -> str | None:
     if locale not in {language.value for language in Language}:
         raise Invalid("locale", N_("Choose a language."))
     return locale
+
+
+def registration_problems(name: str, email: str, password: str) -> list[Invalid]:
+    """Everything wrong with a registration at once (each field's first problem), so the
+    form says it all in one answer rather than one problem per attempt."""
+    problems = []
+    if not (name or "").strip():
+        problems.append(Invalid("name", N_("Enter a name.")))
+    try:
+        if find_by_email(normalise_email(email)) is not None:
+            problems.append(Invalid("email", TAKEN))
+    except Invalid as problem:
+        problems.append(problem)
+    try:
+        check_password_strength(password)
+    except Invalid as problem:
+        problems.append(problem)
+    return problems
+
+
+TAKEN = N_("An account with this e-mail address already exists.")
 
 
 def _new_user(name, email, password, role, centre_id, locale, hash_method) -> User:

@@ -19,7 +19,7 @@ from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.models.base import UTCDateTime
-from tisc.services import rules
+from tisc.services import rules, search
 from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -64,6 +64,7 @@ class Filters:
     region_code: str = ""  # office only
     overdue: bool = False
     sort: str = "due"  # due | age (desk); the office lists newest first
+    text: str = ""  # the search box (tisc.services.search)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class Page:
     rows: list[ServiceRequest]
     next_cursor: str | None = None
     previous_cursor: str | None = None
+    # A search that considered only the newest matches (tisc.services.search.NEWEST).
+    capped: bool = False
 
 
 def desk_page(
@@ -84,16 +87,15 @@ def desk_page(
     """A page of the staff member's centre queue."""
     if staff.role is not Role.STAFF or staff.centre_id is None:
         return Page([])
-    query = _filtered(filters, now).where(ServiceRequest.centre_id == staff.centre_id)
-    if filters.assignee == "me":
-        query = query.where(ServiceRequest.assignee_id == staff.id)
-    elif filters.assignee == "unassigned":
-        query = query.where(ServiceRequest.assignee_id.is_(None))
-    sort_column = ServiceRequest.created_at if filters.sort == "age" else ServiceRequest.due_at
-    return _keyset(query, sort_column, descending=False, after=after, before=before, size=size)
+    conditions, found, sort_column, descending = _desk_list(staff, filters, now)
+    return _keyset(
+        conditions, found, sort_column, descending=descending, after=after, before=before,
+        size=size,
+    )  # fmt: skip
 
 
 def office_page(
+    coordinator: User,
     filters: Filters,
     after: str | None = None,
     before: str | None = None,
@@ -101,27 +103,56 @@ def office_page(
     now: datetime | None = None,
 ) -> Page:
     """A page of every request in the network, newest first (metadata only is shown)."""
-    query = _filtered(filters, now)
-    if filters.centre_id is not None:
-        query = query.where(ServiceRequest.centre_id == filters.centre_id)
-    if filters.region_code:
-        query = query.where(ServiceRequest.region_code == filters.region_code)
+    conditions, found, sort_column, descending = _office_list(coordinator, filters, now)
     return _keyset(
-        query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
-    )
+        conditions, found, sort_column, descending=descending, after=after, before=before,
+        size=size,
+    )  # fmt: skip
+
+
+def _desk_list(staff: User, filters: Filters, now: datetime | None):
+    """The desk's conditions, search, sort column and direction."""
+    conditions, found = _filtered(filters, now, staff)
+    conditions.append(ServiceRequest.centre_id == staff.centre_id)
+    if filters.assignee == "me":
+        conditions.append(ServiceRequest.assignee_id == staff.id)
+    elif filters.assignee == "unassigned":
+        conditions.append(ServiceRequest.assignee_id.is_(None))
+    sort_column = ServiceRequest.created_at if filters.sort == "age" else ServiceRequest.due_at
+    return conditions, found, sort_column, False
+
+
+def _office_list(coordinator: User, filters: Filters, now: datetime | None):
+    """The office list's conditions, search, sort column and direction."""
+    conditions, found = _filtered(filters, now, coordinator)
+    if filters.centre_id is not None:
+        conditions.append(ServiceRequest.centre_id == filters.centre_id)
+    if filters.region_code:
+        conditions.append(ServiceRequest.region_code == filters.region_code)
+    return conditions, found, ServiceRequest.created_at, True
 
 
 def inventor_page(
-    inventor: User, after: str | None = None, before: str | None = None, size: int = 25
+    inventor: User,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 25,
+    text: str = "",
+    now: datetime | None = None,
 ) -> Page:
-    query = (
-        sa.select(ServiceRequest)
-        .where(ServiceRequest.inventor_id == inventor.id)
-        .options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
-    )
+    found = search.condition(inventor.actor, text, now or datetime.now(UTC))
     return _keyset(
-        query, ServiceRequest.created_at, descending=True, after=after, before=before, size=size
+        [ServiceRequest.inventor_id == inventor.id], found, ServiceRequest.created_at,
+        descending=True, after=after, before=before, size=size,
+    )  # fmt: skip
+
+
+def mine_count(staff: User) -> int:
+    """The staff member's own open requests (an index of them serves the header too)."""
+    query = sa.select(sa.func.count(ServiceRequest.id)).where(
+        ServiceRequest.assignee_id == staff.id, rules.is_open()
     )
+    return db.session.scalar(query) or 0
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
@@ -158,13 +189,8 @@ def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> 
     return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
 
 
-def _filtered(filters: Filters, now: datetime | None):
-    # Centre and region names come from the cached cards (network.py), not joins.
-    query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
-    return query.where(*_conditions(filters, now))
-
-
-def _conditions(filters: Filters, now: datetime | None) -> list:
+def _filtered(filters: Filters, now: datetime | None, user: User):
+    """The conditions of the list's filters, and its search (None: none)."""
     conditions = []
     if filters.status == "open":
         conditions.append(rules.is_open())
@@ -176,7 +202,7 @@ def _conditions(filters: Filters, now: datetime | None) -> list:
         conditions.append(ServiceRequest.service == Service(filters.service))
     if filters.overdue:
         conditions.append(rules.is_overdue(now or datetime.now(UTC)))
-    return conditions
+    return conditions, search.condition(user.actor, filters.text, now or datetime.now(UTC))
 
 
 EXPORT_COLUMNS = (
@@ -190,46 +216,29 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(
-    filters: Filters,
-    desk: tuple[int, int] | None = None,
-    now: datetime | None = None,
-    batch: int = 2000,
+    user: User, filters: Filters, now: datetime | None = None, batch: int = 2000
 ) -> Iterator[sa.Row]:
-    """Every row of a list with its filters, as plain rows read in keyset batches, so
-    that an export of a million rows holds one batch at a time. ``desk``: (staff id, centre id),
-    the centre's
-    desk, in its order; else the office's list, newest first. Exports never read the
-    description or any text but the title (which only the desk shows)."""
-    query = (
-        sa.select(*EXPORT_COLUMNS)
-        .outerjoin(User, User.id == ServiceRequest.assignee_id)
-        .where(*_conditions(filters, now))
-    )
-    if desk is not None:
-        staff_id, centre_id = desk
-        query = query.where(ServiceRequest.centre_id == centre_id)
-        if filters.assignee == "me":
-            query = query.where(ServiceRequest.assignee_id == staff_id)
-        elif filters.assignee == "unassigned":
-            query = query.where(ServiceRequest.assignee_id.is_(None))
-        sort = ServiceRequest.created_at if filters.sort == "age" else ServiceRequest.due_at
-        descending = False
+    """Every row of the list ``user`` sees with ``filters`` (staff: their centre's desk,
+    in its order; the coordinator: the office's list, newest first), as plain rows read
+    in keyset batches, so that an export of a million rows holds one batch at a time.
+    Exports never read the description or any text but the title (which only the desk
+    shows)."""
+    if user.role is Role.STAFF:
+        conditions, found, sort, descending = _desk_list(user, filters, now)
     else:
-        if filters.centre_id is not None:
-            query = query.where(ServiceRequest.centre_id == filters.centre_id)
-        if filters.region_code:
-            query = query.where(ServiceRequest.region_code == filters.region_code)
-        sort, descending = ServiceRequest.created_at, True
+        conditions, found, sort, descending = _office_list(user, filters, now)
+    query = sa.select(*EXPORT_COLUMNS).outerjoin(User, User.id == ServiceRequest.assignee_id)
     order = (sort.desc(), ServiceRequest.id.desc()) if descending else (
         sort.asc(), ServiceRequest.id.asc()
     )  # fmt: skip
     cursor = None
     while True:
-        page = query
+        page_conditions = list(conditions)
         if cursor is not None:
             key = sa.tuple_(sort, ServiceRequest.id)
             bound = sa.tuple_(sa.literal(cursor[0], UTCDateTime()), sa.literal(cursor[1]))
-            page = page.where(key < bound if descending else key > bound)
+            page_conditions.append(key < bound if descending else key > bound)
+        page = found.apply(query, page_conditions) if found else query.where(*page_conditions)
         rows = db.session.execute(page.order_by(*order).limit(batch)).all()
         yield from rows
         if len(rows) < batch:
@@ -237,15 +246,24 @@ def export_rows(
         cursor = (getattr(rows[-1], sort.key), rows[-1].id)
 
 
-def _keyset(query, sort_column, *, descending, after, before, size) -> Page:
-    """Cut one page from ``query`` ordered by (``sort_column``, id)."""
+def _keyset(
+    conditions, found, sort_column, *, descending, after, before, size, assignee=True
+) -> Page:
+    """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
+    ordered by (``sort_column``, id)."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
+    conditions = list(conditions)
     if cursor is not None:
         bound = sa.tuple_(sa.literal(cursor.moment, UTCDateTime()), sa.literal(cursor.row_id))
         # Moving forwards in a descending list, or backwards in an ascending one, goes down.
-        query = query.where(key < bound if descending != backwards else key > bound)
+        conditions.append(key < bound if descending != backwards else key > bound)
+    # Centre and region names come from the cached cards (network.py), not joins.
+    query = sa.select(ServiceRequest).options(
+        *([joinedload(ServiceRequest.assignee)] if assignee else []), *LIST_ONLY
+    )
+    query = found.apply(query, conditions) if found is not None else query.where(*conditions)
     ascending = descending == backwards
     order = (sort_column.asc(), ServiceRequest.id.asc()) if ascending else (
         sort_column.desc(), ServiceRequest.id.desc()
@@ -255,7 +273,7 @@ def _keyset(query, sort_column, *, descending, after, before, size) -> Page:
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    page = Page(rows)
+    page = Page(rows, capped=found is not None and found.capped)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
         last = Cursor(getattr(rows[-1], sort_column.key), rows[-1].id).encode()

@@ -20,6 +20,7 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
+from tisc.domain.next_step import NextStep, next_step
 from tisc.domain.permissions import SYSTEM, can_see_internal, can_view_request, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
@@ -215,6 +216,26 @@ def perform(
     return act_on(service_request, user.actor, user, action, given, policy, now, uploads)
 
 
+def check(
+    user: User,
+    reference: str,
+    action: Action,
+    given: ActionInput,
+    policy: Policy,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Whether :func:`perform` would take the action, without taking it: the same
+    refusals, before a far-reaching action is confirmed."""
+    service_request = get_request_for(user, reference)
+    if expected_version is not None and service_request.version != expected_version:
+        raise Conflict(CHANGED_UNDER_YOU)
+    workflow.apply(
+        state_of(service_request), action, user.actor, _inputs(service_request, action, given),
+        now=now or utcnow(), policy=policy,
+    )  # fmt: skip
+
+
 def act_on(
     service_request: ServiceRequest,
     actor: workflow.Actor,
@@ -365,6 +386,15 @@ def _checked_category(value: str) -> RequesterCategory:
         return RequesterCategory(value)
     except ValueError:
         raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
+
+
+def next_step_for(
+    user: User, service_request: ServiceRequest, policy: Policy | None = None
+) -> NextStep:
+    """What ``user`` may do now, arranged around the one main action (see
+    :mod:`tisc.domain.next_step`)."""
+    available = available_actions(user, service_request, policy)
+    return next_step(state_of(service_request), user.actor.role, available)
 
 
 def _checked_service(value: str) -> Service:

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from tisc.domain.catalogue import Role
 from tisc.domain.permissions import can_see_internal
 from tisc.domain.workflow import Action, Status
 from tisc.extensions import db
@@ -34,6 +35,7 @@ class Entry:
     internal: bool
     from_centre_id: int | None = None
     to_centre_id: int | None = None
+    actor_role: Role | None = None  # None: the daily jobs
     files: list[FileInfo] = field(default_factory=list)
 
 
@@ -48,7 +50,7 @@ def _statements():
             source.name_kk, source.name_ru, source.name_en,
             target.name_kk, target.name_ru, target.name_en,
             RequestEvent.text, RequestEvent.internal,
-            RequestEvent.from_centre_id, RequestEvent.to_centre_id,
+            RequestEvent.from_centre_id, RequestEvent.to_centre_id, actor.role,
         )
         .outerjoin(actor, actor.id == RequestEvent.actor_id)
         .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
@@ -86,6 +88,7 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
             internal=row[14],
             from_centre_id=row[15],
             to_centre_id=row[16],
+            actor_role=row[17],
         )
         for row in db.session.execute(query, key)
     }
@@ -93,6 +96,12 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
         if event_id in entries:
             entries[event_id].files.append(FileInfo(*info))
     return list(entries.values())
+
+
+def last_of(entries: list[Entry], action: Action) -> Entry | None:
+    """The latest entry of ``action`` (the decline with its reason, the completion with
+    its report file), or None."""
+    return next((entry for entry in reversed(entries) if entry.action is action), None)
 
 
 def _names(values) -> dict[str, str] | None:

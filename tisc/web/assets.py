@@ -1,8 +1,9 @@
 """Third-party browser libraries, served from the packages that ship them.
 
 Leaflet and Leaflet.markercluster come from the XStatic packages installed
-with the application (see pyproject.toml); Chart.js and Swagger UI from the
-npm registry, installed by ``make install`` (``npm ci`` from package-lock.json)
+with the application (see pyproject.toml); Chart.js, Swagger UI and the Noto
+Sans font (every Kazakh letter in the same typeface as the rest) from the npm
+registry, installed by ``make install`` (``npm ci`` from package-lock.json)
 into ``node_modules``. Nothing is copied into the repository and nothing is
 fetched from a CDN.
 """
@@ -20,6 +21,7 @@ LIBRARIES = {
     "leaflet.markercluster": leaflet_markercluster.BASE_DIR,
     "chart.js": str(NODE_MODULES / "chart.js" / "dist"),
     "swagger-ui": str(NODE_MODULES / "swagger-ui-dist"),
+    "noto-sans": str(NODE_MODULES / "@fontsource-variable" / "noto-sans"),
 }
 ONE_DAY = 24 * 3600
 

@@ -17,6 +17,7 @@ from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
+from tisc.domain.catalogue import Role
 from tisc.domain.errors import Invalid
 from tisc.domain.policy import REMEMBER_FOR
 from tisc.extensions import limiter, login_manager, policy
@@ -37,11 +38,19 @@ def _login_limit() -> str:
     return current_app.config["TISC_LOGIN_LIMIT"]
 
 
+# Where each role works: their page after signing in, unless ``next`` says otherwise.
+HOME_OF = {
+    Role.INVENTOR: "requests.mine",
+    Role.STAFF: "desk.queue",
+    Role.COORDINATOR: "office.overview",
+}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(url_for(HOME_OF.get(current_user.role, "public.home")))
     form = LoginForm()
     if form.validate_on_submit():
         outcome = sign_in.sign_in(
@@ -50,7 +59,8 @@ def login():
         )  # fmt: skip
         if outcome.user is not None:
             _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next"), "public.home"))
+            home = HOME_OF.get(outcome.user.role, "public.home")
+            return redirect(safe_next(request.args.get("next"), home))
         if outcome.refused:
             return _backing_off(form, outcome.wait)
         form.password.errors.append(gettext("Wrong e-mail or password."))
@@ -89,7 +99,14 @@ def register():
         return redirect(url_for("public.home"))
     form = RegisterForm()
     form.requester_category.choices = options([("", gettext("Choose one")), *category_choices()])
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        for problem in accounts.registration_problems(
+            form.name.data or "", form.email.data or "", form.password.data or ""
+        ):
+            if not form[problem.field].errors:  # the form's own check said it first
+                show_on_form(form, problem)
+    if valid and not form.errors:
         try:
             user = accounts.register_inventor(
                 form.name.data,

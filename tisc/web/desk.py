@@ -1,25 +1,50 @@
-"""The staff desk: the centre's queue with filters, counts and overdue flags."""
+"""The staff desk: the centre's queue with quick tabs, search, filters, counts and overdue flags."""
 
-from flask import Blueprint, render_template, request
-from flask_babel import gettext
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import format_number, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
-from tisc.domain.workflow import Status
+from tisc.domain.workflow import OPEN_STATUSES, Status
 from tisc.formatting import explain, is_overdue, service_label, status_label
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
 from tisc.services import duplicates, network, queues, reads
 from tisc.web.guards import require_role
+from tisc.web.search import go_to_reference
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_role(Role.STAFF))
 
 
+@dataclass(frozen=True)
+class Tab:
+    """A quick view of the queue: the filters it sets (the others keep their defaults)."""
+
+    name: str
+    label: str
+    sets: dict
+
+
+TABS = [
+    Tab("mine", _l("Mine"), {"assignee": "me"}),
+    Tab("unassigned", _l("Unassigned"), {"assignee": "unassigned"}),
+    Tab("overdue", _l("Overdue"), {"overdue": True}),
+    Tab("awaiting", _l("Awaiting the inventor"), {"status": Status.AWAITING_INVENTOR.value}),
+    Tab("open", _l("All open"), {}),
+    Tab("questions", _l("Questions after completion"), {"status": queues.QUESTIONS}),
+]
+_TAB_FIELDS = {"status": "open", "assignee": "any", "overdue": False}
+
+
 @bp.route("")
 def queue():
-    form, filters, valid = desk_filters()
+    counts = queues.status_counts(current_user.centre_id)
+    form, filters, valid = desk_filters(counts)
     try:
         page = queues.desk_page(
             current_user, filters, request.args.get("after"), request.args.get("before")
@@ -34,19 +59,21 @@ def queue():
         page=page,
         changed=reads.changed_among(current_user, ids),
         flagged=duplicates.flagged_among(ids),
-        questions=queues.question_count(current_user.centre_id),
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
-        counts=queues.status_counts(current_user.centre_id),
-        overdue=queues.overdue_count(current_user.centre_id),
+        counts=counts,
+        tabs=_tabs(filters, counts),
         centre=network.cards_by_id().get(current_user.centre_id),
         invalid=not valid,
     ), 200 if valid else 400
 
 
-def desk_filters() -> tuple[DeskFilterForm, queues.Filters, bool]:
-    """The desk's filters from the query string (the page and its exports)."""
+def desk_filters(
+    counts: dict[Status, int] | None = None,
+) -> tuple[DeskFilterForm, queues.Filters, bool]:
+    """The desk's filters from the query string (the page, with the status ``counts`` in
+    its choices, and its exports)."""
     form = DeskFilterForm(request.args)
-    form.status.choices = options(_desk_status_choices())
+    form.status.choices = options(_desk_status_choices(counts))
     form.service.choices = options(service_choices())
     valid = form.validate() if request.args else True
     filters = queues.Filters(
@@ -55,8 +82,41 @@ def desk_filters() -> tuple[DeskFilterForm, queues.Filters, bool]:
         assignee=form.assignee.data or "any",
         overdue=bool(form.overdue.data),
         sort=form.sort.data or "due",
+        text=form.q.data or "",
     ) if valid else queues.Filters()  # fmt: skip
     return form, filters, valid
+
+
+@bp.route("/go")
+def go():
+    """The header's "go to reference": the request itself when it is one of the centre's."""
+    return go_to_reference("desk.queue")
+
+
+def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
+    """Each tab with its link (keeping the search, service and sort), its count where one is
+    cheap, and whether the current filters are its own."""
+    centre_id = current_user.centre_id
+    tally = {
+        "mine": lambda: queues.mine_count(current_user),
+        "overdue": lambda: queues.overdue_count(centre_id),
+        "awaiting": lambda: counts.get(Status.AWAITING_INVENTOR, 0),
+        "open": lambda: sum(counts.get(status, 0) for status in OPEN_STATUSES),
+        "questions": lambda: queues.question_count(centre_id),
+    }
+    sort = filters.sort if filters.sort != "due" else ""
+    kept = {k: v for k, v in (("q", filters.text), ("service", filters.service), ("sort", sort))
+            if v}  # fmt: skip
+    now = {name: getattr(filters, name) for name in _TAB_FIELDS}
+    shown = []
+    for tab in TABS:
+        sets = _TAB_FIELDS | tab.sets
+        args = kept | {k: ("y" if v is True else v) for k, v in tab.sets.items()}
+        shown.append({
+            "name": tab.name, "label": tab.label, "url": url_for(".queue", **args),
+            "count": tally[tab.name]() if tab.name in tally else None, "active": sets == now,
+        })  # fmt: skip
+    return shown
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -65,8 +125,13 @@ def status_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _desk_status_choices() -> list[tuple[str, str]]:
-    choices = status_choices()
+def _desk_status_choices(counts: dict[Status, int] | None) -> list[tuple[str, str]]:
+    """The statuses, with the centre's count of each when given: "Submitted (3)"."""
+    choices = [
+        (value, f"{text} ({format_number(counts.get(Status(value), 0))})")
+        if counts is not None and value in Status.__members__.values() else (value, text)
+        for value, text in status_choices()
+    ]  # fmt: skip
     return choices[:2] + [(queues.QUESTIONS, gettext("Questions after completion"))] + choices[2:]
 
 

@@ -33,7 +33,7 @@ def office(fmt: str):
                gettext("Outcome"), *_figure_headers()]  # fmt: skip
 
     def rows():
-        for r in queues.export_rows(filters):
+        for r in queues.export_rows(current_user, filters):
             yield [r.reference, service_label(r.service), pick_text(cards[r.centre_id].names),
                    pick_text(regions[r.region_code].names), status_label(r.status),
                    *_dates(r), *_figures(r)]  # fmt: skip
@@ -51,10 +51,9 @@ def desk(fmt: str):
     headers = [gettext("Reference"), gettext("Title"), gettext("Service"), gettext("Status"),
                gettext("Assignee"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
                gettext("Outcome"), *_figure_headers()]  # fmt: skip
-    desk_of = (current_user.id, current_user.centre_id)
 
     def rows():
-        for r in queues.export_rows(filters, desk=desk_of):
+        for r in queues.export_rows(current_user, filters):
             yield [r.reference, r.title, service_label(r.service), status_label(r.status),
                    r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
 

@@ -16,12 +16,12 @@ import json
 
 import folium
 from flask import current_app, url_for
-from flask_babel import format_number, get_locale, gettext, ngettext
+from flask_babel import format_decimal, format_number, get_locale, gettext, ngettext
 from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
-from tisc.domain.catalogue import CentreStatus, Service
+from tisc.domain.catalogue import N_, CentreStatus, Service
 from tisc.domain.localized import pick
 from tisc.formatting import service_label
 from tisc.services import coverage as coverage_service
@@ -33,7 +33,7 @@ from tisc.web import legend
 KAZAKHSTAN = (48.0, 67.5)
 KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
 # The full attribution is under every map page; the map itself carries the short one.
-DATA_ATTRIBUTION = "Boundaries: geokz, CC BY 4.0"
+DATA_ATTRIBUTION = N_("Boundaries: geokz, CC BY 4.0")
 # Folium writes its data with ``tojson``; keep Kazakh and Russian text as UTF-8
 # rather than \uXXXX escapes, which made map scripts three times larger.
 # (``<``, ``>``, ``&`` and ``'`` are still escaped, so the JSON stays script-safe.)
@@ -48,7 +48,9 @@ MARKER_CALLBACK = """(function (texts) {
     return function (row) {
         var kind = row[2] ? "planned" : "active";
         var icon = L.divIcon({className: "tisc-marker tisc-marker-" + kind, iconSize: [18, 18]});
-        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, keyboard: true});
+        // row[7]: the name as text, the marker's accessible name (a DOM property, never HTML).
+        var marker = L.marker(new L.LatLng(row[0], row[1]),
+                              {icon: icon, keyboard: true, title: row[7]});
         var services = row[5].map(function (i) { return texts.services[i]; });
         var status = row[2] ? " (" + texts.planned + ")" : "";
         marker.bindPopup("<strong>" + row[3] + "</strong>" + status + "<br>" + row[4]
@@ -64,7 +66,7 @@ MARKER_CALLBACK = """(function (texts) {
 PROPOSAL_CALLBACK = """function (row) {
     var icon = L.divIcon({className: "tisc-proposal-icon", iconSize: [26, 26],
                           html: '<span class="tisc-proposal">' + Number(row[2]) + '</span>'});
-    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4]});
     marker.bindTooltip(row[3]);
     return marker;
 }"""
@@ -93,9 +95,10 @@ def _base_map(name: str, location=KAZAKHSTAN, zoom: int | None = None) -> folium
     m._id = name  # the page's div is map_<name>; see templates/macros/map.html
     if zoom is None:
         m.fit_bounds(KAZAKHSTAN_BOUNDS)
+    tiles = current_app.config["TISC_TILES_ATTRIBUTION"]
     folium.TileLayer(
         tiles=current_app.config["TISC_TILES_URL"],
-        attr=f"{current_app.config['TISC_TILES_ATTRIBUTION']} | {DATA_ATTRIBUTION}",
+        attr=f"{tiles} | {escape(gettext(DATA_ATTRIBUTION))}",
         name=gettext("Street map"),
         control=False,
     ).add_to(m)
@@ -154,6 +157,7 @@ def _centre_markers(cards: list[CentreCard], locale: str, **cluster) -> FastMark
             str(escape(pick(card.city_names, locale))),
             [index[s] for s in card.services],
             card.slug,
+            pick(card.names, locale),
         ]
         for card in cards
     ]
@@ -237,7 +241,7 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
         row.region.code: {
             "value": gettext(
                 "%(measure)s: %(value)s", measure=legend.measure_label(measure),
-                value="—" if row.measure(measure) is None else row.measure(measure),
+                value="—" if row.measure(measure) is None else format_decimal(row.measure(measure)),
             ),
             "reach": gettext("Within %(km)s km of a centre", km=report.radius_km) if row.covered
             else gettext("Not within %(km)s km of a centre", km=report.radius_km),
@@ -257,15 +261,17 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
             proposal.location.lat,
             proposal.location.lon,
             number,
-            str(escape(ngettext(
-                "Proposal %(n)s: %(city)s, +%(people)s person",
-                "Proposal %(n)s: %(city)s, +%(people)s people",
-                proposal.added_population, n=number,
-                city=pick(proposal.city_names, locale),
-                people=format_number(proposal.added_population),
-            ))),
+            str(escape(label)),
+            label,
         ]
         for number, proposal in enumerate(report.proposals, start=1)
+        for label in [ngettext(
+            "Proposal %(n)s: %(city)s, +%(people)s person",
+            "Proposal %(n)s: %(city)s, +%(people)s people",
+            proposal.added_population, n=number,
+            city=pick(proposal.city_names, locale),
+            people=format_number(proposal.added_population),
+        )]
     ]  # fmt: skip
     FastMarkerCluster(
         proposals, callback=PROPOSAL_CALLBACK, options={"disableClusteringAtZoom": 1}

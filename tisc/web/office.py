@@ -11,7 +11,14 @@ from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.extensions import policy
-from tisc.formatting import centre_status_label, explain, in_locale, pick_text, service_label
+from tisc.formatting import (
+    by_name,
+    centre_status_label,
+    explain,
+    in_locale,
+    pick_text,
+    service_label,
+)
 from tisc.forms import options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
@@ -21,6 +28,7 @@ from tisc.web.downloads import csv_download
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import LARGEST_ID
+from tisc.web.search import go_to_reference
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -29,10 +37,11 @@ bp.before_request(require_role(Role.COORDINATOR))
 @bp.route("")
 def overview():
     form, filters, valid = office_filters()
+    args = request.args.get("after"), request.args.get("before")
     try:
-        page = queues.office_page(filters, request.args.get("after"), request.args.get("before"))
+        page = queues.office_page(current_user, filters, *args)
     except Invalid as error:
-        valid, page = False, queues.office_page(filters)
+        valid, page = False, queues.office_page(current_user, filters)
         form.submit.errors = [explain(error)]
     centre_cards, region_cards = network.cards_by_id(), network.regions_by_code()
     return render_template(
@@ -44,6 +53,12 @@ def overview():
         overdue=queues.overdue_count(filters.centre_id),
         invalid=not valid,
     ), 200 if valid else 400
+
+
+@bp.route("/go")
+def go():
+    """The header's "go to reference": straight to a request's metadata."""
+    return go_to_reference("office.overview")
 
 
 @bp.route("/requests/<reference>")
@@ -61,7 +76,7 @@ def undelivered_mail():
 
 @bp.route("/centres")
 def centre_list():
-    return render_template("office/centres.html", centres=centres.all_centres())
+    return render_template("office/centres.html", centres=by_name(centres.all_centres(), in_locale))
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
@@ -173,7 +188,7 @@ def staff():
         "office/staff.html",
         form=form,
         move_form=move_form,
-        people=accounts.staff_and_coordinators(),
+        people=by_name(accounts.staff_and_coordinators(), lambda person: person.name),
     ), 400 if form.errors else 200
 
 
@@ -192,6 +207,18 @@ def staff_move(user_id: int):
 @bp.route("/staff/<int:user_id>/active", methods=["POST"])
 def staff_active(user_id: int):
     active = request.form.get("active") == "1"
+    asked = request.form.get("confirmed") == "y" or user_id == current_user.id
+    if not active and not asked:  # say what will happen first
+        person = accounts.staff_member_or_coordinator(user_id)
+        return render_template(
+            "office/confirm.html",
+            heading=gettext("Deactivate %(name)s?", name=person.name),
+            warning=gettext("%(name)s is signed out at once and can no longer sign in. Their "
+                            "requests stay with their centre; you can reactivate the account "
+                            "later.", name=person.name),
+            button=gettext("Yes, deactivate"), fields={"active": "0"},
+            back=url_for(".staff"),
+        )  # fmt: skip
     user = accounts.set_staff_active(user_id, active, by=current_user, policy=policy())
     if active:
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
@@ -267,7 +294,7 @@ def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
     all_centres = centres.tiscs(include_suspended=True)
     form.centre.choices = options(
         [("", gettext("All centres"))]
-        + [(str(centre.id), in_locale(centre)) for centre in all_centres]
+        + [(str(centre.id), in_locale(centre)) for centre in by_name(all_centres, in_locale)]
     )
     form.region.choices = options([("", gettext("All regions"))] + _region_choices())
     valid = form.validate() if request.args else True
@@ -277,24 +304,26 @@ def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
         centre_id=int(form.centre.data) if form.centre.data else None,
         region_code=form.region.data or "",
         overdue=bool(form.overdue.data),
+        text=form.q.data or "",
     ) if valid else queues.Filters(status="all")  # fmt: skip
     return form, filters, valid
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return sorted(((r.code, pick_text(r.names)) for r in network.regions()), key=lambda p: p[1])
+    return by_name(((r.code, pick_text(r.names)) for r in network.regions()), lambda p: p[1])
 
 
 def _tisc_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [
-        (centre.slug, in_locale(centre)) for centre in centres.tiscs(include_suspended=True)
+        (centre.slug, in_locale(centre))
+        for centre in by_name(centres.tiscs(include_suspended=True), in_locale)
     ]
 
 
 def _other_centres(centre_id: int) -> list[tuple[str, str]]:
     return [
         (str(card.id), pick_text(card.names))
-        for card in sorted(network.cards(), key=lambda card: pick_text(card.names))
+        for card in by_name(network.cards(), lambda card: pick_text(card.names))
         if card.is_active_tisc and card.id != centre_id
     ]
 
@@ -302,7 +331,7 @@ def _other_centres(centre_id: int) -> list[tuple[str, str]]:
 def _centre_choices(form: CentreForm) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
     form.city_id.choices = options(
-        sorted(((city.id, in_locale(city)) for city in network.cities()), key=lambda pair: pair[1])
+        by_name(((city.id, in_locale(city)) for city in network.cities()), lambda pair: pair[1])
     )
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])

@@ -8,7 +8,7 @@ from flask_babel import get_locale, gettext
 from tisc.domain.catalogue import LANGUAGE_NAMES, Service
 from tisc.domain.geo import Point
 from tisc.extensions import policy
-from tisc.formatting import pick_text, service_label
+from tisc.formatting import by_name, in_locale, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
@@ -21,20 +21,23 @@ PAGE = 24  # centres per directory page
 @bp.route("/")
 @shared_page
 def home():
-    return render_template("public/home.html", services=list(Service), centres=centres.tiscs())
+    return render_template(
+        "public/home.html", services=list(Service), centres=by_name(centres.tiscs(), in_locale)
+    )
 
 
 @bp.route("/centres")
 @shared_page(fresh_for=300)  # it lists upcoming training events too
 def centre_list():
     form = DirectoryForm(request.args)
-    regions = sorted(network.regions(), key=lambda r: pick_text(r.names))
+    regions = by_name(network.regions(), lambda r: pick_text(r.names))
     form.region.choices = options(
         [("", gettext("All regions"))] + [(r.code, pick_text(r.names)) for r in regions]
     )
+    towns = by_name(network.regions(), lambda r: pick_text(r.admin_centre_names))
     form.near.choices = options(
         [("", gettext("Nowhere in particular"))]
-        + [(r.code, pick_text(r.admin_centre_names)) for r in regions]
+        + [(r.code, pick_text(r.admin_centre_names)) for r in towns]
     )
     form.service.choices = options(
         [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]

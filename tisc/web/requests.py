@@ -19,6 +19,7 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
 from tisc.caching import Cache
+from tisc.domain import next_step
 from tisc.domain.catalogue import (
     IP_RIGHT_LABELS,
     LANGUAGE_NAMES,
@@ -30,8 +31,9 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter, policy
-from tisc.formatting import category_choices, day, explain, pick_text, service_label
+from tisc.formatting import by_name, category_choices, day, explain, pick_text, service_label
 from tisc.forms import options
+from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
 from tisc.models.base import utcnow
 from tisc.services import (
@@ -115,11 +117,16 @@ def _similar_unconfirmed(form: RequestSubmitForm) -> list:
 @bp.route("")
 @role_required(Role.INVENTOR)
 def mine():
-    page = queues.inventor_page(current_user, request.args.get("after"), request.args.get("before"))
+    form = RequestSearchForm(request.args)
+    valid = form.validate() if request.args else True
+    text = form.q.data or "" if valid else ""
+    args = request.args.get("after"), request.args.get("before")
+    page = queues.inventor_page(current_user, *args, text=text)
     changed = reads.changed_among(current_user, [row.id for row in page.rows])
     return render_template(
-        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id()
-    )
+        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id(),
+        form=form,
+    ), 200 if valid else 400  # fmt: skip
 
 
 @bp.route("/<reference>")
@@ -127,7 +134,16 @@ def detail(reference: str):
     service_request = get_request_for(current_user, reference)
     if reads.needs_marking(current_user, service_request):
         reads.mark_seen(current_user.id, service_request.id)
-    return _detail_page(service_request, insert=_reply_to_insert(service_request))
+    return _detail_page(service_request, insert=_reply_to_insert(service_request), opened=_opened())
+
+
+def _opened() -> Action | None:
+    """A menu action whose panel was asked for (``?do=transfer``): its form is rendered
+    only then, so the page renders few forms and runs no queries for the others."""
+    try:
+        return Action(request.args.get("do", ""))
+    except ValueError:
+        return None
 
 
 def _reply_to_insert(service_request) -> tuple[Action, str] | None:
@@ -152,14 +168,8 @@ def act(reference: str, action_name: str):
     _action_choices(form, service_request)
     if form.validate_on_submit():
         try:
-            request_service.perform(
-                current_user,
-                service_request.reference,
-                action,
-                _action_input(form),
-                policy(),
-                expected_version=_version(form),
-            )
+            if not _take(action, form, reference):
+                return _confirmation(service_request, action, form)
         except Invalid as error:
             if action in FLAG_FORMS:  # its fields are hidden: say it above the page
                 return _detail_page(service_request, problem=explain(error)), 400
@@ -171,11 +181,23 @@ def act(reference: str, action_name: str):
             flash(gettext(SPECS[action].done), "success")
             if action is Action.TRANSFER:  # the request has left this centre's desk
                 return redirect(url_for("desk.queue"))
+            # The page again, its panels closed: it shows the next step.
             return redirect(url_for(".detail", reference=service_request.reference))
     unclear = gettext("Choose a possible duplicate of this request.")
     return _detail_page(
         service_request, bound=form, problem=unclear if action in FLAG_FORMS else None
     ), 400
+
+
+def _take(action: Action, form, reference: str) -> bool:
+    """Take the action, unless it is far-reaching and not confirmed yet: then only check
+    that it could be taken (False), so that the confirmation never promises a refusal."""
+    use_case = request_service.perform
+    if SPECS[action].confirm and not form.confirmed.data:
+        use_case = request_service.check
+    use_case(current_user, reference, action, _action_input(form), policy(),
+             expected_version=_version(form))  # fmt: skip
+    return use_case is request_service.perform
 
 
 @bp.route("/<reference>/files/<int:file_id>")
@@ -193,24 +215,24 @@ def download(reference: str, file_id: int):
     return response
 
 
-def _detail_page(service_request, bound=None, problem: str | None = None, insert=None):
-    actions = request_service.available_actions(current_user, service_request, policy())
-    forms, flag_forms = {}, []
-    for action in actions:
-        if bound is not None and bound.action is action and action not in FLAG_FORMS:
-            forms[action] = bound
-        elif action not in FLAG_FORMS:
-            forms[action] = _blank_form(action, service_request)
+def _detail_page(service_request, bound=None, problem=None, insert=None, opened=None):
+    """The page around the next step: only the forms it shows are built."""
+    step = request_service.next_step_for(current_user, service_request, policy())
+    opened = _panel(step, bound, insert, opened)
+    forms = _forms(step, service_request, opened)
+    if bound is not None and bound.action in forms:
+        forms[bound.action] = bound
     if insert is not None and insert[0] in forms and not forms[insert[0]].errors:
         forms[insert[0]][REPLY_FIELDS[insert[0]]].data = insert[1]
     flags = duplicates.flags_for(current_user.actor, service_request)
-    for flag in flags:
-        flag_forms.append({a: _blank_form(a, service_request, flag.id) for a in actions
-                           if a in FLAG_FORMS})  # fmt: skip
+    flag_forms = [{a: _blank_form(a, service_request, flag.id) for a in step.flags}
+                  for flag in flags]  # fmt: skip
     entries = timeline.timeline(current_user, service_request)
     return render_template(
         "requests/detail.html",
         service_request=service_request,
+        step=step,
+        opened_panel=opened,
         timeline=entries,
         filings=request_service.filings_of(service_request),
         forms=forms,
@@ -220,18 +242,70 @@ def _detail_page(service_request, bound=None, problem: str | None = None, insert
         inserted=insert[0] if insert else None,
         centres=network.cards_by_id(),
         problem=problem,
-        reopen_until=policy().reopen_until(service_request.closed_at)
-        if service_request.closed_at
-        else None,
+        declined=timeline.last_of(entries, Action.DECLINE),
+        asked=timeline.last_of(entries, Action.ASK),
+        completed=timeline.last_of(entries, Action.COMPLETE),
+        moments=_moments(service_request),
     )
 
 
-def _blank_form(action: Action, service_request, flag_id: int | None = None):
+def _panel(step, bound, insert, asked: Action | None) -> Action | None:
+    """The action whose panel is open: a menu action that was asked for, failed or had a
+    saved reply inserted, or assigning to a colleague rather than oneself."""
+    may_open = (*step.menu, *([Action.ASSIGN] if step.main is Action.ASSIGN else []))
+    if bound is not None and bound.action in may_open:
+        return bound.action
+    if insert is not None and insert[0] in step.menu:
+        return insert[0]
+    return asked if asked in may_open else None
+
+
+def _forms(step, service_request, opened: Action | None) -> dict:
+    """Blank forms of the actions the page shows, and of the open panel's."""
+    shown = [*step.shown, *([opened] if opened and opened not in step.shown else [])]
+    # "Take it" needs no list of colleagues: it assigns the person who clicks.
+    take = Action.ASSIGN if step.main is Action.ASSIGN and opened is not Action.ASSIGN else None
+    return {a: _blank_form(a, service_request, choices=a is not take) for a in shown}
+
+
+def _moments(service_request) -> dict[str, str]:
+    """The dates and names the banner's sentence may name, in the reader's language."""
+    state = request_service.state_of(service_request)
+    reply_by = next_step.reply_by(state, policy())
+    since = service_request.question_since or service_request.awaiting_since
+    closed = service_request.closed_at
+    return {
+        "centre": pick_text(network.cards_by_id()[service_request.centre_id].names),
+        "assignee": service_request.assignee.name if service_request.assignee else "",
+        "due": day(service_request.due_at),
+        "since": day(since) if since else "",
+        "closed": day(closed) if closed else "",
+        "reply_by": day(reply_by) if reply_by else "",
+        "reopen_until": day(policy().reopen_until(closed)) if closed else "",
+    }
+
+
+def _confirmation(service_request, action: Action, form):
+    """The step that says what a far-reaching action will do, before it is done."""
+    target = network.cards_by_id().get(form.centre.data) if "centre" in form._fields else None
+    warning = gettext(
+        SPECS[action].warning,
+        centre=pick_text(target.names) if target else "",
+        days=policy().reopen_window_days,
+    )
+    return render_template(
+        "requests/confirm.html", service_request=service_request, action=action, form=form,
+        warning=warning,
+    )  # fmt: skip
+
+
+def _blank_form(action: Action, service_request, flag_id: int | None = None, choices=True):
     form = ACTION_FORMS[action](prefix=action.value, formdata=None)
     form.version.data = str(service_request.version)
     if flag_id is not None:
         form.flag.data = str(flag_id)
-    _action_choices(form, service_request)
+    if choices:
+        _action_choices(form, service_request)
     return form
 
 
@@ -275,7 +349,7 @@ def _submission_choices(form: RequestSubmitForm) -> None:
 
 def _build_submission_choices() -> SubmissionChoices:
     offered = directory.offered_services()
-    cards = sorted(directory.active_offering(), key=lambda card: pick_text(card.names))
+    cards = by_name(directory.active_offering(), lambda card: pick_text(card.names))
     return SubmissionChoices(
         service=options(
             [("", gettext("Choose a service"))]
@@ -283,9 +357,9 @@ def _build_submission_choices() -> SubmissionChoices:
         ),
         region_code=options(
             [("", gettext("Choose your region"))]
-            + sorted(
+            + by_name(
                 ((region.code, pick_text(region.names)) for region in network.regions()),
-                key=lambda pair: pair[1],
+                lambda pair: pair[1],
             )
         ),
         preferred_language=options(
@@ -332,15 +406,15 @@ def _uploads(form) -> list[Upload]:
 
 def _action_choices(form, service_request) -> None:
     if "assignee" in form._fields:
-        form.assignee.choices = options(
-            [(user.id, user.name) for user in accounts.staff_of(service_request.centre_id)]
-        )
+        people = by_name(accounts.staff_of(service_request.centre_id), lambda user: user.name)
+        form.assignee.choices = options([(user.id, user.name) for user in people])
     if "centre" in form._fields:
         targets = directory.transfer_targets(
             service_request.service.value, service_request.centre_id
         )
         form.centre.choices = options(
-            (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}") for card in targets
+            (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}")
+            for card in by_name(targets, lambda card: pick_text(card.names))
         )
     if "ip_right" in form._fields:
         form.ip_right.choices = options((r.value, gettext(t)) for r, t in IP_RIGHT_LABELS.items())

@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
         share=lambda value: _numbers().percent(value),
         when=formatting.when,
         day=formatting.day,
+        one_full_stop=formatting.one_full_stop,
     )
     app.jinja_env.globals.update(
         routing_reason=formatting.routing_reason,

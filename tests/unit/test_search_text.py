@@ -1,0 +1,73 @@
+"""Reading a search box: references, words, and queries nothing typed can break."""
+
+import pytest
+
+from tisc.domain.search import MAX_WORDS, Lexeme, fts5_query, parse, tsquery, weigh
+
+
+@pytest.mark.parametrize(
+    ("text", "references"),
+    [
+        ("TISC-2026-00042", ("TISC-2026-00042",)),
+        ("tisc-2026-42", ("TISC-2026-00042",)),
+        ("  2026-00042 ", ("TISC-2026-00042",)),
+        ("2026/42", ("TISC-2026-00042",)),
+        ("TISC 2026 42", ("TISC-2026-00042",)),
+        ("2026-0", ()),
+    ],
+)
+def test_references_with_or_without_prefix_and_zeros(text, references):
+    assert parse(text, 2026).references == references
+
+
+def test_a_bare_number_names_that_request_in_each_recent_year():
+    refs = parse("42", 2026).references
+    assert refs[0] == "TISC-2026-00042" and refs[-1] == "TISC-2017-00042" and len(refs) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Жылу сақтайтын КІРПІШ", ("жылу", "сақтайтын", "кірпіш")),
+        ("aliya.n@tisc-test.kz", ("aliya", "tisc", "test", "kz")),
+        ("A61K 31/00", ("a61k", "31", "00")),
+        ("кірпіш кірпіш", ("кірпіш",)),
+        ("a b c", ()),  # one letter narrows nothing
+        ('"; DROP --', ("drop",)),
+        ("", ()),
+    ],
+)
+def test_words_are_folded_split_and_deduplicated(text, words):
+    wanted = parse(text, 2026)
+    assert wanted.words == words and not wanted.references
+    assert bool(wanted) == bool(words)
+
+
+def test_at_most_a_few_words():
+    assert len(parse(" ".join(f"w{n}" for n in range(20)), 2026).words) == MAX_WORDS
+
+
+def test_fts5_query_quotes_every_word_and_cuts_it_to_the_index_s_prefix():
+    query = fts5_query(("өнертапқыш", "17"), ("words", "people"), "c3")
+    assert query == 'scope : "c3" AND {words people} : ("өнерта"* AND "17"*)'
+
+
+def test_tsquery_quotes_lexemes():
+    assert tsquery([Lexeme("o'brien"), Lexeme("a\\b")], "B") == "'o''brien':*B & 'a\\\\b':*B"
+
+
+STATISTICS = {"датчик": 0.18, "датчики": 0.02, "дала": 0.05, "сушилка": 0.18, "kz": 1.0}
+
+
+def test_a_prefix_weighs_the_common_words_it_starts():
+    датчик, дат, сейіт = weigh(["датчик", "дат", "сейіт"], STATISTICS)
+    assert датчик.common and round(датчик.share, 6) == 0.2 and датчик.completions == ("датчики",)
+    assert дат.common and дат.completions == ("датчик", "датчики")
+    assert not сейіт.common and сейіт.share == 0
+
+
+def test_a_common_prefix_names_its_words_to_the_planner_a_rare_one_does_not():
+    weighed = weigh(["дат", "сейіт"], STATISTICS)
+    assert tsquery(weighed, "BC") == (
+        "('дат':*BC | 'дат':BC | 'датчик':BC | 'датчики':BC) & 'сейіт':*BC"
+    )

@@ -1,0 +1,109 @@
+"""What a search box's text asks for: a reference, or words.
+
+A reference is found exactly, with or without its ``TISC-`` prefix and its
+leading zeros (``TISC-2026-00042``, ``2026-42``); a bare number names that
+request in each recent year. Anything else is words, each matched as the start
+of a word (``жылу`` finds ``жылулық``), all of them required, in any script.
+"""
+
+import re
+from dataclasses import dataclass
+
+from tisc.domain.references import format_reference
+
+MAX_WORDS = 8  # more words than this narrow nothing down
+MAX_LENGTH = 200
+YEARS_FOR_A_NUMBER = 10  # a bare number: that request in each of the last ten years
+
+_REFERENCE = re.compile(r"^(?:TISC[-\s]*)?(\d{4})[-/\s]+(\d{1,5})$", re.IGNORECASE | re.ASCII)
+_NUMBER = re.compile(r"^\d{1,5}$", re.ASCII)
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchText:
+    text: str
+    references: tuple[str, ...] = ()  # the references it may name; empty: it is words
+    words: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.references or self.words)
+
+
+def parse(text: str | None, this_year: int) -> SearchText:
+    text = (text or "").strip()[:MAX_LENGTH]
+    if match := _REFERENCE.match(text):
+        year, number = int(match[1]), int(match[2])
+        return SearchText(text, (format_reference(year, number),) if number else ())
+    if _NUMBER.match(text) and int(text):
+        years = range(this_year, this_year - YEARS_FOR_A_NUMBER, -1)
+        return SearchText(text, tuple(format_reference(year, int(text)) for year in years))
+    # One letter narrows nothing (and no index keeps one-letter prefixes).
+    words = [word for word in _WORD.findall(text.casefold()) if len(word) > 1]
+    return SearchText(text, words=tuple(dict.fromkeys(words))[:MAX_WORDS])
+
+
+PREFIX_INDEX = 6  # the longest prefix SQLite's index keeps (migration b7d2c4e91a0f)
+
+
+def fts5_query(words: tuple[str, ...], columns: tuple[str, ...], scope: str) -> str:
+    """An SQLite FTS5 query: within ``scope`` (a token of the scope column), every word as
+    a prefix of at most :data:`PREFIX_INDEX` letters (read from the index's prefixes,
+    never by merging every word it starts), within ``columns``. Words are quoted, so
+    nothing typed is read as FTS5 syntax."""
+    terms = " AND ".join(f'"{word[:PREFIX_INDEX]}"*' for word in words)
+    return f'scope : "{scope}" AND {{{" ".join(columns)}}} : ({terms})'
+
+
+COMMON = 0.01  # a word in at least this share of the requests is common
+COMPLETIONS = 3  # the common words a prefix stands for, named to PostgreSQL's planner
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    """A word of the query as PostgreSQL's parser cut it, with the share of requests its
+    prefix matches (from the planner's own statistics) and its commonest completions."""
+
+    text: str
+    share: float = 0.0
+    completions: tuple[str, ...] = ()
+
+    @property
+    def common(self) -> bool:
+        return self.share >= COMMON
+
+
+def weigh(lexemes: list[str], elements: dict[str, float]) -> list[Lexeme]:
+    """Each lexeme with what PostgreSQL's statistics (its most common elements and their
+    frequencies) say of its prefix. A prefix not among them is rare."""
+    weighed = []
+    for lexeme in lexemes:
+        matching = sorted(
+            ((share, element) for element, share in elements.items() if element.startswith(lexeme)),
+            reverse=True,
+        )
+        weighed.append(Lexeme(
+            lexeme, sum(share for share, _ in matching),
+            tuple(element for _, element in matching[:COMPLETIONS] if element != lexeme),
+        ))  # fmt: skip
+    return weighed
+
+
+def tsquery(lexemes: list[Lexeme], weights: str) -> str:
+    """A PostgreSQL tsquery: every lexeme as a prefix, within the given weights (B: the
+    request's words, C: its inventor). A common lexeme also names itself and its commonest
+    completions exactly: the same matches, but PostgreSQL's planner then knows how many
+    (it guesses 2% for any prefix) and walks the list's own order instead of reading
+    every match from the index."""
+    terms = []
+    for lexeme in lexemes:
+        alternatives = [f"{_quoted(lexeme.text)}:*{weights}"]
+        if lexeme.common:
+            alternatives += [f"{_quoted(word)}:{weights}"
+                             for word in (lexeme.text, *lexeme.completions)]  # fmt: skip
+        terms.append(f"({' | '.join(alternatives)})" if len(alternatives) > 1 else alternatives[0])
+    return " & ".join(terms)
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
