@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import api, cli, config, extensions, mail
+from tisc import api, cli, config, extensions, mail, offload
 from tisc.domain.policy import Policy
 from tisc.web import register_web
 
@@ -36,4 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.init_app(app)
     mail.init_app(app)
     cli.register(app)
+    if app.config["TISC_OFFLOAD"]:
+        # A serving process starts its map helper at its first request, so that the helper's
+        # imports are done before anyone asks for a map (commands never start one).
+        app.before_request(offload.start)
     return app

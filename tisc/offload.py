@@ -1,19 +1,26 @@
-"""Work that needs folium or numpy, done in a short-lived child process.
+"""Work that needs folium or numpy, done in a helper child process.
 
 Building a map script (folium) or computing coverage and the expansion
 planner (numpy) would add some 40 MB to every web worker that ever did it,
 for work that is done once per network version and language. Web workers
-therefore hand it to a child process: ``python -m tisc.offload`` reads
-the task and the app's configuration as JSON on stdin, does the work in an
-application and request context in the given language, and writes the
-result as JSON on stdout. ``TISC_OFFLOAD=false`` does the same work in
-process (the test suite's default, for speed; its own tests use the child).
+therefore hand it to a helper: ``python -m tisc.offload``, started by a web
+worker the first time it needs one and kept for its lifetime (importing the
+app, folium and numpy takes seconds; a task then takes milliseconds). It
+reads one order per line on stdin (the task, its inputs, the language and
+the app's configuration, as JSON), does the work in an application and
+request context in that language, and writes one JSON answer per line on
+stdout. It ends when its web worker does (its stdin closes); one that dies
+or hangs is replaced at the next order. ``TISC_OFFLOAD=false`` does the same
+work in process (the test suite's default, for speed; its own tests use the
+helper).
 """
 
 import json
+import select
 import subprocess
 import sys
 import time
+import traceback
 from importlib import import_module
 
 from flask import current_app
@@ -42,17 +49,54 @@ def run(task: str, locale: str, **inputs):
     if not current_app.config["TISC_OFFLOAD"]:
         return _perform(task, locale, inputs)
     order = {"task": task, "locale": locale, "inputs": inputs, "config": _config()}
-    done = subprocess.run(
-        [sys.executable, "-m", "tisc.offload"],
-        input=json.dumps(order),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise OffloadFailed(f"{task} failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout)
+    return _helper.ask(order)
+
+
+class Helper:
+    """This process's helper child, started at the first order and kept."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            # Its stderr is ours (the server's log); stdout carries the answers only.
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "from tisc.offload import main; main()"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+
+    def ask(self, order: dict):
+        self.start()
+        try:
+            self.process.stdin.write(json.dumps(order) + "\n")
+            self.process.stdin.flush()
+            ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT_SECONDS)
+            line = self.process.stdout.readline() if ready else ""
+        except OSError as error:  # it died while we wrote
+            self.stop()
+            raise OffloadFailed(f"{order['task']}: the helper ended ({error})") from None
+        if not line:
+            self.stop()
+            raise OffloadFailed(f"{order['task']}: no answer from the helper")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise OffloadFailed(f"{order['task']} failed: {answer['error']}")
+        return answer["result"]
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+_helper = Helper()
+
+
+def start() -> None:
+    """Start this process's helper, if it is not running (its imports take seconds)."""
+    _helper.start()
 
 
 def coverage_data(radius_km: int, proposals: int) -> dict:
@@ -95,14 +139,25 @@ def _config() -> dict:
 
 
 def main() -> None:
+    """The helper: answer orders, one per line, until stdin closes."""
     from tisc import create_app
 
-    order = json.load(sys.stdin)
-    app = create_app(order["config"])
-    base = app.config["TISC_BASE_URL"]
-    with app.app_context(), app.test_request_context("/", base_url=base):
-        result = _perform(order["task"], order["locale"], order["inputs"])
-    json.dump(result, sys.stdout, ensure_ascii=False)
+    answers, sys.stdout = sys.stdout, sys.stderr  # anything printed goes to the log
+    for module in TASKS.values():  # the slow imports (folium, numpy), before the first order
+        import_module(module.partition(":")[0])
+    app = None
+    for line in sys.stdin:
+        order = json.loads(line)
+        app = app or create_app(order["config"])
+        try:
+            base = app.config["TISC_BASE_URL"]
+            with app.app_context(), app.test_request_context("/", base_url=base):
+                answer = {"result": _perform(order["task"], order["locale"], order["inputs"])}
+        except Exception as error:  # told to the web worker, which refuses the request
+            traceback.print_exc()
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        answers.flush()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Maps and coverage are built in a child process, so web workers never load folium or numpy."""
+"""Maps and coverage are built in a helper child process, so web workers never load folium
+or numpy; the helper is kept, and replaced when it dies."""
 
 import json
 import subprocess
@@ -18,12 +19,20 @@ from tisc import create_app
 settings, coordinator = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 app = create_app(settings)
 client = app.test_client()
+from tisc import offload
 visitor = client.get("/map/network.js?radius=150")
+first = offload._helper.process.pid
 login(client, Person(**coordinator))
 coverage = client.get("/office/coverage?radius=150&proposals=2")
+kept = offload._helper.process.pid
+offload._helper.process.kill()  # a helper that died is replaced at the next order
+offload._helper.process.wait()
+again = client.get("/map/network.js?radius=100")
 print(json.dumps({
     "script": [visitor.status_code, visitor.get_data(as_text=True)],
     "coverage": [coverage.status_code, coverage.get_data(as_text=True)],
+    "again": again.status_code,
+    "helpers": [first, kept, offload._helper.process.pid],
     "loaded": sorted(m for m in ("folium", "numpy", "branca") if m in sys.modules),
 }))
 """
@@ -44,3 +53,6 @@ def test_the_web_process_serves_maps_and_coverage_without_loading_folium_or_nump
     status, page = result["coverage"]
     assert status == 200 and 'id="proposals"' in page
     assert result["loaded"] == []
+    first, kept, replaced = result["helpers"]
+    assert first == kept  # one helper for every task: its imports are paid once
+    assert result["again"] == 200 and replaced != first
