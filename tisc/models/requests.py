@@ -40,7 +40,10 @@ class ServiceRequest(Base):
 
     status: Mapped[Status] = mapped_column(enum_type(Status))
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"))
-    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # No index of its own: a person's open requests have one (ix_service_requests_open_by_
+    # assignee), and a second, over every request they ever held, is what SQLite's planner
+    # took for counting the open ones (it keeps no statistics to tell them apart).
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     inventor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     routing_rule: Mapped[RoutingRule] = mapped_column(enum_type(RoutingRule))
     routing_distance_km: Mapped[int | None]

@@ -1,0 +1,32 @@
+"""The lists' counts read the small indexes made for them, whatever the planner knows.
+
+SQLite keeps no statistics here (nothing runs ANALYZE), so its planner chooses among
+the indexes a condition could use by their shape alone: a query must leave it only
+the right one. A wrong choice does not show at a thousand requests, only at a million.
+"""
+
+from sqlalchemy import event
+
+from tisc.extensions import db
+from tisc.models import User
+from tisc.services import queues
+
+
+def test_the_mine_tab_counts_from_the_index_of_open_requests(ctx, make):
+    staff_id = make.user("staff", centre="kbtu").id
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL's planner has statistics (autovacuum) and costs both
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        queues.mine_count(db.session.get(User, staff_id))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next((s, p) for s, p in sent if "count(" in s)
+    cursor = db.session.connection().connection.cursor()
+    rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+    assert "ix_service_requests_open_by_assignee" in " ".join(row[-1] for row in rows)
