@@ -30,3 +30,14 @@ def test_the_mine_tab_counts_from_the_index_of_open_requests(ctx, make):
     cursor = db.session.connection().connection.cursor()
     rows = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
     assert "ix_service_requests_open_by_assignee" in " ".join(row[-1] for row in rows)
+
+
+def test_the_mine_count_stops_at_its_cap_like_the_overdue_count(ctx, make, monkeypatch):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    for _ in range(3):
+        make.request_in("assigned", inventor, staff)
+    make.request_in("completed", inventor, staff)  # closed: not counted
+    person = db.session.get(User, staff.id)
+    assert queues.mine_count(person) == queues.Capped(3, False)
+    monkeypatch.setattr(queues, "OVERDUE_CAP", 2)
+    assert queues.mine_count(person) == queues.Capped(2, True)  # shown as "2+"

@@ -147,12 +147,13 @@ def inventor_page(
     )  # fmt: skip
 
 
-def mine_count(staff: User) -> int:
-    """The staff member's own open requests (an index of them serves the header too)."""
-    query = sa.select(sa.func.count(ServiceRequest.id)).where(
+def mine_count(staff: User) -> "Capped":
+    """The staff member's own open requests, counted up to :data:`OVERDUE_CAP` like the
+    overdue ones (from the index of open requests per person, which serves the header too)."""
+    query = sa.select(ServiceRequest.id).where(
         ServiceRequest.assignee_id == staff.id, rules.is_open()
     )
-    return db.session.scalar(query) or 0
+    return _capped(query)
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
@@ -184,6 +185,11 @@ def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> 
     query = sa.select(ServiceRequest.id).where(rules.is_overdue(now or datetime.now(UTC)))
     if centre_id is not None:
         query = query.where(ServiceRequest.centre_id == centre_id)
+    return _capped(query)
+
+
+def _capped(query) -> Capped:
+    """How many rows ``query`` selects, reading at most one more than the cap."""
     capped = query.limit(OVERDUE_CAP + 1).subquery()
     value = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
     return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
