@@ -125,6 +125,7 @@ def shown(page: str, reference: str, title: str) -> str:
     page = page.replace(reference, "REF").replace(str(escape(title)), "TITLE")
     page = re.sub(r'name="csrf_token"[^>]*>', "", page)
     page = re.sub(r"<time[^>]*>[^<]*</time>", "", page)  # the moments, not the steps
+    page = re.sub(r"\b\d{1,2}:\d{2}(?: [AP]M)?", "HH:MM", page)  # the two may straddle a minute
     page = re.sub(r"/files/\d+", "/files/N", page)
     return re.sub(r'(name="[\w-]*version" [^>]*value=")\d+', r"\1V", page)
 

@@ -86,11 +86,14 @@ def test_a_hostile_centre_name_shows_as_text_in_its_popup(page: Page, site: str,
     page.goto(f"{site}/map")
     markers = page.locator("#map_network .tisc-marker")
     expect(markers.first).to_be_visible()
-    aktau = page.evaluate(
-        """() => [...document.querySelectorAll('#map_network .tisc-marker')]
-                .findIndex(m => m.getBoundingClientRect().left < 300)"""
+    # Its marker by its accessible name (a DOM property: the title is never parsed as HTML).
+    hostile = page.evaluate(
+        """(name) => [...document.querySelectorAll('#map_network .tisc-marker')]
+                .findIndex(m => m.title === name)""",
+        HOSTILE,
     )
-    markers.nth(aktau).click()
+    assert hostile >= 0
+    markers.nth(hostile).click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text(HOSTILE)
     assert page.evaluate("window.__hacked") is None
