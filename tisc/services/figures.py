@@ -201,16 +201,33 @@ def _value(enum_or_none):
     return getattr(enum_or_none, "value", enum_or_none)
 
 
+_VERSION = "tisc.figures_version"
+
+
 def figures_version() -> tuple:
     """Changes whenever anything the figures count changes: every change of a request is an
-    event on its timeline (filings included), and events are edited in place."""
-    return db.session.execute(
-        sa.select(
-            sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
-            sa.select(sa.func.count(TrainingEvent.id)).scalar_subquery(),
-            sa.select(sa.func.max(TrainingEvent.updated_at)).scalar_subquery(),
+    event on its timeline (filings included), and events are edited in place. Read once per
+    session (for a page: once per request, however many figures it reads), and read again
+    after this session writes anything."""
+    info = db.session().info
+    if _VERSION not in info:
+        info[_VERSION] = tuple(
+            db.session.execute(
+                sa.select(
+                    sa.select(sa.func.max(RequestEvent.id)).scalar_subquery(),
+                    sa.select(sa.func.count(TrainingEvent.id)).scalar_subquery(),
+                    sa.select(sa.func.max(TrainingEvent.updated_at)).scalar_subquery(),
+                )
+            ).one()
         )
-    ).one()
+    return info[_VERSION]
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _forget_version(session: sa.orm.Session, *_context) -> None:
+    """Some writes are core statements (no flush): a commit forgets the version too."""
+    session.info.pop(_VERSION, None)
 
 
 # --- reading the sums -------------------------------------------------------------------------
