@@ -9,7 +9,6 @@ writes ``bench/results/<database>.json`` and ``.md``.
 """
 
 import argparse
-import functools
 import http.cookiejar
 import json
 import os
@@ -297,9 +296,12 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
         "service": "prior_art_search", "title": "Бенчмарк: жылу сақтайтын кірпіш",
         "description": "Синтетикалық сұрау.", "region_code": "KZ-75",
         "preferred_language": "kk", "confidentiality_ack": "y", "csrf_token": submit_token,
-        # The same title again and again: past the similar-request warning, every time.
+        # Past the similar-request warning: the inventor sends it anyway.
         "send_anyway": "y",
     })  # fmt: skip
+    # A new invention each time (the loader puts random words in the title), and the same
+    # one again and again: like up to 20 of the inventor's open requests, each then flagged.
+    new_invention = submission.replace("title=", f"title={load.UNIQUE}+", 1)
     network = [
         Job("/centres with filters",
             "/centres?q=tisc&service=prior_art_search&language=kk&near=KZ-11"),
@@ -345,10 +347,12 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             Job("login (POST)", "/login", "POST", visitor.login_body.replace(
                 "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
                 visitor.anonymous_cookie, floor=CREATE),
-            Job("submission (POST)", "/requests/new", "POST", submission, inventor.cookie,
+            Job("submission (POST)", "/requests/new", "POST", new_invention, inventor.cookie,
                 floor=CREATE),
-            Job("submission (POST)" + ONE_AT_A_TIME, "/requests/new", "POST", submission,
+            Job("submission (POST)" + ONE_AT_A_TIME, "/requests/new", "POST", new_invention,
                 inventor.cookie, floor=CREATE + ONE_AT_A_TIME, concurrency=1),
+            Job("submission like 20 open ones (POST)", "/requests/new", "POST", submission,
+                inventor.cookie, floor=CREATE),
         ]  # fmt: skip
     for job in network:
         job.path = app + job.path
@@ -491,10 +495,14 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
             name, _, value = pair.partition("=")
             client.set_cookie(name, value)
         headers = {"Authorization": job.authorization} if job.authorization else {}
-        send = functools.partial(
-            client.open, path, method=job.method, data=job.body or None, headers=headers,
-            content_type="application/x-www-form-urlencoded" if job.body else None,
-        )  # fmt: skip
+
+        def send(job=job, client=client, path=path, headers=headers):
+            return client.open(
+                path, method=job.method, headers=headers,
+                data=job.body.replace(load.UNIQUE, load.unique_words()) or None,
+                content_type="application/x-www-form-urlencoded" if job.body else None,
+            )  # fmt: skip
+
         send().close()  # warm the caches, as under load
         with statements(engine) as before:
             response = send()

@@ -8,7 +8,9 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
+import string
 import subprocess
 import sys
 import threading
@@ -63,6 +65,18 @@ def measure(url: str, concurrency: int, duration: float, method="GET", body="", 
     )
 
 
+# A body may hold this marker: every request replaces it with words of its own (random
+# letters), so that each submission is a new invention rather than the same one again.
+UNIQUE = "BENCHUNIQUE"
+
+
+def unique_words(count: int = 3, letters: int = 8) -> str:
+    """``count`` random lowercase words, joined by ``+`` (a form-encoded space)."""
+    return "+".join(
+        "".join(random.choices(string.ascii_lowercase, k=letters)) for _ in range(count)
+    )
+
+
 def _percentile(sorted_values: list[float], share: float) -> float:
     if not sorted_values:
         return 0.0
@@ -93,7 +107,8 @@ def python_load(url: str, concurrency: int, duration: float) -> dict:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
-                connection.request(method, path, body=body or None, headers=headers)
+                sent = body.replace(UNIQUE, unique_words()) if UNIQUE in body else body
+                connection.request(method, path, body=sent or None, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tests.mail import outbox
 from tisc.domain.errors import Invalid
+from tisc.domain.references import parse_reference
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import DuplicateFlag, RequestEvent, ServiceRequest, User
@@ -175,3 +176,20 @@ def test_the_inventor_is_warned_of_similar_open_requests_before_sending(make, ct
         )
         == []
     )
+
+
+def test_a_submission_like_an_open_one_is_held_until_the_inventor_says_it_is_another(
+    make, ctx, people
+):
+    first = make.request(people["inventor"], title=FIRST)
+    count = sa.select(sa.func.count(ServiceRequest.id))
+    before = db.session.scalar(count)
+    with pytest.raises(duplicates.SimilarOpen) as held:
+        make.request(people["inventor"], title=AGAIN, send_anyway=False)
+    assert [similar.reference for similar in held.value.similar] == [first]
+    db.session.rollback()
+    assert db.session.scalar(count) == before  # nothing written, no reference used
+    assert db.session.scalar(sa.select(sa.func.count(DuplicateFlag.id))) == 0
+    again = make.request(people["inventor"], title=AGAIN, send_anyway=True)
+    assert [flag.other_reference for flag in flags(people["kbtu"], again)] == [first]
+    assert parse_reference(again)[1] == parse_reference(first)[1] + 1

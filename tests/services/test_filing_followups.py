@@ -23,6 +23,7 @@ def completed(make, inventor, staff, when=DONE) -> str:
         draft = requests.Draft(
             service="prior_art_search", title="Кірпіш", description="Secret.",
             region_code="KZ-75", preferred_language="kk", confidentiality_ack=True,
+            send_anyway=True,
         )  # fmt: skip
         inventor_row = db.session.get(User, inventor.id)
         reference = requests.submit(

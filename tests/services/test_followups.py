@@ -40,7 +40,7 @@ class Clock:
         draft = requests.Draft(
             service="prior_art_search", title=fields.pop("title", "Жылу сақтайтын кірпіш"),
             description="A confidential invention.", region_code="KZ-75",
-            preferred_language="kk", confidentiality_ack=True, **fields,
+            preferred_language="kk", confidentiality_ack=True, **{"send_anyway": True} | fields,
         )  # fmt: skip
         return requests.submit(self.user("inventor"), draft, self.make.policy, now=at).reference
 

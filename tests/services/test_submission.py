@@ -20,6 +20,7 @@ def draft(**changes) -> requests.Draft:
         service="prior_art_search", title="Жылу сақтайтын кірпіш",
         description="Құпия өнертабыс: ә ғ қ ң ө ұ ү һ і", region_code="KZ-75",
         preferred_language="kk", confidentiality_ack=True,
+        send_anyway=True,  # the same title again and again: past the similar-request warning
     ) | changes  # fmt: skip
     return requests.Draft(**values)
 

@@ -316,3 +316,33 @@ def test_another_inventors_form_token_is_theirs_alone(world, as_):
     first = as_("inventor").post("/requests/new", data=submission(once="shared-token"))
     other = as_("other_inventor").post("/requests/new", data=submission(once="shared-token"))
     assert other.status_code == 302 and other.headers["Location"] != first.headers["Location"]
+
+
+def test_a_submission_costs_at_most_fifteen_statements(world, as_):
+    """Issue 13's bound on the one thing every inventor does: everything a first submission
+    writes (request, event, counters, figures, e-mail to the outbox) in at most 15 SQL
+    statements; one more to flag similar requests, however many there are. (With a worker
+    nothing follows the answer: tests/services/test_worker.py.)"""
+    from tests.sql import statements
+
+    client = as_("inventor")
+    with world.make.app.app_context():
+        engine = db.engine
+    client.post("/requests/new", data=submission(title="Жылу сақтайтын кірпіш"))  # caches warm
+    with statements(engine) as seen:
+        response = client.post("/requests/new", data=submission(title="Көмір шаңын басатын көбік"))
+    assert response.status_code == 302
+    assert len(seen) <= 15, "\n".join(s[:90] for s in seen)
+    assert not any("duplicate_flags" in s for s in seen)
+
+    for _ in range(2):  # two more like it, sent anyway: the last resembles both before it
+        with statements(engine) as seen:
+            client.post("/requests/new", data=submission() | {"send_anyway": "y"})
+    flags = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO DUPLICATE_FLAGS")]
+    assert len(flags) == 1 and len(seen) <= 16, seen
+    with world.make.app.app_context():
+        newest = db.session.scalar(sa.select(sa.func.max(ServiceRequest.id)))
+        flagged = db.session.scalars(
+            sa.text("SELECT other_id FROM duplicate_flags WHERE request_id = :id"), {"id": newest}
+        ).all()
+    assert len(flagged) == 2

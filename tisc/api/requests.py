@@ -21,7 +21,6 @@ from tisc.domain.errors import Conflict, Invalid
 from tisc.domain.workflow import Action
 from tisc.extensions import policy
 from tisc.formatting import explain
-from tisc.models.base import utcnow
 from tisc.services import centres, duplicates, queues
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_seen_by
@@ -96,17 +95,6 @@ def submit(submission):
     if slug and chosen is None:
         raise Invalid("preferred_centre", N_("Choose one of the options."))
     key = http.headers.get("Idempotency-Key")
-    if not submission["send_anyway"] and (similar := duplicates.similar_open(
-        user.id, submission["service"], submission["title"], submission["keywords"],
-        submission["ipc_classes"], utcnow(), same_form=key,
-    )):  # fmt: skip
-        references = [found.reference for found in similar]
-        message = ngettext(
-            "You already have an open request that looks like this one:",
-            "You already have open requests that look like this one:",
-            len(references),
-        )  # the page's words; send_anyway says this one is different
-        raise Problem("similar-request", f"{message} {', '.join(references)}", similar=references)
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
@@ -117,8 +105,20 @@ def submit(submission):
         preferred_centre_id=chosen.id if chosen else None,
         files=_uploads(submission["files"]), submission_token=key,
         requester_category=submission.get("requester_category", ""),
+        send_anyway=submission["send_anyway"],
     )  # fmt: skip
-    row, new = request_service.submit_once(user, draft, policy())
+    try:
+        row, new = request_service.submit_once(user, draft, policy())
+    except duplicates.SimilarOpen as found:
+        references = [similar.reference for similar in found.similar]
+        message = ngettext(
+            "You already have an open request that looks like this one:",
+            "You already have open requests that look like this one:",
+            len(references),
+        )  # the page's words; send_anyway says this one is different
+        raise Problem(
+            "similar-request", f"{message} {', '.join(references)}", similar=references
+        ) from None
     location = url_for(".request_detail", reference=row.reference)
     body, headers = _with_etag(shown.request(user, row, with_actions=True), row.version)
     return body, 201 if new else 200, headers | {"Location": location}

@@ -128,6 +128,8 @@ def words(*texts: str) -> list[str]:
 
 def same_word(one: str, other: str) -> bool:
     """Equal, one the beginning of the other, or differing only in a short ending."""
+    if one[:MIN_STEM] != other[:MIN_STEM]:  # every match shares its first letters: most words
+        return False  # differ there, and are told apart without the work below
     shorter, longer = sorted((one, other), key=len)
     if longer.startswith(shorter):
         return len(shorter) >= MIN_STEM or shorter == longer

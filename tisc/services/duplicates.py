@@ -114,30 +114,34 @@ def similar_open(
     return found
 
 
-def flag_similar(service_request: ServiceRequest, now: datetime) -> list[DuplicateFlag]:
-    """Inside the submission: flag every open request the new one resembles."""
-    flags = [
-        DuplicateFlag(
-            request_id=service_request.id,
-            other_id=similar.id,
-            evidence={
-                "words": list(similar.resemblance.shared_words),
-                "ipc": list(similar.resemblance.shared_ipc),
-            },
-            created_at=now,
+class SimilarOpen(Exception):
+    """The inventor has open requests like the one sent, and has not said it is another."""
+
+    def __init__(self, similar: list[Similar]):
+        super().__init__(f"{len(similar)} similar open request(s)")
+        self.similar = similar
+
+
+def flag(request_id: int, similar: list[Similar], now: datetime) -> None:
+    """Inside the submission: flag every open request the new one resembles, in one
+    statement."""
+    if similar:
+        db.session.execute(
+            sa.insert(DuplicateFlag.__table__),
+            [
+                {
+                    "request_id": request_id,
+                    "other_id": found.id,
+                    "evidence": {
+                        "words": list(found.resemblance.shared_words),
+                        "ipc": list(found.resemblance.shared_ipc),
+                    },
+                    "state": FlagState.OPEN,
+                    "created_at": now,
+                }
+                for found in similar
+            ],
         )
-        for similar in similar_open(
-            service_request.inventor_id,
-            service_request.service,
-            service_request.title,
-            service_request.keywords,
-            service_request.ipc_classes,
-            now,
-            exclude_id=service_request.id,
-        )
-    ]
-    db.session.add_all(flags)
-    return flags
 
 
 def _open_flags(request_id: int):

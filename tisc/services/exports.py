@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
-
 from tisc.domain.catalogue import Role
 from tisc.models import User
 from tisc.services import audit
@@ -72,6 +70,8 @@ def xlsx_file(tables: list[Table]) -> str:
     """Write the tables, one sheet each, to a temporary file; its path (the caller removes
     it). ``constant_memory`` flushes every row to disk as it is written; a table longer than
     a sheet continues on the next."""
+    import xlsxwriter  # some 13 MB that only an XLSX download needs, not every web worker
+
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="tisc-")
     os.close(handle)
     workbook = xlsxwriter.Workbook(

@@ -62,6 +62,8 @@ class Draft:
     submission_token: str | None = None
     # Asked once of inventors who have not said yet; kept on the account from then on.
     requester_category: str = ""
+    # The inventor has seen the similar open requests and says this one is another.
+    send_anyway: bool = False
 
 
 @dataclass
@@ -86,7 +88,10 @@ class ActionInput:
 
 @use_case
 def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = None):
-    """Route and record a new request; the caller gets it back with its reference."""
+    """Route and record a new request; the caller gets it back with its reference.
+
+    :class:`~tisc.services.duplicates.SimilarOpen` when the inventor has open requests like
+    it and the draft does not say ``send_anyway``; then nothing is written."""
     now = now or utcnow()
     if inventor.role is not Role.INVENTOR:
         raise Refused(N_("Only inventors submit requests."))
@@ -105,6 +110,14 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     ipc = parse_ipc_list(draft.ipc_classes)
     category = inventor.requester_category or _checked_category(draft.requester_category)
     uploads = checked_uploads(draft.files, policy.upload_max_bytes)
+    # Inside the write transaction, so that what is flagged is what was found; a request
+    # made by this very form (sent again) is not similar but the same, and is returned.
+    similar = duplicates.similar_open(
+        inventor.id, service, draft.title, draft.keywords, draft.ipc_classes, now,
+        same_form=_checked_token(draft.submission_token),
+    )  # fmt: skip
+    if similar and not draft.send_anyway:
+        raise duplicates.SimilarOpen(similar)
 
     decision = route(
         centre_service.routing_candidates(service),
@@ -152,7 +165,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     if inventor.requester_category is None:
         inventor.requester_category = category
     _record(service_request, inventor.actor, inventor, None, transition, uploads, now, policy)
-    duplicates.flag_similar(service_request, now)
+    duplicates.flag(service_request.id, similar, now)
     return service_request
 
 
@@ -307,7 +320,8 @@ def _record(service_request, actor, user, before, transition, uploads, now, poli
         (before.centre_id, before.status) if before else None,
         (service_request.centre_id, service_request.status),
     )
-    figures.record_change(before, figures.facts_of(service_request), policy.calendar.tz)
+    after = figures.facts_of(service_request, new=before is None)
+    figures.record_change(before, after, policy.calendar.tz)
     notifications.queue_for_events(service_request, transition.events, actor)
     if not all(event.internal for event in transition.events):
         reads.mark_changed(service_request, actor_id(user))

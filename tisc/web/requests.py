@@ -35,7 +35,6 @@ from tisc.formatting import by_name, category_choices, day, explain, pick_text, 
 from tisc.forms import options
 from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
-from tisc.models.base import utcnow
 from tisc.services import (
     accounts,
     centres,
@@ -81,9 +80,11 @@ def new():
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
     similar = []
-    if form.validate_on_submit() and not (similar := _similar_unconfirmed(form)):
+    if form.validate_on_submit():
         try:
             service_request, new = request_service.submit_once(current_user, _draft(form), policy())
+        except duplicates.SimilarOpen as found:  # shown above the form, until confirmed
+            similar = found.similar
         except Invalid as error:
             show_on_form(form, error, {"preferred_centre_id": "preferred_centre"})
         except Conflict as error:
@@ -102,16 +103,6 @@ def new():
     return render_template("requests/new.html", form=form, similar=similar), (
         400 if form.errors else 200
     )
-
-
-def _similar_unconfirmed(form: RequestSubmitForm) -> list:
-    """The inventor's similar open requests, until they say this one is different."""
-    if form.send_anyway.data:
-        return []
-    return duplicates.similar_open(
-        current_user.id, form.service.data, form.title.data, form.keywords.data or "",
-        form.ipc_classes.data or "", utcnow(), same_form=form.once.data,
-    )  # fmt: skip
 
 
 @bp.route("")
@@ -387,6 +378,7 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         confidentiality_ack=bool(form.confidentiality_ack.data),
         files=_uploads(form),
         submission_token=form.once.data,
+        send_anyway=bool(form.send_anyway.data),
         requester_category=form.requester_category.data or ""
         if "requester_category" in form._fields
         else "",
