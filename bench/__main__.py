@@ -301,7 +301,7 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
     })  # fmt: skip
     # A new invention each time (the loader puts random words in the title), and the same
     # one again and again: like up to 20 of the inventor's open requests, each then flagged.
-    new_invention = submission.replace("title=", f"title={load.UNIQUE}+", 1)
+    new_invention = re.sub(r"title=[^&]*", f"title={load.UNIQUE}", submission, count=1)
     network = [
         Job("/centres with filters",
             "/centres?q=tisc&service=prior_art_search&language=kk&near=KZ-11"),

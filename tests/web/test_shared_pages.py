@@ -69,6 +69,40 @@ def test_a_change_to_the_network_is_seen_at_once(app, make, builds):
     assert "Freshly Opened Centre" in visitor.get("/centres").get_data(as_text=True)
 
 
+def test_a_kept_page_does_not_ask_the_database_and_trails_other_servers_by_a_second(
+    app, builds, monkeypatch
+):
+    """Within a second a visitor's page is answered from memory alone; a change made
+    through another server (here: the version bumped in SQL, as that server's commit
+    would) is seen once the second is over."""
+    import sqlalchemy as sa
+
+    from tests.sql import statements
+    from tisc.extensions import db
+    from tisc.services import network
+
+    clock = [1000.0]
+    monkeypatch.setattr(network.time, "monotonic", lambda: clock[0])
+    network._forget_recent()
+    visitor = app.test_client()
+    visitor.get("/centres")
+    with app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        assert visitor.get("/centres").status_code == 200
+    assert seen == []
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE network_version SET version = version + 1"))
+        db.session.execute(
+            sa.text("UPDATE centres SET name_en = 'Renamed Elsewhere' WHERE slug = 'kbtu'")
+        )
+        db.session.commit()
+    clock[0] += network.RECENT_SECONDS / 2
+    assert "Renamed Elsewhere" not in visitor.get("/centres").get_data(as_text=True)
+    clock[0] += network.RECENT_SECONDS / 2
+    assert "Renamed Elsewhere" in visitor.get("/centres").get_data(as_text=True)
+
+
 def test_an_unchanged_page_answers_not_modified(app, builds):
     first = app.test_client().get("/map")
     again = app.test_client().get("/map", headers={"If-None-Match": first.headers["ETag"]})

@@ -4,10 +4,12 @@ Building 2,000 ORM objects for every directory page or map would dominate
 their cost, so the centres are read once into frozen cards and kept per
 process (:mod:`tisc.caching`) under the network's *version*, a counter bumped
 in the transaction of every change to the network (:class:`NetworkVersion`).
-The version is read once per request. Another app server builds its own copy;
+The version is read once per request (pages kept whole for visitors reuse it for up
+to a second: :func:`recent_version`). Another app server builds its own copy;
 nothing here is state another server needs.
 """
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -79,12 +81,41 @@ def version() -> str:
     return info[_VERSION]
 
 
+# The version as this process last read it for visitors' pages, and when (monotonic).
+RECENT_SECONDS = 1.0
+_recent: tuple[float, str] = (float("-inf"), "")
+
+
+def recent_version() -> str:
+    """The network's version as this process read it at most :data:`RECENT_SECONDS` ago.
+
+    For the pages kept whole for visitors (``web/shared_pages.py``): they would otherwise
+    spend a third of their time, and on PostgreSQL most of it, asking the database. Such a
+    page may trail a change made through another app server by that second; a change made
+    through this process is seen at once.
+    """
+    global _recent
+    read_at, value = _recent
+    now = time.monotonic()
+    if now - read_at >= RECENT_SECONDS:
+        value = version()
+        _recent = (now, value)
+    return value
+
+
+def _forget_recent() -> None:
+    global _recent
+    _recent = (float("-inf"), "")
+
+
 @event.listens_for(Session, "after_flush")
 def _bump_version(session: Session, _context) -> None:
     """In the transaction that changes the network, count the change."""
     changed = (*session.new, *session.dirty, *session.deleted)
     if not any(isinstance(thing, NETWORK_MODELS) for thing in changed):
         return
+    _forget_recent()
+    session.info[_CHANGED] = True
     now = utcnow()
     session.connection().execute(
         upsert_insert(session, NetworkVersion)
@@ -95,6 +126,17 @@ def _bump_version(session: Session, _context) -> None:
         )
     )
     session.info.pop(_VERSION, None)
+
+
+_CHANGED = "tisc.network_changed"
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_change(session: Session) -> None:
+    """Forgotten again once the change is committed: a page of this process asking in
+    between (another thread) read the version before it."""
+    if session.info.pop(_CHANGED, False):
+        _forget_recent()
 
 
 def cards() -> list[CentreCard]:

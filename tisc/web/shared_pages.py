@@ -8,7 +8,8 @@ version) and then answered from memory, gzipped once. Anyone signed in, or
 with a flashed message, gets a freshly rendered page, and only a page whose
 rendering neither used nor changed the session is kept, so nothing personal
 is ever shared. Every app server keeps its own copy; the network version
-comes from the shared database, so all agree on when a page is stale.
+comes from the shared database, so all agree on when a page is stale - within
+a second (:func:`tisc.services.network.recent_version`).
 """
 
 import gzip
@@ -51,7 +52,7 @@ def shared_page(view=None, *, fresh_for: int | None = None):
         locale = visitor_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
         period = int(time.time() // fresh_for) if fresh_for else 0
         # The demo banner is the one thing on these pages beside the network and the language.
-        key = (request.full_path, locale, network.version(), period, demo.present())
+        key = (request.full_path, locale, network.recent_version(), period, demo.present())
         page = pages.peek(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))
