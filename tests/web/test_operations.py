@@ -76,6 +76,33 @@ def test_a_database_that_is_down_gives_a_friendly_503(unreachable_app, method, p
     assert "temporarily unavailable" in page and "<html" in page
 
 
+def test_writers_take_turns_on_a_lock_file_beside_the_database(tmp_path, monkeypatch):
+    """SQLite writers wait for their turn on a file lock (woken at once when it is free)
+    rather than in SQLite's sleeping busy handler; one whose turn does not come within the
+    busy timeout goes on and leaves it to SQLite."""
+    import fcntl
+    import os
+
+    path = tmp_path / "turns.sqlite3"
+    app = create_app(settings_for(f"sqlite:///{path}"))
+    other = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT)  # another process's writer
+    third = os.open(f"{path}-writers", os.O_RDWR)
+    try:
+        with app.app_context():
+            with database.writers_turn(db.session()), pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the turn is over: theirs now
+            monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 0)
+            with database.writers_turn(db.session()):
+                pass  # not kept waiting for ever
+            with pytest.raises(BlockingIOError):  # and the other's turn was left alone
+                fcntl.flock(third, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            db.engine.dispose()
+    finally:
+        os.close(other)
+        os.close(third)
+
+
 def test_a_locked_database_gives_a_friendly_503(tmp_path, monkeypatch):
     monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
     path = tmp_path / "locked.sqlite3"

@@ -4,7 +4,7 @@ from functools import wraps
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from tisc.database import begin_write
+from tisc.database import begin_write, writers_turn
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Conflict
 from tisc.extensions import db
@@ -25,16 +25,17 @@ def use_case(function):
     @wraps(function)
     def run(*args, **kwargs):
         session = db.session()
-        begin_write(session)
-        try:
-            result = function(*args, **kwargs)
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise Conflict(CHANGED_UNDER_YOU) from error
-        except BaseException:
-            session.rollback()
-            raise
+        with writers_turn(session):
+            begin_write(session)
+            try:
+                result = function(*args, **kwargs)
+                session.commit()
+            except StaleDataError as error:
+                session.rollback()
+                raise Conflict(CHANGED_UNDER_YOU) from error
+            except BaseException:
+                session.rollback()
+                raise
         return result
 
     return run
