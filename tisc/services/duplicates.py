@@ -144,9 +144,11 @@ def flag(request_id: int, similar: list[Similar], now: datetime) -> None:
         )
 
 
-def _open_flags(request_id: int):
-    """Open flags involving ``request_id`` whose two requests are both still open."""
+def _open_flags_statement():
+    """Open flags involving a request (``request_id``) whose two requests are both still
+    open. Built once: aliasing a mapped class anew costs more than running the query."""
     mine, other = aliased(ServiceRequest), aliased(ServiceRequest)
+    request_id = sa.bindparam("request_id")
     return (
         sa.select(DuplicateFlag, mine, other)
         .join(mine, mine.id == DuplicateFlag.request_id)
@@ -161,12 +163,15 @@ def _open_flags(request_id: int):
     )
 
 
+OPEN_FLAGS = _open_flags_statement()
+
+
 def flags_for(actor: Actor, service_request: ServiceRequest) -> list[FlagView]:
     """The open flags of a request, as ``actor`` may see them (none unless they handle it)."""
     if not can_see_duplicate_flags(actor, service_request):
         return []
     views = []
-    for flag, newer, older in db.session.execute(_open_flags(service_request.id)):
+    for flag, newer, older in db.session.execute(OPEN_FLAGS, {"request_id": service_request.id}):
         other = older if newer.id == service_request.id else newer
         views.append(
             FlagView(
