@@ -65,6 +65,21 @@ def test_desk_filters(world, as_, make):
     assert ">1</span>" in mine_tab
 
 
+def test_the_desk_tabs_count_up_to_their_cap_and_then_say_more(world, as_, make, monkeypatch):
+    """A badge stops at :data:`queues.TAB_CAP` ("99+"); here the cap is 1 to keep it short."""
+    from tisc.services import queues
+
+    monkeypatch.setattr(queues, "TAB_CAP", 1)
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    for _ in range(2):
+        make.request_in("assigned", inventor, staff)
+        make_overdue(make.app, make.request(inventor))
+    desk = as_("staff").get("/desk").get_data(as_text=True)
+    for link in ('href="/desk?overdue=y"', 'href="/desk?assignee=me"'):
+        tab = desk.split(link, 1)[1].split("</a>", 1)[0]
+        assert ">1+</span>" in tab, tab
+
+
 def test_the_desk_tabs_keep_the_search_and_mark_the_current_one(world, as_, make):
     client = as_("staff")
     page = client.get("/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88&assignee=me").get_data(True)

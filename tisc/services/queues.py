@@ -147,13 +147,14 @@ def inventor_page(
     )  # fmt: skip
 
 
-def mine_count(staff: User) -> "Capped":
-    """The staff member's own open requests, counted up to :data:`OVERDUE_CAP` like the
-    overdue ones (from the index of open requests per person, which serves the header too)."""
+def mine_count(staff: User, cap: int | None = None) -> "Capped":
+    """The staff member's own open requests, counted up to ``cap`` (:data:`OVERDUE_CAP`)
+    like the overdue ones (from the index of open requests per person, which serves the
+    header too)."""
     query = sa.select(ServiceRequest.id).where(
         ServiceRequest.assignee_id == staff.id, rules.is_open()
     )
-    return _capped(query)
+    return _capped(query, cap)
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
@@ -177,22 +178,28 @@ class Capped:
 
 
 OVERDUE_CAP = 999
+# The desk's tabs count to "99+", like the header's changes: a badge says "a lot" as well,
+# and a desk of a million requests reads ten times fewer index entries for each.
+TAB_CAP = 99
 
 
-def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> Capped:
-    """Overdue open requests, counted up to :data:`OVERDUE_CAP` so that a long backlog
-    costs no more than a short one."""
+def overdue_count(
+    centre_id: int | None = None, now: datetime | None = None, cap: int | None = None
+) -> Capped:
+    """Overdue open requests, counted up to ``cap`` (:data:`OVERDUE_CAP`) so that a long
+    backlog costs no more than a short one."""
     query = sa.select(ServiceRequest.id).where(rules.is_overdue(now or datetime.now(UTC)))
     if centre_id is not None:
         query = query.where(ServiceRequest.centre_id == centre_id)
-    return _capped(query)
+    return _capped(query, cap)
 
 
-def _capped(query) -> Capped:
+def _capped(query, cap: int | None = None) -> Capped:
     """How many rows ``query`` selects, reading at most one more than the cap."""
-    capped = query.limit(OVERDUE_CAP + 1).subquery()
+    cap = OVERDUE_CAP if cap is None else cap
+    capped = query.limit(cap + 1).subquery()
     value = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
-    return Capped(min(value, OVERDUE_CAP), value > OVERDUE_CAP)
+    return Capped(min(value, cap), value > cap)
 
 
 def _filtered(filters: Filters, now: datetime | None, user: User):

@@ -98,8 +98,8 @@ def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
     cheap, and whether the current filters are its own."""
     centre_id = current_user.centre_id
     tally = {
-        "mine": lambda: queues.mine_count(current_user),
-        "overdue": lambda: queues.overdue_count(centre_id),
+        "mine": lambda: queues.mine_count(current_user, cap=queues.TAB_CAP),
+        "overdue": lambda: queues.overdue_count(centre_id, cap=queues.TAB_CAP),
         "awaiting": lambda: counts.get(Status.AWAITING_INVENTOR, 0),
         "open": lambda: sum(counts.get(status, 0) for status in OPEN_STATUSES),
         "questions": lambda: queues.question_count(centre_id),
