@@ -23,7 +23,7 @@ def test_the_mine_tab_counts_from_the_index_of_open_requests(ctx, make):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        queues.mine_count(db.session.get(User, staff_id))
+        queues.tab_counts(db.session.get(User, staff_id))
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     statement, parameters = next((s, p) for s, p in sent if "count(" in s)
@@ -32,12 +32,17 @@ def test_the_mine_tab_counts_from_the_index_of_open_requests(ctx, make):
     assert "ix_service_requests_open_by_assignee" in " ".join(row[-1] for row in rows)
 
 
-def test_the_mine_count_stops_at_its_cap_like_the_overdue_count(ctx, make, monkeypatch):
+def test_the_tab_counts_stop_at_their_cap(ctx, make, monkeypatch):
     inventor, staff = make.user(), make.user("staff", centre="kbtu")
     for _ in range(3):
         make.request_in("assigned", inventor, staff)
     make.request_in("completed", inventor, staff)  # closed: not counted
     person = db.session.get(User, staff.id)
-    assert queues.mine_count(person) == queues.Capped(3, False)
-    monkeypatch.setattr(queues, "OVERDUE_CAP", 2)
-    assert queues.mine_count(person) == queues.Capped(2, True)  # shown as "2+"
+    counts = queues.tab_counts(person)
+    assert (counts.mine, counts.overdue, counts.questions) == (
+        queues.Capped(3, False),
+        queues.Capped(0, False),
+        0,
+    )
+    monkeypatch.setattr(queues, "TAB_CAP", 2)
+    assert queues.tab_counts(person).mine == queues.Capped(2, True)  # shown as "2+"

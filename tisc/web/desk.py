@@ -96,13 +96,13 @@ def go():
 def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
     """Each tab with its link (keeping the search, service and sort), its count where one is
     cheap, and whether the current filters are its own."""
-    centre_id = current_user.centre_id
+    badges = queues.tab_counts(current_user)
     tally = {
-        "mine": lambda: queues.mine_count(current_user, cap=queues.TAB_CAP),
-        "overdue": lambda: queues.overdue_count(centre_id, cap=queues.TAB_CAP),
-        "awaiting": lambda: counts.get(Status.AWAITING_INVENTOR, 0),
-        "open": lambda: sum(counts.get(status, 0) for status in OPEN_STATUSES),
-        "questions": lambda: queues.question_count(centre_id),
+        "mine": badges.mine,
+        "overdue": badges.overdue,
+        "awaiting": counts.get(Status.AWAITING_INVENTOR, 0),
+        "open": sum(counts.get(status, 0) for status in OPEN_STATUSES),
+        "questions": badges.questions,
     }
     sort = filters.sort if filters.sort != "due" else ""
     kept = {k: v for k, v in (("q", filters.text), ("service", filters.service), ("sort", sort))
@@ -114,7 +114,7 @@ def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
         args = kept | {k: ("y" if v is True else v) for k, v in tab.sets.items()}
         shown.append({
             "name": tab.name, "label": tab.label, "url": url_for(".queue", **args),
-            "count": tally[tab.name]() if tab.name in tally else None, "active": sets == now,
+            "count": tally.get(tab.name), "active": sets == now,
         })  # fmt: skip
     return shown
 
