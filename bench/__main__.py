@@ -183,7 +183,7 @@ def gunicorn(target: str, url: str):
         process.wait(timeout=30)
 
 
-def peak_rss_mb(master: subprocess.Popen, field: str = "VmHWM") -> float:
+def worker_memory_mb(master: subprocess.Popen, field: str = "VmHWM") -> float:
     """The largest peak resident set (``VmHWM``) among the master's workers, in MB; with
     ``field="VmRSS"``, the largest resident set now."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
@@ -387,8 +387,8 @@ def run(args) -> dict:
         authorization = api_authorization(url, seeded.staff_email)
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
             rows += [measure_row(job, scale, args) for job in baseline_jobs(baseline, seeded)]
-            rss_baseline = peak_rss_mb(baseline_process)
-            resident_baseline = peak_rss_mb(baseline_process, "VmRSS")
+            rss_baseline = worker_memory_mb(baseline_process)
+            resident_baseline = worker_memory_mb(baseline_process, "VmRSS")
         with gunicorn("wsgi:app", url) as (site, process):
             jobs = [
                 j
@@ -398,8 +398,8 @@ def run(args) -> dict:
             warm_up(site, seeded, args)
             for job in jobs:
                 rows.append(measure_row(job, scale, args))
-            rss[scale] = {"app_mb": peak_rss_mb(process), "baseline_mb": rss_baseline,
-                          "app_resident_mb": peak_rss_mb(process, "VmRSS"),
+            rss[scale] = {"app_mb": worker_memory_mb(process), "baseline_mb": rss_baseline,
+                          "app_resident_mb": worker_memory_mb(process, "VmRSS"),
                           "baseline_resident_mb": resident_baseline}  # fmt: skip
             if not args.only or "export" in args.only:
                 rss[scale]["export"] = measure_export(site, seeded, process)
@@ -416,7 +416,7 @@ def measure_export(site: str, seeded: seed.Seeded, process) -> dict:
     each, and the app workers' peak memory before and after: exports must stream in
     constant memory."""
     coordinator = Session(site, seeded.coordinator_email)
-    result = {"before_mb": peak_rss_mb(process)}
+    result = {"before_mb": worker_memory_mb(process)}
     for fmt in ("csv", "xlsx"):
         started = time.perf_counter()
         request = urllib.request.Request(
@@ -428,7 +428,7 @@ def measure_export(site: str, seeded: seed.Seeded, process) -> dict:
                 size += len(chunk)
         result[fmt] = {"mb": round(size / 2**20, 1),
                        "seconds": round(time.perf_counter() - started, 1),
-                       "peak_mb": peak_rss_mb(process)}  # fmt: skip
+                       "peak_mb": worker_memory_mb(process)}  # fmt: skip
         print(f"  export {fmt}: {result[fmt]}", flush=True)
     return result
 

@@ -84,6 +84,7 @@ def version() -> str:
 # The version as this process last read it for visitors' pages, and when (monotonic).
 RECENT_SECONDS = 1.0
 _recent: tuple[float, str] = (float("-inf"), "")
+_CHANGED = "tisc.network_changed"  # in a session's info: it changed the network
 
 
 def recent_version() -> str:
@@ -126,9 +127,6 @@ def _bump_version(session: Session, _context) -> None:
         )
     )
     session.info.pop(_VERSION, None)
-
-
-_CHANGED = "tisc.network_changed"
 
 
 @event.listens_for(Session, "after_commit")

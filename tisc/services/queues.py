@@ -165,19 +165,14 @@ def tab_counts(staff: User, now: datetime | None = None) -> TabCounts:
     requests per person, which serves the header too), the centre's overdue ones (both to
     :data:`TAB_CAP`) and its waiting questions - in one statement: three round trips to a
     database server are three times its latency."""
-    capped = [
-        sa.select(sa.func.count())
-        .select_from(query.limit(TAB_CAP + 1).subquery())
-        .scalar_subquery()
-        for query in (_mine(staff), _overdue(staff.centre_id, now))
-    ]
-    questions = _questions(staff.centre_id).scalar_subquery()
-    mine, overdue, waiting = db.session.execute(sa.select(*capped, questions)).one()
-    return TabCounts(
-        Capped(min(mine, TAB_CAP), mine > TAB_CAP),
-        Capped(min(overdue, TAB_CAP), overdue > TAB_CAP),
-        waiting or 0,
-    )
+    mine, overdue, waiting = db.session.execute(
+        sa.select(
+            _count_to(_mine(staff), TAB_CAP).scalar_subquery(),
+            _count_to(_overdue(staff.centre_id, now), TAB_CAP).scalar_subquery(),
+            _questions(staff.centre_id).scalar_subquery(),
+        )
+    ).one()
+    return TabCounts(_cut(mine, TAB_CAP), _cut(overdue, TAB_CAP), waiting or 0)
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
@@ -204,12 +199,11 @@ OVERDUE_CAP = 999
 TAB_CAP = 99
 
 
-def overdue_count(
-    centre_id: int | None = None, now: datetime | None = None, cap: int | None = None
-) -> Capped:
-    """Overdue open requests, counted up to ``cap`` (:data:`OVERDUE_CAP`) so that a long
-    backlog costs no more than a short one."""
-    return _capped(_overdue(centre_id, now), cap)
+def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> Capped:
+    """Overdue open requests, counted up to :data:`OVERDUE_CAP` so that a long backlog
+    costs no more than a short one."""
+    value = db.session.scalar(_count_to(_overdue(centre_id, now), OVERDUE_CAP)) or 0
+    return _cut(value, OVERDUE_CAP)
 
 
 def _overdue(centre_id: int | None, now: datetime | None):
@@ -219,11 +213,12 @@ def _overdue(centre_id: int | None, now: datetime | None):
     return query
 
 
-def _capped(query, cap: int | None = None) -> Capped:
-    """How many rows ``query`` selects, reading at most one more than the cap."""
-    cap = OVERDUE_CAP if cap is None else cap
-    capped = query.limit(cap + 1).subquery()
-    value = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+def _count_to(query, cap: int):
+    """How many rows ``query`` selects, reading at most one more than ``cap``."""
+    return sa.select(sa.func.count()).select_from(query.limit(cap + 1).subquery())
+
+
+def _cut(value: int, cap: int) -> Capped:
     return Capped(min(value, cap), value > cap)
 
 
