@@ -15,8 +15,8 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
-	$(BIN)/python -m pytest
+test: install  # one worker per core (pytest-xdist); each has its own databases
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 bench: install
 	$(BIN)/python -m bench

@@ -38,7 +38,28 @@ def database(request, tmp_path_factory) -> str:
     url = os.environ.get("TISC_TEST_POSTGRES_URL")
     if not url:
         skip_or_fail("PostgreSQL half skipped: TISC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-    return database_url(url)
+    return workers_own(database_url(url))
+
+
+def workers_own(url: str) -> str:
+    """The PostgreSQL database of this pytest-xdist worker (``tisc_test_gw0``, …), made
+    when missing: each worker empties its database between tests, so they share none."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = sa.make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+            )
+            if not found:
+                connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def settings_for(database: str) -> dict:
