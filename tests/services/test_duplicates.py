@@ -135,6 +135,17 @@ def test_a_flag_whose_other_request_closed_meanwhile_cannot_be_linked(make, ctx,
     assert request_row(again).status == "submitted" and request_row(again).version == version
 
 
+def test_a_flag_is_shown_only_while_both_requests_are_open(make, ctx, people):
+    first = make.request(people["inventor"], title=FIRST)
+    again = make.request(people["inventor"], title=AGAIN)
+    unrelated = make.request(people["inventor"], title="Тамшылатып суару жүйесі")
+    assert len(flags(people["kbtu"], first)) == len(flags(people["kbtu"], again)) == 1
+    make.act(people["inventor"], first, "withdraw")
+    assert flags(people["kbtu"], first) == []  # this one closed
+    assert flags(people["kbtu"], again) == []  # the other one closed
+    assert flags(people["kbtu"], unrelated) == []
+
+
 def test_a_flag_of_other_requests_is_no_flag_of_this_one(make, ctx, people):
     make.request(people["inventor"], title=FIRST)
     again = make.request(people["inventor"], title=AGAIN)

@@ -231,7 +231,8 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
         replies=_saved_replies(service_request) if any(a in REPLY_FIELDS for a in forms) else [],
         reply_fields=REPLY_FIELDS,
         inserted=insert[0] if insert else None,
-        centres=network.cards_by_id(),
+        centres=network.cards_by_id(),  # names from the network's cache, not lazy loads
+        regions=network.regions_by_code(),
         problem=problem,
         declined=timeline.last_of(entries, Action.DECLINE),
         asked=timeline.last_of(entries, Action.ASK),
