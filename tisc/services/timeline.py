@@ -10,7 +10,8 @@ from tisc.domain.catalogue import Role
 from tisc.domain.permissions import can_see_internal
 from tisc.domain.workflow import Action, Status
 from tisc.extensions import db
-from tisc.models import Centre, RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
+from tisc.services import network
 
 
 @dataclass(frozen=True)
@@ -40,22 +41,18 @@ class Entry:
 
 
 def _statements():
-    """The two queries, built once: a timeline page is shown far more often than changed."""
+    """The two queries, built once: a timeline page is shown far more often than changed.
+    Centres' names come from the network's cache (:func:`network.cards_by_id`)."""
     actor, assignee = aliased(User), aliased(User)
-    source, target = aliased(Centre), aliased(Centre)
     events = (
         sa.select(
             RequestEvent.id, RequestEvent.action, RequestEvent.created_at,
             RequestEvent.from_status, RequestEvent.to_status, actor.name, assignee.name,
-            source.name_kk, source.name_ru, source.name_en,
-            target.name_kk, target.name_ru, target.name_en,
             RequestEvent.text, RequestEvent.internal,
             RequestEvent.from_centre_id, RequestEvent.to_centre_id, actor.role,
         )
         .outerjoin(actor, actor.id == RequestEvent.actor_id)
         .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
-        .outerjoin(source, source.id == RequestEvent.from_centre_id)
-        .outerjoin(target, target.id == RequestEvent.to_centre_id)
         .where(RequestEvent.request_id == sa.bindparam("request_id"))
         .order_by(RequestEvent.id)
     )  # fmt: skip
@@ -79,16 +76,17 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
     """
     query = ALL_EVENTS if can_see_internal(user.actor, service_request) else PUBLIC_EVENTS
     key = {"request_id": service_request.id}
+    centres = network.cards_by_id()
     entries = {
         row[0]: Entry(
             *row[:7],
-            from_centre=_names(row[7:10]),
-            to_centre=_names(row[10:13]),
-            text=row[13],
-            internal=row[14],
-            from_centre_id=row[15],
-            to_centre_id=row[16],
-            actor_role=row[17],
+            from_centre=_names(centres, row[9]),
+            to_centre=_names(centres, row[10]),
+            text=row[7],
+            internal=row[8],
+            from_centre_id=row[9],
+            to_centre_id=row[10],
+            actor_role=row[11],
         )
         for row in db.session.execute(query, key)
     }
@@ -104,6 +102,5 @@ def last_of(entries: list[Entry], action: Action) -> Entry | None:
     return next((entry for entry in reversed(entries) if entry.action is action), None)
 
 
-def _names(values) -> dict[str, str] | None:
-    kk, ru, en = values
-    return None if kk is None and ru is None and en is None else {"kk": kk, "ru": ru, "en": en}
+def _names(centres: dict[int, network.CentreCard], centre_id: int | None) -> dict[str, str] | None:
+    return centres[centre_id].names if centre_id is not None else None
