@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.factories import COMPLETION, PDF, login
 from tisc.extensions import db
 from tisc.models import ServiceRequest
+from tisc.services.files import Upload
 
 
 def submission(**changes) -> dict:
@@ -346,3 +347,30 @@ def test_a_submission_costs_at_most_fifteen_statements(world, as_):
             sa.text("SELECT other_id FROM duplicate_flags WHERE request_id = :id"), {"id": newest}
         ).all()
     assert len(flagged) == 2
+
+
+def test_a_longer_timeline_with_more_files_costs_no_more_statements(world, as_):
+    """The request page reads its timeline, files included, in one query: ten more
+    messages with a file each add rows, not statements."""
+    from tests.sql import statements
+
+    client = as_("staff")
+    page = f"/requests/{world.reference}"
+    with world.make.app.app_context():
+        engine = db.engine
+    client.get(page)  # marks it seen; caches warm
+    with statements(engine) as short:
+        client.get(page)
+    make, staff, inventor = world.make, world.people["staff"], world.people["inventor"]
+    make.act(staff, world.reference, "assign", assignee_id=staff.id)
+    names = [f"{who}-{number}.pdf" for number in range(5) for who in ("staff", "inventor")]
+    for name in names:
+        person = staff if name.startswith("staff") else inventor
+        make.act(person, world.reference, "message", text=name, files=[Upload(name, PDF)])
+    client.get(page)
+    with statements(engine) as long:
+        response = client.get(page)
+    text = response.get_data(as_text=True)
+    assert all(name in text for name in names)
+    assert "сызба.pdf" in text
+    assert len(long) == len(short), "\n".join(s[:90] for s in long)

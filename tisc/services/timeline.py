@@ -1,4 +1,4 @@
-"""A request's timeline as plain records, read with two queries whatever its length."""
+"""A request's timeline as plain records, read with one query whatever its length."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,58 +41,62 @@ class Entry:
 
 
 def _statements():
-    """The two queries, built once: a timeline page is shown far more often than changed.
-    Centres' names come from the network's cache (:func:`network.cards_by_id`)."""
+    """The two queries (all events, or the inventor's), built once: a timeline page is
+    shown far more often than changed. One row per event and file (events without files
+    once); centres' names come from the network's cache (:func:`network.cards_by_id`)."""
     actor, assignee = aliased(User), aliased(User)
     events = (
         sa.select(
             RequestEvent.id, RequestEvent.action, RequestEvent.created_at,
-            RequestEvent.from_status, RequestEvent.to_status, actor.name, assignee.name,
+            RequestEvent.from_status, RequestEvent.to_status,
+            actor.name.label("actor_name"), assignee.name.label("assignee_name"),
             RequestEvent.text, RequestEvent.internal,
-            RequestEvent.from_centre_id, RequestEvent.to_centre_id, actor.role,
+            RequestEvent.from_centre_id, RequestEvent.to_centre_id,
+            actor.role.label("actor_role"),
+            RequestFile.id.label("file_id"), RequestFile.filename, RequestFile.size,
         )
         .outerjoin(actor, actor.id == RequestEvent.actor_id)
         .outerjoin(assignee, assignee.id == RequestEvent.assignee_id)
+        .outerjoin(RequestFile, RequestFile.event_id == RequestEvent.id)
         .where(RequestEvent.request_id == sa.bindparam("request_id"))
-        .order_by(RequestEvent.id)
+        .order_by(RequestEvent.id, RequestFile.id)
     )  # fmt: skip
-    public = events.where(RequestEvent.internal.is_(False))
-    files = (
-        sa.select(RequestFile.event_id, RequestFile.id, RequestFile.filename, RequestFile.size)
-        .where(RequestFile.request_id == sa.bindparam("request_id"))
-        .order_by(RequestFile.id)
-    )
-    return events, public, files
+    return events, events.where(RequestEvent.internal.is_(False))
 
 
-ALL_EVENTS, PUBLIC_EVENTS, FILES = _statements()
+ALL_EVENTS, PUBLIC_EVENTS = _statements()
 
 
 def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
-    """The request's events that ``user`` may read, oldest first.
+    """The request's events that ``user`` may read, oldest first, with their files.
 
     Internal notes only for those who may see them; the caller has already
     checked that ``user`` may see the request at all.
     """
     query = ALL_EVENTS if can_see_internal(user.actor, service_request) else PUBLIC_EVENTS
-    key = {"request_id": service_request.id}
     centres = network.cards_by_id()
-    entries = {
-        row[0]: Entry(
-            *row[:7],
-            from_centre=_names(centres, row[9]),
-            to_centre=_names(centres, row[10]),
-            text=row[7],
-            internal=row[8],
-            from_centre_id=row[9],
-            to_centre_id=row[10],
-            actor_role=row[11],
-        )
-        for row in db.session.execute(query, key)
-    }
-    for event_id, *info in db.session.execute(FILES, key):
-        if event_id in entries:
-            entries[event_id].files.append(FileInfo(*info))
+    entries: dict[int, Entry] = {}
+    for row in db.session.execute(query, {"request_id": service_request.id}):
+        entry = entries.get(row.id)
+        if entry is None:
+            entry = entries[row.id] = Entry(
+                id=row.id,
+                action=row.action,
+                created_at=row.created_at,
+                from_status=row.from_status,
+                to_status=row.to_status,
+                actor_name=row.actor_name,
+                assignee_name=row.assignee_name,
+                from_centre=_names(centres, row.from_centre_id),
+                to_centre=_names(centres, row.to_centre_id),
+                text=row.text,
+                internal=row.internal,
+                from_centre_id=row.from_centre_id,
+                to_centre_id=row.to_centre_id,
+                actor_role=row.actor_role,
+            )
+        if row.file_id is not None:
+            entry.files.append(FileInfo(row.file_id, row.filename, row.size))
     return list(entries.values())
 
 
