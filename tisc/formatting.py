@@ -185,7 +185,8 @@ def handled_reason(service_request, timeline) -> str:
 
 
 # Lists' dates, day first as read in Kazakhstan (Babel's English "short" is American).
-SHORT_DATES = {"kk": "dd.MM.yyyy", "ru": "dd.MM.yyyy", "en": "dd/MM/yyyy"}
+# All digits, so strftime writes them as Babel would, several times faster.
+SHORT_DATES = {"kk": "%d.%m.%Y", "ru": "%d.%m.%Y", "en": "%d/%m/%Y"}
 
 
 class Clock:
@@ -200,7 +201,7 @@ class Clock:
         self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
         self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
         self.joined = dates.get_datetime_format("medium", locale=locale)
-        self.short_pattern = dates.parse_pattern(SHORT_DATES.get(str(locale), "dd.MM.yyyy"))
+        self.short_format = SHORT_DATES.get(str(locale), "%d.%m.%Y")
 
     def day(self, moment: date | datetime) -> str:
         if isinstance(moment, datetime):
@@ -211,7 +212,7 @@ class Clock:
         """A list's date: all digits, day first, the year whole (``02.12.2026``)."""
         if isinstance(moment, datetime):
             moment = moment.astimezone(self.zone)
-        return self.short_pattern.apply(moment, self.locale)
+        return moment.strftime(self.short_format)
 
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)

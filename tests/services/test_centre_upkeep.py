@@ -166,6 +166,22 @@ def test_requests_go_to_the_chosen_centre_where_it_offers_their_service(make, ct
     assert request_row(landscape).centre_id == make.centre_id("nazarbayev-university")
 
 
+def test_only_an_active_tisc_offering_the_service_takes_a_request_for_it(make, ctx, people):
+    """The check a submission makes inside its transaction, after routing on the cache."""
+    from tisc.domain.catalogue import Service
+
+    search, landscape = Service.PRIOR_ART_SEARCH, Service.PATENT_LANDSCAPE
+    planned = make.centre("shymkent-tisc", city="Shymkent", status="planned")
+    assert centres.takes_requests_for(make.centre_id("kbtu"), search)
+    assert not centres.takes_requests_for(make.centre_id("atyrau-university"), landscape)
+    assert not centres.takes_requests_for(planned, search)
+    assert not centres.takes_requests_for(make.centre_id("niip"), Service.TRAINING)  # the office
+    assert not centres.takes_requests_for(10**9, search)  # no such centre
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    db.session.rollback()
+    assert not centres.takes_requests_for(make.centre_id("kbtu"), search)
+
+
 def test_a_request_with_nowhere_to_go_stops_the_suspension(make, ctx, people):
     make.centre("only-fto", city="Shymkent", services=("freedom_to_operate",))
     inventor = people["inventor"]

@@ -122,7 +122,7 @@ class HistoryEntry:
 def routing_candidates(service: Service) -> list[Candidate]:
     """Active TISCs offering ``service`` (from the cached network), with their open queues
     and the languages they speak."""
-    open_counts = dict(db.session.execute(rules.open_requests_per_centre()).all())
+    open_counts = dict(db.session.execute(rules.OPEN_REQUESTS_PER_CENTRE).all())
     return [
         Candidate(
             card.id, card.region_code, card.location, frozenset(card.services),
@@ -167,21 +167,26 @@ def takes_requests_for(centre_id: int, service: Service) -> bool:
     """Whether the centre is an active TISC offering ``service``, with its row locked against
     a change until the transaction ends, so that no request is sent to a centre that is being
     suspended at that moment (PostgreSQL; SQLite lets one writer in at a time anyway)."""
-    row = db.session.execute(
-        sa.select(Centre.kind, Centre.status, _offers(service))
-        .where(Centre.id == centre_id)
-        .with_for_update(read=True, of=Centre)
-    ).first()
+    row = db.session.execute(_TAKES_REQUESTS, {"centre_id": centre_id, "service": service}).first()
     return row is not None and is_active_tisc(row.kind, row.status) and row.offers
 
 
-def _offers(service: Service):
-    return (
+# Built once: every submission asks it.
+_TAKES_REQUESTS = (
+    sa.select(
+        Centre.kind,
+        Centre.status,
         sa.select(CentreService.centre_id)
-        .where(CentreService.centre_id == Centre.id, CentreService.service == service)
+        .where(
+            CentreService.centre_id == Centre.id,
+            CentreService.service == sa.bindparam("service", type_=CentreService.service.type),
+        )
         .exists()
-        .label("offers")
+        .label("offers"),
     )
+    .where(Centre.id == sa.bindparam("centre_id"))
+    .with_for_update(read=True, of=Centre)
+)
 
 
 def open_requests(centre_id: int) -> int:

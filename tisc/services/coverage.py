@@ -81,7 +81,7 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
             .group_by(ServiceRequest.region_code)
         ).all()
     )
-    open_by_centre = dict(db.session.execute(rules.open_requests_per_centre()).all())
+    open_by_centre = dict(db.session.execute(rules.OPEN_REQUESTS_PER_CENTRE).all())
     by_id = {card.id: card for card in active}
     rows = []
     for region, reach in zip(
