@@ -58,22 +58,28 @@ def load(token: str, now: datetime | None = None) -> User | None:
     now = now or utcnow()
     if not token or len(token) > 100:
         return None
-    found = db.session.execute(
-        sa.select(User, AuthSession)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == digest(token))
-    ).first()
+    found = db.session.execute(_SIGNED_IN, {"token_hash": digest(token)}).first()
     if found is None:
         return None
-    user, session = found
-    if not user.active or session.user_version != user.session_version:
+    user = found.User
+    if not user.active or found.user_version != user.session_version:
         return None
-    if session.expires_at <= now:
+    if found.expires_at <= now:
         return None
-    if now - session.seen_at >= RENEW_EVERY:
-        _renew(session.id, now)
+    if now - found.seen_at >= RENEW_EVERY:
+        _renew(found.id, now)
     user.session_token = token
     return user
+
+
+# Every signed-in request asks it: built once, and the session's few columns only.
+_SIGNED_IN = (
+    sa.select(
+        User, AuthSession.id, AuthSession.user_version, AuthSession.expires_at, AuthSession.seen_at
+    )
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.token_hash == sa.bindparam("token_hash"))
+)
 
 
 @use_case
