@@ -83,6 +83,8 @@ def fresh_database(scale: str) -> str:
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith(("postgres://", "postgresql")):
         url = database_url(given)
+        for note in WORK.glob("postgresql-*.json"):  # one database, about to be replaced
+            note.unlink()
     else:
         WORK.mkdir(parents=True, exist_ok=True)
         path = WORK / f"bench-{scale}.sqlite3"
@@ -100,18 +102,29 @@ def fresh_database(scale: str) -> str:
     return url
 
 
+def note_of(scale: str) -> Path:
+    """Where the bench notes what its database for ``scale`` holds: one SQLite file per
+    scale; PostgreSQL's one database holds the scale seeded last."""
+    if "postgres" in os.environ.get("DATABASE_URL", ""):
+        return WORK / f"postgresql-{scale}.json"
+    return WORK / f"bench-{scale}.json"
+
+
 def remember(scale: str, url: str, seeded: seed.Seeded, seconds: float) -> None:
-    """Note what a SQLite bench database holds, so that ``--reuse`` can skip seeding."""
-    if url.startswith("sqlite"):
-        note = {"url": url, "seeded": asdict(seeded), "seconds": seconds}
-        (WORK / f"bench-{scale}.json").write_text(json.dumps(note))
+    """Note what a bench database holds, so that ``--reuse`` can skip seeding."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    note = {"url": url, "seeded": asdict(seeded), "seconds": seconds}
+    note_of(scale).write_text(json.dumps(note))
 
 
 def reusable(scale: str):
-    note = WORK / f"bench-{scale}.json"
-    if not note.exists() or "postgres" in os.environ.get("DATABASE_URL", ""):
+    note = note_of(scale)
+    if not note.exists():
         return None
     data = json.loads(note.read_text())
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith(("postgres://", "postgresql")) and data["url"] != database_url(given):
+        return None
     app = bench_app(data["url"])
     with app.app_context():
         bind_migrations(app)
@@ -454,7 +467,7 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
     # The database now has 2,000 centres: it can no longer stand in for the 20-centre
     # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
     # deleted in the product, so no index serves it.)
-    (WORK / f"bench-{scale}.json").unlink(missing_ok=True)
+    note_of(scale).unlink(missing_ok=True)
     return rows
 
 
@@ -592,8 +605,9 @@ def main(argv=None) -> None:
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
-        "--reuse", action="store_true", help="reuse the SQLite databases of the last run"
-    )
+        "--reuse", action="store_true",
+        help="reuse the databases of the last run (PostgreSQL: the scale it seeded last)",
+    )  # fmt: skip
     parser.add_argument(
         "--only", help="measure only endpoints whose name contains this (or, comma-separated, any)"
     )
