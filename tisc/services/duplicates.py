@@ -59,7 +59,6 @@ def similar_open(
     keywords: str,
     ipc_classes: str,
     now: datetime,
-    exclude_id: int | None = None,
     same_form: str | None = None,
 ) -> list[Similar]:
     """The inventor's open requests for ``service`` from the last :data:`WINDOW_DAYS` days
@@ -70,27 +69,10 @@ def similar_open(
         ipc = parse_ipc_list(ipc_classes)
     except Invalid:  # the submission itself says so; compare the words alone
         ipc = []
-    query = (
-        sa.select(
-            ServiceRequest.id, ServiceRequest.reference, ServiceRequest.title,
-            ServiceRequest.keywords, ServiceRequest.ipc_classes, ServiceRequest.centre_id,
-            ServiceRequest.created_at,
-        )
-        .where(
-            ServiceRequest.inventor_id == inventor_id,
-            ServiceRequest.service == Service(service),
-            ServiceRequest.created_at >= now - timedelta(days=WINDOW_DAYS),
-            rules.is_open(),
-            sa.or_(
-                ServiceRequest.submission_token.is_(None),
-                ServiceRequest.submission_token != (same_form or ""),
-            ),
-        )
-        .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-        .limit(COMPARED)
-    )  # fmt: skip
-    if exclude_id is not None:
-        query = query.where(ServiceRequest.id != exclude_id)
+    values = {
+        "inventor_id": inventor_id, "service": Service(service),
+        "since": now - timedelta(days=WINDOW_DAYS), "same_form": same_form or "",
+    }  # fmt: skip
     new_words = words(title, keywords)
     found = []
     for (
@@ -101,7 +83,7 @@ def similar_open(
         other_ipc,
         centre_id,
         created,
-    ) in db.session.execute(query):
+    ) in db.session.execute(_OPEN_OF_INVENTOR, values):
         likeness = resemblance(
             new_words,
             ipc,
@@ -111,6 +93,34 @@ def similar_open(
         if likeness.similar:
             found.append(Similar(row_id, reference, other_title, centre_id, created, likeness))
     return found
+
+
+def _open_of_inventor() -> sa.Select:
+    """The inventor's latest open requests for a service: built once, for every
+    submission compares with them."""
+    column = ServiceRequest.__table__.c
+    return (
+        sa.select(
+            ServiceRequest.id, ServiceRequest.reference, ServiceRequest.title,
+            ServiceRequest.keywords, ServiceRequest.ipc_classes, ServiceRequest.centre_id,
+            ServiceRequest.created_at,
+        )
+        .where(
+            ServiceRequest.inventor_id == sa.bindparam("inventor_id"),
+            ServiceRequest.service == sa.bindparam("service", type_=column.service.type),
+            ServiceRequest.created_at >= sa.bindparam("since", type_=column.created_at.type),
+            rules.is_open(),
+            sa.or_(
+                ServiceRequest.submission_token.is_(None),
+                ServiceRequest.submission_token != sa.bindparam("same_form"),
+            ),
+        )
+        .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+        .limit(COMPARED)
+    )  # fmt: skip
+
+
+_OPEN_OF_INVENTOR = _open_of_inventor()
 
 
 class SimilarOpen(Exception):
