@@ -244,6 +244,19 @@ def test_the_header_counts_requests_changed_since_last_looked(world, as_, make):
     assert not badge.search(client.get("/requests").get_data(as_text=True))
 
 
+def test_staff_count_the_open_requests_assigned_to_them_that_changed(world, as_, make):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    make.act(staff, world.reference, "assign", assignee_id=staff.id)
+    client = as_("staff")
+    client.get(f"/requests/{world.reference}")
+    badge = re.compile(r"(\d+) requests? changed since you last looked")
+    assert not badge.search(client.get("/desk").get_data(as_text=True))
+    make.act(inventor, world.reference, "message", text="A question")
+    assert badge.search(client.get("/desk").get_data(as_text=True))[1] == "1"
+    make.act(inventor, world.reference, "withdraw")  # closed: no longer followed
+    assert not badge.search(client.get("/desk").get_data(as_text=True))
+
+
 def test_outbox_rows_commit_with_the_action(world, make, app):
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))

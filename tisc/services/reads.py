@@ -27,17 +27,10 @@ def mark_changed(service_request: ServiceRequest, actor_id: int) -> None:
 
 def changed_count(user: User) -> int:
     """How many followed requests changed since the user looked, at most :data:`COUNT_CAP`."""
-    followed = _followed(user)
-    if followed is None:
+    statement = _CHANGED_COUNT.get(user.role)
+    if statement is None:
         return 0
-    unread = (
-        sa.select(RequestRead.request_id)
-        .join(ServiceRequest, ServiceRequest.id == RequestRead.request_id)
-        .where(RequestRead.user_id == user.id, RequestRead.unread, followed)
-        .limit(COUNT_CAP)
-        .subquery()
-    )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(unread)) or 0
+    return db.session.scalar(statement, {"user_id": user.id}) or 0
 
 
 def changed_among(user: User, request_ids: list[int]) -> set[int]:
@@ -62,12 +55,28 @@ def mark_seen(user_id: int, request_id: int) -> None:
     _upsert(user_id, request_id, unread=False)
 
 
-def _followed(user: User):
-    if user.role is Role.INVENTOR:
-        return ServiceRequest.inventor_id == user.id
-    if user.role is Role.STAFF:
-        return sa.and_(ServiceRequest.assignee_id == user.id, ServiceRequest.closed_at.is_(None))
-    return None
+def _changed_count(followed) -> sa.Select:
+    """The header's count for the requests ``followed`` by the person ``user_id``."""
+    unread = (
+        sa.select(RequestRead.request_id)
+        .join(ServiceRequest, ServiceRequest.id == RequestRead.request_id)
+        .where(RequestRead.user_id == sa.bindparam("user_id"), RequestRead.unread, followed)
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    return sa.select(sa.func.count()).select_from(unread)
+
+
+# Every signed-in page asks it: built once per role that follows requests.
+_CHANGED_COUNT = {
+    Role.INVENTOR: _changed_count(ServiceRequest.inventor_id == sa.bindparam("user_id")),
+    Role.STAFF: _changed_count(
+        sa.and_(
+            ServiceRequest.assignee_id == sa.bindparam("user_id"),
+            ServiceRequest.closed_at.is_(None),
+        )
+    ),
+}
 
 
 def _upsert(user_id: int, request_id: int, *, unread: bool) -> None:
