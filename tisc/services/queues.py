@@ -147,12 +147,6 @@ def inventor_page(
     )  # fmt: skip
 
 
-def _mine(staff: User):
-    return sa.select(ServiceRequest.id).where(
-        ServiceRequest.assignee_id == staff.id, rules.is_open()
-    )
-
-
 @dataclass(frozen=True)
 class TabCounts:
     mine: "Capped"
@@ -165,24 +159,36 @@ def tab_counts(staff: User, now: datetime | None = None) -> TabCounts:
     requests per person, which serves the header too), the centre's overdue ones (both to
     :data:`TAB_CAP`) and its waiting questions - in one statement: three round trips to a
     database server are three times its latency."""
-    mine, overdue, waiting = db.session.execute(
-        sa.select(
-            _count_to(_mine(staff), TAB_CAP).scalar_subquery(),
-            _count_to(_overdue(staff.centre_id, now), TAB_CAP).scalar_subquery(),
-            _questions(staff.centre_id).scalar_subquery(),
-        )
-    ).one()
+    values = {
+        "staff_id": staff.id, "centre_id": staff.centre_id, "now": now or datetime.now(UTC),
+        "read_at_most": TAB_CAP + 1,
+    }  # fmt: skip
+    mine, overdue, waiting = db.session.execute(_TAB_COUNTS, values).one()
     return TabCounts(_cut(mine, TAB_CAP), _cut(overdue, TAB_CAP), waiting or 0)
+
+
+def _tab_counts_statement() -> sa.Select:
+    """:func:`tab_counts`' statement, built once (every desk page asks it)."""
+    centre_id, read_at_most = sa.bindparam("centre_id"), sa.bindparam("read_at_most")
+    mine = sa.select(ServiceRequest.id).where(
+        ServiceRequest.assignee_id == sa.bindparam("staff_id"), rules.is_open()
+    )
+    overdue = sa.select(ServiceRequest.id).where(
+        rules.is_overdue(sa.bindparam("now", type_=UTCDateTime())),
+        ServiceRequest.centre_id == centre_id,
+    )
+    waiting = sa.select(sa.func.count(ServiceRequest.id)).where(
+        ServiceRequest.centre_id == centre_id, rules.has_question_waiting()
+    )
+    return sa.select(
+        _count_to(mine, read_at_most).scalar_subquery(),
+        _count_to(overdue, read_at_most).scalar_subquery(),
+        waiting.scalar_subquery(),
+    )
 
 
 def status_counts(centre_id: int | None = None) -> dict[Status, int]:
     return queue_counts(None if centre_id is None else [centre_id])
-
-
-def _questions(centre_id: int):
-    return sa.select(sa.func.count(ServiceRequest.id)).where(
-        ServiceRequest.centre_id == centre_id, rules.has_question_waiting()
-    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ TAB_CAP = 99
 def overdue_count(centre_id: int | None = None, now: datetime | None = None) -> Capped:
     """Overdue open requests, counted up to :data:`OVERDUE_CAP` so that a long backlog
     costs no more than a short one."""
-    value = db.session.scalar(_count_to(_overdue(centre_id, now), OVERDUE_CAP)) or 0
+    value = db.session.scalar(_count_to(_overdue(centre_id, now), OVERDUE_CAP + 1)) or 0
     return _cut(value, OVERDUE_CAP)
 
 
@@ -213,13 +219,17 @@ def _overdue(centre_id: int | None, now: datetime | None):
     return query
 
 
-def _count_to(query, cap: int):
-    """How many rows ``query`` selects, reading at most one more than ``cap``."""
-    return sa.select(sa.func.count()).select_from(query.limit(cap + 1).subquery())
+def _count_to(query, read_at_most):
+    """How many rows ``query`` selects, reading at most ``read_at_most`` (one more than
+    the cap, to tell "the cap" from "more"; a number or a bound parameter)."""
+    return sa.select(sa.func.count()).select_from(query.limit(read_at_most).subquery())
 
 
 def _cut(value: int, cap: int) -> Capped:
     return Capped(min(value, cap), value > cap)
+
+
+_TAB_COUNTS = _tab_counts_statement()
 
 
 def _filtered(filters: Filters, now: datetime | None, user: User):
