@@ -80,9 +80,8 @@ def fresh_database(scale: str) -> str:
 
     (SQLite files stay in bench/work until the next run, for inspection.)
     """
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith(("postgres://", "postgresql")):
-        url = database_url(given)
+    url = postgres_url()
+    if url:
         for note in WORK.glob("postgresql-*.json"):  # one database, about to be replaced
             note.unlink()
     else:
@@ -102,10 +101,16 @@ def fresh_database(scale: str) -> str:
     return url
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL database ``DATABASE_URL`` names, if it names one (else SQLite)."""
+    given = os.environ.get("DATABASE_URL", "")
+    return database_url(given) if given.startswith(("postgres://", "postgresql")) else None
+
+
 def note_of(scale: str) -> Path:
     """Where the bench notes what its database for ``scale`` holds: one SQLite file per
     scale; PostgreSQL's one database holds the scale seeded last."""
-    if "postgres" in os.environ.get("DATABASE_URL", ""):
+    if postgres_url():
         return WORK / f"postgresql-{scale}.json"
     return WORK / f"bench-{scale}.json"
 
@@ -122,8 +127,7 @@ def reusable(scale: str):
     if not note.exists():
         return None
     data = json.loads(note.read_text())
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith(("postgres://", "postgresql")) and data["url"] != database_url(given):
+    if postgres_url() not in (None, data["url"]):  # another server's or database's note
         return None
     app = bench_app(data["url"])
     with app.app_context():
@@ -380,7 +384,7 @@ def run(args) -> dict:
     rows: list[Row] = []
     rss: dict[str, dict] = {}
     seeding: dict[str, float] = {}
-    database = "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite"
+    database = "postgresql" if postgres_url() else "sqlite"
     for index, (scale, count) in enumerate(scales.items()):
         reused = reusable(scale) if args.reuse else None
         if reused:

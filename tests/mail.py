@@ -30,7 +30,6 @@ def outbox(app, kind: str | None = None, to: str | None = None) -> list[OutboxMe
                 if message.subject is None:
                     render(message)
         db.session.expunge_all()
-        db.session.rollback()
         return messages
 
 
