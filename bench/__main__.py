@@ -406,7 +406,7 @@ def run(args) -> dict:
             rows += [measure_row(job, scale, args) for job in baseline_jobs(baseline, seeded)]
             rss_baseline = worker_memory_mb(baseline_process)
             resident_baseline = worker_memory_mb(baseline_process, "VmRSS")
-        with gunicorn("wsgi:app", url) as (site, process):
+        with gunicorn("wsgi:app", url) as (site, process), worker(url):
             jobs = [
                 j
                 for j in endpoints(site, seeded, cursor, authorization=authorization)

@@ -1,6 +1,7 @@
 """The worker: delivers the outbox with back-off, gives up visibly, runs the daily jobs,
 and sends each message once however many workers run."""
 
+import sqlite3
 import threading
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.conftest import settings_for
 from tests.factories import login
+from tests.sql import statements
 from tisc import create_app
 from tisc.extensions import db, mail
 from tisc.mail import delivery
@@ -121,3 +123,74 @@ def test_two_workers_send_each_message_once(worker_app, make):
     finally:
         mail.send = original
     assert len(sent) == 12 and len(set(sent)) == 12
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(worker_app, make, monkeypatch):
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    inventor = make.user("inventor")
+    counts = []
+    for receipts in (2, 12):
+        for _ in range(receipts):
+            make.request(inventor)
+        with worker_app.app_context(), statements(db.engine) as seen:
+            report = delivery.deliver()
+        assert report.sent == receipts
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone(worker_app, make, monkeypatch):
+    for _ in range(3):
+        make.request(make.user("inventor"))
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    with worker_app.app_context():
+        broken = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
+    real_render = delivery.render
+
+    def render(message):
+        if message.id == broken:
+            raise ValueError("a template is broken")
+        real_render(message)
+
+    monkeypatch.setattr(delivery, "render", render)
+    report = delivery_in(worker_app)
+    assert (report.sent, report.failed) == (2, 1)
+    assert deliveries(worker_app) == [
+        ("request_received", Delivery.FAILED, 1),
+        ("request_received", Delivery.SENT, 1),
+        ("request_received", Delivery.SENT, 1),
+    ]
+    with worker_app.app_context():
+        failed = db.session.get(OutboxMessage, broken)
+        assert failed.last_error == "ValueError: a template is broken"
+        assert failed.subject is None  # rendered when it is tried again
+
+
+def test_rendering_holds_no_write_lock(worker_app, make, monkeypatch, database):
+    """A submission may write while the worker renders a batch (SQLite: one writer)."""
+    if not database.startswith("sqlite"):
+        return  # PostgreSQL's writers lock rows, not the database
+    make.request(make.user("inventor"))
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    real_render = delivery.render
+    path = database.removeprefix("sqlite:///")
+    written = []
+
+    def render(message):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" if the worker held it
+            other.execute("ROLLBACK")
+            written.append(message.id)
+        finally:
+            other.close()
+        real_render(message)
+
+    monkeypatch.setattr(delivery, "render", render)
+    assert delivery_in(worker_app).sent == 1
+    assert len(written) == 1
+
+
+def delivery_in(app) -> delivery.DeliveryReport:
+    with app.app_context():
+        return delivery.deliver()

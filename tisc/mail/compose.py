@@ -67,6 +67,22 @@ def render(message: OutboxMessage) -> None:
         message.body_html = render_template("emails/message.html", **values)
 
 
+def load_for_rendering(messages: list[OutboxMessage]) -> list:
+    """Read the recipients, requests and centres of a batch of messages, one query each,
+    so that rendering each message finds them in the session. Keep the returned list
+    while rendering: the session holds unchanged objects only as long as someone does."""
+    recipients = {m.recipient_id for m in messages if m.recipient_id}
+    requests = {m.request_id for m in messages if m.request_id}
+    loaded: list = [*_all(User, recipients), *_all(ServiceRequest, requests)]
+    centres = {r.centre_id for r in loaded if isinstance(r, ServiceRequest)}
+    centres |= {m.context.get("to_centre_id") for m in messages} - {None}
+    return loaded + _all(Centre, centres)
+
+
+def _all(model, ids: set[int]) -> list:
+    return db.session.scalars(sa.select(model).where(model.id.in_(ids))).all() if ids else []
+
+
 # --- what each kind of message says -------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """Sending the outbox, after the transaction that queued it.
 
-Each message is claimed (so that two processes never send it twice),
-rendered once in its recipient's language (:mod:`tisc.mail.compose`), then
+Messages are claimed in batches (so that two processes never send one twice),
+each rendered once in its recipient's language (:mod:`tisc.mail.compose`), then
 sent through Flask-Mail when a mail server is configured, or kept in the
 outbox when none is (the ``/account/mailbox`` page shows it). A mail server
 that fails leaves the message ``failed`` for ``flask --app wsgi tisc
@@ -20,7 +20,7 @@ from flask import current_app
 from flask_mail import Message
 
 from tisc.extensions import db, mail
-from tisc.mail.compose import render
+from tisc.mail.compose import load_for_rendering, render
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.services.unit_of_work import use_case
@@ -40,22 +40,22 @@ class DeliveryReport:
 
 def deliver(*, retry: bool = False, limit: int = BATCH) -> DeliveryReport:
     """Render and send queued messages, and failed ones whose next attempt is due;
-    with ``retry`` (an operator's ``tisc send-mail``), every failed one now."""
-    now = utcnow()
-    ids = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.id)
-            .where(_deliverable(retry, now))
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()  # end the read before the writes below
-    outcomes = Counter(_deliver_one(message_id, retry) for message_id in ids)
+    with ``retry`` (an operator's ``tisc send-mail``), every failed one now.
+
+    A batch takes two short write transactions whatever its size (claim, record);
+    rendering only reads, and no transaction is open while the mail server is
+    talked to."""
+    ids = _claim(retry, limit)
+    if not ids:
+        return DeliveryReport()
+    rendered, outcomes = _render(ids)
+    for message_id, text in rendered.items():
+        outcomes[message_id] = _send(message_id, text)
+    delivered = Counter(_record(outcomes, rendered).values())
     return DeliveryReport(
-        sent=outcomes[Delivery.SENT],
-        kept=outcomes[Delivery.KEPT],
-        failed=outcomes[Delivery.FAILED] + outcomes[Delivery.GAVE_UP],
+        sent=delivered[Delivery.SENT],
+        kept=delivered[Delivery.KEPT],
+        failed=delivered[Delivery.FAILED] + delivered[Delivery.GAVE_UP],
     )
 
 
@@ -75,61 +75,118 @@ def next_attempt_after(attempts: int, now: datetime) -> datetime:
 
 
 @use_case
-def _claim(message_id: int, retry: bool) -> bool:
-    """Mark the message as being sent, unless another process got there first."""
+def _claim(retry: bool, limit: int) -> list[int]:
+    """Mark up to ``limit`` due messages as being sent; the ones this process got.
+
+    The update checks again that each is still due, so a message another process
+    claimed in the meantime is left to it (each is sent once)."""
     now = utcnow()
-    claimed = db.session.execute(
+    due = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .where(_deliverable(retry, now))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    if not due:
+        return []
+    claimed = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _deliverable(retry, now))
+        .where(OutboxMessage.id.in_(due), _deliverable(retry, now))
         .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return sorted(claimed)
 
 
-@use_case
-def _rendered(message_id: int) -> Message:
-    """The message ready for Flask-Mail, rendered now if it was not yet."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message.subject is None:
-        render(message)
-    return Message(
-        subject=message.subject,
-        recipients=[message.to_address],
-        body=message.body_text,
-        html=message.body_html,
-    )
+@dataclass
+class Rendered:
+    """What a message says, in its recipient's language, and to whom."""
+
+    to_address: str
+    locale: str | None
+    subject: str
+    body_text: str
+    body_html: str
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> "Rendered":
+        return cls(
+            message.to_address,
+            message.locale,
+            message.subject,
+            message.body_text,
+            message.body_html,
+        )
 
 
-@use_case
-def _record(message_id: int, delivery: Delivery, error: str = "") -> Delivery:
-    """The attempt's outcome; a failure is retried later, or given up after the last attempt."""
-    message = db.session.get(OutboxMessage, message_id)
-    now = utcnow()
-    if delivery is Delivery.FAILED:
-        if message.attempts >= current_app.config["TISC_MAIL_MAX_ATTEMPTS"]:
-            delivery = Delivery.GAVE_UP
-        else:
-            message.next_attempt_at = next_attempt_after(message.attempts, now)
-    message.delivery = delivery
-    message.last_error = error[:2000]
-    if delivery is Delivery.SENT:
-        message.sent_at = now
-    return delivery
+Outcome = tuple[Delivery, str]  # and the error, if any
 
 
-def _deliver_one(message_id: int, retry: bool) -> Delivery | None:
-    if not _claim(message_id, retry):
-        return None
-    email = _rendered(message_id)
+def _render(ids: list[int]) -> tuple[dict[int, Rendered], dict[int, Outcome]]:
+    """The claimed messages' texts, rendered now if they were not yet (a read: no
+    writer waits while it runs); a message that cannot be rendered fails, to be tried
+    again later like a failed sending."""
+    rendered, failures = {}, {}
+    try:
+        messages = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        ).all()
+        loaded = load_for_rendering(messages)  # noqa: F841 (held while rendering)
+        for message in messages:
+            if message.subject is None:
+                try:
+                    render(message)
+                except Exception as failure:  # one broken message must not hold up the rest
+                    log.exception("rendering outbox message %s failed", message.id)
+                    failures[message.id] = (Delivery.FAILED, f"{type(failure).__name__}: {failure}")
+                    continue
+            rendered[message.id] = Rendered.of(message)
+    finally:
+        db.session.rollback()  # the texts are saved with the outcome (``_record``)
+    return rendered, failures
+
+
+def _send(message_id: int, text: Rendered) -> Outcome:
     if not current_app.config.get("MAIL_SERVER"):
-        outcome, error = Delivery.KEPT, ""
-    else:
-        try:
-            mail.send(email)
-        except Exception as failure:  # any failure of the mail server leaves it for a retry
-            log.warning("sending outbox message %s failed: %s", message_id, failure)
-            outcome, error = Delivery.FAILED, f"{type(failure).__name__}: {failure}"
-        else:
-            outcome, error = Delivery.SENT, ""
-    return _record(message_id, outcome, error)
+        return Delivery.KEPT, ""
+    email = Message(
+        subject=text.subject,
+        recipients=[text.to_address],
+        body=text.body_text,
+        html=text.body_html,
+    )
+    try:
+        mail.send(email)
+    except Exception as failure:  # any failure of the mail server leaves it for a retry
+        log.warning("sending outbox message %s failed: %s", message_id, failure)
+        return Delivery.FAILED, f"{type(failure).__name__}: {failure}"
+    return Delivery.SENT, ""
+
+
+@use_case
+def _record(outcomes: dict[int, Outcome], rendered: dict[int, Rendered]) -> dict[int, Delivery]:
+    """Each attempt's outcome, with the text sent (kept for the mailbox page and for a
+    retry); a failure is retried later, or given up after the last attempt."""
+    now = utcnow()
+    recorded = {}
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.id.in_(list(outcomes)))
+    )
+    for message in messages:
+        delivery, error = outcomes[message.id]
+        if message.id in rendered and message.subject is None:
+            text = rendered[message.id]
+            message.locale, message.subject = text.locale, text.subject
+            message.body_text, message.body_html = text.body_text, text.body_html
+        if delivery is Delivery.FAILED:
+            if message.attempts >= current_app.config["TISC_MAIL_MAX_ATTEMPTS"]:
+                delivery = Delivery.GAVE_UP
+            else:
+                message.next_attempt_at = next_attempt_after(message.attempts, now)
+        message.delivery = delivery
+        message.last_error = error[:2000]
+        if delivery is Delivery.SENT:
+            message.sent_at = now
+        recorded[message.id] = delivery
+    return recorded
