@@ -170,6 +170,29 @@ def test_the_jobs_run_once_a_day_through_the_schedule(make, clock):
     assert kinds(make) == sent
 
 
+def test_a_backlog_is_chased_in_transactions_of_its_own(make, clock, monkeypatch):
+    """Each batch commits: what was done stays when a later batch fails, and the next run
+    does the rest (each chase is done once)."""
+    monkeypatch.setattr(followups, "CHASED_PER_TRANSACTION", 2)
+    references = [clock.awaiting(ASKED + timedelta(minutes=i)) for i in range(5)]
+    real_act_on = followups.act_on
+
+    def failing_on_the_fifth(service_request, *args):
+        if service_request.reference == references[4]:
+            raise RuntimeError("the database went away")
+        return real_act_on(service_request, *args)
+
+    monkeypatch.setattr(followups, "act_on", failing_on_the_fifth)
+    with pytest.raises(RuntimeError):
+        chase(make, REMINDER_DUE + timedelta(hours=1))
+    db.session.rollback()
+    assert [row(r).reminded_at is not None for r in references] == [True] * 4 + [False]
+    monkeypatch.setattr(followups, "act_on", real_act_on)
+    assert chase(make, REMINDER_DUE + timedelta(hours=2)) == 1
+    assert all(row(r).reminded_at is not None for r in references)
+    assert kinds(make).count("reminder") == 5
+
+
 def test_ordinary_requests_are_left_exactly_as_they_were(make, clock):
     """Requests that never wait for the inventor: the jobs change nothing and send nothing."""
     submitted = clock.submit(ASKED)

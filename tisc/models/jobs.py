@@ -9,8 +9,8 @@ from tisc.models.base import Base, UTCDateTime, utcnow
 
 
 class DailyRun(Base):
-    """One row per job and day, inserted in the transaction that does the job's work:
-    whoever inserts it first runs the job; everyone else finds it and skips."""
+    """One row per job and day, inserted before the job runs: whoever inserts it first
+    runs the job; everyone else finds it and skips. ``finished_at`` is set when it ends."""
 
     __tablename__ = "daily_runs"
 

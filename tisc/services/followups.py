@@ -26,25 +26,47 @@ from tisc.models import OutboxMessage, ServiceRequest, User
 from tisc.services import notifications
 from tisc.services.queues import LIST_ONLY
 from tisc.services.requests import ActionInput, act_on, state_of
+from tisc.services.unit_of_work import use_case
 
 # Invited to rate this long after completion, if completed within the last month.
 INVITE_AFTER = timedelta(days=3)
 INVITE_WITHIN = timedelta(days=30)
 
 
+CHASED_PER_TRANSACTION = 100
+
+
 def chase_unanswered(today: date, now: datetime, policy: Policy) -> int:
     """Remind each inventor who has not answered for ``policy.remind_after_days`` working
     days; close the request when still unanswered ``policy.close_after_days`` working days
-    after the reminder. How many reminders and closings."""
+    after the reminder. How many reminders and closings.
+
+    A hundred requests per transaction, so that a backlog (after an outage, or data
+    brought in from elsewhere) never keeps submissions waiting for long."""
+    candidates = db.session.scalars(
+        sa.select(ServiceRequest.id).where(_waited_enough(now, policy)).order_by(ServiceRequest.id)
+    ).all()
+    db.session.commit()  # end the read before the writes
+    return sum(
+        _chase(candidates[start : start + CHASED_PER_TRANSACTION], now, policy)
+        for start in range(0, len(candidates), CHASED_PER_TRANSACTION)
+    )
+
+
+def _waited_enough(now: datetime, policy: Policy):
     # N working days are at least N calendar days: a cheap bound before the calendar's check.
-    waited_enough = now - timedelta(days=policy.remind_after_days)
+    return sa.and_(
+        ServiceRequest.status == Status.AWAITING_INVENTOR,
+        ServiceRequest.closed_at.is_(None),
+        ServiceRequest.awaiting_since <= now - timedelta(days=policy.remind_after_days),
+    )
+
+
+@use_case
+def _chase(ids: list[int], now: datetime, policy: Policy) -> int:
     rows = db.session.scalars(
         sa.select(ServiceRequest)
-        .where(
-            ServiceRequest.status == Status.AWAITING_INVENTOR,
-            ServiceRequest.closed_at.is_(None),
-            ServiceRequest.awaiting_since <= waited_enough,
-        )
+        .where(ServiceRequest.id.in_(ids), _waited_enough(now, policy))  # still, in this one
         .order_by(ServiceRequest.id)
         .options(*LIST_ONLY)
     ).all()
