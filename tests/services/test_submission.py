@@ -168,3 +168,27 @@ def test_queue_counts_follow_submissions(make):
             )
         )
     assert count == 2
+
+
+def test_routing_sees_each_centre_s_open_queue_and_every_network_change(make):
+    from tisc.domain.catalogue import Service
+    from tisc.services import centres
+
+    def candidates() -> dict[int, int]:
+        with make.app.app_context():
+            found = centres.routing_candidates(Service.PRIOR_ART_SEARCH)
+            return {c.centre_id: c.open_requests for c in found}
+
+    kbtu = make.centre_id("kbtu")
+    before = candidates()
+    builds = centres._offering.builds
+    make.request(make.user())  # routed in Almaty: to KBTU
+    after = candidates()
+    assert after[kbtu] == before[kbtu] + 1
+    assert {k: v for k, v in after.items() if k != kbtu} == {
+        k: v for k, v in before.items() if k != kbtu
+    }
+    assert centres._offering.builds == builds  # the network did not change: not sorted again
+    new = make.centre("new-tisc", city="Almaty")
+    assert new in candidates() and candidates()[new] == 0
+    assert centres._offering.builds == builds + 1

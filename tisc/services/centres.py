@@ -2,12 +2,13 @@
 public profile each centre's staff keep themselves. Every change is in the audit trail."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import (
     N_,
     NP_,
@@ -124,9 +125,22 @@ def routing_candidates(service: Service) -> list[Candidate]:
     and the languages they speak."""
     open_counts = dict(db.session.execute(rules.OPEN_REQUESTS_PER_CENTRE).all())
     return [
+        replace(c, open_requests=int(open_counts[c.centre_id])) if open_counts.get(c.centre_id)
+        else c
+        for c in _offering.get((network.version(), service), lambda: _offering_now(service))
+    ]  # fmt: skip
+
+
+# Per network version and service: a network of thousands of centres would otherwise
+# sort them out again for every submission.
+_offering: Cache[list[Candidate]] = Cache(size=32)
+
+
+def _offering_now(service: Service) -> list[Candidate]:
+    return [
         Candidate(
-            card.id, card.region_code, card.location, frozenset(card.services),
-            int(open_counts.get(card.id) or 0), languages=frozenset(card.languages),
+            card.id, card.region_code, card.location, frozenset(card.services), 0,
+            languages=frozenset(card.languages),
         )
         for card in network.cards()
         if card.is_active_tisc and service.value in card.services
