@@ -10,7 +10,8 @@ from tisc.models.base import Base, UTCDateTime, utcnow
 
 class DailyRun(Base):
     """One row per job and day, inserted before the job runs: whoever inserts it first
-    runs the job; everyone else finds it and skips. ``finished_at`` is set when it ends."""
+    runs the job; everyone else finds it and skips. ``finished_at`` holds the claim's
+    time while the job runs, and its end once it is done."""
 
     __tablename__ = "daily_runs"
 
