@@ -1,10 +1,10 @@
 """The account page's forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from tisc.forms import Form, options
+from tisc.forms import Form, SelectField, options
 from tisc.forms.auth import PASSWORD_RULE
 from tisc.forms.centres import CheckboxListField
 from tisc.services.accounts import MIN_PASSWORD

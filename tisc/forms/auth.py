@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from tisc.forms import Form
+from tisc.forms import Form, SelectField
 from tisc.services.accounts import MIN_PASSWORD
 
 # Said under every new-password field, before anyone can get it wrong.

@@ -7,7 +7,6 @@ from wtforms import (
     EmailField,
     FloatField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tisc.forms import Form, options
+from tisc.forms import Form, SelectField, options
 
 
 class CheckboxListField(SelectMultipleField):

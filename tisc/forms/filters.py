@@ -6,14 +6,13 @@ from wtforms import (
     DateField,
     FloatField,
     IntegerField,
-    SelectField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import Form, options
+from tisc.forms import Form, SelectField, options
 
 
 class _GetForm(Form):

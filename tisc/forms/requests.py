@@ -9,7 +9,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.workflow import SPECS, Action
-from tisc.forms import Form, options
+from tisc.forms import Form, SelectField, options
 
 # What each rating means, said beside it.
 RATING_MEANINGS = {
