@@ -297,6 +297,7 @@ TABLE, DETAIL, LONG_DETAIL, CREATE, STATIC = (
     "baseline: create (POST)", "baseline: static file",
 )  # fmt: skip
 ONE_AT_A_TIME = " (one at a time)"
+AFTER = ", floors after"  # the scale of the floors measured again after the app's jobs
 
 
 def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
@@ -356,8 +357,16 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             "/office/coverage?measure=requests_per_100k&radius=150&proposals=5",
             cookie=coordinator.cookie),
     ]  # fmt: skip
+    # Also measured on the grown network: the form lists every centre, routing weighs them.
+    submissions = [
+        Job("submission (POST)", "/requests/new", "POST", new_invention, inventor.cookie,
+            floor=CREATE),
+        Job("submission (POST)" + ONE_AT_A_TIME, "/requests/new", "POST", new_invention,
+            inventor.cookie, floor=CREATE + ONE_AT_A_TIME, concurrency=1),
+    ]  # fmt: skip
+    jobs = network + submissions
     if not network_only:
-        network = [
+        jobs = [
             Job("staff queue", "/desk", cookie=staff.cookie),
             Job("staff queue, filtered",
                 "/desk?status=in_progress&service=prior_art_search&sort=age", cookie=staff.cookie),
@@ -392,16 +401,13 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
             Job("login (POST)", "/login", "POST", visitor.login_body.replace(
                 "email=&", f"email={urllib.parse.quote(seeded.inventor_email)}&"),
                 visitor.anonymous_cookie, floor=CREATE),
-            Job("submission (POST)", "/requests/new", "POST", new_invention, inventor.cookie,
-                floor=CREATE),
-            Job("submission (POST)" + ONE_AT_A_TIME, "/requests/new", "POST", new_invention,
-                inventor.cookie, floor=CREATE + ONE_AT_A_TIME, concurrency=1),
+            *submissions,
             Job("submission like 20 open ones (POST)", "/requests/new", "POST", submission,
                 inventor.cookie, floor=CREATE),
         ]  # fmt: skip
-    for job in network:
+    for job in jobs:
         job.path = app + job.path
-    return network
+    return jobs
 
 
 def run(args) -> dict:
@@ -448,6 +454,12 @@ def run(args) -> dict:
                           "baseline_resident_mb": resident_baseline}  # fmt: skip
             if not args.only or "export" in args.only:
                 rss[scale]["export"] = measure_export(site, seeded, process)
+        # The floors again: the host's speed drifts within a run, and each job is compared
+        # with the mean of its floor before and after.
+        with gunicorn("bench.baseline:app", url) as (baseline, _process):
+            rows += [
+                measure_row(job, scale + AFTER, args) for job in baseline_jobs(baseline, seeded)
+            ]
         count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
@@ -492,7 +504,7 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
         db.engine.dispose()
     label = f"{scale}, {total - 1:,} centres"
     rows = []
-    with gunicorn("wsgi:app", url) as (site, _process):
+    with gunicorn("wsgi:app", url) as (site, _process), worker(url):
         warm_up(site, seeded, args)
         for job in endpoints(site, seeded, "", network_only=True):
             rows.append(measure_row(job, label, args))
@@ -568,8 +580,12 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
 
 def with_ratios(rows: list[Row]) -> list[Row]:
     """Each endpoint's requests/s as a share of its floor's (a baseline endpoint) at the same
-    database size."""
-    floors = {(r.endpoint, r.scale): r.rps for r in rows if r.endpoint.startswith("baseline")}
+    database size: the mean of the floor measured before and after the app's jobs."""
+    measured: dict[tuple[str, str], list[float]] = {}
+    for r in rows:
+        if r.endpoint.startswith("baseline"):
+            measured.setdefault((r.endpoint, r.scale.removesuffix(AFTER)), []).append(r.rps)
+    floors = {key: sum(values) / len(values) for key, values in measured.items()}
     for row in rows:
         base_scale = row.scale.split(",")[0]
         reference = floors.get((row.floor or TABLE, base_scale))
@@ -607,6 +623,16 @@ def markdown(report: dict) -> str:
                 big = by[(r.endpoint, large)]
                 lines.append(f"| {r.endpoint} | {r.p50_ms:.1f} | {big.p50_ms:.1f} | "
                              f"{big.p50_ms / r.p50_ms:.2f} |" if r.p50_ms else "")  # fmt: skip
+    drift = {(r.endpoint, r.scale): r.rps for r in rows if r.scale.endswith(AFTER)}
+    if drift:
+        lines += ["", "Floors before and after the app's jobs (ratios use their mean):", "",
+                  "| floor | scale | req/s before | req/s after | after / before |",
+                  "|---|---|---:|---:|---:|"]  # fmt: skip
+        for r in rows:
+            after = drift.get((r.endpoint, r.scale + AFTER))
+            if after is not None and r.rps:
+                lines.append(f"| {r.endpoint} | {r.scale} | {r.rps:,.0f} | {after:,.0f} | "
+                             f"{after / r.rps:.2f} |")  # fmt: skip
     # A sign-in's scrypt takes 32 MiB for a moment (n=2**15, r=8): it shows in the peak.
     lines += ["", "| scale | seeding s | app worker peak RSS MB | baseline worker peak RSS MB "
               "| app worker RSS after the bench MB | baseline worker RSS after MB |",

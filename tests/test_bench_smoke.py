@@ -26,4 +26,6 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     assert all(row["errors"] == 0 for row in report["rows"]), report["rows"]
     assert all(row["requests"] > 0 for row in report["rows"])
     assert report["rss"]["tiny"]["app_mb"] > 0
+    floors_after = {r["endpoint"] for r in report["rows"] if r["scale"] == "tiny, floors after"}
+    assert "baseline: create (POST)" in floors_after  # measured again: the host drifts
     assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()
