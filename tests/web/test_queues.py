@@ -65,6 +65,32 @@ def test_desk_filters(world, as_, make):
     assert ">1</span>" in mine_tab
 
 
+def _status_option(page: str, status: str) -> str:
+    return re.search(rf'<option value="{status}"[^>]*>([^<]*)</option>', page)[1]
+
+
+def test_the_desks_kept_filter_form_follows_each_centres_counts_and_query(world, as_, make):
+    """The filter form is kept rendered (tisc.web.templating.fragment) under the query and
+    the centre's counts: a new request shows at once, another centre sees its own counts."""
+    from tests.factories import login
+
+    inventor = world.people["inventor"]
+    kbtu = as_("staff")
+    assert _status_option(kbtu.get("/desk").get_data(True), "submitted") == "Submitted (1)"
+    make.request(inventor)
+    assert _status_option(kbtu.get("/desk").get_data(True), "submitted") == "Submitted (2)"
+    atyrau = make.app.test_client()
+    login(atyrau, world.people["other_staff"])
+    assert _status_option(atyrau.get("/desk").get_data(True), "submitted") == "Submitted (0)"
+    # The query is part of what is kept: each search shows its own text, escaped.
+    for text in ("<b>кірпіш</b>", "батарея"):
+        page = kbtu.get("/desk", query_string={"q": text, "status": "all"}).get_data(True)
+        field = re.search(r'<input type="search"[^>]*>', page)[0]
+        assert f'value="{text.replace("<", "&lt;").replace(">", "&gt;")}"' in field
+        assert "<b>кірпіш" not in page
+        assert 'value="all" selected' in page
+
+
 def test_the_desk_tabs_count_up_to_their_cap_and_then_say_more(world, as_, make, monkeypatch):
     """A badge stops at :data:`queues.TAB_CAP` ("99+"); here the cap is 1 to keep it short."""
     from tisc.services import queues
@@ -141,3 +167,15 @@ def test_the_office_filters_the_whole_network(world, as_, make):
     make_overdue(make.app, atyrau)
     assert listed("overdue=y") == {atyrau}
     assert client.get("/office?region=nowhere").status_code == 400
+
+
+def test_the_offices_kept_filter_form_lists_a_centre_added_since(world, as_, make):
+    """The office's filters (every centre) are kept per network version: a new centre is in
+    the list, and can be chosen, on the next page."""
+    client = as_("coordinator")
+    assert "Жаңа орталық" not in client.get("/office").get_data(True)
+    centre_id = make.centre("new-tisc", name="Жаңа орталық <i>")
+    page = client.get("/office").get_data(True)
+    assert f'<option value="{centre_id}">Жаңа орталық &lt;i&gt;</option>' in page
+    assert client.get(f"/office?centre={centre_id}").status_code == 200
+    assert client.get(f"/office?centre={centre_id + 1}").status_code == 400

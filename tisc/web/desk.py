@@ -61,6 +61,10 @@ def queue():
         flagged=duplicates.flagged_among(ids),
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=counts,
+        # The filters show the query and the centre's counts, nothing about the person.
+        filters_key=("desk", tuple((f.name, f.data) for f in form), tuple(counts.items()))
+        if valid
+        else None,
         tabs=_tabs(filters, counts),
         centre=network.cards_by_id().get(current_user.centre_id),
         invalid=not valid,

@@ -1,12 +1,14 @@
 """The national office: every request's metadata, and the management of centres and staff."""
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
+from tisc.caching import Cache
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
@@ -19,7 +21,7 @@ from tisc.formatting import (
     pick_text,
     service_label,
 )
-from tisc.forms import options
+from tisc.forms import Options, options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
 from tisc.services import accounts, audit, centres, network, outbox, oversight, queues, suspension
@@ -51,6 +53,9 @@ def overview():
         page=page,
         counts=queues.status_counts(filters.centre_id),
         overdue=queues.overdue_count(filters.centre_id),
+        filters_key=("office", tuple((f.name, f.data) for f in form), network.version())
+        if valid
+        else None,
         invalid=not valid,
     ), 200 if valid else 400
 
@@ -289,14 +294,9 @@ def _start_of(day: date | None, tz) -> datetime | None:
 def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
     """The office list's filters from the query string (the page and its exports)."""
     form = OfficeFilterForm(request.args)
-    form.status.choices = options(status_choices())
-    form.service.choices = options(service_choices())
-    all_centres = centres.tiscs(include_suspended=True)
-    form.centre.choices = options(
-        [("", gettext("All centres"))]
-        + [(str(centre.id), in_locale(centre)) for centre in by_name(all_centres, in_locale)]
-    )
-    form.region.choices = options([("", gettext("All regions"))] + _region_choices())
+    choices = _office_choices.get((str(get_locale()), network.version()), _build_office_choices)
+    for name, values in vars(choices).items():
+        form[name].choices = values
     valid = form.validate() if request.args else True
     filters = queues.Filters(
         status=form.status.data or "all",
@@ -307,6 +307,32 @@ def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
         text=form.q.data or "",
     ) if valid else queues.Filters(status="all")  # fmt: skip
     return form, filters, valid
+
+
+@dataclass(frozen=True)
+class OfficeChoices:
+    status: Options
+    service: Options
+    centre: Options
+    region: Options
+
+
+_office_choices: Cache[OfficeChoices] = Cache(size=8)
+
+
+def _build_office_choices() -> OfficeChoices:
+    """The office list's filters: the same for the office in a language until the network
+    changes (with 2,000 centres, sorting them by name was most of the page)."""
+    all_centres = centres.tiscs(include_suspended=True)
+    return OfficeChoices(
+        status=options(status_choices()),
+        service=options(service_choices()),
+        centre=options(
+            [("", gettext("All centres"))]
+            + [(str(centre.id), in_locale(centre)) for centre in by_name(all_centres, in_locale)]
+        ),
+        region=options([("", gettext("All regions"))] + _region_choices()),
+    )
 
 
 def _region_choices() -> list[tuple[str, str]]:

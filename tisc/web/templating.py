@@ -1,11 +1,15 @@
 """What templates may call: the formatting helpers, the access rules, the header's count."""
 
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 
 from flask import Flask, current_app, g
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from tisc import formatting
+from tisc.caching import Cache
 from tisc.domain import permissions
 from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
@@ -35,6 +39,19 @@ def demo_banner() -> bool:
 def changes_since_looked() -> int:
     """For the header: the signed-in person's requests that changed since they looked."""
     return reads.changed_count(current_user) if current_user.is_authenticated else 0
+
+
+_fragments: Cache[Markup] = Cache(size=512)
+
+
+def fragment(key: Hashable | None, caller: Callable[[], str]) -> Markup:
+    """A part of a page, kept rendered under ``key`` and the language:
+    ``{% call fragment(key) %}…{% endcall %}``. The view builds ``key`` from everything the
+    part shows, which must be the same for everyone who may see it - nothing about the
+    person looking. ``None`` renders the part without keeping it (a form with errors)."""
+    if key is None:
+        return Markup(caller())
+    return _fragments.get((str(get_locale()), key), lambda: Markup(caller()))
 
 
 # The page's number formats, set when a template renders (a dashboard shows a thousand
@@ -86,6 +103,7 @@ def init_app(app: Flask) -> None:
         changes_since_looked=changes_since_looked,
         demo_banner=demo_banner,
         clock=formatting.clock,
+        fragment=fragment,
         labels=formatting.labels,
         may=Rules(),
         action_specs=SPECS,
