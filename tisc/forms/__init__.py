@@ -52,6 +52,10 @@ def options(pairs) -> Options:
     return Options(SelectChoice(value, label) for value, label in pairs)
 
 
+# WTForms' own message for a value not among the choices, translated by its catalogue.
+WTFORMS_INVALID_CHOICE = "Not a valid choice."
+
+
 class SelectField(wtforms.SelectField):
     """WTForms' select, checking a submitted value against its :class:`Options` by lookup.
 
@@ -65,5 +69,5 @@ class SelectField(wtforms.SelectField):
         if not isinstance(choices, Options) or self.process_errors or not self.validate_choice:
             super().pre_validate(form)
         elif self.data not in choices.values_as(self.coerce):
-            message = self.invalid_choice_message or self.gettext("Not a valid choice.")
+            message = self.invalid_choice_message or self.gettext(WTFORMS_INVALID_CHOICE)
             raise ValidationError(message)
