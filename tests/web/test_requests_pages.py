@@ -349,6 +349,25 @@ def test_a_submission_costs_at_most_fifteen_statements(world, as_):
     assert len(flagged) == 2
 
 
+def test_the_request_page_reads_its_inventor_and_assignee_with_the_request(world, as_):
+    """Not one statement each after it (round trips, on PostgreSQL): the page names both."""
+    from tests.sql import statements
+
+    make = world.make
+    colleague = make.user("staff", centre="kbtu", name="Дәулет Серікұлы")
+    make.act(world.people["staff"], world.reference, "assign", assignee_id=colleague.id)
+    client = as_("staff")
+    page = f"/requests/{world.reference}"
+    client.get(page)  # marks it seen; caches warm
+    with world.make.app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        text = client.get(page).get_data(as_text=True)
+    assert "Дәулет Серікұлы" in text and "Әлия Нұрланқызы" in text
+    one_user = re.compile(r"FROM users WHERE users\.id = (\?|%\(\w+\)s)$")
+    assert not [s for s in seen if one_user.search(" ".join(s.split()))], seen
+
+
 def test_a_longer_timeline_with_more_files_costs_no_more_statements(world, as_):
     """The request page reads its timeline, files included, in one query: ten more
     messages with a file each add rows, not statements."""

@@ -7,6 +7,7 @@ the SQL form of :func:`~tisc.domain.permissions.can_view_request`.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from tisc.domain.catalogue import N_, Role
 from tisc.domain.errors import Invalid, NotFound
@@ -34,8 +35,11 @@ def content_filter(actor: Actor) -> sa.ColumnElement[bool]:
 def get_request_for(user: User, reference: str) -> ServiceRequest:
     """The request ``reference`` if ``user`` may see its content, else NotFound."""
     reference = _checked(reference)
-    query = sa.select(ServiceRequest).where(
-        ServiceRequest.reference == reference, content_filter(user.actor)
+    query = (
+        sa.select(ServiceRequest)
+        .where(ServiceRequest.reference == reference, content_filter(user.actor))
+        # Every page of a request names its inventor and assignee: one statement, not three.
+        .options(joinedload(ServiceRequest.inventor), joinedload(ServiceRequest.assignee))
     )
     service_request = db.session.scalar(query)
     if service_request is None:
