@@ -179,3 +179,18 @@ def test_the_offices_kept_filter_form_lists_a_centre_added_since(world, as_, mak
     assert f'<option value="{centre_id}">Жаңа орталық &lt;i&gt;</option>' in page
     assert client.get(f"/office?centre={centre_id}").status_code == 200
     assert client.get(f"/office?centre={centre_id + 1}").status_code == 400
+
+
+def test_filter_forms_are_kept_per_filters_but_not_per_search(world, as_):
+    """A filter view's form is rendered once and reused; a typed search is rendered each
+    time rather than pushing the common views out of the (small) store."""
+    from tisc.web import templating
+
+    client = as_("staff")
+    before = templating._fragments.builds
+    for _ in range(2):
+        assert client.get("/desk?status=all&service=training&sort=age").status_code == 200
+    assert templating._fragments.builds == before + 1
+    for _ in range(2):
+        assert client.get("/desk", query_string={"q": "кірпіш"}).status_code == 200
+    assert templating._fragments.builds == before + 1

@@ -63,7 +63,7 @@ def queue():
         counts=counts,
         # The filters show the query and the centre's counts, nothing about the person.
         filters_key=("desk", tuple((f.name, f.data) for f in form), tuple(counts.items()))
-        if valid
+        if valid and not form.q.data
         else None,
         tabs=_tabs(filters, counts),
         centre=network.cards_by_id().get(current_user.centre_id),

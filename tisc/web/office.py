@@ -54,7 +54,7 @@ def overview():
         counts=queues.status_counts(filters.centre_id),
         overdue=queues.overdue_count(filters.centre_id),
         filters_key=("office", tuple((f.name, f.data) for f in form), network.version())
-        if valid
+        if valid and not form.q.data
         else None,
         invalid=not valid,
     ), 200 if valid else 400

@@ -41,14 +41,16 @@ def changes_since_looked() -> int:
     return reads.changed_count(current_user) if current_user.is_authenticated else 0
 
 
-_fragments: Cache[Markup] = Cache(size=512)
+# Few: a filter form listing 2,000 centres is some 150 kB of HTML.
+_fragments: Cache[Markup] = Cache(size=64)
 
 
 def fragment(key: Hashable | None, caller: Callable[[], str]) -> Markup:
     """A part of a page, kept rendered under ``key`` and the language:
     ``{% call fragment(key) %}…{% endcall %}``. The view builds ``key`` from everything the
     part shows, which must be the same for everyone who may see it - nothing about the
-    person looking. ``None`` renders the part without keeping it (a form with errors)."""
+    person looking. ``None`` renders the part without keeping it (a form with errors, or
+    with a search typed in: seldom asked again, it would only push the common ones out)."""
     if key is None:
         return Markup(caller())
     return _fragments.get((str(get_locale()), key), lambda: Markup(caller()))
