@@ -26,6 +26,12 @@ class Form(FlaskForm):
                 lambda: gettext.translation("wtforms", messages_path(), [locale], fallback=True),
             )
 
+    def use_choices(self, choices) -> None:
+        """Each select's choices from a kept set: a dataclass whose fields are named after
+        the form's (built once per language and network version by the page)."""
+        for name, values in vars(choices).items():
+            self[name].choices = values
+
 
 class Options(list[SelectChoice]):
     """A select field's choices that know their values, so that :class:`SelectField` looks

@@ -16,6 +16,7 @@ from tisc.forms.filters import DeskFilterForm
 from tisc.services import duplicates, network, queues, reads
 from tisc.web.guards import require_role
 from tisc.web.search import go_to_reference
+from tisc.web.templating import kept_form_key
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_role(Role.STAFF))
@@ -61,10 +62,7 @@ def queue():
         flagged=duplicates.flagged_among(ids),
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=counts,
-        # The filters show the query and the centre's counts, nothing about the person.
-        filters_key=("desk", tuple((f.name, f.data) for f in form), tuple(counts.items()))
-        if valid and not form.q.data
-        else None,
+        filters_key=kept_form_key(form, valid, tuple(counts.items())),  # the centre's counts
         tabs=_tabs(filters, counts),
         centre=network.cards_by_id().get(current_user.centre_id),
         invalid=not valid,

@@ -31,6 +31,7 @@ from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import LARGEST_ID
 from tisc.web.search import go_to_reference
+from tisc.web.templating import kept_form_key
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -53,9 +54,7 @@ def overview():
         page=page,
         counts=queues.status_counts(filters.centre_id),
         overdue=queues.overdue_count(filters.centre_id),
-        filters_key=("office", tuple((f.name, f.data) for f in form), network.version())
-        if valid and not form.q.data
-        else None,
+        filters_key=kept_form_key(form, valid, network.version()),
         invalid=not valid,
     ), 200 if valid else 400
 
@@ -294,9 +293,9 @@ def _start_of(day: date | None, tz) -> datetime | None:
 def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
     """The office list's filters from the query string (the page and its exports)."""
     form = OfficeFilterForm(request.args)
-    choices = _office_choices.get((str(get_locale()), network.version()), _build_office_choices)
-    for name, values in vars(choices).items():
-        form[name].choices = values
+    form.use_choices(
+        _office_choices.get((str(get_locale()), network.version()), _build_office_choices)
+    )
     valid = form.validate() if request.args else True
     filters = queues.Filters(
         status=form.status.data or "all",

@@ -327,9 +327,7 @@ _choices: Cache[SubmissionChoices] = Cache(size=8)
 def _submission_choices(form: RequestSubmitForm) -> None:
     """The form's lists, the same for everyone in a language until the network changes."""
     locale = str(get_locale())
-    choices = _choices.get((locale, network.version()), _build_submission_choices)
-    for name, values in vars(choices).items():
-        form[name].choices = values
+    form.use_choices(_choices.get((locale, network.version()), _build_submission_choices))
     # Asked once of each inventor: from then on their account says.
     if current_user.requester_category is None:
         form.requester_category.choices = options(

@@ -50,10 +50,20 @@ def fragment(key: Hashable | None, caller: Callable[[], str]) -> Markup:
     ``{% call fragment(key) %}…{% endcall %}``. The view builds ``key`` from everything the
     part shows, which must be the same for everyone who may see it - nothing about the
     person looking. ``None`` renders the part without keeping it (a form with errors, or
-    with a search typed in: seldom asked again, it would only push the common ones out)."""
+    with a search typed in: seldom asked again, it would only push the common ones out;
+    :func:`kept_form_key`)."""
     if key is None:
         return Markup(caller())
     return _fragments.get((str(get_locale()), key), lambda: Markup(caller()))
+
+
+def kept_form_key(form, valid: bool, *shown: Hashable) -> Hashable | None:
+    """The :func:`fragment` key of a filter form: its fields' values and whatever else its
+    choices ``shown`` (counts, the network's version). None for a form with errors or a
+    search typed in."""
+    if not valid or form.q.data:
+        return None
+    return (type(form).__name__, tuple((f.name, f.data) for f in form), shown)
 
 
 # The page's number formats, set when a template renders (a dashboard shows a thousand
