@@ -4,18 +4,15 @@ page for each person."""
 
 import io
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from markupsafe import escape
 
-from tests.factories import PDF, login
+from tests.factories import PDF, login, today_in_kazakhstan
 from tisc.extensions import db
 from tisc.models import RequestEvent, RequestFile, User
 from tisc.services import tokens
 
-TODAY = datetime.now(ZoneInfo("Asia/Almaty")).date().isoformat()  # filed after the request
 SUBMISSION = {
     "service": "prior_art_search", "title": "Жылу сақтайтын кірпіш <b>", "description":
     "Кірпіштің ішінде фазалық ауысу материалы бар. «Құпия»", "technical_field": "Құрылыс",
@@ -34,7 +31,7 @@ JOURNEY = [
     ("inventor", "rate", {"rating": "5", "text": "Рақмет!"}),
     ("inventor", "record_filing", {"ip_right": "utility_model", "office": "kazpatent",
                                    "application_number": "2026/0042.2",
-                                   "filed_on": TODAY}),
+                                   "filed_on": today_in_kazakhstan().isoformat()}),
 ]  # fmt: skip
 # Columns that differ between any two requests, whichever door they came in by.
 OWN = {"id", "reference", "title", "created_at", "updated_at", "due_at", "closed_at",

@@ -182,6 +182,25 @@ def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):
     assert refusal.value.field == field
 
 
+def test_a_filing_date_is_a_day_in_kazakhstan_not_in_utc():
+    """At 01:30 in Almaty it is still yesterday in UTC: today's filing is not "in the
+    future", tomorrow's is; and a filing the day before a request sent at 00:30 local
+    time (the previous day in UTC) was filed before it."""
+    now = datetime(2026, 12, 2, 20, 30, tzinfo=UTC)  # 3 December, 01:30 in Almaty
+    sent = state(S.COMPLETED, created_at=datetime(2026, 11, 9, 19, 30, tzinfo=UTC))  # 10th
+
+    def filed(day):
+        filing = Filing(IpRight.PATENT, PatentOffice.KAZPATENT, "2026/0123.1", day)
+        return apply(sent, Action.RECORD_FILING, ACTORS["owner"], Inputs(filing=filing), now=now)
+
+    assert filed(date(2026, 12, 3)).records[0].filed_on == date(2026, 12, 3)
+    assert filed(date(2026, 11, 10)).records
+    for day in (date(2026, 12, 4), date(2026, 11, 9)):
+        with pytest.raises(Invalid) as refusal:
+            filed(day)
+        assert refusal.value.field == "filed_on"
+
+
 def test_a_request_is_rated_only_once():
     rated = apply(state(S.COMPLETED), Action.RATE, ACTORS["owner"], GOOD_INPUTS).state
     assert rated.rated

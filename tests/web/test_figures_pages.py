@@ -4,12 +4,12 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import COMPLETION, PDF, login
+from tests.factories import COMPLETION, PDF, login, today_in_kazakhstan
 from tisc.extensions import db
 from tisc.models import AuditEntry, TrainingEvent, User
 from tisc.services.files import Upload
@@ -57,7 +57,7 @@ def xlsx_text(data: bytes) -> str:
 
 def test_the_coordinator_sees_figures_and_never_content(client, busy):
     login(client, busy["coordinator"])
-    year = date.today().year
+    year = today_in_kazakhstan().year
     pages = {
         "/office/dashboard": text_of(client.get("/office/dashboard")),
         "/office/reports/wipo": text_of(client.get(f"/office/reports/wipo?year={year}")),
@@ -128,7 +128,7 @@ def test_bad_report_years_are_a_clear_400(client, busy, year):
 def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, busy):
     login(client, busy["coordinator"])
     client.post("/locale", data={"locale": "ru"})
-    response = client.get(f"/office/reports/wipo.xlsx?year={date.today().year}")
+    response = client.get(f"/office/reports/wipo.xlsx?year={today_in_kazakhstan().year}")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
         sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
@@ -182,11 +182,12 @@ def test_exports_follow_the_filters_and_are_audited(client, busy, make):
 def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
     staff, other = busy["staff"], busy["other_staff"]
     login(client, staff)
-    soon = (date.today() + timedelta(days=10)).isoformat()
+    soon = (today_in_kazakhstan() + timedelta(days=10)).isoformat()
     form = {"title": "<b>Patent search</b> workshop", "held_on": soon, "format": "workshop",
             "language": "kk", "audience": "students", "participants": "", "link": ""}  # fmt: skip
     assert client.post("/desk/events/new", data=form).status_code == 302
-    past = form | {"held_on": (date.today() - timedelta(days=3)).isoformat(), "title": "Past"}
+    three_days_ago = (today_in_kazakhstan() - timedelta(days=3)).isoformat()
+    past = form | {"held_on": three_days_ago, "title": "Past"}
     response = client.post("/desk/events/new", data=past)
     assert response.status_code == 400
     assert "Give the number of participants of a past event." in text_of(response)
@@ -220,7 +221,7 @@ def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
 def test_refused_roles_cannot_record_events(client, busy, make, role):
     if role != "anonymous":
         login(client, busy[role] if role in busy else make.user(role))
-    form = {"title": "Intruder", "held_on": date.today().isoformat(), "format": "seminar",
+    form = {"title": "Intruder", "held_on": today_in_kazakhstan().isoformat(), "format": "seminar",
             "language": "kk", "audience": "public", "participants": "3"}  # fmt: skip
     response = client.post("/desk/events/new", data=form)
     assert response.status_code == (302 if role == "anonymous" else 404)

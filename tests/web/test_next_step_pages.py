@@ -2,9 +2,8 @@
 search, as each person sees them."""
 
 import re
-from datetime import date
 
-from tests.factories import COMPLETION, PDF
+from tests.factories import COMPLETION, PDF, today_in_kazakhstan
 from tisc.services.files import Upload
 
 
@@ -85,7 +84,7 @@ def test_after_completion_the_inventor_sees_what_to_do_next(world, as_, make):
         "record_filing",
         ip_right="patent",
         office="kazpatent",
-        filed_on=date.today().isoformat(),
+        filed_on=today_in_kazakhstan().isoformat(),
         application_number="2026/0042.1",
     )
     assert response.status_code == 302

@@ -2,11 +2,10 @@
 
 import io
 import re
-from datetime import date
 
 import sqlalchemy as sa
 
-from tests.factories import COMPLETION, PDF, login
+from tests.factories import COMPLETION, PDF, login, today_in_kazakhstan
 from tisc.extensions import db
 from tisc.models import ServiceRequest
 from tisc.services.files import Upload
@@ -265,7 +264,7 @@ def test_filings_are_records_of_their_own_and_keep_the_outcome(world, as_, make)
             "ip_right": "patent",
             "office": "kazpatent",
             "application_number": number,
-            "filed_on": date.today().isoformat(),
+            "filed_on": today_in_kazakhstan().isoformat(),
         } | changes
         return as_(who).post(f"/requests/{reference}/record_filing",
                              data={f"record_filing-{k}": v for k, v in form.items()})  # fmt: skip

@@ -635,7 +635,7 @@ def apply(
     at = Moment(now or datetime.now(UTC), policy or Policy())
     if spec.guard and (refusal := spec.guard(state, at)):
         raise refusal
-    _check_inputs(state, spec, inputs, at.now)
+    _check_inputs(state, spec, inputs, at)
 
     change = spec.changes(state, actor, inputs, at) if spec.changes else Change()
     to_status = spec.moves[state.status]
@@ -696,7 +696,7 @@ def replay_clock(
     return state
 
 
-def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, now: datetime) -> None:
+def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, at: Moment) -> None:
     needs = spec.needs
     if Needs.TEXT in needs and not inputs.text.strip():
         raise Invalid("text", N_("Please write a message or a reason."))
@@ -717,7 +717,7 @@ def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, now: da
             "flag", N_("The other request is closed already: keep this one or decline it.")
         )
     if Needs.FILING in needs:
-        _check_filing(state, inputs, now)
+        _check_filing(state, inputs, at)
     if Needs.RATING in needs:
         if state.rated:
             raise Refused(N_("This request has already been rated."))
@@ -725,15 +725,18 @@ def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, now: da
             raise Invalid("rating", N_("Choose a rating from 1 to 5."))
 
 
-def _check_filing(state: RequestState, inputs: Inputs, now: datetime) -> None:
+def _check_filing(state: RequestState, inputs: Inputs, at: Moment) -> None:
     filing = inputs.filing
     if filing is None:
         raise Invalid("ip_right", N_("Choose the IP right and the office."))
     if not APPLICATION_NUMBER.match(filing.application_number):
         raise Invalid("application_number", N_("Give the application number, e.g. 2026/0123.1."))
-    if filing.filed_on > now.date():
+    # A filing date is a day of the calendar where the network is, not of UTC: from
+    # midnight in Almaty until 05:00 UTC, the inventor's today is UTC's tomorrow.
+    zone = at.policy.calendar.tz
+    if filing.filed_on > at.now.astimezone(zone).date():
         raise Invalid("filed_on", N_("The filing date cannot be in the future."))
-    if state.created_at is not None and filing.filed_on < state.created_at.date():
+    if state.created_at is not None and filing.filed_on < state.created_at.astimezone(zone).date():
         raise Invalid("filed_on", N_("Only applications filed after the request count."))
     if (filing.office.value, filing.application_number) in inputs.known_filings:
         raise Invalid("application_number", N_("This application is already recorded."))
