@@ -214,15 +214,13 @@ def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> 
     flag.state, flag.decided_by_id, flag.decided_at = state, by_id, now
 
 
-def flagged_among(request_ids: list[int]) -> set[int]:
-    """Which of these requests have an open flag (for the desk's badges)."""
-    if not request_ids:
-        return set()
-    either_side = [  # one statement, each side from its own index
-        sa.select(column).where(column.in_(request_ids), DuplicateFlag.state == FlagState.OPEN)
+def flagged_mark() -> sa.ColumnElement[bool]:
+    """For a list of requests: whether each has an open flag (the desk's badge), a column
+    of the list's own statement, each side of a flag looked up in its own index."""
+    return sa.or_(*(
+        sa.exists().where(column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN)
         for column in (DuplicateFlag.request_id, DuplicateFlag.other_id)
-    ]
-    return set(db.session.scalars(sa.union_all(*either_side)))
+    ))  # fmt: skip
 
 
 def has_link(request_id: int) -> bool:

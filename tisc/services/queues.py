@@ -7,7 +7,7 @@ the thousandth page costs what the first does, and counts come from
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.models.base import UTCDateTime
-from tisc.services import rules, search
+from tisc.services import duplicates, reads, rules, search
 from tisc.services.counters import queue_counts
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -74,6 +74,10 @@ class Page:
     previous_cursor: str | None = None
     # A search that considered only the newest matches (tisc.services.search.NEWEST).
     capped: bool = False
+    # The rows' marks, when the list asked for them: which changed since the reader last
+    # opened them, which have an open duplicate flag (ids).
+    changed: set[int] = field(default_factory=set)
+    flagged: set[int] = field(default_factory=set)
 
 
 def desk_page(
@@ -83,14 +87,17 @@ def desk_page(
     before: str | None = None,
     size: int = 25,
     now: datetime | None = None,
+    marked: bool = False,
 ) -> Page:
-    """A page of the staff member's centre queue."""
+    """A page of the staff member's centre queue; ``marked``: with its rows' marks, read
+    in the same statement."""
     if staff.role is not Role.STAFF or staff.centre_id is None:
         return Page([])
     conditions, found, sort_column, descending = _desk_list(staff, filters, now)
+    marks = {"changed": reads.changed_mark(staff), "flagged": duplicates.flagged_mark()}
     return _keyset(
         conditions, found, sort_column, descending=descending, after=after, before=before,
-        size=size,
+        size=size, marks=marks if marked else None,
     )  # fmt: skip
 
 
@@ -139,11 +146,15 @@ def inventor_page(
     size: int = 25,
     text: str = "",
     now: datetime | None = None,
+    marked: bool = False,
 ) -> Page:
+    """A page of the inventor's own requests, newest first; ``marked``: with which changed
+    since they last looked."""
     found = search.condition(inventor.actor, text, now or datetime.now(UTC))
     return _keyset(
         [ServiceRequest.inventor_id == inventor.id], found, ServiceRequest.created_at,
         descending=True, after=after, before=before, size=size,
+        marks={"changed": reads.changed_mark(inventor)} if marked else None,
     )  # fmt: skip
 
 
@@ -289,11 +300,10 @@ def export_rows(
         cursor = (getattr(rows[-1], sort.key), rows[-1].id)
 
 
-def _keyset(
-    conditions, found, sort_column, *, descending, after, before, size, assignee=True
-) -> Page:
+def _keyset(conditions, found, sort_column, *, descending, after, before, size, marks=None) -> Page:
     """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
-    ordered by (``sort_column``, id)."""
+    ordered by (``sort_column``, id), with the ``marks`` (name: a true-or-false column)
+    read beside each row."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
@@ -303,20 +313,25 @@ def _keyset(
         # Moving forwards in a descending list, or backwards in an ascending one, goes down.
         conditions.append(key < bound if descending != backwards else key > bound)
     # Centre and region names come from the cached cards (network.py), not joins.
-    query = sa.select(ServiceRequest).options(
-        *([joinedload(ServiceRequest.assignee)] if assignee else []), *LIST_ONLY
-    )
+    # The marks are columns beside the row: the databases look them up for the rows that
+    # make the cut only (PostgreSQL evaluates costly columns after LIMIT; SQLite for the
+    # rows entering its top-N sorter), not for every row the conditions match.
+    marks = marks or {}
+    query = sa.select(ServiceRequest, *(mark.label(name) for name, mark in marks.items()))
+    query = query.options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     query = found.apply(query, conditions) if found is not None else query.where(*conditions)
     ascending = descending == backwards
     order = (sort_column.asc(), ServiceRequest.id.asc()) if ascending else (
         sort_column.desc(), ServiceRequest.id.desc()
     )  # fmt: skip
-    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)).unique())
-    more = len(rows) > size
-    rows = rows[:size]
+    result = db.session.execute(query.order_by(*order).limit(size + 1)).all()
+    more = len(result) > size
+    result = result[:size]
     if backwards:
-        rows.reverse()
-    page = Page(rows, capped=found is not None and found.capped)
+        result.reverse()
+    rows = [row[0] for row in result]
+    marked = {name: {row[0].id for row in result if getattr(row, name)} for name in marks}
+    page = Page(rows, capped=found is not None and found.capped, **marked)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
         last = Cursor(getattr(rows[-1], sort_column.key), rows[-1].id).encode()

@@ -33,16 +33,14 @@ def changed_count(user: User) -> int:
     return db.session.scalar(statement, {"user_id": user.id}) or 0
 
 
-def changed_among(user: User, request_ids: list[int]) -> set[int]:
-    """Which of these requests changed since ``user`` last opened them."""
-    if not request_ids:
-        return set()
-    query = sa.select(RequestRead.request_id).where(
+def changed_mark(user: User) -> sa.ColumnElement[bool]:
+    """For a list of requests: whether each changed since ``user`` last opened it (a
+    column of the list's own statement, one primary-key lookup a row)."""
+    return sa.exists().where(
         RequestRead.user_id == user.id,
+        RequestRead.request_id == ServiceRequest.id,
         RequestRead.unread,
-        RequestRead.request_id.in_(request_ids),
     )
-    return set(db.session.scalars(query))
 
 
 def needs_marking(user: User, service_request: ServiceRequest) -> bool:

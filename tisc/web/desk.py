@@ -13,7 +13,7 @@ from tisc.domain.workflow import OPEN_STATUSES, Status
 from tisc.formatting import explain, is_overdue, service_label, status_label
 from tisc.forms import options
 from tisc.forms.filters import DeskFilterForm
-from tisc.services import duplicates, network, queues, reads
+from tisc.services import network, queues
 from tisc.web.guards import require_role
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key
@@ -47,19 +47,17 @@ def queue():
     counts = queues.status_counts(current_user.centre_id)
     form, filters, valid = desk_filters(counts)
     try:
-        page = queues.desk_page(
-            current_user, filters, request.args.get("after"), request.args.get("before")
-        )
+        cursors = request.args.get("after"), request.args.get("before")
+        page = queues.desk_page(current_user, filters, *cursors, marked=True)
     except Invalid as error:
-        valid, page = False, queues.desk_page(current_user, filters)
+        valid, page = False, queues.desk_page(current_user, filters, marked=True)
         form.submit.errors = [explain(error)]
-    ids = [row.id for row in page.rows]
     return render_template(
         "desk/queue.html",
         form=form,
         page=page,
-        changed=reads.changed_among(current_user, ids),
-        flagged=duplicates.flagged_among(ids),
+        changed=page.changed,
+        flagged=page.flagged,
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=counts,
         filters_key=kept_form_key(form, valid, tuple(counts.items())),  # the centre's counts

@@ -112,10 +112,9 @@ def mine():
     valid = form.validate() if request.args else True
     text = form.q.data or "" if valid else ""
     args = request.args.get("after"), request.args.get("before")
-    page = queues.inventor_page(current_user, *args, text=text)
-    changed = reads.changed_among(current_user, [row.id for row in page.rows])
+    page = queues.inventor_page(current_user, *args, text=text, marked=True)
     return render_template(
-        "requests/mine.html", page=page, changed=changed, centres=network.cards_by_id(),
+        "requests/mine.html", page=page, changed=page.changed, centres=network.cards_by_id(),
         form=form,
     ), 200 if valid else 400  # fmt: skip
 
