@@ -367,6 +367,33 @@ def test_the_request_page_reads_its_inventor_and_assignee_with_the_request(world
     assert not [s for s in seen if one_user.search(" ".join(s.split()))], seen
 
 
+def test_opening_a_changed_request_reads_whether_it_changed_with_the_request(world, as_):
+    """The "changed since you looked" mark of the reader comes with the request itself (no
+    lookup of its own); a changed request is marked seen, an unchanged one is not written."""
+    from tests.sql import statements
+
+    make, staff = world.make, world.people["staff"]
+    make.act(staff, world.reference, "assign", assignee_id=staff.id)
+    client = as_("staff")
+    page = f"/requests/{world.reference}"
+    client.get(page)
+    with make.app.app_context():
+        engine = db.engine
+    make.act(world.people["inventor"], world.reference, "message", text="Тағы бір сұрақ")
+    with statements(engine) as changed:
+        client.get(page)
+    with statements(engine) as unchanged:
+        client.get(page)
+    lookup = re.compile(r"^SELECT request_reads\.")
+    for seen in (changed, unchanged):
+        assert not [s for s in seen if lookup.search(" ".join(s.split()))], seen
+    writes = [s for s in changed if "INSERT INTO request_reads" in s]
+    assert len(writes) == 1  # marked seen
+    assert not [s for s in unchanged if "request_reads" in s and not s.startswith("SELECT")]
+    badge = re.compile(r"(\d+) requests? changed since you last looked")
+    assert not badge.search(client.get("/desk").get_data(as_text=True))
+
+
 def test_a_longer_timeline_with_more_files_costs_no_more_statements(world, as_):
     """The request page reads its timeline, files included, in one query: ten more
     messages with a file each add rows, not statements."""

@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, query_expression, relationship
 
 from tisc.domain.catalogue import Language, Outcome, RequesterCategory, Service
 from tisc.domain.routing import RoutingRule
@@ -80,6 +80,9 @@ class ServiceRequest(Base):
     # Optimistic locking: every change bumps it, a stale writer gets a conflict.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
+    # No column: read with the request by a page that asks (access.get_request_for's
+    # ``changed``) - whether it changed since the person reading it last opened it.
+    changed_for_reader: Mapped[bool | None] = query_expression()
 
     centre: Mapped[Centre] = relationship(foreign_keys=[centre_id])
     preferred_centre: Mapped[Centre | None] = relationship(foreign_keys=[preferred_centre_id])

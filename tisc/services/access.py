@@ -7,7 +7,7 @@ the SQL form of :func:`~tisc.domain.permissions.can_view_request`.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from tisc.domain.catalogue import N_, Role
 from tisc.domain.errors import Invalid, NotFound
@@ -15,7 +15,7 @@ from tisc.domain.permissions import Actor, can_see_metadata
 from tisc.domain.references import format_reference, parse_reference
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
-from tisc.services import security
+from tisc.services import reads, security
 
 REQUEST_NOT_FOUND = N_("There is no such request, or it is not yours to see.")
 
@@ -32,8 +32,9 @@ def content_filter(actor: Actor) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def get_request_for(user: User, reference: str) -> ServiceRequest:
-    """The request ``reference`` if ``user`` may see its content, else NotFound."""
+def get_request_for(user: User, reference: str, *, changed: bool = False) -> ServiceRequest:
+    """The request ``reference`` if ``user`` may see its content, else NotFound; with
+    ``changed``, its ``changed_for_reader`` read in the same statement."""
     reference = _checked(reference)
     query = (
         sa.select(ServiceRequest)
@@ -41,6 +42,9 @@ def get_request_for(user: User, reference: str) -> ServiceRequest:
         # Every page of a request names its inventor and assignee: one statement, not three.
         .options(joinedload(ServiceRequest.inventor), joinedload(ServiceRequest.assignee))
     )
+    if changed:
+        mark = reads.changed_mark(user)
+        query = query.options(with_expression(ServiceRequest.changed_for_reader, mark))
     service_request = db.session.scalar(query)
     if service_request is None:
         _refused(user, reference)

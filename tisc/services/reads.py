@@ -43,11 +43,6 @@ def changed_mark(user: User) -> sa.ColumnElement[bool]:
     )
 
 
-def needs_marking(user: User, service_request: ServiceRequest) -> bool:
-    read = db.session.get(RequestRead, (user.id, service_request.id))
-    return read is not None and read.unread
-
-
 @use_case
 def mark_seen(user_id: int, request_id: int) -> None:
     _upsert(user_id, request_id, unread=False)

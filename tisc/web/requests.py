@@ -121,8 +121,8 @@ def mine():
 
 @bp.route("/<reference>")
 def detail(reference: str):
-    service_request = get_request_for(current_user, reference)
-    if reads.needs_marking(current_user, service_request):
+    service_request = get_request_for(current_user, reference, changed=True)
+    if service_request.changed_for_reader:
         reads.mark_seen(current_user.id, service_request.id)
     return _detail_page(service_request, insert=_reply_to_insert(service_request), opened=_opened())
 
