@@ -215,8 +215,8 @@ def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> 
 
 
 def flagged_mark() -> sa.ColumnElement[bool]:
-    """For a list of requests: whether each has an open flag (the desk's badge), a column
-    of the list's own statement, each side of a flag looked up in its own index."""
+    """For a query of requests: whether each has an open flag (the desk's badge; a column
+    of that query, each side of a flag looked up in its own index)."""
     return sa.or_(*(
         sa.exists().where(column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN)
         for column in (DuplicateFlag.request_id, DuplicateFlag.other_id)

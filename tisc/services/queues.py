@@ -94,10 +94,13 @@ def desk_page(
     if staff.role is not Role.STAFF or staff.centre_id is None:
         return Page([])
     conditions, found, sort_column, descending = _desk_list(staff, filters, now)
-    marks = {"changed": reads.changed_mark(staff), "flagged": duplicates.flagged_mark()}
+    marks = (
+        {"changed": reads.changed_mark(staff), "flagged": duplicates.flagged_mark()}
+        if marked else None
+    )  # fmt: skip
     return _keyset(
         conditions, found, sort_column, descending=descending, after=after, before=before,
-        size=size, marks=marks if marked else None,
+        size=size, marks=marks,
     )  # fmt: skip
 
 
@@ -302,8 +305,8 @@ def export_rows(
 
 def _keyset(conditions, found, sort_column, *, descending, after, before, size, marks=None) -> Page:
     """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
-    ordered by (``sort_column``, id), with the ``marks`` (name: a true-or-false column)
-    read beside each row."""
+    ordered by (``sort_column``, id), with which of its rows carry the ``marks`` (name: a
+    true-or-false column of a request)."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
@@ -313,24 +316,18 @@ def _keyset(conditions, found, sort_column, *, descending, after, before, size, 
         # Moving forwards in a descending list, or backwards in an ascending one, goes down.
         conditions.append(key < bound if descending != backwards else key > bound)
     # Centre and region names come from the cached cards (network.py), not joins.
-    # The marks are columns beside the row: the databases look them up for the rows that
-    # make the cut only (PostgreSQL evaluates costly columns after LIMIT; SQLite for the
-    # rows entering its top-N sorter), not for every row the conditions match.
-    marks = marks or {}
-    query = sa.select(ServiceRequest, *(mark.label(name) for name, mark in marks.items()))
-    query = query.options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
+    query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     query = found.apply(query, conditions) if found is not None else query.where(*conditions)
     ascending = descending == backwards
     order = (sort_column.asc(), ServiceRequest.id.asc()) if ascending else (
         sort_column.desc(), ServiceRequest.id.desc()
     )  # fmt: skip
-    result = db.session.execute(query.order_by(*order).limit(size + 1)).all()
-    more = len(result) > size
-    result = result[:size]
+    rows = list(db.session.scalars(query.order_by(*order).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
     if backwards:
-        result.reverse()
-    rows = [row[0] for row in result]
-    marked = {name: {row[0].id for row in result if getattr(row, name)} for name in marks}
+        rows.reverse()
+    marked = _marks_of([row.id for row in rows], marks) if marks and rows else {}
     page = Page(rows, capped=found is not None and found.capped, **marked)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
@@ -338,3 +335,14 @@ def _keyset(conditions, found, sort_column, *, descending, after, before, size, 
         page.next_cursor = last if (more or backwards) else None
         page.previous_cursor = first if (cursor is not None and (more or not backwards)) else None
     return page
+
+
+def _marks_of(ids: list[int], marks: dict[str, sa.ColumnElement[bool]]) -> dict[str, set[int]]:
+    """Which of the page's rows carry each mark: one statement over those rows only.
+
+    Not columns of the page's own statement: PostgreSQL plans such a column for every row
+    the conditions match, not the page's few, and may then read all of the network's open
+    flags into a hash on each page; over the page's ids it looks each row up by index."""
+    query = sa.select(ServiceRequest.id, *(mark.label(name) for name, mark in marks.items()))
+    rows = db.session.execute(query.where(ServiceRequest.id.in_(ids))).all()
+    return {name: {row.id for row in rows if getattr(row, name)} for name in marks}

@@ -34,8 +34,8 @@ def changed_count(user: User) -> int:
 
 
 def changed_mark(user: User) -> sa.ColumnElement[bool]:
-    """For a list of requests: whether each changed since ``user`` last opened it (a
-    column of the list's own statement, one primary-key lookup a row)."""
+    """For a query of requests: whether each changed since ``user`` last opened it (a
+    column of that query, a primary-key lookup a row)."""
     return sa.exists().where(
         RequestRead.user_id == user.id,
         RequestRead.request_id == ServiceRequest.id,
