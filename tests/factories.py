@@ -7,11 +7,11 @@ objects, so that tests never lean on a session the app has closed.
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from tisc.domain.catalogue import RequesterCategory, Role
+from tisc.domain.policy import Policy
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, ServiceRequest, User
@@ -22,7 +22,7 @@ from tisc.services.files import Upload
 def today_in_kazakhstan() -> date:
     """The day people there are living: the dates they type (a filing, an event) are days
     in the network's zone, which from midnight in Almaty until 05:00 UTC is UTC's tomorrow."""
-    return datetime.now(ZoneInfo("Asia/Almaty")).date()
+    return datetime.now(Policy().calendar.tz).date()
 
 
 PASSWORD = "correct horse battery staple"

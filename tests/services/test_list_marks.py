@@ -1,6 +1,6 @@
-"""The lists' marks, read in the list's own statement: which requests changed since the
-reader last opened them (desk and inventor's list), which carry an open duplicate flag
-(desk)."""
+"""The lists' marks, read in one statement over a page's rows: which requests changed
+since the reader last opened them (desk and inventor's list), which carry an open
+duplicate flag (desk)."""
 
 import pytest
 import sqlalchemy as sa

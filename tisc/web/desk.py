@@ -56,8 +56,6 @@ def queue():
         "desk/queue.html",
         form=form,
         page=page,
-        changed=page.changed,
-        flagged=page.flagged,
         overdue_ids={row.id for row in page.rows if is_overdue(row)},
         counts=counts,
         filters_key=kept_form_key(form, valid, tuple(counts.items())),  # the centre's counts

@@ -114,7 +114,7 @@ def mine():
     args = request.args.get("after"), request.args.get("before")
     page = queues.inventor_page(current_user, *args, text=text, marked=True)
     return render_template(
-        "requests/mine.html", page=page, changed=page.changed, centres=network.cards_by_id(),
+        "requests/mine.html", page=page, centres=network.cards_by_id(),
         form=form,
     ), 200 if valid else 400  # fmt: skip
 
