@@ -1,5 +1,6 @@
 """``flask --app wsgi tisc …``: set-up, data loading, demo content and accounts."""
 
+import os
 from pathlib import Path
 
 import click
@@ -177,10 +178,20 @@ def daily() -> None:
 @tisc_cli.command("worker")
 @click.option("--once", is_flag=True, help="One round, then stop (for tests and cron).")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between idle rounds.")
-def worker(once: bool, poll: float) -> None:
-    """Deliver e-mail and run the daily jobs, until stopped (set TISC_WORKER=true for the web)."""
+@click.option(
+    "--nice", "niceness", default=10, show_default=True, type=click.IntRange(0, 19),
+    help="Lower the worker's CPU priority by this much (0: leave it as it is).",
+)  # fmt: skip
+def worker(once: bool, poll: float, niceness: int) -> None:
+    """Deliver e-mail and run the daily jobs, until stopped (set TISC_WORKER=true for the web).
+
+    It runs at a lower CPU priority than the web servers: on a machine they share, a
+    burst of requests gets the processors first and its mail follows a moment later,
+    instead of the mail's rendering slowing the requests that queue it."""
     from tisc.worker import Worker
 
+    if niceness:
+        os.nice(niceness)
     runner = Worker(current_app._get_current_object(), poll_seconds=poll)
     if once:
         done = runner.run_once()
