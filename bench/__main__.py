@@ -5,7 +5,9 @@ For each scale (10k and 1M requests over 20 centres; then 2,000 centres and
 default, PostgreSQL when ``DATABASE_URL`` points at one), serves the app and
 a minimal Flask + SQLAlchemy baseline with gunicorn (2 workers each), drives
 every endpoint with wrk (or the Python loader) from another process, and
-writes ``bench/results/<database>.json`` and ``.md``.
+writes ``bench/results/<database>.json`` and ``.md``. Each endpoint's floor (the
+baseline endpoint it is compared with) is measured again just before it: this host's
+speed drifts over minutes, and a ratio of two runs seconds apart cancels most of it.
 """
 
 import argparse
@@ -57,6 +59,7 @@ class Row:
     floor: str = ""  # the baseline endpoint it is compared with
     statements: int | None = None  # SQL statements of one request (after the response: +n)
     statements_after: int | None = None
+    floor_rps: float | None = None  # the floor's requests/s, measured just before this
 
 
 @dataclass
@@ -298,6 +301,7 @@ TABLE, DETAIL, LONG_DETAIL, CREATE, STATIC = (
 )  # fmt: skip
 ONE_AT_A_TIME = " (one at a time)"
 AFTER = ", floors after"  # the scale of the floors measured again after the app's jobs
+BESIDE = ", floor beside"  # a floor measured just before the job it is the floor of
 
 
 def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
@@ -436,30 +440,27 @@ def run(args) -> dict:
         catch_up(url)
         cursor = deep_cursor(url, seeded.staff_email, depth=1000)
         authorization = api_authorization(url, seeded.staff_email)
+        # Both servers run throughout (an idle one costs nothing): the floors first, then
+        # each job beside its floor, then the floors again, to show the drift.
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
-            rows += [measure_row(job, scale, args) for job in baseline_jobs(baseline, seeded)]
-            rss_baseline = worker_memory_mb(baseline_process)
-            resident_baseline = worker_memory_mb(baseline_process, "VmRSS")
-        with gunicorn("wsgi:app", url) as (site, process), worker(url):
-            jobs = [
-                j
-                for j in endpoints(site, seeded, cursor, authorization=authorization)
-                if not args.only or any(part in j.name for part in args.only.split(","))
-            ]
-            warm_up(site, seeded, args)
-            for job in jobs:
-                rows.append(measure_row(job, scale, args))
-            rss[scale] = {"app_mb": worker_memory_mb(process), "baseline_mb": rss_baseline,
-                          "app_resident_mb": worker_memory_mb(process, "VmRSS"),
-                          "baseline_resident_mb": resident_baseline}  # fmt: skip
-            if not args.only or "export" in args.only:
-                rss[scale]["export"] = measure_export(site, seeded, process)
-        # The floors again: the host's speed drifts within a run, and each job is compared
-        # with the mean of its floor before and after.
-        with gunicorn("bench.baseline:app", url) as (baseline, _process):
-            rows += [
-                measure_row(job, scale + AFTER, args) for job in baseline_jobs(baseline, seeded)
-            ]
+            floors = {job.name: job for job in baseline_jobs(baseline, seeded)}
+            rows += [measure_row(job, scale, args) for job in floors.values()]
+            with gunicorn("wsgi:app", url) as (site, process), worker(url):
+                jobs = [
+                    j
+                    for j in endpoints(site, seeded, cursor, authorization=authorization)
+                    if not args.only or any(part in j.name for part in args.only.split(","))
+                ]
+                warm_up(site, seeded, args)
+                for job in jobs:
+                    rows += measure_beside(job, floors, scale, args)
+                rss[scale] = {"app_mb": worker_memory_mb(process),
+                              "app_resident_mb": worker_memory_mb(process, "VmRSS")}  # fmt: skip
+                if not args.only or "export" in args.only:
+                    rss[scale]["export"] = measure_export(site, seeded, process)
+            rows += [measure_row(job, scale + AFTER, args) for job in floors.values()]
+            rss[scale]["baseline_mb"] = worker_memory_mb(baseline_process)
+            rss[scale]["baseline_resident_mb"] = worker_memory_mb(baseline_process, "VmRSS")
         count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
@@ -504,10 +505,12 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
         db.engine.dispose()
     label = f"{scale}, {total - 1:,} centres"
     rows = []
-    with gunicorn("wsgi:app", url) as (site, _process), worker(url):
-        warm_up(site, seeded, args)
-        for job in endpoints(site, seeded, "", network_only=True):
-            rows.append(measure_row(job, label, args))
+    with gunicorn("bench.baseline:app", url) as (baseline, _baseline_process):
+        floors = {job.name: job for job in baseline_jobs(baseline, seeded)}
+        with gunicorn("wsgi:app", url) as (site, _process), worker(url):
+            warm_up(site, seeded, args)
+            for job in endpoints(site, seeded, "", network_only=True):
+                rows += measure_beside(job, floors, label, args)
     # The database now has 2,000 centres: it can no longer stand in for the 20-centre
     # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
     # deleted in the product, so no index serves it.)
@@ -537,6 +540,14 @@ def measure_row(job: Job, scale: str, args) -> Row:
     print(f"  {scale:>18}  {job.name:<40} {row.rps:>8} req/s  p50 {row.p50_ms:>8} ms  "
           f"errors {row.errors}", flush=True)  # fmt: skip
     return row
+
+
+def measure_beside(job: Job, floors: dict[str, Job], scale: str, args) -> list[Row]:
+    """``job``, just after its floor: its ratio then divides two runs seconds apart."""
+    floor = measure_row(floors[job.floor], scale + BESIDE, args)
+    row = measure_row(job, scale, args)
+    row.floor_rps = floor.rps
+    return [floor, row]
 
 
 def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> None:
@@ -579,18 +590,11 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
 
 
 def with_ratios(rows: list[Row]) -> list[Row]:
-    """Each endpoint's requests/s as a share of its floor's (a baseline endpoint) at the same
-    database size: the mean of the floor measured before and after the app's jobs."""
-    measured: dict[tuple[str, str], list[float]] = {}
-    for r in rows:
-        if r.endpoint.startswith("baseline"):
-            measured.setdefault((r.endpoint, r.scale.removesuffix(AFTER)), []).append(r.rps)
-    floors = {key: sum(values) / len(values) for key, values in measured.items()}
+    """Each endpoint's requests/s as a share of its floor's (a baseline endpoint): the floor
+    measured just before it."""
     for row in rows:
-        base_scale = row.scale.split(",")[0]
-        reference = floors.get((row.floor or TABLE, base_scale))
-        if reference and not row.endpoint.startswith("baseline"):
-            row.vs_baseline = round(row.rps / reference, 2)
+        if row.floor_rps and not row.endpoint.startswith("baseline"):
+            row.vs_baseline = round(row.rps / row.floor_rps, 2)
     return rows
 
 
@@ -601,17 +605,21 @@ def markdown(report: dict) -> str:
         f"{report['concurrency']} connections × {report['duration_s']} s per endpoint, "
         "gunicorn with 2 sync workers, 2 cores.",
         "",
-        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | errors | SQL | × floor | floor |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | errors | SQL | × floor | floor "
+        "| floor req/s (just before) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in rows:
+        if r.scale.endswith(BESIDE):  # shown beside the job instead
+            continue
         ratio = "—" if r.vs_baseline is None else f"{r.vs_baseline:.2f}"
         sql = "" if r.statements is None else str(r.statements)
         if r.statements_after:
             sql += f" + {r.statements_after} after"
+        floor_rps = f"{r.floor_rps:,.0f}" if r.floor_rps else ""
         lines.append(f"| {r.endpoint} | {r.scale} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
                      f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {sql} | {ratio} | "
-                     f"{r.floor.removeprefix('baseline: ')} |")  # fmt: skip
+                     f"{r.floor.removeprefix('baseline: ')} | {floor_rps} |")  # fmt: skip
     scales = list(report["seeding_s"])
     if len(scales) == 2:
         small, large = scales
@@ -625,7 +633,8 @@ def markdown(report: dict) -> str:
                              f"{big.p50_ms / r.p50_ms:.2f} |" if r.p50_ms else "")  # fmt: skip
     drift = {(r.endpoint, r.scale): r.rps for r in rows if r.scale.endswith(AFTER)}
     if drift:
-        lines += ["", "Floors before and after the app's jobs (ratios use their mean):", "",
+        lines += ["", "Floors before and after the app's jobs (the host's drift over the run; "
+                  "each ratio uses the floor measured just before its job):", "",
                   "| floor | scale | req/s before | req/s after | after / before |",
                   "|---|---|---:|---:|---:|"]  # fmt: skip
         for r in rows:

@@ -28,4 +28,14 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     assert report["rss"]["tiny"]["app_mb"] > 0
     floors_after = {r["endpoint"] for r in report["rows"] if r["scale"] == "tiny, floors after"}
     assert "baseline: create (POST)" in floors_after  # measured again: the host drifts
+    # Each job is divided by its floor measured just before it, not by one from minutes ago.
+    beside = [r for r in report["rows"] if r["scale"] == "tiny, floor beside"]
+    jobs = [r for r in report["rows"] if not r["endpoint"].startswith("baseline")]
+    assert len(beside) == len(jobs)
+    assert {"baseline: 50-row table", "baseline: create (POST)", "baseline: static file"} <= {
+        r["endpoint"] for r in beside
+    }
+    for job in jobs:
+        assert job["floor_rps"] > 0
+        assert job["vs_baseline"] == round(job["rps"] / job["floor_rps"], 2), job
     assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()
