@@ -35,7 +35,7 @@ from tisc.config import database_url
 from tisc.database import drop_everything
 from tisc.extensions import bind_migrations, db
 from tisc.mail import delivery
-from tisc.models import Centre, ServiceRequest, User
+from tisc.models import Centre, Delivery, OutboxMessage, ServiceRequest, User
 from tisc.services import datasets, schedule
 from tisc.services.queues import Cursor
 
@@ -453,7 +453,7 @@ def run(args) -> dict:
                 ]
                 warm_up(site, seeded, args)
                 for job in jobs:
-                    rows += measure_beside(job, floors, scale, args)
+                    rows += measure_beside(job, floors, scale, args, url)
                 rss[scale] = {"app_mb": worker_memory_mb(process),
                               "app_resident_mb": worker_memory_mb(process, "VmRSS")}  # fmt: skip
                 if not args.only or "export" in args.only:
@@ -510,7 +510,7 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
         with gunicorn("wsgi:app", url) as (site, _process), worker(url):
             warm_up(site, seeded, args)
             for job in endpoints(site, seeded, "", network_only=True):
-                rows += measure_beside(job, floors, label, args)
+                rows += measure_beside(job, floors, label, args, url)
     # The database now has 2,000 centres: it can no longer stand in for the 20-centre
     # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
     # deleted in the product, so no index serves it.)
@@ -542,12 +542,34 @@ def measure_row(job: Job, scale: str, args) -> Row:
     return row
 
 
-def measure_beside(job: Job, floors: dict[str, Job], scale: str, args) -> list[Row]:
-    """``job``, just after its floor: its ratio then divides two runs seconds apart."""
+def measure_beside(job: Job, floors: dict[str, Job], scale: str, args, url: str) -> list[Row]:
+    """``job``, just after its floor: its ratio then divides two runs seconds apart. Both
+    start once the worker has delivered what the jobs before queued."""
+    wait_for_the_outbox(url)
     floor = measure_row(floors[job.floor], scale + BESIDE, args)
     row = measure_row(job, scale, args)
     row.floor_rps = floor.rps
     return [floor, row]
+
+
+def wait_for_the_outbox(url: str, seconds: float = 300) -> None:
+    """Until no message waits for the worker (untimed): a run measured while it renders the
+    backlog of the submissions before would share the cores with it."""
+    engine = sa.create_engine(url)
+    waiting = (
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.delivery.in_([Delivery.QUEUED, Delivery.SENDING]))
+    )
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if not connection.scalar(waiting):
+                    return
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
 
 
 def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> None:
