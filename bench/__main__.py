@@ -304,10 +304,11 @@ AFTER = ", floors after"  # the scale of the floors measured again after the app
 BESIDE = ", floor beside"  # a floor measured just before the job it is the floor of
 
 
-def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
+def baseline_jobs(base: str, seeded: seed.Seeded) -> dict[str, Job]:
+    """The floors, by name (a job's ``floor``)."""
     creator = Session(base, None, login_path="/create")
     create = urllib.parse.urlencode({"title": "Бенчмарк", "csrf_token": creator.token})
-    return [
+    jobs = [
         Job(TABLE, base + "/table"),
         Job(DETAIL, f"{base}/detail/{seeded.typical_reference}"),
         Job(LONG_DETAIL, f"{base}/detail/{seeded.long_timeline_reference}"),
@@ -316,6 +317,7 @@ def baseline_jobs(base: str, seeded: seed.Seeded) -> list[Job]:
             concurrency=1),
         Job(STATIC, base + "/static/css/app.css"),
     ]  # fmt: skip
+    return {job.name: job for job in jobs}
 
 
 def api_authorization(url: str, email: str) -> str:
@@ -443,7 +445,7 @@ def run(args) -> dict:
         # Both servers run throughout (an idle one costs nothing): the floors first, then
         # each job beside its floor, then the floors again, to show the drift.
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
-            floors = {job.name: job for job in baseline_jobs(baseline, seeded)}
+            floors = baseline_jobs(baseline, seeded)
             rows += [measure_row(job, scale, args) for job in floors.values()]
             with gunicorn("wsgi:app", url) as (site, process), worker(url):
                 jobs = [
@@ -506,7 +508,7 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
     label = f"{scale}, {total - 1:,} centres"
     rows = []
     with gunicorn("bench.baseline:app", url) as (baseline, _baseline_process):
-        floors = {job.name: job for job in baseline_jobs(baseline, seeded)}
+        floors = baseline_jobs(baseline, seeded)
         with gunicorn("wsgi:app", url) as (site, _process), worker(url):
             warm_up(site, seeded, args)
             for job in endpoints(site, seeded, "", network_only=True):
@@ -645,14 +647,19 @@ def markdown(report: dict) -> str:
     scales = list(report["seeding_s"])
     if len(scales) == 2:
         small, large = scales
-        lines += ["", f"| endpoint | p50 {small} ms | p50 {large} ms | p50 {large} / p50 {small} |",
-                  "|---|---:|---:|---:|"]  # fmt: skip
+        # Corrected for the host's drift: the job's share of its floor at the small scale
+        # over its share at the large one (at a fixed concurrency, p50 goes as 1/rate).
+        lines += ["", f"| endpoint | p50 {small} ms | p50 {large} ms | p50 {large} / p50 {small} "
+                  "| the same, corrected for the floors' drift |",
+                  "|---|---:|---:|---:|---:|"]  # fmt: skip
         by = {(r.endpoint, r.scale): r for r in rows}
         for r in rows:
-            if r.scale == small and (r.endpoint, large) in by:
+            if r.scale == small and (r.endpoint, large) in by and r.p50_ms:
                 big = by[(r.endpoint, large)]
+                corrected = (f"{r.vs_baseline / big.vs_baseline:.2f}"
+                             if r.vs_baseline and big.vs_baseline else "")  # fmt: skip
                 lines.append(f"| {r.endpoint} | {r.p50_ms:.1f} | {big.p50_ms:.1f} | "
-                             f"{big.p50_ms / r.p50_ms:.2f} |" if r.p50_ms else "")  # fmt: skip
+                             f"{big.p50_ms / r.p50_ms:.2f} | {corrected} |")  # fmt: skip
     drift = {(r.endpoint, r.scale): r.rps for r in rows if r.scale.endswith(AFTER)}
     if drift:
         lines += ["", "Floors before and after the app's jobs (the host's drift over the run; "
