@@ -8,6 +8,8 @@ every endpoint with wrk (or the Python loader) from another process, and
 writes ``bench/results/<database>.json`` and ``.md``. Each endpoint's floor (the
 baseline endpoint it is compared with) is measured again just before it: this host's
 speed drifts over minutes, and a ratio of two runs seconds apart cancels most of it.
+Where Valgrind is installed, the main jobs' instructions per request are also counted
+beside their floors' (``bench/instructions.py``): a figure the host's drift does not touch.
 """
 
 import argparse
@@ -29,7 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from bench import load, seed
+from bench import instructions, load, seed
 from tisc import create_app
 from tisc.config import database_url
 from tisc.database import drop_everything
@@ -79,18 +81,18 @@ class Job:
 # --- databases ----------------------------------------------------------------------------
 
 
-def fresh_database(scale: str) -> str:
+def fresh_database(scale: str, directory: Path = WORK) -> str:
     """An empty, migrated database with the reference data; its URL.
 
-    (SQLite files stay in bench/work until the next run, for inspection.)
+    (SQLite files stay in ``directory`` until the next run, for inspection.)
     """
     url = postgres_url()
     if url:
         for note in WORK.glob("postgresql-*.json"):  # one database, about to be replaced
             note.unlink()
     else:
-        WORK.mkdir(parents=True, exist_ok=True)
-        path = WORK / f"bench-{scale}.sqlite3"
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"bench-{scale}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
@@ -422,6 +424,7 @@ def run(args) -> dict:
     scales = {name: sizes[name] for name in names}
     rows: list[Row] = []
     rss: dict[str, dict] = {}
+    counts: list[instructions.Count] = []
     seeding: dict[str, float] = {}
     database = "postgresql" if postgres_url() else "sqlite"
     for index, (scale, count) in enumerate(scales.items()):
@@ -464,11 +467,17 @@ def run(args) -> dict:
             rss[scale]["baseline_mb"] = worker_memory_mb(baseline_process)
             rss[scale]["baseline_resident_mb"] = worker_memory_mb(baseline_process, "VmRSS")
         count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
+        if not args.quick and (not args.only or "instructions" in args.only):
+            if instructions.available():
+                counts += instructions.count(url, scale, seeded, cursor)
+            else:
+                print("valgrind is not installed: instructions per request not counted")
         if index == len(scales) - 1 and scale == "1M" and not args.only:
             rows += grow_network(url, seeded, scale, args)
     return {"database": database, "tool": args.tool, "concurrency": args.concurrency,
             "duration_s": args.duration, "seeding_s": seeding, "rss": rss,
-            "rows": [asdict(r) for r in with_ratios(rows)]}  # fmt: skip
+            "rows": [asdict(r) for r in with_ratios(rows)],
+            "instructions": instructions.as_dicts(counts)}  # fmt: skip
 
 
 def measure_export(site: str, seeded: seed.Seeded, process) -> dict:
@@ -671,6 +680,15 @@ def markdown(report: dict) -> str:
             if after is not None and r.rps:
                 lines.append(f"| {r.endpoint} | {r.scale} | {r.rps:,.0f} | {after:,.0f} | "
                              f"{after / r.rps:.2f} |")  # fmt: skip
+    if report.get("instructions"):
+        lines += ["", f"Instructions per request, counted by callgrind in process (mean of "
+                  f"{instructions.REQUESTS}; they repeat within about 1%, whatever the host's "
+                  "speed; the database server's own work is not counted):", "",
+                  "| endpoint | scale | app M instructions | floor | floor M instructions "
+                  "| × floor |", "|---|---|---:|---|---:|---:|"]  # fmt: skip
+        for c in report["instructions"]:
+            lines.append(f"| {c['job']} | {c['scale']} | {c['app_millions']} | {c['floor']} | "
+                         f"{c['floor_millions']} | {c['ratio']:.2f} |")  # fmt: skip
     # A sign-in's scrypt takes 32 MiB for a moment (n=2**15, r=8): it shows in the peak.
     lines += ["", "| scale | seeding s | app worker peak RSS MB | baseline worker peak RSS MB "
               "| app worker RSS after the bench MB | baseline worker RSS after MB |",
