@@ -48,9 +48,9 @@ def queue():
     form, filters, valid = desk_filters(counts)
     try:
         cursors = request.args.get("after"), request.args.get("before")
-        page = queues.desk_page(current_user, filters, *cursors, marked=True)
+        page = queues.desk_page(current_user, filters, *cursors, marked=True, listed=True)
     except Invalid as error:
-        valid, page = False, queues.desk_page(current_user, filters, marked=True)
+        valid, page = False, queues.desk_page(current_user, filters, marked=True, listed=True)
         form.submit.errors = [explain(error)]
     return render_template(
         "desk/queue.html",

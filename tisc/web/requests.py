@@ -112,7 +112,7 @@ def mine():
     valid = form.validate() if request.args else True
     text = form.q.data or "" if valid else ""
     args = request.args.get("after"), request.args.get("before")
-    page = queues.inventor_page(current_user, *args, text=text, marked=True)
+    page = queues.inventor_page(current_user, *args, text=text, marked=True, listed=True)
     return render_template(
         "requests/mine.html", page=page, centres=network.cards_by_id(),
         form=form,
