@@ -55,6 +55,7 @@ JOBS = [
     ("request page (200 events)", "staff", "GET", "/requests/{long}", "long detail"),
     ("staff queue", "staff", "GET", "/desk", "table"),
     ("staff queue, deep page", "staff", "GET", "/desk?after={cursor}", "table"),
+    ("inventor's list", "inventor", "GET", "/requests", "table"),
     ("home / (visitor)", "visitor", "GET", "/", "static"),
     ("/centres (visitor)", "visitor", "GET", "/centres", "static"),
     ("/map (page)", "visitor", "GET", "/map", "static"),
