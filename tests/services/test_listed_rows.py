@@ -1,11 +1,11 @@
-"""The desk and the inventor's list read their rows as the pages show them (``listed``):
-the same requests, in the same order and pages, as whole requests would be, with the
-assignee's name."""
+"""The desk, the inventor's list and the office's list read their rows as the pages show
+them (``listed``): the same requests, in the same order and pages, as whole requests
+would be, with the assignee's name (desk) or the metadata the office may see."""
 
 import pytest
 
 from tests.services.test_list_marks import OTHER_TITLES, user
-from tisc.services import queues
+from tisc.services import network, oversight, queues
 
 
 @pytest.fixture
@@ -13,6 +13,7 @@ def people(make):
     return {
         "inventor": make.user("inventor"),
         "kbtu": make.user("staff", centre="kbtu", name="Айгерім Сейтқали"),
+        "office": make.user("coordinator"),
     }
 
 
@@ -56,6 +57,26 @@ def test_listed_rows_are_the_requests_the_pages_would_show(make, ctx, people):
                          "due_at", "closed_at", "question_since"):  # fmt: skip
                 assert getattr(row, name) == getattr(request, name), name
             assert row.assignee_name == (request.assignee.name if request.assignee else None)
+
+    def office(listed):
+        def read(**kwargs):
+            return queues.office_page(user(people["office"]), queues.Filters(), listed=listed,
+                                      **kwargs)  # fmt: skip
+
+        return read
+
+    whole, whole_back = pages(office(False), size=3)
+    listed, listed_back = pages(office(True), size=3)
+    cards, regions = network.cards_by_id(), network.regions_by_code()
+
+    def shown(page):
+        return [oversight.metadata_of(row, cards, regions) for row in page.rows]
+
+    assert [shown(p) for p in listed] == [shown(p) for p in whole]
+    assert [len(p.rows) for p in listed] == [3, 3, 1]
+    assert shown(listed_back) == shown(whole_back)
+    assert sum(m.assigned for p in listed for m in shown(p)) == 1
+
     assigned = [r for p in pages(desk(True), size=3)[0] for r in p.rows if r.assignee_name]
     assert [r.reference for r in assigned] == [references[2]]
     assert assigned[0].assignee_name == "Айгерім Сейтқали"

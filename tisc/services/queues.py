@@ -101,7 +101,7 @@ def desk_page(
     )  # fmt: skip
     return _keyset(
         conditions, found, sort_column, descending=descending, after=after, before=before,
-        size=size, marks=marks, listed=listed,
+        size=size, marks=marks, listed=LISTED if listed else None,
     )  # fmt: skip
 
 
@@ -112,12 +112,14 @@ def office_page(
     before: str | None = None,
     size: int = 25,
     now: datetime | None = None,
+    listed: bool = False,
 ) -> Page:
-    """A page of every request in the network, newest first (metadata only is shown)."""
+    """A page of every request in the network, newest first (metadata only is shown);
+    ``listed``: its rows as the office's list shows them (:data:`LISTED_METADATA`)."""
     conditions, found, sort_column, descending = _office_list(coordinator, filters, now)
     return _keyset(
         conditions, found, sort_column, descending=descending, after=after, before=before,
-        size=size,
+        size=size, listed=LISTED_METADATA if listed else None,
     )  # fmt: skip
 
 
@@ -159,7 +161,8 @@ def inventor_page(
     return _keyset(
         [ServiceRequest.inventor_id == inventor.id], found, ServiceRequest.created_at,
         descending=True, after=after, before=before, size=size,
-        marks={"changed": reads.changed_mark(inventor)} if marked else None, listed=listed,
+        marks={"changed": reads.changed_mark(inventor)} if marked else None,
+        listed=LISTED if listed else None,
     )  # fmt: skip
 
 
@@ -306,21 +309,32 @@ def export_rows(
 
 
 # What the pages' lists show of a request, read as plain rows: loading whole requests as
-# ORM objects (with their assignees) was a tenth of the desk's work.
-LISTED = (
+# ORM objects (with their assignees) was a tenth of the desk's work. The desk's and the
+# inventor's list (with the assignee's name), and the office's (metadata only).
+LISTED = sa.select(
     ServiceRequest.id, ServiceRequest.reference, ServiceRequest.title, ServiceRequest.service,
     ServiceRequest.status, ServiceRequest.centre_id, ServiceRequest.created_at,
     ServiceRequest.due_at, ServiceRequest.closed_at, ServiceRequest.question_since,
     User.name.label("assignee_name"),
+).outerjoin(User, User.id == ServiceRequest.assignee_id)  # fmt: skip
+LISTED_METADATA = sa.select(
+    ServiceRequest.id, ServiceRequest.reference, ServiceRequest.service, ServiceRequest.status,
+    ServiceRequest.centre_id, ServiceRequest.region_code, ServiceRequest.preferred_language,
+    ServiceRequest.routing_rule, ServiceRequest.routing_distance_km,
+    ServiceRequest.routing_speaks_language, ServiceRequest.created_at,
+    ServiceRequest.updated_at, ServiceRequest.due_at, ServiceRequest.closed_at,
+    ServiceRequest.outcome, ServiceRequest.hours_spent, ServiceRequest.documents_cited,
+    ServiceRequest.rating, ServiceRequest.assignee_id,
 )  # fmt: skip
 
 
 def _keyset(
-    conditions, found, sort_column, *, descending, after, before, size, marks=None, listed=False
+    conditions, found, sort_column, *, descending, after, before, size, marks=None, listed=None
 ) -> Page:
     """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
     ordered by (``sort_column``, id), with which of its rows carry the ``marks`` (name: a
-    true-or-false column of a request); ``listed``: rows of :data:`LISTED`, not requests."""
+    true-or-false column of a request); ``listed``: rows of that statement (:data:`LISTED`,
+    :data:`LISTED_METADATA`), not requests."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
@@ -330,8 +344,8 @@ def _keyset(
         # Moving forwards in a descending list, or backwards in an ascending one, goes down.
         conditions.append(key < bound if descending != backwards else key > bound)
     # Centre and region names come from the cached cards (network.py), not joins.
-    if listed:
-        query = sa.select(*LISTED).outerjoin(User, User.id == ServiceRequest.assignee_id)
+    if listed is not None:
+        query = listed
     else:
         query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
     query = found.apply(query, conditions) if found is not None else query.where(*conditions)
@@ -340,7 +354,7 @@ def _keyset(
         sort_column.desc(), ServiceRequest.id.desc()
     )  # fmt: skip
     result = db.session.execute(query.order_by(*order).limit(size + 1))
-    rows = list(result if listed else result.scalars())
+    rows = list(result if listed is not None else result.scalars())
     more = len(rows) > size
     rows = rows[:size]
     if backwards:

@@ -42,9 +42,9 @@ def overview():
     form, filters, valid = office_filters()
     args = request.args.get("after"), request.args.get("before")
     try:
-        page = queues.office_page(current_user, filters, *args)
+        page = queues.office_page(current_user, filters, *args, listed=True)
     except Invalid as error:
-        valid, page = False, queues.office_page(current_user, filters)
+        valid, page = False, queues.office_page(current_user, filters, listed=True)
         form.submit.errors = [explain(error)]
     centre_cards, region_cards = network.cards_by_id(), network.regions_by_code()
     return render_template(
