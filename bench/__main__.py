@@ -346,13 +346,9 @@ def endpoints(app: str, seeded: seed.Seeded, cursor: str, network_only: bool = F
         "&amp;", "&"
     )
     submit_token = inventor.csrf("/requests/new")
-    submission = urllib.parse.urlencode({
-        "service": "prior_art_search", "title": "Бенчмарк: жылу сақтайтын кірпіш",
-        "description": "Синтетикалық сұрау.", "region_code": "KZ-75",
-        "preferred_language": "kk", "confidentiality_ack": "y", "csrf_token": submit_token,
-        # Past the similar-request warning: the inventor sends it anyway.
-        "send_anyway": "y",
-    })  # fmt: skip
+    submission = urllib.parse.urlencode(
+        {**seed.SUBMISSION, "title": "Бенчмарк: жылу сақтайтын кірпіш", "csrf_token": submit_token}
+    )
     # A new invention each time (the loader puts random words in the title), and the same
     # one again and again: like up to 20 of the inventor's open requests, each then flagged.
     new_invention = re.sub(r"title=[^&]*", f"title={load.UNIQUE}", submission, count=1)

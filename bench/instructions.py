@@ -9,7 +9,7 @@ PostgreSQL server's work is not counted (on either side). They are not time
 (cache misses, system calls and waiting on the database are not counted), so
 both figures are reported.
 
-``python -m bench.instructions drive SIDE URL JOBS`` runs under ``valgrind
+``python -m bench.instructions drive SIDE REQUESTS JOBS`` runs under ``valgrind
 --tool=callgrind --instr-atstart=no``: for each job it switches counting on,
 sends the requests, switches it off and dumps the count (which zeroes it).
 """
@@ -77,13 +77,18 @@ def count(url: str, scale: str, seeded, cursor: str, requests: int = REQUESTS) -
     """Every job's and floor's instructions per request, in millions, the mean of
     ``requests`` (the two sides are counted at once: counts do not depend on what else
     runs)."""
+    from bench.seed import SUBMISSION  # not at the top: the baseline's driver imports this
+    # module, and bench.seed imports the app, whose engine listeners would then be its too
+
     values = {"typical": seeded.typical_reference, "long": seeded.long_timeline_reference,
               "cursor": cursor}  # fmt: skip
-    app_jobs = [{"name": name, "who": who, "method": method, "path": path.format(**values),
-                 "email": {"inventor": seeded.inventor_email, "staff": seeded.staff_email}.get(who)}
+    emails = {"inventor": seeded.inventor_email, "staff": seeded.staff_email}
+    # The app's one POST is the submission; the floor's create takes a title alone.
+    app_jobs = [{"name": name, "email": emails.get(who), "method": method,
+                 "path": path.format(**values), "form": SUBMISSION if method == "POST" else {}}
                 for name, who, method, path, _ in JOBS]  # fmt: skip
-    floor_jobs = [{"name": name, "who": "visitor", "method": method, "path": path.format(**values)}
-                  for name, (method, path) in FLOORS.items()]  # fmt: skip
+    floor_jobs = [{"name": name, "email": None, "method": method, "path": path.format(**values),
+                   "form": {}} for name, (method, path) in FLOORS.items()]  # fmt: skip
     with tempfile.TemporaryDirectory() as work:
         app = _start("app", url, app_jobs, requests, Path(work))
         floor = _start("baseline", url, floor_jobs, requests, Path(work))
@@ -132,15 +137,15 @@ def drive(side: str, requests: int, jobs: list[dict]) -> None:
         from wsgi import app
     else:
         from bench.baseline import app
-    clients = {}
+    clients = {}  # one per person (None: a visitor)
     switch("dump")  # an empty count: what switching costs, taken off every job's
     for job in jobs:
-        client = clients.get(job.get("email") or "visitor")
-        if client is None:
-            client = clients[job.get("email") or "visitor"] = app.test_client()
-            if job.get("email"):
-                _sign_in(client, job["email"])
-        send = _sender(client, job)
+        email = job["email"]
+        if email not in clients:
+            clients[email] = app.test_client()
+            if email:
+                _sign_in(clients[email], email)
+        send = _sender(clients[email], job)
         for number in range(WARM_UP):
             send(number)
         switch("on")
@@ -160,7 +165,7 @@ def switch(what: str) -> None:
 
 
 def _sign_in(client, email: str) -> None:
-    from bench.seed import PASSWORD
+    from bench.seed import PASSWORD  # only in the app's driver (see count)
 
     token = TOKEN.search(client.get("/login").text)[1]
     answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
@@ -185,11 +190,7 @@ def _sender(client, job: dict):
         client.set_cookie(name, kept)
         # A new invention each time, like the load runs': three random words resemble none
         # of the inventor's open requests (nothing to flag).
-        data = {"title": unique_words().replace("+", " "), "csrf_token": token}
-        if job["path"] == "/requests/new":
-            data |= {"service": "prior_art_search", "description": "Синтетикалық сұрау.",
-                     "region_code": "KZ-75", "preferred_language": "kk",
-                     "confidentiality_ack": "y", "send_anyway": "y"}  # fmt: skip
+        data = {**job["form"], "title": unique_words().replace("+", " "), "csrf_token": token}
         assert client.post(job["path"], data=data).status_code == 302, job["path"]
 
     return post
