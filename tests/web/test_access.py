@@ -4,6 +4,8 @@ A request the user may not see answers 404 everywhere, and so does a page for
 another role (it does not exist for them); signed-out visitors are sent to sign in.
 """
 
+import re
+
 import pytest
 
 ROLES = ["anonymous", "inventor", "other_inventor", "staff", "other_staff", "coordinator"]
@@ -114,6 +116,24 @@ def test_every_page_for_every_role(world, as_, path, role):
     assert response.status_code == PAGES[path][role], f"{role} GET {url}"
     if response.status_code == LOGIN and role == "anonymous" and PAGES[path][role] == LOGIN:
         assert "/login" in response.headers["Location"]
+
+
+# Parameters a page's links set themselves (pages, cursors, a file format, a script's
+# language and version) and the ones url_for reads itself: in someone's query string they
+# once made url_for fail (a 500); now the page answers as it would without them.
+STEERING = "endpoint=x&_method=POST&_anchor=x&_external=1&_scheme=javascript&lang=kk&v=1&fmt=csv"
+SHOWN = [(path, role) for path in PAGES for role in ROLES if PAGES[path][role] == 200]
+
+
+@pytest.mark.parametrize(("path", "role"), SHOWN)
+def test_a_query_cannot_steer_a_page_s_links(world, as_, path, role):
+    url = path.format(ref=world.reference, file=world.file_id, reply=world.reply_id)
+    response = as_(role).get(url + ("&" if "?" in url else "?") + STEERING)
+    assert response.status_code == 200, f"{role} GET {url}"
+    steered = re.findall(
+        rb'(?:href|src)="(?:javascript:[^"]*|[^"]*(?:_method=|endpoint=|#x)[^"]*)"', response.data
+    )
+    assert not steered, f"{role} GET {url}: {steered}"
 
 
 # Actions on the inventor's freshly submitted request, by role.

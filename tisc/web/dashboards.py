@@ -4,7 +4,7 @@ regions' map script."""
 import hashlib
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from tisc.web import map_scripts
 from tisc.web.guards import role_required
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
+from tisc.web.navigation import with_query
 
 bp = Blueprint("dashboards", __name__)
 
@@ -30,9 +31,8 @@ bp = Blueprint("dashboards", __name__)
 def office():
     form, scope, period, valid = read_choices(with_centre=True)
     board = dashboards.dashboard(scope, period, policy(), datetime.now(UTC))
-    map_url = url_for(
-        ".regions_script", **request.args.to_dict(), lang=str(get_locale()),
-        v=_fingerprint(board.regions),
+    map_url = with_query(
+        ".regions_script", lang=str(get_locale()), v=_fingerprint(board.regions)
     ) if valid else None  # fmt: skip
     return render_template(
         "dashboards/office.html", form=form, board=board, map_url=map_url, charts=charts(board)

@@ -53,7 +53,7 @@ def wipo_xlsx():
 def _year() -> tuple[ReportYearForm, int | None, bool]:
     form = ReportYearForm(request.args)
     today = datetime.now(UTC).astimezone(policy().calendar.tz).date()
-    if not request.args:
+    if "year" not in request.args:  # the latest year reported on; other parameters do not matter
         form.year.data = today.year - 1 if today.month < 4 else today.year
     elif not form.validate():
         form.year.errors = [gettext("Choose a year from %(first)s to %(last)s.", first=2000,

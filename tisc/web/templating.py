@@ -14,6 +14,7 @@ from tisc.domain import permissions
 from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
 from tisc.services import demo, reads
+from tisc.web.navigation import with_query
 
 
 class Rules:
@@ -116,6 +117,7 @@ def init_app(app: Flask) -> None:
         demo_banner=demo_banner,
         clock=formatting.clock,
         fragment=fragment,
+        with_query=with_query,
         labels=formatting.labels,
         may=Rules(),
         action_specs=SPECS,
