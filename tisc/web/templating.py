@@ -1,11 +1,13 @@
 """What templates may call: the formatting helpers, the access rules, the header's count."""
 
+import contextlib
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 
 from flask import Flask, current_app, g
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 
 from tisc import formatting
@@ -82,7 +84,30 @@ def _set_numbers() -> dict:
     return {}
 
 
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Templates compiled once for every process of this user on the machine (in Jinja's
+    private directory under the system's temporary one): a worker that starts loads them
+    instead of compiling them. Compiling the request page alone takes some 5 MB of
+    transient memory that the worker then keeps. Jinja checks each file against the
+    template's source; a disk that cannot be read or written only means compiling again."""
+
+    def __init__(self, directory: str | None = None):
+        super().__init__(directory, pattern="tisc-%s.cache")
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def init_app(app: Flask) -> None:
+    try:
+        app.jinja_env.bytecode_cache = CompiledTemplates()
+    except (OSError, RuntimeError):  # no private temporary directory to be had
+        app.logger.warning("templates are compiled by every process: no directory to keep them")
     app.context_processor(_set_numbers)
     app.jinja_env.filters.update(
         localized=formatting.in_locale,
