@@ -43,7 +43,7 @@ def get_request_for(user: User, reference: str, *, changed: bool = False) -> Ser
         .options(joinedload(ServiceRequest.inventor), joinedload(ServiceRequest.assignee))
     )
     if changed:
-        mark = reads.changed_mark(user)
+        mark = reads.changed_mark(user.id)
         query = query.options(with_expression(ServiceRequest.changed_for_reader, mark))
     service_request = db.session.scalar(query)
     if service_request is None:

@@ -95,13 +95,10 @@ def desk_page(
     if staff.role is not Role.STAFF or staff.centre_id is None:
         return Page([])
     conditions, found, sort_column, descending = _desk_list(staff, filters, now)
-    marks = (
-        {"changed": reads.changed_mark(staff), "flagged": duplicates.flagged_mark()}
-        if marked else None
-    )  # fmt: skip
     return _keyset(
         conditions, found, sort_column, descending=descending, after=after, before=before,
-        size=size, marks=marks, listed=LISTED if listed else None,
+        size=size, marks=(_DESK_MARKS, staff.id) if marked else None,
+        listed=LISTED if listed else None,
     )  # fmt: skip
 
 
@@ -161,7 +158,7 @@ def inventor_page(
     return _keyset(
         [ServiceRequest.inventor_id == inventor.id], found, ServiceRequest.created_at,
         descending=True, after=after, before=before, size=size,
-        marks={"changed": reads.changed_mark(inventor)} if marked else None,
+        marks=(_INVENTOR_MARKS, inventor.id) if marked else None,
         listed=LISTED if listed else None,
     )  # fmt: skip
 
@@ -317,6 +314,18 @@ LISTED = sa.select(
     ServiceRequest.due_at, ServiceRequest.closed_at, ServiceRequest.question_since,
     User.name.label("assignee_name"),
 ).outerjoin(User, User.id == ServiceRequest.assignee_id)  # fmt: skip
+# Which of a page's rows carry each mark (the labels name :class:`Page`'s fields), read in
+# one statement over the page's ids for the reader ``reader_id``.
+_ON_THE_PAGE = ServiceRequest.id.in_(sa.bindparam("ids", expanding=True))
+_READER = sa.bindparam("reader_id")
+_DESK_MARKS = sa.select(
+    ServiceRequest.id,
+    reads.changed_mark(_READER).label("changed"),
+    duplicates.flagged_mark().label("flagged"),
+).where(_ON_THE_PAGE)
+_INVENTOR_MARKS = sa.select(ServiceRequest.id, reads.changed_mark(_READER).label("changed")).where(
+    _ON_THE_PAGE
+)
 LISTED_METADATA = sa.select(
     ServiceRequest.id, ServiceRequest.reference, ServiceRequest.service, ServiceRequest.status,
     ServiceRequest.centre_id, ServiceRequest.region_code, ServiceRequest.preferred_language,
@@ -332,9 +341,9 @@ def _keyset(
     conditions, found, sort_column, *, descending, after, before, size, marks=None, listed=None
 ) -> Page:
     """Cut one page of the requests meeting ``conditions`` (and the search ``found``)
-    ordered by (``sort_column``, id), with which of its rows carry the ``marks`` (name: a
-    true-or-false column of a request); ``listed``: rows of that statement (:data:`LISTED`,
-    :data:`LISTED_METADATA`), not requests."""
+    ordered by (``sort_column``, id), with which of its rows carry the ``marks`` (a marks
+    statement and the reader's id: ``_DESK_MARKS``, ``_INVENTOR_MARKS``); ``listed``: rows
+    of that statement (:data:`LISTED`, :data:`LISTED_METADATA`), not requests."""
     key = sa.tuple_(sort_column, ServiceRequest.id)
     backwards = before is not None and after is None
     cursor = Cursor.decode(before if backwards else after) if (after or before) else None
@@ -359,7 +368,7 @@ def _keyset(
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    marked = _marks_of([row.id for row in rows], marks) if marks and rows else {}
+    marked = _marks_of([row.id for row in rows], *marks) if marks and rows else {}
     page = Page(rows, capped=found is not None and found.capped, **marked)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
@@ -369,12 +378,13 @@ def _keyset(
     return page
 
 
-def _marks_of(ids: list[int], marks: dict[str, sa.ColumnElement[bool]]) -> dict[str, set[int]]:
-    """Which of the page's rows carry each mark: one statement over those rows only.
+def _marks_of(ids: list[int], statement: sa.Select, reader_id: int) -> dict[str, set[int]]:
+    """Which of the page's rows carry each mark of ``statement``: one statement over those
+    rows only.
 
     Not columns of the page's own statement: PostgreSQL plans such a column for every row
     the conditions match, not the page's few, and may then read all of the network's open
     flags into a hash on each page; over the page's ids it looks each row up by index."""
-    query = sa.select(ServiceRequest.id, *(mark.label(name) for name, mark in marks.items()))
-    rows = db.session.execute(query.where(ServiceRequest.id.in_(ids))).all()
-    return {name: {row.id for row in rows if getattr(row, name)} for name in marks}
+    rows = db.session.execute(statement, {"ids": ids, "reader_id": reader_id}).all()
+    names = [column.name for column in statement.selected_columns][1:]
+    return {name: {row.id for row in rows if getattr(row, name)} for name in names}

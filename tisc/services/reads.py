@@ -33,11 +33,12 @@ def changed_count(user: User) -> int:
     return db.session.scalar(statement, {"user_id": user.id}) or 0
 
 
-def changed_mark(user: User) -> sa.ColumnElement[bool]:
-    """For a query of requests: whether each changed since ``user`` last opened it (a
-    column of that query, a primary-key lookup a row)."""
+def changed_mark(reader_id: int | sa.BindParameter) -> sa.ColumnElement[bool]:
+    """For a query of requests: whether each changed since the reader last opened it (a
+    column of that query, a primary-key lookup a row); ``reader_id`` may be a bound
+    parameter, for a statement built once."""
     return sa.exists().where(
-        RequestRead.user_id == user.id,
+        RequestRead.user_id == reader_id,
         RequestRead.request_id == ServiceRequest.id,
         RequestRead.unread,
     )
