@@ -311,3 +311,43 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
         said[language] = response.get_json()["errors"][0]["message"]
     assert said["en"] == english
     assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts
+
+
+@pytest.mark.parametrize("tag", ['"²"', '"' + "9" * 5000 + '"'])
+def test_an_if_match_that_is_no_version_is_a_stale_one(make, client, bearer, tag):
+    """A superscript two is a digit to Python and 5,000 nines too long for int(): both once
+    answered 500."""
+    inventor = make.user()
+    reference = make.request(inventor)
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/message", data={"text": "x"},
+        headers=bearer(inventor) | {"If-Match": tag},
+    )  # fmt: skip
+    assert response.status_code == 412
+    assert make.row(reference) == before
+
+
+@pytest.mark.parametrize(("action", "field"), [("assign", "assignee"), ("link_duplicate", "flag")])
+def test_an_id_beyond_the_database_s_integers_is_named(make, client, bearer, action, field):
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request(make.user())
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/{action}", data={field: "9" * 20},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert [e["field"] for e in response.get_json()["errors"]] == [field]
+    assert make.row(reference) == before
+
+
+def test_a_submission_goes_in_with_rate_limits_switched_off(make, client, bearer, monkeypatch):
+    """RATELIMIT_ENABLED=false leaves Flask-Limiter without a strategy, and asking it for
+    one fails: the per-person limit must not ask then."""
+    from tisc.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_limiter", None)
+    response = client.post("/api/v1/requests", data=SUBMISSION, headers=bearer(make.user()))
+    assert response.status_code == 201

@@ -122,6 +122,47 @@ CASES = {
         "inventor", "POST", "/requests/{ref}/message",
         {"message-text": "Hello", "message-version": HUGE}, status=409,
     ),
+    # A blank passed Optional() as a choice (WTForms takes it for nothing given and forgets
+    # the not-a-choice error) and reached the view: now it is nothing given.
+    "a blank 'near' in the directory": Case("anonymous", "GET", "/centres?near=%20", status=200),
+    "a blank radius on the map": Case("anonymous", "GET", "/map?radius=%20", status=200),
+    "a blank status on the desk": Case("staff", "GET", "/desk?status=%0A%0D", status=200),
+    "a blank service on the desk": Case("staff", "GET", "/desk?service=%20", status=200),
+    "a blank centre in the office's list": Case(
+        "coordinator", "GET", "/office?centre=%20&status=%20", status=200
+    ),
+    "a blank centre on the dashboard": Case(
+        "coordinator", "GET", "/office/dashboard?centre=%20", status=200
+    ),
+    # Beyond 10^308 NumberRange's float comparison failed (an OverflowError).
+    "a 400-digit page of the directory": Case("anonymous", "GET", "/centres?page=" + "9" * 400),
+    "a 400-digit reach on the coverage page": Case(
+        "coordinator", "GET", "/office/coverage?radius=" + "9" * 400,
+        says="Not a valid integer value",
+    ),
+    "a 400-digit year of the WIPO report": Case(
+        "coordinator", "GET", "/office/reports/wipo?year=" + "9" * 400
+    ),
+    "400 digits of documents cited": Case(
+        "staff", "POST", "/requests/{busy}/complete",
+        {"complete-outcome": "advice_given", "complete-summary": "Done",
+         "complete-hours_spent": "1", "complete-documents_cited": "9" * 400},
+        says="Not a valid integer value",
+    ),
+    # Ids beyond the database's integers: SQLite failed to bind them (an OverflowError).
+    "a duplicate flag id too large for the database": Case(
+        "staff", "POST", "/requests/{ref}/link_duplicate",
+        {"link_duplicate-flag": HUGE, "link_duplicate-version": "{version}"},
+    ),
+    "a centre id too large for the database (the network's events)": Case(
+        "coordinator", "GET", f"/office/events?centre={HUGE}", status=200
+    ),
+    "an audit cursor below any id": Case(
+        "coordinator", "GET", f"/office/audit?before=-{HUGE}", status=200
+    ),
+    "the calendar's last day as the audit's last": Case(
+        "coordinator", "GET", "/office/audit?until=9999-12-31&since=0001-01-01", status=200
+    ),
 }  # fmt: skip
 
 COUNTED = ("service_requests", "request_events", "request_files", "users", "outbox_messages")
@@ -162,3 +203,34 @@ def test_a_multipart_part_without_a_name_is_a_400_not_an_error(client):
     for url in ("/login", "/api/v1/requests"):
         response = client.post(url, data=body, content_type="multipart/form-data; boundary=B")
         assert response.status_code in (400, 401), url
+
+
+def test_a_multipart_part_without_any_name_is_a_400_not_an_error(world, as_):
+    """Flask-WTF's CSRF check itself failed on such a part, before any view."""
+    body = b"--B\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--B--\r\n"
+    for who, url in (("anonymous", "/login"), ("inventor", "/requests/new")):
+        response = as_(who).post(url, data=body, content_type="multipart/form-data; boundary=B")
+        assert response.status_code == 400, url
+        assert "has no name" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "field", "data"),
+    [
+        ("anonymous", "/login", "email", {"password": "x" * 12}),
+        ("anonymous", "/register", "name", {"email": "a@example.kz"}),
+        ("inventor", "/requests/new", "title", submission(title=None)),
+        ("staff", "/requests/{ref}/note", "note-text", {"note-version": "{version}"}),
+    ],
+)
+def test_a_file_sent_for_a_text_field_is_no_text(world, as_, make, who, url, field, data):
+    """A crafted multipart post: the file reached the field's Length validator (a 500)."""
+    values = {"ref": world.reference, "version": make.row(world.reference)["version"]}
+    data = {k: str(v).format(**values) for k, v in data.items() if v is not None}
+    data[field] = (io.BytesIO(b"not a text"), "a.txt")
+    with make.app.app_context():
+        before = counts()
+    response = as_(who).post(url.format(**values), data=data)
+    assert response.status_code in (200, 400), response.status_code  # the form, with its errors
+    with make.app.app_context():
+        assert counts() == before

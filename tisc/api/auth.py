@@ -49,9 +49,9 @@ def token_key() -> str:
 def spend_person_limit(setting: str, scope: str) -> None:
     """Count one more against a per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so
     that several tokens are no way around it; 429 once it is spent."""
-    strategy, key = limiter.limiter, f"user:{caller().user.id}"
-    if strategy is None:  # limits switched off
+    if not limiter.enabled:  # limits switched off (RATELIMIT_ENABLED)
         return
+    strategy, key = limiter.limiter, f"user:{caller().user.id}"
     for item in parse_many(current_app.config[setting]):
         if not strategy.hit(item, "api", scope, key):
             reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)

@@ -214,7 +214,7 @@ def _if_match(current: int) -> int | None:
     if http.if_match.star_tag:
         return None
     for tag in http.if_match.as_set():
-        if tag.isdigit():
+        if tag.isascii() and tag.isdigit() and len(tag) <= 18:  # a version; "²" is a digit too
             return int(tag)
     raise Problem("stale", headers={"ETag": f'"{current}"'})
 

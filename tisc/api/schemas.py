@@ -18,6 +18,7 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.figures import PERIOD_KINDS, UNKNOWN_CATEGORY
 from tisc.domain.workflow import SPECS, Action, Status
+from tisc.models.base import LARGEST_ID
 
 NOT_VALID = "Not a valid value."  # marshmallow's way of saying it (problems.py translates)
 LANGUAGES = [language.value for language in Language]
@@ -273,7 +274,10 @@ class Submission(Strict):
 
 class ActionInput(Strict):
     text = fields.String(load_default="", validate=validate.Length(max=10000))
-    assignee = fields.Integer(metadata={"description": "assign: a colleague's account id"})
+    assignee = fields.Integer(
+        validate=validate.Range(min=1, max=LARGEST_ID),
+        metadata={"description": "assign: a colleague's account id"},
+    )
     centre = fields.String(
         validate=validate.Length(max=64), metadata={"description": "transfer: a centre's slug"}
     )
@@ -295,7 +299,10 @@ class ActionInput(Strict):
     application_number = fields.String(load_default="", validate=validate.Length(max=40))
     filed_on = fields.Date(metadata={"description": "record_filing"})
     rating = fields.Integer(validate=validate.Range(min=1, max=5))
-    flag = fields.Integer(metadata={"description": "link_duplicate, dismiss_duplicate"})
+    flag = fields.Integer(
+        validate=validate.Range(min=1, max=LARGEST_ID),
+        metadata={"description": "link_duplicate, dismiss_duplicate"},
+    )
     files = Attachments()
 
 

@@ -4,8 +4,10 @@ import contextlib
 import gettext
 
 import wtforms
+from flask import request
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import SelectChoice, ValidationError
 from wtforms.i18n import messages_path
 
@@ -19,6 +21,17 @@ class Form(FlaskForm):
     language (Flask-WTF would parse WTForms' catalogue again on every request)."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            """The request's fields, with its files only under the names of the form's file
+            fields: a file sent in place of a text (a crafted multipart post) would reach
+            that field's validators as a file, not a text, and fail them."""
+            wrapped = super().wrap_formdata(form, formdata)
+            if not isinstance(wrapped, CombinedMultiDict):
+                return wrapped
+            names = {f.name for f in form if isinstance(f, wtforms.FileField)}
+            files = [(k, v) for k, v in request.files.items(multi=True) if k in names]
+            return CombinedMultiDict((MultiDict(files), request.form))
+
         def get_translations(self, form):
             locale = str(get_locale())
             return _wtforms_messages.get(
@@ -58,8 +71,9 @@ def options(pairs) -> Options:
     return Options(SelectChoice(value, label) for value, label in pairs)
 
 
-# WTForms' own message for a value not among the choices, translated by its catalogue.
+# WTForms' own messages, translated by its catalogue (not ours).
 WTFORMS_INVALID_CHOICE = "Not a valid choice."
+WTFORMS_NOT_AN_INTEGER = "Not a valid integer value."
 
 
 class SelectField(wtforms.SelectField):
@@ -70,6 +84,13 @@ class SelectField(wtforms.SelectField):
     lists are cached (per language and network version) by the pages that build them.
     """
 
+    def process_formdata(self, valuelist):
+        # A choice's value never has spaces around it. Kept, " " would pass Optional(),
+        # which takes a blank for nothing given and forgets the not-a-choice error, and
+        # reach the page as a choice; stripped, it is nothing given.
+        stripped = [v.strip() if isinstance(v, str) else v for v in valuelist]
+        super().process_formdata(stripped)
+
     def pre_validate(self, form):
         choices = self.choices
         if not isinstance(choices, Options) or self.process_errors or not self.validate_choice:
@@ -77,3 +98,17 @@ class SelectField(wtforms.SelectField):
         elif self.data not in choices.values_as(self.coerce):
             message = self.invalid_choice_message or self.gettext(WTFORMS_INVALID_CHOICE)
             raise ValidationError(message)
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' integer, refusing a number of more digits than any of ours has:
+    ``NumberRange`` compares a number as a float too, which fails beyond 10³⁰⁸."""
+
+    LONGEST = 18
+
+    def process_formdata(self, valuelist):
+        given = valuelist[0] if valuelist else None
+        if isinstance(given, str) and len(given.strip().lstrip("+-")) > self.LONGEST:
+            self.data = None
+            raise ValueError(self.gettext(WTFORMS_NOT_AN_INTEGER))
+        super().process_formdata(valuelist)

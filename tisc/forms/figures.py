@@ -1,11 +1,11 @@
 """Forms of the figures: the dashboards' period and filters, the report year, training events."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField, SubmitField, URLField
+from wtforms import DateField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.figures import PERIOD_KINDS
-from tisc.forms import Form, SelectField, options
+from tisc.forms import Form, IntegerField, SelectField, options
 from tisc.forms.filters import _GetForm
 
 

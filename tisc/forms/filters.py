@@ -5,14 +5,13 @@ from wtforms import (
     BooleanField,
     DateField,
     FloatField,
-    IntegerField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import Form, SelectField, options
+from tisc.forms import Form, IntegerField, SelectField, options
 
 
 class _GetForm(Form):

@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     SubmitField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.workflow import SPECS, Action
-from tisc.forms import Form, SelectField, options
+from tisc.forms import Form, IntegerField, SelectField, options
 
 # What each rating means, said beside it.
 RATING_MEANINGS = {

@@ -15,6 +15,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id an INTEGER primary key holds on both databases (PostgreSQL's is 4 bytes):
+# input naming a larger one names nothing, rather than failing in the database.
+LARGEST_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

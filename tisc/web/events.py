@@ -21,6 +21,7 @@ from tisc.forms.figures import EventForm
 from tisc.services import centres, events, network
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import role_required
+from tisc.web.inputs import id_arg
 
 bp = Blueprint("events", __name__)
 
@@ -77,7 +78,7 @@ def office_list():
     except Invalid as error:
         problem = explain(error)
     cards = {c.id: c for c in centres.tiscs(include_suspended=True)}
-    centre_id = request.args.get("centre", type=int)
+    centre_id = id_arg("centre")
     return render_template(
         "events/office.html",
         events=[] if problem else events.network_events(year, centre_id),

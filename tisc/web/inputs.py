@@ -13,8 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid
-
-LARGEST_ID = 2**31 - 1  # the INTEGER primary keys of both databases
+from tisc.models.base import LARGEST_ID
 
 
 class DatabaseInteger(IntegerConverter):
@@ -22,6 +21,13 @@ class DatabaseInteger(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=LARGEST_ID, signed=False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def id_arg(name: str) -> int | None:
+    """The query string's ``name`` as an id (``?centre=3``), None when it is not one: not a
+    number, or beyond any id (which the database would refuse rather than not find)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= LARGEST_ID else None
 
 
 def _field_with_nul() -> str | None:
@@ -41,6 +47,8 @@ def refuse_unstorable_input() -> None:
     page's or the API's error handlers."""
     if "\x00" in request.path:
         abort(404)
+    if None in request.form or None in request.files:  # a multipart part without a name
+        raise Invalid("", N_("A part of the form you sent has no name."))
     if (name := _field_with_nul()) is not None:
         raise Invalid(
             name,
@@ -52,6 +60,8 @@ def refuse_unstorable_input() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Before the blueprints: their routes are compiled with this converter."""
+    """Before the blueprints: their routes are compiled with this converter. The check
+    runs before every other, Flask-WTF's CSRF check included (which fails on a part
+    without a name)."""
     app.url_map.converters["int"] = DatabaseInteger
-    app.before_request(refuse_unstorable_input)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unstorable_input)

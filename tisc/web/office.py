@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext, ngettext
@@ -24,12 +24,14 @@ from tisc.formatting import (
 from tisc.forms import Options, options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
+from tisc.models.base import LARGEST_ID
 from tisc.services import accounts, audit, centres, network, outbox, oversight, queues, suspension
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.downloads import csv_download
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
-from tisc.web.inputs import LARGEST_ID
+from tisc.web.inputs import id_arg
+from tisc.web.navigation import with_query
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key
 
@@ -234,10 +236,9 @@ def staff_active(user_id: int):
 @bp.route("/audit")
 def audit_trail():
     form, filters = _audit_filters()
-    before = min(request.args.get("before", type=int) or LARGEST_ID, LARGEST_ID)
+    before = id_arg("before") or LARGEST_ID
     lines, older = audit.page(filters, before) if filters else ([], None)
-    args = {key: value for key, value in request.args.items() if key != "before"}
-    older_url = url_for(".audit_trail", before=older, **args) if older else None
+    older_url = with_query(".audit_trail", before=older) if older else None
     return render_template(
         "office/audit.html", form=form, lines=lines, older_url=older_url, actions=AUDIT_ACTIONS
     ), 200 if filters else 400
@@ -281,13 +282,23 @@ def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
         action=form.action.data or "",
         actor_id=actor_id,
         since=_start_of(form.since.data, tz),
-        until=_start_of(form.until.data + timedelta(days=1), tz) if form.until.data else None,
+        until=_start_of(_day_after(form.until.data), tz),
         target=(form.target.data or "").strip(),
     )
 
 
+def _day_after(day: date | None) -> date | None:
+    """The day after ``day`` (None after the calendar's last: no end at all)."""
+    return day + timedelta(days=1) if day is not None and day < date.max else None
+
+
 def _start_of(day: date | None, tz) -> datetime | None:
-    return datetime.combine(day, time(), tz) if day else None
+    """The first instant of ``day`` in ``tz``, in UTC; None for no day, or one whose start
+    falls before the calendar's first UTC instant (no bound at all)."""
+    try:
+        return datetime.combine(day, time(), tz).astimezone(UTC) if day else None
+    except OverflowError:
+        return None
 
 
 def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:

@@ -35,6 +35,7 @@ from tisc.formatting import by_name, category_choices, day, explain, pick_text, 
 from tisc.forms import options
 from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
+from tisc.models.base import LARGEST_ID
 from tisc.services import (
     accounts,
     centres,
@@ -442,10 +443,12 @@ def _action_input(form) -> request_service.ActionInput:
 
 
 def _flag_id(value) -> int | None:
+    """The flag a duplicate action names; None (no such flag) for anything not an id."""
     try:
-        return int(value) if value is not None else None
+        flag_id = int(value) if value is not None else None
     except ValueError:
         return None
+    return flag_id if flag_id is not None and 0 < flag_id <= LARGEST_ID else None
 
 
 def _version(form) -> int:
