@@ -65,6 +65,11 @@ _VERSION = "tisc.network_version"
 NETWORK_MODELS = (Centre, CentreService, City, Region)
 
 
+_VERSION_ROW = sa.select(NetworkVersion.version, NetworkVersion.changed_at).where(
+    NetworkVersion.id == 1
+)
+
+
 def version() -> str:
     """The network's version: changes with every change to a centre, its services, a city or
     a region. Read once per session - for a page, once per request (Flask-SQLAlchemy's
@@ -72,11 +77,7 @@ def version() -> str:
     changes the network."""
     info = db.session().info
     if _VERSION not in info:
-        row = db.session.execute(
-            sa.select(NetworkVersion.version, NetworkVersion.changed_at).where(
-                NetworkVersion.id == 1
-            )
-        ).first()
+        row = db.session.execute(_VERSION_ROW).first()
         info[_VERSION] = f"{row.version}-{row.changed_at.timestamp()}" if row else "0"
     return info[_VERSION]
 
