@@ -3,15 +3,16 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import format_number, gettext
+from flask_babel import format_number, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from tisc.caching import Cache
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.workflow import OPEN_STATUSES, Status
 from tisc.formatting import explain, is_overdue, service_label, status_label
-from tisc.forms import options
+from tisc.forms import Options, options
 from tisc.forms.filters import DeskFilterForm
 from tisc.services import network, queues
 from tisc.web.guards import require_role
@@ -71,8 +72,7 @@ def desk_filters(
     """The desk's filters from the query string (the page, with the status ``counts`` in
     its choices, and its exports)."""
     form = DeskFilterForm(request.args)
-    form.status.choices = options(_desk_status_choices(counts))
-    form.service.choices = options(service_choices())
+    form.use_choices(_desk_choices(counts))
     valid = form.validate() if request.args else True
     filters = queues.Filters(
         status=form.status.data or "open",
@@ -121,6 +121,24 @@ def status_choices() -> list[tuple[str, str]]:
     return [("open", gettext("Open requests")), ("all", gettext("All requests"))] + [
         (status.value, status_label(status)) for status in Status
     ]
+
+
+@dataclass(frozen=True)
+class DeskChoices:
+    status: Options
+    service: Options
+
+
+# Per language and the centre's counts: a queue that does not change shows the same ones.
+_kept_choices: Cache[DeskChoices] = Cache(size=64)
+
+
+def _desk_choices(counts: dict[Status, int] | None) -> DeskChoices:
+    """The filters' statuses (with the centre's ``counts``) and services."""
+    key = (str(get_locale()), None if counts is None else tuple(counts.items()))
+    return _kept_choices.get(key, lambda: DeskChoices(
+        status=options(_desk_status_choices(counts)), service=options(service_choices())
+    ))  # fmt: skip
 
 
 def _desk_status_choices(counts: dict[Status, int] | None) -> list[tuple[str, str]]:
