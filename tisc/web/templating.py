@@ -16,7 +16,7 @@ from tisc.domain import permissions
 from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
 from tisc.services import demo, reads
-from tisc.web.navigation import with_query
+from tisc.web.navigation import row_links, with_query
 
 
 class Rules:
@@ -143,6 +143,7 @@ def init_app(app: Flask) -> None:
         clock=formatting.clock,
         fragment=fragment,
         with_query=with_query,
+        row_links=row_links,
         labels=formatting.labels,
         may=Rules(),
         action_specs=SPECS,
