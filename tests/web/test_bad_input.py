@@ -234,3 +234,21 @@ def test_a_file_sent_for_a_text_field_is_no_text(world, as_, make, who, url, fie
     assert response.status_code in (200, 400), response.status_code  # the form, with its errors
     with make.app.app_context():
         assert counts() == before
+
+
+def test_a_user_agent_with_control_characters_is_kept_without_them(make, client):
+    """PostgreSQL refuses a NUL: signing in (and registering, changing a password) with
+    such a User-Agent once answered 500, after the account had changed."""
+    from tisc.models import AuthSession
+
+    person = make.user()
+    response = client.post(
+        "/login", data={"email": person.email, "password": person.password},
+        headers={"User-Agent": "Mozilla\x00/5.0 \x1b[31m" + "x" * 300},
+    )  # fmt: skip
+    assert response.status_code == 302
+    with make.app.app_context():
+        kept = db.session.scalars(
+            sa.select(AuthSession.user_agent).where(AuthSession.user_id == person.id)
+        ).one()
+    assert kept == ("Mozilla/5.0 [31m" + "x" * 300)[:200]

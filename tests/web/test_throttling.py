@@ -161,6 +161,17 @@ def test_the_client_address_comes_through_the_configured_proxies_only(app, make,
     assert _origin_of_sign_in(settings, headers) == origin
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "origin"),
+    [("1.2.3.4, " + "y" * 100, "y" * 64), ("a\x00b\x1bc", "abc")],
+)
+def test_a_forwarded_address_is_kept_as_a_column_can_hold_it(app, make, forwarded, origin):
+    """Behind a proxy that passes the client's own header on, it is the client's to write:
+    too long or with a NUL, signing in once answered 500 on PostgreSQL."""
+    settings = settings_for(app.config["SQLALCHEMY_DATABASE_URI"]) | {"TISC_PROXY_HOPS": 1}
+    assert _origin_of_sign_in(settings, {"X-Forwarded-For": forwarded}) == origin
+
+
 WORKER = """
 import json, sys
 from tests.conftest import settings_for

@@ -29,6 +29,7 @@ from tisc.tokens import read_token
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, role_required
+from tisc.web.inputs import header_text
 from tisc.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -55,7 +56,7 @@ def login():
     if form.validate_on_submit():
         outcome = sign_in.sign_in(
             form.email.data, form.password.data, remember=bool(form.remember.data),
-            user_agent=request.user_agent.string,
+            user_agent=header_text(request.user_agent.string, 200),
         )  # fmt: skip
         if outcome.user is not None:
             _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
@@ -206,7 +207,8 @@ def confirm_email(token: str):
 
 def sign_in_browser(user, *, remember: bool) -> None:
     """Start a server-side session for this browser and give it the cookies that name it."""
-    token = sessions.start(user, remember=remember, user_agent=request.user_agent.string)
+    user_agent = header_text(request.user_agent.string, 200)
+    token = sessions.start(user, remember=remember, user_agent=user_agent)
     _give_cookies(user, token, remember=remember)
 
 

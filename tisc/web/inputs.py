@@ -30,6 +30,13 @@ def id_arg(name: str) -> int | None:
     return value if value is not None and 0 < value <= LARGEST_ID else None
 
 
+def header_text(value: str | None, length: int) -> str:
+    """A request header's value as it can be kept: without control characters (PostgreSQL
+    refuses NUL) and at most ``length`` characters. Headers are the client's to write: the
+    User-Agent, and behind proxies the forwarded address."""
+    return "".join(c for c in (value or "") if c.isprintable())[:length]
+
+
 def _field_with_nul() -> str | None:
     for fields in (request.args, request.form):
         for name, value in fields.items(multi=True):

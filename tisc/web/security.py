@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tisc.services import audit, security
+from tisc.web.inputs import header_text
 
 
 def tile_origin(tiles_url: str) -> str:
@@ -59,7 +60,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _audit_origin():
-        audit.origin.set(request.remote_addr or "")
+        audit.origin.set(header_text(request.remote_addr, 64))  # the origin columns' size
 
     @app.after_request
     def _headers(response):
