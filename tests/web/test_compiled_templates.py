@@ -28,6 +28,7 @@ def compiling(app, monkeypatch):
 
 
 def test_a_page_s_templates_are_compiled_once_and_loaded_after(app, client, compiling, tmp_path):
+    assert isinstance(app.jinja_env.bytecode_cache, CompiledTemplates)  # as the app is made
     app.jinja_env.bytecode_cache = CompiledTemplates(str(tmp_path))
     assert client.get("/login").status_code == 200
     assert "auth/login.html" in compiling and "base.html" in compiling
