@@ -91,7 +91,20 @@ def go():
     return go_to_reference("desk.queue")
 
 
-def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
+@dataclass(frozen=True)
+class TabLink:
+    """A tab as the page shows it (attributes, not a dict: Jinja looks a dict's keys up
+    only after failing to find them as attributes, which costs a raised exception each)."""
+
+    name: str
+    label: str
+    url: str
+    count: int | None  # None: no badge (a count that is not cheap)
+    more: bool  # the count stopped at its cap: "999+"
+    active: bool
+
+
+def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[TabLink]:
     """Each tab with its link (keeping the search, service and sort), its count where one is
     cheap, and whether the current filters are its own."""
     badges = queues.tab_counts(current_user)
@@ -110,10 +123,12 @@ def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[dict]:
     for tab in TABS:
         sets = _TAB_FIELDS | tab.sets
         args = kept | {k: ("y" if v is True else v) for k, v in tab.sets.items()}
-        shown.append({
-            "name": tab.name, "label": tab.label, "url": url_for(".queue", **args),
-            "count": tally.get(tab.name), "active": sets == now,
-        })  # fmt: skip
+        count = tally.get(tab.name)
+        capped = isinstance(count, queues.Capped)
+        shown.append(TabLink(
+            tab.name, tab.label, url_for(".queue", **args),
+            count.value if capped else count, capped and count.more, sets == now,
+        ))  # fmt: skip
     return shown
 
 
