@@ -252,3 +252,16 @@ def test_a_user_agent_with_control_characters_is_kept_without_them(make, client)
             sa.select(AuthSession.user_agent).where(AuthSession.user_id == person.id)
         ).one()
     assert kept == ("Mozilla/5.0 [31m" + "x" * 300)[:200]
+
+
+@pytest.mark.parametrize("target", ["/%0D%0ASet-Cookie:%20a%3Db", "/x%0Ay", "/%09tab"])
+def test_a_next_page_with_a_line_break_is_ignored_not_an_error(make, client, target):
+    """Werkzeug refuses a line break in the Location header: signing in with such a
+    ``next`` once answered 500 after the session had been made."""
+    person = make.user()
+    response = client.post(
+        f"/login?next={target}", data={"email": person.email, "password": person.password}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/requests"  # home
+    switched = client.post("/locale", data={"locale": "ru", "next": "/\n"})
+    assert switched.status_code == 302 and switched.headers["Location"] == "/"

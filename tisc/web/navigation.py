@@ -7,8 +7,9 @@ from flask import current_app, request, url_for
 
 
 def safe_next(target: str | None, default_endpoint: str = "public.home") -> str:
-    """``target`` if it is a path on this site, else the default page."""
-    if target:
+    """``target`` if it is a path on this site, else the default page (also for a target
+    with a control character: a line break cannot go in the ``Location`` header)."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         local = target.startswith("/") and not target.startswith(("//", "/\\"))
         if local and not parts.scheme and not parts.netloc:
