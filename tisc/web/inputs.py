@@ -23,11 +23,19 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def as_id(value: str | None) -> int | None:
+    """``value`` as an id, None when it is not one: not a number, or beyond any id (which
+    the database would refuse rather than not find)."""
+    try:
+        number = int(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number <= LARGEST_ID else None
+
+
 def id_arg(name: str) -> int | None:
-    """The query string's ``name`` as an id (``?centre=3``), None when it is not one: not a
-    number, or beyond any id (which the database would refuse rather than not find)."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= LARGEST_ID else None
+    """The query string's ``name`` as an id (``?centre=3``): see :func:`as_id`."""
+    return as_id(request.args.get(name))
 
 
 def header_text(value: str | None, length: int) -> str:

@@ -35,7 +35,6 @@ from tisc.formatting import by_name, category_choices, day, explain, pick_text, 
 from tisc.forms import options
 from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
-from tisc.models.base import LARGEST_ID
 from tisc.services import (
     accounts,
     centres,
@@ -52,6 +51,7 @@ from tisc.services.access import get_request_for
 from tisc.services.files import Upload, served_name
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, require_role, role_required
+from tisc.web.inputs import as_id
 
 ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
 
@@ -433,22 +433,13 @@ def _action_input(form) -> request_service.ActionInput:
         hours_spent=value("hours_spent"),
         documents_cited=value("documents_cited"),
         rating=value("rating"),
-        flag_id=_flag_id(value("flag")),
+        flag_id=as_id(value("flag")),
         ip_right=value("ip_right", ""),
         office=value("office", ""),
         application_number=value("application_number", ""),
         filed_on=value("filed_on"),
         files=_uploads(form),
     )
-
-
-def _flag_id(value) -> int | None:
-    """The flag a duplicate action names; None (no such flag) for anything not an id."""
-    try:
-        flag_id = int(value) if value is not None else None
-    except ValueError:
-        return None
-    return flag_id if flag_id is not None and 0 < flag_id <= LARGEST_ID else None
 
 
 def _version(form) -> int:
