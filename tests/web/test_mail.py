@@ -150,6 +150,57 @@ def test_reset_links_expire_and_forgeries_are_refused(world, client, app, monkey
     assert "This link has expired" in expired.get_data(as_text=True)
 
 
+# Signed with the application's own key (an older release's link, or one made by hand):
+# the signature is good, the payload not one the app makes. ME stands for the person's id.
+ME = "<the person's id>"
+ODD_PAYLOADS = [
+    {"user": "x", "version": 1},
+    {"user": True, "version": 1},
+    {"user": 2**80, "version": 1},
+    {"user": 0, "version": 1},
+    {"user": ME},
+    {"user": ME, "version": 1, "email": "a@b.kz"},
+    {"user": ME, "version": [1]},
+    {"user": ME, "version": "1"},
+    ["user", 1],
+    "user",
+]
+
+
+@pytest.mark.parametrize("payload", ODD_PAYLOADS, ids=repr)
+@pytest.mark.parametrize(
+    ("purpose", "route", "method"),
+    [
+        ("reset", "/password/reset/", "post"),
+        ("invite", "/invitation/", "post"),
+        ("verify", "/verify/", "get"),
+        ("email", "/email/confirm/", "get"),
+    ],
+)
+def test_a_signed_link_with_a_payload_the_app_never_makes_is_not_valid(
+    world, client, app, payload, purpose, route, method
+):
+    """Answers 400 "not valid" and changes nothing, never a 500."""
+    person = world.people["inventor"]
+    if isinstance(payload, dict) and payload.get("user") is ME:
+        payload = {**payload, "user": person.id}
+    token = itsdangerous.URLSafeTimedSerializer(app.secret_key, salt=f"tisc.{purpose}").dumps(
+        payload
+    )
+    before = _account(app, person.id)
+    new = {"password": "новый-пароль-2026", "confirm": "новый-пароль-2026"}
+    answer = getattr(client, method)(route + token, **({"data": new} if method == "post" else {}))
+    assert answer.status_code == 400
+    assert "This link is not valid." in answer.get_data(as_text=True)
+    assert _account(app, person.id) == before
+
+
+def _account(app, user_id: int) -> tuple:
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        return user.email, user.email_verified_at, user.password_hash, user.session_version
+
+
 def test_an_invited_staff_member_chooses_their_own_password(world, as_, app):
     client = as_("coordinator")
     client.post(

@@ -165,8 +165,8 @@ def _password_from_link(purpose: str, token: str, heading: str):
     if form.validate_on_submit():
         try:
             accounts.set_password_from_link(
-                int(payload.get("user", 0)), int(payload.get("version", -1)),
-                form.password.data, policy().password_hash_method,
+                payload["user"], payload["version"], form.password.data,
+                policy().password_hash_method,
             )  # fmt: skip
         except Invalid as error:
             if error.field == "token":
@@ -185,7 +185,7 @@ def _password_from_link(purpose: str, token: str, heading: str):
 def verify_email(token: str):
     try:
         payload = read_token("verify", token)
-        accounts.confirm_address(int(payload.get("user", 0)), str(payload.get("email", "")))
+        accounts.confirm_address(payload["user"], payload["email"])
     except Invalid as error:
         return error_page(400, explain(error))
     flash(gettext("Thank you: your e-mail address is confirmed."), "success")
@@ -196,9 +196,7 @@ def verify_email(token: str):
 def confirm_email(token: str):
     try:
         payload = read_token("email", token)
-        user = accounts.confirm_email_change(
-            int(payload.get("user", 0)), str(payload.get("old", "")), str(payload.get("new", ""))
-        )
+        user = accounts.confirm_email_change(payload["user"], payload["old"], payload["new"])
     except Invalid as error:
         return error_page(400, explain(error))
     flash(gettext("Your e-mail address is now %(email)s.", email=user.email), "success")
