@@ -201,6 +201,19 @@ def test_an_idempotency_key_makes_one_request_however_often_it_is_sent(make, cli
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
 
 
+@pytest.mark.parametrize(
+    "key", ["", " crm-4711", "crm 4711 ", "x" * 65, "ключ", "crm\t4711"], ids=repr
+)
+def test_an_idempotency_key_it_cannot_keep_is_refused_not_ignored(make, client, bearer, key):
+    """Ignored, a retry with it would make a second request: refused, naming the header."""
+    headers = bearer(make.user()) | {"Idempotency-Key": key.encode().decode("latin-1")}
+    response = client.post("/api/v1/requests", data=SUBMISSION, headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "Idempotency-Key"
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
 def test_a_similar_open_request_is_pointed_out_until_the_inventor_says_it_is_new(make, client,
                                                                                bearer):  # fmt: skip
     inventor = make.user()

@@ -30,8 +30,10 @@ bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                description="Requests: what each person may see and do")  # fmt: skip
 IDEMPOTENCY_KEY = {
     "in": "header", "name": "Idempotency-Key", "required": False,
-    "schema": {"type": "string", "maxLength": 64},
-    "description": "Any unique text per request you mean to make: a retry makes no second one.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64,
+               "pattern": "^[!-~]([ -~]*[!-~])?$"},
+    "description": "Any unique text per request you mean to make (visible ASCII): a retry makes "
+    "no second one. A key the server cannot keep is refused (400), not ignored.",
 }  # fmt: skip
 NOT_FOUND = "Not there, or not yours to see"
 _ONE = "#/paths/~1api~1v1~1requests~1{reference}"
@@ -89,12 +91,12 @@ def submit(submission):
     user = caller().user
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
+    key = _idempotency_key()
     spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
     if slug and chosen is None:
         raise Invalid("preferred_centre", N_("Choose one of the options."))
-    key = http.headers.get("Idempotency-Key")
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
@@ -206,6 +208,20 @@ def _filters(given: dict, status: str) -> queues.Filters:
         region_code=given.get("region", ""), overdue=given.get("overdue", False),
         sort=given.get("sort", "due"), text=given.get("q", ""),
     )  # fmt: skip
+
+
+def _idempotency_key() -> str | None:
+    """The ``Idempotency-Key`` header: absent, or 1-64 visible ASCII characters. Any other
+    value is refused rather than ignored: a client meaning to retry safely would otherwise
+    make a second request on its retry."""
+    key = http.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not (0 < len(key) <= 64 and key.isascii() and key.isprintable() and key.strip() == key):
+        raise Invalid(
+            "Idempotency-Key", N_("Use 1 to 64 visible ASCII characters, without spaces around.")
+        )
+    return key
 
 
 def _if_match(current: int) -> int | None:
