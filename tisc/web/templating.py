@@ -1,14 +1,15 @@
 """What templates may call: the formatting helpers, the access rules, the header's count."""
 
 import contextlib
+import re
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import FileSystemBytecodeCache
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tisc import formatting
 from tisc.caching import Cache
@@ -60,6 +61,29 @@ def fragment(key: Hashable | None, caller: Callable[[], str]) -> Markup:
     return _fragments.get((str(get_locale()), key), lambda: Markup(caller()))
 
 
+_HOLE = re.compile("\x00([a-z]+)\x00")
+
+
+def frame_part(*key: Hashable, caller: Callable[..., str], **holes: str) -> Markup:
+    """A part of every page's frame (the header, the style sheets, the scripts) kept
+    rendered under ``key``, the language and the site's root:
+    ``{% call(hole) frame_part(key…, name=…) %}…{{ hole("name") }}…{% endcall %}``
+    (``{% call frame_part(key…) %}`` for a part without any).
+
+    The key names everything the part shows but the person's own values (their name,
+    their form token), which are ``holes``: kept out of the rendered part and filled in,
+    escaped, each time - in one pass, so that no value is ever read as a hole."""
+    kept = current_app.extensions["tisc.frame_parts"].get(
+        (str(get_locale()), request.script_root, key),
+        lambda: str(caller(_hole) if caller.arguments else caller()),
+    )
+    return Markup(_HOLE.sub(lambda found: escape(holes[found[1]]), kept) if holes else kept)
+
+
+def _hole(name: str) -> Markup:
+    return Markup(f"\x00{name}\x00")
+
+
 def kept_form_key(form, valid: bool, *shown: Hashable) -> Hashable | None:
     """The :func:`fragment` key of a filter form: its fields' values and whatever else its
     choices ``shown`` (counts, the network's version). None for a form with errors or a
@@ -108,6 +132,9 @@ def init_app(app: Flask) -> None:
         app.jinja_env.bytecode_cache = CompiledTemplates()
     except (OSError, RuntimeError):  # no private temporary directory to be had
         app.logger.warning("templates are compiled by every process: no directory to keep them")
+    # Each application its own (a part shows its configuration); a header is some 4 kB:
+    # each role's, on each page, for each count of changes.
+    app.extensions["tisc.frame_parts"] = Cache(size=256)
     app.context_processor(_set_numbers)
     app.jinja_env.filters.update(
         localized=formatting.in_locale,
@@ -142,6 +169,7 @@ def init_app(app: Flask) -> None:
         demo_banner=demo_banner,
         clock=formatting.clock,
         fragment=fragment,
+        frame_part=frame_part,
         with_query=with_query,
         row_links=row_links,
         labels=formatting.labels,
