@@ -11,9 +11,7 @@ TOKEN = re.compile(r'action="/logout">\s*<input type="hidden" name="csrf_token" 
 NEXT = re.compile(r'name="next" value="([^"]*)"')
 
 
-def test_two_people_with_the_same_header_each_see_their_own_name_and_token(
-    make, app, monkeypatch
-):
+def test_two_people_with_the_same_header_each_see_their_own_name_and_token(make, app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     first = make.user("staff", centre="kbtu", name='<b>Асель & "Co"</b>')
     second = make.user("staff", centre="kbtu", name="Бекзат")
@@ -45,9 +43,7 @@ def test_the_header_marks_the_page_the_person_is_on(make, client):
     login(client, make.user("inventor"))
     current = re.compile(r'href="([^"]+)" aria-current="page"')
     assert current.findall(client.get("/requests").get_data(as_text=True)) == ["/requests"]
-    assert current.findall(client.get("/requests/new").get_data(as_text=True)) == [
-        "/requests/new"
-    ]
+    assert current.findall(client.get("/requests/new").get_data(as_text=True)) == ["/requests/new"]
     assert current.findall(client.get("/centres").get_data(as_text=True)) == ["/centres"]
 
 
