@@ -1,11 +1,16 @@
-"""Every page's frame is kept rendered per role, page and count of changes; what is the
-person's own (their name, their form token, the page's address) is filled in each time."""
+"""Parts of pages kept rendered (templating.kept): the frame per role, page and count of
+changes, a list's rows per row and marks. What is the person's own (their name, their form
+token, the page's address) is filled in each time; any change shows at once."""
 
 import re
 
+import sqlalchemy as sa
 from flask import render_template_string
 
 from tests.factories import login
+from tisc.extensions import db
+from tisc.models import Centre, User
+from tisc.services import centres
 
 TOKEN = re.compile(r'action="/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
 NEXT = re.compile(r'name="next" value="([^"]*)"')
@@ -49,7 +54,7 @@ def test_the_header_marks_the_page_the_person_is_on(make, client):
 
 def test_holes_are_filled_escaped_and_in_one_pass(app):
     part = (
-        '{% call(hole) frame_part("test-holes", name=name, other=other) %}'
+        '{% call(hole) kept("frame", "test-holes", name=name, other=other) %}'
         '[{{ hole("name") }}|{{ hole("other") }}]{% endcall %}'
     )
     with app.test_request_context("/"):
@@ -58,3 +63,47 @@ def test_holes_are_filled_escaped_and_in_one_pass(app):
         second = render_template_string(part, name="Ә", other="&")
     assert first == "[\x00other\x00 &lt;i&gt;|x]"  # a value that looks like a hole stays
     assert second == "[Ә|&amp;]"  # the part kept, the person's values its own
+
+
+def _row(page: str, reference: str) -> str:
+    """The list's row of ``reference``."""
+    return re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?{reference}.*?</tr>", page, re.S)[0]
+
+
+def test_a_kept_desk_row_shows_each_change_to_it_at_once(world, as_, make, app):
+    staff, reference = world.people["staff"], world.reference
+    client = as_("staff")
+    before = _row(client.get("/desk").get_data(as_text=True), reference)
+    assert "status-submitted" in before and staff.name not in before
+    make.act(staff, reference, "assign", assignee_id=staff.id)
+    assigned = _row(client.get("/desk").get_data(as_text=True), reference)
+    assert "status-assigned" in assigned and staff.name in assigned and ">New<" not in assigned
+    make.act(world.people["inventor"], reference, "message", text="Тағы бір сұрақ")
+    assert ">New<" in _row(client.get("/desk").get_data(as_text=True), reference)
+    with app.app_context():  # the assignee's name is the row's too
+        db.session.get(User, staff.id).name = "Renamed <Staff>"
+        db.session.commit()
+    renamed = _row(client.get("/desk").get_data(as_text=True), reference)
+    assert "Renamed &lt;Staff&gt;" in renamed and staff.name not in renamed
+    client.get(f"/requests/{reference}")  # opened: nothing new to this person any more
+    assert ">New<" not in _row(client.get("/desk").get_data(as_text=True), reference)
+    russian = client.get("/desk", headers={"Accept-Language": "ru"})
+    assert ">Назначен" in _row(russian.get_data(as_text=True), reference)
+
+
+def test_a_kept_row_of_the_inventor_s_list_follows_the_centre_s_name(world, as_, make, app):
+    client = as_("inventor")
+    first = _row(client.get("/requests").get_data(as_text=True), world.reference)
+    with app.app_context():
+        kbtu = db.session.scalar(sa.select(Centre).where(Centre.slug == "kbtu"))
+        details = centres.CentreDetails(
+            slug="kbtu", name_kk=kbtu.name_kk, name_ru=kbtu.name_ru, name_en="KBTU, renamed",
+            city_id=kbtu.city_id, lat=kbtu.lat, lon=kbtu.lon, status="active",
+            services=[s.value for s in kbtu.services], languages=kbtu.languages,
+            **{name: getattr(kbtu, name) for name in centres.PROFILE_TEXTS},
+        )  # fmt: skip
+        old_name = kbtu.name_en
+        centres.update_centre("kbtu", details)
+    assert old_name in first
+    renamed = _row(client.get("/requests").get_data(as_text=True), world.reference)
+    assert "KBTU, renamed" in renamed and old_name not in renamed

@@ -70,7 +70,7 @@ def _status_option(page: str, status: str) -> str:
 
 
 def test_the_desks_kept_filter_form_follows_each_centres_counts_and_query(world, as_, make):
-    """The filter form is kept rendered (tisc.web.templating.fragment) under the query and
+    """The filter form is kept rendered (tisc.web.templating.kept) under the query and
     the centre's counts: a new request shows at once, another centre sees its own counts."""
     from tests.factories import login
 
@@ -181,17 +181,16 @@ def test_the_offices_kept_filter_form_lists_a_centre_added_since(world, as_, mak
     assert client.get(f"/office?centre={centre_id + 1}").status_code == 400
 
 
-def test_filter_forms_are_kept_per_filters_but_not_per_search(world, as_):
+def test_filter_forms_are_kept_per_filters_but_not_per_search(world, as_, app):
     """A filter view's form is rendered once and reused; a typed search is rendered each
     time rather than pushing the common views out of the (small) store."""
-    from tisc.web import templating
-
     client = as_("staff")
-    templating._fragments.clear()  # the same view may be kept from another test
-    before = templating._fragments.builds
+    forms = app.extensions["tisc.kept_parts"]["filters"]
+    forms.clear()  # the same view may be kept from another test
+    before = forms.builds
     for _ in range(2):
         assert client.get("/desk?status=all&service=training&sort=age").status_code == 200
-    assert templating._fragments.builds == before + 1
+    assert forms.builds == before + 1
     for _ in range(2):
         assert client.get("/desk", query_string={"q": "кірпіш"}).status_code == 200
-    assert templating._fragments.builds == before + 1
+    assert forms.builds == before + 1

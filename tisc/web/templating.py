@@ -5,10 +5,10 @@ import re
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 
-from flask import Flask, current_app, g, request
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import FileSystemBytecodeCache, pass_context
 from markupsafe import Markup, escape
 
 from tisc import formatting
@@ -45,47 +45,47 @@ def changes_since_looked() -> int:
     return reads.changed_count(current_user) if current_user.is_authenticated else 0
 
 
-# Few: a filter form listing 2,000 centres is some 150 kB of HTML.
-_fragments: Cache[Markup] = Cache(size=64)
-
-
-def fragment(key: Hashable | None, caller: Callable[[], str]) -> Markup:
-    """A part of a page, kept rendered under ``key`` and the language:
-    ``{% call fragment(key) %}…{% endcall %}``. The view builds ``key`` from everything the
-    part shows, which must be the same for everyone who may see it - nothing about the
-    person looking. ``None`` renders the part without keeping it (a form with errors, or
-    with a search typed in: seldom asked again, it would only push the common ones out;
-    :func:`kept_form_key`)."""
-    if key is None:
-        return Markup(caller())
-    return _fragments.get((str(get_locale()), key), lambda: Markup(caller()))
-
-
+# How many rendered parts of each kind a process keeps (:func:`kept`): a filter form
+# listing 2,000 centres is some 150 kB of HTML, a header 4 kB, a list's row 1 kB.
+KEPT_PARTS = {"filters": 64, "frame": 256, "row": 1000}
 _HOLE = re.compile("\x00([a-z]+)\x00")
 
 
-def frame_part(*key: Hashable, caller: Callable[..., str], **holes: str) -> Markup:
-    """A part of every page's frame (the header, the style sheets, the scripts) kept
-    rendered under ``key``, the language and the site's root:
-    ``{% call(hole) frame_part(key…, name=…) %}…{{ hole("name") }}…{% endcall %}``
-    (``{% call frame_part(key…) %}`` for a part without any).
+@pass_context
+def kept(context, kind: str, *key: Hashable, caller: Callable[..., str], **holes: str) -> Markup:
+    """A part of a page kept rendered: ``{% call kept(kind, key…) %}…{% endcall %}``.
 
-    The key names everything the part shows but the person's own values (their name,
-    their form token), which are ``holes``: kept out of the rendered part and filled in,
-    escaped, each time - in one pass, so that no value is ever read as a hole."""
-    kept = current_app.extensions["tisc.frame_parts"].get(
-        (str(get_locale()), request.script_root, key),
+    The key names everything the part shows, so that what is kept is a function of the
+    key, the language, the time zone and the site's root alone: a row's key is the row
+    and its marks; a header's, the role, the page and the count of changes. The person's
+    own values (their name, their form token) are ``holes`` instead -
+    ``{% call(hole) kept(kind, key…, name=…) %}…{{ hole("name") }}…{% endcall %}`` - kept
+    out of the rendered part and filled in, escaped, each time (in one pass, so that no
+    value is ever read as a hole). A key of ``None`` renders the part without keeping it
+    (a form with errors, or a search typed in: seldom asked again, it would only push the
+    common ones out; :func:`kept_form_key`)."""
+    if key == (None,):
+        return Markup(caller())
+    part = current_app.extensions["tisc.kept_parts"][kind].get(
+        (context["kept_place"], key),
         lambda: str(caller(_hole) if caller.arguments else caller()),
     )
-    return Markup(_HOLE.sub(lambda found: escape(holes[found[1]]), kept) if holes else kept)
+    return Markup(_HOLE.sub(lambda found: escape(holes[found[1]]), part) if holes else part)
 
 
 def _hole(name: str) -> Markup:
     return Markup(f"\x00{name}\x00")
 
 
+def _kept_place() -> dict:
+    """What every kept part depends on, read once a page: language, time zone, site root
+    (none for an e-mail, rendered outside any request)."""
+    root = request.script_root if has_request_context() else None
+    return {"kept_place": (str(get_locale()), str(get_timezone()), root)}
+
+
 def kept_form_key(form, valid: bool, *shown: Hashable) -> Hashable | None:
-    """The :func:`fragment` key of a filter form: its fields' values and whatever else its
+    """The :func:`kept` key of a filter form: its fields' values and whatever else its
     choices ``shown`` (counts, the network's version). None for a form with errors or a
     search typed in."""
     if not valid or form.q.data:
@@ -132,10 +132,10 @@ def init_app(app: Flask) -> None:
         app.jinja_env.bytecode_cache = CompiledTemplates()
     except (OSError, RuntimeError):  # no private temporary directory to be had
         app.logger.warning("templates are compiled by every process: no directory to keep them")
-    # Each application its own (a part shows its configuration); a header is some 4 kB:
-    # each role's, on each page, for each count of changes.
-    app.extensions["tisc.frame_parts"] = Cache(size=256)
+    # Each application its own: a part shows its configuration.
+    app.extensions["tisc.kept_parts"] = {kind: Cache(size) for kind, size in KEPT_PARTS.items()}
     app.context_processor(_set_numbers)
+    app.context_processor(_kept_place)
     app.jinja_env.filters.update(
         localized=formatting.in_locale,
         pick=formatting.pick_text,
@@ -168,8 +168,7 @@ def init_app(app: Flask) -> None:
         changes_since_looked=changes_since_looked,
         demo_banner=demo_banner,
         clock=formatting.clock,
-        fragment=fragment,
-        frame_part=frame_part,
+        kept=kept,
         with_query=with_query,
         row_links=row_links,
         labels=formatting.labels,
