@@ -215,9 +215,7 @@ def _idempotency_key() -> str | None:
     value is refused rather than ignored: a client meaning to retry safely would otherwise
     make a second request on its retry."""
     key = http.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    if not (0 < len(key) <= 64 and key.isascii() and key.isprintable() and key.strip() == key):
+    if key is not None and request_service.keepable_token(key) != key:
         raise Invalid(
             "Idempotency-Key", N_("Use 1 to 64 visible ASCII characters, without spaces around.")
         )

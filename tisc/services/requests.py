@@ -114,7 +114,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     # made by this very form (sent again) is not similar but the same, and is returned.
     similar = duplicates.similar_open(
         inventor.id, service, draft.title, draft.keywords, draft.ipc_classes, now,
-        same_form=_checked_token(draft.submission_token),
+        same_form=keepable_token(draft.submission_token),
     )  # fmt: skip
     if similar and not draft.send_anyway:
         raise duplicates.SimilarOpen(similar)
@@ -147,7 +147,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
-        submission_token=_checked_token(draft.submission_token),
+        submission_token=keepable_token(draft.submission_token),
         requester_category=category,
         routing_rule=decision.rule,
         routing_distance_km=decision.distance_km,
@@ -184,7 +184,7 @@ def submit_once(
     try:
         return submit(inventor, draft, policy, now), True
     except sa.exc.IntegrityError:
-        token = _checked_token(draft.submission_token)
+        token = keepable_token(draft.submission_token)
         first = token and db.session.scalar(
             sa.select(ServiceRequest).where(
                 ServiceRequest.inventor_id == inventor.id,
@@ -196,7 +196,9 @@ def submit_once(
         return first, False
 
 
-def _checked_token(token: str | None) -> str | None:
+def keepable_token(token: str | None) -> str | None:
+    """A form's or client's submission token as it can be kept (1-64 visible ASCII
+    characters, spaces around dropped), None when it cannot: no deduplication then."""
     token = (token or "").strip()
     return token if 0 < len(token) <= 64 and token.isascii() and token.isprintable() else None
 

@@ -29,7 +29,7 @@ from tisc.tokens import read_token
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, role_required
-from tisc.web.inputs import header_text
+from tisc.web.inputs import user_agent
 from tisc.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -56,7 +56,7 @@ def login():
     if form.validate_on_submit():
         outcome = sign_in.sign_in(
             form.email.data, form.password.data, remember=bool(form.remember.data),
-            user_agent=header_text(request.user_agent.string, 200),
+            user_agent=user_agent(),
         )  # fmt: skip
         if outcome.user is not None:
             _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
@@ -205,8 +205,7 @@ def confirm_email(token: str):
 
 def sign_in_browser(user, *, remember: bool) -> None:
     """Start a server-side session for this browser and give it the cookies that name it."""
-    user_agent = header_text(request.user_agent.string, 200)
-    token = sessions.start(user, remember=remember, user_agent=user_agent)
+    token = sessions.start(user, remember=remember, user_agent=user_agent())
     _give_cookies(user, token, remember=remember)
 
 

@@ -45,6 +45,11 @@ def header_text(value: str | None, length: int) -> str:
     return "".join(c for c in (value or "") if c.isprintable())[:length]
 
 
+def user_agent() -> str:
+    """The browser's User-Agent as a session keeps it (the sessions' column holds 200)."""
+    return header_text(request.user_agent.string, 200)
+
+
 def _field_with_nul() -> str | None:
     for fields in (request.args, request.form):
         for name, value in fields.items(multi=True):
