@@ -1,6 +1,6 @@
-"""Parts of pages kept rendered (templating.kept): the frame per role, page and count of
-changes, a list's rows per row and marks. What is the person's own (their name, their form
-token, the page's address) is filled in each time; any change shows at once."""
+"""Parts of pages kept rendered (templating.kept, kept_rows): the frame per role, page and
+count of changes, a list's rows per row and marks. What is the person's own (their name,
+their form token, the page's address) is filled in each time; any change shows at once."""
 
 import re
 
@@ -91,7 +91,10 @@ def test_a_kept_desk_row_shows_each_change_to_it_at_once(world, as_, make, app):
     assert ">Назначен" in _row(russian.get_data(as_text=True), reference)
 
 
-def test_a_kept_row_of_the_inventor_s_list_follows_the_centre_s_name(world, as_, make, app):
+def test_kept_rows_of_the_inventor_s_and_the_office_s_lists_follow_the_centre_s_name(
+    world, as_, app
+):
+    office_first = _row(as_("coordinator").get("/office").get_data(as_text=True), world.reference)
     client = as_("inventor")
     first = _row(client.get("/requests").get_data(as_text=True), world.reference)
     with app.app_context():
@@ -104,6 +107,26 @@ def test_a_kept_row_of_the_inventor_s_list_follows_the_centre_s_name(world, as_,
         )  # fmt: skip
         old_name = kbtu.name_en
         centres.update_centre("kbtu", details)
-    assert old_name in first
+    assert old_name in first and old_name in office_first
     renamed = _row(client.get("/requests").get_data(as_text=True), world.reference)
     assert "KBTU, renamed" in renamed and old_name not in renamed
+    office = _row(as_("coordinator").get("/office").get_data(as_text=True), world.reference)
+    assert "KBTU, renamed" in office and old_name not in office
+
+
+def test_a_list_s_rows_are_rendered_once_for_their_arguments_and_language(world, as_, app):
+    """templating.kept_rows: a row asked again is not rendered again; in another language,
+    or in the other list, it is."""
+    rows = app.extensions["tisc.kept_parts"]["row"]
+    rows.clear()
+    staff = as_("staff")
+    before = rows.builds
+    first = staff.get("/desk").get_data(as_text=True)
+    shown = first.count("<tr") - 1  # less the heading's
+    assert shown > 0 and rows.builds == before + shown
+    assert staff.get("/desk").get_data(as_text=True) == first
+    assert rows.builds == before + shown  # the same rows again: kept
+    staff.get("/desk", headers={"Accept-Language": "ru"})
+    assert rows.builds == before + 2 * shown
+    mine = as_("inventor").get("/requests").get_data(as_text=True)
+    assert rows.builds == before + 2 * shown + mine.count("<tr") - 1  # the other list's

@@ -66,8 +66,7 @@ def metadata_of(
     steps: list[Step] | None = None,
     duplicate_link: bool = False,
 ) -> RequestMetadata:
-    """Names come from the cached cards, so a page of rows costs no joins. A row of the
-    office's list (``queues.LISTED_METADATA``) does as well as the request."""
+    """Names come from the cached cards, so the page costs no joins."""
     return RequestMetadata(
         reference=service_request.reference,
         service=service_request.service,

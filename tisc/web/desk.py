@@ -17,7 +17,7 @@ from tisc.forms.filters import DeskFilterForm
 from tisc.services import network, queues
 from tisc.web.guards import require_role
 from tisc.web.search import go_to_reference
-from tisc.web.templating import kept_form_key
+from tisc.web.templating import kept_form_key, kept_rows
 
 bp = Blueprint("desk", __name__)
 bp.before_request(require_role(Role.STAFF))
@@ -53,11 +53,13 @@ def queue():
     except Invalid as error:
         valid, page = False, queues.desk_page(current_user, filters, marked=True, listed=True)
         form.submit.errors = [explain(error)]
+    rows = [(row, is_overdue(row), row.id in page.changed, row.id in page.flagged)
+            for row in page.rows]  # fmt: skip
     return render_template(
         "desk/queue.html",
         form=form,
         page=page,
-        overdue_ids={row.id for row in page.rows if is_overdue(row)},
+        rows=kept_rows("desk/_row.html:desk_row", rows),
         counts=counts,
         filters_key=kept_form_key(form, valid, tuple(counts.items())),  # the centre's counts
         tabs=_tabs(filters, counts),

@@ -18,6 +18,7 @@ from tisc.formatting import (
     centre_status_label,
     explain,
     in_locale,
+    is_overdue,
     pick_text,
     service_label,
 )
@@ -33,7 +34,7 @@ from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
 from tisc.web.navigation import with_query
 from tisc.web.search import go_to_reference
-from tisc.web.templating import kept_form_key
+from tisc.web.templating import kept_form_key, kept_rows
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -49,10 +50,13 @@ def overview():
         valid, page = False, queues.office_page(current_user, filters, listed=True)
         form.submit.errors = [explain(error)]
     centre_cards, region_cards = network.cards_by_id(), network.regions_by_code()
+    rows = [(row, pick_text(centre_cards[row.centre_id].names),
+             pick_text(region_cards[row.region_code].names), is_overdue(row))
+            for row in page.rows]  # fmt: skip
     return render_template(
         "office/overview.html",
         form=form,
-        rows=[oversight.metadata_of(row, centre_cards, region_cards) for row in page.rows],
+        rows=kept_rows("office/_row.html:office_row", rows),
         page=page,
         counts=queues.status_counts(filters.centre_id),
         overdue=queues.overdue_count(filters.centre_id),

@@ -31,7 +31,15 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Conflict, Invalid, Refused
 from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import limiter, policy
-from tisc.formatting import by_name, category_choices, day, explain, pick_text, service_label
+from tisc.formatting import (
+    by_name,
+    category_choices,
+    day,
+    explain,
+    is_overdue,
+    pick_text,
+    service_label,
+)
 from tisc.forms import options
 from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
@@ -52,6 +60,7 @@ from tisc.services.files import Upload, served_name
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, require_role, role_required
 from tisc.web.inputs import as_id
+from tisc.web.templating import kept_rows
 
 ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
 
@@ -114,8 +123,11 @@ def mine():
     text = form.q.data or "" if valid else ""
     args = request.args.get("after"), request.args.get("before")
     page = queues.inventor_page(current_user, *args, text=text, marked=True, listed=True)
+    centres = network.cards_by_id()
+    rows = [(row, row.id in page.changed, is_overdue(row), pick_text(centres[row.centre_id].names))
+            for row in page.rows]  # fmt: skip
     return render_template(
-        "requests/mine.html", page=page, centres=network.cards_by_id(),
+        "requests/mine.html", page=page, rows=kept_rows("requests/_row.html:mine_row", rows),
         form=form,
     ), 200 if valid else 400  # fmt: skip
 
