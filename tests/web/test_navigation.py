@@ -1,21 +1,8 @@
-"""Links built for pages: a list's row links, and links that keep a page's query."""
+"""Links built for pages: links that keep a page's query."""
 
-import pytest
 from flask import url_for
 
-from tisc.web.navigation import row_links, with_query
-
-
-@pytest.mark.parametrize("reference", ["TISC-2026-00042", "a b/c?d#e"])
-def test_row_links_are_url_for_s_own(app, reference):
-    with app.test_request_context("/desk"):
-        link = row_links("requests.detail", "reference")
-        assert link(reference) == url_for("requests.detail", reference=reference)
-
-
-def test_row_links_refuse_a_part_that_is_not_the_route_s_last(app):
-    with app.test_request_context("/desk"), pytest.raises(ValueError):
-        row_links("desk.queue", "reference")  # no such part: it would go in the query
+from tisc.web.navigation import with_query
 
 
 def test_with_query_keeps_the_filters_and_drops_what_url_for_reads(app):

@@ -1,5 +1,6 @@
 """Choosing the page language: the account's, else the switcher's, else the browser's."""
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import (
@@ -72,6 +73,17 @@ def _template_gettext(string: str) -> str:
 
 def _template_ngettext(singular: str, plural: str, num: int) -> str:
     return (_rendering.get() or get_translations()).ungettext(singular, plural, num)
+
+
+@contextmanager
+def page_translations():
+    """Translate templates' strings as while a page renders (the translations looked up
+    once), for parts rendered before the page: a list's rows (``templating.kept_rows``)."""
+    token = _rendering.set(get_translations())
+    try:
+        yield
+    finally:
+        _rendering.reset(token)
 
 
 def _rendering_starts(app, template, context) -> None:

@@ -17,7 +17,8 @@ from tisc.domain import permissions
 from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS
 from tisc.services import demo, reads
-from tisc.web.navigation import row_links, with_query
+from tisc.web.i18n import page_translations
+from tisc.web.navigation import with_query
 
 
 class Rules:
@@ -82,10 +83,11 @@ def kept_rows(macro: str, rows: Iterable[tuple[Hashable, ...]]) -> list[Markup]:
     template, name = macro.split(":")
     store = current_app.extensions["tisc.kept_parts"]["row"]
     place, render = _kept_place()["kept_place"], get_template_attribute(template, name)
-    return [
-        Markup(store.get((place, macro, args), lambda args=args: str(render(*args))))
-        for args in rows
-    ]
+    with page_translations():
+        return [
+            Markup(store.get((place, macro, args), lambda args=args: str(render(*args))))
+            for args in rows
+        ]
 
 
 def _hole(name: str) -> Markup:
@@ -185,7 +187,6 @@ def init_app(app: Flask) -> None:
         clock=formatting.clock,
         kept=kept,
         with_query=with_query,
-        row_links=row_links,
         labels=formatting.labels,
         may=Rules(),
         action_specs=SPECS,
