@@ -84,6 +84,33 @@ def labels() -> Labels:
     )
 
 
+_list_words: Cache[dict[str, str]] = Cache(size=8)
+
+
+def list_words() -> dict[str, str]:
+    """The words every row of a list repeats - its columns' names, which the phone layout
+    shows beside each value, and its marks - translated once per language: a row
+    rendered on its own would otherwise look each of them up again."""
+    return _list_words.get(
+        str(get_locale()),
+        lambda: {
+            "reference": gettext("Reference"),
+            "title": gettext("Title"),
+            "service": gettext("Service"),
+            "status": gettext("Status"),
+            "assignee": gettext("Assignee"),
+            "centre": gettext("Centre"),
+            "region": gettext("Region"),
+            "submitted": gettext("Submitted"),
+            "due": gettext("Due"),
+            "outcome": gettext("Outcome"),
+            "new": gettext("New"),
+            "possible_duplicate": gettext("Possible duplicate"),
+            "question_after_completion": gettext("Question after completion"),
+        },
+    )
+
+
 def service_label(value) -> str:
     return labels().service[Service(value).value]
 

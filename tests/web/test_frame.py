@@ -4,8 +4,10 @@ their form token, the page's address) is filled in each time; any change shows a
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from flask import render_template_string
+from flask_babel import force_locale, gettext
 
 from tests.factories import login
 from tisc.extensions import db
@@ -130,3 +132,28 @@ def test_a_list_s_rows_are_rendered_once_for_their_arguments_and_language(world,
     assert rows.builds == before + 2 * shown
     mine = as_("inventor").get("/requests").get_data(as_text=True)
     assert rows.builds == before + 2 * shown + mine.count("<tr") - 1  # the other list's
+
+
+@pytest.mark.parametrize(
+    ("who", "page", "columns"),
+    [
+        ("staff", "/desk", ["Reference", "Title", "Service", "Status", "Assignee", "Submitted",
+                            "Due"]),
+        ("inventor", "/requests", ["Reference", "Title", "Service", "Centre", "Status", "Due"]),
+        ("coordinator", "/office", ["Reference", "Service", "Centre", "Region", "Status",
+                                    "Submitted", "Due", "Outcome"]),
+    ],
+)  # fmt: skip
+def test_a_list_s_rows_name_their_columns_in_the_reader_s_language(
+    world, as_, app, who, page, columns
+):
+    """The phone layout shows each value under its column's name, which a row rendered on
+    its own takes from formatting.list_words, kept per language."""
+    client = as_(who)
+    for language in ("en", "ru", "kk", "en"):
+        shown = client.get(page, headers={"Accept-Language": language}).get_data(as_text=True)
+        with app.test_request_context(), force_locale(language):
+            expected = [gettext(column) for column in columns]
+        assert re.findall(r'data-label="([^"]*)"', _row(shown, world.reference)) == expected
+        if language != "en":
+            assert expected != columns  # translated, so a language mixed up would show

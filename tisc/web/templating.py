@@ -188,6 +188,7 @@ def init_app(app: Flask) -> None:
         kept=kept,
         with_query=with_query,
         labels=formatting.labels,
+        list_words=formatting.list_words,
         may=Rules(),
         action_specs=SPECS,
         changes_cap=reads.COUNT_CAP,
