@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["tisc.policy"] = Policy.from_config(app.config)
 
     extensions.db.init_app(app)
+    app.teardown_appcontext(extensions.end_reads)  # runs before the session's removal
     if os.environ.get("FLASK_RUN_FROM_CLI"):  # `flask db …`, `flask tisc setup`
         extensions.bind_migrations(app)
     extensions.csrf.init_app(app)

@@ -1,4 +1,5 @@
-"""Database behaviour the models cannot express: SQLite tuning and write transactions.
+"""Database behaviour the models cannot express: SQLite tuning, write transactions and
+how a request's reads end.
 
 SQLite runs in WAL mode with a busy timeout. Its pitfall is the deferred
 transaction that reads and later writes: when another connection wrote in
@@ -6,9 +7,13 @@ between, it fails at once with "database is locked", whatever the timeout.
 Use cases that write therefore open their transaction with
 ``BEGIN IMMEDIATE`` (see :func:`begin_write`), which waits for the write lock
 up front. On PostgreSQL none of this is needed and nothing changes.
+
+A request that only read ends with a COMMIT, not a ROLLBACK (:func:`end_read`), so
+that psycopg keeps the statements it prepared.
 """
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -18,8 +23,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+log = logging.getLogger(__name__)
 WRITE_OPTION = "tisc_write"
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -36,6 +43,59 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# The connection's info: whether its transaction must end with a ROLLBACK, because it may
+# have written or a statement of it failed (see end_read).
+MUST_ROLL_BACK = "tisc_must_roll_back"
+
+
+@event.listens_for(Engine, "begin")
+def _nothing_to_undo_yet(connection) -> None:
+    connection.info[MUST_ROLL_BACK] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(connection, _cursor, statement, _parameters, context, _executemany) -> None:
+    if not connection.info.get(MUST_ROLL_BACK) and _may_write(statement, context):
+        connection.info[MUST_ROLL_BACK] = True
+
+
+@event.listens_for(Engine, "handle_error")
+def _note_failures(context) -> None:
+    # PostgreSQL answers COMMIT in a failed transaction with a rollback, silently, and
+    # psycopg keeps its prepared statements then: one a schema change made stale would
+    # fail the same page on that connection every time instead of once.
+    if context.connection is not None:
+        context.connection.info[MUST_ROLL_BACK] = True
+
+
+def _may_write(statement: str, context) -> bool:
+    """Whether a statement may change something: compiled DML and DDL do, compiled SELECTs
+    do not; of statements given as text only a SELECT (or our BEGIN) is known not to."""
+    if context is not None and context.compiled is not None and not context.is_text:
+        return context.isinsert or context.isupdate or context.isdelete or context.isddl
+    words = statement.split(None, 1)
+    return not words or words[0].upper() not in {"SELECT", "BEGIN"}
+
+
+def end_read(session: Session) -> None:
+    """End ``session``'s transaction with a COMMIT when it only read (the pages' reads).
+
+    The two are the same to the database then, but psycopg discards its prepared
+    statements at every ROLLBACK, which is how an unfinished transaction ends otherwise:
+    so a PostgreSQL connection prepares a page's statements once (after five uses)
+    instead of having them parsed and planned each time - 1.6 of the staff desk's 3.9 ms
+    of statements. A transaction that may have written, holds unsaved objects or had a
+    statement fail is left to be rolled back.
+    """
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get(MUST_ROLL_BACK) is False:
+        try:
+            session.commit()
+        except DBAPIError as error:  # the reads are done: the rollback that follows copes
+            log.warning("could not end a read-only transaction: %s", error)
 
 
 @event.listens_for(Engine, "begin")

@@ -12,6 +12,7 @@ from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from tisc.database import end_read
 from tisc.domain.policy import Policy
 from tisc.models import Base
 
@@ -45,3 +46,10 @@ def bind_migrations(app) -> None:
         Migrate(render_as_batch=True, compare_type=True).init_app(
             app, db, directory=str(MIGRATIONS)
         )
+
+
+def end_reads(error: BaseException | None) -> None:
+    """Flask teardown, run before Flask-SQLAlchemy's removes the session: a request that
+    only read ends its transaction with :func:`tisc.database.end_read`."""
+    if error is None and db.session.registry.has():
+        end_read(db.session())

@@ -1,0 +1,109 @@
+"""How a request's transaction ends (tisc.database.end_read): with a COMMIT when it only
+read, which keeps PostgreSQL's prepared statements; with a ROLLBACK when it may have
+written anything it did not commit itself."""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import login
+from tisc.database import end_read
+from tisc.extensions import db
+from tisc.models import User
+
+
+def _ends(app) -> list[str]:
+    """How each transaction on the engine ended, in order."""
+    ended = []
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "commit", lambda _connection: ended.append("commit"))
+    sa.event.listen(engine, "rollback", lambda _connection: ended.append("rollback"))
+    return ended
+
+
+def test_a_context_that_only_read_ends_with_a_commit(clean, make):
+    make.user(name="Reader")
+    ended = _ends(clean)
+    with clean.app_context():
+        assert db.session.scalar(sa.select(User.name).where(User.name == "Reader"))
+        db.session.execute(sa.text("SELECT count(*) FROM users")).scalar()
+    assert ended == ["commit"]
+
+
+def _core_update(user_id):
+    db.session.execute(sa.update(User).where(User.id == user_id).values(name="Changed"))
+
+
+def _text_update(user_id):
+    db.session.execute(sa.text("UPDATE users SET name = 'Changed' WHERE id = :id"), {"id": user_id})
+
+
+def _flushed_change(user_id):
+    db.session.get(User, user_id).name = "Changed"
+    db.session.scalar(sa.select(sa.func.count(User.id)))  # autoflush sends the UPDATE
+
+
+def _unsaved_change(user_id):
+    db.session.get(User, user_id).name = "Changed"
+
+
+@pytest.mark.parametrize("change", [_core_update, _text_update, _flushed_change, _unsaved_change])
+def test_what_a_context_changed_without_committing_is_rolled_back(clean, make, change):
+    user = make.user(name="Unchanged")
+    ended = _ends(clean)
+    with clean.app_context():
+        change(user.id)
+    assert "commit" not in ended
+    with clean.app_context():
+        assert db.session.get(User, user.id).name == "Unchanged"
+
+
+def test_a_read_that_failed_is_rolled_back_even_when_the_error_was_handled(clean, make):
+    """A page that shows its own message for a database error still ends its transaction
+    with a rollback, which makes psycopg drop prepared statements a schema change made
+    stale."""
+    make.user()
+    ended = _ends(clean)
+    with clean.app_context():
+        db.session.scalar(sa.select(sa.func.count(User.id)))
+        with pytest.raises(sa.exc.DBAPIError):
+            db.session.execute(sa.text("SELECT * FROM no_such_table"))
+    assert "commit" not in ended
+
+
+def test_a_request_that_failed_is_rolled_back_whatever_it_did(clean, make):
+    user = make.user(name="Unchanged")
+    ended = _ends(clean)
+    with pytest.raises(RuntimeError), clean.app_context():
+        db.session.get(User, user.id)
+        raise RuntimeError("the view failed")
+    assert "commit" not in ended
+
+
+def test_a_page_that_only_reads_commits_and_postgresql_keeps_its_prepared_statements(clean, make):
+    client = clean.test_client()
+    login(client, make.user())
+    with clean.app_context():
+        db.engine.dispose()  # one connection from here on, the pages' and the count's
+    ended = _ends(clean)
+    for _ in range(7):  # psycopg prepares a statement at its sixth use on a connection
+        assert client.get("/requests").status_code == 200
+    assert ended == ["commit"] * 7
+    with clean.app_context():
+        if db.engine.dialect.name == "postgresql":  # a ROLLBACK would have discarded them
+            assert db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+
+
+def test_a_read_whose_commit_fails_leaves_it_to_the_rollback(ctx, caplog):
+    """The response is made by then: a connection lost meanwhile is logged, not raised."""
+    session = db.session()
+    session.scalar(sa.select(sa.func.count(User.id)))
+
+    def lost():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    session.commit = lost
+    end_read(session)
+    assert "could not end a read-only transaction" in caplog.text
+    del session.commit
+    session.rollback()
