@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import api, cli, config, extensions, mail, offload
+from tisc import api, cli, config, database, extensions, mail, offload
 from tisc.domain.policy import Policy
 from tisc.web import register_web
 
@@ -25,6 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["tisc.policy"] = Policy.from_config(app.config)
 
     extensions.db.init_app(app)
+    with app.app_context():
+        database.keep_prepared_statements(extensions.db.engine)
     app.teardown_appcontext(extensions.end_reads)  # runs before the session's removal
     if os.environ.get("FLASK_RUN_FROM_CLI"):  # `flask db …`, `flask tisc setup`
         extensions.bind_migrations(app)

@@ -50,18 +50,25 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 MUST_ROLL_BACK = "tisc_must_roll_back"
 
 
-@event.listens_for(Engine, "begin")
+def keep_prepared_statements(engine: Engine) -> None:
+    """On PostgreSQL, note what each transaction did, so that one that only read can end
+    with a COMMIT (:func:`end_read`). SQLite keeps its statements across a ROLLBACK:
+    there, nothing is noted and every transaction ends as before."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _nothing_to_undo_yet)
+        event.listen(engine, "before_cursor_execute", _note_writes)
+        event.listen(engine, "handle_error", _note_failures)
+
+
 def _nothing_to_undo_yet(connection) -> None:
     connection.info[MUST_ROLL_BACK] = False
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, _cursor, statement, _parameters, context, _executemany) -> None:
     if not connection.info.get(MUST_ROLL_BACK) and _may_write(statement, context):
         connection.info[MUST_ROLL_BACK] = True
 
 
-@event.listens_for(Engine, "handle_error")
 def _note_failures(context) -> None:
     # PostgreSQL answers COMMIT in a failed transaction with a rollback, silently, and
     # psycopg keeps its prepared statements then: one a schema change made stale would
@@ -72,15 +79,16 @@ def _note_failures(context) -> None:
 
 def _may_write(statement: str, context) -> bool:
     """Whether a statement may change something: compiled DML and DDL do, compiled SELECTs
-    do not; of statements given as text only a SELECT (or our BEGIN) is known not to."""
+    do not; of statements given as text only a SELECT is known not to."""
     if context is not None and context.compiled is not None and not context.is_text:
         return context.isinsert or context.isupdate or context.isdelete or context.isddl
     words = statement.split(None, 1)
-    return not words or words[0].upper() not in {"SELECT", "BEGIN"}
+    return not words or words[0].upper() != "SELECT"
 
 
 def end_read(session: Session) -> None:
-    """End ``session``'s transaction with a COMMIT when it only read (the pages' reads).
+    """End ``session``'s transaction with a COMMIT when it only read (the pages' reads),
+    on PostgreSQL (see :func:`keep_prepared_statements`).
 
     The two are the same to the database then, but psycopg discards its prepared
     statements at every ROLLBACK, which is how an unfinished transaction ends otherwise:
