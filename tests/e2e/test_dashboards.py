@@ -31,7 +31,7 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
                   "chart-satisfaction-data"):  # fmt: skip
         canvas = page.locator(f'canvas[data-source="{chart}"]')
         expect(canvas).to_be_visible()
-        # charts.js draws once its deferred scripts have run: wait for that, not a time.
+        # dashboard_charts.js draws once its deferred scripts have run: wait for that, not a time.
         page.wait_for_function("c => Boolean(c.chart) && c.width > 0", arg=canvas.element_handle())
     page.wait_for_function("() => document.querySelector('#map_figures .leaflet-pane') !== null")
     received = page.locator('#by-centre th:has-text("Received") button')

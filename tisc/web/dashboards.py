@@ -114,7 +114,7 @@ def read_choices(with_centre: bool) -> tuple[DashboardForm, Scope, Period, bool]
 
 
 def charts(board: dashboards.Dashboard) -> dict:
-    """The four charts' data, as plain JSON for static/js/charts.js (the tables beside
+    """The four charts' data, as plain JSON for static/js/dashboard_charts.js (the tables beside
     them carry the same numbers)."""
     from tisc.domain.figures import turnaround_bands
     from tisc.formatting import month_label

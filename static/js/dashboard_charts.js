@@ -1,5 +1,6 @@
-// Draws the dashboards' charts with Chart.js from the JSON block named by each canvas's
-// data-source (no inline script). The numbers are also in the table under each chart.
+// Our dashboards' charts, drawn with Chart.js (installed from npm, served at /vendor/chart.js/)
+// from the JSON block named by each canvas's data-source (no inline script). The numbers
+// are also in the table under each chart.
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
