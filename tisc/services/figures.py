@@ -74,18 +74,41 @@ _KEY = ["grain", "period", "centre_id", "service", "region_code", "category", "m
 
 
 def _add(counts: Counter) -> None:
-    """One upsert of many rows. Its parameters are passed apart from the statement, not as
-    a VALUES list built into it: the statement is then the same each time, built once per
-    dialect and compiled once (a fresh VALUES list of some fifty rows took half a
-    submission's time to compile; building the statement, a few percent more)."""
-    rows = [dict(zip(_KEY, key, strict=True), value=value) for key, value in sorted(counts.items())]
+    """One upsert of many rows, sent as one statement that is the same each time: built once
+    per dialect and compiled once (a fresh VALUES list of some fifty rows took half a
+    submission's time to compile; building the statement, a few percent more).
+
+    SQLite runs it once per row (in process, cheap). PostgreSQL gets the rows as one array
+    a column and unnests them: one round trip, where psycopg's executemany sent some fifty
+    statements (3 ms of a submission's 16)."""
+    rows = sorted(counts.items())
     dialect = db.session.get_bind().dialect.name
     if dialect not in _upserts:
-        statement = upsert_insert(db.session, FigureCount.__table__)  # Core: no ORM bulk steps
-        _upserts[dialect] = statement.on_conflict_do_update(
-            index_elements=_KEY, set_={"value": statement.table.c.value + statement.excluded.value}
+        _upserts[dialect] = _upsert(dialect)
+    if dialect == "postgresql":
+        columns = list(zip(*(key for key, _value in rows), strict=True))
+        values = dict(zip(_KEY, map(list, columns), strict=True))
+        db.session.execute(_upserts[dialect], values | {"value": [value for _, value in rows]})
+    else:
+        db.session.execute(
+            _upserts[dialect],
+            [dict(zip(_KEY, key, strict=True), value=value) for key, value in rows],
         )
-    db.session.execute(_upserts[dialect], rows)
+
+
+def _upsert(dialect: str) -> sa.Insert:
+    table = FigureCount.__table__  # Core: no ORM bulk steps
+    statement = upsert_insert(db.session, table)
+    if dialect == "postgresql":
+        names = [*_KEY, "value"]
+        arrays = [sa.bindparam(name, type_=sa.ARRAY(table.c[name].type)) for name in names]
+        rows = sa.func.unnest(*arrays).table_valued(*names).render_derived()
+        # Sorted, so that concurrent writers lock the rows in one order.
+        chosen = sa.select(*(rows.c[name] for name in names)).order_by(*(rows.c[k] for k in _KEY))
+        statement = statement.from_select(names, chosen)
+    return statement.on_conflict_do_update(
+        index_elements=_KEY, set_={"value": table.c.value + statement.excluded.value}
+    )
 
 
 _upserts: dict[str, sa.Insert] = {}
