@@ -6,7 +6,8 @@ transaction that reads and later writes: when another connection wrote in
 between, it fails at once with "database is locked", whatever the timeout.
 Use cases that write therefore open their transaction with
 ``BEGIN IMMEDIATE`` (see :func:`begin_write`), which waits for the write lock
-up front. On PostgreSQL none of this is needed and nothing changes.
+up front. On PostgreSQL none of this is needed: a use case goes on in the
+transaction the request's reads began.
 
 A request that only read ends with a COMMIT, not a ROLLBACK (:func:`end_read`), so
 that psycopg keeps the statements it prepared.
@@ -121,10 +122,18 @@ def begin_write(session: Session) -> None:
     signed-in user, say) is committed first; it must not hold changes. What
     it read is expired, to be read again inside the write transaction: objects
     otherwise keep their values across commits (``expire_on_commit=False``).
+
+    On PostgreSQL a transaction that has only read goes on as the write
+    transaction instead: at READ COMMITTED each statement sees what was committed
+    before it, so ending the transaction and reading again would only cost four round
+    trips (the COMMIT, the pool's ping, the BEGIN and the re-read), a quarter of a
+    submission's.
     """
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write() with unsaved changes in the session")
+        if session.connection().info.get(MUST_ROLL_BACK) is False:  # PostgreSQL, reads only
+            return
         session.commit()
         session.expire_all()
     session.connection(execution_options={WRITE_OPTION: True})

@@ -9,6 +9,7 @@ from tests.factories import login
 from tisc.database import end_read
 from tisc.extensions import db
 from tisc.models import User
+from tisc.services.unit_of_work import use_case
 
 
 def _ends(app) -> list[str]:
@@ -111,3 +112,44 @@ def test_a_read_whose_commit_fails_leaves_it_to_the_rollback(ctx, caplog):
     assert ("could not end a read-only transaction" in caplog.text) == tried
     del session.commit
     session.rollback()
+
+
+@use_case
+def _rename(user_id: int, name: str) -> str:
+    """Rename the user; when the write transaction began (PostgreSQL) or what it read."""
+    db.session.get(User, user_id).name = name
+    db.session.flush()
+    return db.session.scalar(sa.text(_STARTED[db.engine.dialect.name]), {"id": user_id})
+
+
+_STARTED = {  # the transaction's start on PostgreSQL; on SQLite, just the name written
+    "postgresql": "SELECT transaction_timestamp()",
+    "sqlite": "SELECT name FROM users WHERE id = :id",
+}
+
+
+def test_a_use_case_after_reads_goes_on_in_their_transaction_on_postgresql(clean, make):
+    """On PostgreSQL the reads' transaction becomes the write transaction (no COMMIT, ping,
+    BEGIN and re-read between them); SQLite commits it and begins one that takes the write
+    lock first (BEGIN IMMEDIATE)."""
+    user = make.user(name="Before")
+    ended = _ends(clean)
+    with clean.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+        reader = db.session.get(User, user.id)
+        started = db.session.scalar(sa.text(_STARTED[db.engine.dialect.name]), {"id": user.id})
+        assert (_rename(reader.id, "After") == started) == postgresql
+    assert ended == (["commit"] if postgresql else ["commit", "commit"])
+    with clean.app_context():
+        assert db.session.get(User, user.id).name == "After"
+
+
+def test_a_use_case_after_a_failed_read_starts_a_transaction_of_its_own(clean, make):
+    """PostgreSQL refuses every statement of a transaction in which one failed."""
+    user = make.user(name="Before")
+    with clean.app_context():
+        with pytest.raises(sa.exc.DBAPIError):
+            db.session.execute(sa.text("SELECT * FROM no_such_table"))
+        _rename(user.id, "After")
+    with clean.app_context():
+        assert db.session.get(User, user.id).name == "After"
