@@ -128,6 +128,14 @@ class ServiceRequest(Base):
         sa.Index("ix_service_requests_centre_due", "centre_id", "due_at", "id"),
         sa.Index("ix_service_requests_centre_created", "centre_id", "created_at", "id"),
         sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
+        # The similar-request check at each submission: the inventor's latest open ones for
+        # a service, read newest first and no further than needed, however many are open.
+        sa.Index(
+            "ix_service_requests_open_of_inventor",
+            "inventor_id", "service", "created_at", "id",
+            sqlite_where=sa.text("closed_at IS NULL"),
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
         # Newest-first lists; region_code makes it covering for coverage's yearly counts.
         sa.Index("ix_service_requests_created", "created_at", "id", "region_code"),
         sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
