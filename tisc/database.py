@@ -53,8 +53,9 @@ MUST_ROLL_BACK = "tisc_must_roll_back"
 
 def keep_prepared_statements(engine: Engine) -> None:
     """On PostgreSQL, note what each transaction did, so that one that only read can end
-    with a COMMIT (:func:`end_read`). SQLite keeps its statements across a ROLLBACK:
-    there, nothing is noted and every transaction ends as before."""
+    with a COMMIT (:func:`end_read`) or go on as a use case's (:func:`begin_write`).
+    SQLite keeps its statements across a ROLLBACK: there, nothing is noted and every
+    transaction ends as before."""
     if engine.dialect.name == "postgresql":
         event.listen(engine, "begin", _nothing_to_undo_yet)
         event.listen(engine, "before_cursor_execute", _note_writes)

@@ -21,6 +21,17 @@
     };
   }
 
+  // One horizontal bar per label, its value shown in the tooltip with ``format``.
+  function oneBarEach(data, colourIndex, format, axis) {
+    return {
+      type: "bar",
+      data: {labels: data.labels, datasets: [{data: data.values, backgroundColor: colour(colourIndex)}]},
+      options: {indexAxis: "y", plugins: {legend: {display: false}, tooltip: {callbacks: {
+        label: function (item) { return format.format(item.raw || 0); }}}},
+        scales: {x: axis}}
+    };
+  }
+
   var builders = {
     stacked: function (data) {
       return {
@@ -32,23 +43,10 @@
       };
     },
     rate: function (data) {
-      return {
-        type: "bar",
-        data: {labels: data.labels, datasets: [{data: data.values, backgroundColor: colour(1)}]},
-        options: {indexAxis: "y", plugins: {legend: {display: false}, tooltip: {callbacks: {
-          label: function (item) { return percent.format(item.raw || 0); }}}},
-          scales: {x: {min: 0, max: 1, ticks: {callback: function (v) { return percent.format(v); }}}}}
-      };
+      return oneBarEach(data, 1, percent,
+                        {min: 0, max: 1, ticks: {callback: function (v) { return percent.format(v); }}});
     },
-    rating: function (data) {
-      return {
-        type: "bar",
-        data: {labels: data.labels, datasets: [{data: data.values, backgroundColor: colour(2)}]},
-        options: {indexAxis: "y", plugins: {legend: {display: false}, tooltip: {callbacks: {
-          label: function (item) { return decimal.format(item.raw || 0); }}}},
-          scales: {x: {min: 0, max: 5}}}
-      };
-    },
+    rating: function (data) { return oneBarEach(data, 2, decimal, {min: 0, max: 5}); },
     bands: function (data) {
       return {
         type: "bar",

@@ -114,18 +114,19 @@ def test_a_read_whose_commit_fails_leaves_it_to_the_rollback(ctx, caplog):
     session.rollback()
 
 
+def _began():
+    """When the transaction began, on PostgreSQL (None on SQLite)."""
+    if db.engine.dialect.name == "postgresql":
+        return db.session.scalar(sa.text("SELECT transaction_timestamp()"))
+    return None
+
+
 @use_case
-def _rename(user_id: int, name: str) -> str:
-    """Rename the user; when the write transaction began (PostgreSQL) or what it read."""
+def _rename(user_id: int, name: str):
+    """Rename the user; when the transaction it wrote in began (:func:`_began`)."""
     db.session.get(User, user_id).name = name
     db.session.flush()
-    return db.session.scalar(sa.text(_STARTED[db.engine.dialect.name]), {"id": user_id})
-
-
-_STARTED = {  # the transaction's start on PostgreSQL; on SQLite, just the name written
-    "postgresql": "SELECT transaction_timestamp()",
-    "sqlite": "SELECT name FROM users WHERE id = :id",
-}
+    return _began()
 
 
 def test_a_use_case_after_reads_goes_on_in_their_transaction_on_postgresql(clean, make):
@@ -137,8 +138,8 @@ def test_a_use_case_after_reads_goes_on_in_their_transaction_on_postgresql(clean
     with clean.app_context():
         postgresql = db.engine.dialect.name == "postgresql"
         reader = db.session.get(User, user.id)
-        started = db.session.scalar(sa.text(_STARTED[db.engine.dialect.name]), {"id": user.id})
-        assert (_rename(reader.id, "After") == started) == postgresql
+        reads_began = _began()
+        assert _rename(reader.id, "After") == reads_began
     assert ended == (["commit"] if postgresql else ["commit", "commit"])
     with clean.app_context():
         assert db.session.get(User, user.id).name == "After"

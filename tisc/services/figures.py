@@ -82,13 +82,14 @@ def _add(counts: Counter) -> None:
     a column and unnests them: one round trip, where psycopg's executemany sent some fifty
     statements (3 ms of a submission's 16)."""
     rows = sorted(counts.items())
+    if not rows:
+        return
     dialect = db.session.get_bind().dialect.name
     if dialect not in _upserts:
         _upserts[dialect] = _upsert(dialect)
     if dialect == "postgresql":
-        columns = list(zip(*(key for key, _value in rows), strict=True))
-        values = dict(zip(_KEY, map(list, columns), strict=True))
-        db.session.execute(_upserts[dialect], values | {"value": [value for _, value in rows]})
+        arrays = {name: [key[i] for key, _value in rows] for i, name in enumerate(_KEY)}
+        db.session.execute(_upserts[dialect], arrays | {"value": [value for _, value in rows]})
     else:
         db.session.execute(
             _upserts[dialect],
