@@ -11,8 +11,8 @@ thousand requests, only at a million.
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
+from tests.sql import statements
 from tisc.extensions import db
 from tisc.models import RequestRead, ServiceRequest, User
 from tisc.services import duplicates, queues, reads
@@ -20,16 +20,8 @@ from tisc.services import duplicates, queues, reads
 
 def _sent(sends, statement_has: str) -> tuple[str, object]:
     """The statement containing ``statement_has`` that ``sends()`` sends, and its parameters."""
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements(db.engine, with_parameters=True) as sent:
         sends()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return next((s, p) for s, p in sent if statement_has in s)
 
 
