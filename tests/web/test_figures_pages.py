@@ -263,7 +263,8 @@ def test_the_dashboards_read_no_centres_once_the_network_is_kept(client, busy, a
 
     with app.app_context():
         engine = db.engine
-    for person, page in (("staff", "/desk/dashboard"), ("coordinator", "/office/dashboard")):
+    for person, page in (("staff", "/desk/dashboard"), ("coordinator", "/office/dashboard"),
+                         ("coordinator", "/office/events")):  # fmt: skip
         login(client, busy[person])
         client.get(page)  # builds the lists
         with statements(engine) as seen:
@@ -271,10 +272,11 @@ def test_the_dashboards_read_no_centres_once_the_network_is_kept(client, busy, a
         assert not [s for s in seen if "FROM centres" in s], (person, seen)
 
 
-def test_the_office_dashboard_lists_the_centres_in_the_readers_alphabet(client, busy):
+@pytest.mark.parametrize("page", ["/office/dashboard", "/office/events", "/office"])
+def test_the_offices_filters_list_the_centres_in_the_readers_alphabet(client, busy, page):
     login(client, busy["coordinator"])
-    page = text_of(client.get("/office/dashboard", headers={"Accept-Language": "kk"}))
-    select = re.search(r'<select[^>]*name="centre"[\s\S]*?</select>', page)[0]
+    shown = text_of(client.get(page, headers={"Accept-Language": "kk"}))
+    select = re.search(r'<select[^>]*name="centre"[\s\S]*?</select>', shown)[0]
     names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
     # Қ comes after К and before Л in Kazakh; Х near the end: not the English names' order.
     assert [name[:4] for name in names] == ["Акад", "Қаза", "Наза", "Х. Д"], names

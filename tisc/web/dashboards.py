@@ -10,11 +10,11 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import CentreKind, Role, Service
+from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import UNKNOWN_CATEGORY, Period, choose_period
 from tisc.extensions import policy
-from tisc.formatting import by_name, category_choices, explain, pick_text, service_label
+from tisc.formatting import category_choices, explain, pick_text, service_label
 from tisc.forms import Options, options
 from tisc.forms.figures import DashboardForm
 from tisc.services import dashboards, network
@@ -24,6 +24,7 @@ from tisc.web.guards import role_required
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
 from tisc.web.navigation import with_query
+from tisc.web.network_names import region_names, tisc_names
 
 bp = Blueprint("dashboards", __name__)
 
@@ -117,21 +118,12 @@ _dashboard_choices: Cache[DashboardChoices] = Cache(size=8)
 def _build_dashboard_choices() -> DashboardChoices:
     """The filters' lists: the same for everyone in a language until the network changes
     (with 2,000 centres, reading and naming them was most of a dashboard)."""
-    tiscs = by_name(
-        (card for card in network.cards() if card.kind is CentreKind.TISC),
-        lambda card: pick_text(card.names),
-    )
     return DashboardChoices(
-        centre=options(
-            [("", gettext("All centres"))] + [(str(c.id), pick_text(c.names)) for c in tiscs]
-        ),
+        centre=options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()]),
         service=options(
             [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
         ),
-        region=options(
-            [("", gettext("All regions"))]
-            + by_name(((r.code, pick_text(r.names)) for r in network.regions()), lambda p: p[1])
-        ),
+        region=options([("", gettext("All regions"))] + region_names()),
         category=options(
             [("", gettext("All requesters")), *category_choices()]
             + [(UNKNOWN_CATEGORY, gettext("Not recorded"))]

@@ -15,13 +15,14 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
 from tisc.extensions import policy
-from tisc.formatting import explain, pick_text
+from tisc.formatting import explain
 from tisc.forms import options
 from tisc.forms.figures import EventForm
-from tisc.services import centres, events, network
+from tisc.services import events, network
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import role_required
 from tisc.web.inputs import id_arg
+from tisc.web.network_names import tisc_names
 
 bp = Blueprint("events", __name__)
 
@@ -77,13 +78,11 @@ def office_list():
         year = check_year(request.args.get("year", today.year, type=int), today)
     except Invalid as error:
         problem = explain(error)
-    cards = {c.id: c for c in centres.tiscs(include_suspended=True)}
     centre_id = id_arg("centre")
     return render_template(
         "events/office.html",
         events=[] if problem else events.network_events(year, centre_id),
-        centres=cards,
-        names={i: pick_text(c.names()) for i, c in cards.items()},
+        names=dict(tisc_names()),
         year=year,
         centre_id=centre_id,
         problem=problem,

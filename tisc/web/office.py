@@ -33,6 +33,7 @@ from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
 from tisc.web.navigation import with_query
+from tisc.web.network_names import region_names, tisc_names
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
 
@@ -337,20 +338,12 @@ _office_choices: Cache[OfficeChoices] = Cache(size=8)
 def _build_office_choices() -> OfficeChoices:
     """The office list's filters: the same for the office in a language until the network
     changes (with 2,000 centres, sorting them by name was most of the page)."""
-    all_centres = centres.tiscs(include_suspended=True)
     return OfficeChoices(
         status=options(status_choices()),
         service=options(service_choices()),
-        centre=options(
-            [("", gettext("All centres"))]
-            + [(str(centre.id), in_locale(centre)) for centre in by_name(all_centres, in_locale)]
-        ),
-        region=options([("", gettext("All regions"))] + _region_choices()),
+        centre=options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()]),
+        region=options([("", gettext("All regions"))] + region_names()),
     )
-
-
-def _region_choices() -> list[tuple[str, str]]:
-    return by_name(((r.code, pick_text(r.names)) for r in network.regions()), lambda p: p[1])
 
 
 def _tisc_choices() -> list[tuple[str, str]]:
