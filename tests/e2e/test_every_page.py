@@ -96,6 +96,7 @@ def _pages() -> dict[str, dict[str, str]]:
             "request": f"/office/requests/{any_ref}", "coverage": "/office/coverage",
             "centres": "/office/centres", "centre": "/office/centres/kbtu/edit",
             "suspend": "/office/centres/kbtu/suspend", "staff": "/office/staff",
+            "move": f"/office/staff/{staff.id}/move",
             "mail": "/office/mail", "account": "/account", "dashboard": "/office/dashboard",
             "wipo": "/office/reports/wipo", "events": "/office/events", "audit": "/office/audit",
         },

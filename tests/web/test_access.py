@@ -54,6 +54,7 @@ PAGES = {
     "/office/centres/new": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/centres/kbtu/edit": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/staff": expect(anonymous=LOGIN, coordinator=200, rest=404),
+    "/office/staff/{staff}/move": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/audit": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/audit?action=centre.edited&since=2026-01-01": expect(
         anonymous=LOGIN, coordinator=200, rest=404
@@ -108,10 +109,15 @@ PAGES = {
 }
 
 
+def _url(world, path: str) -> str:
+    return path.format(ref=world.reference, file=world.file_id, reply=world.reply_id,
+                       staff=world.people["staff"].id)  # fmt: skip
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_for_every_role(world, as_, path, role):
-    url = path.format(ref=world.reference, file=world.file_id, reply=world.reply_id)
+    url = _url(world, path)
     response = as_(role).get(url)
     assert response.status_code == PAGES[path][role], f"{role} GET {url}"
     if response.status_code == LOGIN and role == "anonymous" and PAGES[path][role] == LOGIN:
@@ -127,7 +133,7 @@ SHOWN = [(path, role) for path in PAGES for role in ROLES if PAGES[path][role] =
 
 @pytest.mark.parametrize(("path", "role"), SHOWN)
 def test_a_query_cannot_steer_a_page_s_links(world, as_, path, role):
-    url = path.format(ref=world.reference, file=world.file_id, reply=world.reply_id)
+    url = _url(world, path)
     response = as_(role).get(url + ("&" if "?" in url else "?") + STEERING)
     assert response.status_code == 200, f"{role} GET {url}"
     steered = re.findall(

@@ -154,7 +154,7 @@ def move_staff(
     user_id: int, centre_slug: str, by: User | None = None, policy: Policy | None = None
 ) -> User:
     """Move a staff member to another centre; they leave their open requests at the old one."""
-    user = _staff_member(user_id)
+    user = staff_member(user_id)
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
@@ -363,7 +363,8 @@ def staff_and_coordinators() -> list[User]:
     )
 
 
-def _staff_member(user_id: int) -> User:
+def staff_member(user_id: int) -> User:
+    """The staff account ``user_id`` (not a coordinator's), or NotFound."""
     user = db.session.get(User, user_id)
     if user is None or user.role is not Role.STAFF:
         raise NotFound(N_("There is no such staff account."))
