@@ -5,7 +5,7 @@ import pytest
 from tests.factories import login
 from tisc.web import shared_pages
 
-PUBLIC = ["/", "/centres", "/centres/kbtu", "/map", "/centres?service=training"]
+PUBLIC = ["/", "/centres", "/centres/kbtu", "/map", "/centres?service=training", "/statistics"]
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Public pages kept whole for visitors: the same bytes for everyone of a language.
 
 The home page, the directory, a centre's page and the map page are the same
-for every visitor who reads them in one language until the network changes.
+for every visitor who reads them in one language until the network changes
+(the statistics and the directory's training events for a few minutes).
 For a visitor - nobody signed in, no message waiting to be shown - such a
 page is rendered once per process under (page and query, language, network
 version) and then answered from memory, gzipped once. Anyone signed in, or
