@@ -131,9 +131,33 @@ def test_moving_staff_has_a_page_of_its_own_with_one_list_of_centres(world, as_,
     assert refused.status_code == 400  # the office is not a centre one works at
     assert 'aria-invalid="true"' in refused.get_data(as_text=True)
     assert make.person(staff.id).centre_id == make.centre_id("kbtu")  # nothing changed
+    same = client.post(f"/office/staff/{staff.id}/move", data={"centre": "kbtu"})
+    assert same.status_code == 400  # the page opens on their centre: moving there is no move
+    assert "already work at this centre" in same.get_data(as_text=True)
     coordinator = world.people["coordinator"]
     assert client.get(f"/office/staff/{coordinator.id}/move").status_code == 404
     assert client.get("/office/staff/999999/move").status_code == 404
+
+
+def test_a_move_the_rules_refuse_is_explained_on_the_form(world, as_, make, monkeypatch):
+    from tisc.domain.errors import Invalid
+    from tisc.services import accounts
+
+    def refuse(*args, **kwargs):
+        raise Invalid("centre", "Choose a centre of the network.")
+
+    monkeypatch.setattr(accounts, "move_staff", refuse)
+    staff = world.people["staff"]
+    refused = as_("coordinator").post(
+        f"/office/staff/{staff.id}/move", data={"centre": "atyrau-university"}
+    )
+    assert refused.status_code == 400
+    shown = refused.get_data(as_text=True)
+    # On the form, by the field it is about (not an error page): the choice can be mended.
+    assert re.search(r'<select[^>]*aria-invalid="true"[^>]*name="centre"|<select[^>]*name="centre"'
+                     r'[^>]*aria-invalid="true"', shown)  # fmt: skip
+    assert "Choose a centre of the network." in shown
+    assert make.person(staff.id).centre_id == make.centre_id("kbtu")
 
 
 def test_staff_need_a_centre_and_duplicates_are_refused(world, as_):

@@ -145,5 +145,11 @@ class StaffCreateForm(Form):
 
 
 class StaffMoveForm(Form):
-    centre = SelectField(_l("Move to centre"), validators=[DataRequired()])
+    centre = SelectField(
+        _l("Move to centre"),
+        validators=[DataRequired()],
+        description=_l(
+            "Their open requests stay with the centre they leave, back in its queue, unassigned."
+        ),
+    )
     submit = SubmitField(_l("Move"))

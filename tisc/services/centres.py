@@ -147,19 +147,6 @@ def _offering_now(service: Service) -> list[Candidate]:
     ]  # fmt: skip
 
 
-def tiscs(*, include_suspended: bool = False) -> list[Centre]:
-    """The network's TISCs (not the coordinating office), by English name."""
-    statuses = list(CentreStatus) if include_suspended else [
-        CentreStatus.ACTIVE, CentreStatus.PLANNED
-    ]  # fmt: skip
-    query = (
-        sa.select(Centre)
-        .where(Centre.kind == CentreKind.TISC, Centre.status.in_(statuses))
-        .order_by(Centre.name_en, Centre.id)
-    )
-    return list(db.session.scalars(query))
-
-
 def all_centres() -> list[Centre]:
     query = sa.select(Centre).options(selectinload(Centre.service_rows))
     return list(db.session.scalars(query.order_by(Centre.kind, Centre.name_en)))

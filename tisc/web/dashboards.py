@@ -24,7 +24,7 @@ from tisc.web.guards import role_required
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
 from tisc.web.navigation import with_query
-from tisc.web.network_names import region_names, tisc_names
+from tisc.web.network_names import centre_options, region_options
 
 bp = Blueprint("dashboards", __name__)
 
@@ -119,11 +119,11 @@ def _build_dashboard_choices() -> DashboardChoices:
     """The filters' lists: the same for everyone in a language until the network changes
     (with 2,000 centres, reading and naming them was most of a dashboard)."""
     return DashboardChoices(
-        centre=options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()]),
+        centre=centre_options(),
         service=options(
             [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
         ),
-        region=options([("", gettext("All regions"))] + region_names()),
+        region=region_options(),
         category=options(
             [("", gettext("All requesters")), *category_choices()]
             + [(UNKNOWN_CATEGORY, gettext("Not recorded"))]

@@ -1,34 +1,60 @@
-"""The network's centres and regions named in the reader's language, in its alphabet,
-for the filters that list them all: kept per language and network version, since
-sorting 2,000 centres' names was most of such a page."""
+"""The network's centres and regions named in the reader's language, in its alphabet:
+the offices' filters list them all (suspended centres too), the home page the centres
+the public sees. Kept per language and network version, since sorting 2,000 centres'
+names was most of such a page."""
 
-from flask_babel import get_locale
+from collections.abc import Callable
+
+from flask_babel import get_locale, gettext
 
 from tisc.caching import Cache
 from tisc.domain.catalogue import CentreKind
 from tisc.formatting import by_name, pick_text
+from tisc.forms import Options, options
 from tisc.services import network
 
-_tiscs: Cache[list[tuple[int, str]]] = Cache(size=8)
-_regions: Cache[list[tuple[str, str]]] = Cache(size=8)
+_kept: Cache = Cache(size=16)
+
+
+def _kept_per_language(build: Callable):
+    return _kept.get((build.__name__, str(get_locale()), network.version()), build)
 
 
 def tisc_names() -> list[tuple[int, str]]:
     """(id, name) of every TISC of the network, suspended ones too (not the office)."""
-    return _tiscs.get((str(get_locale()), network.version()), _sorted_tiscs)
+    return _kept_per_language(_tisc_names)
 
 
-def region_names() -> list[tuple[str, str]]:
-    """(code, name) of every region."""
-    return _regions.get((str(get_locale()), network.version()), _sorted_regions)
+def centre_options() -> Options:
+    """A filter's choices: every centre of :func:`tisc_names`, after "All centres"."""
+    return _kept_per_language(_centre_options)
 
 
-def _sorted_tiscs() -> list[tuple[int, str]]:
+def region_options() -> Options:
+    """A filter's choices: every region, after "All regions"."""
+    return _kept_per_language(_region_options)
+
+
+def listed_centres() -> list[network.CentreCard]:
+    """The centres the public sees (active and planned ones)."""
+    return _kept_per_language(_listed_centres)
+
+
+def _tisc_names() -> list[tuple[int, str]]:
     cards = network.cards()
     named = [(c.id, pick_text(c.names)) for c in cards if c.kind is CentreKind.TISC]
     return by_name(named, lambda pair: pair[1])
 
 
-def _sorted_regions() -> list[tuple[str, str]]:
+def _centre_options() -> Options:
+    return options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()])
+
+
+def _region_options() -> Options:
     named = [(region.code, pick_text(region.names)) for region in network.regions()]
-    return by_name(named, lambda pair: pair[1])
+    return options([("", gettext("All regions"))] + by_name(named, lambda pair: pair[1]))
+
+
+def _listed_centres() -> list[network.CentreCard]:
+    listed = (card for card in network.cards() if card.is_listed)
+    return by_name(listed, lambda card: pick_text(card.names))

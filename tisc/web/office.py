@@ -33,7 +33,7 @@ from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
 from tisc.web.navigation import with_query
-from tisc.web.network_names import region_names, tisc_names
+from tisc.web.network_names import centre_options, region_options, tisc_names
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
 
@@ -209,7 +209,7 @@ def staff_move(user_id: int):
     form.centre.choices = options(_tisc_choices())
     if request.method == "GET" and person.centre is not None:
         form.centre.data = person.centre.slug
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _moves_elsewhere(form, person):
         try:
             user = accounts.move_staff(user_id, form.centre.data, by=current_user, policy=policy())
         except DomainError as error:
@@ -349,9 +349,17 @@ def _build_office_choices() -> OfficeChoices:
     return OfficeChoices(
         status=options(status_choices()),
         service=options(service_choices()),
-        centre=options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()]),
-        region=options([("", gettext("All regions"))] + region_names()),
+        centre=centre_options(),
+        region=region_options(),
     )
+
+
+def _moves_elsewhere(form: StaffMoveForm, person) -> bool:
+    """Whether the centre chosen is another one; if not, the form says so."""
+    if person.centre is not None and form.centre.data == person.centre.slug:
+        form.centre.errors.append(gettext("They already work at this centre: choose another."))
+        return False
+    return True
 
 
 def _tisc_choices() -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from tisc.formatting import by_name, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
+from tisc.web.network_names import listed_centres
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
@@ -25,16 +26,8 @@ def home():
         "public/home.html",
         services=list(Service),
         network_version=network.version(),
-        listed_centres=_listed_centres,
+        listed_centres=listed_centres,  # called only when the kept list is missing
     )
-
-
-def _listed_centres() -> list[network.CentreCard]:
-    """The centres the public sees, by name: called by the home page only when its kept
-    list is missing (2,000 centres took 90 ms to sort and render for each signed-in
-    person)."""
-    listed = (card for card in network.cards() if card.is_listed)
-    return by_name(listed, lambda card: pick_text(card.names))
 
 
 @bp.route("/centres")
