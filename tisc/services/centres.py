@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from tisc.caching import Cache
 from tisc.domain.catalogue import (
@@ -145,11 +144,6 @@ def _offering_now(service: Service) -> list[Candidate]:
         for card in network.cards()
         if card.is_active_tisc and service.value in card.services
     ]  # fmt: skip
-
-
-def all_centres() -> list[Centre]:
-    query = sa.select(Centre).options(selectinload(Centre.service_rows))
-    return list(db.session.scalars(query.order_by(Centre.kind, Centre.name_en)))
 
 
 def find_centre(slug: str) -> Centre | None:

@@ -1,7 +1,7 @@
 """The network's centres and regions named in the reader's language, in its alphabet:
-the offices' filters list them all (suspended centres too), the home page the centres
-the public sees. Kept per language and network version, since sorting 2,000 centres'
-names was most of such a page."""
+the offices' filters and list of centres list them all (suspended centres too), the
+home page the centres the public sees. Kept per language and network version, since
+sorting 2,000 centres' names was most of such a page."""
 
 from collections.abc import Callable
 
@@ -40,6 +40,11 @@ def listed_centres() -> list[network.CentreCard]:
     return _kept_per_language(_listed_centres)
 
 
+def all_centres() -> list[network.CentreCard]:
+    """Every centre, suspended ones and the coordinating office too."""
+    return _kept_per_language(_all_centres)
+
+
 def _tisc_names() -> list[tuple[int, str]]:
     cards = network.cards()
     named = [(c.id, pick_text(c.names)) for c in cards if c.kind is CentreKind.TISC]
@@ -56,5 +61,8 @@ def _region_options() -> Options:
 
 
 def _listed_centres() -> list[network.CentreCard]:
-    listed = (card for card in network.cards() if card.is_listed)
-    return by_name(listed, lambda card: pick_text(card.names))
+    return [card for card in all_centres() if card.is_listed]
+
+
+def _all_centres() -> list[network.CentreCard]:
+    return by_name(network.cards(), lambda card: pick_text(card.names))

@@ -33,7 +33,7 @@ from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
 from tisc.web.navigation import with_query
-from tisc.web.network_names import centre_options, region_options, tisc_names
+from tisc.web.network_names import all_centres, centre_options, region_options, tisc_names
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
 
@@ -87,7 +87,11 @@ def undelivered_mail():
 
 @bp.route("/centres")
 def centre_list():
-    return render_template("office/centres.html", centres=by_name(centres.all_centres(), in_locale))
+    return render_template(
+        "office/centres.html",
+        network_version=network.version(),
+        all_centres=all_centres,  # called only when the kept table is missing
+    )
 
 
 @bp.route("/centres/new", methods=["GET", "POST"])
