@@ -2,20 +2,18 @@
 regions' map script."""
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
-from tisc.caching import Cache
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import UNKNOWN_CATEGORY, Period, choose_period
 from tisc.extensions import policy
 from tisc.formatting import category_choices, explain, pick_text, service_label
-from tisc.forms import Options, options
+from tisc.forms import options
 from tisc.forms.figures import DashboardForm
 from tisc.services import dashboards, network
 from tisc.services.figures import Scope
@@ -79,8 +77,14 @@ def read_choices(with_centre: bool) -> tuple[DashboardForm, Scope, Period, bool]
     """The period and filters asked for; on bad input the errors are on the form and the
     default view (this year, the whole network) is shown."""
     form = DashboardForm(request.args)
-    form.use_choices(
-        _dashboard_choices.get((str(get_locale()), network.version()), _build_dashboard_choices)
+    # The centres and regions are kept per language and network version; the rest is short.
+    form.centre.choices, form.region.choices = centre_options(), region_options()
+    form.service.choices = options(
+        [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
+    )
+    form.category.choices = options(
+        [("", gettext("All requesters")), *category_choices()]
+        + [(UNKNOWN_CATEGORY, gettext("Not recorded"))]
     )
     if not with_centre:
         del form.centre
@@ -102,33 +106,6 @@ def read_choices(with_centre: bool) -> tuple[DashboardForm, Scope, Period, bool]
     scope = Scope(int(centre) if centre else None, form.service.data or "",
                   form.region.data or "", form.category.data or "")  # fmt: skip
     return form, scope, period, True
-
-
-@dataclass(frozen=True)
-class DashboardChoices:
-    centre: Options
-    service: Options
-    region: Options
-    category: Options
-
-
-_dashboard_choices: Cache[DashboardChoices] = Cache(size=8)
-
-
-def _build_dashboard_choices() -> DashboardChoices:
-    """The filters' lists: the same for everyone in a language until the network changes
-    (with 2,000 centres, reading and naming them was most of a dashboard)."""
-    return DashboardChoices(
-        centre=centre_options(),
-        service=options(
-            [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
-        ),
-        region=region_options(),
-        category=options(
-            [("", gettext("All requesters")), *category_choices()]
-            + [(UNKNOWN_CATEGORY, gettext("Not recorded"))]
-        ),
-    )
 
 
 def charts(board: dashboards.Dashboard) -> dict:
