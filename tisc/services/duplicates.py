@@ -216,11 +216,19 @@ def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> 
 
 def flagged_mark() -> sa.ColumnElement[bool]:
     """For a query of requests: whether each has an open flag (the desk's badge; a column
-    of that query, each side of a flag looked up in its own index)."""
-    return sa.or_(*(
-        sa.exists().where(column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN)
-        for column in (DuplicateFlag.request_id, DuplicateFlag.other_id)
-    ))  # fmt: skip
+    of that query, each side of a flag looked up in its own index).
+
+    Each side is a flag's key read as a value, not tested with EXISTS: planning from
+    statistics taken before a flood of flags, PostgreSQL may turn an EXISTS into a hash
+    of every open flag, built for every page (see :func:`reads.changed_mark`)."""
+
+    def an_open_flag(column) -> sa.ColumnElement[bool]:
+        flag = sa.select(DuplicateFlag.id).where(
+            column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN
+        )
+        return flag.limit(1).scalar_subquery().is_not(None)
+
+    return sa.or_(an_open_flag(DuplicateFlag.request_id), an_open_flag(DuplicateFlag.other_id))
 
 
 def has_link(request_id: int) -> bool:
