@@ -236,6 +236,44 @@ def test_public_statistics_hide_small_counts(client, busy):
     assert 'id="centre-kbtu"' in page
 
 
+def test_the_statistics_figures_are_kept_for_everyone_as_long_as_a_visitors_page(
+    app, make, busy, monkeypatch
+):
+    """Signed in, each person gets their own header around figures worked out once per
+    five minutes, language and network version - as a visitor's whole page is kept."""
+    from tisc.services import dashboards
+    from tisc.web import statistics
+
+    worked_out = []
+    real = dashboards.public_statistics
+    monkeypatch.setattr(
+        dashboards, "public_statistics", lambda *args: worked_out.append(1) or real(*args)
+    )
+    clock = [statistics.FRESH_FOR * 1000.0]
+    monkeypatch.setattr(statistics.time, "time", lambda: clock[0])
+
+    def statistics_as(person, language="en") -> str:
+        client = app.test_client()
+        login(client, person)
+        return text_of(client.get("/statistics", headers={"Accept-Language": language}))
+
+    first = statistics_as(make.user("staff", centre="kbtu", name="Айгерим Омарова"))
+    second = statistics_as(make.user("coordinator", name="Бауыржан Ахметов"))
+    assert "Айгерим Омарова" in first and "Айгерим Омарова" not in second
+    assert "Бауыржан Ахметов" in second
+    main = lambda page: page[page.index("<main") : page.index("</main>")]  # noqa: E731
+    assert main(first) == main(second) and 'id="centre-kbtu"' in second
+    assert len(worked_out) == 1
+    statistics_as(busy["inventor"], "ru")  # another language: its own words
+    assert len(worked_out) == 2
+    clock[0] += statistics.FRESH_FOR  # five minutes on
+    statistics_as(busy["inventor"])
+    assert len(worked_out) == 3
+    make.centre("fresh", name="Freshly Opened Centre")  # the network changed
+    assert 'id="centre-fresh"' in statistics_as(busy["inventor"])
+    assert len(worked_out) == 4
+
+
 def test_registration_asks_the_requester_category_and_old_accounts_answer_once(client, make):
     legacy = make.user("inventor", category=None)
     login(client, legacy)

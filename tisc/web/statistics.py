@@ -1,20 +1,29 @@
 """Public statistics: what the network served, per service and year and per centre, with
 small counts hidden so that nobody can be singled out."""
 
+import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, render_template
 
 from tisc.domain.figures import SMALL
 from tisc.extensions import policy
-from tisc.services import dashboards
+from tisc.services import dashboards, network
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("statistics", __name__)
 
+FRESH_FOR = 300  # seconds: the same for every reader; a few minutes behind is fine
+
 
 @bp.route("/statistics")
-@shared_page(fresh_for=300)  # the same for every visitor; a few minutes behind is fine
+@shared_page(fresh_for=FRESH_FOR)
 def overview():
-    stats = dashboards.public_statistics(policy(), datetime.now(UTC))
-    return render_template("public/statistics.html", stats=stats, small=SMALL)
+    """Visitors get the whole page kept; anyone signed in gets their own header around the
+    same figures, kept as long (at 2,000 centres their table took 200 ms to render)."""
+    return render_template(
+        "public/statistics.html",
+        kept_key=(int(time.time() // FRESH_FOR), network.recent_version()),
+        statistics=lambda: dashboards.public_statistics(policy(), datetime.now(UTC)),
+        small=SMALL,
+    )
