@@ -212,3 +212,28 @@ def test_the_list_of_centres_is_kept_with_each_persons_own_form_token(app, make,
     page = second.get("/office/centres").get_data(as_text=True)  # a new network version
     row = re.search(r"<tr>\s*<td[^>]*><span>Closed Centre[\s\S]*?</tr>", page)[0]
     assert "Reactivate" not in row and "Suspend" in row
+
+
+def test_the_centre_form_lists_every_town_in_the_readers_alphabet_kept(app, as_, make):
+    """The towns' list is kept per language and network version (with 2,000 more towns,
+    reading and sorting them was most of the form); a town added is listed at once."""
+    from tests.sql import statements
+
+    client = as_("coordinator")
+    client.get("/office/centres/new", headers={"Accept-Language": "kk"})
+    with app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        page = client.get("/office/centres/new", headers={"Accept-Language": "kk"})
+    assert page.status_code == 200 and not [s for s in seen if "FROM cities" in s]
+    select = re.search(r'<select[^>]*name="city_id"[\s\S]*?</select>', page.get_data(as_text=True))
+    towns = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select[0])
+    # Қ after К and before Л in Kazakh, Ө after О (in Unicode's order both come last).
+    assert towns.index("Кентау") < towns.index("Қарағанды") < towns.index("Павлодар")
+    assert towns.index("Орал") < towns.index("Өскемен") < towns.index("Петропавл")
+    with app.app_context():
+        db.session.add(City(name_kk="Ақсу-Жаңа", name_ru="Аксу-Новый", name_en="New Aksu",
+                            region_code="KZ-55", lat=52.0, lon=76.9, population=1000))  # fmt: skip
+        db.session.commit()
+    page = client.get("/office/centres/new", headers={"Accept-Language": "kk"})
+    assert "Ақсу-Жаңа" in page.get_data(as_text=True)

@@ -1,7 +1,7 @@
-"""The network's centres and regions named in the reader's language, in its alphabet:
-the offices' filters and list of centres list them all (suspended centres too), the
-home page the centres the public sees. Kept per language and network version, since
-sorting 2,000 centres' names was most of such a page."""
+"""The network's centres, regions and towns named in the reader's language, in its
+alphabet: the offices' filters and list of centres list them all (suspended centres
+too), the home page the centres the public sees, the centre form every town. Kept per
+language and network version, since sorting 2,000 centres' names was most of such a page."""
 
 from collections.abc import Callable
 
@@ -35,6 +35,11 @@ def region_options() -> Options:
     return _kept_per_language(_region_options)
 
 
+def city_options() -> Options:
+    """A centre's town: every town of the network's data, by name."""
+    return _kept_per_language(_city_options)
+
+
 def listed_centres() -> list[network.CentreCard]:
     """The centres the public sees (active and planned ones)."""
     return _kept_per_language(_listed_centres)
@@ -58,6 +63,12 @@ def _centre_options() -> Options:
 def _region_options() -> Options:
     named = [(region.code, pick_text(region.names)) for region in network.regions()]
     return options([("", gettext("All regions"))] + by_name(named, lambda pair: pair[1]))
+
+
+def _city_options() -> Options:
+    return options(
+        by_name([(c.id, pick_text(c.names())) for c in network.cities()], lambda p: p[1])
+    )
 
 
 def _listed_centres() -> list[network.CentreCard]:

@@ -33,7 +33,13 @@ from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
 from tisc.web.navigation import with_query
-from tisc.web.network_names import all_centres, centre_options, region_options, tisc_names
+from tisc.web.network_names import (
+    all_centres,
+    centre_options,
+    city_options,
+    region_options,
+    tisc_names,
+)
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
 
@@ -381,9 +387,7 @@ def _other_centres(centre_id: int) -> list[tuple[str, str]]:
 
 def _centre_choices(form: CentreForm) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
-    form.city_id.choices = options(
-        by_name(((city.id, in_locale(city)) for city in network.cities()), lambda pair: pair[1])
-    )
+    form.city_id.choices = city_options()
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
 
