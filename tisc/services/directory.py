@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 
 from tisc.domain.catalogue import Service
-from tisc.domain.collation import sort_key
 from tisc.domain.geo import Point, distances_km
-from tisc.domain.localized import pick
 from tisc.services import network
 from tisc.services.network import CentreCard
 
@@ -31,7 +29,7 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
     words = query.text.casefold().split()
     found = [
         card
-        for card in network.cards()
+        for card in (network.cards() if query.origin else network.cards_by_name(locale))
         if card.is_listed
         and (not query.region_code or card.region_code == query.region_code)
         and (not query.service or query.service in card.services)
@@ -39,7 +37,6 @@ def search(query: DirectoryQuery, locale: str) -> list[Listing]:
         and all(word in card.search_text for word in words)
     ]
     if query.origin is None or not found:
-        found.sort(key=lambda card: sort_key(pick(card.names, locale), locale))
         return [Listing(card, None) for card in found]
     distances = distances_km(query.origin, [card.location for card in found])
     listings = [Listing(card, km) for card, km in zip(found, distances, strict=True)]

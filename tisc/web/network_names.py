@@ -47,7 +47,7 @@ def listed_centres() -> list[network.CentreCard]:
 
 def all_centres() -> list[network.CentreCard]:
     """Every centre, suspended ones and the coordinating office too."""
-    return _kept_per_language(_all_centres)
+    return network.cards_by_name(str(get_locale()))
 
 
 def _tisc_names() -> list[tuple[int, str]]:
@@ -73,7 +73,3 @@ def _city_options() -> Options:
 
 def _listed_centres() -> list[network.CentreCard]:
     return [card for card in all_centres() if card.is_listed]
-
-
-def _all_centres() -> list[network.CentreCard]:
-    return by_name(network.cards(), lambda card: pick_text(card.names))

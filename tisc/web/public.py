@@ -12,7 +12,7 @@ from tisc.formatting import by_name, pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
-from tisc.web.network_names import listed_centres
+from tisc.web.network_names import listed_centres, region_options
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
@@ -34,10 +34,7 @@ def home():
 @shared_page(fresh_for=300)  # it lists upcoming training events too
 def centre_list():
     form = DirectoryForm(request.args)
-    regions = by_name(network.regions(), lambda r: pick_text(r.names))
-    form.region.choices = options(
-        [("", gettext("All regions"))] + [(r.code, pick_text(r.names)) for r in regions]
-    )
+    form.region.choices = region_options()
     towns = by_name(network.regions(), lambda r: pick_text(r.admin_centre_names))
     form.near.choices = options(
         [("", gettext("Nowhere in particular"))]
@@ -57,7 +54,7 @@ def centre_list():
         if form.lat.data is not None and form.lon.data is not None:
             origin, origin_name = Point(form.lat.data, form.lon.data), gettext("your position")
         elif form.near.data:
-            region = next(r for r in regions if r.code == form.near.data)
+            region = network.regions_by_code()[form.near.data]
             origin, origin_name = region.admin_centre, pick_text(region.admin_centre_names)
         query = directory.DirectoryQuery(
             text=form.q.data or "",
