@@ -78,6 +78,7 @@ def _pages() -> dict[str, dict[str, str]]:
             "completed": reference(Status.COMPLETED, **mine),
             "declined": reference(Status.DECLINED, **mine),
             "search": "/requests?q=a", "tokens": "/account/tokens",
+            "statistics": "/statistics",  # the figures kept for everyone, in their own frame
         },
         "staff": {
             "desk": "/desk", "mine": "/desk?assignee=me", "search": "/desk?q=TISC",
