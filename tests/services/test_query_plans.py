@@ -180,4 +180,5 @@ def test_the_duplicate_mark_reads_no_more_than_the_page_however_many_flags_are_o
 
     reader = db.session.get(User, staff.id)
     page = lambda: queues.desk_page(reader, queues.Filters(sort="age"), marked=True, size=2)  # noqa: E731
+    assert page().flagged  # the page's rows are flagged
     assert _rows_read_from("duplicate_flags", page, "AS flagged") <= 4  # each side of two rows

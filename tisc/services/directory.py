@@ -24,12 +24,12 @@ class Listing:
 
 
 def search(query: DirectoryQuery, locale: str) -> list[Listing]:
-    """Active and planned TISCs matching every filter; nearest first when there is an origin,
-    else by name in ``locale``."""
+    """Active and planned TISCs matching every filter; nearest first when there is an origin
+    (by name in ``locale`` at the same distance), else by name."""
     words = query.text.casefold().split()
     found = [
         card
-        for card in (network.cards() if query.origin else network.cards_by_name(locale))
+        for card in network.cards_by_name(locale)
         if card.is_listed
         and (not query.region_code or card.region_code == query.region_code)
         and (not query.service or query.service in card.services)

@@ -222,7 +222,7 @@ def flagged_mark() -> sa.ColumnElement[bool]:
     statistics taken before a flood of flags, PostgreSQL may turn an EXISTS into a hash
     of every open flag, built for every page (see :func:`reads.changed_mark`)."""
 
-    def an_open_flag(column) -> sa.ColumnElement[bool]:
+    def an_open_flag(column: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
         flag = sa.select(DuplicateFlag.id).where(
             column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN
         )

@@ -1,7 +1,8 @@
 """The network's centres, regions and towns named in the reader's language, in its
 alphabet: the offices' filters and list of centres list them all (suspended centres
-too), the home page the centres the public sees, the centre form every town. Kept per
-language and network version, since sorting 2,000 centres' names was most of such a page."""
+too), the home page the centres the public sees, the directory the regions, the centre
+form every town. Kept per language and network version, since sorting 2,000 centres'
+names was most of such a page."""
 
 from collections.abc import Callable
 
@@ -35,6 +36,11 @@ def region_options() -> Options:
     return _kept_per_language(_region_options)
 
 
+def near_options() -> Options:
+    """The directory's "near": each region's administrative centre, after "Nowhere"."""
+    return _kept_per_language(_near_options)
+
+
 def city_options() -> Options:
     """A centre's town: every town of the network's data, by name."""
     return _kept_per_language(_city_options)
@@ -51,9 +57,7 @@ def all_centres() -> list[network.CentreCard]:
 
 
 def _tisc_names() -> list[tuple[int, str]]:
-    cards = network.cards()
-    named = [(c.id, pick_text(c.names)) for c in cards if c.kind is CentreKind.TISC]
-    return by_name(named, lambda pair: pair[1])
+    return [(c.id, pick_text(c.names)) for c in all_centres() if c.kind is CentreKind.TISC]
 
 
 def _centre_options() -> Options:
@@ -63,6 +67,11 @@ def _centre_options() -> Options:
 def _region_options() -> Options:
     named = [(region.code, pick_text(region.names)) for region in network.regions()]
     return options([("", gettext("All regions"))] + by_name(named, lambda pair: pair[1]))
+
+
+def _near_options() -> Options:
+    named = [(region.code, pick_text(region.admin_centre_names)) for region in network.regions()]
+    return options([("", gettext("Nowhere in particular"))] + by_name(named, lambda pair: pair[1]))
 
 
 def _city_options() -> Options:

@@ -380,7 +380,7 @@ def _tisc_choices() -> list[tuple[str, str]]:
 def _other_centres(centre_id: int) -> list[tuple[str, str]]:
     return [
         (str(card.id), pick_text(card.names))
-        for card in by_name(network.cards(), lambda card: pick_text(card.names))
+        for card in all_centres()
         if card.is_active_tisc and card.id != centre_id
     ]
 

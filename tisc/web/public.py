@@ -8,11 +8,11 @@ from flask_babel import get_locale, gettext
 from tisc.domain.catalogue import LANGUAGE_NAMES, Service
 from tisc.domain.geo import Point
 from tisc.extensions import policy
-from tisc.formatting import by_name, pick_text, service_label
+from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
-from tisc.web.network_names import listed_centres, region_options
+from tisc.web.network_names import listed_centres, near_options, region_options
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
@@ -34,12 +34,7 @@ def home():
 @shared_page(fresh_for=300)  # it lists upcoming training events too
 def centre_list():
     form = DirectoryForm(request.args)
-    form.region.choices = region_options()
-    towns = by_name(network.regions(), lambda r: pick_text(r.admin_centre_names))
-    form.near.choices = options(
-        [("", gettext("Nowhere in particular"))]
-        + [(r.code, pick_text(r.admin_centre_names)) for r in towns]
-    )
+    form.region.choices, form.near.choices = region_options(), near_options()
     form.service.choices = options(
         [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
     )

@@ -48,9 +48,10 @@ def changes_since_looked() -> int:
 
 # How many rendered parts of each kind a process keeps (:func:`kept`): a filter form
 # listing 2,000 centres is some 150 kB of HTML, the home page's list of them 300 kB and
-# the office's table of them 1.6 MB (a few kB each for a national network), a header
+# the office's table of them 1.6 MB (a few kB each for a national network), the public
+# statistics' figures 470 kB (one part a language: a new one every five minutes), a header
 # 4 kB, a list's row 1 kB.
-KEPT_PARTS = {"filters": 64, "lists": 16, "frame": 256, "row": 1000}
+KEPT_PARTS = {"filters": 64, "lists": 16, "statistics": 3, "frame": 256, "row": 1000}
 _HOLE = re.compile("\x00([a-z]+)\x00")
 
 
