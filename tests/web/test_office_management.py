@@ -237,3 +237,20 @@ def test_the_centre_form_lists_every_town_in_the_readers_alphabet_kept(app, as_,
         db.session.commit()
     page = client.get("/office/centres/new", headers={"Accept-Language": "kk"})
     assert "Ақсу-Жаңа" in page.get_data(as_text=True)
+
+
+def test_the_staff_table_names_centres_without_loading_each_one(app, as_, make):
+    """Each person's centre comes from the network's cards: the page loaded the centres
+    one by one (twenty statements for twenty centres)."""
+    from tests.sql import statements
+
+    for slug in ("kbtu", "atyrau-university", "nazarbayev-university"):
+        make.user("staff", centre=slug)
+    client = as_("coordinator")
+    client.get("/office/staff")
+    with app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        page = client.get("/office/staff").get_data(as_text=True)
+    assert "Kazakh-British Technical University" in page and "Nazarbayev University" in page
+    assert not [s for s in seen if "FROM centres" in s], seen

@@ -207,6 +207,7 @@ def staff():
         "office/staff.html",
         form=form,
         people=by_name(accounts.staff_and_coordinators(), lambda person: person.name),
+        centres=network.cards_by_id(),  # not each person's centre loaded in turn
     ), 400 if form.errors else 200
 
 
