@@ -156,6 +156,20 @@ def test_suspending_moves_each_open_request_to_routing_s_next_choice(make, ctx, 
     assert entry.after == {"status": "suspended", "requests_moved": 2}
 
 
+def test_each_request_goes_where_routing_sends_one_from_its_region(make, ctx, people):
+    """Routing is decided once per service, region and language, not once per request:
+    requests from two regions still go to their own region's choice."""
+    inventor = people["inventor"]
+    from_almaty = [make.request(inventor, region="KZ-75", centre="kbtu") for _ in "ab"]
+    from_atyrau = make.request(inventor, region="KZ-23", centre="kbtu")
+    targets = {move.reference: move.target_id for move in suspension.plan(centre("kbtu"))}
+    assert targets == {
+        from_almaty[0]: make.centre_id("karaganda-buketov"),
+        from_almaty[1]: make.centre_id("karaganda-buketov"),
+        from_atyrau: make.centre_id("atyrau-university"),  # in the inventor's region
+    }
+
+
 def test_requests_go_to_the_chosen_centre_where_it_offers_their_service(make, ctx, people):
     inventor = people["inventor"]
     search = make.request(inventor)  # prior-art search: Atyrau offers it

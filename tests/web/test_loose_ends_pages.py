@@ -268,6 +268,15 @@ def test_the_suspension_preview_follows_the_chosen_centre(world, as_, make):
     assert "Kh. Dosmukhamedov Atyrau University" in row and "(chosen)" in row
 
 
+def test_the_suspension_page_counts_the_requests_with_nowhere_to_go(world, as_, make, monkeypatch):
+    from tisc.services import centres
+
+    make.request_in("submitted", world.people["inventor"], world.people["staff"])
+    monkeypatch.setattr(centres, "routing_candidates", lambda service: [])  # no other centre
+    page = as_("coordinator").get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "2 requests have nowhere to go" in page
+
+
 def test_completed_requests_only_are_unaffected_by_questions_counts(world, as_, make):
     """A desk's figures are the ones it always had for requests that never ask."""
     reference = make.request_in("completed", world.people["inventor"], world.people["staff"])

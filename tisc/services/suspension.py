@@ -46,6 +46,9 @@ def plan(centre: Centre, chosen_id: int | None = None) -> list[Move]:
         chosen = None
     regions = network.regions_by_code()
     candidates: dict[Service, list] = {}
+    # Routing depends on the service, the region and the language alone (the queues'
+    # loads are read once): decided once for each, not for each of thousands of requests.
+    targets: dict[tuple, int | None] = {}
     moves = []
     rows = db.session.execute(
         sa.select(
@@ -63,15 +66,18 @@ def plan(centre: Centre, chosen_id: int | None = None) -> list[Move]:
             candidates[service] = [
                 c for c in centre_service.routing_candidates(service) if c.centre_id != centre.id
             ]
-        region = regions[region_code]
-        try:
-            decision = route(
-                candidates[service], service, region_code, region.admin_centre, None, language
-            )
-        except Invalid:
-            moves.append(Move(request_id, reference, service, None, False))
-        else:
-            moves.append(Move(request_id, reference, service, decision.centre_id, False))
+        key = (service, region_code, language)
+        if key not in targets:
+            region = regions[region_code]
+            try:
+                decision = route(
+                    candidates[service], service, region_code, region.admin_centre, None, language
+                )
+            except Invalid:
+                targets[key] = None
+            else:
+                targets[key] = decision.centre_id
+        moves.append(Move(request_id, reference, service, targets[key], False))
     return moves
 
 

@@ -178,9 +178,10 @@ def centre_suspend(slug: str):
                            "%(name)s is suspended; %(num)d open requests moved.",
                            len(moves), name=in_locale(centre)), "success")  # fmt: skip
             return redirect(url_for(".centre_list"))
+    plan = suspension.plan(centre, chosen)
     return render_template(
-        "office/centre_suspend.html", form=form, centre=centre,
-        plan=suspension.plan(centre, chosen), cards=network.cards_by_id(),
+        "office/centre_suspend.html", form=form, centre=centre, plan=plan,
+        stranded=sum(move.target_id is None for move in plan), cards=network.cards_by_id(),
     ), 400 if form.errors else 200  # fmt: skip
 
 
