@@ -67,6 +67,8 @@ class Labels:
     status: dict[str, str]
     action: dict[str, str]
     outcome: dict[str, str]
+    event_format: dict[str, str]
+    audience: dict[str, str]
 
 
 _labels: Cache[Labels] = Cache(size=8)
@@ -80,6 +82,8 @@ def labels() -> Labels:
             {s.value: gettext(text) for s, text in STATUS_LABELS.items()},
             {a.value: gettext(spec.label) for a, spec in SPECS.items()},
             {o.value: gettext(text) for o, text in OUTCOME_LABELS.items()},
+            {f.value: gettext(text) for f, text in EVENT_FORMAT_LABELS.items()},
+            {a.value: gettext(text) for a, text in EVENT_AUDIENCE_LABELS.items()},
         ),
     )
 
@@ -151,11 +155,11 @@ def office_label(value) -> str:
 
 
 def event_format_label(value) -> str:
-    return gettext(EVENT_FORMAT_LABELS[EventFormat(value)])
+    return labels().event_format[EventFormat(value).value]
 
 
 def audience_label(value) -> str:
-    return gettext(EVENT_AUDIENCE_LABELS[EventAudience(value)])
+    return labels().audience[EventAudience(value).value]
 
 
 def month_label(month: int, long: bool = False) -> str:

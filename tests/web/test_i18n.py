@@ -165,3 +165,19 @@ def test_a_missing_name_falls_back_sensibly(client, make):
     make.centre("only-russian", name_kk="", name_ru="Только по-русски", name_en="")
     client.post("/locale", data={"locale": "kk", "next": "/"})
     assert "Только по-русски" in client.get("/centres").get_data(as_text=True)
+
+
+def test_the_catalogues_labels_are_kept_per_language_never_mixed(app):
+    """Labels are translated once per language and kept (events list 200 rows of them)."""
+    from flask_babel import force_locale
+
+    from tisc import formatting
+
+    with app.test_request_context():
+        for language, audience, event_format in (
+            ("en", "Students", "Webinar"), ("kk", "Студенттер", "Вебинар"),
+            ("ru", "Студенты", "Вебинар"), ("en", "Students", "Webinar"),
+        ):  # fmt: skip
+            with force_locale(language):
+                assert formatting.audience_label("students") == audience
+                assert formatting.event_format_label("webinar") == event_format
