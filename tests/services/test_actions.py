@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import COMPLETION, PDF
+from tests.factories import COMPLETION, PDF, today_in_kazakhstan
 from tisc.domain.calendar import DAY_SECONDS
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.policy import Policy
@@ -254,3 +254,18 @@ def test_internal_files_are_not_served_to_the_inventor(make, people):
         with pytest.raises(NotFound):
             requests.file_for(db.session.get(User, inventor.id), reference, file_id)
         assert requests.file_for(db.session.get(User, staff.id), reference, file_id).content == PDF
+
+
+def test_an_action_reads_the_requests_filings_once_for_the_figures(app, make, people):
+    """The figures' facts after an action are those before it plus what it recorded: the
+    filings are read before, not again (a suspension moves thousands of requests)."""
+    from tests.sql import statements
+
+    reference = make.request_in("completed", people["inventor"], people["staff"])
+    with app.app_context():
+        engine = db.engine
+    filing = {"ip_right": "patent", "office": "kazpatent", "application_number": "2026/1",
+              "filed_on": today_in_kazakhstan()}  # fmt: skip
+    with statements(engine) as seen:
+        perform(app, people["inventor"], reference, "record_filing", **filing)
+    assert len([s for s in seen if "SELECT filings.filed_on, filings.ip_right" in s]) == 1

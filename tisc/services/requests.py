@@ -322,7 +322,7 @@ def _record(service_request, actor, user, before, transition, uploads, now, poli
         (before.centre_id, before.status) if before else None,
         (service_request.centre_id, service_request.status),
     )
-    after = figures.facts_of(service_request, new=before is None)
+    after = figures.facts_after(before, service_request, transition.records)
     figures.record_change(before, after, policy.calendar.tz)
     notifications.queue_for_events(service_request, transition.events, actor)
     if not all(event.internal for event in transition.events):
