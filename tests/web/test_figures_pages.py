@@ -244,7 +244,7 @@ def test_the_statistics_figures_are_kept_for_everyone_as_long_as_a_visitors_page
     five minutes and network version, and rendered once per language - as a visitor's whole
     page is kept."""
     from tisc.services import dashboards
-    from tisc.web import statistics
+    from tisc.web import shared_pages, statistics
 
     worked_out = []
     real = dashboards.public_statistics
@@ -252,7 +252,7 @@ def test_the_statistics_figures_are_kept_for_everyone_as_long_as_a_visitors_page
         dashboards, "public_statistics", lambda *args: worked_out.append(1) or real(*args)
     )
     clock = [statistics.FRESH_FOR * 1000.0]
-    monkeypatch.setattr(statistics, "time", SimpleNamespace(time=lambda: clock[0]))
+    monkeypatch.setattr(shared_pages, "time", SimpleNamespace(time=lambda: clock[0]))
     kept = app.extensions["tisc.kept_parts"]["statistics"]
     start = kept.builds
     done = lambda: (len(worked_out), kept.builds - start)  # noqa: E731  (figures, renderings)

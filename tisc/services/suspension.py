@@ -62,12 +62,13 @@ def plan(centre: Centre, chosen_id: int | None = None) -> list[Move]:
         if chosen is not None and service in chosen.services:
             moves.append(Move(request_id, reference, service, chosen.id, True))
             continue
-        if service not in candidates:
-            candidates[service] = [
-                c for c in centre_service.routing_candidates(service) if c.centre_id != centre.id
-            ]
         key = (service, region_code, language)
         if key not in targets:
+            if service not in candidates:
+                candidates[service] = [
+                    c for c in centre_service.routing_candidates(service)
+                    if c.centre_id != centre.id
+                ]  # fmt: skip
             region = regions[region_code]
             try:
                 decision = route(

@@ -76,7 +76,7 @@ def _near_options() -> Options:
 
 def _city_options() -> Options:
     return options(
-        by_name([(c.id, pick_text(c.names())) for c in network.cities()], lambda p: p[1])
+        by_name([(c.id, pick_text(c.names())) for c in network.cities()], lambda pair: pair[1])
     )
 
 

@@ -51,9 +51,8 @@ def shared_page(view=None, *, fresh_for: int | None = None):
         if not _is_plain_visitor():
             return view(*args, **kwargs)
         locale = visitor_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
-        period = int(time.time() // fresh_for) if fresh_for else 0
         # The demo banner is the one thing on these pages beside the network and the language.
-        key = (request.full_path, locale, network.recent_version(), period, demo.present())
+        key = (request.full_path, locale, *kept_until_changed(fresh_for), demo.present())
         page = pages.peek(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))
@@ -63,6 +62,13 @@ def shared_page(view=None, *, fresh_for: int | None = None):
         return _respond(page)
 
     return serve
+
+
+def kept_until_changed(fresh_for: int | None = None) -> tuple:
+    """What a kept copy of a public page's content depends on beside its address and
+    language: the network's recent version and, for a page that also shows figures of the
+    requests, which period of ``fresh_for`` seconds it is."""
+    return network.recent_version(), int(time.time() // fresh_for) if fresh_for else 0
 
 
 def _is_plain_visitor() -> bool:
