@@ -1,8 +1,9 @@
 """The worker process (``flask --app wsgi tisc worker``): the work no web request should wait for.
 
 Each round it delivers the outbox (claiming each message, so that any number
-of workers send each one once; failures wait for their back-off) and, once a
-minute, runs the daily jobs that nobody has run today. It stops cleanly on
+of workers send each one once; failures wait for their back-off), moves a
+batch of a suspended centre's open requests if one is still moving them, and,
+once a minute, runs the daily jobs that nobody has run today. It stops cleanly on
 SIGTERM or SIGINT, between rounds.
 """
 
@@ -11,12 +12,13 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
-from flask import Flask
+from flask import Flask, Response, current_app
 
-from tisc.extensions import db
+from tisc.extensions import db, policy
 from tisc.mail import delivery
-from tisc.services import schedule
+from tisc.services import schedule, suspension
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +28,12 @@ class Round:
     sent: int = 0
     kept: int = 0
     failed: int = 0
+    moved: int | None = None  # requests of a suspended centre (None: none was moving)
     daily: dict[str, int] = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
-        return bool(self.sent or self.kept or self.failed)
+        return bool(self.sent or self.kept or self.failed) or self.moved is not None
 
 
 class Worker:
@@ -42,7 +45,8 @@ class Worker:
         self._daily_checked = float("-inf")
 
     def run_once(self) -> Round:
-        """One round: deliver what is due; run the daily jobs when it is time to look again."""
+        """One round: deliver what is due; run the daily jobs when it is time to look again;
+        move a batch of a suspended centre's requests."""
         with self.app.app_context():
             try:
                 report = delivery.deliver(limit=delivery.BATCH)
@@ -50,6 +54,7 @@ class Worker:
                 if time.monotonic() - self._daily_checked >= self.daily_seconds:
                     self._daily_checked = time.monotonic()
                     result.daily = schedule.run_due(self.app.extensions["tisc.policy"])
+                result.moved = suspension.move_more(self.app.extensions["tisc.policy"])
                 return result
             finally:
                 db.session.remove()
@@ -71,3 +76,21 @@ class Worker:
             if not done.busy:
                 self.stopping.wait(self.poll_seconds)
         log.info("worker stopped")
+
+
+def move_after_response(response: Response) -> Response:
+    """Without a worker process (``make run``): once ``response`` has gone out, move what
+    a suspension left to move, in this process."""
+    if not current_app.config["TISC_WORKER"]:
+        response.call_on_close(partial(_move_quietly, current_app._get_current_object()))
+    return response
+
+
+def _move_quietly(app: Flask) -> None:
+    with app.app_context():
+        try:
+            suspension.move_all(policy())
+        except Exception:  # the suspension is done; the daily job moves what is left
+            log.exception("moving a suspended centre's requests after a response failed")
+        finally:
+            db.session.remove()

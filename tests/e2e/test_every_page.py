@@ -18,7 +18,7 @@ from playwright.sync_api import Browser
 from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import Centre, SavedReply, ServiceRequest, User
-from tisc.services import demo
+from tisc.services import demo, suspension
 
 pytestmark = pytest.mark.e2e
 
@@ -44,9 +44,29 @@ def tour(app, live_server):
     wipe(app)
     with app.app_context():
         demo.load_demo(app.extensions["tisc.policy"])
+    _suspend_one_still_moving(app)
+    with app.app_context():
         pages = _pages()
     yield live_server, pages
     wipe(app)
+
+
+def _suspend_one_still_moving(app) -> None:
+    """A centre outside the demo, suspended while its request waits for the worker: the
+    suspension page then shows how far the moves are."""
+    from tests.factories import Factory
+
+    make = Factory(app)
+    make.centre("shymkent-tisc", city="Shymkent", name_en="Shymkent TISC",
+                name_ru="ЦПТИ Шымкента", name_kk="Шымкент ТИҚО")  # fmt: skip
+    make.request(make.user("inventor"), centre="shymkent-tisc")
+    with app.app_context():
+        coordinator = db.session.scalar(sa.select(User).where(User.email == DEMO["coordinator"]))
+        moved_in_request, suspension.MOVED_IN_REQUEST = suspension.MOVED_IN_REQUEST, 0
+        try:
+            suspension.suspend(coordinator, "shymkent-tisc", "Closed.", make.policy)
+        finally:
+            suspension.MOVED_IN_REQUEST = moved_in_request
 
 
 def _pages() -> dict[str, dict[str, str]]:
@@ -97,6 +117,7 @@ def _pages() -> dict[str, dict[str, str]]:
             "request": f"/office/requests/{any_ref}", "coverage": "/office/coverage",
             "centres": "/office/centres", "centre": "/office/centres/kbtu/edit",
             "suspend": "/office/centres/kbtu/suspend", "staff": "/office/staff",
+            "suspended": "/office/centres/shymkent-tisc/suspend",  # its requests still moving
             "move": f"/office/staff/{staff.id}/move",
             "mail": "/office/mail", "account": "/account", "dashboard": "/office/dashboard",
             "wipo": "/office/reports/wipo", "events": "/office/events", "audit": "/office/audit",

@@ -9,7 +9,7 @@ from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import AuditEntry, Centre, RequestEvent, ServiceRequest, User
-from tisc.services import centres, replies, suspension
+from tisc.services import centres, replies, schedule, suspension
 
 
 @pytest.fixture
@@ -136,9 +136,11 @@ def test_suspending_moves_each_open_request_to_routing_s_next_choice(make, ctx, 
         open_one: nearest,
         waiting: nearest,
     }
-    moves = suspension.suspend(user(people["coordinator"]), "kbtu", "Центр закрыт на ремонт.",
-                               make.policy)  # fmt: skip
-    assert len(moves) == 2 and centre("kbtu").status == "suspended"
+    suspended = suspension.suspend(user(people["coordinator"]), "kbtu",
+                                   "Центр закрыт на ремонт.", make.policy)  # fmt: skip
+    assert suspended == suspension.Progress(moved=2, left=0, finished=True)
+    assert centre("kbtu").status == "suspended"
+    assert suspension.move_more(make.policy) is None  # nothing left for the worker
     for reference in (open_one, waiting):
         moved = request_row(reference)
         assert (moved.centre_id, moved.status, moved.assignee_id) == (nearest, "submitted", None)
@@ -154,6 +156,98 @@ def test_suspending_moves_each_open_request_to_routing_s_next_choice(make, ctx, 
     assert len(told) == 2
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "centre.suspended"))
     assert entry.after == {"status": "suspended", "requests_moved": 2}
+
+
+def test_a_centre_holding_many_requests_is_suspended_at_once_and_they_move_in_batches(
+    make, ctx, people, monkeypatch
+):
+    """The office's request moves the first ones; the worker moves the rest, a batch per
+    transaction, with the office's reason, to where routing sends them."""
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 2)
+    inventor, staff = people["inventor"], people["kbtu"]
+    references = [make.request_in("in_progress", inventor, staff) for _ in range(5)]
+    done = suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    assert done == suspension.Progress(moved=2, left=3, finished=False)
+    assert centre("kbtu").status == "suspended"  # at once: nothing new is routed to it
+    kbtu, nearest = make.centre_id("kbtu"), make.centre_id("karaganda-buketov")
+    assert [request_row(r).centre_id for r in references] == [nearest] * 2 + [kbtu] * 3
+    assert suspension.progress(centre("kbtu")) == suspension.Progress(2, 3, False)
+    assert suspension.move_more(make.policy, limit=2) == 2  # oldest first
+    assert [request_row(r).centre_id for r in references] == [nearest] * 4 + [kbtu]
+    assert suspension.move_more(make.policy, limit=2) == 1
+    assert suspension.move_more(make.policy, limit=2) is None  # finished: nothing reads on
+    assert suspension.progress(centre("kbtu")) == suspension.Progress(5, 0, True)
+    last = db.session.scalars(
+        sa.select(RequestEvent).where(RequestEvent.request_id == request_row(references[-1]).id)
+        .order_by(RequestEvent.id.desc())
+    ).first()  # fmt: skip
+    assert (last.action, last.actor_id, last.text) == (
+        Action.TRANSFER, people["coordinator"].id, "Closed.",
+    )  # fmt: skip
+    assert len([m for m in outbox(make.app, kind="transferred") if m.request_id]) == 5
+
+
+def test_the_worker_moves_to_the_centre_the_office_chose(make, ctx, people, monkeypatch):
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    inventor = people["inventor"]
+    search = make.request(inventor)  # Atyrau offers prior-art searches
+    landscape = make.request(inventor, service="patent_landscape")  # Atyrau does not
+    atyrau = make.centre_id("atyrau-university")
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy, atyrau)
+    assert request_row(search).centre_id == make.centre_id("kbtu")
+    assert suspension.move_all(make.policy) == 2
+    assert request_row(search).centre_id == atyrau
+    assert request_row(landscape).centre_id == make.centre_id("nazarbayev-university")
+
+
+def test_a_request_left_with_nowhere_to_go_stays_and_the_rest_still_move(
+    make, ctx, people, monkeypatch
+):
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    inventor = people["inventor"]
+    fto = make.request(inventor, service="freedom_to_operate")  # oldest: read again each batch
+    searches = [make.request(inventor) for _ in range(3)]
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    for holder in db.session.scalars(sa.select(Centre).where(Centre.slug != "kbtu")):
+        holder.services = [s for s in holder.services if s != "freedom_to_operate"]
+    db.session.commit()
+    assert suspension.move_more(make.policy, limit=1) == 0  # FTO has nowhere to go now
+    for _ in searches:
+        assert suspension.move_more(make.policy, limit=1) == 1  # each batch reads past it
+    assert suspension.move_more(make.policy, limit=1) == 0  # only it is left: finished
+    assert suspension.move_more(make.policy, limit=1) is None
+    assert request_row(fto).centre_id == make.centre_id("kbtu")
+    assert {request_row(r).centre_id for r in searches} == {make.centre_id("karaganda-buketov")}
+    assert suspension.progress(centre("kbtu")) == suspension.Progress(3, 1, True)
+
+
+def test_reactivating_the_centre_stops_its_moves(make, ctx, people, monkeypatch):
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 1)
+    inventor, staff = people["inventor"], people["kbtu"]
+    references = [make.request_in("submitted", inventor, staff) for _ in range(3)]
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    centres.set_status("kbtu", "active", by=user(people["coordinator"]))
+    assert suspension.move_more(make.policy) == 0  # it notices, and ends the suspension
+    assert suspension.move_more(make.policy) is None
+    kbtu = make.centre_id("kbtu")
+    assert [request_row(r).centre_id == kbtu for r in references] == [False, True, True]
+
+
+def test_suspending_again_moves_with_the_new_reason_only(make, ctx, people, monkeypatch):
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 1)
+    inventor, staff = people["inventor"], people["kbtu"]
+    for _ in range(3):
+        make.request_in("submitted", inventor, staff)
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    centres.set_status("kbtu", "active", by=user(people["coordinator"]))
+    again = suspension.suspend(user(people["coordinator"]), "kbtu", "Again.", make.policy)
+    assert again == suspension.Progress(moved=1, left=1, finished=False)
+    assert schedule.run_due(make.policy)["suspension_moves"] == 1  # a deployment's cron
+    reasons = db.session.scalars(
+        sa.select(RequestEvent.text).where(RequestEvent.action == Action.TRANSFER)
+    ).all()
+    assert sorted(reasons) == ["Again.", "Again.", "Closed."]
+    assert suspension.progress(centre("kbtu")) == suspension.Progress(2, 0, True)
 
 
 def test_each_request_goes_where_routing_sends_one_from_its_region(make, ctx, people):

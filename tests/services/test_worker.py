@@ -102,6 +102,26 @@ def test_the_coordinator_sees_undelivered_mail_but_not_what_it_said(
     assert "TOP-SECRET-TITLE" not in page
 
 
+def test_the_worker_moves_what_a_suspension_left_a_batch_a_round(worker_app, make, monkeypatch):
+    from tisc.services import suspension
+
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 1)
+    monkeypatch.setattr(suspension, "BATCH", 2)
+    monkeypatch.setattr(schedule, "JOBS", [])  # the daily sweep would move them all
+    inventor, staff = make.user("inventor"), make.user("staff", centre="kbtu")
+    references = [make.request_in("submitted", inventor, staff) for _ in range(4)]
+    client = worker_app.test_client()
+    login(client, make.user("coordinator"))
+    response = client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": "x"})
+    response.close()  # a web process with a worker beside it leaves the rest to it
+    kbtu = make.centre_id("kbtu")
+    assert [make.row(r)["centre_id"] == kbtu for r in references] == [False, True, True, True]
+    worker = Worker(worker_app, daily_seconds=10**9)
+    assert [worker.run_once().moved for _ in range(3)] == [2, 1, None]
+    assert not any(make.row(r)["centre_id"] == kbtu for r in references)
+    assert not worker.run_once().busy
+
+
 def test_two_workers_send_each_message_once(worker_app, make):
     for _ in range(12):
         make.request(make.user("inventor"))  # twelve receipts

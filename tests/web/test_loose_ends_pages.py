@@ -257,6 +257,46 @@ def test_suspending_asks_where_the_open_requests_go_and_moves_them(world, as_, m
     assert "Transferred from Kazakh-British Technical University by Coordinator" in inventor_page
 
 
+def test_a_suspension_too_big_for_one_request_finishes_after_the_response(
+    world, as_, make, monkeypatch
+):
+    """Without a worker (``make run``) the web process moves the rest once the office's
+    response has gone out; the suspension page says how far it is."""
+    from tisc.services import suspension
+
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 1)
+    monkeypatch.setattr(suspension, "BATCH", 1)
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    others = [make.request_in("submitted", inventor, staff) for _ in range(2)]
+    client = as_("coordinator")
+    response = client.post(
+        "/office/centres/kbtu/suspend", data={"mode": "route", "text": "Жөндеу."}
+    )
+    assert response.headers["Location"].endswith("/office/centres/kbtu/suspend")
+    kbtu = make.centre_id("kbtu")
+    assert sum(make.row(r)["centre_id"] == kbtu for r in [world.reference, *others]) == 2
+    page = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "2 more are moving in the background" in page
+    assert "1 moved, 2 still here" in page
+    response.close()  # the rest move now
+    assert all(make.row(r)["centre_id"] != kbtu for r in [world.reference, *others])
+    page = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "This centre is already suspended." in page and "still here" not in page
+
+
+def test_the_suspension_page_names_the_requests_that_stayed(world, as_, make, monkeypatch):
+    from tisc.services import centres, suspension
+
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    client = as_("coordinator")
+    response = client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": "x"})
+    monkeypatch.setattr(centres, "routing_candidates", lambda service: [])  # nowhere, now
+    response.close()
+    page = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "1 open request stayed here" in page
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+
+
 def test_the_suspension_preview_follows_the_chosen_centre(world, as_, make):
     atyrau = make.centre_id("atyrau-university")
     page = (

@@ -3,7 +3,13 @@
 from tisc.models.accounts import ApiToken, AuthSession, SignInFailure, User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
-from tisc.models.centres import Centre, CentreService, NetworkVersion, SavedReply
+from tisc.models.centres import (
+    Centre,
+    CentreService,
+    CentreSuspension,
+    NetworkVersion,
+    SavedReply,
+)
 from tisc.models.jobs import DailyRun
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
@@ -24,6 +30,7 @@ __all__ = [
     "Base",
     "Centre",
     "CentreService",
+    "CentreSuspension",
     "City",
     "DailyRun",
     "Delivery",

@@ -119,6 +119,30 @@ class NetworkVersion(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CentreSuspension(Base):
+    """A centre's suspension, whose open requests move in batches.
+
+    The centre is suspended at once; its open requests then move - the first ones
+    in the office's own request, the rest by the worker, a batch per transaction -
+    each as a transfer with the office's ``reason``: to ``chosen_id`` where that
+    centre offers the request's service, else where routing sends it then.
+    ``finished_at`` is set once none is left to move, or the centre is no longer
+    suspended; ``stranded`` counts the requests that had nowhere to go and stayed.
+    """
+
+    __tablename__ = "centre_suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(sa.ForeignKey("centres.id"), index=True)
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    chosen_id: Mapped[int | None] = mapped_column(sa.ForeignKey("centres.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moved: Mapped[int] = mapped_column(default=0)
+    stranded: Mapped[int] = mapped_column(default=0)
+
+
 class SavedReply(Base):
     """A text a centre's staff wrote once to insert into questions, messages and summaries;
     in one or more languages (``tisc.domain.replies`` fills its placeholders)."""

@@ -2,9 +2,14 @@
 
 Before a centre stops, each of its open requests is given a destination - the
 centre routing would choose now without it, or a centre the national office
-picks (when that one offers the request's service) - and is transferred there
-through the workflow, one transfer event each, in the same transaction as the
-suspension. A request with nowhere to go stops the suspension.
+picks (when that one offers the request's service) - and a request with
+nowhere to go stops the suspension. The centre is then suspended at once
+(nothing new is routed to it) and its requests are transferred through the
+workflow, one transfer event each: the first :data:`MOVED_IN_REQUEST` in the
+office's own request, the rest by the worker, :data:`BATCH` per transaction
+(:func:`move_more`), as recorded in a :class:`~tisc.models.CentreSuspension`.
+A move takes some 4 ms, so a centre holding tens of thousands of requests
+would otherwise outlast a web worker's timeout and nothing would move.
 """
 
 from dataclasses import dataclass
@@ -18,12 +23,15 @@ from tisc.domain.policy import Policy
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import Centre, ServiceRequest, User
+from tisc.models import Centre, CentreSuspension, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.services import audit, network, rules
 from tisc.services import centres as centre_service
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
+
+MOVED_IN_REQUEST = 100  # moved before the office's request answers; the worker moves the rest
+BATCH = 100  # moved per transaction by the worker (writers wait well under a second)
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,18 @@ class Move:
     chosen: bool  # to the centre the office picked (else routing's next choice)
 
 
-def plan(centre: Centre, chosen_id: int | None = None) -> list[Move]:
-    """A destination for each open request of ``centre``, oldest first."""
-    chosen = db.session.get(Centre, chosen_id) if chosen_id is not None else None
-    if chosen is not None and (
-        chosen.id == centre.id or not is_active_tisc(chosen.kind, chosen.status)
-    ):
-        chosen = None
+@dataclass(frozen=True)
+class Progress:
+    """How far a suspension's moves are: ``left`` open requests are still at the centre."""
+
+    moved: int
+    left: int
+    finished: bool  # nothing more will move (those left had nowhere to go)
+
+
+def plan(centre: Centre, chosen_id: int | None = None, limit: int | None = None) -> list[Move]:
+    """A destination for each open request of ``centre`` (the oldest ``limit``), oldest first."""
+    chosen = _valid_choice(centre, chosen_id)
     regions = network.regions_by_code()
     candidates: dict[Service, list] = {}
     # Routing depends on the service, the region and the language alone (the queues'
@@ -57,6 +70,7 @@ def plan(centre: Centre, chosen_id: int | None = None) -> list[Move]:
         )
         .where(ServiceRequest.centre_id == centre.id, rules.is_open())
         .order_by(ServiceRequest.created_at, ServiceRequest.id)
+        .limit(limit)
     )  # fmt: skip
     for request_id, reference, service, region_code, language in rows:
         if chosen is not None and service in chosen.services:
@@ -90,8 +104,9 @@ def suspend(
     policy: Policy,
     chosen_id: int | None = None,
     now: datetime | None = None,
-) -> list[Move]:
-    """Move every open request of the centre as planned, then suspend it; the moves."""
+) -> Progress:
+    """Suspend the centre and move its first open requests as planned; how many are left
+    for the worker."""
     now = now or utcnow()
     if coordinator.role is not Role.COORDINATOR:
         raise Refused(N_("Only the national office suspends centres."))
@@ -115,12 +130,23 @@ def suspend(
             ),
             num=len(stranded),
         )
-    for move in moves:
-        service_request = db.session.get(ServiceRequest, move.request_id)
-        request_service.act_on(
-            service_request, coordinator.actor, coordinator, Action.TRANSFER,
-            request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
-        )  # fmt: skip
+    # A suspension ended by reactivating the centre moves nothing more.
+    db.session.execute(
+        sa.update(CentreSuspension)
+        .where(CentreSuspension.centre_id == centre.id, CentreSuspension.finished_at.is_(None))
+        .values(finished_at=now)
+    )
+    chosen = _valid_choice(centre, chosen_id)
+    record = CentreSuspension(
+        centre_id=centre.id, by_id=coordinator.id, chosen_id=chosen.id if chosen else None,
+        reason=reason, started_at=now,
+    )  # fmt: skip
+    db.session.add(record)
+    first = moves[:MOVED_IN_REQUEST]
+    _transfer(first, coordinator, reason, policy, now)
+    record.moved = len(first)
+    if len(first) == len(moves):
+        record.finished_at = now
     before = {"status": centre.status.value}
     centre.status = CentreStatus.SUSPENDED
     centre.updated_at = now
@@ -128,4 +154,78 @@ def suspend(
         "centre.suspended", coordinator.id, f"centre:{centre.slug}", before,
         {"status": centre.status.value, "requests_moved": len(moves)},
     )  # fmt: skip
-    return moves
+    return Progress(len(first), len(moves) - len(first), record.finished_at is not None)
+
+
+@use_case
+def move_more(policy: Policy, limit: int | None = None, now: datetime | None = None) -> int | None:
+    """Move up to ``limit`` (:data:`BATCH`) more open requests of the oldest suspension still
+    moving them; how many moved (``None``: no suspension is moving requests)."""
+    limit, now = limit or BATCH, now or utcnow()
+    record = db.session.scalar(
+        sa.select(CentreSuspension)
+        .where(CentreSuspension.finished_at.is_(None))
+        .order_by(CentreSuspension.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)  # another worker's: left to it
+    )
+    if record is None:
+        return None
+    centre = db.session.get(Centre, record.centre_id, with_for_update=True)
+    if centre.status is not CentreStatus.SUSPENDED:  # reactivated meanwhile
+        record.finished_at = now
+        return 0
+    # Requests found with nowhere to go stay at the centre and are read again: read
+    # that many more, so that a batch still finds ``limit`` to move.
+    read = limit + record.stranded
+    moves = plan(centre, record.chosen_id, limit=read)
+    movable = [move for move in moves if move.target_id is not None]
+    _transfer(movable, db.session.get(User, record.by_id), record.reason, policy, now)
+    record.moved += len(movable)
+    record.stranded = len(moves) - len(movable)
+    if len(moves) < read:  # all of the centre's open requests were read
+        record.finished_at = now
+    return len(movable)
+
+
+def move_all(policy: Policy) -> int:
+    """Move every request suspensions still have to move, a batch per transaction; how
+    many moved."""
+    total = 0
+    while (moved := move_more(policy)) is not None:
+        total += moved
+    return total
+
+
+def progress(centre: Centre) -> Progress | None:
+    """How far the latest suspension of ``centre`` has moved its requests (``None``: it
+    was never suspended)."""
+    record = db.session.scalar(
+        sa.select(CentreSuspension)
+        .where(CentreSuspension.centre_id == centre.id)
+        .order_by(CentreSuspension.id.desc())
+        .limit(1)
+    )
+    if record is None:
+        return None
+    left = centre_service.open_requests(centre.id)
+    return Progress(record.moved, left, record.finished_at is not None)
+
+
+def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
+    """The centre the office chose, if it is another active TISC."""
+    chosen = db.session.get(Centre, chosen_id) if chosen_id is not None else None
+    if chosen is None or chosen.id == centre.id or not is_active_tisc(chosen.kind, chosen.status):
+        return None
+    return chosen
+
+
+def _transfer(
+    moves: list[Move], coordinator: User, reason: str, policy: Policy, now: datetime
+) -> None:
+    for move in moves:
+        service_request = db.session.get(ServiceRequest, move.request_id)
+        request_service.act_on(
+            service_request, coordinator.actor, coordinator, Action.TRANSFER,
+            request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
+        )  # fmt: skip

@@ -42,6 +42,7 @@ from tisc.web.network_names import (
 )
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
+from tisc.worker import move_after_response
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -170,14 +171,24 @@ def centre_suspend(slug: str):
     chosen = int(form.centre.data) if picked else None
     if form.validate_on_submit():
         try:
-            moves = suspension.suspend(current_user, slug, form.text.data or "", policy(), chosen)
+            done = suspension.suspend(current_user, slug, form.text.data or "", policy(), chosen)
         except DomainError as error:
             show_on_form(form, error)
         else:
             flash(ngettext("%(name)s is suspended; %(num)d open request moved.",
                            "%(name)s is suspended; %(num)d open requests moved.",
-                           len(moves), name=in_locale(centre)), "success")  # fmt: skip
-            return redirect(url_for(".centre_list"))
+                           done.moved, name=in_locale(centre)), "success")  # fmt: skip
+            if done.finished:
+                return redirect(url_for(".centre_list"))
+            flash(ngettext("%(num)d more is moving in the background.",
+                           "%(num)d more are moving in the background.",
+                           done.left), "info")  # fmt: skip
+            return move_after_response(redirect(url_for(".centre_suspend", slug=slug)))
+    if centre.status is CentreStatus.SUSPENDED:  # how far its requests have moved
+        return render_template(
+            "office/centre_suspend.html", form=form, centre=centre,
+            progress=suspension.progress(centre),
+        )  # fmt: skip
     plan = suspension.plan(centre, chosen)
     return render_template(
         "office/centre_suspend.html", form=form, centre=centre, plan=plan,
