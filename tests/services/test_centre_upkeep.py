@@ -5,11 +5,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.mail import outbox
+from tests.sql import statements
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import AuditEntry, Centre, RequestEvent, ServiceRequest, User
-from tisc.services import centres, replies, schedule, suspension
+from tisc.models import AuditEntry, Centre, FigureCount, RequestEvent, ServiceRequest, User
+from tisc.services import centres, figures, replies, schedule, suspension
 
 
 @pytest.fixture
@@ -185,6 +186,35 @@ def test_a_centre_holding_many_requests_is_suspended_at_once_and_they_move_in_ba
         Action.TRANSFER, people["coordinator"].id, "Closed.",
     )  # fmt: skip
     assert len([m for m in outbox(make.app, kind="transferred") if m.request_id]) == 5
+
+
+def test_a_batch_of_moves_adds_to_the_figures_once_and_they_stay_right(
+    make, ctx, people, monkeypatch
+):
+    """A batch's figure changes are summed and written in one upsert; the kept sums then
+    equal the sums rebuilt from the requests."""
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    inventor, staff = people["inventor"], people["kbtu"]
+    for status in ("submitted", "in_progress", "awaiting_inventor", "in_progress"):
+        make.request_in(status, inventor, staff)
+    make.request(inventor, service="patent_landscape", region="KZ-23", centre="kbtu")
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    with statements(db.engine) as seen:
+        assert suspension.move_more(make.policy) == 5
+    assert sum("INSERT INTO figure_counts" in statement for statement in seen) == 1
+    kept = kept_figures()
+    db.session.execute(sa.update(ServiceRequest).values(turnaround_days=None))
+    db.session.commit()
+    figures.rebuild(make.policy)
+    assert kept_figures() == kept
+
+
+def kept_figures() -> list[tuple]:
+    db.session.rollback()
+    table = FigureCount.__table__
+    return sorted(
+        tuple(row) for row in db.session.execute(sa.select(table).where(table.c.value != 0))
+    )
 
 
 def test_the_worker_moves_to_the_centre_the_office_chose(make, ctx, people, monkeypatch):

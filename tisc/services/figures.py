@@ -11,7 +11,9 @@ recomputed from the matching requests with the same definitions
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 
@@ -61,7 +63,29 @@ def record_change(before: RequestFacts | None, after: RequestFacts | None, tz: t
         defs.contributions(after, tz) if after else Counter(),
     )
     if change:
-        _add(defs.expand(change))
+        pending = _summing.get()
+        if pending is None:
+            _add(defs.expand(change))
+        else:
+            pending.update(change)
+
+
+# The changes of many requests changed in one transaction (a suspension's batch of moves).
+_summing: ContextVar[Counter | None] = ContextVar("figures_summing", default=None)
+
+
+@contextmanager
+def summed() -> Iterator[None]:
+    """Within it, changes are summed and written once at its end (unless it fails): one
+    upsert for a batch of requests, not one each, and the rows locked only from then on
+    (submissions to the same centres add to the same rows)."""
+    pending: Counter = Counter()
+    token = _summing.set(pending)
+    try:
+        yield
+    finally:
+        _summing.reset(token)
+    _add(defs.expand(pending))
 
 
 _KEY = ["grain", "period", "centre_id", "service", "region_code", "category", "measure"]

@@ -25,7 +25,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, CentreSuspension, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import audit, network, rules
+from tisc.services import audit, figures, network, rules
 from tisc.services import centres as centre_service
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
@@ -223,9 +223,10 @@ def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
 def _transfer(
     moves: list[Move], coordinator: User, reason: str, policy: Policy, now: datetime
 ) -> None:
-    for move in moves:
-        service_request = db.session.get(ServiceRequest, move.request_id)
-        request_service.act_on(
-            service_request, coordinator.actor, coordinator, Action.TRANSFER,
-            request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
-        )  # fmt: skip
+    with figures.summed():
+        for move in moves:
+            service_request = db.session.get(ServiceRequest, move.request_id)
+            request_service.act_on(
+                service_request, coordinator.actor, coordinator, Action.TRANSFER,
+                request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
+            )  # fmt: skip
