@@ -257,6 +257,16 @@ def test_suspending_asks_where_the_open_requests_go_and_moves_them(world, as_, m
     assert "Transferred from Kazakh-British Technical University by Coordinator" in inventor_page
 
 
+def test_the_suspension_page_lists_the_oldest_and_counts_the_rest(world, as_, make, monkeypatch):
+    from tisc.web import office
+
+    monkeypatch.setattr(office, "PLAN_SHOWN", 1)
+    newer = make.request_in("submitted", world.people["inventor"], world.people["staff"])
+    page = as_("coordinator").get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "It holds 2 open requests." in page
+    assert world.reference in page and newer not in page and "And 1 more." in page
+
+
 def test_a_suspension_too_big_for_one_request_finishes_after_the_response(
     world, as_, make, monkeypatch
 ):

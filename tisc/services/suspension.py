@@ -54,15 +54,67 @@ class Progress:
     finished: bool  # nothing more will move (those left had nowhere to go)
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """Where a centre's open requests would go, counted: ``stranded`` have nowhere to go."""
+
+    total: int
+    stranded: int
+
+
+class _Router:
+    """Where a request of ``centre`` goes: the chosen centre where it offers the service,
+    else routing's choice without ``centre``. Routing depends on the service, the region
+    and the language alone (the queues' loads are read once): decided once for each, not
+    for each of thousands of requests."""
+
+    def __init__(self, centre: Centre, chosen_id: int | None) -> None:
+        self.centre = centre
+        self.chosen = _valid_choice(centre, chosen_id)
+        self.regions = network.regions_by_code()
+        self.candidates: dict[Service, list] = {}
+        self.targets: dict[tuple, int | None] = {}
+
+    def target(self, service: Service, region_code: str, language: str) -> tuple[int | None, bool]:
+        """(the centre it goes to - ``None``: nowhere -, whether it is the chosen one)."""
+        if self.chosen is not None and service in self.chosen.services:
+            return self.chosen.id, True
+        key = (service, region_code, language)
+        if key not in self.targets:
+            self.targets[key] = self._route(service, region_code, language)
+        return self.targets[key], False
+
+    def _route(self, service: Service, region_code: str, language: str) -> int | None:
+        if service not in self.candidates:
+            self.candidates[service] = [
+                c for c in centre_service.routing_candidates(service)
+                if c.centre_id != self.centre.id
+            ]  # fmt: skip
+        region = self.regions[region_code]
+        try:
+            decision = route(
+                self.candidates[service], service, region_code, region.admin_centre, None, language
+            )
+        except Invalid:
+            return None
+        return decision.centre_id
+
+
 def plan(centre: Centre, chosen_id: int | None = None, limit: int | None = None) -> list[Move]:
     """A destination for each open request of ``centre`` (the oldest ``limit``), oldest first."""
-    chosen = _valid_choice(centre, chosen_id)
-    regions = network.regions_by_code()
-    candidates: dict[Service, list] = {}
-    # Routing depends on the service, the region and the language alone (the queues'
-    # loads are read once): decided once for each, not for each of thousands of requests.
-    targets: dict[tuple, int | None] = {}
-    moves = []
+    return _plan(_Router(centre, chosen_id), limit)
+
+
+def preview(centre: Centre, chosen_id: int | None, shown: int) -> tuple[list[Move], Outlook]:
+    """The plan of the oldest ``shown`` open requests, and how many open requests
+    ``centre`` holds and how many would have nowhere to go: counted per service, region
+    and language, not read one by one."""
+    router = _Router(centre, chosen_id)
+    return _plan(router, shown), _outlook(router)
+
+
+def _plan(router: _Router, limit: int | None) -> list[Move]:
+    centre = router.centre
     rows = db.session.execute(
         sa.select(
             ServiceRequest.id, ServiceRequest.reference, ServiceRequest.service,
@@ -72,28 +124,30 @@ def plan(centre: Centre, chosen_id: int | None = None, limit: int | None = None)
         .order_by(ServiceRequest.created_at, ServiceRequest.id)
         .limit(limit)
     )  # fmt: skip
-    for request_id, reference, service, region_code, language in rows:
-        if chosen is not None and service in chosen.services:
-            moves.append(Move(request_id, reference, service, chosen.id, True))
-            continue
-        key = (service, region_code, language)
-        if key not in targets:
-            if service not in candidates:
-                candidates[service] = [
-                    c for c in centre_service.routing_candidates(service)
-                    if c.centre_id != centre.id
-                ]  # fmt: skip
-            region = regions[region_code]
-            try:
-                decision = route(
-                    candidates[service], service, region_code, region.admin_centre, None, language
-                )
-            except Invalid:
-                targets[key] = None
-            else:
-                targets[key] = decision.centre_id
-        moves.append(Move(request_id, reference, service, targets[key], False))
-    return moves
+    return [
+        Move(request_id, reference, service, *router.target(service, region_code, language))
+        for request_id, reference, service, region_code, language in rows
+    ]
+
+
+def _outlook(router: _Router) -> Outlook:
+    centre = router.centre
+    groups = db.session.execute(
+        sa.select(
+            ServiceRequest.service, ServiceRequest.region_code,
+            ServiceRequest.preferred_language, sa.func.count(),
+        )
+        .where(ServiceRequest.centre_id == centre.id, rules.is_open())
+        .group_by(
+            ServiceRequest.service, ServiceRequest.region_code, ServiceRequest.preferred_language
+        )
+    )  # fmt: skip
+    total = stranded = 0
+    for service, region_code, language, count in groups:
+        total += count
+        if router.target(service, region_code, language)[0] is None:
+            stranded += count
+    return Outlook(total, stranded)
 
 
 @use_case
@@ -115,11 +169,11 @@ def suspend(
     db.session.refresh(centre, with_for_update=True)
     if centre.status is CentreStatus.SUSPENDED:
         raise Refused(N_("This centre is already suspended."))
-    moves = plan(centre, chosen_id)
-    if not reason.strip() and moves:
+    router = _Router(centre, chosen_id)
+    expected = _outlook(router)
+    if not reason.strip() and expected.total:
         raise Invalid("text", N_("Tell the inventors why their requests move."))
-    stranded = [move for move in moves if move.target_id is None]
-    if stranded:
+    if expected.stranded:
         raise Invalid(
             "centre",
             NP_(
@@ -128,7 +182,7 @@ def suspend(
                 "%(num)d open requests have nowhere to go: no other active centre offers their "
                 "service.",
             ),
-            num=len(stranded),
+            num=expected.stranded,
         )
     # A suspension ended by reactivating the centre moves nothing more.
     db.session.execute(
@@ -136,25 +190,25 @@ def suspend(
         .where(CentreSuspension.centre_id == centre.id, CentreSuspension.finished_at.is_(None))
         .values(finished_at=now)
     )
-    chosen = _valid_choice(centre, chosen_id)
     record = CentreSuspension(
-        centre_id=centre.id, by_id=coordinator.id, chosen_id=chosen.id if chosen else None,
+        centre_id=centre.id, by_id=coordinator.id,
+        chosen_id=router.chosen.id if router.chosen else None,
         reason=reason, started_at=now,
     )  # fmt: skip
     db.session.add(record)
-    first = moves[:MOVED_IN_REQUEST]
+    first = _plan(router, MOVED_IN_REQUEST)
     _transfer(first, coordinator, reason, policy, now)
     record.moved = len(first)
-    if len(first) == len(moves):
+    if len(first) == expected.total:
         record.finished_at = now
     before = {"status": centre.status.value}
     centre.status = CentreStatus.SUSPENDED
     centre.updated_at = now
     audit.record(
         "centre.suspended", coordinator.id, f"centre:{centre.slug}", before,
-        {"status": centre.status.value, "requests_moved": len(moves)},
+        {"status": centre.status.value, "requests_moved": expected.total},
     )  # fmt: skip
-    return Progress(len(first), len(moves) - len(first), record.finished_at is not None)
+    return Progress(len(first), expected.total - len(first), record.finished_at is not None)
 
 
 @use_case
@@ -178,7 +232,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     # Requests found with nowhere to go stay at the centre and are read again: read
     # that many more, so that a batch still finds ``limit`` to move.
     read = limit + record.stranded
-    moves = plan(centre, record.chosen_id, limit=read)
+    moves = _plan(_Router(centre, record.chosen_id), read)
     movable = [move for move in moves if move.target_id is not None]
     _transfer(movable, db.session.get(User, record.by_id), record.reason, policy, now)
     record.moved += len(movable)

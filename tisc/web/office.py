@@ -159,6 +159,9 @@ def centre_status(slug: str):
     return redirect(url_for(".centre_list"))
 
 
+PLAN_SHOWN = 200  # requests listed with where they would go; the rest are counted
+
+
 @bp.route("/centres/<slug>/suspend", methods=["GET", "POST"])
 def centre_suspend(slug: str):
     centre = centres.get_centre(slug, public=False)
@@ -189,10 +192,10 @@ def centre_suspend(slug: str):
             "office/centre_suspend.html", form=form, centre=centre,
             progress=suspension.progress(centre),
         )  # fmt: skip
-    plan = suspension.plan(centre, chosen)
+    plan, outlook = suspension.preview(centre, chosen, PLAN_SHOWN)
     return render_template(
-        "office/centre_suspend.html", form=form, centre=centre, plan=plan,
-        stranded=sum(move.target_id is None for move in plan), cards=network.cards_by_id(),
+        "office/centre_suspend.html", form=form, centre=centre, plan=plan, outlook=outlook,
+        cards=network.cards_by_id(),
     ), 400 if form.errors else 200  # fmt: skip
 
 
