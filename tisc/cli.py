@@ -14,7 +14,16 @@ from tisc.domain.errors import DomainError
 from tisc.extensions import bind_migrations, db, policy
 from tisc.mail import delivery
 from tisc.models import FigureCount, Region, ServiceRequest, User
-from tisc.services import accounts, datasets, demo, figures, outbox, schedule
+from tisc.services import (
+    accounts,
+    datasets,
+    demo,
+    figures,
+    handover,
+    outbox,
+    schedule,
+    suspension,
+)
 
 tisc_cli = AppGroup("tisc", help="TISC Network administration.")
 
@@ -124,7 +133,10 @@ def deactivate_user(email: str, reactivate: bool) -> None:
         user = accounts.set_active_by_email(email, reactivate, policy())
     except DomainError as error:
         _fail(error)
+    unassigned = handover.hand_over_all(policy())  # no web timeout here: all of them now
     click.echo(f"{user.email} is now {'active' if user.active else 'deactivated'}.")
+    if unassigned:
+        click.echo(f"Unassigned from {unassigned} more open requests.")
 
 
 @tisc_cli.command("english-catalogue")
@@ -165,12 +177,16 @@ def send_mail() -> None:
 
 @tisc_cli.command("daily")
 def daily() -> None:
-    """Run today's daily jobs (digests, reminders…) not yet run, then deliver the mail.
+    """Run today's daily jobs (digests, reminders…) not yet run, finish moving a suspended
+    centre's requests and unassigning those of staff who left, then deliver the mail.
 
     Safe to run any number of times, from any number of machines: each job runs once a day.
     """
     for name, result in schedule.run_due(policy()).items():
         click.echo(f"{name}: {result}")
+    # What a worker does as it goes, for a deployment without one.
+    click.echo(f"moved from suspended centres: {suspension.move_all(policy())}")
+    click.echo(f"unassigned from staff who left: {handover.hand_over_all(policy())}")
     report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
 
@@ -183,7 +199,8 @@ def daily() -> None:
     help="Lower the worker's CPU priority by this much (0: leave it as it is).",
 )  # fmt: skip
 def worker(once: bool, poll: float, niceness: int) -> None:
-    """Deliver e-mail and run the daily jobs, until stopped (set TISC_WORKER=true for the web).
+    """Deliver e-mail, move a suspended centre's requests and unassign those of staff who
+    left, and run the daily jobs, until stopped (set TISC_WORKER=true for the web).
 
     It runs at a lower CPU priority than the web servers: on a machine they share, a
     burst of requests gets the processors first and its mail follows a moment later,
@@ -195,7 +212,9 @@ def worker(once: bool, poll: float, niceness: int) -> None:
     runner = Worker(current_app._get_current_object(), poll_seconds=poll)
     if once:
         done = runner.run_once()
-        click.echo(f"Sent {done.sent}, kept {done.kept}, failed {done.failed}; daily {done.daily}.")
+        click.echo(f"Sent {done.sent}, kept {done.kept}, failed {done.failed}; "
+                   f"moved {done.moved or 0}, unassigned {done.unassigned or 0}; "
+                   f"daily {done.daily}.")  # fmt: skip
     else:
         runner.run()
 

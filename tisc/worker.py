@@ -2,7 +2,8 @@
 
 Each round it delivers the outbox (claiming each message, so that any number
 of workers send each one once; failures wait for their back-off), moves a
-batch of a suspended centre's open requests if one is still moving them, and,
+batch of a suspended centre's open requests if one is still moving them and a
+batch of a moved or deactivated staff member's requests to unassign, and,
 once a minute, runs the daily jobs that nobody has run today. It stops cleanly on
 SIGTERM or SIGINT, between rounds.
 """
@@ -18,9 +19,11 @@ from flask import Flask, Response, current_app
 
 from tisc.extensions import db, policy
 from tisc.mail import delivery
-from tisc.services import schedule, suspension
+from tisc.services import handover, schedule, suspension
 
 log = logging.getLogger(__name__)
+
+AFTER_RESPONSE_SECONDS = 10  # each, without a worker (gunicorn stops a worker after 30 s)
 
 
 @dataclass
@@ -29,11 +32,14 @@ class Round:
     kept: int = 0
     failed: int = 0
     moved: int | None = None  # requests of a suspended centre (None: none was moving)
+    unassigned: int | None = None  # from a staff member who left (None: nobody had)
     daily: dict[str, int] = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
-        return bool(self.sent or self.kept or self.failed) or self.moved is not None
+        return bool(self.sent or self.kept or self.failed) or (
+            self.moved is not None or self.unassigned is not None
+        )
 
 
 class Worker:
@@ -46,7 +52,8 @@ class Worker:
 
     def run_once(self) -> Round:
         """One round: deliver what is due; run the daily jobs when it is time to look again;
-        move a batch of a suspended centre's requests."""
+        move a batch of a suspended centre's requests and unassign a batch of a staff
+        member's who left."""
         with self.app.app_context():
             try:
                 report = delivery.deliver(limit=delivery.BATCH)
@@ -55,6 +62,7 @@ class Worker:
                     self._daily_checked = time.monotonic()
                     result.daily = schedule.run_due(self.app.extensions["tisc.policy"])
                 result.moved = suspension.move_more(self.app.extensions["tisc.policy"])
+                result.unassigned = handover.hand_over_more(self.app.extensions["tisc.policy"])
                 return result
             finally:
                 db.session.remove()
@@ -78,9 +86,10 @@ class Worker:
         log.info("worker stopped")
 
 
-def move_after_response(response: Response) -> Response:
+def finish_after_response(response: Response) -> Response:
     """Without a worker process (``make run``): once ``response`` has gone out, move what
-    a suspension left to move, in this process."""
+    a suspension left to move and unassign what a staff member who left still holds, in
+    this process."""
     if not current_app.config["TISC_WORKER"]:
         response.call_on_close(partial(_move_quietly, current_app._get_current_object()))
     return response
@@ -89,8 +98,11 @@ def move_after_response(response: Response) -> Response:
 def _move_quietly(app: Flask) -> None:
     with app.app_context():
         try:
-            suspension.move_all(policy())
-        except Exception:  # the suspension is done; the daily job moves what is left
-            log.exception("moving a suspended centre's requests after a response failed")
+            # Not past a web server's timeout: the rest after the next action, or by
+            # `tisc daily`.
+            suspension.move_all(policy(), seconds=AFTER_RESPONSE_SECONDS)
+            handover.hand_over_all(policy(), seconds=AFTER_RESPONSE_SECONDS)
+        except Exception:  # the office's action is done; the rest is done later
+            log.exception("moving or unassigning requests after a response failed")
         finally:
             db.session.remove()

@@ -12,8 +12,8 @@ from tests.factories import login
 from tests.mail import outbox
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import RequestEvent, User
-from tisc.services import accounts
+from tisc.models import Handover, RequestEvent, User
+from tisc.services import accounts, handover
 
 
 @pytest.fixture
@@ -82,6 +82,80 @@ def test_deactivating_from_the_command_line_is_done_by_the_system(make, people):
     assert make.row(reference)["assignee_id"] is None
     (event,) = unassign_events(make, reference)
     assert event.actor_id is None
+
+
+def test_someone_holding_many_requests_is_moved_at_once_and_the_worker_unassigns_the_rest(
+    make, people, monkeypatch
+):
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 1)
+    inventor, leaver = people["inventor"], people["leaver"]
+    held = [make.request_in("in_progress", inventor, leaver) for _ in range(4)]
+    with make.app.app_context():
+        accounts.move_staff(leaver.id, "atyrau-university", by=_user(people["coordinator"]))
+        accounts.move_staff(leaver.id, "karaganda-buketov", by=_user(people["coordinator"]))
+        assert db.session.scalar(sa.select(sa.func.count(Handover.id))) == 1  # one at a time
+    assert [make.row(r)["assignee_id"] for r in held] == [None, None, leaver.id, leaver.id]
+    with make.app.app_context():
+        assert handover.hand_over_more(make.policy, limit=1) == 1
+        assert handover.hand_over_more(make.policy, limit=2) == 1  # fewer than a batch: done
+        assert handover.hand_over_more(make.policy, limit=2) is None
+        record = db.session.scalar(sa.select(Handover))
+        assert (record.unassigned, record.finished_at is not None) == (4, True)
+    assert [make.row(r)["assignee_id"] for r in held] == [None] * 4
+    for reference in held:
+        (event,) = unassign_events(make, reference)
+        assert event.actor_id == people["coordinator"].id  # the worker's too
+
+
+def test_one_who_can_open_their_requests_again_keeps_the_rest(make, people, monkeypatch):
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 1)
+    inventor, leaver = people["inventor"], people["leaver"]
+    held = [make.request_in("in_progress", inventor, leaver) for _ in range(3)]
+    with make.app.app_context():
+        coordinator = _user(people["coordinator"])
+        accounts.set_staff_active(leaver.id, False, by=coordinator)
+        accounts.set_staff_active(leaver.id, True, by=_user(people["coordinator"]))
+        assert handover.hand_over_more(make.policy) == 0  # nothing they cannot open: done
+        assert handover.hand_over_all(make.policy) == 0
+        accounts.set_active_by_email(people["leaver"].email, False)  # a second leave
+        assert db.session.scalar(sa.select(sa.func.count(Handover.id))) == 2
+    assert [make.row(r)["assignee_id"] for r in held] == [None, None, leaver.id]
+
+
+def test_a_request_someone_holds_is_unassigned_later(make, people, monkeypatch, database):
+    """PostgreSQL: the worker skips a request another transaction holds, and the handover
+    is finished only once that one is unassigned too."""
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 0)
+    inventor, leaver = people["inventor"], people["leaver"]
+    held, free = (make.request_in("in_progress", inventor, leaver) for _ in "ab")
+    with make.app.app_context():
+        accounts.move_staff(leaver.id, "atyrau-university", by=_user(people["coordinator"]))
+        if database.startswith("postgresql"):  # SQLite: one writer at a time, nothing held
+            with db.engine.connect() as colleague:
+                colleague.execute(
+                    sa.text("SELECT id FROM service_requests WHERE id = :id FOR UPDATE"),
+                    {"id": make.row(held)["id"]},
+                )
+                assert handover.hand_over_more(make.policy) == 1  # the free one
+                assert handover.hand_over_more(make.policy) is None  # the held one: later
+                assert make.row(held)["assignee_id"] == leaver.id
+                colleague.rollback()
+        handover.hand_over_all(make.policy)
+        assert db.session.scalar(sa.select(Handover.finished_at)) is not None
+    assert make.row(held)["assignee_id"] is None and make.row(free)["assignee_id"] is None
+
+
+def test_the_command_line_unassigns_them_all_at_once(make, people, monkeypatch):
+    from tisc.cli import tisc_cli
+
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 1)
+    held = [make.request_in("in_progress", people["inventor"], people["leaver"]) for _ in "abc"]
+    result = make.app.test_cli_runner().invoke(
+        tisc_cli, ["deactivate-user", "--email", people["leaver"].email]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Unassigned from 2 more open requests." in result.output
+    assert [make.row(r)["assignee_id"] for r in held] == [None] * 3
 
 
 def test_a_move_within_the_same_centre_keeps_the_assignments(make, people):

@@ -294,6 +294,21 @@ def test_a_suspension_too_big_for_one_request_finishes_after_the_response(
     assert "This centre is already suspended." in page and "still here" not in page
 
 
+def test_without_a_worker_looking_at_the_suspension_again_moves_more(world, as_, make, monkeypatch):
+    """A web process stopped before it moved the rest (its response's work never ran):
+    the page, which asks to be reloaded, moves more after its own response."""
+    from tisc.services import suspension
+
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    client = as_("coordinator")
+    client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": "x"})  # not closed
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+    page = client.get("/office/centres/kbtu/suspend")
+    assert "0 moved, 1 still here" in page.get_data(as_text=True)
+    page.close()
+    assert make.row(world.reference)["centre_id"] != make.centre_id("kbtu")
+
+
 def test_the_suspension_page_names_the_requests_that_stayed(world, as_, make, monkeypatch):
     from tisc.services import centres, suspension
 

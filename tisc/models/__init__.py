@@ -1,6 +1,6 @@
 """The database schema, as typed SQLAlchemy models."""
 
-from tisc.models.accounts import ApiToken, AuthSession, SignInFailure, User
+from tisc.models.accounts import ApiToken, AuthSession, Handover, SignInFailure, User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import Base
 from tisc.models.centres import (
@@ -37,6 +37,7 @@ __all__ = [
     "DuplicateFlag",
     "FigureCount",
     "Filing",
+    "Handover",
     "NetworkVersion",
     "OutboxMessage",
     "QueueCount",

@@ -62,6 +62,24 @@ class User(Base):
         return self.session_token
 
 
+class Handover(Base):
+    """A staff member's open requests being left to their colleagues, in batches.
+
+    Moving or deactivating someone unassigns them from each open request they can
+    no longer open (an event each): the first ones in that use case, the rest by
+    the worker while ``finished_at`` is empty (``tisc/services/handover.py``).
+    ``by_id`` is who moved or deactivated them (None: the command line)."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unassigned: Mapped[int] = mapped_column(default=0)
+
+
 class AuthSession(Base):
     """One signed-in browser. The session and remember-me cookies carry a random token
     whose hash is kept here; signing out deletes the row, so a copied cookie is worth

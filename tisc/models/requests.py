@@ -153,10 +153,11 @@ class ServiceRequest(Base):
             "centre_id", "status", "closed_at", "assignee_id", "turnaround_days",
         ),
         sa.Index("ix_service_requests_status_closed", "status", "closed_at"),
-        # A staff member's open requests, for the header's "changed since you looked".
+        # A staff member's open requests, for the header's "changed since you looked",
+        # oldest first for unassigning someone who left (tisc/services/handover.py).
         sa.Index(
             "ix_service_requests_open_by_assignee",
-            "assignee_id",
+            "assignee_id", "id",
             sqlite_where=sa.text("closed_at IS NULL"),
             postgresql_where=sa.text("closed_at IS NULL"),
         ),

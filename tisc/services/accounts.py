@@ -14,7 +14,7 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
-from tisc.services import audit, notifications, requests, rules, sessions
+from tisc.services import audit, handover, notifications, rules, sessions
 from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
@@ -160,7 +160,7 @@ def move_staff(
         raise Invalid("centre", N_("Choose a centre of the network."))
     before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
-    requests.unassign_where_unseen(user, by, policy or Policy())
+    handover.leave_requests(user, by, policy or Policy())
     if before != centre.slug:
         audit.record(
             "account.moved", by.id if by else None, f"user:{user.id}",
@@ -208,7 +208,7 @@ def _set_active(user: User, active: bool, by: User | None, policy: Policy | None
             by.id if by else None, f"user:{user.id}",
         )  # fmt: skip
     if not active:
-        requests.unassign_where_unseen(user, by, policy or Policy())
+        handover.leave_requests(user, by, policy or Policy())
     return user
 
 

@@ -21,7 +21,7 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Conflict, Invalid, NotFound, Refused
 from tisc.domain.ipc import parse_ipc_list
 from tisc.domain.next_step import NextStep, next_step
-from tisc.domain.permissions import SYSTEM, can_see_internal, can_view_request, is_staff_of
+from tisc.domain.permissions import can_see_internal, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import route
@@ -31,7 +31,7 @@ from tisc.models import Filing, RequestEvent, RequestFile, ServiceRequest, User
 from tisc.models.base import utcnow
 from tisc.models.requests import FlagState
 from tisc.services import centres as centre_service
-from tisc.services import duplicates, figures, network, notifications, reads, rules
+from tisc.services import duplicates, figures, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
 from tisc.services.files import Upload, checked_uploads, file_row
@@ -285,27 +285,6 @@ FLAG_DECISIONS = {
 
 def actor_id(user: User | None) -> int | None:
     return user.id if user is not None else None
-
-
-def unassign_where_unseen(
-    assignee: User, by: User | None, policy: Policy, now: datetime | None = None
-) -> int:
-    """Inside a use case that moved or deactivated ``assignee``: unassign them from every
-    open request they can no longer open, each with an event by ``by`` (None: the system).
-    How many requests were unassigned."""
-    now = now or utcnow()
-    held = db.session.scalars(
-        sa.select(ServiceRequest)
-        .where(ServiceRequest.assignee_id == assignee.id, rules.is_open())
-        .order_by(ServiceRequest.id)
-    )
-    lost = [r for r in held if not can_view_request(assignee.actor, r)]
-    for service_request in lost:
-        act_on(
-            service_request, by.actor if by else SYSTEM, by, Action.UNASSIGN, ActionInput(),
-            policy, now,
-        )  # fmt: skip
-    return len(lost)
 
 
 def _record(service_request, actor, user, before, transition, uploads, now, policy) -> None:

@@ -40,8 +40,10 @@ def is_active_tisc() -> sa.ColumnElement[bool]:
     return sa.and_(Centre.kind == CentreKind.TISC, Centre.status == CentreStatus.ACTIVE)
 
 
-def is_active_staff_of(centre_id: int) -> sa.ColumnElement[bool]:
-    """:func:`tisc.domain.permissions.is_staff_of` in SQL: who works ``centre_id``'s requests."""
+def is_active_staff_of(centre_id: int | sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """:func:`tisc.domain.permissions.is_staff_of` in SQL: who works ``centre_id``'s requests
+    (a column: each request's centre). For a request's assignee, it is
+    :func:`~tisc.domain.permissions.can_view_request`: assignees are never its inventor."""
     return sa.and_(User.centre_id == centre_id, User.role == Role.STAFF, User.active.is_(True))
 
 

@@ -24,14 +24,7 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import (
-    filing_followups,
-    followups,
-    notifications,
-    sessions,
-    sign_in,
-    suspension,
-)
+from tisc.services import filing_followups, followups, notifications, sessions, sign_in
 from tisc.services.unit_of_work import use_case
 
 
@@ -52,8 +45,6 @@ JOBS: list[DailyJob] = [
     DailyJob("expired_sessions", _in_one_transaction(sessions.purge_expired)),
     DailyJob("old_sign_in_failures", _in_one_transaction(sign_in.forget_old_failures)),
     DailyJob("filing_followups", _in_one_transaction(filing_followups.queue_filing_followups)),
-    # What a worker moves as it goes, for a deployment without one (in batches).
-    DailyJob("suspension_moves", lambda today, now, policy: suspension.move_all(policy)),
 ]
 
 

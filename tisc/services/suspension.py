@@ -12,6 +12,7 @@ A move takes some 4 ms, so a centre holding tens of thousands of requests
 would otherwise outlast a web worker's timeout and nothing would move.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from tisc.domain.catalogue import N_, NP_, CentreStatus, Role, Service, is_active_tisc
 from tisc.domain.errors import Invalid, Refused
+from tisc.domain.permissions import SYSTEM
 from tisc.domain.policy import Policy
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
@@ -31,7 +33,9 @@ from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
 
 MOVED_IN_REQUEST = 100  # moved before the office's request answers; the worker moves the rest
-BATCH = 100  # moved per transaction by the worker (writers wait well under a second)
+# Moved per transaction by the worker: some 0.25 s on the PostgreSQL million, so that
+# submissions to the centres they go to wait no longer than that for the queue counters.
+BATCH = 25
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,11 @@ def preview(centre: Centre, chosen_id: int | None, shown: int) -> tuple[list[Mov
     return _plan(router, shown), _outlook(router)
 
 
-def _plan(router: _Router, limit: int | None) -> list[Move]:
+def _plan(router: _Router, limit: int | None, lock: bool = False) -> list[Move]:
+    """With ``lock``, the rows are locked until the transaction ends (those another
+    transaction holds are skipped), so none changes between its plan and its move."""
     centre = router.centre
-    rows = db.session.execute(
+    query = (
         sa.select(
             ServiceRequest.id, ServiceRequest.reference, ServiceRequest.service,
             ServiceRequest.region_code, ServiceRequest.preferred_language,
@@ -124,6 +130,9 @@ def _plan(router: _Router, limit: int | None) -> list[Move]:
         .order_by(ServiceRequest.created_at, ServiceRequest.id)
         .limit(limit)
     )  # fmt: skip
+    if lock:
+        query = query.with_for_update(skip_locked=True, of=ServiceRequest)
+    rows = db.session.execute(query)
     return [
         Move(request_id, reference, service, *router.target(service, region_code, language))
         for request_id, reference, service, region_code, language in rows
@@ -196,7 +205,7 @@ def suspend(
         reason=reason, started_at=now,
     )  # fmt: skip
     db.session.add(record)
-    first = _plan(router, MOVED_IN_REQUEST)
+    first = _plan(router, MOVED_IN_REQUEST, lock=True)
     _transfer(first, coordinator, reason, policy, now)
     record.moved = len(first)
     if len(first) == expected.total:
@@ -214,7 +223,8 @@ def suspend(
 @use_case
 def move_more(policy: Policy, limit: int | None = None, now: datetime | None = None) -> int | None:
     """Move up to ``limit`` (:data:`BATCH`) more open requests of the oldest suspension still
-    moving them; how many moved (``None``: no suspension is moving requests)."""
+    moving them; how many moved. ``None``: nothing to do now (no suspension is moving
+    requests, or another worker or the office holds it: the next round looks again)."""
     limit, now = limit or BATCH, now or utcnow()
     record = db.session.scalar(
         sa.select(CentreSuspension)
@@ -225,29 +235,46 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     )
     if record is None:
         return None
-    centre = db.session.get(Centre, record.centre_id, with_for_update=True)
+    # Not waited for: the office suspending or reactivating it locks the centre, then
+    # its suspensions (the other order here would deadlock).
+    centre = db.session.get(Centre, record.centre_id, with_for_update={"skip_locked": True})
+    if centre is None:
+        return None
     if centre.status is not CentreStatus.SUSPENDED:  # reactivated meanwhile
         record.finished_at = now
         return 0
     # Requests found with nowhere to go stay at the centre and are read again: read
     # that many more, so that a batch still finds ``limit`` to move.
     read = limit + record.stranded
-    moves = _plan(_Router(centre, record.chosen_id), read)
-    movable = [move for move in moves if move.target_id is not None]
-    _transfer(movable, db.session.get(User, record.by_id), record.reason, policy, now)
-    record.moved += len(movable)
-    record.stranded = len(moves) - len(movable)
-    if len(moves) < read:  # all of the centre's open requests were read
+    batch, stranded = [], 0
+    for move in _plan(_Router(centre, record.chosen_id), read, lock=True):
+        if len(batch) == limit:
+            break
+        if move.target_id is None:
+            stranded += 1
+        else:
+            batch.append(move)
+    _transfer(batch, _still_acting(record.by_id), record.reason, policy, now)
+    record.moved += len(batch)
+    found_stranded, record.stranded = stranded > record.stranded, stranded
+    # Finished when every request still here has nowhere to go (counted, not inferred
+    # from the rows read: rows another transaction held were skipped).
+    if centre_service.open_requests(centre.id) <= stranded:
         record.finished_at = now
-    return len(movable)
+    elif not batch and not found_stranded:  # the rest is held elsewhere for now
+        return None
+    return len(batch)
 
 
-def move_all(policy: Policy) -> int:
-    """Move every request suspensions still have to move, a batch per transaction; how
-    many moved."""
+def move_all(policy: Policy, seconds: float | None = None) -> int:
+    """Move what suspensions still have to move, a batch per transaction, for at most about
+    ``seconds`` (None: until none is left or the rest is held elsewhere); how many moved."""
+    deadline = None if seconds is None else time.monotonic() + seconds
     total = 0
-    while (moved := move_more(policy)) is not None:
+    while (moved := move_more(policy)) is not None:  # each round moves, learns or finishes
         total += moved
+        if deadline is not None and time.monotonic() > deadline:
+            break
     return total
 
 
@@ -274,13 +301,21 @@ def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
     return chosen
 
 
+def _still_acting(coordinator_id: int) -> User | None:
+    """The coordinator who suspended the centre, while they may still act; else ``None``:
+    the product goes on in their stead (:data:`~tisc.domain.permissions.SYSTEM`)."""
+    coordinator = db.session.get(User, coordinator_id)
+    return coordinator if coordinator is not None and coordinator.actor.active else None
+
+
 def _transfer(
-    moves: list[Move], coordinator: User, reason: str, policy: Policy, now: datetime
+    moves: list[Move], coordinator: User | None, reason: str, policy: Policy, now: datetime
 ) -> None:
+    actor = coordinator.actor if coordinator is not None else SYSTEM
     with figures.summed():
         for move in moves:
             service_request = db.session.get(ServiceRequest, move.request_id)
             request_service.act_on(
-                service_request, coordinator.actor, coordinator, Action.TRANSFER,
+                service_request, actor, coordinator, Action.TRANSFER,
                 request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
             )  # fmt: skip

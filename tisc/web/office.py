@@ -4,7 +4,16 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
@@ -42,7 +51,7 @@ from tisc.web.network_names import (
 )
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
-from tisc.worker import move_after_response
+from tisc.worker import finish_after_response
 
 bp = Blueprint("office", __name__)
 bp.before_request(require_role(Role.COORDINATOR))
@@ -186,12 +195,14 @@ def centre_suspend(slug: str):
             flash(ngettext("%(num)d more is moving in the background.",
                            "%(num)d more are moving in the background.",
                            done.left), "info")  # fmt: skip
-            return move_after_response(redirect(url_for(".centre_suspend", slug=slug)))
+            return finish_after_response(redirect(url_for(".centre_suspend", slug=slug)))
     if centre.status is CentreStatus.SUSPENDED:  # how far its requests have moved
-        return render_template(
-            "office/centre_suspend.html", form=form, centre=centre,
-            progress=suspension.progress(centre),
-        )  # fmt: skip
+        progress = suspension.progress(centre)
+        page = make_response(render_template(
+            "office/centre_suspend.html", form=form, centre=centre, progress=progress,
+        ))  # fmt: skip
+        # Without a worker, looking again moves more (the page asks to reload it).
+        return finish_after_response(page) if progress and not progress.finished else page
     plan, outlook = suspension.preview(centre, chosen, PLAN_SHOWN)
     return render_template(
         "office/centre_suspend.html", form=form, centre=centre, plan=plan, outlook=outlook,
@@ -243,7 +254,7 @@ def staff_move(user_id: int):
         else:
             flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
                           centre=in_locale(user.centre)), "success")  # fmt: skip
-            return redirect(url_for(".staff"))
+            return finish_after_response(redirect(url_for(".staff")))
     return render_template("office/staff_move.html", form=form, person=person), (
         400 if form.errors else 200
     )
@@ -269,7 +280,7 @@ def staff_active(user_id: int):
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
     else:
         flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
-    return redirect(url_for(".staff"))
+    return finish_after_response(redirect(url_for(".staff")))
 
 
 @bp.route("/audit")
