@@ -184,11 +184,20 @@ def daily() -> None:
     """
     for name, result in schedule.run_due(policy()).items():
         click.echo(f"{name}: {result}")
-    # What a worker does as it goes, for a deployment without one.
-    click.echo(f"moved from suspended centres: {suspension.move_all(policy())}")
-    click.echo(f"unassigned from staff who left: {handover.hand_over_all(policy())}")
+    # What a worker does as it goes, for a deployment without one; a failure of one
+    # keeps neither the other nor the mail from going out.
+    failed = False
+    for label, job in (("moved from suspended centres", suspension.move_all),
+                       ("unassigned from staff who left", handover.hand_over_all)):  # fmt: skip
+        try:
+            click.echo(f"{label}: {job(policy())}")
+        except Exception as error:
+            click.echo(f"{label}: failed ({error})", err=True)
+            failed = True
     report = delivery.deliver(retry=True, limit=10_000)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
+    if failed:
+        raise SystemExit(1)
 
 
 @tisc_cli.command("worker")

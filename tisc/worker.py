@@ -61,8 +61,8 @@ class Worker:
                 if time.monotonic() - self._daily_checked >= self.daily_seconds:
                     self._daily_checked = time.monotonic()
                     result.daily = schedule.run_due(self.app.extensions["tisc.policy"])
-                result.moved = suspension.move_more(self.app.extensions["tisc.policy"])
-                result.unassigned = handover.hand_over_more(self.app.extensions["tisc.policy"])
+                result.moved = _batch(suspension.move_more)
+                result.unassigned = _batch(handover.hand_over_more)
                 return result
             finally:
                 db.session.remove()
@@ -100,9 +100,17 @@ def _move_quietly(app: Flask) -> None:
         try:
             # Not past a web server's timeout: the rest after the next action, or by
             # `tisc daily`.
-            suspension.move_all(policy(), seconds=AFTER_RESPONSE_SECONDS)
-            handover.hand_over_all(policy(), seconds=AFTER_RESPONSE_SECONDS)
-        except Exception:  # the office's action is done; the rest is done later
-            log.exception("moving or unassigning requests after a response failed")
+            for job in (suspension.move_all, handover.hand_over_all):
+                _batch(job, seconds=AFTER_RESPONSE_SECONDS)
         finally:
             db.session.remove()
+
+
+def _batch(job, **options) -> int | None:
+    """``job(policy, **options)``, whose failure must not keep the others from running (the
+    next round tries again); None when it failed."""
+    try:
+        return job(policy(), **options)
+    except Exception:
+        log.exception("%s.%s failed", job.__module__, job.__name__)
+        return None

@@ -333,6 +333,35 @@ def test_reactivating_the_centre_stops_its_moves(make, ctx, people, monkeypatch)
     assert [request_row(r).centre_id == kbtu for r in references] == [False, True, True]
 
 
+def test_a_centre_reactivated_elsewhere_between_two_batches_keeps_its_requests(
+    make, ctx, people, monkeypatch
+):
+    """The same session runs batch after batch (``tisc daily``, after a response): each
+    reads the centre again, not the object an earlier batch left in the session."""
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    inventor, staff = people["inventor"], people["kbtu"]
+    references = [make.request_in("submitted", inventor, staff) for _ in range(3)]
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    assert suspension.move_more(make.policy, limit=1) == 1
+    with db.engine.begin() as office:  # another process reactivates it
+        office.execute(sa.update(Centre).where(Centre.slug == "kbtu").values(status="active"))
+    assert suspension.move_more(make.policy, limit=1) == 0  # ended
+    assert suspension.move_all(make.policy) == 0
+    kbtu = make.centre_id("kbtu")
+    assert [request_row(r).centre_id == kbtu for r in references] == [False, True, True]
+
+
+def test_a_suspended_centre_set_to_planned_still_sees_its_requests_move(
+    make, ctx, people, monkeypatch
+):
+    monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 0)
+    reference = make.request(people["inventor"])
+    suspension.suspend(user(people["coordinator"]), "kbtu", "Closed.", make.policy)
+    centres.set_status("kbtu", "planned", by=user(people["coordinator"]))
+    assert suspension.move_all(make.policy) == 1
+    assert request_row(reference).centre_id == make.centre_id("karaganda-buketov")
+
+
 def test_suspending_again_moves_with_the_new_reason_only(make, ctx, people, monkeypatch):
     monkeypatch.setattr(suspension, "MOVED_IN_REQUEST", 1)
     inventor, staff = people["inventor"], people["kbtu"]

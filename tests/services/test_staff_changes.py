@@ -145,6 +145,19 @@ def test_a_request_someone_holds_is_unassigned_later(make, people, monkeypatch, 
     assert make.row(held)["assignee_id"] is None and make.row(free)["assignee_id"] is None
 
 
+def test_staff_of_no_centre_are_unassigned_too(make, people):
+    """The rule in SQL says so even where the centre is missing (NULL compares to nothing)."""
+    reference = make.request_in("in_progress", people["inventor"], people["leaver"])
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(User).where(User.id == people["leaver"].id).values(centre_id=None)
+        )
+        db.session.add(Handover(user_id=people["leaver"].id))
+        db.session.commit()
+        assert handover.hand_over_all(make.policy) == 1
+    assert make.row(reference)["assignee_id"] is None
+
+
 def test_the_command_line_unassigns_them_all_at_once(make, people, monkeypatch):
     from tisc.cli import tisc_cli
 

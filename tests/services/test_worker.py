@@ -144,6 +144,28 @@ def test_the_worker_unassigns_what_a_deactivated_staff_member_still_holds(
     assert [make.row(r)["assignee_id"] for r in held] == [None] * 3
 
 
+def test_one_batch_job_failing_keeps_neither_the_other_nor_the_mail_from_running(
+    worker_app, make, monkeypatch, caplog
+):
+    from tisc.services import handover, suspension
+
+    def broken(policy):
+        raise RuntimeError("database trouble")
+
+    broken.__name__ = "move_more"
+    monkeypatch.setattr(suspension, "move_more", broken)
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 0)
+    inventor, leaver = make.user("inventor"), make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", inventor, leaver)
+    client = worker_app.test_client()
+    login(client, make.user("coordinator"))
+    client.post(f"/office/staff/{leaver.id}/active", data={"active": "0", "confirmed": "y"})
+    done = Worker(worker_app, daily_seconds=10**9).run_once()
+    assert (done.moved, done.unassigned) == (None, 1)
+    assert make.row(reference)["assignee_id"] is None
+    assert "move_more failed" in caplog.text
+
+
 def test_two_workers_send_each_message_once(worker_app, make):
     for _ in range(12):
         make.request(make.user("inventor"))  # twelve receipts

@@ -13,6 +13,7 @@ timeout, and nothing changed.
 
 import time
 from datetime import datetime
+from enum import Enum
 
 import sqlalchemy as sa
 
@@ -35,15 +36,20 @@ def leave_requests(assignee: User, by: User | None, policy: Policy, now: datetim
     open requests they can no longer open (by ``by``; None: the system), the first ones
     now and the rest by the worker."""
     now = now or utcnow()
-    lost = _lost(assignee.id, UNASSIGNED_AT_ONCE + 1)
+    # Locked in the worker's order (their handover, then their requests), waiting for a
+    # batch of theirs the worker may be doing.
+    unfinished = db.session.scalar(
+        sa.select(Handover)
+        .where(Handover.user_id == assignee.id, Handover.finished_at.is_(None))
+        .with_for_update()
+    )
+    lost = _lost(assignee.id, UNASSIGNED_AT_ONCE + 1, lock=Lock.WAIT)
     _unassign(lost[:UNASSIGNED_AT_ONCE], by, policy, now)
     if len(lost) <= UNASSIGNED_AT_ONCE:
         return
-    unfinished = db.session.scalar(
-        sa.select(Handover).where(Handover.user_id == assignee.id, Handover.finished_at.is_(None))
-    )
-    if unfinished is not None:  # one handover at a time for each person
+    if unfinished is not None:  # one handover at a time for each person, by the latest
         unfinished.unassigned += UNASSIGNED_AT_ONCE
+        unfinished.by_id = by.id if by else None
     else:
         db.session.add(
             Handover(
@@ -60,6 +66,9 @@ def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | Non
     worker holds it or the rest of its requests). One who can open their requests again
     (reactivated, moved back) keeps them."""
     limit, now = limit or BATCH, now or utcnow()
+    # What an earlier batch of this session read may have changed since (objects are kept
+    # across commits): read it all again.
+    db.session.expire_all()
     record = db.session.scalar(
         sa.select(Handover)
         .where(Handover.finished_at.is_(None))
@@ -69,7 +78,7 @@ def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | Non
     )
     if record is None:
         return None
-    lost = _lost(record.user_id, limit, lock=True)
+    lost = _lost(record.user_id, limit, lock=Lock.SKIP)
     _unassign(lost, _still_acting(record.by_id), policy, now)
     record.unassigned += len(lost)
     # Finished when nothing is left (looked at, not inferred from the rows read: rows
@@ -93,22 +102,31 @@ def hand_over_all(policy: Policy, seconds: float | None = None) -> int:
     return total
 
 
-def _lost(assignee_id: int, limit: int, lock: bool = False) -> list[ServiceRequest]:
-    """The oldest ``limit`` open requests held by someone who can no longer open them (with
-    ``lock``, locked until the transaction ends; those another transaction holds skipped)."""
+class Lock(Enum):
+    NONE = "none"
+    WAIT = "wait"  # for a transaction holding one
+    SKIP = "skip"  # the ones another transaction holds
+
+
+def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceRequest]:
+    """The oldest ``limit`` open requests held by someone who can no longer open them
+    (locked until the transaction ends, unless ``Lock.NONE``)."""
     query = (
         sa.select(ServiceRequest)
         .join(User, User.id == ServiceRequest.assignee_id)
         .where(
             ServiceRequest.assignee_id == assignee_id,
             rules.is_open(),
-            sa.not_(rules.is_active_staff_of(ServiceRequest.centre_id)),
+            sa.or_(  # staff of no centre can open none (the rule's SQL alone would be NULL)
+                User.centre_id.is_(None),
+                sa.not_(rules.is_active_staff_of(ServiceRequest.centre_id)),
+            ),
         )
         .order_by(ServiceRequest.id)
         .limit(limit)
     )
-    if lock:
-        query = query.with_for_update(skip_locked=True, of=ServiceRequest)
+    if lock is not Lock.NONE:
+        query = query.with_for_update(skip_locked=lock is Lock.SKIP, of=ServiceRequest)
     return list(db.session.scalars(query))
 
 

@@ -226,6 +226,9 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     moving them; how many moved. ``None``: nothing to do now (no suspension is moving
     requests, or another worker or the office holds it: the next round looks again)."""
     limit, now = limit or BATCH, now or utcnow()
+    # What an earlier batch of this session read may have changed since (objects are kept
+    # across commits): read it all again.
+    db.session.expire_all()
     record = db.session.scalar(
         sa.select(CentreSuspension)
         .where(CentreSuspension.finished_at.is_(None))
@@ -240,7 +243,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     centre = db.session.get(Centre, record.centre_id, with_for_update={"skip_locked": True})
     if centre is None:
         return None
-    if centre.status is not CentreStatus.SUSPENDED:  # reactivated meanwhile
+    if centre.status is CentreStatus.ACTIVE:  # reactivated meanwhile
         record.finished_at = now
         return 0
     # Requests found with nowhere to go stay at the centre and are read again: read
