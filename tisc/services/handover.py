@@ -11,7 +11,6 @@ million held 9,439 open requests, 43 s in one request, past a web worker's
 timeout, and nothing changed.
 """
 
-import time
 from datetime import datetime
 from enum import Enum
 
@@ -23,7 +22,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Handover, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import figures, rules
+from tisc.services import batches, figures, rules
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
 
@@ -66,20 +65,11 @@ def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | Non
     worker holds it or the rest of its requests). One who can open their requests again
     (reactivated, moved back) keeps them."""
     limit, now = limit or BATCH, now or utcnow()
-    # What an earlier batch of this session read may have changed since (objects are kept
-    # across commits): read it all again.
-    db.session.expire_all()
-    record = db.session.scalar(
-        sa.select(Handover)
-        .where(Handover.finished_at.is_(None))
-        .order_by(Handover.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)  # another worker's: left to it
-    )
+    record = batches.claim_oldest(Handover)
     if record is None:
         return None
     lost = _lost(record.user_id, limit, lock=Lock.SKIP)
-    _unassign(lost, _still_acting(record.by_id), policy, now)
+    _unassign(lost, batches.still_acting(record.by_id), policy, now)
     record.unassigned += len(lost)
     # Finished when nothing is left (looked at, not inferred from the rows read: rows
     # another transaction held were skipped).
@@ -93,13 +83,7 @@ def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | Non
 def hand_over_all(policy: Policy, seconds: float | None = None) -> int:
     """Unassign what handovers still have to, a batch per transaction, for at most about
     ``seconds`` (None: until none is left or the rest is held elsewhere); how many."""
-    deadline = None if seconds is None else time.monotonic() + seconds
-    total = 0
-    while (unassigned := hand_over_more(policy)) is not None:
-        total += unassigned
-        if deadline is not None and time.monotonic() > deadline:
-            break
-    return total
+    return batches.run_all(hand_over_more, policy, seconds)
 
 
 class Lock(Enum):
@@ -128,13 +112,6 @@ def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceR
     if lock is not Lock.NONE:
         query = query.with_for_update(skip_locked=lock is Lock.SKIP, of=ServiceRequest)
     return list(db.session.scalars(query))
-
-
-def _still_acting(by_id: int | None) -> User | None:
-    """Who moved or deactivated them, while they may still act; else ``None``: the
-    product goes on in their stead (:data:`~tisc.domain.permissions.SYSTEM`)."""
-    by = db.session.get(User, by_id) if by_id is not None else None
-    return by if by is not None and by.actor.active else None
 
 
 def _unassign(held: list[ServiceRequest], by: User | None, policy: Policy, now: datetime) -> None:

@@ -12,7 +12,6 @@ A move takes some 4 ms, so a centre holding tens of thousands of requests
 would otherwise outlast a web worker's timeout and nothing would move.
 """
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, CentreSuspension, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import audit, figures, network, rules
+from tisc.services import audit, batches, figures, network, rules
 from tisc.services import centres as centre_service
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
@@ -226,16 +225,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     moving them; how many moved. ``None``: nothing to do now (no suspension is moving
     requests, or another worker or the office holds it: the next round looks again)."""
     limit, now = limit or BATCH, now or utcnow()
-    # What an earlier batch of this session read may have changed since (objects are kept
-    # across commits): read it all again.
-    db.session.expire_all()
-    record = db.session.scalar(
-        sa.select(CentreSuspension)
-        .where(CentreSuspension.finished_at.is_(None))
-        .order_by(CentreSuspension.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)  # another worker's: left to it
-    )
+    record = batches.claim_oldest(CentreSuspension)
     if record is None:
         return None
     # Not waited for: the office suspending or reactivating it locks the centre, then
@@ -257,7 +247,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
             stranded += 1
         else:
             batch.append(move)
-    _transfer(batch, _still_acting(record.by_id), record.reason, policy, now)
+    _transfer(batch, batches.still_acting(record.by_id), record.reason, policy, now)
     record.moved += len(batch)
     found_stranded, record.stranded = stranded > record.stranded, stranded
     # Finished when every request still here has nowhere to go (counted, not inferred
@@ -272,13 +262,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
 def move_all(policy: Policy, seconds: float | None = None) -> int:
     """Move what suspensions still have to move, a batch per transaction, for at most about
     ``seconds`` (None: until none is left or the rest is held elsewhere); how many moved."""
-    deadline = None if seconds is None else time.monotonic() + seconds
-    total = 0
-    while (moved := move_more(policy)) is not None:  # each round moves, learns or finishes
-        total += moved
-        if deadline is not None and time.monotonic() > deadline:
-            break
-    return total
+    return batches.run_all(move_more, policy, seconds)
 
 
 def progress(centre: Centre) -> Progress | None:
@@ -302,13 +286,6 @@ def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
     if chosen is None or chosen.id == centre.id or not is_active_tisc(chosen.kind, chosen.status):
         return None
     return chosen
-
-
-def _still_acting(coordinator_id: int) -> User | None:
-    """The coordinator who suspended the centre, while they may still act; else ``None``:
-    the product goes on in their stead (:data:`~tisc.domain.permissions.SYSTEM`)."""
-    coordinator = db.session.get(User, coordinator_id)
-    return coordinator if coordinator is not None and coordinator.actor.active else None
 
 
 def _transfer(
