@@ -6,8 +6,8 @@ record a job row (with ``id`` and ``finished_at``) for the rest, which the
 worker takes a batch at a time, each batch its own transaction.
 """
 
-import time
 from collections.abc import Callable
+from time import monotonic
 
 import sqlalchemy as sa
 
@@ -37,11 +37,11 @@ def run_all(
 ) -> int:
     """``batch`` until it has nothing to do now (``None``), or for at most about ``seconds``;
     the sum of what the batches did."""
-    deadline = None if seconds is None else time.monotonic() + seconds
+    deadline = None if seconds is None else monotonic() + seconds
     total = 0
     while (done := batch(policy)) is not None:
         total += done
-        if deadline is not None and time.monotonic() > deadline:
+        if deadline is not None and monotonic() > deadline:
             break
     return total
 
