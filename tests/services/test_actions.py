@@ -13,7 +13,7 @@ from tisc.domain.policy import Policy
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import QueueCount, RequestEvent, ServiceRequest, User
-from tisc.services import requests
+from tisc.services import accounts, counters, requests
 from tisc.services.files import Upload
 from tisc.services.timeline import timeline
 
@@ -269,3 +269,25 @@ def test_an_action_reads_the_requests_filings_once_for_the_figures(app, make, pe
     with statements(engine) as seen:
         perform(app, people["inventor"], reference, "record_filing", **filing)
     assert len([s for s in seen if "SELECT filings.filed_on, filings.ip_right" in s]) == 1
+
+
+def test_assigning_and_unassigning_lock_the_queue_counters_in_one_order(make, people, monkeypatch):
+    """Opposite moves (a colleague assigning while a batch unassigns someone who left)
+    change the same two counter rows: in the same order, else each could wait for the
+    other's lock."""
+    touched = []
+    add = counters._add
+
+    def recorded(model, keys, column, delta):
+        if model is QueueCount:
+            touched.append(str(keys["status"]))
+        return add(model, keys, column, delta)
+
+    monkeypatch.setattr(counters, "_add", recorded)
+    reference = make.request(people["inventor"])
+    touched.clear()
+    perform(make.app, people["staff"], reference, "assign", assignee_id=people["staff"].id)
+    assigned, touched[:] = list(touched), []
+    with make.app.app_context():  # the staff member leaves: their request is unassigned
+        accounts.move_staff(people["staff"].id, "atyrau-university")
+    assert len(assigned) == 2 and touched == assigned

@@ -46,13 +46,17 @@ def next_reference_number(year: int) -> int:
 
 
 def move_in_queue(before: tuple[int, Status] | None, after: tuple[int, Status] | None) -> None:
-    """Keep :class:`QueueCount` in step when a request's (centre, status) changes."""
+    """Keep :class:`QueueCount` in step when a request's (centre, status) changes.
+
+    The two rows are changed in one order whichever way the request goes, so that two
+    transactions moving requests opposite ways (one assigning, a batch unassigning)
+    lock them in the same order instead of each waiting for the other's."""
     if before == after:
         return
-    if before is not None:
-        _add(QueueCount, {"centre_id": before[0], "status": before[1]}, "count", -1)
-    if after is not None:
-        _add(QueueCount, {"centre_id": after[0], "status": after[1]}, "count", 1)
+    changes = [(key, -1) for key in [before] if key is not None]
+    changes += [(key, 1) for key in [after] if key is not None]
+    for (centre_id, status), delta in sorted(changes, key=lambda change: change[0]):
+        _add(QueueCount, {"centre_id": centre_id, "status": status}, "count", delta)
 
 
 # Built once: the desk reads them on every page.
