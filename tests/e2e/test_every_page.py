@@ -44,29 +44,43 @@ def tour(app, live_server):
     wipe(app)
     with app.app_context():
         demo.load_demo(app.extensions["tisc.policy"])
-    _suspend_one_still_moving(app)
+    _work_left_to_the_worker(app)
     with app.app_context():
         pages = _pages()
-    yield live_server, pages
+    # As deployed with a worker that has not got to it yet: the pages showing what is
+    # left to do must not do it themselves after their response, as they would without.
+    with_worker = app.config["TISC_WORKER"]
+    app.config["TISC_WORKER"] = True
+    try:
+        yield live_server, pages
+    finally:
+        app.config["TISC_WORKER"] = with_worker
     wipe(app)
 
 
-def _suspend_one_still_moving(app) -> None:
-    """A centre outside the demo, suspended while its request waits for the worker: the
-    suspension page then shows how far the moves are."""
+def _work_left_to_the_worker(app) -> None:
+    """A centre outside the demo, suspended while its request waits for the worker, and
+    its staff member deactivated likewise: the suspension page and the staff table then
+    show what is still to be done."""
     from tests.factories import Factory
+    from tisc.services import accounts, handover
 
     make = Factory(app)
     make.centre("shymkent-tisc", city="Shymkent", name_en="Shymkent TISC",
                 name_ru="ЦПТИ Шымкента", name_kk="Шымкент ТИҚО")  # fmt: skip
-    make.request(make.user("inventor"), centre="shymkent-tisc")
-    with app.app_context():
-        coordinator = db.session.scalar(sa.select(User).where(User.email == DEMO["coordinator"]))
-        moved_in_request, suspension.MOVED_IN_REQUEST = suspension.MOVED_IN_REQUEST, 0
-        try:
+    staff = make.user("staff", centre="shymkent-tisc", name="Дәурен Сәрсенов")
+    make.request_in("in_progress", make.user("inventor"), staff, centre="shymkent-tisc")
+    kept = suspension.MOVED_IN_REQUEST, handover.UNASSIGNED_AT_ONCE
+    suspension.MOVED_IN_REQUEST = handover.UNASSIGNED_AT_ONCE = 0
+    try:
+        with app.app_context():
+            coordinator = db.session.scalar(
+                sa.select(User).where(User.email == DEMO["coordinator"])
+            )
             suspension.suspend(coordinator, "shymkent-tisc", "Closed.", make.policy)
-        finally:
-            suspension.MOVED_IN_REQUEST = moved_in_request
+            accounts.set_staff_active(staff.id, False, by=coordinator)
+    finally:
+        suspension.MOVED_IN_REQUEST, handover.UNASSIGNED_AT_ONCE = kept
 
 
 def _pages() -> dict[str, dict[str, str]]:

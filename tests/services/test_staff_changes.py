@@ -158,6 +158,24 @@ def test_staff_of_no_centre_are_unassigned_too(make, people):
     assert make.row(reference)["assignee_id"] is None
 
 
+def test_the_staff_table_says_how_many_are_still_to_be_left_to_colleagues(
+    make, people, monkeypatch
+):
+    monkeypatch.setattr(handover, "UNASSIGNED_AT_ONCE", 1)
+    for _ in range(3):
+        make.request_in("in_progress", people["inventor"], people["leaver"])
+    client = make.app.test_client()
+    login(client, people["coordinator"])
+    leaver = people["leaver"].id
+    response = client.post(f"/office/staff/{leaver}/active", data={"active": "0", "confirmed": "y"})
+    page = client.get("/office/staff").get_data(as_text=True)  # before the rest is done
+    row = page.split(people["leaver"].email, 1)[1].split("</tr>", 1)[0]
+    assert "2 open requests still to be left to colleagues" in row
+    response.close()  # without a worker, the web process does the rest now
+    page = client.get("/office/staff").get_data(as_text=True)
+    assert "still to be left to colleagues" not in page
+
+
 def test_the_command_line_unassigns_them_all_at_once(make, people, monkeypatch):
     from tisc.cli import tisc_cli
 

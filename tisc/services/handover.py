@@ -92,10 +92,31 @@ class Lock(Enum):
     SKIP = "skip"  # the ones another transaction holds
 
 
+def still_to_unassign() -> dict[int, int]:
+    """For each person whose handover is unfinished: how many open requests they still
+    hold that they can no longer open."""
+    people = db.session.scalars(
+        sa.select(Handover.user_id).where(Handover.finished_at.is_(None)).distinct()
+    )
+    return {
+        user_id: db.session.scalar(
+            sa.select(sa.func.count()).select_from(_lost_query(user_id).subquery())
+        )
+        for user_id in people
+    }
+
+
 def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceRequest]:
     """The oldest ``limit`` open requests held by someone who can no longer open them
     (locked until the transaction ends, unless ``Lock.NONE``)."""
-    query = (
+    query = _lost_query(assignee_id).order_by(ServiceRequest.id).limit(limit)
+    if lock is not Lock.NONE:
+        query = query.with_for_update(skip_locked=lock is Lock.SKIP, of=ServiceRequest)
+    return list(db.session.scalars(query))
+
+
+def _lost_query(assignee_id: int) -> sa.Select:
+    return (
         sa.select(ServiceRequest)
         .join(User, User.id == ServiceRequest.assignee_id)
         .where(
@@ -106,12 +127,7 @@ def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceR
                 sa.not_(rules.is_active_staff_of(ServiceRequest.centre_id)),
             ),
         )
-        .order_by(ServiceRequest.id)
-        .limit(limit)
     )
-    if lock is not Lock.NONE:
-        query = query.with_for_update(skip_locked=lock is Lock.SKIP, of=ServiceRequest)
-    return list(db.session.scalars(query))
 
 
 def _unassign(held: list[ServiceRequest], by: User | None, policy: Policy, now: datetime) -> None:

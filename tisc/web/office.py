@@ -35,7 +35,17 @@ from tisc.forms import Options, options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
 from tisc.models.base import LARGEST_ID
-from tisc.services import accounts, audit, centres, network, outbox, oversight, queues, suspension
+from tisc.services import (
+    accounts,
+    audit,
+    centres,
+    handover,
+    network,
+    outbox,
+    oversight,
+    queues,
+    suspension,
+)
 from tisc.web.desk import service_choices, status_choices
 from tisc.web.downloads import csv_download
 from tisc.web.feedback import show_on_form
@@ -234,6 +244,7 @@ def staff():
         form=form,
         people=by_name(accounts.staff_and_coordinators(), lambda person: person.name),
         centres=network.cards_by_id(),  # not each person's centre loaded in turn
+        still_held=handover.still_to_unassign(),
     ), 400 if form.errors else 200
 
 
