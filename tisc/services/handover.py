@@ -95,15 +95,13 @@ class Lock(Enum):
 def still_to_unassign() -> dict[int, int]:
     """For each person whose handover is unfinished: how many open requests they still
     hold that they can no longer open."""
-    people = db.session.scalars(
-        sa.select(Handover.user_id).where(Handover.finished_at.is_(None)).distinct()
+    handing_over = sa.select(Handover.user_id).where(Handover.finished_at.is_(None))
+    rows = db.session.execute(
+        _lost_query(ServiceRequest.assignee_id.in_(handing_over))
+        .with_only_columns(ServiceRequest.assignee_id, sa.func.count())
+        .group_by(ServiceRequest.assignee_id)
     )
-    return {
-        user_id: db.session.scalar(
-            sa.select(sa.func.count()).select_from(_lost_query(user_id).subquery())
-        )
-        for user_id in people
-    }
+    return {user_id: count for user_id, count in rows}
 
 
 def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceRequest]:
@@ -115,12 +113,15 @@ def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceR
     return list(db.session.scalars(query))
 
 
-def _lost_query(assignee_id: int) -> sa.Select:
+def _lost_query(whose: int | sa.ColumnElement[bool]) -> sa.Select:
+    """Open requests held by someone who can no longer open them: ``whose`` is the
+    assignee's id, or a condition on the assignee."""
+    held_by = ServiceRequest.assignee_id == whose if isinstance(whose, int) else whose
     return (
         sa.select(ServiceRequest)
         .join(User, User.id == ServiceRequest.assignee_id)
         .where(
-            ServiceRequest.assignee_id == assignee_id,
+            held_by,
             rules.is_open(),
             sa.or_(  # staff of no centre can open none (the rule's SQL alone would be NULL)
                 User.centre_id.is_(None),
