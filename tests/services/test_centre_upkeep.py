@@ -10,7 +10,15 @@ from tisc.cli import tisc_cli
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import AuditEntry, Centre, FigureCount, RequestEvent, ServiceRequest, User
+from tisc.models import (
+    AuditEntry,
+    Centre,
+    FigureCount,
+    QueueCount,
+    RequestEvent,
+    ServiceRequest,
+    User,
+)
 from tisc.services import accounts, centres, figures, replies, suspension
 
 
@@ -203,6 +211,19 @@ def test_a_batch_of_moves_adds_to_the_figures_once_and_they_stay_right(
     with statements(db.engine) as seen:
         assert suspension.move_more(make.policy) == 5
     assert sum("INSERT INTO figure_counts" in statement for statement in seen) == 1
+    # The queue counters: each row changed once (kbtu's submitted, in progress and
+    # awaiting rows, the two receiving centres' submitted rows), not twice per request.
+    assert sum("INSERT INTO queue_counts" in statement for statement in seen) == 5
+    db.session.rollback()
+    counted = sa.select(ServiceRequest.centre_id, ServiceRequest.status, sa.func.count())
+    assert {
+        (row.centre_id, row.status): row.count
+        for row in db.session.scalars(sa.select(QueueCount)) if row.count
+    } == {
+        (centre_id, status): n
+        for centre_id, status, n in db.session.execute(counted.group_by(
+            ServiceRequest.centre_id, ServiceRequest.status))
+    }  # fmt: skip
     kept = kept_figures()
     db.session.execute(sa.update(ServiceRequest).values(turnaround_days=None))
     db.session.commit()

@@ -1,5 +1,10 @@
 """Counters updated atomically in the use case's transaction (SQLite and PostgreSQL)."""
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 
 from tisc.database import upsert_insert
@@ -46,17 +51,46 @@ def next_reference_number(year: int) -> int:
 
 
 def move_in_queue(before: tuple[int, Status] | None, after: tuple[int, Status] | None) -> None:
-    """Keep :class:`QueueCount` in step when a request's (centre, status) changes.
-
-    The two rows are changed in one order whichever way the request goes, so that two
-    transactions moving requests opposite ways (one assigning, a batch unassigning)
-    lock them in the same order instead of each waiting for the other's."""
+    """Keep :class:`QueueCount` in step when a request's (centre, status) changes."""
     if before == after:
         return
-    changes = [(key, -1) for key in [before] if key is not None]
-    changes += [(key, 1) for key in [after] if key is not None]
-    for (centre_id, status), delta in sorted(changes, key=lambda change: change[0]):
-        _add(QueueCount, {"centre_id": centre_id, "status": status}, "count", delta)
+    changes: Counter = Counter()
+    if before is not None:
+        changes[before] -= 1
+    if after is not None:
+        changes[after] += 1
+    pending = _summing.get()
+    if pending is None:
+        _apply(changes)
+    else:
+        pending.update(changes)
+
+
+# The changes of many requests changed in one transaction (a batch of moves).
+_summing: ContextVar[Counter | None] = ContextVar("queue_summing", default=None)
+
+
+@contextmanager
+def summed() -> Iterator[None]:
+    """Within it, queue changes are summed and applied at its end (unless it fails): each
+    row once, and only from then on locked (submissions to the same centres add to them)."""
+    pending: Counter = Counter()
+    token = _summing.set(pending)
+    try:
+        yield
+    finally:
+        _summing.reset(token)
+    _apply(pending)
+
+
+def _apply(changes: Counter) -> None:
+    """The rows in one order, whichever way requests moved, so that two transactions
+    moving requests opposite ways (one assigning, a batch unassigning; two batches
+    between two centres) lock them in the same order instead of each waiting for the
+    other's."""
+    for (centre_id, status), delta in sorted(changes.items()):
+        if delta:
+            _add(QueueCount, {"centre_id": centre_id, "status": status}, "count", delta)
 
 
 # Built once: the desk reads them on every page.

@@ -22,7 +22,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Handover, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import batches, figures, rules
+from tisc.services import batches, counters, figures, rules
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
 
@@ -132,7 +132,7 @@ def _lost_query(whose: int | sa.ColumnElement[bool]) -> sa.Select:
 
 
 def _unassign(held: list[ServiceRequest], by: User | None, policy: Policy, now: datetime) -> None:
-    with figures.summed():
+    with figures.summed(), counters.summed():
         for service_request in held:
             request_service.act_on(
                 service_request, by.actor if by else SYSTEM, by, Action.UNASSIGN,

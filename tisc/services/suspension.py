@@ -26,7 +26,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, CentreSuspension, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import audit, batches, figures, network, rules
+from tisc.services import audit, batches, counters, figures, network, rules
 from tisc.services import centres as centre_service
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
@@ -292,7 +292,7 @@ def _transfer(
     moves: list[Move], coordinator: User | None, reason: str, policy: Policy, now: datetime
 ) -> None:
     actor = coordinator.actor if coordinator is not None else SYSTEM
-    with figures.summed():
+    with figures.summed(), counters.summed():
         for move in moves:
             service_request = db.session.get(ServiceRequest, move.request_id)
             request_service.act_on(
