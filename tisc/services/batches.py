@@ -6,14 +6,19 @@ record a job row (with ``id`` and ``finished_at``) for the rest, which the
 worker takes a batch at a time, each batch its own transaction.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from time import monotonic
 
 import sqlalchemy as sa
 
+from tisc.domain.permissions import SYSTEM
 from tisc.domain.policy import Policy
+from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import User
+from tisc.models import ServiceRequest, User
+from tisc.services import counters, figures
+from tisc.services import requests as request_service
 
 
 def claim_oldest(job):
@@ -51,3 +56,18 @@ def still_acting(user_id: int | None) -> User | None:
     goes on in their stead (:data:`~tisc.domain.permissions.SYSTEM`)."""
     person = db.session.get(User, user_id) if user_id is not None else None
     return person if person is not None and person.actor.active else None
+
+
+def act_on_each(
+    given: Iterable[tuple[ServiceRequest, request_service.ActionInput]],
+    by: User | None,
+    action: Action,
+    policy: Policy,
+    now: datetime,
+) -> None:
+    """``action`` on each request with its input, by ``by`` (``None``: the product itself),
+    their figures and queue counters written once for the batch."""
+    actor = by.actor if by is not None else SYSTEM
+    with figures.summed(), counters.summed():
+        for service_request, action_input in given:
+            request_service.act_on(service_request, actor, by, action, action_input, policy, now)

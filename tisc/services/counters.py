@@ -1,7 +1,7 @@
 """Counters updated atomically in the use case's transaction (SQLite and PostgreSQL)."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -50,6 +50,33 @@ def next_reference_number(year: int) -> int:
     return _add(ReferenceCounter, {"year": year}, "last", 1)
 
 
+class Summing:
+    """Changes to counter rows, applied at once; within :meth:`summed`, summed and applied
+    once at its end instead (unless it fails): for a batch of many requests, each row once,
+    and locked only from then on (submissions to the same centres add to the same rows)."""
+
+    def __init__(self, name: str, apply: Callable[[Counter], None]) -> None:
+        self._pending: ContextVar[Counter | None] = ContextVar(name, default=None)
+        self._apply = apply
+
+    def add(self, changes: Counter) -> None:
+        pending = self._pending.get()
+        if pending is None:
+            self._apply(changes)
+        else:
+            pending.update(changes)
+
+    @contextmanager
+    def summed(self) -> Iterator[None]:
+        pending: Counter = Counter()
+        token = self._pending.set(pending)
+        try:
+            yield
+        finally:
+            self._pending.reset(token)
+        self._apply(pending)
+
+
 def move_in_queue(before: tuple[int, Status] | None, after: tuple[int, Status] | None) -> None:
     """Keep :class:`QueueCount` in step when a request's (centre, status) changes."""
     if before == after:
@@ -59,28 +86,7 @@ def move_in_queue(before: tuple[int, Status] | None, after: tuple[int, Status] |
         changes[before] -= 1
     if after is not None:
         changes[after] += 1
-    pending = _summing.get()
-    if pending is None:
-        _apply(changes)
-    else:
-        pending.update(changes)
-
-
-# The changes of many requests changed in one transaction (a batch of moves).
-_summing: ContextVar[Counter | None] = ContextVar("queue_summing", default=None)
-
-
-@contextmanager
-def summed() -> Iterator[None]:
-    """Within it, queue changes are summed and applied at its end (unless it fails): each
-    row once, and only from then on locked (submissions to the same centres add to them)."""
-    pending: Counter = Counter()
-    token = _summing.set(pending)
-    try:
-        yield
-    finally:
-        _summing.reset(token)
-    _apply(pending)
+    _queue_changes.add(changes)
 
 
 def _apply(changes: Counter) -> None:
@@ -91,6 +97,10 @@ def _apply(changes: Counter) -> None:
     for (centre_id, status), delta in sorted(changes.items()):
         if delta:
             _add(QueueCount, {"centre_id": centre_id, "status": status}, "count", delta)
+
+
+_queue_changes = Summing("queue_changes", _apply)
+summed = _queue_changes.summed
 
 
 # Built once: the desk reads them on every page.

@@ -11,9 +11,7 @@ recomputed from the matching requests with the same definitions
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 
@@ -27,7 +25,7 @@ from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status, replay_clock
 from tisc.extensions import db
 from tisc.models import FigureCount, Filing, RequestEvent, ServiceRequest, TrainingEvent
-from tisc.services import network
+from tisc.services import counters, network
 
 # --- keeping the sums ------------------------------------------------------------------------
 
@@ -63,29 +61,12 @@ def record_change(before: RequestFacts | None, after: RequestFacts | None, tz: t
         defs.contributions(after, tz) if after else Counter(),
     )
     if change:
-        pending = _summing.get()
-        if pending is None:
-            _add(defs.expand(change))
-        else:
-            pending.update(change)
+        _changes.add(change)
 
 
-# The changes of many requests changed in one transaction (a suspension's batch of moves).
-_summing: ContextVar[Counter | None] = ContextVar("figures_summing", default=None)
-
-
-@contextmanager
-def summed() -> Iterator[None]:
-    """Within it, changes are summed and written once at its end (unless it fails): one
-    upsert for a batch of requests, not one each, and the rows locked only from then on
-    (submissions to the same centres add to the same rows)."""
-    pending: Counter = Counter()
-    token = _summing.set(pending)
-    try:
-        yield
-    finally:
-        _summing.reset(token)
-    _add(defs.expand(pending))
+# One upsert for a batch of requests, not one each (a suspension's moves).
+_changes = counters.Summing("figure_changes", lambda change: _add(defs.expand(change)))
+summed = _changes.summed
 
 
 _KEY = ["grain", "period", "centre_id", "service", "region_code", "category", "measure"]

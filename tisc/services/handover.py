@@ -16,13 +16,12 @@ from enum import Enum
 
 import sqlalchemy as sa
 
-from tisc.domain.permissions import SYSTEM
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Handover, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import batches, counters, figures, rules
+from tisc.services import batches, rules
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
 
@@ -132,9 +131,5 @@ def _lost_query(whose: int | sa.ColumnElement[bool]) -> sa.Select:
 
 
 def _unassign(held: list[ServiceRequest], by: User | None, policy: Policy, now: datetime) -> None:
-    with figures.summed(), counters.summed():
-        for service_request in held:
-            request_service.act_on(
-                service_request, by.actor if by else SYSTEM, by, Action.UNASSIGN,
-                request_service.ActionInput(), policy, now,
-            )  # fmt: skip
+    given = ((service_request, request_service.ActionInput()) for service_request in held)
+    batches.act_on_each(given, by, Action.UNASSIGN, policy, now)

@@ -19,14 +19,13 @@ import sqlalchemy as sa
 
 from tisc.domain.catalogue import N_, NP_, CentreStatus, Role, Service, is_active_tisc
 from tisc.domain.errors import Invalid, Refused
-from tisc.domain.permissions import SYSTEM
 from tisc.domain.policy import Policy
 from tisc.domain.routing import route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, CentreSuspension, ServiceRequest, User
 from tisc.models.base import utcnow
-from tisc.services import audit, batches, counters, figures, network, rules
+from tisc.services import audit, batches, network, rules
 from tisc.services import centres as centre_service
 from tisc.services import requests as request_service
 from tisc.services.unit_of_work import use_case
@@ -291,11 +290,11 @@ def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
 def _transfer(
     moves: list[Move], coordinator: User | None, reason: str, policy: Policy, now: datetime
 ) -> None:
-    actor = coordinator.actor if coordinator is not None else SYSTEM
-    with figures.summed(), counters.summed():
-        for move in moves:
-            service_request = db.session.get(ServiceRequest, move.request_id)
-            request_service.act_on(
-                service_request, actor, coordinator, Action.TRANSFER,
-                request_service.ActionInput(text=reason, centre_id=move.target_id), policy, now,
-            )  # fmt: skip
+    batches.act_on_each(
+        (
+            (db.session.get(ServiceRequest, move.request_id),
+             request_service.ActionInput(text=reason, centre_id=move.target_id))
+            for move in moves
+        ),
+        coordinator, Action.TRANSFER, policy, now,
+    )  # fmt: skip
