@@ -237,6 +237,17 @@ def test_the_kept_sums_equal_a_rebuild_from_the_requests(network):
     assert everything() == kept
 
 
+def test_a_dashboard_is_built_again_when_its_figures_change_replacing_the_old(network):
+    """Kept per scope and period: a new version replaces the old at once (left to age out,
+    every change of the figures kept one more dashboard until 128 were held)."""
+    before = board(network.app)
+    kept = len(dashboards._kept)
+    for name in ("I", "J"):
+        network.submit(name, network.uni, local(2026, 4, 1, 10))
+        assert board(network.app).total.received == before.total.received + 1 + (name == "J")
+    assert len(dashboards._kept) == kept
+
+
 def test_colleagues_load_and_turnaround(network):
     with network.app.app_context():
         people = dashboards.colleagues(

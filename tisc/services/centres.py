@@ -126,7 +126,7 @@ def routing_candidates(service: Service) -> list[Candidate]:
     return [
         replace(c, open_requests=int(open_counts[c.centre_id])) if open_counts.get(c.centre_id)
         else c
-        for c in _offering.get((network.version(), service), lambda: _offering_now(service))
+        for c in _offering.get(service, lambda: _offering_now(service), stamp=network.version())
     ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ the XLSX writer and the charts lay out.
 """
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -61,13 +62,16 @@ class Dashboard:
 
 
 # Read figures, kept per process until anything they count changes (the figures' version)
-# and, for what moves with time alone (overdue counts, "today"), until the minute turns.
+# and, for what moves with time alone (overdue counts, "today"), until the minute turns:
+# one value for each of the 128 scopes and periods last looked at.
 _kept: Cache = Cache(size=128)
 
 
-def _kept_until_changed(name: str, key: tuple, now: datetime, build):
+def _kept_until_changed(name: str, key: tuple, now: datetime, build, *also: Hashable):
+    """``build()``'s value for ``key``, kept as said above; ``also``: what else it depends
+    on that changes (the network's version)."""
     minute = now.replace(second=0, microsecond=0)
-    return _kept.get((name, *key, figures_version(), minute), build)
+    return _kept.get((name, *key), build, stamp=(figures_version(), minute, *also))
 
 
 def forget() -> None:
@@ -247,7 +251,7 @@ VALUE_ADDED = (Service.FREEDOM_TO_OPERATE, Service.PATENT_LANDSCAPE)
 def wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
     """The figures WIPO's annual TISC questionnaire asks of a national network, for a year."""
     return _kept_until_changed(
-        "wipo", (year, network.version()), now, lambda: _wipo_report(year, policy, now)
+        "wipo", (year,), now, lambda: _wipo_report(year, policy, now), network.version()
     )
 
 

@@ -154,8 +154,9 @@ def cards_by_name(locale: str) -> list[CentreCard]:
     """:func:`cards` ordered by name in the alphabet of ``locale``, kept per version and
     language: sorting 2,000 names was most of a directory page."""
     return _cards_by_name.get(
-        (version(), locale),
+        locale,
         lambda: sorted_by_name(cards(), lambda card: pick(card.names, locale), locale),
+        stamp=version(),
     )
 
 

@@ -1,8 +1,8 @@
 """Map scripts as the pages load them: built once per inputs, kept, compressed once.
 
-A script's cache key names everything it depends on (kind, the network's
-version or the coverage report's fingerprint, language, options), so an
-unchanged map is never built twice in a process. Building needs folium (and
+A script's cache key and stamp name everything it depends on (kind, language,
+options, and the network's version as its stamp, or the coverage report's
+fingerprint), so an unchanged map is never built twice in a process. Building needs folium (and
 numpy for coverage); it is done by a child process (:mod:`tisc.offload`)
 so that web workers never load either.
 """
@@ -37,16 +37,18 @@ def _built(script: str) -> BuiltMap:
 def network_map(radius_km: int | None) -> BuiltMap:
     locale = str(get_locale())
     return scripts.get(
-        ("network", network.version(), locale, radius_km),
+        ("network", locale, radius_km),
         lambda: _built(offload.run("network_script", locale, radius_km=radius_km)),
+        stamp=network.version(),
     )
 
 
 def centre_map(slug: str) -> BuiltMap:
     locale = str(get_locale())
     return scripts.get(
-        ("centre", network.version(), locale, slug),
+        ("centre", locale, slug),
         lambda: _built(offload.run("centre_script", locale, slug=slug)),
+        stamp=network.version(),
     )
 
 

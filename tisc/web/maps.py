@@ -37,7 +37,7 @@ def network_script():
     km, language = (int(radius) if radius else None), requested_language()
     # The page names the network's version in the URL: a cached map answers
     # without even asking the database which version is current.
-    built = map_scripts.scripts.peek(("network", request.args.get("v"), language, km))
+    built = map_scripts.scripts.peek(("network", language, km), request.args.get("v"))
     if built is None:
         with force_locale(language):
             built = map_scripts.network_map(km)
@@ -47,7 +47,7 @@ def network_script():
 @bp.route("/centres/<slug>/map.js")
 def centre_script(slug: str):
     language = requested_language()
-    built = map_scripts.scripts.peek(("centre", request.args.get("v"), language, slug))
+    built = map_scripts.scripts.peek(("centre", language, slug), request.args.get("v"))
     if built is None:
         centres.get_centre(slug)  # 404 for an unknown or suspended centre
         with force_locale(language):

@@ -18,7 +18,7 @@ _kept: Cache = Cache(size=16)
 
 
 def _kept_per_language(build: Callable):
-    return _kept.get((build.__name__, str(get_locale()), network.version()), build)
+    return _kept.get((build.__name__, str(get_locale())), build, stamp=network.version())
 
 
 def tisc_names() -> list[tuple[int, str]]:

@@ -366,7 +366,7 @@ def office_filters() -> tuple[OfficeFilterForm, queues.Filters, bool]:
     """The office list's filters from the query string (the page and its exports)."""
     form = OfficeFilterForm(request.args)
     form.use_choices(
-        _office_choices.get((str(get_locale()), network.version()), _build_office_choices)
+        _office_choices.get(str(get_locale()), _build_office_choices, stamp=network.version())
     )
     valid = form.validate() if request.args else True
     filters = queues.Filters(

@@ -339,7 +339,7 @@ _choices: Cache[SubmissionChoices] = Cache(size=8)
 def _submission_choices(form: RequestSubmitForm) -> None:
     """The form's lists, the same for everyone in a language until the network changes."""
     locale = str(get_locale())
-    form.use_choices(_choices.get((locale, network.version()), _build_submission_choices))
+    form.use_choices(_choices.get(locale, _build_submission_choices, stamp=network.version()))
     # Asked once of each inventor: from then on their account says.
     if current_user.requester_category is None:
         form.requester_category.choices = options(

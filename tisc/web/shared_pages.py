@@ -52,13 +52,13 @@ def shared_page(view=None, *, fresh_for: int | None = None):
             return view(*args, **kwargs)
         locale = visitor_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
         # The demo banner is the one thing on these pages beside the network and the language.
-        key = (request.full_path, locale, *kept_until_changed(fresh_for), demo.present())
-        page = pages.peek(key)
+        key, stamp = (request.full_path, locale), (*kept_until_changed(fresh_for), demo.present())
+        page = pages.peek(key, stamp)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))
             if not _shareable(response):
                 return response
-            page = pages.get(key, lambda: _page(response.get_data()))
+            page = pages.get(key, lambda: _page(response.get_data()), stamp)
         return _respond(page)
 
     return serve
