@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tisc.models.accounts import User
-from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
+from tisc.models.base import Base, UTCDateTime, enum_type, partial_index, utcnow
 
 
 class Delivery(StrEnum):
@@ -69,11 +69,5 @@ class RequestRead(Base):
     unread: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
-        sa.Index(
-            "ix_request_reads_unread",
-            "user_id",
-            "request_id",
-            sqlite_where=sa.text("unread"),
-            postgresql_where=sa.text("unread"),
-        ),
+        partial_index("ix_request_reads_unread", "user_id", "request_id", where="unread"),
     )

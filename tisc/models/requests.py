@@ -11,7 +11,7 @@ from tisc.domain.catalogue import Language, Outcome, RequesterCategory, Service
 from tisc.domain.routing import RoutingRule
 from tisc.domain.workflow import Action, Status
 from tisc.models.accounts import User
-from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
+from tisc.models.base import Base, UTCDateTime, enum_type, partial_index, utcnow
 from tisc.models.centres import Centre
 from tisc.models.places import Region
 
@@ -96,30 +96,22 @@ class ServiceRequest(Base):
     __table_args__ = (
         sa.UniqueConstraint("inventor_id", "submission_token"),
         # The staff queue's default view: a centre's open requests by due date.
-        sa.Index(
-            "ix_service_requests_open_by_due",
-            "centre_id", "due_at", "id",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_by_due", "centre_id", "due_at", "id",
+            where="closed_at IS NULL",
         ),
-        sa.Index(
-            "ix_service_requests_open_by_age",
-            "centre_id", "created_at", "id",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_by_age", "centre_id", "created_at", "id",
+            where="closed_at IS NULL",
         ),
         # Counting overdue requests (open, by status, past due) reads these alone.
-        sa.Index(
-            "ix_service_requests_open_by_centre_status_due",
-            "centre_id", "status", "due_at",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_by_centre_status_due", "centre_id", "status", "due_at",
+            where="closed_at IS NULL",
         ),
-        sa.Index(
-            "ix_service_requests_open_by_status_due",
-            "status", "due_at",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_by_status_due", "status", "due_at",
+            where="closed_at IS NULL",
         ),
         sa.Index("ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id"),
         sa.Index(
@@ -130,21 +122,17 @@ class ServiceRequest(Base):
         sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
         # The similar-request check at each submission: the inventor's latest open ones for
         # a service, read newest first and no further than needed, however many are open.
-        sa.Index(
-            "ix_service_requests_open_of_inventor",
-            "inventor_id", "service", "created_at", "id",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_of_inventor", "inventor_id", "service", "created_at", "id",
+            where="closed_at IS NULL",
         ),
         # Newest-first lists; region_code makes it covering for coverage's yearly counts.
         sa.Index("ix_service_requests_created", "created_at", "id", "region_code"),
         sa.Index("ix_service_requests_status_created", "status", "created_at", "id"),
         # A centre's questions about completed requests waiting for an answer.
-        sa.Index(
-            "ix_service_requests_questions",
-            "centre_id", "question_since",
-            sqlite_where=sa.text("question_since IS NOT NULL"),
-            postgresql_where=sa.text("question_since IS NOT NULL"),
+        partial_index(
+            "ix_service_requests_questions", "centre_id", "question_since",
+            where="question_since IS NOT NULL",
         ),
         # A centre's completions by date with who completed them and how long it took
         # (the staff dashboard), and completions by date (the filing follow-ups).
@@ -155,11 +143,9 @@ class ServiceRequest(Base):
         sa.Index("ix_service_requests_status_closed", "status", "closed_at"),
         # A staff member's open requests, for the header's "changed since you looked",
         # oldest first for unassigning someone who left (tisc/services/handover.py).
-        sa.Index(
-            "ix_service_requests_open_by_assignee",
-            "assignee_id", "id",
-            sqlite_where=sa.text("closed_at IS NULL"),
-            postgresql_where=sa.text("closed_at IS NULL"),
+        partial_index(
+            "ix_service_requests_open_by_assignee", "assignee_id", "id",
+            where="closed_at IS NULL",
         ),
     )  # fmt: skip
 
