@@ -3,18 +3,21 @@
 Each job the product does has its like-for-like floor here, on the same
 database: a 50-row Jinja table (a list), a request with its timeline (a
 detail page), a form POST with CSRF that inserts a row and redirects (a
-create), and a static file. The product's figures are reported as ratios to
-these. Run as ``gunicorn bench.baseline:app`` with ``DATABASE_URL`` set.
+create), a sign-in that checks a person's password hash with Werkzeug's own
+function (scrypt, as the product's) and redirects, and a static file. The
+product's figures are reported as ratios to these. Run as
+``gunicorn bench.baseline:app`` with ``DATABASE_URL`` set.
 """
 
 import os
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, abort, redirect, render_template_string, request
+from flask import Flask, abort, redirect, render_template_string, request, session
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from flask_wtf.csrf import generate_csrf
+from werkzeug.security import check_password_hash
 
 TABLE = """<!doctype html><html><head><title>Requests</title></head><body><table>
 <tr><th>Reference</th><th>Title</th><th>Status</th><th>Due</th></tr>
@@ -31,6 +34,11 @@ DETAIL = """<!doctype html><html><head><title>{{ item.reference }}</title></head
 FORM = """<!doctype html><html><body><form method="post">
 <input name="csrf_token" type="hidden" value="{{ token }}">
 <input name="title"><button>Create</button></form></body></html>"""
+
+LOGIN = """<!doctype html><html><body><form method="post">
+<input name="csrf_token" type="hidden" value="{{ token }}">
+<input name="email"><input name="password" type="password"><button>Sign in</button>
+</form></body></html>"""
 
 app = Flask(__name__, static_folder=str(Path(__file__).resolve().parent.parent / "static"))
 # The same database the product uses (psycopg 3 for PostgreSQL), without importing the product.
@@ -91,3 +99,21 @@ def create():
     db.session.execute(notes.insert().values(title=title))
     db.session.commit()
     return redirect("/create", 302)
+
+
+@app.route("/login", methods=["GET", "POST"])
+def login():
+    """The product's people, signed in: their password hash read and checked, the session
+    marked, a redirect."""
+    if request.method == "GET":
+        return render_template_string(LOGIN, token=generate_csrf())
+    person = db.session.execute(
+        sa.text("SELECT id, password_hash FROM users WHERE email = :email"),
+        {"email": request.form.get("email", "")},
+    ).first()
+    if person is None or not check_password_hash(
+        person.password_hash, request.form.get("password", "")
+    ):
+        abort(403)
+    session["user_id"] = person.id
+    return redirect("/table", 302)
