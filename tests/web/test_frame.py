@@ -136,6 +136,21 @@ def test_a_list_s_rows_are_rendered_once_for_their_arguments_and_language(world,
     assert rows.builds == before + 2 * shown + mine.count("<tr") - 1  # the other list's
 
 
+def test_a_kept_row_is_keyed_by_its_values_not_by_the_database_row(world, as_, app):
+    """A key holding the row read would keep that query's whole result description alive
+    with it: some 5 kB for each of a thousand keys."""
+    rows = app.extensions["tisc.kept_parts"]["row"]
+    rows.clear()
+    for who, page in (("staff", "/desk"), ("inventor", "/requests"), ("coordinator", "/office")):
+        assert as_(who).get(page).status_code == 200
+    keys = rows.keys()
+    assert {macro for _place, macro, _args in keys} == {
+        "desk/_row.html:desk_row", "requests/_row.html:mine_row", "office/_row.html:office_row"
+    }  # fmt: skip
+    assert [type(args[0]) for _place, _macro, args in keys] == [tuple] * len(keys)
+    assert all(world.reference in args[0] for _place, _macro, args in keys)
+
+
 @pytest.mark.parametrize(
     ("who", "page", "columns"),
     [

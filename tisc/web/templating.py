@@ -10,6 +10,7 @@ from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import FileSystemBytecodeCache, pass_context
 from markupsafe import Markup, escape
+from sqlalchemy import Row
 
 from tisc import formatting
 from tisc.caching import Cache
@@ -88,9 +89,16 @@ def kept_rows(macro: str, rows: Iterable[tuple[Hashable, ...]]) -> list[Markup]:
     place, render = _kept_place()["kept_place"], get_template_attribute(template, name)
     with page_translations():
         return [
-            Markup(store.get((place, macro, args), lambda args=args: str(render(*args))))
+            Markup(store.get((place, macro, _values(args)), lambda args=args: str(render(*args))))
             for args in rows
         ]
+
+
+def _values(args: tuple) -> tuple:
+    """A row's key: the values of the database rows among ``args``, not the rows, which
+    would keep their query's result description alive as long as the key (some 5 kB each:
+    a thousand keys, each from another page's query)."""
+    return tuple(tuple(arg) if isinstance(arg, Row) else arg for arg in args)
 
 
 def _hole(name: str) -> Markup:
