@@ -7,7 +7,6 @@ from flask import Flask
 
 from tisc import api, cli, config, database, extensions, mail, offload
 from tisc.domain.policy import Policy
-from tisc.models.base import partial_indexes_on_postgresql
 from tisc.web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +27,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     with app.app_context():
         database.keep_prepared_statements(extensions.db.engine)
-        if extensions.db.engine.dialect.name == "postgresql":
-            partial_indexes_on_postgresql()
     app.teardown_appcontext(extensions.end_reads)  # runs before the session's removal
     if os.environ.get("FLASK_RUN_FROM_CLI"):  # `flask db …`, `flask tisc setup`
         extensions.bind_migrations(app)

@@ -48,8 +48,10 @@ class Cache(Generic[Value]):
         """The value under ``key`` built from the inputs ``stamp`` names, built by
         ``build()`` when it is not kept; it replaces a value of another stamp.
 
-        Two threads asking for a missing key at once may both build it; the
-        values are equal, and the last one is kept.
+        Two threads asking for a missing key at once may both build it, and the
+        last one stored is kept: with one stamp the values are equal; under two (a
+        change of the network while both were building) the other is built again
+        when next asked for.
         """
         found = self.peek(key, stamp)
         if found is not None:
@@ -64,7 +66,8 @@ class Cache(Generic[Value]):
         return value
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            return len(self._entries)
 
     def keys(self) -> list[Hashable]:
         with self._lock:

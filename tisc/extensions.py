@@ -15,6 +15,7 @@ from flask_wtf import CSRFProtect
 from tisc.database import end_read
 from tisc.domain.policy import Policy
 from tisc.models import Base
+from tisc.models.base import partial_indexes_on_postgresql
 
 # Objects keep their values after a commit: a page that acted (one commit) and then
 # renders or redirects need not read again what it has just written.
@@ -38,11 +39,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def bind_migrations(app) -> None:
     """Flask-Migrate, bound when migrations are wanted (the CLI, tests, the benchmark).
 
-    It loads Alembic - some 14 MB - which web workers never need.
+    It loads Alembic - some 14 MB - which web workers never need. A migration generated
+    from the models runs on both databases, so the models then name PostgreSQL's
+    conditions of their partial indexes whatever database this application uses.
     """
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
 
+        partial_indexes_on_postgresql()
         Migrate(render_as_batch=True, compare_type=True).init_app(
             app, db, directory=str(MIGRATIONS)
         )

@@ -58,10 +58,11 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
 def partial_index(name: str, *columns: str, where: str) -> sa.Index:
     """An index of the rows for which ``where`` (SQL) holds, on SQLite and PostgreSQL.
 
-    PostgreSQL's condition is added by :func:`partial_indexes_on_postgresql` once the
-    application's database is PostgreSQL: declaring ``postgresql_where`` here would make
-    SQLAlchemy load its whole PostgreSQL dialect to check the argument, some 3 MB more in
-    every process of an application on SQLite."""
+    PostgreSQL's condition is added by :func:`partial_indexes_on_postgresql` where
+    migrations are made or run (``extensions.bind_migrations``): declaring
+    ``postgresql_where`` here would make SQLAlchemy load its whole PostgreSQL dialect to
+    check the argument, some 3 MB more in every web worker on SQLite, which never writes
+    DDL."""
     return sa.Index(name, *columns, sqlite_where=sa.text(where), info={"where": where})
 
 

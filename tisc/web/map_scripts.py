@@ -1,8 +1,10 @@
 """Map scripts as the pages load them: built once per inputs, kept, compressed once.
 
-A script's cache key and stamp name everything it depends on (kind, language,
-options, and the network's version as its stamp, or the coverage report's
-fingerprint), so an unchanged map is never built twice in a process. Building needs folium (and
+A script's cache key and stamp name everything it depends on, so an unchanged
+map is never built twice in a process: the network's and a centre's maps are
+keyed by kind, language and options and stamped with the network's version
+(a new version replaces the old); the coverage and figures maps are keyed by
+the fingerprint of what they show, since several are current at once. Building needs folium (and
 numpy for coverage); it is done by a child process (:mod:`tisc.offload`)
 so that web workers never load either.
 """
