@@ -106,16 +106,19 @@ def still_to_unassign() -> dict[int, int]:
 def _lost(assignee_id: int, limit: int, lock: Lock = Lock.NONE) -> list[ServiceRequest]:
     """The oldest ``limit`` open requests held by someone who can no longer open them
     (locked until the transaction ends, unless ``Lock.NONE``)."""
-    query = _lost_query(assignee_id).order_by(ServiceRequest.id).limit(limit)
+    query = (
+        _lost_query(ServiceRequest.assignee_id == assignee_id)
+        .order_by(ServiceRequest.id)
+        .limit(limit)
+    )
     if lock is not Lock.NONE:
         query = query.with_for_update(skip_locked=lock is Lock.SKIP, of=ServiceRequest)
     return list(db.session.scalars(query))
 
 
-def _lost_query(whose: int | sa.ColumnElement[bool]) -> sa.Select:
-    """Open requests held by someone who can no longer open them: ``whose`` is the
-    assignee's id, or a condition on the assignee."""
-    held_by = ServiceRequest.assignee_id == whose if isinstance(whose, int) else whose
+def _lost_query(held_by: sa.ColumnElement[bool]) -> sa.Select:
+    """Open requests ``held_by`` (a condition on the assignee) someone who can no longer
+    open them."""
     return (
         sa.select(ServiceRequest)
         .join(User, User.id == ServiceRequest.assignee_id)

@@ -290,9 +290,16 @@ def _valid_choice(centre: Centre, chosen_id: int | None) -> Centre | None:
 def _transfer(
     moves: list[Move], coordinator: User | None, reason: str, policy: Policy, now: datetime
 ) -> None:
+    if not moves:
+        return
+    # The batch's requests in one statement, not one each (the plan has locked them).
+    ids = [move.request_id for move in moves]
+    found = {r.id: r for r in db.session.scalars(
+        sa.select(ServiceRequest).where(ServiceRequest.id.in_(ids))
+    )}  # fmt: skip
     batches.act_on_each(
         (
-            (db.session.get(ServiceRequest, move.request_id),
+            (found[move.request_id],
              request_service.ActionInput(text=reason, centre_id=move.target_id))
             for move in moves
         ),
