@@ -211,6 +211,9 @@ def test_a_batch_of_moves_adds_to_the_figures_once_and_they_stay_right(
     with statements(db.engine) as seen:
         assert suspension.move_more(make.policy) == 5
     assert sum("INSERT INTO figure_counts" in statement for statement in seen) == 1
+    # The batch's requests read whole in one statement, not one each.
+    whole = "service_requests.title, service_requests.description"
+    assert sum(whole in statement for statement in seen) == 1
     # The queue counters: each row changed once (kbtu's submitted, in progress and
     # awaiting rows, the two receiving centres' submitted rows), not twice per request.
     assert sum("INSERT INTO queue_counts" in statement for statement in seen) == 5
