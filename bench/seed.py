@@ -15,6 +15,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from tisc.database import partial_indexes_last
 from tisc.domain.catalogue import (
     CentreKind,
     CentreStatus,
@@ -207,6 +208,8 @@ def bulk_loading():
         db.session.commit()
         for index in indexes:
             index.create(bind)
+        with bind.begin() as connection:
+            partial_indexes_last(connection)  # as migrations leave them
         if search_index:
             db.session.execute(sa.text(
                 "CREATE INDEX ix_service_requests_search ON service_requests "

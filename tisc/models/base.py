@@ -55,15 +55,22 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
     )
 
 
-def partial_index(name: str, *columns: str, where: str) -> sa.Index:
-    """An index of the rows for which ``where`` (SQL) holds, on SQLite and PostgreSQL.
+def partial_index(
+    name: str, *columns: str, where: str, sqlite_where: str | None = None
+) -> sa.Index:
+    """An index of the rows for which ``where`` (SQL) holds, on SQLite and PostgreSQL;
+    ``sqlite_where`` if SQLite's queries write it otherwise.
 
-    PostgreSQL's condition is added by :func:`partial_indexes_on_postgresql` where
+    A database uses a partial index only for queries whose conditions include the
+    index's own, and SQLAlchemy writes a Boolean column ``unread`` as ``unread = 1`` on
+    SQLite. PostgreSQL's condition is added by :func:`partial_indexes_on_postgresql` where
     migrations are made or run (``extensions.bind_migrations``): declaring
     ``postgresql_where`` here would make SQLAlchemy load its whole PostgreSQL dialect to
     check the argument, some 3 MB more in every web worker on SQLite, which never writes
     DDL."""
-    return sa.Index(name, *columns, sqlite_where=sa.text(where), info={"where": where})
+    return sa.Index(
+        name, *columns, sqlite_where=sa.text(sqlite_where or where), info={"where": where}
+    )
 
 
 def partial_indexes_on_postgresql() -> None:

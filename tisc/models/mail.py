@@ -69,5 +69,11 @@ class RequestRead(Base):
     unread: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
-        partial_index("ix_request_reads_unread", "user_id", "request_id", where="unread"),
+        partial_index(
+            "ix_request_reads_unread",
+            "user_id",
+            "request_id",
+            where="unread",
+            sqlite_where="unread = 1",
+        ),
     )
