@@ -4,7 +4,9 @@ whatever the planner knows; the "changed" and "possible duplicate" marks and the
 
 SQLite keeps no statistics here (nothing runs ANALYZE), so its planner chooses among
 the indexes a condition could use by their shape alone: a query must leave it only
-the right one. PostgreSQL plans from statistics that may be out of date, so a query must
+the right one, or a partial index and a full one of the same columns, of which it takes
+the one created last (migrations create partial indexes last:
+``tisc.database.partial_indexes_last``). PostgreSQL plans from statistics that may be out of date, so a query must
 leave it no plan whose work grows with the data. A wrong choice does not show at a
 thousand requests, only at a million.
 """
