@@ -15,7 +15,6 @@ from enum import StrEnum
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from tisc.database import partial_indexes_last
 from tisc.domain.catalogue import (
     CentreKind,
     CentreStatus,
@@ -206,10 +205,9 @@ def bulk_loading():
         yield
     finally:
         db.session.commit()
-        for index in indexes:
+        # Partial indexes last, as migrations leave them (tisc.database.partial_indexes_last).
+        for index in sorted(indexes, key=lambda index: "where" in index.info):
             index.create(bind)
-        with bind.begin() as connection:
-            partial_indexes_last(connection)  # as migrations leave them
         if search_index:
             db.session.execute(sa.text(
                 "CREATE INDEX ix_service_requests_search ON service_requests "

@@ -94,7 +94,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
-    from tisc.database import managed_by_models, partial_indexes_last
+    from tisc.database import WRITE_OPTION, managed_by_models, partial_indexes_last
 
     conf_args.setdefault("include_name", managed_by_models)
 
@@ -105,7 +105,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
-        # SQLite picks among equal indexes by the order they were created in.
+        # SQLite picks among equal indexes by the order they were created in. (It reads
+        # before it writes: BEGIN IMMEDIATE, or another writer in between fails it.)
+        connection.execution_options(**{WRITE_OPTION: True})
         if partial_indexes_last(connection):
             connection.commit()
 

@@ -225,17 +225,26 @@ def partial_indexes_last(connection) -> list[str]:
     """
     if connection.dialect.name != "sqlite":
         return []
-    indexes = connection.exec_driver_sql(
+    indexes = connection.exec_driver_sql(  # automatic indexes (no SQL) come with the table
         "SELECT name, tbl_name, sql FROM sqlite_master"
         " WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
     ).all()
-    last_full = {table: at for at, (_, table, sql) in enumerate(indexes) if " WHERE " not in sql}
+    quote = connection.dialect.identifier_preparer.quote
+    partial = {
+        name
+        for table in {table for _, table, _ in indexes}
+        for _, name, *_, is_partial in connection.exec_driver_sql(
+            f"PRAGMA index_list({quote(table)})"
+        )
+        if is_partial
+    }
+    last_full = {table: at for at, (name, table, _) in enumerate(indexes) if name not in partial}
     moved = [
         (name, sql)
         for at, (name, table, sql) in enumerate(indexes)
-        if " WHERE " in sql and at < last_full.get(table, -1)
+        if name in partial and at < last_full.get(table, -1)
     ]
     for name, sql in moved:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
         connection.exec_driver_sql(sql)
     return [name for name, _ in moved]

@@ -21,7 +21,7 @@ depends_on = None
 
 
 def _index_where(condition):
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_context().dialect.name != 'sqlite':
         return
     op.drop_index('ix_request_reads_unread', table_name='request_reads')
     op.create_index('ix_request_reads_unread', 'request_reads', ['user_id', 'request_id'],

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import settings_for
 from tisc.database import partial_indexes_last
+from tisc.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
 SQLITE = {"unread": "unread = 1"}
@@ -90,3 +91,22 @@ def test_partial_indexes_are_moved_after_the_full_ones_sqlite_would_take_instead
             "ix_open_by_due",
             "ix_open_by_centre",
         ]
+
+
+def test_no_partial_index_of_sqlite_has_a_bare_boolean_for_its_condition():
+    """SQLAlchemy writes a Boolean column ``b`` as ``b = 1`` on SQLite, and a partial index
+    serves only queries with its own condition: ``WHERE b`` would never be used."""
+    booleans = {
+        column.name
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, sa.Boolean)
+    }
+    conditions = [
+        str(index.dialect_options["sqlite"]["where"]).strip()
+        for table in Base.metadata.tables.values()
+        for index in table.indexes
+        if index.dialect_options["sqlite"]["where"] is not None
+    ]
+    assert "unread = 1" in conditions
+    assert not [condition for condition in conditions if condition in booleans]
