@@ -105,11 +105,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
-        # SQLite picks among equal indexes by the order they were created in. (It reads
-        # before it writes: BEGIN IMMEDIATE, or another writer in between fails it.)
-        connection.execution_options(**{WRITE_OPTION: True})
-        if partial_indexes_last(connection):
-            connection.commit()
+        # SQLite picks among equal indexes by the order they were created in. The move
+        # reads before it writes, so in a transaction of its own begun as a write (BEGIN
+        # IMMEDIATE): in the read Alembic leaves open, another writer in between fails it.
+        connection.commit()
+        with connection.execution_options(**{WRITE_OPTION: True}).begin():
+            partial_indexes_last(connection)
 
 
 if context.is_offline_mode():

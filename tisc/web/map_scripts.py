@@ -4,9 +4,9 @@ A script's cache key and stamp name everything it depends on, so an unchanged
 map is never built twice in a process: the network's and a centre's maps are
 keyed by kind, language and options and stamped with the network's version
 (a new version replaces the old); the coverage and figures maps are keyed by
-the fingerprint of what they show, since several are current at once. Building needs folium (and
-numpy for coverage); it is done by a child process (:mod:`tisc.offload`)
-so that web workers never load either.
+the fingerprint of what they show, since several are current at once.
+Building needs folium (and numpy for coverage); it is done by a child process
+(:mod:`tisc.offload`) so that web workers never load either.
 """
 
 import gzip

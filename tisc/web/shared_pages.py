@@ -5,10 +5,10 @@ for every visitor who reads them in one language until the network changes
 (the statistics and the directory's training events for a few minutes).
 For a visitor - nobody signed in, no message waiting to be shown - such a
 page is rendered once per process under (page and query, language), stamped
-with the network's version, and then answered from memory, gzipped once. Anyone signed in, or
-with a flashed message, gets a freshly rendered page, and only a page whose
-rendering neither used nor changed the session is kept, so nothing personal
-is ever shared. Every app server keeps its own copy; the network version
+with the network's version, and then answered from memory, gzipped once.
+Anyone signed in, or with a flashed message, gets a freshly rendered page, and
+only a page whose rendering neither used nor changed the session is kept, so
+nothing personal is ever shared. Every app server keeps its own copy; the network version
 comes from the shared database, so all agree on when a page is stale - within
 a second (:func:`tisc.services.network.recent_version`).
 """
