@@ -42,7 +42,8 @@ from tisc.services import datasets, schedule
 from tisc.services.queues import Cursor
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / "work"
+# Its databases and their notes (``--reuse``); the tests' tiny run works in a directory of its own.
+WORK = Path(os.environ.get("TISC_BENCH_WORK") or ROOT / "bench" / "work")
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # SQLite
+    env["TISC_BENCH_WORK"] = str(tmp_path / "work")  # not the bench's own databases
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--duration", "0.3", "--concurrency", "2",
          "--tool", "python", "--out", str(tmp_path)],
@@ -41,3 +42,4 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
         assert job["floor_rps"] > 0
         assert job["vs_baseline"] == round(job["rps"] / job["floor_rps"], 2), job
     assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()
+    assert (tmp_path / "work" / "bench-tiny.json").exists()
