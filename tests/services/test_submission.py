@@ -192,3 +192,42 @@ def test_routing_sees_each_centre_s_open_queue_and_every_network_change(make):
     new = make.centre("new-tisc", city="Almaty")
     assert new in candidates() and candidates()[new] == 0
     assert centres._offering.builds == builds + 1
+
+
+def test_what_only_reads_is_done_before_the_write_transaction(make, monkeypatch):
+    """On SQLite one writer goes at a time: the similar-request check and the routing run
+    before ``BEGIN IMMEDIATE`` (on PostgreSQL, before the first write), and a submission
+    held back as similar writes nothing and never begins one."""
+    from tisc.services import centres, duplicates
+
+    inventor = make.user()
+    make.request(inventor)  # the same title: the next one is similar to it
+    seen: list[str] = []
+
+    def noting(name, function):
+        def noted(*args, **kwargs):
+            seen.append(name)
+            return function(*args, **kwargs)
+
+        return noted
+
+    routing = centres.routing_candidates
+    monkeypatch.setattr(duplicates, "similar_open", noting("similar", duplicates.similar_open))
+    monkeypatch.setattr(centres, "routing_candidates", noting("routing", routing))
+
+    def statement(conn, cursor, sql, *_):
+        writes = sql.startswith(("BEGIN IMMEDIATE", "INSERT", "UPDATE", "DELETE"))
+        seen.append("write" if writes else "sql")
+
+    with make.app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", statement)
+        try:
+            submit(make.app, inventor)
+            marks = [s for s in seen if s != "sql"]
+            assert marks[: marks.index("write") + 1] == ["similar", "routing", "write"]
+            seen.clear()
+            with pytest.raises(duplicates.SimilarOpen):
+                submit(make.app, inventor, send_anyway=False)
+            assert "similar" in seen and "write" not in seen
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", statement)

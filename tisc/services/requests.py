@@ -24,7 +24,7 @@ from tisc.domain.next_step import NextStep, next_step
 from tisc.domain.permissions import can_see_internal, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
-from tisc.domain.routing import route
+from tisc.domain.routing import Decision, route
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Filing, RequestEvent, RequestFile, ServiceRequest, User
@@ -86,13 +86,35 @@ class ActionInput:
     files: list[Upload] = field(default_factory=list)
 
 
-@use_case
 def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = None):
     """Route and record a new request; the caller gets it back with its reference.
 
     :class:`~tisc.services.duplicates.SimilarOpen` when the inventor has open requests like
-    it and the draft does not say ``send_anyway``; then nothing is written."""
+    it and the draft does not say ``send_anyway``; then nothing is written.
+
+    What only reads - the draft checked, the inventor's similar open requests found, the
+    centre chosen - is done before the write transaction (:func:`_planned`): on SQLite one
+    writer goes at a time, and that reading was a third of a submission's turn. Inside it
+    the chosen centre is checked again (:func:`_record_submission`)."""
     now = now or utcnow()
+    plan = _planned(inventor, draft, policy, now)
+    return _record_submission(inventor, draft, plan, policy, now)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A submission as checked and routed, before anything is written."""
+
+    service: Service
+    region_code: str
+    ipc: list[str]
+    category: str
+    uploads: list[Upload]
+    similar: list[duplicates.Similar]
+    decision: Decision
+
+
+def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Plan:
     if inventor.role is not Role.INVENTOR:
         raise Refused(N_("Only inventors submit requests."))
     service = _checked_service(draft.service)
@@ -110,15 +132,13 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     ipc = parse_ipc_list(draft.ipc_classes)
     category = inventor.requester_category or _checked_category(draft.requester_category)
     uploads = checked_uploads(draft.files, policy.upload_max_bytes)
-    # Inside the write transaction, so that what is flagged is what was found; a request
-    # made by this very form (sent again) is not similar but the same, and is returned.
+    # A request made by this very form (sent again) is not similar but the same.
     similar = duplicates.similar_open(
         inventor.id, service, draft.title, draft.keywords, draft.ipc_classes, now,
         same_form=keepable_token(draft.submission_token),
     )  # fmt: skip
     if similar and not draft.send_anyway:
         raise duplicates.SimilarOpen(similar)
-
     decision = route(
         centre_service.routing_candidates(service),
         service,
@@ -127,6 +147,14 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         draft.preferred_centre_id,
         draft.preferred_language,
     )
+    return _Plan(service, region.code, ipc, category, uploads, similar, decision)
+
+
+@use_case
+def _record_submission(
+    inventor: User, draft: Draft, plan: _Plan, policy: Policy, now: datetime
+) -> ServiceRequest:
+    service, decision, category = plan.service, plan.decision, plan.category
     if not centre_service.takes_requests_for(decision.centre_id, service):
         raise Conflict(CENTRE_CLOSED_MEANWHILE)
     received = workflow.RequestState(
@@ -142,8 +170,8 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
         description=draft.description.strip(),
         technical_field=draft.technical_field.strip(),
         keywords=draft.keywords.strip(),
-        ipc_classes="; ".join(ipc),
-        region_code=region.code,
+        ipc_classes="; ".join(plan.ipc),
+        region_code=plan.region_code,
         preferred_language=Language(draft.preferred_language),
         preferred_centre_id=draft.preferred_centre_id,
         confidentiality_ack=True,
@@ -164,8 +192,8 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     db.session.add(service_request)
     if inventor.requester_category is None:
         inventor.requester_category = category
-    _record(service_request, inventor.actor, inventor, None, transition, uploads, now, policy)
-    duplicates.flag(service_request.id, similar, now)
+    _record(service_request, inventor.actor, inventor, None, transition, plan.uploads, now, policy)
+    duplicates.flag(service_request.id, plan.similar, now)
     return service_request
 
 
