@@ -2,8 +2,10 @@
 
 import os
 
-# Beside the bench's own databases (bench/work/, not committed).
-WORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "work")
+# Beside the bench's own databases (bench/work/ or TISC_BENCH_WORK; not committed).
+WORK = os.environ.get("TISC_BENCH_WORK") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "work"
+)
 SECRET_KEY = "peer-bench-key-not-secret-0123456789abcdef"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

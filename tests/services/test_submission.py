@@ -201,7 +201,6 @@ def test_what_only_reads_is_done_before_the_write_transaction(make, monkeypatch)
     from tisc.services import centres, duplicates
 
     inventor = make.user()
-    make.request(inventor)  # the same title: the next one is similar to it
     seen: list[str] = []
 
     def noting(name, function):
@@ -226,7 +225,7 @@ def test_what_only_reads_is_done_before_the_write_transaction(make, monkeypatch)
             marks = [s for s in seen if s != "sql"]
             assert marks[: marks.index("write") + 1] == ["similar", "routing", "write"]
             seen.clear()
-            with pytest.raises(duplicates.SimilarOpen):
+            with pytest.raises(duplicates.SimilarOpen):  # the same title again
                 submit(make.app, inventor, send_anyway=False)
             assert "similar" in seen and "write" not in seen
         finally:

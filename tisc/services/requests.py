@@ -95,7 +95,9 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     What only reads - the draft checked, the inventor's similar open requests found, the
     centre chosen - is done before the write transaction (:func:`_planned`): on SQLite one
     writer goes at a time, and that reading was a third of a submission's turn. Inside it
-    the chosen centre is checked again (:func:`_record_submission`)."""
+    the chosen centre is checked again (:func:`_record_submission`). As on PostgreSQL
+    always, two requests the same inventor sends at the same moment may then not see each
+    other as similar, and a burst may weigh the centres' queues as they were just before."""
     now = now or utcnow()
     plan = _planned(inventor, draft, policy, now)
     return _record_submission(inventor, draft, plan, policy, now)
@@ -154,7 +156,8 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
 def _record_submission(
     inventor: User, draft: Draft, plan: _Plan, policy: Policy, now: datetime
 ) -> ServiceRequest:
-    service, decision, category = plan.service, plan.decision, plan.category
+    service, decision = plan.service, plan.decision
+    category = inventor.requester_category or plan.category  # as it stands now
     if not centre_service.takes_requests_for(decision.centre_id, service):
         raise Conflict(CENTRE_CLOSED_MEANWHILE)
     received = workflow.RequestState(
