@@ -8,9 +8,9 @@ page is rendered once per process under (page and query, language), stamped
 with the network's version, and then answered from memory, gzipped once.
 Anyone signed in, or with a flashed message, gets a freshly rendered page, and
 only a page whose rendering neither used nor changed the session is kept, so
-nothing personal is ever shared. Every app server keeps its own copy; the network version
-comes from the shared database, so all agree on when a page is stale - within
-a second (:func:`tisc.services.network.recent_version`).
+nothing personal is ever shared. Every app server keeps its own copy; the
+network version comes from the shared database, so all agree on when a page is
+stale - within a second (:func:`tisc.services.network.recent_version`).
 """
 
 import gzip
