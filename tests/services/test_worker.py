@@ -203,6 +203,38 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(worker_app, make, m
     assert counts[0] == counts[1]
 
 
+def test_a_notice_to_a_centres_staff_is_rendered_once_per_language(worker_app, make, monkeypatch):
+    staff = [make.user("staff", centre="kbtu", locale=locale) for locale in ("kk", "kk", "ru")]
+    inventor = make.user("inventor", locale="en")
+    sent, rendered = [], []
+    monkeypatch.setattr(mail, "send", sent.append)
+    delivery_in(worker_app)  # the colleagues told of each other
+    sent.clear()
+    make.request(inventor)
+    real_render = delivery.render
+
+    def render(message):
+        rendered.append(message.kind)
+        real_render(message)
+
+    monkeypatch.setattr(delivery, "render", render)
+    assert delivery_in(worker_app).sent == 4
+    assert sorted(rendered) == ["new_request", "new_request", "request_received"]
+    to = {message.recipients[0]: message for message in sent}
+    first, second, third = (to[person.email] for person in staff)
+    assert (first.subject, first.body, first.html) == (second.subject, second.body, second.html)
+    assert first.subject != third.subject  # in Russian
+    with worker_app.app_context():
+        kept = db.session.execute(
+            sa.select(OutboxMessage.to_address, OutboxMessage.locale, OutboxMessage.subject)
+            .where(OutboxMessage.kind == "new_request")
+        ).all()  # fmt: skip
+    assert sorted(kept) == sorted(
+        (person.email, locale, to[person.email].subject)
+        for person, locale in zip(staff, ("kk", "kk", "ru"), strict=True)
+    )
+
+
 def test_a_message_that_cannot_be_rendered_fails_alone(worker_app, make, monkeypatch):
     for _ in range(3):
         make.request(make.user("inventor"))

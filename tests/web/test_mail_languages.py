@@ -12,7 +12,8 @@ from tests.factories import COMPLETION
 from tests.mail import link_in, outbox, path_of
 from tisc.domain.notifications import Kind
 from tisc.extensions import db
-from tisc.models import DuplicateFlag, ServiceRequest
+from tisc.mail.compose import SAME_FOR_EVERY_RECIPIENT, render
+from tisc.models import DuplicateFlag, OutboxMessage, ServiceRequest
 from tisc.services import accounts, filing_followups, followups, notifications
 
 SECRET = "SECRET-DESCRIPTION-OF-THE-INVENTION"
@@ -144,6 +145,29 @@ def test_every_message_in_every_language(make, locale):
             assert footer in message.body_text
         else:
             assert "You can choose which e-mails you receive" in message.body_text
+
+
+def test_what_is_said_alike_reads_the_same_whoever_receives_it(make):
+    """A batch renders a notice to a centre's staff once per language: each kind so
+    rendered must read the same to anyone else, which a message of one's own does not."""
+    every_kind_of_message(make, "kk")
+    someone_else = make.user("staff", centre="kbtu", locale="kk", name="Басқа Қызметкер")
+    shared, own = set(), set()
+    with make.app.app_context(), db.session.no_autoflush:
+        for message in outbox(make.app):
+            to_someone_else = OutboxMessage(
+                kind=message.kind, recipient_id=someone_else.id, to_address=someone_else.email,
+                request_id=message.request_id, context=message.context,
+            )  # fmt: skip
+            render(to_someone_else)
+            texts = [(m.subject, m.body_text, m.body_html) for m in (message, to_someone_else)]
+            if Kind(message.kind) in SAME_FOR_EVERY_RECIPIENT:
+                assert texts[0] == texts[1], message.kind
+                shared.add(Kind(message.kind))
+            elif texts[0] != texts[1]:
+                own.add(Kind(message.kind))
+    assert shared == SAME_FOR_EVERY_RECIPIENT
+    assert {Kind.PASSWORD_RESET, Kind.VERIFY_EMAIL, Kind.INVITATION} <= own
 
 
 def test_staff_never_get_the_description_and_coordinators_get_no_request_mail(make):

@@ -6,6 +6,7 @@ composer here; :func:`render` fills an outbox row's subject and bodies from
 here sends anything: :mod:`tisc.mail.delivery` does.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -52,7 +53,7 @@ def link(endpoint: str, **values) -> str:
 def render(message: OutboxMessage) -> None:
     """Fill the message's subject and bodies in its recipient's language."""
     recipient = db.session.get(User, message.recipient_id)
-    locale = (recipient.locale if recipient else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = _locale_of(recipient)
     service_request = (
         db.session.get(ServiceRequest, message.request_id) if message.request_id else None
     )
@@ -65,6 +66,20 @@ def render(message: OutboxMessage) -> None:
         message.subject = email.subject
         message.body_text = render_template("emails/message.txt", **values)
         message.body_html = render_template("emails/message.html", **values)
+
+
+def said_alike(message: OutboxMessage) -> str | None:
+    """What the messages that say the same word for word have in common - a notice to a
+    centre's staff, in one language - so that a batch renders it once (a new request
+    tells every staff member of its centre); None for a message of its recipient's own."""
+    if Kind(message.kind) not in SAME_FOR_EVERY_RECIPIENT:
+        return None
+    locale = _locale_of(db.session.get(User, message.recipient_id))
+    return json.dumps([message.kind, message.request_id, locale, message.context], sort_keys=True)
+
+
+def _locale_of(recipient: User | None) -> str:
+    return (recipient.locale if recipient else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def load_for_rendering(messages: list[OutboxMessage]) -> list:
@@ -508,3 +523,17 @@ COMPOSERS = {
     Kind.EMAIL_IN_USE: _in_use,
     Kind.NEW_COLLEAGUE: _new_colleague,
 }
+
+
+# Their composers read the request, the event and the language, never the recipient (a
+# test renders each for someone else and compares).
+SAME_FOR_EVERY_RECIPIENT = frozenset(
+    {
+        Kind.RESUMED,
+        Kind.QUESTION_AFTER_COMPLETION,
+        Kind.NEW_REQUEST,
+        Kind.INVENTOR_REPLIED,
+        Kind.ASSIGNED_TO_YOU,
+        Kind.WITHDRAWN,
+    }
+)

@@ -12,7 +12,7 @@ stays done; it is tried again later (back-off) and given up after
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from flask import current_app
 from flask_mail import Message
 
 from tisc.extensions import db, mail
-from tisc.mail.compose import load_for_rendering, render
+from tisc.mail.compose import load_for_rendering, render, said_alike
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.services.unit_of_work import use_case
@@ -44,7 +44,8 @@ def deliver(*, retry: bool = False, limit: int = BATCH) -> DeliveryReport:
 
     A batch takes two short write transactions whatever its size (claim, record);
     rendering only reads, and no transaction is open while the mail server is
-    talked to."""
+    talked to. Messages said alike (a centre's staff told of one event) are rendered once
+    per language."""
     ids = _claim(retry, limit)
     if not ids:
         return DeliveryReport()
@@ -133,7 +134,13 @@ def _render(ids: list[int]) -> tuple[dict[int, Rendered], dict[int, Outcome]]:
             sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         ).all()
         loaded = load_for_rendering(messages)  # noqa: F841 (held while rendering)
+        first_alike: dict[str, int] = {}  # the first message rendered of those said alike
         for message in messages:
+            alike = said_alike(message) if message.subject is None else None
+            if alike in first_alike:
+                same = rendered[first_alike[alike]]
+                rendered[message.id] = replace(same, to_address=message.to_address)
+                continue
             if message.subject is None:
                 try:
                     render(message)
@@ -141,6 +148,8 @@ def _render(ids: list[int]) -> tuple[dict[int, Rendered], dict[int, Outcome]]:
                     log.exception("rendering outbox message %s failed", message.id)
                     failures[message.id] = (Delivery.FAILED, f"{type(failure).__name__}: {failure}")
                     continue
+                if alike is not None:
+                    first_alike[alike] = message.id
             rendered[message.id] = Rendered.of(message)
     finally:
         db.session.rollback()  # the texts are saved with the outcome (``_record``)
