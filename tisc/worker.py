@@ -37,7 +37,11 @@ class Round:
 
     @property
     def busy(self) -> bool:
-        return bool(self.sent or self.kept or self.failed) or (
+        """Whether more may be waiting now: a whole batch of mail went, or requests were
+        moved or unassigned. After a part batch the worker waits for its next poll, so
+        that under load mail goes in whole batches, not in many small ones that each
+        take the turn to write twice (on SQLite one writer goes at a time)."""
+        return self.sent + self.kept + self.failed >= delivery.BATCH or (
             self.moved is not None or self.unassigned is not None
         )
 
@@ -68,7 +72,8 @@ class Worker:
                 db.session.remove()
 
     def run(self) -> None:
-        """Rounds until stopped; a busy round is followed at once by the next."""
+        """Rounds until stopped; a busy round is followed at once by the next, another
+        after ``poll_seconds``."""
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stopping.set())
         log.info("worker started")

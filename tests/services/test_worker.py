@@ -1,6 +1,7 @@
 """The worker: delivers the outbox with back-off, gives up visibly, runs the daily jobs,
 and sends each message once however many workers run."""
 
+import re
 import sqlite3
 import threading
 from datetime import timedelta
@@ -233,6 +234,34 @@ def test_a_notice_to_a_centres_staff_is_rendered_once_per_language(worker_app, m
         (person.email, locale, to[person.email].subject)
         for person, locale in zip(staff, ("kk", "kk", "ru"), strict=True)
     )
+
+
+def test_a_round_with_nothing_to_do_writes_nothing(worker_app, make, monkeypatch):
+    """On SQLite one writer goes at a time: a worker looking every round must not queue for
+    the turn when no mail is due and no suspension or handover is unfinished."""
+    make.request(make.user("inventor"))
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    worker = Worker(worker_app, daily_seconds=10**9)
+    assert worker.run_once().sent == 1
+    with worker_app.app_context(), statements(db.engine) as seen:
+        done = worker.run_once()
+    assert (done.sent, done.moved, done.unassigned) == (0, None, None)
+    assert seen, "the round looked"
+    writes = re.compile(r"^\s*(BEGIN IMMEDIATE|INSERT|UPDATE|DELETE)|FOR UPDATE", re.I)
+    assert [s for s in seen if writes.search(s)] == []
+
+
+def test_after_a_part_batch_the_worker_waits_after_a_whole_one_it_goes_on(
+    worker_app, make, monkeypatch
+):
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    for _ in range(3):
+        make.request(make.user("inventor"))
+    worker = Worker(worker_app, daily_seconds=10**9)
+    first, second = worker.run_once(), worker.run_once()
+    assert (first.sent, first.busy) == (2, True)
+    assert (second.sent, second.busy) == (1, False)
 
 
 def test_a_message_that_cannot_be_rendered_fails_alone(worker_app, make, monkeypatch):

@@ -75,11 +75,11 @@ def next_attempt_after(attempts: int, now: datetime) -> datetime:
     return now + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
 
 
-@use_case
 def _claim(retry: bool, limit: int) -> list[int]:
     """Mark up to ``limit`` due messages as being sent; the ones this process got.
 
-    The update checks again that each is still due, so a message another process
+    They are found by a read, so that a round with nothing due does not wait for the turn
+    to write. The update checks again that each is still due, so a message another process
     claimed in the meantime is left to it (each is sent once)."""
     now = utcnow()
     due = db.session.scalars(
@@ -88,8 +88,11 @@ def _claim(retry: bool, limit: int) -> list[int]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    if not due:
-        return []
+    return _claimed(due, retry, now) if due else []
+
+
+@use_case
+def _claimed(due: list[int], retry: bool, now: datetime) -> list[int]:
     claimed = db.session.scalars(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id.in_(due), _deliverable(retry, now))

@@ -21,6 +21,12 @@ from tisc.services import counters, figures
 from tisc.services import requests as request_service
 
 
+def unfinished(job) -> bool:
+    """Whether the job table ``job`` has an unfinished row, by a read: the worker asks
+    every round, and a round with nothing to do should not wait for the turn to write."""
+    return db.session.scalar(sa.select(sa.exists().where(job.finished_at.is_(None))))
+
+
 def claim_oldest(job):
     """The oldest unfinished row of the job table ``job``, locked until the transaction
     ends (``None``: none, or another worker holds it).

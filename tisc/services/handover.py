@@ -57,12 +57,18 @@ def leave_requests(assignee: User, by: User | None, policy: Policy, now: datetim
         )  # fmt: skip
 
 
-@use_case
 def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | None = None):
     """Unassign up to ``limit`` (:data:`BATCH`) more requests of the oldest unfinished
     handover; how many. ``None``: nothing to do now (no handover is unfinished, or another
     worker holds it or the rest of its requests). One who can open their requests again
     (reactivated, moved back) keeps them."""
+    if not batches.unfinished(Handover):
+        return None
+    return _hand_over_more(policy, limit, now)
+
+
+@use_case
+def _hand_over_more(policy: Policy, limit: int | None, now: datetime | None) -> int | None:
     limit, now = limit or BATCH, now or utcnow()
     record = batches.claim_oldest(Handover)
     if record is None:

@@ -218,11 +218,17 @@ def suspend(
     return Progress(len(first), expected.total - len(first), record.finished_at is not None)
 
 
-@use_case
 def move_more(policy: Policy, limit: int | None = None, now: datetime | None = None) -> int | None:
     """Move up to ``limit`` (:data:`BATCH`) more open requests of the oldest suspension still
     moving them; how many moved. ``None``: nothing to do now (no suspension is moving
     requests, or another worker or the office holds it: the next round looks again)."""
+    if not batches.unfinished(CentreSuspension):
+        return None
+    return _move_more(policy, limit, now)
+
+
+@use_case
+def _move_more(policy: Policy, limit: int | None, now: datetime | None) -> int | None:
     limit, now = limit or BATCH, now or utcnow()
     record = batches.claim_oldest(CentreSuspension)
     if record is None:
