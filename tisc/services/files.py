@@ -8,7 +8,7 @@ import filetype
 
 from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
-from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
+from tisc.models import RequestFile, ServiceRequest, User
 
 ALLOWED_TYPES = {
     "application/pdf": "PDF",
@@ -83,12 +83,12 @@ def served_name(filename: str, content_type: str) -> str:
 
 
 def file_row(
-    service_request: ServiceRequest, event: RequestEvent, uploader: User, upload: Upload
+    service_request: ServiceRequest, event_id: int, uploader: User, upload: Upload
 ) -> RequestFile:
     content_type = filetype.guess_mime(upload.content)
     return RequestFile(
         request_id=service_request.id,
-        event=event,
+        event_id=event_id,
         uploaded_by_id=uploader.id,
         filename=served_name(upload.filename, content_type),
         content_type=content_type,
