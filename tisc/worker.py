@@ -17,6 +17,7 @@ from functools import partial
 
 from flask import Flask, Response, current_app
 
+from tisc.database import end_read
 from tisc.extensions import db, policy
 from tisc.mail import delivery
 from tisc.services import handover, schedule, suspension
@@ -67,6 +68,7 @@ class Worker:
                     result.daily = schedule.run_due(self.app.extensions["tisc.policy"])
                 result.moved = _batch(suspension.move_more)
                 result.unassigned = _batch(handover.hand_over_more)
+                end_read(db.session())  # on PostgreSQL, not a rollback: see end_read
                 return result
             finally:
                 db.session.remove()

@@ -5,9 +5,11 @@ import re
 import sqlite3
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from tests.conftest import settings_for
 from tests.factories import login
@@ -190,6 +192,32 @@ def test_two_workers_send_each_message_once(worker_app, make):
     assert len(sent) == 12 and len(set(sent)) == 12
 
 
+def test_two_workers_with_a_backlog_take_a_whole_batch_each(worker_app, make, monkeypatch):
+    """Both look at once, and both find mail due: the batch is chosen inside each one's
+    write, so the second takes the next messages, not the same ones again (and, having a
+    whole batch, goes on at once)."""
+    monkeypatch.setattr(delivery, "BATCH", 6)
+    for _ in range(12):
+        make.request(make.user("inventor"))  # twelve receipts
+    both_looked = threading.Barrier(2, timeout=10)
+    real_claimed = delivery._claimed
+
+    def claimed(*args):
+        both_looked.wait()
+        return real_claimed(*args)
+
+    monkeypatch.setattr(delivery, "_claimed", claimed)
+    monkeypatch.setattr(mail, "send", lambda message: None)
+    rounds = []
+    workers = [Worker(worker_app, daily_seconds=10**9) for _ in range(2)]
+    threads = [threading.Thread(target=lambda w=w: rounds.append(w.run_once())) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted((done.sent, done.busy) for done in rounds) == [(6, True), (6, True)]
+
+
 def test_a_batch_costs_the_same_statements_whatever_its_size(worker_app, make, monkeypatch):
     monkeypatch.setattr(mail, "send", lambda message: None)
     inventor = make.user("inventor")
@@ -249,6 +277,21 @@ def test_a_round_with_nothing_to_do_writes_nothing(worker_app, make, monkeypatch
     assert seen, "the round looked"
     writes = re.compile(r"^\s*(BEGIN IMMEDIATE|INSERT|UPDATE|DELETE)|FOR UPDATE", re.I)
     assert [s for s in seen if writes.search(s)] == []
+
+
+def test_a_round_ends_its_reads_with_a_commit_on_postgresql(worker_app, database):
+    """psycopg drops its prepared statements at a rollback (``database.end_read``)."""
+    if not database.startswith("postgresql"):
+        return  # SQLite keeps them either way
+    worker = Worker(worker_app, daily_seconds=10**9)
+    worker.run_once()  # the daily jobs
+    ended = []
+    with worker_app.app_context():
+        for name in ("commit", "rollback"):
+            listener = partial(lambda name, connection: ended.append(name), name)
+            event.listen(db.engine, name, listener)
+    worker.run_once()
+    assert ended == ["commit"]
 
 
 def test_after_a_part_batch_the_worker_waits_after_a_whole_one_it_goes_on(

@@ -149,9 +149,12 @@ def test_every_message_in_every_language(make, locale):
 
 def test_what_is_said_alike_reads_the_same_whoever_receives_it(make):
     """A batch renders a notice to a centre's staff once per language: each kind so
-    rendered must read the same to anyone else, which a message of one's own does not."""
+    rendered must read the same to anyone else - of another centre, another name - which
+    a message of one's own does not."""
     every_kind_of_message(make, "kk")
-    someone_else = make.user("staff", centre="kbtu", locale="kk", name="Басқа Қызметкер")
+    someone_else = make.user(
+        "staff", centre="atyrau-university", locale="kk", name="Басқа Қызметкер"
+    )
     shared, own = set(), set()
     with make.app.app_context(), db.session.no_autoflush:
         for message in outbox(make.app):
@@ -167,7 +170,8 @@ def test_what_is_said_alike_reads_the_same_whoever_receives_it(make):
             elif texts[0] != texts[1]:
                 own.add(Kind(message.kind))
     assert shared == SAME_FOR_EVERY_RECIPIENT
-    assert {Kind.PASSWORD_RESET, Kind.VERIFY_EMAIL, Kind.INVITATION} <= own
+    assert {Kind.PASSWORD_RESET, Kind.VERIFY_EMAIL, Kind.INVITATION} <= own  # the person
+    assert {Kind.NEW_COLLEAGUE, Kind.DAILY_DIGEST} <= own  # the person's centre
 
 
 def test_staff_never_get_the_description_and_coordinators_get_no_request_mail(make):

@@ -69,9 +69,10 @@ def render(message: OutboxMessage) -> None:
 
 
 def said_alike(message: OutboxMessage) -> str | None:
-    """What the messages that say the same word for word have in common - a notice to a
-    centre's staff, in one language - so that a batch renders it once (a new request
-    tells every staff member of its centre); None for a message of its recipient's own."""
+    """What the messages that say the same word for word have in common - a notice to
+    staff about a request, in one language - so that a batch renders it once (a new
+    request tells every staff member of its centre); None for a message of its
+    recipient's own."""
     if Kind(message.kind) not in SAME_FOR_EVERY_RECIPIENT:
         return None
     locale = _locale_of(db.session.get(User, message.recipient_id))

@@ -78,24 +78,28 @@ def next_attempt_after(attempts: int, now: datetime) -> datetime:
 def _claim(retry: bool, limit: int) -> list[int]:
     """Mark up to ``limit`` due messages as being sent; the ones this process got.
 
-    They are found by a read, so that a round with nothing due does not wait for the turn
-    to write. The update checks again that each is still due, so a message another process
-    claimed in the meantime is left to it (each is sent once)."""
+    Whether any is due is looked at by a read first, so that a round with nothing due does
+    not wait for the turn to write. The batch is chosen inside the write, among the
+    messages still due then (on PostgreSQL, skipping those another worker is claiming at
+    that moment): two workers take two batches, and each message is sent once."""
     now = utcnow()
-    due = db.session.scalars(
+    if not db.session.scalar(sa.select(sa.exists().where(_deliverable(retry, now)))):
+        return []
+    return _claimed(retry, limit, now)
+
+
+@use_case
+def _claimed(retry: bool, limit: int, now: datetime) -> list[int]:
+    batch = (
         sa.select(OutboxMessage.id)
         .where(_deliverable(retry, now))
         .order_by(OutboxMessage.id)
         .limit(limit)
-    ).all()
-    return _claimed(due, retry, now) if due else []
-
-
-@use_case
-def _claimed(due: list[int], retry: bool, now: datetime) -> list[int]:
+        .with_for_update(skip_locked=True)
+    )
     claimed = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), _deliverable(retry, now))
+        .where(OutboxMessage.id.in_(batch.scalar_subquery()), _deliverable(retry, now))
         .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)

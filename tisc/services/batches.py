@@ -21,10 +21,14 @@ from tisc.services import counters, figures
 from tisc.services import requests as request_service
 
 
-def unfinished(job) -> bool:
-    """Whether the job table ``job`` has an unfinished row, by a read: the worker asks
-    every round, and a round with nothing to do should not wait for the turn to write."""
-    return db.session.scalar(sa.select(sa.exists().where(job.finished_at.is_(None))))
+def if_unfinished(job, batch: Callable[..., int | None], *args) -> int | None:
+    """``batch(*args)`` when the job table ``job`` has an unfinished row, else ``None``.
+
+    Looked at by a read before ``batch``'s write transaction: the worker asks every round,
+    and a round with nothing to do should not wait for the turn to write."""
+    if not db.session.scalar(sa.select(sa.exists().where(job.finished_at.is_(None)))):
+        return None
+    return batch(*args)
 
 
 def claim_oldest(job):

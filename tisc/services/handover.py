@@ -62,9 +62,7 @@ def hand_over_more(policy: Policy, limit: int | None = None, now: datetime | Non
     handover; how many. ``None``: nothing to do now (no handover is unfinished, or another
     worker holds it or the rest of its requests). One who can open their requests again
     (reactivated, moved back) keeps them."""
-    if not batches.unfinished(Handover):
-        return None
-    return _hand_over_more(policy, limit, now)
+    return batches.if_unfinished(Handover, _hand_over_more, policy, limit, now)
 
 
 @use_case

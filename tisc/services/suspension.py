@@ -222,9 +222,7 @@ def move_more(policy: Policy, limit: int | None = None, now: datetime | None = N
     """Move up to ``limit`` (:data:`BATCH`) more open requests of the oldest suspension still
     moving them; how many moved. ``None``: nothing to do now (no suspension is moving
     requests, or another worker or the office holds it: the next round looks again)."""
-    if not batches.unfinished(CentreSuspension):
-        return None
-    return _move_more(policy, limit, now)
+    return batches.if_unfinished(CentreSuspension, _move_more, policy, limit, now)
 
 
 @use_case
