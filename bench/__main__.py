@@ -63,6 +63,9 @@ class Row:
     statements: int | None = None  # SQL statements of one request (after the response: +n)
     statements_after: int | None = None
     floor_rps: float | None = None  # the floor's requests/s, measured just before this
+    # CPU time of the serving processes per request under load: the floor's workers, or
+    # the app's workers and its mail worker (which renders the e-mail a job queues).
+    cpu_ms: float | None = None
 
 
 @dataclass
@@ -205,6 +208,24 @@ def gunicorn(target: str, url: str):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def cpu_seconds(processes) -> float:
+    """The CPU time, user and system, that ``processes`` and everything they started have
+    used so far, in seconds (from ``/proc``: gunicorn's workers, the mail worker, the map
+    helpers they start)."""
+    ticks = 0
+    waiting = [process.pid for process in processes]
+    while waiting:
+        pid = waiting.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        waiting += [int(child) for child in children]
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def worker_memory_mb(master: subprocess.Popen, field: str = "VmHWM") -> float:
@@ -453,8 +474,8 @@ def run(args) -> dict:
         # each job beside its floor, then the floors again, to show the drift.
         with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
             floors = baseline_jobs(baseline, seeded)
-            rows += [measure_row(job, scale, args) for job in floors.values()]
-            with gunicorn("wsgi:app", url) as (site, process), worker(url):
+            rows += [measure_row(job, scale, args, [baseline_process]) for job in floors.values()]
+            with gunicorn("wsgi:app", url) as (site, process), worker(url) as mail_worker:
                 jobs = [
                     j
                     for j in endpoints(site, seeded, cursor, authorization=authorization)
@@ -462,12 +483,14 @@ def run(args) -> dict:
                 ]
                 warm_up(site, seeded, args)
                 for job in jobs:
-                    rows += measure_beside(job, floors, scale, args, url)
+                    rows += measure_beside(job, floors, scale, args, url,
+                                           [process, mail_worker], [baseline_process])  # fmt: skip
                 rss[scale] = {"app_mb": worker_memory_mb(process),
                               "app_resident_mb": worker_memory_mb(process, "VmRSS")}  # fmt: skip
                 if not args.only or "export" in args.only:
                     rss[scale]["export"] = measure_export(site, seeded, process)
-            rows += [measure_row(job, scale + AFTER, args) for job in floors.values()]
+            rows += [measure_row(job, scale + AFTER, args, [baseline_process])
+                     for job in floors.values()]  # fmt: skip
             rss[scale]["baseline_mb"] = worker_memory_mb(baseline_process)
             rss[scale]["baseline_resident_mb"] = worker_memory_mb(baseline_process, "VmRSS")
         count_statements(url, site, jobs, [r for r in rows if r.scale == scale])
@@ -520,12 +543,13 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
         db.engine.dispose()
     label = f"{scale}, {total - 1:,} centres"
     rows = []
-    with gunicorn("bench.baseline:app", url) as (baseline, _baseline_process):
+    with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
         floors = baseline_jobs(baseline, seeded)
-        with gunicorn("wsgi:app", url) as (site, _process), worker(url):
+        with gunicorn("wsgi:app", url) as (site, process), worker(url) as mail_worker:
             warm_up(site, seeded, args)
             for job in endpoints(site, seeded, "", network_only=True):
-                rows += measure_beside(job, floors, label, args, url)
+                rows += measure_beside(job, floors, label, args, url,
+                                       [process, mail_worker], [baseline_process])  # fmt: skip
     # The database now has 2,000 centres: it can no longer stand in for the 20-centre
     # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
     # deleted in the product, so no index serves it.)
@@ -542,27 +566,35 @@ def warm_up(site: str, seeded, args) -> None:
     load.measure(script.path, args.concurrency, 5.0, tool=tool)
 
 
-def measure_row(job: Job, scale: str, args) -> Row:
+def measure_row(job: Job, scale: str, args, serving=()) -> Row:
+    """One job under load; with the ``serving`` processes, their CPU time per request."""
     tool = None if args.tool == "auto" else args.tool
     concurrency = job.concurrency or args.concurrency
     load.measure(job.path, concurrency, min(1.0, args.duration), job.method, job.body,
                  job.cookie, tool, job.authorization)  # fmt: skip
+    cpu_before = cpu_seconds(serving)
     result = load.measure(job.path, concurrency, args.duration, job.method, job.body,
                           job.cookie, tool, job.authorization)  # fmt: skip
+    cpu = cpu_seconds(serving) - cpu_before
     row = Row(job.name, scale, round(result.rps, 1), round(result.p50_ms, 2),
               round(result.p95_ms, 2), round(result.p99_ms, 2), result.errors, result.requests,
               floor="" if job.name.startswith("baseline") else job.floor)  # fmt: skip
+    if serving and result.requests:
+        row.cpu_ms = round(cpu / result.requests * 1000, 2)
     print(f"  {scale:>18}  {job.name:<40} {row.rps:>8} req/s  p50 {row.p50_ms:>8} ms  "
           f"errors {row.errors}", flush=True)  # fmt: skip
     return row
 
 
-def measure_beside(job: Job, floors: dict[str, Job], scale: str, args, url: str) -> list[Row]:
+def measure_beside(
+    job: Job, floors: dict[str, Job], scale: str, args, url: str, serving: tuple, floor_serving
+) -> list[Row]:
     """``job``, just after its floor: its ratio then divides two runs seconds apart. Both
-    start once the worker has delivered what the jobs before queued."""
+    start once the worker has delivered what the jobs before queued. ``serving`` and
+    ``floor_serving`` are the processes whose CPU time each costs."""
     wait_for_the_outbox(url)
-    floor = measure_row(floors[job.floor], scale + BESIDE, args)
-    row = measure_row(job, scale, args)
+    floor = measure_row(floors[job.floor], scale + BESIDE, args, floor_serving)
+    row = measure_row(job, scale, args, serving)
     row.floor_rps = floor.rps
     return [floor, row]
 
@@ -642,9 +674,9 @@ def markdown(report: dict) -> str:
         f"{report['concurrency']} connections × {report['duration_s']} s per endpoint, "
         "gunicorn with 2 sync workers, 2 cores.",
         "",
-        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | errors | SQL | × floor | floor "
-        "| floor req/s (just before) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| endpoint | scale | req/s | p50 ms | p95 ms | p99 ms | CPU ms a request | errors "
+        "| SQL | × floor | floor | floor req/s (just before) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in rows:
         if r.scale.endswith(BESIDE):  # shown beside the job instead
@@ -654,8 +686,9 @@ def markdown(report: dict) -> str:
         if r.statements_after:
             sql += f" + {r.statements_after} after"
         floor_rps = f"{r.floor_rps:,.0f}" if r.floor_rps else ""
+        cpu = "" if r.cpu_ms is None else f"{r.cpu_ms:.2f}"
         lines.append(f"| {r.endpoint} | {r.scale} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
-                     f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {sql} | {ratio} | "
+                     f"{r.p95_ms:.1f} | {r.p99_ms:.1f} | {cpu} | {r.errors} | {sql} | {ratio} | "
                      f"{r.floor.removeprefix('baseline: ')} | {floor_rps} |")  # fmt: skip
     scales = list(report["seeding_s"])
     if len(scales) == 2:

@@ -41,5 +41,9 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     for job in jobs:
         assert job["floor_rps"] > 0
         assert job["vs_baseline"] == round(job["rps"] / job["floor_rps"], 2), job
+    # The serving processes' CPU per request: every run has it, and a submission costs some.
+    assert all(row["cpu_ms"] is not None and row["cpu_ms"] >= 0 for row in report["rows"])
+    submission = next(r for r in jobs if r["endpoint"] == "submission (POST)")
+    assert submission["cpu_ms"] > 0
     assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()
     assert (tmp_path / "work" / "bench-tiny.json").exists()
