@@ -159,12 +159,6 @@ def bench_app(url: str):
 # --- servers --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # The app as deployed: a worker process delivers the mail (see ``worker``).
 APP_SETTINGS = {"SECRET_KEY": BENCH_SECRET, "RATELIMIT_ENABLED": "false", "TISC_WORKER": "true"}
 
@@ -185,14 +179,22 @@ def worker(url: str):
 
 @contextmanager
 def gunicorn(target: str, url: str):
-    """Serve ``target`` with 2 sync workers, as production would; yields (base URL, process)."""
-    port = free_port()
+    """Serve ``target`` with 2 sync workers, as production would; yields (base URL, process).
+
+    The listening socket is opened here and handed to gunicorn (``fd://``): a port merely
+    found free could be taken by another server before gunicorn binds it, and the checks
+    below would then be answered by that one."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
     env = {**os.environ, **APP_SETTINGS, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "900",
-         "--log-level", "warning", target],
-        cwd=ROOT, env=env,
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"fd://{listener.fileno()}", "--timeout",
+         "900", "--log-level", "warning", target],
+        cwd=ROOT, env=env, pass_fds=[listener.fileno()],
     )  # fmt: skip
+    listener.close()  # gunicorn holds it now
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -151,12 +151,17 @@ def deployment():
     }  # fmt: skip
     servers, processes = [], []
     for _ in range(2):
-        port = free_port()
-        processes.append(subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
-             "warning", "wsgi:app"], cwd=ROOT, env=env,
-        ))  # fmt: skip
-        servers.append(f"http://127.0.0.1:{port}")
+        # The socket is bound here and handed over: a port merely found free could be taken
+        # by another test's server first, which would then answer the checks below.
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(128)
+            processes.append(subprocess.Popen(
+                [str(BIN / "gunicorn"), "-w", "2", "-b", f"fd://{listener.fileno()}",
+                 "--log-level", "warning", "wsgi:app"],
+                cwd=ROOT, env=env, pass_fds=[listener.fileno()],
+            ))  # fmt: skip
+            servers.append(f"http://127.0.0.1:{listener.getsockname()[1]}")
     processes.append(subprocess.Popen(
         [str(BIN / "flask"), "--app", "wsgi", "tisc", "worker", "--poll", "0.2"], cwd=ROOT, env=env
     ))  # fmt: skip
