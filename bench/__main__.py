@@ -212,24 +212,6 @@ def gunicorn(target: str, url: str):
         process.wait(timeout=30)
 
 
-def cpu_seconds(processes) -> float:
-    """The CPU time, user and system, that ``processes`` and everything they started have
-    used so far, in seconds (from ``/proc``: gunicorn's workers, the mail worker, the map
-    helpers they start)."""
-    ticks = 0
-    waiting = [process.pid for process in processes]
-    while waiting:
-        pid = waiting.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except FileNotFoundError:  # ended meanwhile
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        waiting += [int(child) for child in children]
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def worker_memory_mb(master: subprocess.Popen, field: str = "VmHWM") -> float:
     """The largest peak resident set (``VmHWM``) among the master's workers, in MB; with
     ``field="VmRSS"``, the largest resident set now."""
@@ -574,10 +556,10 @@ def measure_row(job: Job, scale: str, args, serving=()) -> Row:
     concurrency = job.concurrency or args.concurrency
     load.measure(job.path, concurrency, min(1.0, args.duration), job.method, job.body,
                  job.cookie, tool, job.authorization)  # fmt: skip
-    cpu_before = cpu_seconds(serving)
+    cpu_before = load.cpu_seconds(serving)
     result = load.measure(job.path, concurrency, args.duration, job.method, job.body,
                           job.cookie, tool, job.authorization)  # fmt: skip
-    cpu = cpu_seconds(serving) - cpu_before
+    cpu = load.cpu_seconds(serving) - cpu_before
     row = Row(job.name, scale, round(result.rps, 1), round(result.p50_ms, 2),
               round(result.p95_ms, 2), round(result.p99_ms, 2), result.errors, result.requests,
               floor="" if job.name.startswith("baseline") else job.floor)  # fmt: skip
@@ -589,7 +571,7 @@ def measure_row(job: Job, scale: str, args, serving=()) -> Row:
 
 
 def measure_beside(
-    job: Job, floors: dict[str, Job], scale: str, args, url: str, serving: tuple, floor_serving
+    job: Job, floors: dict[str, Job], scale: str, args, url: str, serving: list, floor_serving: list
 ) -> list[Row]:
     """``job``, just after its floor: its ratio then divides two runs seconds apart. Both
     start once the worker has delivered what the jobs before queued. ``serving`` and

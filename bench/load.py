@@ -70,6 +70,24 @@ def measure(url: str, concurrency: int, duration: float, method="GET", body="", 
 UNIQUE = "BENCHUNIQUE"
 
 
+def cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """The CPU time, user and system, that ``processes`` and everything they started have
+    used so far, in seconds, from ``/proc`` (a server's cost of the load: gunicorn's
+    workers, the mail worker, the map helpers they start)."""
+    ticks = 0
+    waiting = [process.pid for process in processes]
+    while waiting:
+        pid = waiting.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        waiting += [int(child) for child in children]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def unique_words(count: int = 3, letters: int = 8) -> str:
     """``count`` random lowercase words, joined by ``+`` (a form-encoded space)."""
     return "+".join(

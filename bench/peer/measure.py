@@ -35,15 +35,6 @@ print(queue.id)
 """.replace("TICKETS", str(TICKETS))
 
 
-def cpu_seconds(server: subprocess.Popen) -> float:
-    """User and system CPU time of the server's workers so far."""
-    ticks = 0
-    for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def main(venv: Path) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings", "PYTHONPATH": str(HERE)}
     queue = subprocess.run([str(venv / "bin/python"), "-c", "import django; django.setup()\n"
@@ -69,9 +60,9 @@ def main(venv: Path) -> None:
         for _round in range(2):
             for connections in (8, 1):
                 load.measure(FORM, connections, 1.0, "POST", body, cookie)
-                before = cpu_seconds(server)
+                before = load.cpu_seconds([server])
                 result = load.measure(FORM, connections, 5.0, "POST", body, cookie)
-                cpu_ms = (cpu_seconds(server) - before) / result.requests * 1000
+                cpu_ms = (load.cpu_seconds([server]) - before) / result.requests * 1000
                 print(f"{connections} connection(s): {result.requests / result.seconds:.1f} "
                       f"req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
                       f"errors {result.errors}; workers' CPU {cpu_ms:.2f} ms a submission",
