@@ -337,12 +337,18 @@ def baseline_jobs(base: str, seeded: seed.Seeded) -> dict[str, Job]:
 
 
 def api_authorization(url: str, email: str) -> str:
-    """An ``Authorization`` header with a new read-only API token of the person ``email``."""
+    """An ``Authorization`` header with a new read-only API token of the person ``email``.
+
+    The tokens earlier runs made on a reused database are revoked first: a person may hold
+    only ``tokens.MAX_TOKENS``."""
     from tisc.services import tokens
 
     app = bench_app(url)
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == email))
+        for earlier in tokens.active_for(user):
+            if earlier.name == "bench":
+                tokens.revoke(user, earlier.id)
         secret = tokens.create(user, "bench", "read", 30)[1]
         db.engine.dispose()
     return f"Bearer {secret}"
