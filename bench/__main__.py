@@ -17,14 +17,16 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -92,22 +94,22 @@ def fresh_database(scale: str, directory: Path = WORK) -> str:
     """
     url = postgres_url()
     if url:
-        for note in WORK.glob("postgresql-*.json"):  # one database, about to be replaced
-            note.unlink()
+        # One database, about to be replaced: the scales kept apart as copies stay.
+        for note in WORK.glob("postgresql-*.json"):
+            if not _postgres_exists(url, _seeded_name(url, note.stem.split("-", 1)[1])):
+                note.unlink()
     else:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"bench-{scale}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
-    app = bench_app(url)
-    with app.app_context():
+    with in_app(url) as app:
         if db.engine.dialect.name == "postgresql":
             drop_everything(db.engine)
         bind_migrations(app)
         upgrade()
         datasets.load_reference_data()
-        db.engine.dispose()
     return url
 
 
@@ -126,25 +128,110 @@ def note_of(scale: str) -> Path:
 
 
 def remember(scale: str, url: str, seeded: seed.Seeded, seconds: float) -> None:
-    """Note what a bench database holds, so that ``--reuse`` can skip seeding."""
+    """Note what a bench database holds, and keep a copy of it as seeded, so that
+    ``--reuse`` can skip seeding."""
     WORK.mkdir(parents=True, exist_ok=True)
+    keep_seeded(scale, url)
     note = {"url": url, "seeded": asdict(seeded), "seconds": seconds}
     note_of(scale).write_text(json.dumps(note))
 
 
 def reusable(scale: str):
+    """The database of ``scale`` as it was seeded, its URL, what it holds and its seeding
+    time; None when there is none to reuse."""
     note = note_of(scale)
     if not note.exists():
         return None
     data = json.loads(note.read_text())
     if postgres_url() not in (None, data["url"]):  # another server's or database's note
         return None
-    app = bench_app(data["url"])
-    with app.app_context():
+    if not restore_seeded(scale, data["url"]):
+        return None
+    with in_app(data["url"]) as app:
         bind_migrations(app)
         upgrade()  # migrations added since it was seeded
-        db.engine.dispose()
     return data["url"], seed.Seeded(**data["seeded"]), data["seconds"]
+
+
+# Every run adds to its database: the submissions' requests, their mail, the figures. Reused
+# as it stood, a "10k" database held 113,000 requests after a day of runs, and every job
+# was measured on that. So a copy is kept as seeded, and each reuse starts from it: a file
+# beside the database on SQLite, a template database on PostgreSQL.
+
+
+def keep_seeded(scale: str, url: str) -> None:
+    """Keep a copy of the database at ``url``, just seeded, for ``--reuse``."""
+    if url.startswith("sqlite"):
+        path = Path(sa.make_url(url).database)
+        copy = _seeded_file(path)
+        copy.unlink(missing_ok=True)
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as kept:
+            source.backup(kept)  # the WAL's pages too
+    else:
+        _copy_postgres_database(url, sa.make_url(url).database, _seeded_name(url, scale))
+
+
+def restore_seeded(scale: str, url: str) -> bool:
+    """Put the database at ``url`` back as it was seeded; False when no copy was kept."""
+    if url.startswith("sqlite"):
+        path = Path(sa.make_url(url).database)
+        if not _seeded_file(path).exists():
+            return False
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(_seeded_file(path), path)
+        return True
+    if not _postgres_exists(url, _seeded_name(url, scale)):
+        return False
+    _copy_postgres_database(url, _seeded_name(url, scale), sa.make_url(url).database)
+    return True
+
+
+def _seeded_file(path: Path) -> Path:
+    return path.with_name(path.stem + ".seeded" + path.suffix)
+
+
+def _seeded_name(url: str, scale: str) -> str:
+    return f"{sa.make_url(url).database}_seeded_{scale.lower()}"
+
+
+def _server(url: str):
+    """An engine on the server's maintenance database, outside transactions: a database
+    is created and dropped from another one."""
+    return sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _postgres_exists(url: str, name: str) -> bool:
+    engine = _server(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            return found.scalar() is not None
+    finally:
+        engine.dispose()
+
+
+def _copy_postgres_database(url: str, source: str, target: str) -> None:
+    """``target`` made again as a copy of ``source`` (which nobody may be connected to)."""
+    _drop_postgres_database(url, target)
+    _on_server(url, "CREATE DATABASE {} TEMPLATE {}", target, source)
+
+
+def _drop_postgres_database(url: str, name: str) -> None:
+    _on_server(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def _on_server(url: str, statement: str, *names: str) -> None:
+    """``statement`` with the database ``names`` quoted into it, run on the server."""
+    engine = _server(url)
+    quote = engine.dialect.identifier_preparer.quote
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement.format(*map(quote, names)))
+    finally:
+        engine.dispose()
 
 
 BENCH_SECRET = "bench-secret-key-of-32-characters"
@@ -154,6 +241,19 @@ def bench_app(url: str):
     return create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": BENCH_SECRET, "TISC_WORKER": True}
     )
+
+
+@contextmanager
+def in_app(url: str):
+    """The app on ``url``, in an application context; afterwards none of its connections
+    is left open (a database file replaced, or a PostgreSQL database copied, must have none)."""
+    app = bench_app(url)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -258,8 +358,7 @@ class Session:
 
 def deep_cursor(url: str, staff_email: str, depth: int) -> str:
     """The keyset cursor ``depth`` rows into the staff member's queue (open, by due date)."""
-    app = bench_app(url)
-    with app.app_context():
+    with in_app(url):
         centre_id = db.session.scalar(sa.select(User.centre_id).where(User.email == staff_email))
         open_count = db.session.scalar(
             sa.select(sa.func.count()).where(
@@ -273,7 +372,6 @@ def deep_cursor(url: str, staff_email: str, depth: int) -> str:
             .offset(min(depth, max(open_count - 30, 0)))
             .limit(1)
         ).one()
-        db.engine.dispose()
     return Cursor(row.due_at, row.id).encode()
 
 
@@ -281,9 +379,8 @@ def catch_up(url: str) -> None:
     """Today's daily jobs run and the outbox delivered, untimed: a server that has been up a
     while. (The seed leaves years of requests waiting, which a running network would have
     chased day by day.)"""
-    app = bench_app(url)
     started = time.perf_counter()
-    with app.app_context():
+    with in_app(url) as app:
         done = schedule.run_due(app.extensions["tisc.policy"])
         delivered = 0
         while True:
@@ -298,7 +395,6 @@ def catch_up(url: str) -> None:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as raw:
                 for table in db.metadata.sorted_tables:
                     raw.exec_driver_sql(f'VACUUM (ANALYZE) "{table.name}"')
-        db.engine.dispose()
     print(f"caught up in {time.perf_counter() - started:.0f} s: daily jobs {done}, "
           f"{delivered} messages delivered", flush=True)  # fmt: skip
 
@@ -343,14 +439,12 @@ def api_authorization(url: str, email: str) -> str:
     only ``tokens.MAX_TOKENS``."""
     from tisc.services import tokens
 
-    app = bench_app(url)
-    with app.app_context():
+    with in_app(url):
         user = db.session.scalar(sa.select(User).where(User.email == email))
         for earlier in tokens.active_for(user):
             if earlier.name == "bench":
                 tokens.revoke(user, earlier.id)
         secret = tokens.create(user, "bench", "read", 30)[1]
-        db.engine.dispose()
     return f"Bearer {secret}"
 
 
@@ -448,12 +542,10 @@ def run(args) -> dict:
             url, seeded, seeding[scale] = reused
         else:
             url = fresh_database(scale)
-            app = bench_app(url)
-            with app.app_context():
+            with in_app(url):
                 started = time.perf_counter()
                 seeded = seed.seed(count)
                 seeding[scale] = round(time.perf_counter() - started, 1)
-                db.engine.dispose()
             remember(scale, url, seeded, seeding[scale])
         print(f"[{scale}] seeded {seeded.requests} requests, {seeded.events} events, "
               f"{seeded.users} users in {seeding[scale]} s", flush=True)  # fmt: skip
@@ -523,14 +615,12 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
     """2,000 centres and 2,000 more towns on the same requests: the maps and coverage at scale."""
     import random
 
-    app = bench_app(url)
-    with app.app_context():
+    with in_app(url):
         rng = random.Random(11)
         cities = seed.add_cities(rng, 2000)
         seed.add_centres(rng, 2000, cities, prefix="grown")
         db.session.commit()
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Centre))
-        db.engine.dispose()
     label = f"{scale}, {total - 1:,} centres"
     rows = []
     with gunicorn("bench.baseline:app", url) as (baseline, baseline_process):
@@ -540,11 +630,7 @@ def grow_network(url: str, seeded: seed.Seeded, scale: str, args) -> list[Row]:
             for job in endpoints(site, seeded, "", network_only=True):
                 rows += measure_beside(job, floors, label, args, url,
                                        [process, mail_worker], [baseline_process])  # fmt: skip
-    # The database now has 2,000 centres: it can no longer stand in for the 20-centre
-    # scale, so --reuse must seed again. (Deleting them is slow: nothing is ever
-    # deleted in the product, so no index serves it.)
-    note_of(scale).unlink(missing_ok=True)
-    return rows
+    return rows  # the database now has 2,000 centres: --reuse starts from the seeded copy
 
 
 def warm_up(site: str, seeded, args) -> None:
