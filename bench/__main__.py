@@ -87,22 +87,20 @@ class Job:
 # --- databases ----------------------------------------------------------------------------
 
 
-def fresh_database(scale: str, directory: Path = WORK) -> str:
+def fresh_database(scale: str, directory: Path | None = None) -> str:
     """An empty, migrated database with the reference data; its URL.
 
-    (SQLite files stay in ``directory`` until the next run, for inspection.)
+    (SQLite files stay in ``directory``, the bench's work directory unless given, until
+    the next run, for inspection.)
     """
     url = postgres_url()
     if url:
-        # One database, about to be replaced: the scales kept apart as copies stay.
-        for note in WORK.glob("postgresql-*.json"):
-            if not _postgres_exists(url, _seeded_name(url, note.stem.split("-", 1)[1])):
-                note.unlink()
+        _forget_unrestorable_notes(url)
     else:
+        directory = directory or WORK
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"bench-{scale}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove_sqlite(path)
         url = f"sqlite:///{path}"
     with in_app(url) as app:
         if db.engine.dialect.name == "postgresql":
@@ -121,7 +119,8 @@ def postgres_url() -> str | None:
 
 def note_of(scale: str) -> Path:
     """Where the bench notes what its database for ``scale`` holds: one SQLite file per
-    scale; PostgreSQL's one database holds the scale seeded last."""
+    scale; on PostgreSQL one database, made again for each scale from its template (see
+    :func:`keep_seeded`)."""
     if postgres_url():
         return WORK / f"postgresql-{scale}.json"
     return WORK / f"bench-{scale}.json"
@@ -162,29 +161,52 @@ def reusable(scale: str):
 def keep_seeded(scale: str, url: str) -> None:
     """Keep a copy of the database at ``url``, just seeded, for ``--reuse``."""
     if url.startswith("sqlite"):
-        path = Path(sa.make_url(url).database)
+        path = Path(_database_name(url))
         copy = _seeded_file(path)
-        copy.unlink(missing_ok=True)
+        _remove_sqlite(copy)
         with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as kept:
             source.backup(kept)  # the WAL's pages too
     else:
-        _copy_postgres_database(url, sa.make_url(url).database, _seeded_name(url, scale))
+        _copy_postgres_database(url, _database_name(url), _seeded_name(url, scale))
 
 
 def restore_seeded(scale: str, url: str) -> bool:
     """Put the database at ``url`` back as it was seeded; False when no copy was kept."""
     if url.startswith("sqlite"):
-        path = Path(sa.make_url(url).database)
+        path = Path(_database_name(url))
         if not _seeded_file(path).exists():
             return False
-        for suffix in ("-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(_seeded_file(path), path)
+        _remove_sqlite(path)  # a WAL left beside it would be replayed onto the copy
+        copying = path.with_name(path.name + ".restoring")
+        shutil.copyfile(_seeded_file(path), copying)
+        os.replace(copying, path)  # never half a database
         return True
     if not _postgres_exists(url, _seeded_name(url, scale)):
         return False
-    _copy_postgres_database(url, _seeded_name(url, scale), sa.make_url(url).database)
+    _copy_postgres_database(url, _seeded_name(url, scale), _database_name(url))
     return True
+
+
+def _forget_unrestorable_notes(url: str) -> None:
+    """Before the PostgreSQL database at ``url`` is made afresh: forget the notes of scales
+    that ``--reuse`` could not restore (no template kept, or another database's)."""
+    for note in WORK.glob("postgresql-*.json"):
+        scale = note.stem.removeprefix("postgresql-")
+        if json.loads(note.read_text())["url"] != url or not _postgres_exists(
+            url, _seeded_name(url, scale)
+        ):
+            note.unlink()
+
+
+def _remove_sqlite(path: Path) -> None:
+    """A SQLite database file with its WAL and shared memory."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _database_name(url: str) -> str:
+    """The file of a SQLite URL, the database of a PostgreSQL one."""
+    return sa.make_url(url).database
 
 
 def _seeded_file(path: Path) -> Path:
@@ -192,7 +214,7 @@ def _seeded_file(path: Path) -> Path:
 
 
 def _seeded_name(url: str, scale: str) -> str:
-    return f"{sa.make_url(url).database}_seeded_{scale.lower()}"
+    return f"{_database_name(url)}_seeded_{scale.lower()}"
 
 
 def _server(url: str):

@@ -1,7 +1,10 @@
 """`make bench --reuse` measures the database as it was seeded, not as earlier runs left it."""
 
+import json
 import os
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,30 +14,37 @@ from bench import seed
 from tests.conftest import skip_or_fail, workers_own
 from tisc.config import database_url
 from tisc.extensions import db
-from tisc.models import City
+from tisc.models import City, User
+from tisc.services import tokens
 
 SEEDED = seed.Seeded(0, 0, 0, 0, "staff@bench.kz", "inventor@bench.kz", "office@bench.kz",
                      "TISC-2026-00001", "TISC-2026-00002")  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def bench_database(request, tmp_path, monkeypatch):
-    """A bench database of the tiny scale, its notes and copies in ``tmp_path``."""
-    monkeypatch.setattr(bench, "WORK", tmp_path)
-    if request.param == "sqlite":
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        yield bench.fresh_database("tiny")
-        return
+def _postgres_bench_url() -> str:
+    """A database of this test worker's own, which the bench may drop and make again."""
     given = os.environ.get("TISC_TEST_POSTGRES_URL")
     if not given:
         skip_or_fail("PostgreSQL half skipped: TISC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
     own = sa.make_url(workers_own(database_url(given)))
-    url = own.set(database=f"{own.database}_bench").render_as_string(hide_password=False)
-    if not bench._postgres_exists(url, sa.make_url(url).database):
-        bench._copy_postgres_database(url, "template1", sa.make_url(url).database)
+    return own.set(database=f"{own.database}_bench").render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bench_database(request, tmp_path, monkeypatch):
+    """A bench database of the tiny scale; its notes and copies in ``tmp_path``."""
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    if request.param == "sqlite":
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        yield bench.fresh_database("tiny", directory=tmp_path)
+        return
+    url = _postgres_bench_url()
+    name = sa.make_url(url).database
+    bench._copy_postgres_database(url, "template1", name)  # an empty database
     monkeypatch.setenv("DATABASE_URL", url)
     yield bench.fresh_database("tiny")
-    bench._drop_postgres_database(url, bench._seeded_name(url, "tiny"))
+    for database in (bench._seeded_name(url, "tiny"), name):
+        bench._drop_postgres_database(url, database)
 
 
 def _cities(url: str) -> int:
@@ -59,12 +69,62 @@ def test_each_reuse_starts_from_the_database_as_seeded(bench_database):
         assert _cities(url) == seeded_cities
 
 
-def test_without_a_seeded_copy_the_bench_seeds_again(bench_database):
+def test_a_write_ahead_log_left_beside_a_sqlite_database_is_not_replayed(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = bench.fresh_database("tiny", directory=tmp_path)
+    bench.remember("tiny", url, SEEDED, 1.5)
+    seeded_cities = _cities(url)
+    path = sa.make_url(url).database
+    with bench.in_app(url):  # a run's writes, caught in the WAL before a checkpoint
+        db.session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        seed.add_cities(random.Random(3), 5)
+        db.session.commit()
+        shutil.copyfile(f"{path}-wal", tmp_path / "left.wal")
+    shutil.copyfile(tmp_path / "left.wal", f"{path}-wal")  # as a killed run leaves it
+    assert bench.reusable("tiny") is not None
+    assert _cities(url) == seeded_cities
+
+
+def test_without_a_seeded_copy_there_is_nothing_to_reuse(bench_database):
     url = bench_database
     bench.remember("tiny", url, SEEDED, 1.5)
     if url.startswith("sqlite"):
-        bench._seeded_file(bench.Path(sa.make_url(url).database)).unlink()
+        bench._seeded_file(Path(sa.make_url(url).database)).unlink()
     else:
         bench._drop_postgres_database(url, bench._seeded_name(url, "tiny"))
-    _a_run_adds_to(url)
     assert bench.reusable("tiny") is None
+
+
+def test_seeding_postgresql_again_keeps_the_notes_of_scales_it_can_restore(tmp_path, monkeypatch):
+    url = _postgres_bench_url()
+    monkeypatch.setattr(bench, "WORK", tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    bench._copy_postgres_database(url, "template1", sa.make_url(url).database)
+    try:
+        bench.remember("tiny", bench.fresh_database("tiny"), SEEDED, 1.5)
+        other = tmp_path / "postgresql-10k.json"  # another database's, or one with no template
+        other.write_text(json.dumps({"url": url + "_elsewhere", "seeded": {}, "seconds": 1}))
+        bench.fresh_database("1M")
+        assert bench.note_of("tiny").exists() and not other.exists()
+        bench._drop_postgres_database(url, bench._seeded_name(url, "tiny"))
+        bench.fresh_database("1M")
+        assert not bench.note_of("tiny").exists()
+    finally:
+        for database in (bench._seeded_name(url, "tiny"), sa.make_url(url).database):
+            bench._drop_postgres_database(url, database)
+
+
+def test_a_reused_database_gives_a_token_however_often_the_bench_runs(make, monkeypatch):
+    """Each run makes the staff member an API token: the earlier runs' are revoked first,
+    so the cap of live tokens a person may hold never bites."""
+    staff = make.user("staff")
+    url = make.app.config["SQLALCHEMY_DATABASE_URI"]
+    monkeypatch.setattr(tokens, "MAX_TOKENS", 2)
+    headers = [bench.api_authorization(url, staff.email) for _ in range(3)]
+    assert len(set(headers)) == 3
+    with make.app.app_context():
+        [live] = tokens.active_for(db.session.get(User, staff.id))
+        assert live.name == "bench"
+        assert tokens.bearer(headers[-1].removeprefix("Bearer ")) is not None
+        assert tokens.bearer(headers[0].removeprefix("Bearer ")) is None

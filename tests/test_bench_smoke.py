@@ -47,24 +47,3 @@ def test_a_tiny_benchmark_runs_every_endpoint_without_errors(tmp_path):
     assert submission["cpu_ms"] > 0
     assert "| staff queue | tiny |" in (tmp_path / "quick-sqlite.md").read_text()
     assert (tmp_path / "work" / "bench-tiny.json").exists()
-
-
-def test_a_reused_bench_database_gives_a_token_however_often_it_is_run(make, monkeypatch):
-    """``--reuse`` runs the bench again and again on one database, and each run makes the
-    staff member an API token: the earlier runs' are revoked first, so the cap never bites."""
-    from bench.__main__ import api_authorization
-    from tisc.extensions import db
-    from tisc.models import User
-    from tisc.services import tokens
-
-    staff = make.user("staff")
-    url = make.app.config["SQLALCHEMY_DATABASE_URI"]
-    monkeypatch.setattr(tokens, "MAX_TOKENS", 2)
-    headers = [api_authorization(url, staff.email) for _ in range(3)]
-    assert len(set(headers)) == 3
-    with make.app.app_context():
-        user = db.session.get(User, staff.id)
-        [live] = tokens.active_for(user)
-        assert tokens.bearer(headers[-1].removeprefix("Bearer ")) is not None
-        assert tokens.bearer(headers[0].removeprefix("Bearer ")) is None
-        assert live.name == "bench"

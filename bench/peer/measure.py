@@ -32,8 +32,11 @@ if not Ticket.objects.exists():
         status=1 if n % 3 else 4, created=now, modified=now) for n in range(TICKETS)],
         batch_size=2000)
 else:  # the tickets earlier runs submitted go: each run starts from the same 10,000
-    last_seeded = Ticket.objects.order_by("id").values_list("id", flat=True)[TICKETS - 1]
-    Ticket.objects.filter(id__gt=last_seeded).delete()
+    last_seeded = Ticket.objects.order_by("id").values_list("id", flat=True)[
+        TICKETS - 1 : TICKETS
+    ].first()
+    if last_seeded is not None:
+        Ticket.objects.filter(id__gt=last_seeded).delete()
 print(queue.id)
 """.replace("TICKETS", str(TICKETS))
 
