@@ -192,9 +192,8 @@ def _forget_unrestorable_notes(url: str) -> None:
     that ``--reuse`` could not restore (no template kept, or another database's)."""
     for note in WORK.glob("postgresql-*.json"):
         scale = note.stem.removeprefix("postgresql-")
-        if json.loads(note.read_text())["url"] != url or not _postgres_exists(
-            url, _seeded_name(url, scale)
-        ):
+        noted = json.loads(note.read_text())["url"]
+        if noted != url or not _postgres_exists(url, _seeded_name(url, scale)):
             note.unlink()
 
 
