@@ -21,13 +21,21 @@ SEEDED = seed.Seeded(0, 0, 0, 0, "staff@bench.kz", "inventor@bench.kz", "office@
                      "TISC-2026-00001", "TISC-2026-00002")  # fmt: skip
 
 
-def _postgres_bench_url() -> str:
-    """A database of this test worker's own, which the bench may drop and make again."""
+@pytest.fixture
+def postgres_bench(monkeypatch):
+    """An empty PostgreSQL database of this test worker's own, which the bench may drop and
+    make again (``DATABASE_URL`` names it); dropped afterwards, with its tiny template."""
     given = os.environ.get("TISC_TEST_POSTGRES_URL")
     if not given:
         skip_or_fail("PostgreSQL half skipped: TISC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
     own = sa.make_url(workers_own(database_url(given)))
-    return own.set(database=f"{own.database}_bench").render_as_string(hide_password=False)
+    url = own.set(database=f"{own.database}_bench").render_as_string(hide_password=False)
+    name = sa.make_url(url).database
+    bench._copy_postgres_database(url, "template1", name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    for database in (bench._seeded_name(url, "tiny"), name):
+        bench._drop_postgres_database(url, database)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,13 +46,8 @@ def bench_database(request, tmp_path, monkeypatch):
         monkeypatch.delenv("DATABASE_URL", raising=False)
         yield bench.fresh_database("tiny", directory=tmp_path)
         return
-    url = _postgres_bench_url()
-    name = sa.make_url(url).database
-    bench._copy_postgres_database(url, "template1", name)  # an empty database
-    monkeypatch.setenv("DATABASE_URL", url)
+    request.getfixturevalue("postgres_bench")
     yield bench.fresh_database("tiny")
-    for database in (bench._seeded_name(url, "tiny"), name):
-        bench._drop_postgres_database(url, database)
 
 
 def _cities(url: str) -> int:
@@ -96,23 +99,19 @@ def test_without_a_seeded_copy_there_is_nothing_to_reuse(bench_database):
     assert bench.reusable("tiny") is None
 
 
-def test_seeding_postgresql_again_keeps_the_notes_of_scales_it_can_restore(tmp_path, monkeypatch):
-    url = _postgres_bench_url()
+def test_seeding_postgresql_again_keeps_the_notes_of_scales_it_can_restore(
+    postgres_bench, tmp_path, monkeypatch
+):
+    url = postgres_bench
     monkeypatch.setattr(bench, "WORK", tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    bench._copy_postgres_database(url, "template1", sa.make_url(url).database)
-    try:
-        bench.remember("tiny", bench.fresh_database("tiny"), SEEDED, 1.5)
-        other = tmp_path / "postgresql-10k.json"  # another database's, or one with no template
-        other.write_text(json.dumps({"url": url + "_elsewhere", "seeded": {}, "seconds": 1}))
-        bench.fresh_database("1M")
-        assert bench.note_of("tiny").exists() and not other.exists()
-        bench._drop_postgres_database(url, bench._seeded_name(url, "tiny"))
-        bench.fresh_database("1M")
-        assert not bench.note_of("tiny").exists()
-    finally:
-        for database in (bench._seeded_name(url, "tiny"), sa.make_url(url).database):
-            bench._drop_postgres_database(url, database)
+    bench.remember("tiny", bench.fresh_database("tiny"), SEEDED, 1.5)
+    other = tmp_path / "postgresql-10k.json"  # another database's, or one with no template
+    other.write_text(json.dumps({"url": url + "_elsewhere", "seeded": {}, "seconds": 1}))
+    bench.fresh_database("1M")
+    assert bench.note_of("tiny").exists() and not other.exists()
+    bench._drop_postgres_database(url, bench._seeded_name(url, "tiny"))
+    bench.fresh_database("1M")
+    assert not bench.note_of("tiny").exists()
 
 
 def test_a_reused_database_gives_a_token_however_often_the_bench_runs(make, monkeypatch):
