@@ -13,7 +13,7 @@ from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import bind_migrations, db, policy
 from tisc.mail import delivery
-from tisc.models import FigureCount, Region, ServiceRequest, User
+from tisc.models import Delivery, FigureCount, Region, ServiceRequest, User
 from tisc.services import (
     accounts,
     datasets,
@@ -236,7 +236,12 @@ def show_outbox(to_address: str | None, limit: int) -> None:
     delivery.deliver(limit=10_000)
     for message in outbox.latest(to_address, limit):
         click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
-        click.echo(message.body_text or f"({message.kind}, not rendered yet)")
+        if message.body_text is not None:
+            click.echo(message.body_text)
+        elif message.delivery == Delivery.SENT:
+            click.echo(f"({message.kind}, sent {message.sent_at:%Y-%m-%d}; its copy is emptied)")
+        else:
+            click.echo(f"({message.kind}, not rendered yet)")
 
 
 def register(app: Flask) -> None:

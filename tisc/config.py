@@ -63,6 +63,7 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "TISC Network <no-reply@tisc.kz>",
     "TISC_MAIL_MAX_ATTEMPTS": 10,
+    "TISC_MAIL_KEEP_DAYS": 30,  # a delivered e-mail's copy (subject, texts) is emptied after this
     # A separate worker process (`tisc worker`) delivers the mail and runs the daily jobs;
     # without one, each web process delivers what a POST queued after its response.
     "TISC_WORKER": False,
@@ -96,7 +97,8 @@ def _from_environment(environ) -> dict:
                  "TISC_WORKER", "TISC_OFFLOAD"):  # fmt: skip
         if name in environ:
             found[name] = environ[name].strip().lower() in _TRUE
-    for name in ("TISC_REMIND_AFTER_DAYS", "TISC_CLOSE_AFTER_DAYS", "TISC_REOPEN_WINDOW_DAYS"):
+    for name in ("TISC_REMIND_AFTER_DAYS", "TISC_CLOSE_AFTER_DAYS", "TISC_REOPEN_WINDOW_DAYS",
+                 "TISC_MAIL_KEEP_DAYS"):  # fmt: skip
         if name in environ:
             found[name] = positive_days(name, environ[name])
     if "TISC_TARGET_DAYS" in environ:

@@ -31,22 +31,25 @@ def test_the_delays_for_unanswered_requests_come_from_the_environment(monkeypatc
     monkeypatch.setenv("TISC_REMIND_AFTER_DAYS", "3")
     monkeypatch.setenv("TISC_CLOSE_AFTER_DAYS", "7")
     monkeypatch.setenv("TISC_REOPEN_WINDOW_DAYS", "14")
+    monkeypatch.setenv("TISC_MAIL_KEEP_DAYS", "90")
     app = Flask(__name__)
     config.load(app, {"SECRET_KEY": "x" * 32})
     policy = Policy.from_config(app.config)
-    assert (policy.remind_after_days, policy.close_after_days, policy.reopen_window_days) == (
-        3, 7, 14,
-    )  # fmt: skip
+    assert (
+        policy.remind_after_days, policy.close_after_days, policy.reopen_window_days,
+        policy.keep_sent_mail_days,
+    ) == (3, 7, 14, 90)  # fmt: skip
 
 
+@pytest.mark.parametrize("name", ["TISC_CLOSE_AFTER_DAYS", "TISC_MAIL_KEEP_DAYS"])
 @pytest.mark.parametrize("text", ["0", "-1", "five", ""])
-def test_a_bad_delay_stops_start_up(monkeypatch, text):
+def test_a_bad_delay_stops_start_up(monkeypatch, name, text):
     from flask import Flask
 
     from tisc import config
 
-    monkeypatch.setenv("TISC_CLOSE_AFTER_DAYS", text)
-    with pytest.raises(ValueError, match="TISC_CLOSE_AFTER_DAYS"):
+    monkeypatch.setenv(name, text)
+    with pytest.raises(ValueError, match=name):
         config.load(Flask(__name__), {"SECRET_KEY": "x" * 32})
 
 

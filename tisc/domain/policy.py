@@ -27,6 +27,9 @@ class Policy:
     close_after_days: int = 10
     # The inventor may reopen a request closed for want of an answer this many days.
     reopen_window_days: int = 30
+    # A delivered e-mail's copy in the outbox (subject, texts, what they were made from,
+    # which may quote a request's content) is emptied this many days after sending.
+    keep_sent_mail_days: int = 30
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Policy":
@@ -40,6 +43,7 @@ class Policy:
             remind_after_days=int(config["TISC_REMIND_AFTER_DAYS"]),
             close_after_days=int(config["TISC_CLOSE_AFTER_DAYS"]),
             reopen_window_days=int(config["TISC_REOPEN_WINDOW_DAYS"]),
+            keep_sent_mail_days=int(config["TISC_MAIL_KEEP_DAYS"]),
         )
 
     def due_at(self, service: Service, start: datetime) -> datetime:

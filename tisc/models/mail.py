@@ -51,6 +51,13 @@ class OutboxMessage(Base):
     __table_args__ = (
         sa.Index("ix_outbox_messages_delivery", "delivery", "id"),
         sa.Index("ix_outbox_messages_recipient", "recipient_id", "id"),
+        # The copies the daily job will empty (``outbox.empty_old_copies``); emptied ones leave it.
+        partial_index(
+            "ix_outbox_messages_copies",
+            "delivery",
+            "sent_at",
+            where="body_text IS NOT NULL",
+        ),
     )
 
 

@@ -1,10 +1,22 @@
 """Reading the outbox: a person's kept messages (demo mailbox), the latest ones (CLI), and
-those that could not be delivered (the coordinator's)."""
+those that could not be delivered (the coordinator's); and emptying old copies of sent ones.
+
+A sent message's row stays for good (who was told what kind of thing about which request,
+when, and the key that keeps a digest from going twice); its copy of the text, which may
+quote a request's messages or result, is emptied ``Policy.keep_sent_mail_days`` after
+sending, so that the outbox does not keep confidential content, or grow by four rendered
+e-mails a submission, for ever."""
+
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import Delivery, OutboxMessage, User
+from tisc.services.unit_of_work import use_case
+
+EMPTIED_PER_TRANSACTION = 1000
 
 
 def kept_for(user: User, limit: int = 30) -> list[OutboxMessage]:
@@ -36,3 +48,40 @@ def undeliverable(limit: int = 200) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+def empty_old_copies(today: date, now: datetime, policy: Policy) -> int:
+    """The daily job: empty the subject, texts and context of messages sent more than
+    ``policy.keep_sent_mail_days`` ago; how many.
+
+    A thousand per transaction, so that the first run over years of mail never keeps
+    submissions waiting for long. Kept (no mail server), failed and given-up messages keep
+    their copies: they are read on the mailbox page or sent again."""
+    sent_before = now - timedelta(days=policy.keep_sent_mail_days)
+    emptied = 0
+    while done := _empty_some(sent_before):
+        emptied += done
+        if done < EMPTIED_PER_TRANSACTION:
+            break
+    return emptied
+
+
+@use_case
+def _empty_some(sent_before: datetime) -> int:
+    some = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.delivery == Delivery.SENT,
+            OutboxMessage.sent_at < sent_before,
+            OutboxMessage.body_text.is_not(None),
+        )
+        .limit(EMPTIED_PER_TRANSACTION)
+    ).all()
+    if some:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(some))
+            .values(subject=None, body_text=None, body_html=None, context={})
+            .execution_options(synchronize_session=False)
+        )
+    return len(some)

@@ -24,7 +24,7 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import filing_followups, followups, notifications, sessions, sign_in
+from tisc.services import filing_followups, followups, notifications, outbox, sessions, sign_in
 from tisc.services.unit_of_work import use_case
 
 
@@ -45,6 +45,7 @@ JOBS: list[DailyJob] = [
     DailyJob("expired_sessions", _in_one_transaction(sessions.purge_expired)),
     DailyJob("old_sign_in_failures", _in_one_transaction(sign_in.forget_old_failures)),
     DailyJob("filing_followups", _in_one_transaction(filing_followups.queue_filing_followups)),
+    DailyJob("old_mail_copies", outbox.empty_old_copies),  # in batches
 ]
 
 
