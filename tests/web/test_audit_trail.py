@@ -7,6 +7,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import PASSWORD
 from tests.mail import outbox
 from tests.web.test_office_management import centre_form
 from tisc.extensions import db
@@ -141,3 +142,19 @@ def test_a_new_staff_account_is_announced_to_the_centres_staff(world, as_, make)
         )
     assert {m.to_address for m in news} == kbtu_staff and len(kbtu_staff) == 2
     assert all("Дана" in m.body_text for m in news)
+
+
+def test_the_exported_trail_never_hands_a_spreadsheet_a_formula(world, as_, make):
+    """An address is chosen by whoever registers; as the actor of their own sign-in it
+    reaches the coordinator's CSV, where Excel would run it."""
+    planted = make.user(email="=cmd|'/ccalc'!a0@tisc-test.kz")
+    signing_in = make.app.test_client()
+    response = signing_in.post("/login", data={"email": planted.email, "password": PASSWORD})
+    assert response.status_code == 302
+    export = as_("coordinator").get("/office/audit.csv")
+    assert export.status_code == 200
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    actors = {row[1] for row in rows[1:]}
+    assert "'" + planted.email in actors
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -1,6 +1,5 @@
 """The national office: every request's metadata, and the management of centres and staff."""
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -47,7 +46,6 @@ from tisc.services import (
     suspension,
 )
 from tisc.web.desk import service_choices, status_choices
-from tisc.web.downloads import csv_download
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import require_role
 from tisc.web.inputs import id_arg
@@ -296,7 +294,7 @@ def staff_active(user_id: int):
 
 @bp.route("/audit")
 def audit_trail():
-    form, filters = _audit_filters()
+    form, filters = audit_filters()
     before = id_arg("before") or LARGEST_ID
     lines, older = audit.page(filters, before) if filters else ([], None)
     older_url = with_query(".audit_trail", before=older) if older else None
@@ -305,27 +303,7 @@ def audit_trail():
     ), 200 if filters else 400
 
 
-@bp.route("/audit.csv")
-def audit_export():
-    _form, filters = _audit_filters()
-    if filters is None:
-        abort(400)
-    lines = audit.everything(filters)
-    audit.record_download("audit.exported", current_user.id, filters.described(), len(lines))
-    return csv_download("audit-trail.csv", AUDIT_COLUMNS, (_audit_row(line) for line in lines))
-
-
-AUDIT_COLUMNS = ["at", "actor", "action", "target", "before", "after", "origin"]
-
-
-def _audit_row(line: audit.Line) -> list:
-    return [line.at.isoformat(), line.actor_email or "", line.action, line.target,
-            json.dumps(line.before, ensure_ascii=False) if line.before is not None else "",
-            json.dumps(line.after, ensure_ascii=False) if line.after is not None else "",
-            line.origin]  # fmt: skip
-
-
-def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
+def audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
     """The page's filter form and what it selects (None when the form is wrong)."""
     form = AuditFilterForm(request.args)
     form.action.choices = options(
