@@ -329,8 +329,10 @@ def is_overdue(service_request) -> bool:
 
 
 def explain(error: DomainError) -> str:
-    """A domain error's message in the reader's language."""
+    """A domain error's message in the reader's language (a status it names, too)."""
+    params = {key: status_label(value) if isinstance(value, Status) else value
+              for key, value in error.params.items()}  # fmt: skip
     if error.plural:
-        params = {key: value for key, value in error.params.items() if key != "num"}
-        return ngettext(error.message, error.plural, error.params["num"], **params)
-    return gettext(error.message, **error.params)
+        number = params.pop("num")
+        return ngettext(error.message, error.plural, number, **params)
+    return gettext(error.message, **params)

@@ -1,5 +1,6 @@
 """Kazakh, Russian and English: locale choice, every main page in each, plurals, formats."""
 
+import html
 import re
 
 import pytest
@@ -138,6 +139,20 @@ def test_refusals_are_translated(as_, world, make, locale):
         assert expected in page
     else:
         assert "This field is required." not in page
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_a_refusal_names_the_status_in_the_readers_language(as_, world, make, locale):
+    client = as_("staff")
+    client.post("/locale", data={"locale": locale, "next": "/"})
+    version = make.row(world.reference)["version"]  # submitted: not started before it is taken
+    response = client.post(f"/requests/{world.reference}/start", data={"start-version": version})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    status = translated(locale, "Submitted")
+    sentence = translated(locale, "This cannot be done while the request is “%(status)s”.")
+    assert html.escape(sentence % {"status": status}, quote=False) in page
+    assert locale == "en" or "Submitted" not in page
 
 
 def test_kazakh_letters_round_trip_into_emails(make):

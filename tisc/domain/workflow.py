@@ -630,7 +630,7 @@ def apply(
     if state.status not in spec.moves:
         raise Refused(
             N_("This cannot be done while the request is “%(status)s”."),
-            status=STATUS_LABELS[state.status],
+            status=state.status,  # labelled in the reader's language where it is shown
         )
     at = Moment(now or datetime.now(UTC), policy or Policy())
     if spec.guard and (refusal := spec.guard(state, at)):
