@@ -12,10 +12,11 @@ from pathlib import Path
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
-from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
+from tisc.domain.policy import MAX_FILES, REMEMBER_FOR, SESSION_IDLE
 
 log = logging.getLogger(__name__)
 MIN_SECRET_KEY = 32
+FORM_TEXT_BYTES = 2 * 1024 * 1024  # a form's text fields and multipart framing, with room
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": "sqlite:///tisc.sqlite3",  # relative to instance/
@@ -45,7 +46,6 @@ DEFAULTS = {
     "TISC_REMIND_AFTER_DAYS": 5,
     "TISC_CLOSE_AFTER_DAYS": 10,
     "TISC_REOPEN_WINDOW_DAYS": 30,
-    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "TISC_PAGE_SIZE": 25,
     "TISC_PASSWORD_HASH": "scrypt",
     "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -191,6 +191,10 @@ def load(app, overrides: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_mapping(_from_environment(os.environ))
     app.config.from_mapping(overrides or {})
+    # A request may carry as many files of the largest size as a form takes, and its text.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        largest = MAX_FILES * int(app.config["TISC_UPLOAD_MAX_BYTES"]) + FORM_TEXT_BYTES
+        app.config["MAX_CONTENT_LENGTH"] = largest
     # The remember-me cookie signs in as surely as the session cookie: as secure as it.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     _check_secret_key(app)

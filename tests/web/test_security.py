@@ -1,10 +1,15 @@
 """CSRF, headers, cookies, escaping, and Kazakh text surviving the round trip."""
 
+import io
 import re
 
 import pytest
+from werkzeug.test import encode_multipart
 
-from tests.factories import login
+from tests.conftest import settings_for
+from tests.factories import PDF, login
+from tisc import create_app
+from tisc.extensions import db
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -92,12 +97,47 @@ def test_unicode_round_trips_through_form_database_and_page(world, as_, make, te
     assert row["title"] == row["description"] == row["keywords"] == text
 
 
+MB = 1024 * 1024
+
+
 def test_an_overlong_upload_is_refused_cleanly(client, make, app, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
     login(client, make.user())
-    response = client.post("/requests/new", data={"title": "x" * 5000})
+    response = client.post(
+        "/requests/new", data={"title": "x" * 5000},
+        headers={"Referer": "http://localhost/requests/new?service=training"},
+    )  # fmt: skip
+    page = response.get_data(as_text=True)
     assert response.status_code == 413
-    assert "too large" in response.get_data(as_text=True)
+    assert "too large" in page and "at most 5 files of at most 10 MB each" in page
+    assert 'href="/requests/new?service=training">Back to the form<' in page
+    elsewhere = client.post("/requests/new", data={"title": "x" * 5000},
+                            headers={"Referer": "https://evil.example/requests/new"})  # fmt: skip
+    assert "Back to the form" not in elsewhere.get_data(as_text=True)
+
+
+def test_a_request_takes_as_many_files_of_the_largest_size_as_the_form_allows(
+    make, database, monkeypatch
+):
+    """The whole request's cap follows the per-file cap: five files of 1 MB here (five of
+    10 MB by default, beyond a fixed 32 MB), with the form's text."""
+    assert create_app(settings_for(database)).config["MAX_CONTENT_LENGTH"] >= 5 * 10 * MB
+    small = create_app(settings_for(database) | {"TISC_UPLOAD_MAX_BYTES": MB})
+    client = small.test_client()
+    login(client, make.user())
+    # Encoded here, in memory: the test client would spool so large a body to a file it
+    # never closes.
+    boundary, body = encode_multipart({
+        "service": "prior_art_search", "title": "Five drawings", "description": "x" * 20_000,
+        "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "y",
+        "files": [(io.BytesIO(PDF + b"0" * (MB - len(PDF))), f"part-{n}.pdf") for n in range(5)],
+    })  # fmt: skip
+    response = client.post(
+        "/requests/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with small.app_context():
+        db.engine.dispose()
 
 
 def test_unknown_pages_and_methods_get_friendly_errors(client):

@@ -11,6 +11,8 @@ from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
 # signed in" ends this long after signing in, used or not.
 SESSION_IDLE = timedelta(hours=8)
 REMEMBER_FOR = timedelta(days=30)
+# Files attached at once (to a request, a reply, a message…), each within ``upload_max_bytes``.
+MAX_FILES = 5
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import filetype
 
 from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
+from tisc.domain.policy import MAX_FILES
 from tisc.models import RequestFile, ServiceRequest, User
 
 ALLOWED_TYPES = {
@@ -23,7 +24,6 @@ EXTENSIONS = {
     "image/png": ("png",),
     "image/jpeg": ("jpg", "jpeg"),
 }
-MAX_FILES = 5
 MAX_NAME = 200
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, render_template, request
@@ -11,9 +12,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
+from tisc.domain.policy import MAX_FILES
 from tisc.extensions import db, login_manager
 from tisc.formatting import explain
 from tisc.services import security
+from tisc.web.navigation import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,6 @@ EXPLANATIONS = {
     403: _l("You are signed in with an account that cannot open this page."),
     404: _l("The page does not exist, or it is not yours to see."),
     405: _l("This address does not accept that kind of request."),
-    413: _l("Files may be at most 10 MB each. Please attach a smaller file."),
     429: _l("Please wait a minute before trying again."),
     500: _l("The error has been logged. Please try again in a moment."),
     503: _l("Our database is not answering just now. Please try again in a minute."),
@@ -44,16 +46,32 @@ UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutErr
 RETRY_AFTER_SECONDS = 30
 
 
-def error_page(code: int, message: str | None = None):
+def error_page(code: int, message: str | None = None, back: str | None = None):
+    """The error page; ``back``: a page of this site to go back to (the form just sent)."""
     return (
         render_template(
             "errors/error.html",
             code=code,
             title=TITLES.get(code, TITLES[500]),
             message=message or EXPLANATIONS.get(code, ""),
+            back=back,
         ),
         code,
     )
+
+
+def _too_large():
+    """413: what a form takes, and the way back to it (nothing was read, nothing is kept)."""
+    message = gettext(
+        "What you sent is larger than a form takes: at most %(num)d files of at most %(mb)d MB "
+        "each. Please go back and attach fewer or smaller files.",
+        num=MAX_FILES,
+        mb=current_app.config["TISC_UPLOAD_MAX_BYTES"] // (1024 * 1024),
+    )
+    referrer = urlsplit(request.referrer or "")
+    page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    back = page if referrer.netloc == request.host and safe_next(page) == page else None
+    return error_page(413, message, back)
 
 
 def _elsewhere(error):
@@ -104,7 +122,7 @@ def init_app(app: Flask) -> None:
         if (answered := _elsewhere(error)) is not None:
             return answered
         response = error.get_response()
-        body, _status = error_page(error.code)
+        body, _status = _too_large() if error.code == 413 else error_page(error.code)
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
         return response
