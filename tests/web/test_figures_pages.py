@@ -324,3 +324,24 @@ def test_the_offices_filters_list_the_centres_in_the_readers_alphabet(client, bu
     names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
     # Қ comes after К and before Л in Kazakh; Х near the end: not the English names' order.
     assert [name[:4] for name in names] == ["Акад", "Қаза", "Наза", "Х. Д"], names
+
+
+def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, make):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request_in("completed", inventor, staff, title="Reopened brick")
+    login(client, staff)
+
+    def exported() -> list[str]:
+        rows = csv.reader(io.StringIO(text_of(client.get("/desk/export.csv?status=all"))))
+        return next(row for row in rows if row[0] == reference)
+
+    completed = exported()
+    assert completed[8] == "Relevant prior art found" and completed[9:12] == ["6.50", "3", ""]
+    assert "Result: Relevant prior art found" in text_of(client.get(f"/requests/{reference}"))
+    make.act(staff, reference, "reopen", text="The inventor found a gap.")
+    reopened = exported()
+    assert reopened[3] == "Assigned" and reopened[8:12] == ["", "", "", ""]
+    page = text_of(client.get(f"/requests/{reference}"))
+    assert "Previous result: Relevant prior art found" in page
+    assert "Result: Relevant" not in page.replace("Previous result: Relevant", "")
+    assert "The request was reopened after this result." in page
