@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.replies import fill
+from tisc.domain.replies import fill, unknown_placeholders
 
 VALUES = {"name": "Әлия", "reference": "TISC-2026-00042", "due": "12 дек. 2026 ж."}
 
@@ -29,3 +29,9 @@ def test_a_value_that_looks_like_a_placeholder_is_not_filled_again():
 
 def test_a_missing_value_leaves_the_placeholder():
     assert fill("Due {due}", {}) == "Due {due}"
+
+
+def test_words_in_braces_that_are_no_placeholder_are_found_as_written():
+    text = "Dear {nmae}, {name} {reference} {due}: {NAME}, { due }, {1}, {}, {a b}, {здесь}."
+    assert unknown_placeholders(text) == ["{nmae}", "{NAME}", "{ due }", "{здесь}"]
+    assert unknown_placeholders("Құрметті {name}, {reference} {due} дейін.") == []

@@ -192,6 +192,10 @@ def test_saved_replies_are_written_edited_and_deleted_and_escaped(world, as_, ma
     assert hostile not in page
     assert f"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;{world.reference}" in page
     assert client.post("/desk/replies/new", data={"title": "", "text_kk": ""}).status_code == 400
+    slip = client.post("/desk/replies/new", data={"title": "Hello", "text_ru": "Dear {nmae},"})
+    assert slip.status_code == 400
+    assert "{nmae} is not a placeholder: use {name}, {reference}, {due}." in slip.get_data(True)
+    assert "Dear {nmae}," in slip.get_data(as_text=True)  # what was typed stays
     edit = client.post(f"/desk/replies/{world.reply_id}/edit",
                        data={"title": "Жаңа", "text_kk": "Сәлем, {name}"})  # fmt: skip
     assert edit.status_code == 302 and "Жаңа" in client.get("/desk/replies").get_data(True)

@@ -10,7 +10,7 @@ from tisc.domain import localized
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid, NotFound
 from tisc.domain.permissions import can_manage_saved_replies
-from tisc.domain.replies import fill
+from tisc.domain.replies import PLACEHOLDERS, fill, unknown_placeholders
 from tisc.extensions import db
 from tisc.models import SavedReply, User
 from tisc.models.base import utcnow
@@ -95,6 +95,13 @@ def _checked(draft: ReplyDraft) -> ReplyDraft:
     for name, text in zip(("text_kk", "text_ru", "text_en"), texts, strict=True):
         if len(text) > MAX_TEXT:
             raise Invalid(name, N_("At most %(max)s characters."), max=MAX_TEXT)
+        if unknown := unknown_placeholders(text):
+            raise Invalid(
+                name,
+                N_("%(found)s is not a placeholder: use %(placeholders)s."),
+                found=unknown[0],
+                placeholders=", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+            )
     return draft
 
 
