@@ -95,6 +95,10 @@ def test_staff_of_another_centre_or_the_coordinator_cannot_edit_it(ctx, people):
         ("address_ru", "x" * 301),
         ("services", ["astrology"]),
         ("languages", ["de"]),
+        ("services", []),  # out of routing without a word
+        ("languages", []),
+        ("phone", "not a phone <b>"),
+        ("phone", "12"),
     ],
 )
 def test_bad_profile_input_names_the_field_and_changes_nothing(ctx, people, field, value):

@@ -29,6 +29,11 @@ from tisc.services.unit_of_work import use_case
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Digits with the usual separators, perhaps an extension: "+7 (7212) 35-63-98, доб. 12".
+PHONE = re.compile(
+    r"^\+?(?=(?:\D*\d){5})[0-9 ()./-]+(?:,?\s*(?:ext\.?|доб\.?|ішкі)\s*\d{1,6})?$",
+    re.IGNORECASE,
+)
 
 # What a centre's own staff keep: its public profile. Names, status, location and
 # membership stay with the national office.
@@ -246,6 +251,13 @@ def update_profile(user: User, slug: str, profile: CentreProfile) -> Centre:
     if not can_edit_centre_profile(user.actor, centre.id):
         raise NotFound(N_("There is no such centre."))
     _check_profile(profile)
+    # Staff keep their centre in routing; the national office may list a planned one bare.
+    if not profile.services:
+        raise Invalid(
+            "services", N_("Choose at least one service: a centre with none receives no requests.")
+        )
+    if not profile.languages:
+        raise Invalid("languages", N_("Choose at least one language your centre works in."))
     before = _snapshot(centre)
     for name in PROFILE_TEXTS:
         setattr(centre, name, getattr(profile, name).strip())
@@ -317,6 +329,8 @@ def _check_profile(profile) -> None:
         if len(getattr(profile, name).strip()) > limit:
             raise Invalid(name, N_("At most %(max)s characters."), max=limit)
     website, email = profile.website.strip(), profile.email.strip()
+    if profile.phone.strip() and not PHONE.match(profile.phone.strip()):
+        raise Invalid("phone", N_("Give a phone number, e.g. +7 7212 35 63 98."))
     if website and not WEB_ADDRESS.match(website):
         raise Invalid("website", N_("Give the address of a web page, starting with https://."))
     if email and not EMAIL.match(email):
