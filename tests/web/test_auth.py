@@ -140,6 +140,18 @@ def test_a_wrong_current_password_changes_nothing(make, client):
     )
 
 
+def test_the_current_password_is_no_new_one(make, client):
+    person = make.user()
+    login(client, person)
+    response = client.post("/account/password", data={
+        "current_password": person.password, "new_password": person.password,
+        "confirm": person.password,
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "Choose a password other than your current one." in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 200  # not signed out: nothing changed
+
+
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
 )

@@ -53,7 +53,10 @@ class RequestSubmitForm(Form):
     description = TextAreaField(
         _l("Description of the invention or question"),
         validators=[DataRequired(), Length(max=20000)],
-        description=_l("Only the centre's staff handling your request will read it."),
+        description=_l(
+            "Only the centre's staff handling your request will read it. "
+            "At most 20,000 characters; attach a longer text as a file."
+        ),
         render_kw={"rows": 8},
     )
     technical_field = StringField(_l("Technical field"), validators=[Length(max=200)])

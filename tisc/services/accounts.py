@@ -245,6 +245,8 @@ def change_password(user: User, current: str, new: str, hash_method: str) -> Use
     user = db.session.merge(user)
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise Invalid("current_password", N_("That is not your current password."))
+    if new == current:
+        raise Invalid("new_password", N_("Choose a password other than your current one."))
     check_password_strength(new, "new_password", (user.name, user.email))
     user.password_hash = generate_password_hash(new, method=hash_method)
     sessions.end_all(user)
