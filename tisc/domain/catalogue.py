@@ -193,7 +193,7 @@ class PatentOffice(StrEnum):
 
 
 PATENT_OFFICE_LABELS: dict[PatentOffice, str] = {
-    PatentOffice.KAZPATENT: N_("Kazpatent (national)"),
+    PatentOffice.KAZPATENT: N_("Kazakhstan (NIIP)"),  # the national office, once Kazpatent
     PatentOffice.EAPO: N_("Eurasian Patent Office (EAPO)"),
     PatentOffice.PCT: N_("International application (PCT)"),
     PatentOffice.OTHER: N_("Another office"),
