@@ -172,6 +172,58 @@ def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
     assert make.row(world.reference)["status"] == "assigned"
 
 
+def test_a_message_typed_while_the_request_changed_is_kept_to_send_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    make.act(world.people["inventor"], world.reference, "message", text="Тағы бір сұрақ")
+    typed = "Ұзын хабар: <b>сынақ</b> нәтижелері"
+    response = client.post(f"/requests/{world.reference}/message",
+                           data={"message-version": stale, "message-text": typed})  # fmt: skip
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "changed this request while you were looking at it" in page
+    box = re.search(r'<textarea[^>]*name="message-text"[^>]*>([^<]*)</textarea>', page)
+    assert box[1] == "Ұзын хабар: &lt;b&gt;сынақ&lt;/b&gt; нәтижелері"
+    # The form now carries the version the page shows: pressing Send again sends it.
+    version = re.search(r'name="message-version" value="(\d+)"', page)[1]
+    assert version == str(make.row(world.reference)["version"])
+    again = client.post(f"/requests/{world.reference}/message",
+                        data={"message-version": version, "message-text": typed})  # fmt: skip
+    assert again.status_code == 302
+    assert typed in client.get(f"/requests/{world.reference}").get_data(as_text=True).replace(
+        "&lt;", "<").replace("&gt;", ">")  # fmt: skip
+
+
+def test_a_completion_refused_meanwhile_shows_what_was_written_to_copy(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    version = make.row(reference)["version"]
+    make.act(world.people["inventor"], reference, "withdraw")
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": version, "complete-summary": "Үш құжат табылды, толығы…"}
+    response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "What you wrote was not sent" in page
+    assert "Үш құжат табылды, толығы…" in page
+    assert make.row(reference)["status"] == "withdrawn"
+
+
+def test_a_stale_far_reaching_form_is_kept_and_asks_for_confirmation_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    staff = world.people["staff"]
+    make.act(staff, world.reference, "assign", assignee_id=staff.id)
+    response = client.post(f"/requests/{world.reference}/decline", data={
+        "decline-version": stale, "decline-text": "Біздің бейін емес", "decline-confirmed": "y",
+    })  # fmt: skip
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert re.search(r'name="decline-text"[^>]*>Біздің бейін емес</textarea>', page)
+    assert 'name="decline-confirmed" value=""' in page
+    assert make.row(world.reference)["status"] == "assigned"
+
+
 def test_a_missing_reason_is_shown_on_the_form(world, as_, make):
     version = make.row(world.reference)["version"]
     response = as_("staff").post(
