@@ -2,7 +2,9 @@
 
 import io
 import re
+from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import COMPLETION, PDF, login, today_in_kazakhstan
@@ -158,6 +160,34 @@ def test_staff_work_a_request_through_the_pages(world, as_, make):
     page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
     assert "Relevant prior art found" in page
     assert "3 documents cited" in page
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_hours_are_taken_with_a_decimal_comma_in_every_language(world, as_, make, language):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    client = as_("staff")
+    client.post("/locale", data={"locale": language, "next": "/"})
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    hours = re.search(r'<input[^>]*name="complete-hours_spent"[^>]*>', page)[0]
+    assert 'inputmode="decimal"' in hours and 'type="text"' in hours
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": make.row(reference)["version"], "complete-hours_spent": "1,5"}
+    assert client.post(f"/requests/{reference}/complete", data=data).status_code == 302
+    assert make.row(reference)["hours_spent"] == Decimal("1.5")
+
+
+def test_hours_that_are_not_a_number_are_still_refused(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    for typed in ("1,5,0", "1.5,0", ","):
+        data |= {"complete-version": make.row(reference)["version"],
+                 "complete-hours_spent": typed}  # fmt: skip
+        response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+        assert response.status_code == 400, typed
+        assert f'value="{typed}"' in response.get_data(as_text=True)  # kept as typed
+    assert make.row(reference)["status"] == "in_progress"
 
 
 def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
