@@ -372,6 +372,30 @@ def test_filings_are_records_of_their_own_and_keep_the_outcome(world, as_, make)
         ]
 
 
+FILED_ON_THE_TIMELINE = {
+    "kk": "Пайдалы модель · Еуразиялық патенттік ведомство (ЕАПВ) · ",
+    "ru": "Полезная модель · Евразийское патентное ведомство (ЕАПВ) · ",
+    "en": "Utility model · Eurasian Patent Office (EAPO) · ",
+}
+
+
+@pytest.mark.parametrize("language", FILED_ON_THE_TIMELINE)
+def test_a_filing_is_told_on_the_timeline_in_the_readers_language(world, as_, make, language):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    reference = make.request_in("completed", inventor, staff)
+    # Stored as codes (as every filing recorded so far is): the page says them in words.
+    make.act(inventor, reference, "record_filing", ip_right="utility_model", office="eapo",
+             application_number="2026/0123.1", filed_on=today_in_kazakhstan())  # fmt: skip
+    for who in ("inventor", "staff"):
+        client = as_(who)
+        client.post("/locale", data={"locale": language, "next": "/"})
+        page = client.get(f"/requests/{reference}").get_data(as_text=True)
+        conversation = page.split('id="conversation-heading"', 1)[1].split("<aside", 1)[0]
+        assert "utility_model" not in conversation and "eapo" not in conversation, who
+        told = re.sub(r"<[^>]+>", "", conversation)
+        assert FILED_ON_THE_TIMELINE[language] + "2026/0123.1" in told, who
+
+
 def test_submitting_the_same_form_twice_creates_one_request(world, as_):
     client = as_("inventor")
     page = client.get("/requests/new").get_data(as_text=True)
