@@ -91,6 +91,45 @@ def test_a_disguised_file_is_refused_and_nothing_is_created(world, as_):
     assert request_count(world.make.app) == before
 
 
+CHOOSE_AGAIN = "The files you chose were not kept: choose them again before sending."
+
+
+def file_box(page: str, name: str) -> str:
+    """The file field's block: its input and what is said under it."""
+    return page.split(f'name="{name}"', 1)[1].split('<div class="mb-3', 1)[0]
+
+
+def test_a_form_sent_back_with_an_error_says_to_choose_the_files_again(world, as_):
+    client = as_("inventor")
+    data = submission(confidentiality_ack="", files=[(io.BytesIO(PDF), "сызба.pdf")])
+    response = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert CHOOSE_AGAIN in file_box(page, "files")
+    assert re.search(r'name="files"[^>]*aria-describedby="[^"]*files-again', page)
+    # Nothing chosen, nothing to say.
+    response = client.post("/requests/new", data=submission(confidentiality_ack=""))
+    assert response.status_code == 400 and CHOOSE_AGAIN not in response.get_data(as_text=True)
+
+
+def test_a_message_sent_back_says_to_choose_its_files_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    make.act(world.people["inventor"], world.reference, "message", text="Сұрақ")
+    data = {"message-version": stale, "message-text": "Есеп қоса берілді",
+            "message-files": [(io.BytesIO(PDF), "есеп.pdf")]}  # fmt: skip
+    response = client.post(f"/requests/{world.reference}/message", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 409
+    assert CHOOSE_AGAIN in file_box(response.get_data(as_text=True), "message-files")
+    data = {"message-version": make.row(world.reference)["version"], "message-text": " ",
+            "message-files": [(io.BytesIO(PDF), "есеп.pdf")]}  # fmt: skip
+    response = client.post(f"/requests/{world.reference}/message", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 400
+    assert CHOOSE_AGAIN in file_box(response.get_data(as_text=True), "message-files")
+
+
 def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
     before = request_count(world.make.app)
     client = as_("inventor")
