@@ -81,3 +81,20 @@ def test_the_more_actions_menu_opens_wholly_on_the_screen(page: Page, site, staf
         if menu["top"] < page.locator("details.action-menu > summary").bounding_box()["y"]:
             problems.append(f"{name}: the menu opens above its button")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_internal_notes_badge_wraps_within_a_phones_screen(page: Page, site, staff_request,
+                                                              language):  # fmt: skip
+    staff, reference = staff_request
+    open_as(page, site, staff, language)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/requests/{reference}")
+    badge = page.locator(".entry.note .badge").first
+    badge.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"note-{language}-phone.png"))
+    note = page.locator(".entry.note").first.bounding_box()
+    box = badge.bounding_box()
+    assert wider_than_the_screen(page) <= 0
+    assert box["x"] >= note["x"] and box["x"] + box["width"] <= note["x"] + note["width"]
+    assert badge.evaluate("b => b.scrollWidth <= b.clientWidth")  # nothing of it hidden
