@@ -13,12 +13,14 @@ from tisc.domain.workflow import (
     Action,
     Actor,
     Completion,
+    FiledApplication,
     Filing,
     Inputs,
     RequestState,
     Status,
     apply,
     available_actions,
+    filed_application,
 )
 
 S = Status
@@ -199,6 +201,20 @@ def test_a_filing_date_is_a_day_in_kazakhstan_not_in_utc():
         with pytest.raises(Invalid) as refusal:
             filed(day)
         assert refusal.value.field == "filed_on"
+
+
+def test_a_filings_event_names_its_codes_and_is_read_back_for_the_pages():
+    filing = Filing(IpRight.UTILITY_MODEL, PatentOffice.EAPO, "2026/0123.1", date(2026, 12, 3))
+    sent = state(S.COMPLETED, created_at=datetime(2026, 11, 9, tzinfo=UTC))
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    done = apply(sent, Action.RECORD_FILING, ACTORS["owner"], Inputs(filing=filing), now=now)
+    text = done.events[0].text
+    assert text == "utility_model · eapo · 2026/0123.1"  # as stored since filings began
+    assert filed_application(text) == FiledApplication(
+        IpRight.UTILITY_MODEL, PatentOffice.EAPO, "2026/0123.1"
+    )
+    for other in ("", None, "patent · nowhere · 1", "Қазпатентке бердік", "patent · eapo"):
+        assert filed_application(other) is None
 
 
 def test_a_request_is_rated_only_once():

@@ -95,6 +95,21 @@ def test_a_stale_flag_is_explained_above_the_page(world, as_, make):
     assert make.row(again)["status"] == "submitted"
 
 
+def test_a_flag_decided_in_another_tab_is_said_to_be_decided_already(world, as_, make):
+    again = make.request(world.people["inventor"], title=AGAIN)
+    client = as_("staff")
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    flag = re.search(r'name="link_duplicate-flag" value="(\d+)"', page)[1]
+    assert post_action(client, make, again, "link_duplicate", flag=flag,
+                       confirmed="y").status_code == 302  # fmt: skip
+    response = post_action(client, make, world.reference, "link_duplicate", flag=flag)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "This possible duplicate has already been decided" in page
+    assert "Choose a possible duplicate" not in page
+    assert make.row(world.reference)["status"] == "submitted"
+
+
 # --- routing told the truth -------------------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 import io
 import re
+from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import COMPLETION, PDF, login, today_in_kazakhstan
@@ -89,6 +91,45 @@ def test_a_disguised_file_is_refused_and_nothing_is_created(world, as_):
     assert request_count(world.make.app) == before
 
 
+CHOOSE_AGAIN = "The files you chose were not kept: choose them again before sending."
+
+
+def file_box(page: str, name: str) -> str:
+    """The file field's block: its input and what is said under it."""
+    return page.split(f'name="{name}"', 1)[1].split('<div class="mb-3', 1)[0]
+
+
+def test_a_form_sent_back_with_an_error_says_to_choose_the_files_again(world, as_):
+    client = as_("inventor")
+    data = submission(confidentiality_ack="", files=[(io.BytesIO(PDF), "сызба.pdf")])
+    response = client.post("/requests/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert CHOOSE_AGAIN in file_box(page, "files")
+    assert re.search(r'name="files"[^>]*aria-describedby="[^"]*files-again', page)
+    # Nothing chosen, nothing to say.
+    response = client.post("/requests/new", data=submission(confidentiality_ack=""))
+    assert response.status_code == 400 and CHOOSE_AGAIN not in response.get_data(as_text=True)
+
+
+def test_a_message_sent_back_says_to_choose_its_files_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    make.act(world.people["inventor"], world.reference, "message", text="Сұрақ")
+    data = {"message-version": stale, "message-text": "Есеп қоса берілді",
+            "message-files": [(io.BytesIO(PDF), "есеп.pdf")]}  # fmt: skip
+    response = client.post(f"/requests/{world.reference}/message", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 409
+    assert CHOOSE_AGAIN in file_box(response.get_data(as_text=True), "message-files")
+    data = {"message-version": make.row(world.reference)["version"], "message-text": " ",
+            "message-files": [(io.BytesIO(PDF), "есеп.pdf")]}  # fmt: skip
+    response = client.post(f"/requests/{world.reference}/message", data=data,
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 400
+    assert CHOOSE_AGAIN in file_box(response.get_data(as_text=True), "message-files")
+
+
 def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
     before = request_count(world.make.app)
     client = as_("inventor")
@@ -160,6 +201,34 @@ def test_staff_work_a_request_through_the_pages(world, as_, make):
     assert "3 documents cited" in page
 
 
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_hours_are_taken_with_a_decimal_comma_in_every_language(world, as_, make, language):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    client = as_("staff")
+    client.post("/locale", data={"locale": language, "next": "/"})
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    hours = re.search(r'<input[^>]*name="complete-hours_spent"[^>]*>', page)[0]
+    assert 'inputmode="decimal"' in hours and 'type="text"' in hours
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": make.row(reference)["version"], "complete-hours_spent": "1,5"}
+    assert client.post(f"/requests/{reference}/complete", data=data).status_code == 302
+    assert make.row(reference)["hours_spent"] == Decimal("1.5")
+
+
+def test_hours_that_are_not_a_number_are_still_refused(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    for typed in ("1,5,0", "1.5,0", ","):
+        data |= {"complete-version": make.row(reference)["version"],
+                 "complete-hours_spent": typed}  # fmt: skip
+        response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+        assert response.status_code == 400, typed
+        assert f'value="{typed}"' in response.get_data(as_text=True)  # kept as typed
+    assert make.row(reference)["status"] == "in_progress"
+
+
 def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
     client = as_("staff")
     stale = make.row(world.reference)["version"]
@@ -169,6 +238,58 @@ def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
     )
     assert response.status_code == 409
     assert "changed this request while you were looking at it" in response.get_data(as_text=True)
+    assert make.row(world.reference)["status"] == "assigned"
+
+
+def test_a_message_typed_while_the_request_changed_is_kept_to_send_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    make.act(world.people["inventor"], world.reference, "message", text="Тағы бір сұрақ")
+    typed = "Ұзын хабар: <b>сынақ</b> нәтижелері"
+    response = client.post(f"/requests/{world.reference}/message",
+                           data={"message-version": stale, "message-text": typed})  # fmt: skip
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "changed this request while you were looking at it" in page
+    box = re.search(r'<textarea[^>]*name="message-text"[^>]*>([^<]*)</textarea>', page)
+    assert box[1] == "Ұзын хабар: &lt;b&gt;сынақ&lt;/b&gt; нәтижелері"
+    # The form now carries the version the page shows: pressing Send again sends it.
+    version = re.search(r'name="message-version" value="(\d+)"', page)[1]
+    assert version == str(make.row(world.reference)["version"])
+    again = client.post(f"/requests/{world.reference}/message",
+                        data={"message-version": version, "message-text": typed})  # fmt: skip
+    assert again.status_code == 302
+    assert typed in client.get(f"/requests/{world.reference}").get_data(as_text=True).replace(
+        "&lt;", "<").replace("&gt;", ">")  # fmt: skip
+
+
+def test_a_completion_refused_meanwhile_shows_what_was_written_to_copy(world, as_, make):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    version = make.row(reference)["version"]
+    make.act(world.people["inventor"], reference, "withdraw")
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": version, "complete-summary": "Үш құжат табылды, толығы…"}
+    response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "What you wrote was not sent" in page
+    assert "Үш құжат табылды, толығы…" in page
+    assert make.row(reference)["status"] == "withdrawn"
+
+
+def test_a_stale_far_reaching_form_is_kept_and_asks_for_confirmation_again(world, as_, make):
+    client = as_("staff")
+    stale = make.row(world.reference)["version"]
+    staff = world.people["staff"]
+    make.act(staff, world.reference, "assign", assignee_id=staff.id)
+    response = client.post(f"/requests/{world.reference}/decline", data={
+        "decline-version": stale, "decline-text": "Біздің бейін емес", "decline-confirmed": "y",
+    })  # fmt: skip
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert re.search(r'name="decline-text"[^>]*>Біздің бейін емес</textarea>', page)
+    assert 'name="decline-confirmed" value=""' in page
     assert make.row(world.reference)["status"] == "assigned"
 
 
@@ -288,6 +409,30 @@ def test_filings_are_records_of_their_own_and_keep_the_outcome(world, as_, make)
             ("patent", "kazpatent", "2026/0123.1"),
             ("utility_model", "eapo", "EA202600042"),
         ]
+
+
+FILED_ON_THE_TIMELINE = {
+    "kk": "Пайдалы модель · Еуразиялық патенттік ведомство (ЕАПВ) · ",
+    "ru": "Полезная модель · Евразийское патентное ведомство (ЕАПВ) · ",
+    "en": "Utility model · Eurasian Patent Office (EAPO) · ",
+}
+
+
+@pytest.mark.parametrize("language", FILED_ON_THE_TIMELINE)
+def test_a_filing_is_told_on_the_timeline_in_the_readers_language(world, as_, make, language):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    reference = make.request_in("completed", inventor, staff)
+    # Stored as codes (as every filing recorded so far is): the page says them in words.
+    make.act(inventor, reference, "record_filing", ip_right="utility_model", office="eapo",
+             application_number="2026/0123.1", filed_on=today_in_kazakhstan())  # fmt: skip
+    for who in ("inventor", "staff"):
+        client = as_(who)
+        client.post("/locale", data={"locale": language, "next": "/"})
+        page = client.get(f"/requests/{reference}").get_data(as_text=True)
+        conversation = page.split('id="conversation-heading"', 1)[1].split("<aside", 1)[0]
+        assert "utility_model" not in conversation and "eapo" not in conversation, who
+        told = re.sub(r"<[^>]+>", "", conversation)
+        assert FILED_ON_THE_TIMELINE[language] + "2026/0123.1" in told, who
 
 
 def test_submitting_the_same_form_twice_creates_one_request(world, as_):

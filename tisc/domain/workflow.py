@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from tisc.domain.calendar import turnaround_days
 from tisc.domain.catalogue import N_, IpRight, Outcome, PatentOffice, Role, Service
@@ -373,8 +374,35 @@ def _not_resolved(state: RequestState, at: Moment) -> Refused | None:
 def _filing_recorded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     """A filing record of its own; the request (its outcome code included) is left as it is."""
     filing = inputs.filing
-    text = f"{filing.ip_right.value} · {filing.office.value} · {filing.application_number}"
-    return Change(event={"text": text}, records=(filing,))
+    return Change(event={"text": filing_text(filing)}, records=(filing,))
+
+
+class FiledApplication(NamedTuple):
+    """What a filing's event says: the IP right, the office and the application number."""
+
+    ip_right: IpRight
+    office: PatentOffice
+    application_number: str
+
+
+_FILING_PARTS = " · "
+
+
+def filing_text(filing: Filing) -> str:
+    """A filing's event text: codes, in no reader's language (pages say them in words)."""
+    parts = filing.ip_right.value, filing.office.value, filing.application_number
+    return _FILING_PARTS.join(parts)
+
+
+def filed_application(text: str | None) -> FiledApplication | None:
+    """The filing a filing's event text names (None: a text of another form)."""
+    parts = (text or "").split(_FILING_PARTS, 2)
+    if len(parts) != 3:
+        return None
+    try:
+        return FiledApplication(IpRight(parts[0]), PatentOffice(parts[1]), parts[2])
+    except ValueError:
+        return None
 
 
 # --- the table -----------------------------------------------------------------------------

@@ -33,9 +33,19 @@ NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")
 
 
 class FiniteDecimalField(DecimalField):
-    """A decimal number; ``NaN``, ``sNaN`` and ``Infinity`` are not numbers here."""
+    """A decimal number, with a decimal point or a decimal comma (kk and ru pages show
+    "1,5", and people type it so in any language); ``NaN``, ``sNaN`` and ``Infinity`` are
+    not numbers here. A text box with a decimal keypad: a number box would drop a comma
+    the browser's own locale does not expect."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
+        given = valuelist[0] if valuelist else None
+        if isinstance(given, str) and given.count(",") == 1 and "." not in given:
+            valuelist = [given.replace(",", "."), *valuelist[1:]]
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():
             self.data = None

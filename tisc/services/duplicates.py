@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from tisc.domain.catalogue import Service
-from tisc.domain.errors import Invalid
+from tisc.domain.catalogue import N_, Service
+from tisc.domain.errors import Conflict, Invalid
 from tisc.domain.ipc import parse_ipc_list
 from tisc.domain.permissions import Actor, can_see_both, can_see_duplicate_flags
 from tisc.domain.similarity import WINDOW_DAYS, Resemblance, resemblance, words
@@ -27,6 +27,11 @@ from tisc.services import rules
 # At most this many of the inventor's latest open requests are compared (and flagged):
 # enough for any real inventor, and a bound on the cost of one submission.
 COMPARED = 20
+
+FLAG_DECIDED = N_(
+    "This possible duplicate has already been decided. "
+    "Nothing was applied; check the request's latest state."
+)
 
 
 @dataclass(frozen=True)
@@ -196,14 +201,17 @@ def flags_for(actor: Actor, service_request: ServiceRequest) -> list[FlagView]:
 
 
 def other_of_flag(service_request: ServiceRequest, flag_id: int | None) -> ServiceRequest | None:
-    """The other request of an open flag of ``service_request`` (None: no such flag)."""
+    """The other request of an open flag of ``service_request`` (None: no such flag).
+
+    Raises Conflict when the flag is one of the request's but was decided meanwhile (a
+    colleague linked or dismissed it from another page)."""
     if flag_id is None:
         return None
     flag = db.session.get(DuplicateFlag, flag_id)
-    if flag is None or flag.state is not FlagState.OPEN:
+    if flag is None or service_request.id not in (flag.request_id, flag.other_id):
         return None
-    if service_request.id not in (flag.request_id, flag.other_id):
-        return None
+    if flag.state is not FlagState.OPEN:
+        raise Conflict(FLAG_DECIDED)
     other_id = flag.other_id if flag.request_id == service_request.id else flag.request_id
     return db.session.get(ServiceRequest, other_id)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import can_see_internal
-from tisc.domain.workflow import Action, Status
+from tisc.domain.workflow import Action, FiledApplication, Status, filed_application
 from tisc.extensions import db
 from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
 from tisc.services import network
@@ -38,6 +38,7 @@ class Entry:
     to_centre_id: int | None = None
     actor_role: Role | None = None  # None: the daily jobs
     files: list[FileInfo] = field(default_factory=list)
+    filed: FiledApplication | None = None  # a filing's right, office and number
 
 
 def _statements():
@@ -94,6 +95,7 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
                 from_centre_id=row.from_centre_id,
                 to_centre_id=row.to_centre_id,
                 actor_role=row.actor_role,
+                filed=filed_application(row.text) if row.action is Action.RECORD_FILING else None,
             )
         if row.file_id is not None:
             entry.files.append(FileInfo(row.file_id, row.filename, row.size))

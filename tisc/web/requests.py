@@ -179,7 +179,8 @@ def act(reference: str, action_name: str):
             show_on_form(form, error, {"assignee": "assignee", "centre": "centre"})
         except (Refused, Conflict) as error:
             service_request = get_request_for(current_user, reference)
-            return _detail_page(service_request, problem=explain(error)), 409
+            _rebase(form, service_request)
+            return _detail_page(service_request, bound=form, problem=explain(error)), 409
         else:
             flash(gettext(SPECS[action].done), "success")
             if action is Action.TRANSFER:  # the request has left this centre's desk
@@ -190,6 +191,13 @@ def act(reference: str, action_name: str):
     return _detail_page(
         service_request, bound=form, problem=unclear if action in FLAG_FORMS else None
     ), 400
+
+
+def _rebase(form, service_request) -> None:
+    """A refused form, kept as typed against the request as it now stands: sent again, it
+    is checked against what the person now sees, and confirmed again if it needs to be."""
+    form.version.data = str(service_request.version)
+    form.confirmed.data = ""
 
 
 def _take(action: Action, form, reference: str) -> bool:
@@ -223,8 +231,12 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
     step = request_service.next_step_for(current_user, service_request, policy())
     opened = _panel(step, bound, insert, opened)
     forms = _forms(step, service_request, opened)
+    unsent = []
     if bound is not None and bound.action in forms:
         forms[bound.action] = bound
+    elif bound is not None:  # no longer offered: what was typed is shown, to copy
+        unsent = [(f.label.text, f.data) for f in bound
+                  if f.type == "TextAreaField" and (f.data or "").strip()]  # fmt: skip
     if insert is not None and insert[0] in forms and not forms[insert[0]].errors:
         forms[insert[0]][REPLY_FIELDS[insert[0]]].data = insert[1]
     flags = duplicates.flags_for(current_user.actor, service_request)
@@ -246,6 +258,7 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
         centres=network.cards_by_id(),  # names from the network's cache, not lazy loads
         regions=network.regions_by_code(),
         problem=problem,
+        unsent=unsent,
         declined=timeline.last_of(entries, Action.DECLINE),
         asked=timeline.last_of(entries, Action.ASK),
         completed=timeline.last_of(entries, Action.COMPLETE),
