@@ -50,6 +50,22 @@ def test_the_desk_marks_both_sides_of_an_open_flag_until_it_is_decided(make, ctx
     assert desk(people["kbtu"]).flagged == set()
 
 
+def test_a_flag_whose_other_request_closed_marks_nothing_as_its_page_shows_none(
+    make, ctx, people
+):
+    """The page offers no decision on a flag with a closed request, so the desk's badge
+    would stay for good."""
+    first = make.request(people["inventor"], title=FIRST)
+    again = make.request(people["inventor"], title=AGAIN)
+    assert desk(people["kbtu"]).flagged == {id_of(first), id_of(again)}
+    make.act(people["kbtu"], first, "decline", text="Out of scope.")
+    assert desk(people["kbtu"]).flagged == set()
+    kbtu = user(people["kbtu"]).actor
+    assert duplicates.flags_for(kbtu, db.session.get(ServiceRequest, id_of(again))) == []
+    make.act(people["kbtu"], first, "reopen", text="Declined by mistake.")
+    assert desk(people["kbtu"]).flagged == {id_of(first), id_of(again)}  # open again: asked again
+
+
 def test_the_desk_marks_what_changed_for_its_reader_only(make, ctx, people):
     staff, inventor = people["kbtu"], people["inventor"]
     reference = make.request(inventor)

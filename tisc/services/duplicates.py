@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from tisc.domain.catalogue import N_, Service
 from tisc.domain.errors import Conflict, Invalid
@@ -223,20 +224,31 @@ def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> 
 
 
 def flagged_mark() -> sa.ColumnElement[bool]:
-    """For a query of requests: whether each has an open flag (the desk's badge; a column
-    of that query, each side of a flag looked up in its own index).
+    """For a query of requests: whether each has an open flag with a request still open
+    (the desk's badge, as the request page's flags: :func:`flags_for`; a column of that
+    query, each side of a flag looked up in its own index, the other request by its key).
 
     Each side is a flag's key read as a value, not tested with EXISTS: planning from
     statistics taken before a flood of flags, PostgreSQL may turn an EXISTS into a hash
     of every open flag, built for every page (see :func:`reads.changed_mark`)."""
 
-    def an_open_flag(column: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-        flag = sa.select(DuplicateFlag.id).where(
-            column == ServiceRequest.id, DuplicateFlag.state == FlagState.OPEN
+    def an_open_flag(side: sa.ColumnElement[int], other_side) -> sa.ColumnElement[bool]:
+        other = aliased(ServiceRequest)
+        flag = (
+            sa.select(DuplicateFlag.id)
+            .join(other, other.id == other_side)
+            .where(
+                side == ServiceRequest.id,
+                DuplicateFlag.state == FlagState.OPEN,
+                other.closed_at.is_(None),
+            )
         )
         return flag.limit(1).scalar_subquery().is_not(None)
 
-    return sa.or_(an_open_flag(DuplicateFlag.request_id), an_open_flag(DuplicateFlag.other_id))
+    return sa.or_(
+        an_open_flag(DuplicateFlag.request_id, DuplicateFlag.other_id),
+        an_open_flag(DuplicateFlag.other_id, DuplicateFlag.request_id),
+    )
 
 
 def has_link(request_id: int) -> bool:
