@@ -50,9 +50,7 @@ def test_the_desk_marks_both_sides_of_an_open_flag_until_it_is_decided(make, ctx
     assert desk(people["kbtu"]).flagged == set()
 
 
-def test_a_flag_whose_other_request_closed_marks_nothing_as_its_page_shows_none(
-    make, ctx, people
-):
+def test_a_flag_whose_other_request_closed_marks_nothing_as_its_page_shows_none(make, ctx, people):
     """The page offers no decision on a flag with a closed request, so the desk's badge
     would stay for good."""
     first = make.request(people["inventor"], title=FIRST)
