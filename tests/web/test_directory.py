@@ -52,6 +52,15 @@ def test_distance_from_the_visitors_position(client):
     assert "distances from your position" in page
 
 
+def test_the_filter_buttons_send_no_name(client):
+    # A control named "submit" hides the form's submit() from directory.js ("Use my
+    # position"), and its label would end up in every shared filter URL.
+    for path in ("/centres", "/map"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'name="submit"' not in page and 'id="submit"' not in page, path
+        assert '<button type="submit" class="btn btn-' in page, path
+
+
 def test_bad_filters_are_a_clear_400(client):
     for query in ("lat=95&lon=10", "lon=abc&lat=1", "region=KZ-00", "service=astrology",
                   "q=" + "x" * 101):  # fmt: skip

@@ -6,19 +6,18 @@ from wtforms import (
     DateField,
     FloatField,
     StringField,
-    SubmitField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import Form, IntegerField, SelectField, options
+from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
 
 
 class _GetForm(Form):
     class Meta:
         csrf = False
 
-    submit = SubmitField(_l("Apply"))
+    submit = ApplyField(_l("Apply"))
 
 
 class DeskFilterForm(_GetForm):
@@ -69,7 +68,7 @@ class RequestSearchForm(_GetForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Reference, title, keywords or IPC class"),
     )
-    submit = SubmitField(_l("Search"))
+    submit = ApplyField(_l("Search"))
 
 
 class DirectoryForm(_GetForm):
