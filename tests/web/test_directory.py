@@ -87,6 +87,18 @@ def test_the_centre_page_shows_figures_and_never_request_content(client, make):
     assert 'src="/centres/kbtu/map.js?lang=en&amp;v=' in page
 
 
+def test_the_centre_page_keeps_the_description_s_paragraphs_and_escapes_it(client, make, app):
+    from tisc.models import Centre
+
+    centre_id = make.centre("described", name="Described")
+    with app.app_context():
+        db.session.get(Centre, centre_id).description_en = "First <b>line</b>\nsecond\n\nNew"
+        db.session.commit()
+    page = client.get("/centres/described").get_data(as_text=True)
+    shown = '<p class="col-lg-9 user-text">First &lt;b&gt;line&lt;/b&gt;\nsecond\n\nNew</p>'
+    assert shown in page  # .user-text: white-space: pre-wrap
+
+
 def test_the_ask_button_preselects_the_centre(client, make):
     page = client.get("/centres/atyrau-university").get_data(as_text=True)
     assert "/requests/new?service=ip_consultation&amp;centre=atyrau-university" in page
