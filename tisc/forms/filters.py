@@ -123,8 +123,9 @@ class AuditFilterForm(_GetForm):
         _l("On what"), validators=[Optional(), Length(max=120)],
         description=_l("e.g. centre:kbtu or user:42"),
     )  # fmt: skip
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    # Not the bare "From"/"To": those are an address's origin and an e-mail's recipient.
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date"), validators=[Optional()])
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
