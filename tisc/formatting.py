@@ -38,7 +38,7 @@ from tisc.domain.catalogue import (
     Service,
 )
 from tisc.domain.errors import DomainError
-from tisc.domain.routing import ROUTING_REASONS, RoutingRule, language_reason
+from tisc.domain.routing import RoutingRule, language_reason, routing_reason_text
 from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
 
 
@@ -184,16 +184,18 @@ def language_label(value) -> str:
     return gettext(LANGUAGE_LABELS[Language(value)])
 
 
-def routing_reason(service_request) -> str:
+def routing_reason(service_request, to_inventor: bool = True) -> str:
     """Why the request went where it did when it was submitted, in the reader's language,
-    with what the inventor's language weighed."""
+    with what the inventor's language weighed; said to the inventor ("your region"), or
+    ``to_inventor=False`` of them to the national office ("the inventor's region")."""
     rule = RoutingRule(service_request.routing_rule)
     reason = gettext(
-        ROUTING_REASONS[rule],
+        routing_reason_text(rule, to_inventor=to_inventor),
         service=service_label(service_request.service),
         km=service_request.routing_distance_km or 0,
     )
-    language = language_reason(rule, getattr(service_request, "routing_speaks_language", None))
+    speaks = getattr(service_request, "routing_speaks_language", None)
+    language = language_reason(rule, speaks, to_inventor=to_inventor)
     if language is None:
         return reason
     return (

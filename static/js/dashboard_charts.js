@@ -12,6 +12,9 @@
 
   function colour(i) { return palette[i % palette.length]; }
 
+  // An axis of counts: whole numbers only (Chart.js would tick 0.2, 0.4… under 5).
+  var counts = {stacked: true, beginAtZero: true, ticks: {precision: 0}};
+
   // Long names are cut on narrow screens (the table under the chart has them whole).
   function shortLabels(canvas) {
     var room = canvas.parentNode.clientWidth < 576 ? 16 : 40;
@@ -39,7 +42,7 @@
         data: {labels: data.labels, datasets: data.series.map(function (s, i) {
           return {label: s.label, data: s.values, backgroundColor: colour(i)};
         })},
-        options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true}}}
+        options: {scales: {x: {stacked: true}, y: counts}}
       };
     },
     rate: function (data) {
@@ -54,7 +57,7 @@
           return {label: band, backgroundColor: colour(b),
                   data: data.values.map(function (row) { return row[b]; })};
         })},
-        options: {indexAxis: "y", scales: {x: {stacked: true, beginAtZero: true}, y: {stacked: true}}}
+        options: {indexAxis: "y", scales: {x: counts, y: {stacked: true}}}
       };
     }
   };

@@ -148,3 +148,31 @@ def requests_in_database(api_world) -> int:
         from tisc.extensions import db
 
         return db.session.scalar(db.text("SELECT count(*) FROM service_requests"))
+
+
+def test_the_coordinator_s_timeline_has_every_status_change_and_none_of_the_talk(
+    api_world, call, make
+):
+    staff, inventor, reference = (api_world.people["staff"], api_world.people["inventor"],
+                                  api_world.reference)  # fmt: skip
+    make.act(staff, reference, "assign", assignee_id=staff.id)
+    make.act(staff, reference, "start")
+    make.act(staff, reference, "ask", text="QUESTION-TEXT")
+    make.act(inventor, reference, "reply", text="REPLY-TEXT")
+    make.act(staff, reference, "note", text="NOTE-TEXT")
+    make.act(staff, reference, "ask", text="SECOND-QUESTION")
+    response = call("coordinator", "GET", f"/api/v1/requests/{reference}/timeline")
+    assert response.status_code == 200
+    steps = [(s["action"], s["from_status"], s["to_status"]) for s in response.get_json()]
+    assert steps == [
+        ("submit", None, "submitted"), ("assign", "submitted", "assigned"),
+        ("start", "assigned", "in_progress"), ("ask", "in_progress", "awaiting_inventor"),
+        ("reply", "awaiting_inventor", "in_progress"),
+        ("ask", "in_progress", "awaiting_inventor"),
+    ]  # fmt: skip
+    assert all(
+        set(step) == {"action", "at", "from_status", "to_status", "from_centre", "to_centre"}
+        for step in response.get_json()
+    )
+    for secret in ("QUESTION-TEXT", "REPLY-TEXT", "NOTE-TEXT", "SECOND-QUESTION", "сызба.pdf"):
+        assert secret not in response.get_data(as_text=True), secret

@@ -33,6 +33,14 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
         expect(canvas).to_be_visible()
         # dashboard_charts.js draws once its deferred scripts have run: wait for that, not a time.
         page.wait_for_function("c => Boolean(c.chart) && c.width > 0", arg=canvas.element_handle())
+    # Counts tick in whole numbers, however small (three requests, not 0.5, 1, 1.5…).
+    for chart, axis in (("chart-per-month-data", "y"), ("chart-turnaround-data", "x")):
+        ticks = page.evaluate(
+            '([source, axis]) => document.querySelector(`canvas[data-source="${source}"]`)'
+            ".chart.scales[axis].ticks.map(t => t.value)",
+            [chart, axis],
+        )
+        assert ticks and all(value == int(value) for value in ticks), (chart, ticks)
     page.wait_for_function("() => document.querySelector('#map_figures .leaflet-pane') !== null")
     received = page.locator('#by-centre th:has-text("Received") button')
     received.click()

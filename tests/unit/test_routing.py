@@ -4,7 +4,13 @@ import pytest
 
 from tisc.domain.errors import Invalid
 from tisc.domain.geo import Point
-from tisc.domain.routing import Candidate, RoutingRule, language_reason, route
+from tisc.domain.routing import (
+    Candidate,
+    RoutingRule,
+    language_reason,
+    route,
+    routing_reason_text,
+)
 
 ALMATY = Point(43.2525, 76.9115)
 ASTANA = Point(51.1801, 71.446)
@@ -141,3 +147,17 @@ def test_the_inventors_language_weighs_within_the_region(network, region, origin
 def test_the_reason_says_what_the_language_weighed(rule, speaks, says):
     reason = language_reason(rule, speaks)
     assert (reason is None) if says is None else (says in reason)
+
+
+@pytest.mark.parametrize("rule", list(RoutingRule))
+@pytest.mark.parametrize("speaks", [True, False, None])
+def test_the_reason_told_to_the_office_is_about_the_inventor_never_to_you(rule, speaks):
+    said = [routing_reason_text(rule, to_inventor=False),
+            language_reason(rule, speaks, to_inventor=False) or ""]  # fmt: skip
+    for sentence in said:
+        assert not {"you", "your"} & set(sentence.lower().replace(".", " ").split()), sentence
+    if rule is not RoutingRule.NEAREST:
+        assert "the inventor" in said[0]
+    if speaks is not None:
+        assert said[1].startswith(("It works in the inventor's", "The inventor's language"))
+    assert said[0] != routing_reason_text(rule)  # a msgid of its own, translated apart

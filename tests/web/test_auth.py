@@ -9,10 +9,14 @@ from tisc.models import User
 
 
 def register(client, **changes):
+    return register_to(client, "/register", **changes)
+
+
+def register_to(client, url: str, **changes):
     data = {"name": "Әлия Нұрланқызы", "email": "Aliya@Example.KZ", "password": "қауіпсіз-құпиясөз",
             "confirm": "қауіпсіз-құпиясөз",
             "requester_category": "startup_sme"} | changes  # fmt: skip
-    return client.post("/register", data=data)
+    return client.post(url, data=data)
 
 
 def test_an_inventor_registers_and_lands_on_the_request_form(client, app):
@@ -161,6 +165,24 @@ def test_next_never_leaves_the_site(client, make, target):
         f"/login?next={target}", data={"email": person.email, "password": person.password}
     )
     assert response.headers["Location"] == "/requests"  # the inventor's own page instead
+
+
+def test_registering_from_the_sign_in_page_keeps_where_the_visitor_was_going(client):
+    # "Request a service at this centre" → sign in → "Register as an inventor".
+    chosen = "/requests/new?service=prior_art_search&centre=kbtu"
+    page = client.get("/login", query_string={"next": chosen}).get_data(as_text=True)
+    link = "/register?next=/requests/new?service%3Dprior_art_search%26centre%3Dkbtu"
+    assert f'href="{link}"' in page
+    assert 'href="/login?next=' in client.get(link).get_data(as_text=True)  # and back
+    assert register_to(client, link).headers["Location"] == chosen
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_registering_with_a_next_never_leaves_the_site(client, target):
+    response = register_to(client, f"/register?next={target}")
+    assert response.headers["Location"] == "/requests/new"
 
 
 @pytest.mark.parametrize(

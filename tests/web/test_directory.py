@@ -52,6 +52,15 @@ def test_distance_from_the_visitors_position(client):
     assert "distances from your position" in page
 
 
+def test_the_filter_buttons_send_no_name(client):
+    # A control named "submit" hides the form's submit() from directory.js ("Use my
+    # position"), and its label would end up in every shared filter URL.
+    for path in ("/centres", "/map"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'name="submit"' not in page and 'id="submit"' not in page, path
+        assert '<button type="submit" class="btn btn-' in page, path
+
+
 def test_bad_filters_are_a_clear_400(client):
     for query in ("lat=95&lon=10", "lon=abc&lat=1", "region=KZ-00", "service=astrology",
                   "q=" + "x" * 101):  # fmt: skip
@@ -76,6 +85,18 @@ def test_the_centre_page_shows_figures_and_never_request_content(client, make):
     assert "SECRET TITLE" not in page
     assert 'href="/requests/new?centre=kbtu"' in page
     assert 'src="/centres/kbtu/map.js?lang=en&amp;v=' in page
+
+
+def test_the_centre_page_keeps_the_description_s_paragraphs_and_escapes_it(client, make, app):
+    from tisc.models import Centre
+
+    centre_id = make.centre("described", name="Described")
+    with app.app_context():
+        db.session.get(Centre, centre_id).description_en = "First <b>line</b>\nsecond\n\nNew"
+        db.session.commit()
+    page = client.get("/centres/described").get_data(as_text=True)
+    shown = '<p class="col-lg-9 user-text">First &lt;b&gt;line&lt;/b&gt;\nsecond\n\nNew</p>'
+    assert shown in page  # .user-text: white-space: pre-wrap
 
 
 def test_the_ask_button_preselects_the_centre(client, make):

@@ -1,6 +1,7 @@
 """The figures' pages: dashboards, the WIPO report, statistics, events and exports."""
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -134,6 +135,26 @@ def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, 
     with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
         sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
     assert len(sheets) == 9
+
+
+SHEETS = ["Centres", "Services", "Requesters", "Regions", "Value added", "Outcomes", "Filings",
+          "Training", "Satisfaction"]  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_the_wipo_sheets_have_short_names_of_their_own_never_a_cut_title(client, busy, locale):
+    # Excel allows 31 characters: "5. Услуги с добавленной стоимостью" was cut mid-word.
+    from babel.support import Translations
+
+    catalogue = Translations.load("tisc/translations", [locale])
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": locale})
+    response = client.get(f"/office/reports/wipo.xlsx?year={today_in_kazakhstan().year}")
+    with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
+        sheets = re.findall(r'<sheet name="([^"]+)"', workbook.read("xl/workbook.xml").decode())
+    expected = [f"{n}. {catalogue.gettext(name)}" for n, name in enumerate(SHEETS, start=1)]
+    assert [html.unescape(sheet) for sheet in sheets] == expected
+    assert all(len(name) <= 31 for name in expected), expected
 
 
 def test_exports_neutralise_formulas_in_csv_and_xlsx(client, busy):

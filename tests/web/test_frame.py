@@ -54,6 +54,24 @@ def test_the_header_marks_the_page_the_person_is_on(make, client):
     assert current.findall(client.get("/centres").get_data(as_text=True)) == ["/centres"]
 
 
+@pytest.mark.parametrize(
+    ("role", "home", "in_header"),
+    [(None, "/", True), ("inventor", "/requests", True), ("staff", "/desk", False),
+     ("coordinator", "/office", False)],
+)  # fmt: skip
+def test_the_public_statistics_are_linked_from_every_page(make, client, role, home, in_header):
+    # Staff and the office have their dashboards in a header with no room to spare.
+    if role:
+        login(client, make.user(role))
+    page = client.get(home).get_data(as_text=True)
+    header, footer = page.split("</header>")
+    assert ('href="/statistics"' in header) is in_header
+    assert 'href="/statistics">Statistics</a>' in footer
+    if in_header:
+        statistics = client.get("/statistics").get_data(as_text=True)
+        assert '<a class="nav-link" href="/statistics" aria-current="page">' in statistics
+
+
 def test_holes_are_filled_escaped_and_in_one_pass(app):
     part = (
         '{% call(hole) kept("frame", "test-holes", name=name, other=other) %}'

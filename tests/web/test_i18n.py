@@ -196,3 +196,23 @@ def test_the_catalogues_labels_are_kept_per_language_never_mixed(app):
             with force_locale(language):
                 assert formatting.audience_label("students") == audience
                 assert formatting.event_format_label("webinar") == event_format
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "labels", "not_meant"),
+    [("coordinator", "/office/audit", ("From date", "To date"), ("From", "To")),
+     ("inventor", "/account/tokens", ("Token name",), ("Name",))],
+)  # fmt: skip
+def test_labels_that_share_an_english_word_have_msgids_of_their_own(as_, who, path, labels,
+                                                                    not_meant):  # fmt: skip
+    # "From"/"To" are an address's origin and a recipient, "Name" a person's full name.
+    client = as_(who)
+    page = client.get(path).get_data(as_text=True)
+    for label in labels:
+        assert re.search(rf'<label class="form-label" for="\w+">{label}</label>', page), label
+    for locale in ("kk", "ru"):
+        client.post("/locale", data={"locale": locale, "next": "/"})
+        page = client.get(path).get_data(as_text=True)
+        for word in not_meant:
+            wrong = translated(locale, word)
+            assert not re.search(rf'<label class="form-label" for="\w+">{wrong}</label>', page)

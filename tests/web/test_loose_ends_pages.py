@@ -134,6 +134,18 @@ def test_the_routing_reason_says_whether_the_centre_speaks_the_language(world, a
     assert "It works in your language (English)." in page
 
 
+def test_the_office_reads_the_routing_reason_about_the_inventor(world, as_, make):
+    inventor = as_("inventor")
+    response = inventor.post("/requests/new", data=submission(title="Су сүзгісі",
+                                                              preferred_language="en"))  # fmt: skip
+    reference = response.headers["Location"].rsplit("/", 1)[1]
+    page = as_("coordinator").get(f"/office/requests/{reference}").get_data(as_text=True)
+    routing = page.split(">Routing<", 1)[1].split("</dd>", 1)[0]
+    assert "A centre in the inventor&#39;s region offering Prior-art search." in routing
+    assert "It works in the inventor&#39;s language (English)." in routing
+    assert "your" not in routing.lower()
+
+
 # --- questions after completion ----------------------------------------------------------
 
 

@@ -356,6 +356,31 @@ def test_coordinator_sees_metadata_and_never_content(world, as_, make):
     assert "Kazakh-British Technical University" in client.get("/office").get_data(True)
 
 
+def test_the_coordinator_s_history_has_every_status_change_and_none_of_the_talk(world, as_, make):
+    staff, inventor, reference = world.people["staff"], world.people["inventor"], world.reference
+    make.act(staff, reference, "assign", assignee_id=staff.id)
+    make.act(staff, reference, "start")
+    make.act(staff, reference, "ask", text="QUESTION-TEXT")
+    make.act(inventor, reference, "reply", text="REPLY-TEXT")
+    make.act(staff, reference, "message", text="MESSAGE-TEXT")
+    make.act(staff, reference, "note", text="NOTE-TEXT")
+    make.act(staff, reference, "ask", text="SECOND-QUESTION")
+    make.act(staff, reference, "close_no_answer", text="CLOSING-REASON")
+    make.act(inventor, reference, "resume", text="RESUME-TEXT")
+    page = as_("coordinator").get(f"/office/requests/{reference}").get_data(as_text=True)
+    history = re.sub(r"\s+", " ", page.split('<ol class="list-group')[-1])
+    steps = re.findall(r"<strong>([^<]+)</strong>", history)
+    assert steps == ["Submitted", "Assigned", "Work started", "Question to the inventor",
+                     "Inventor&#39;s reply", "Question to the inventor",
+                     "Closed: no answer from the inventor", "Reopened by the inventor"]  # fmt: skip
+    assert "In progress → Awaiting inventor" in history
+    assert "Awaiting inventor → In progress" in history
+    assert "Closed: no answer from the inventor → In progress" in history  # resumed
+    for secret in ("QUESTION-TEXT", "REPLY-TEXT", "MESSAGE-TEXT", "NOTE-TEXT", "SECOND-QUESTION",
+                   "CLOSING-REASON", "RESUME-TEXT", "SECRET-DESCRIPTION", "сызба.pdf"):  # fmt: skip
+        assert secret not in page, secret
+
+
 def test_login_required_pages_remember_where_to_return(client, world):
     response = client.get(f"/requests/{world.reference}")
     assert response.status_code == 302

@@ -46,11 +46,40 @@ NOT_SPOKEN_REASONS: dict[RoutingRule, str] = {
 }  # fmt: skip
 
 
-def language_reason(rule: RoutingRule, speaks_language: bool | None) -> str | None:
+# The same said to someone else (the national office), of the inventor.
+ROUTING_REASONS_ABOUT: dict[RoutingRule, str] = {
+    RoutingRule.PREFERRED: N_("The centre the inventor chose."),
+    RoutingRule.IN_REGION: N_("A centre in the inventor's region offering %(service)s."),
+    RoutingRule.NEAREST: N_(
+        "The nearest centre to the inventor offering %(service)s, %(km)s km away."
+    ),
+}
+SPEAKS_REASON_ABOUT = N_("It works in the inventor's language (%(language)s).")
+NOT_SPOKEN_REASONS_ABOUT: dict[RoutingRule, str] = {
+    RoutingRule.PREFERRED: N_("The inventor's language (%(language)s) is not among its "
+                              "languages."),
+    RoutingRule.IN_REGION: N_("The inventor's language (%(language)s) is not among its "
+                              "languages; no centre in the inventor's region offering the "
+                              "service lists it."),
+    RoutingRule.NEAREST: N_("The inventor's language (%(language)s) is not among its "
+                            "languages; no centre as near lists it."),
+}  # fmt: skip
+
+
+def routing_reason_text(rule: RoutingRule, *, to_inventor: bool = True) -> str:
+    """Why a request went where it did: said to its inventor, or of them to someone else."""
+    return (ROUTING_REASONS if to_inventor else ROUTING_REASONS_ABOUT)[rule]
+
+
+def language_reason(
+    rule: RoutingRule, speaks_language: bool | None, *, to_inventor: bool = True
+) -> str | None:
     """The sentence on the language added to the routing reason, when it was weighed."""
     if speaks_language is None:
         return None
-    return SPEAKS_REASON if speaks_language else NOT_SPOKEN_REASONS[rule]
+    if to_inventor:
+        return SPEAKS_REASON if speaks_language else NOT_SPOKEN_REASONS[rule]
+    return SPEAKS_REASON_ABOUT if speaks_language else NOT_SPOKEN_REASONS_ABOUT[rule]
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,12 @@ class SelectField(wtforms.SelectField):
             raise ValidationError(message)
 
 
+class ApplyField(wtforms.SubmitField):
+    """A filter form's button, rendered without a name: the filters' URL (one to share)
+    carries no button label, and no control named ``submit`` hides the form's own
+    ``submit()`` from a script that sends it."""
+
+
 class IntegerField(wtforms.IntegerField):
     """WTForms' integer, refusing a number of more digits than any of ours has:
     ``NumberRange`` compares a number as a float too, which fails beyond 10³⁰⁸."""

@@ -44,7 +44,7 @@ class NotificationsForm(Form):
 
 class ApiTokenForm(Form):
     name = StringField(
-        _l("Name"),
+        _l("Token name"),  # not "Name": a person's full name in kk and ru
         validators=[DataRequired(), Length(max=80)],
         description=_l("What it is for, e.g. “University CRM”."),
     )

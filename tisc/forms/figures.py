@@ -5,7 +5,7 @@ from wtforms import DateField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.figures import PERIOD_KINDS
-from tisc.forms import Form, IntegerField, SelectField, options
+from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
 from tisc.forms.filters import _GetForm
 
 
@@ -32,12 +32,12 @@ class DashboardForm(_GetForm):
     service = SelectField(_l("Service"), default="", validators=[Optional()])
     region = SelectField(_l("Region"), default="", validators=[Optional()])
     category = SelectField(_l("Requester"), default="", validators=[Optional()])
-    submit = SubmitField(_l("Show"))
+    submit = ApplyField(_l("Show"))
 
 
 class ReportYearForm(_GetForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1, 9999)])
-    submit = SubmitField(_l("Show"))
+    submit = ApplyField(_l("Show"))
 
 
 class EventForm(Form):

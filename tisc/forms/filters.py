@@ -6,19 +6,18 @@ from wtforms import (
     DateField,
     FloatField,
     StringField,
-    SubmitField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import Form, IntegerField, SelectField, options
+from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
 
 
 class _GetForm(Form):
     class Meta:
         csrf = False
 
-    submit = SubmitField(_l("Apply"))
+    submit = ApplyField(_l("Apply"))
 
 
 class DeskFilterForm(_GetForm):
@@ -69,7 +68,7 @@ class RequestSearchForm(_GetForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Reference, title, keywords or IPC class"),
     )
-    submit = SubmitField(_l("Search"))
+    submit = ApplyField(_l("Search"))
 
 
 class DirectoryForm(_GetForm):
@@ -124,8 +123,9 @@ class AuditFilterForm(_GetForm):
         _l("On what"), validators=[Optional(), Length(max=120)],
         description=_l("e.g. centre:kbtu or user:42"),
     )  # fmt: skip
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    # Not the bare "From"/"To": those are an address's origin and an e-mail's recipient.
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date"), validators=[Optional()])
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

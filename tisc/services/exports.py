@@ -23,6 +23,7 @@ from tisc.services.unit_of_work import use_case
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, its header row included
+SHEET_NAME_MAX = 31  # Excel's limit
 CHUNK = 64 * 1024
 
 
@@ -36,11 +37,13 @@ def neutralise(value):
 
 @dataclass
 class Table:
-    """A titled table: its sheet name, column headers and rows (any iterable)."""
+    """A titled table: its title, column headers and rows (any iterable), and the name of
+    its worksheet when the title may not fit one."""
 
     title: str
     headers: list[str]
     rows: Iterable[list]
+    sheet: str = ""  # at most SHEET_NAME_MAX characters, in every language
 
 
 def csv_lines(table: Table) -> Iterator[str]:
@@ -95,7 +98,10 @@ def xlsx_file(tables: list[Table]) -> str:
 
 
 def _sheet(workbook, table: Table, bold, number: int):
-    name = table.title[:28] if number == 1 else f"{table.title[:24]} ({number})"
+    # A title cut at the limit would end mid-word: a table whose title may be longer
+    # (in some language) names its sheet itself; the cut only keeps a long one openable.
+    name = table.sheet or table.title
+    name = name[:SHEET_NAME_MAX] if number == 1 else f"{name[: SHEET_NAME_MAX - 7]} ({number})"
     for forbidden in "[]:*?/\\":
         name = name.replace(forbidden, " ")
     sheet = workbook.add_worksheet(name)

@@ -55,8 +55,15 @@ class RequestMetadata:
     duplicate_link: bool = False
 
 
-# The steps of a request's life; events that carry content (messages, notes) are left out.
-_STEPS = [action for action, spec in SPECS.items() if not spec.content]
+# The steps of a request's life: every action that may move it. One whose event carries
+# content (a question, a reply, an answer that reopens it) is a step all the same - a Step
+# holds its label, statuses and date, never the event's text or files; without it the
+# history would contradict the status. Messages, notes and talk about a result stay out.
+_STEPS = [
+    action
+    for action, spec in SPECS.items()
+    if not spec.content or any(before != after for before, after in spec.moves.items())
+]
 
 
 def metadata_of(

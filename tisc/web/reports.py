@@ -73,34 +73,40 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
     def counts(slices, label):
         return [[label(s.key), s.figures.received, s.figures.served] for s in slices]
 
+    def sheet(number: int, name: str) -> str:
+        """A sheet's own short name: a title would not fit Excel's 31 characters in kk/ru."""
+        return f"{number}. {name}"
+
     t = report.total
     return [
         Table(gettext("1. Centres"), [gettext("Centres"), gettext("Number")], [
             [gettext("Active TISCs"), report.centres_active],
             [gettext("Planned TISCs"), report.centres_planned],
-        ]),
+        ], sheet(1, gettext("Centres"))),
         Table(gettext("2. By service"), [gettext("Service"), received, served],
-              counts(report.services, service_label) + [[gettext("Total"), t.received, t.served]]),
+              counts(report.services, service_label) + [[gettext("Total"), t.received, t.served]],
+              sheet(2, gettext("Services"))),
         Table(gettext("3. By requester"), [gettext("Requester category"), received, served],
-              counts(report.categories, category_label)),
+              counts(report.categories, category_label), sheet(3, gettext("Requesters"))),
         Table(gettext("4. By region"), [gettext("Region of the inventor"), received, served],
-              counts(report.regions, lambda region: pick_text(region.names))),
+              counts(report.regions, lambda region: pick_text(region.names)),
+              sheet(4, gettext("Regions"))),
         Table(gettext("5. Value-added services"), [gettext("Service"), received, served],
-              counts(report.value_added, service_label)),
+              counts(report.value_added, service_label), sheet(5, gettext("Value added"))),
         Table(gettext("6. Outcomes"), [gettext("Outcome code"), gettext("Requests completed")],
-              [[outcome_label(o), n] for o, n in report.outcomes]),
+              [[outcome_label(o), n] for o, n in report.outcomes], sheet(6, gettext("Outcomes"))),
         Table(gettext("7. IP filings"), [gettext("IP right"), gettext("Applications filed")],
               [[ip_right_label(r), n] for r, n in report.filings]
-              + [[gettext("Total"), t.filings_total]]),
+              + [[gettext("Total"), t.filings_total]], sheet(7, gettext("Filings"))),
         Table(gettext("8. Training"), [gettext("Training and awareness"), gettext("Number")], [
             [gettext("Events held"), report.events.events],
             [gettext("Participants"), report.events.participants],
             [gettext("TISC staff trained"), report.events.staff_trained],
-        ]),
+        ], sheet(8, gettext("Training"))),
         Table(gettext("9. Satisfaction"), [gettext("Satisfaction"), gettext("Value")], [
             [gettext("Mean rating (1–5)"),
              round(t.mean_rating, 2) if t.mean_rating is not None else None],
             [gettext("Completed requests rated"), t.rated],
             [gettext("Requests declined, withdrawn or closed otherwise"), t.closed_unserved],
-        ]),
+        ], sheet(9, gettext("Satisfaction"))),
     ]  # fmt: skip
