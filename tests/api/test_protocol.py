@@ -154,6 +154,20 @@ def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, clie
     assert described == {"type": problem["type"], "title": title, "status": 400}
 
 
+@pytest.mark.parametrize("near", ["KZ-00", "43.2,76.9"])
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_unknown_region_to_measure_from_is_said_like_any_other_bad_input(app, client, near,
+                                                                             language):  # fmt: skip
+    response = client.get(f"/api/v1/centres?near={near}", headers={"Accept-Language": language})
+    assert response.status_code == 400
+    with app.test_request_context(), force_locale(language):
+        expected = gettext("Choose one of the options.")
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    assert problem["errors"] == [{"field": "near", "message": expected}]
+    assert problem["detail"] == expected
+
+
 def test_unknown_and_wrongly_typed_fields_are_named(make, client, bearer):
     response = client.post(
         "/api/v1/requests", data=SUBMISSION | {"service": "astrology", "colour": "red"},
