@@ -340,6 +340,30 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
     assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts
 
 
+@pytest.mark.parametrize("hours", ["nan", "NaN", "inf", "-Infinity"])
+def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make, client, bearer,
+                                                                        hours):  # fmt: skip
+    """marshmallow's own English words for NaN and infinity once came through untranslated."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    said = {}
+    for language in ("en", "ru", "kk"):
+        response = client.post(
+            f"/api/v1/requests/{reference}/actions/complete",
+            data={"outcome": "advice_given", "summary": "Done", "hours_spent": hours},
+            headers=bearer(staff) | {"If-Match": "*", "Accept-Language": language},
+        )  # fmt: skip
+        assert response.status_code == 400
+        [error] = response.get_json()["errors"]
+        assert error["field"] == "hours_spent"
+        with app.test_request_context(), force_locale(language):
+            assert error["message"] == gettext("Not a valid value.")
+        said[language] = error["message"]
+    assert len(set(said.values())) == 3  # three languages, three texts
+    assert make.row(reference) == before
+
+
 @pytest.mark.parametrize("tag", ['"²"', '"' + "9" * 5000 + '"'])
 def test_an_if_match_that_is_no_version_is_a_stale_one(make, client, bearer, tag):
     """A superscript two is a digit to Python and 5,000 nines too long for int(): both once

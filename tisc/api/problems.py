@@ -107,6 +107,7 @@ _FIXED = {
     "Field may not be null.": N_("This field is required."),
     "Unknown field.": N_("There is no such field."),
     "Invalid input type.": N_("Not a valid value."),
+    "Special numeric values (nan or infinity) are not permitted.": N_("Not a valid value."),
 }
 _SHAPED = [  # a pattern of marshmallow's message → ours, with the numbers it names
     (re.compile(r"Must be one of: "), N_("Choose one of the options.")),
