@@ -340,6 +340,24 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
     assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts
 
 
+def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer):
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    completed = client.post(
+        f"/api/v1/requests/{reference}/actions/complete",
+        data={"outcome": "advice_given", "summary": "Done", "hours_spent": "3.50"},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert completed.status_code == 200
+    read = client.get(f"/api/v1/requests/{reference}", headers=bearer(staff))
+    listed = client.get("/api/v1/requests?status=all", headers=bearer(staff))
+    for body in (completed.get_json(), read.get_json(), listed.get_json()[0]):
+        assert body["hours_spent"] == 3.5 and isinstance(body["hours_spent"], float)
+    document = client.get("/api/v1/openapi.json").get_json()
+    hours = document["components"]["schemas"]["Request"]["properties"]["hours_spent"]
+    assert hours["type"] == ["number", "null"]
+
+
 @pytest.mark.parametrize("hours", ["nan", "NaN", "inf", "-Infinity"])
 def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make, client, bearer,
                                                                         hours):  # fmt: skip

@@ -153,7 +153,8 @@ class Request(ma.Schema):
     overdue = fields.Boolean(required=True)
     assigned = fields.Boolean(required=True)
     outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
-    hours_spent = fields.Decimal(allow_none=True, as_string=True)
+    # A JSON number, as documented (the database keeps two decimal places; a float holds them).
+    hours_spent = fields.Float(allow_none=True)
     documents_cited = fields.Integer(allow_none=True)
     rating = fields.Integer(allow_none=True)
     requester_category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
