@@ -133,6 +133,32 @@ def test_the_version_is_the_etag_and_a_stale_one_changes_nothing(make, client, b
     assert reopened.status_code == 409  # declined: nothing left to say, whatever the version
 
 
+def test_an_action_answers_with_the_request_as_it_now_stands(make, client, bearer):
+    """The assignee, the centre and the original of a duplicate, once loaded with the
+    request, stayed as they were before the action (``"assignee": null`` after assign)."""
+    inventor = make.user()
+    staff, colleague = make.user("staff", centre="kbtu"), make.user("staff", centre="kbtu")
+    first = make.request(inventor, title="Жылу сақтайтын кірпіш")
+    again = make.request(inventor, title="Кірпіштің жылу сақтауы")
+    headers = bearer(staff) | {"If-Match": "*"}
+
+    def act(reference, action, **data):
+        response = client.post(f"/api/v1/requests/{reference}/actions/{action}", data=data,
+                               headers=headers)  # fmt: skip
+        assert response.status_code == 200, response.get_json()
+        read = client.get(f"/api/v1/requests/{reference}", headers=headers)
+        if read.status_code == 200:  # not after a transfer: another centre's now
+            assert response.get_json() == read.get_json()
+        return response.get_json()
+
+    assert act(first, "assign", assignee=staff.id)["assignee"] == {"name": staff.name}
+    assert act(first, "assign", assignee=colleague.id)["assignee"] == {"name": colleague.name}
+    [flag] = client.get(f"/api/v1/requests/{again}", headers=headers).json["duplicate_flags"]
+    assert act(again, "link_duplicate", flag=flag["id"])["duplicate_of"] == first
+    moved = act(first, "transfer", centre="nazarbayev-university", text="Closer to them.")
+    assert moved["centre"]["slug"] == "nazarbayev-university" and not moved["assigned"]
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, client, bearer,
                                                                   language):  # fmt: skip

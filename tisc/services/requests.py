@@ -304,7 +304,14 @@ def act_on(
     if action in FLAG_DECISIONS:
         duplicates.decide(given.flag_id, FLAG_DECISIONS[action], actor_id(user), now)
     db.session.flush()
+    # The workflow changes ids; a person, centre or request loaded through one before
+    # would still be the old one in the request handed back (an assignee shown as None).
+    db.session.expire(service_request, _FOLLOWING_STATE)
     return service_request
+
+
+# The request's relationships whose ids the workflow sets.
+_FOLLOWING_STATE = ["assignee", "centre", "duplicate_of"]
 
 
 # What deciding a duplicate flag makes of it (the request's own change is the workflow's).
