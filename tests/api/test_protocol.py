@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from tests.factories import PDF
+from tests.factories import PDF, today_in_kazakhstan
 from tisc.extensions import db
 from tisc.models import User
 from tisc.services import tokens
@@ -334,6 +334,26 @@ def test_the_wipo_report_for_a_year(make, client, bearer):
     assert report["centres_active"] >= 4
     wrong = client.get("/api/v1/reports/wipo?year=1990", headers=headers)
     assert wrong.status_code == 400 and wrong.get_json()["errors"][0]["field"] == "year"
+    # A year's report has no "open now" (the dashboards' figure, which it always said was 0).
+    parts = [report["total"]] + [row["figures"] for key in ("services", "categories", "regions")
+                                 for row in report[key]]  # fmt: skip
+    assert all("open_now" not in part for part in parts)
+    document = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "open_now" not in document["YearFigures"]["properties"]
+    assert "open_now" in document["Figures"]["properties"]  # the dashboards' keep it
+    assert document["WipoReport"]["properties"]["total"]["$ref"].endswith("/YearFigures")
+
+
+def test_the_document_s_report_years_are_the_ones_the_report_takes(make, client, bearer):
+    document = client.get("/api/v1/openapi.json").get_json()
+    [year] = document["paths"]["/api/v1/reports/wipo"]["get"]["parameters"]
+    bounds = year["schema"]["minimum"], year["schema"]["maximum"]
+    assert bounds == (2000, today_in_kazakhstan().year)
+    headers = bearer(make.user("coordinator"))
+    for year, status in ((bounds[0] - 1, 400), (bounds[0], 200), (bounds[1], 200),
+                         (bounds[1] + 1, 400)):  # fmt: skip
+        response = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers)
+        assert response.status_code == status, year
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_own_origin(client):
