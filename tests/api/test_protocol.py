@@ -2,7 +2,9 @@
 the reader's language, idempotent submissions, files in and out, the figures."""
 
 import io
+import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -202,6 +204,64 @@ def test_unknown_and_wrongly_typed_fields_are_named(make, client, bearer):
     assert response.status_code == 400
     fields = {error["field"] for error in response.get_json()["errors"]}
     assert fields == {"service", "colour"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/json", json.dumps(SUBMISSION | {"text": "hello"})),
+     ("application/json", "{broken"), ("text/plain", "text=hello"), (None, "text=hello")],
+)  # fmt: skip
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_body_that_is_no_form_is_refused_saying_what_to_send(
+    app, make, client, bearer, content_type, body, language
+):
+    """Read as no fields at all, it was answered with "required" for the fields it held."""
+    inventor = make.user()
+    reference = make.request(inventor)
+    before = make.row(reference)
+    headers = bearer(inventor) | {"If-Match": "*", "Accept-Language": language}
+    for path in ("/api/v1/requests", f"/api/v1/requests/{reference}/actions/message"):
+        response = client.post(path, data=body, content_type=content_type, headers=headers)
+        assert response.status_code == 415, path
+        problem = response.get_json()
+        assert problem["type"] == "/api/v1/problems/unsupported-media-type"
+        with app.test_request_context(), force_locale(language):
+            assert problem["detail"] == gettext(
+                "Send the fields as multipart/form-data or application/x-www-form-urlencoded."
+            )
+            assert problem["title"] == gettext("Unsupported content type")
+        accepted = ["multipart/form-data", "application/x-www-form-urlencoded"]
+        assert problem["accepted"] == accepted
+        assert response.headers["Accept-Post"] == ", ".join(accepted)
+    assert make.row(reference) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_an_action_that_needs_no_fields_needs_no_body(make, client, bearer, content_type):
+    """An empty body holds no field to miss, whatever type it is said to be."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("assigned", make.user(), staff)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/start", content_type=content_type,
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "in_progress"
+
+
+def test_url_encoded_fields_are_read_like_multipart_ones(make, client, bearer):
+    inventor = make.user()
+    reference = make.request(inventor)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/message", data=urlencode({"text": "Сәлем"}),
+        content_type="application/x-www-form-urlencoded",
+        headers=bearer(inventor) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    timeline = client.get(f"/api/v1/requests/{reference}/timeline", headers=bearer(inventor))
+    assert timeline.get_json()[-1]["text"] == "Сәлем"
 
 
 def test_method_not_allowed_says_which_are(make, client):
