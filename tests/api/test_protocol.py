@@ -302,6 +302,53 @@ def test_an_idempotency_key_makes_one_request_however_often_it_is_sent(make, cli
 
 
 @pytest.mark.parametrize(
+    "changed",
+    [{"service": "training"}, {"title": "Жел диірмені"}, {"description": "Басқа сипаттама"},
+     {"region_code": "KZ-23"}, {"preferred_language": "kk"}, {"keywords": "күн"},
+     {"ipc_classes": "H02S 40/00"}, {"preferred_centre": "nazarbayev-university"},
+     {"files": [(io.BytesIO(PDF), "сызба.pdf")]}],
+    ids=lambda changed: next(iter(changed)),
+)  # fmt: skip
+def test_an_idempotency_key_sent_again_with_another_submission_is_refused(make, client, bearer,
+                                                                          changed):  # fmt: skip
+    """A client's bug (the IETF draft's 422): the first request, returned, dropped the
+    second without a word."""
+    headers = bearer(make.user()) | {"Idempotency-Key": "crm-4711"}
+    first = client.post("/api/v1/requests", data=SUBMISSION, headers=headers).get_json()
+    before = make.row(first["reference"])
+    again = client.post("/api/v1/requests", data=SUBMISSION | changed, headers=headers)
+    assert again.status_code == 422
+    problem = again.get_json()
+    assert problem["type"] == "/api/v1/problems/idempotency-key-reused"
+    assert [error["field"] for error in problem["errors"]] == ["Idempotency-Key"]
+    assert first["reference"] in problem["detail"]
+    assert make.row(first["reference"]) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+    described = client.get(problem["type"]).get_json()
+    assert described["status"] == 422 and "Idempotency-Key" in described["title"]
+
+
+def test_the_same_submission_is_the_same_however_it_is_written(make, client, bearer):
+    """Compared as the request keeps it: spaces around, IPC classes as written; the files by
+    their content; send_anyway and the requester category are no part of it."""
+    headers = bearer(make.user()) | {"Idempotency-Key": "crm-4711"}
+    sent = SUBMISSION | {"ipc_classes": "E04B 1/76; H02S40/00"}
+    first = client.post("/api/v1/requests", headers=headers,
+                        data=sent | {"files": [(io.BytesIO(PDF), "сызба.pdf")]})  # fmt: skip
+    assert first.status_code == 201
+    again = client.post(
+        "/api/v1/requests", headers=headers,
+        data=sent | {"title": f"  {SUBMISSION['title']} ", "ipc_classes": "e04b1/76 ; h02s 40/00",
+                     "send_anyway": "true", "files": [(io.BytesIO(PDF), "drawing.pdf")]},
+    )  # fmt: skip
+    assert again.status_code == 200
+    assert again.get_json()["reference"] == first.get_json()["reference"]
+    without_the_file = client.post("/api/v1/requests", data=sent, headers=headers)
+    assert without_the_file.status_code == 422
+
+
+@pytest.mark.parametrize(
     "key", ["", " crm-4711", "crm 4711 ", "x" * 65, "ключ", "crm\t4711"], ids=repr
 )
 def test_an_idempotency_key_it_cannot_keep_is_refused_not_ignored(make, client, bearer, key):
