@@ -2,13 +2,15 @@
 the reader's language, idempotent submissions, files in and out, the figures."""
 
 import io
+import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from tests.factories import PDF
+from tests.factories import PDF, today_in_kazakhstan
 from tisc.extensions import db
 from tisc.models import User
 from tisc.services import tokens
@@ -133,6 +135,32 @@ def test_the_version_is_the_etag_and_a_stale_one_changes_nothing(make, client, b
     assert reopened.status_code == 409  # declined: nothing left to say, whatever the version
 
 
+def test_an_action_answers_with_the_request_as_it_now_stands(make, client, bearer):
+    """The assignee, the centre and the original of a duplicate, once loaded with the
+    request, stayed as they were before the action (``"assignee": null`` after assign)."""
+    inventor = make.user()
+    staff, colleague = make.user("staff", centre="kbtu"), make.user("staff", centre="kbtu")
+    first = make.request(inventor, title="Жылу сақтайтын кірпіш")
+    again = make.request(inventor, title="Кірпіштің жылу сақтауы")
+    headers = bearer(staff) | {"If-Match": "*"}
+
+    def act(reference, action, **data):
+        response = client.post(f"/api/v1/requests/{reference}/actions/{action}", data=data,
+                               headers=headers)  # fmt: skip
+        assert response.status_code == 200, response.get_json()
+        read = client.get(f"/api/v1/requests/{reference}", headers=headers)
+        if read.status_code == 200:  # not after a transfer: another centre's now
+            assert response.get_json() == read.get_json()
+        return response.get_json()
+
+    assert act(first, "assign", assignee=staff.id)["assignee"] == {"name": staff.name}
+    assert act(first, "assign", assignee=colleague.id)["assignee"] == {"name": colleague.name}
+    [flag] = client.get(f"/api/v1/requests/{again}", headers=headers).json["duplicate_flags"]
+    assert act(again, "link_duplicate", flag=flag["id"])["duplicate_of"] == first
+    moved = act(first, "transfer", centre="nazarbayev-university", text="Closer to them.")
+    assert moved["centre"]["slug"] == "nazarbayev-university" and not moved["assigned"]
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, client, bearer,
                                                                   language):  # fmt: skip
@@ -154,6 +182,20 @@ def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, clie
     assert described == {"type": problem["type"], "title": title, "status": 400}
 
 
+@pytest.mark.parametrize("near", ["KZ-00", "43.2,76.9"])
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_unknown_region_to_measure_from_is_said_like_any_other_bad_input(app, client, near,
+                                                                             language):  # fmt: skip
+    response = client.get(f"/api/v1/centres?near={near}", headers={"Accept-Language": language})
+    assert response.status_code == 400
+    with app.test_request_context(), force_locale(language):
+        expected = gettext("Choose one of the options.")
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    assert problem["errors"] == [{"field": "near", "message": expected}]
+    assert problem["detail"] == expected
+
+
 def test_unknown_and_wrongly_typed_fields_are_named(make, client, bearer):
     response = client.post(
         "/api/v1/requests", data=SUBMISSION | {"service": "astrology", "colour": "red"},
@@ -162,6 +204,64 @@ def test_unknown_and_wrongly_typed_fields_are_named(make, client, bearer):
     assert response.status_code == 400
     fields = {error["field"] for error in response.get_json()["errors"]}
     assert fields == {"service", "colour"}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/json", json.dumps(SUBMISSION | {"text": "hello"})),
+     ("application/json", "{broken"), ("text/plain", "text=hello"), (None, "text=hello")],
+)  # fmt: skip
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_body_that_is_no_form_is_refused_saying_what_to_send(
+    app, make, client, bearer, content_type, body, language
+):
+    """Read as no fields at all, it was answered with "required" for the fields it held."""
+    inventor = make.user()
+    reference = make.request(inventor)
+    before = make.row(reference)
+    headers = bearer(inventor) | {"If-Match": "*", "Accept-Language": language}
+    for path in ("/api/v1/requests", f"/api/v1/requests/{reference}/actions/message"):
+        response = client.post(path, data=body, content_type=content_type, headers=headers)
+        assert response.status_code == 415, path
+        problem = response.get_json()
+        assert problem["type"] == "/api/v1/problems/unsupported-media-type"
+        with app.test_request_context(), force_locale(language):
+            assert problem["detail"] == gettext(
+                "Send the fields as multipart/form-data or application/x-www-form-urlencoded."
+            )
+            assert problem["title"] == gettext("Unsupported content type")
+        accepted = ["multipart/form-data", "application/x-www-form-urlencoded"]
+        assert problem["accepted"] == accepted
+        assert response.headers["Accept-Post"] == ", ".join(accepted)
+    assert make.row(reference) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_an_action_that_needs_no_fields_needs_no_body(make, client, bearer, content_type):
+    """An empty body holds no field to miss, whatever type it is said to be."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("assigned", make.user(), staff)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/start", content_type=content_type,
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "in_progress"
+
+
+def test_url_encoded_fields_are_read_like_multipart_ones(make, client, bearer):
+    inventor = make.user()
+    reference = make.request(inventor)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/message", data=urlencode({"text": "Сәлем"}),
+        content_type="application/x-www-form-urlencoded",
+        headers=bearer(inventor) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    timeline = client.get(f"/api/v1/requests/{reference}/timeline", headers=bearer(inventor))
+    assert timeline.get_json()[-1]["text"] == "Сәлем"
 
 
 def test_method_not_allowed_says_which_are(make, client):
@@ -199,6 +299,53 @@ def test_an_idempotency_key_makes_one_request_however_often_it_is_sent(make, cli
     assert first.get_json()["reference"] == again.get_json()["reference"]
     with make.app.app_context():
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [{"service": "training"}, {"title": "Жел диірмені"}, {"description": "Басқа сипаттама"},
+     {"region_code": "KZ-23"}, {"preferred_language": "kk"}, {"keywords": "күн"},
+     {"ipc_classes": "H02S 40/00"}, {"preferred_centre": "nazarbayev-university"},
+     {"files": [(io.BytesIO(PDF), "сызба.pdf")]}],
+    ids=lambda changed: next(iter(changed)),
+)  # fmt: skip
+def test_an_idempotency_key_sent_again_with_another_submission_is_refused(make, client, bearer,
+                                                                          changed):  # fmt: skip
+    """A client's bug (the IETF draft's 422): the first request, returned, dropped the
+    second without a word."""
+    headers = bearer(make.user()) | {"Idempotency-Key": "crm-4711"}
+    first = client.post("/api/v1/requests", data=SUBMISSION, headers=headers).get_json()
+    before = make.row(first["reference"])
+    again = client.post("/api/v1/requests", data=SUBMISSION | changed, headers=headers)
+    assert again.status_code == 422
+    problem = again.get_json()
+    assert problem["type"] == "/api/v1/problems/idempotency-key-reused"
+    assert [error["field"] for error in problem["errors"]] == ["Idempotency-Key"]
+    assert first["reference"] in problem["detail"]
+    assert make.row(first["reference"]) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+    described = client.get(problem["type"]).get_json()
+    assert described["status"] == 422 and "Idempotency-Key" in described["title"]
+
+
+def test_the_same_submission_is_the_same_however_it_is_written(make, client, bearer):
+    """Compared as the request keeps it: spaces around, IPC classes as written; the files by
+    their content; send_anyway and the requester category are no part of it."""
+    headers = bearer(make.user()) | {"Idempotency-Key": "crm-4711"}
+    sent = SUBMISSION | {"ipc_classes": "E04B 1/76; H02S40/00"}
+    first = client.post("/api/v1/requests", headers=headers,
+                        data=sent | {"files": [(io.BytesIO(PDF), "сызба.pdf")]})  # fmt: skip
+    assert first.status_code == 201
+    again = client.post(
+        "/api/v1/requests", headers=headers,
+        data=sent | {"title": f"  {SUBMISSION['title']} ", "ipc_classes": "e04b1/76 ; h02s 40/00",
+                     "send_anyway": "true", "files": [(io.BytesIO(PDF), "drawing.pdf")]},
+    )  # fmt: skip
+    assert again.status_code == 200
+    assert again.get_json()["reference"] == first.get_json()["reference"]
+    without_the_file = client.post("/api/v1/requests", data=sent, headers=headers)
+    assert without_the_file.status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -294,6 +441,26 @@ def test_the_wipo_report_for_a_year(make, client, bearer):
     assert report["centres_active"] >= 4
     wrong = client.get("/api/v1/reports/wipo?year=1990", headers=headers)
     assert wrong.status_code == 400 and wrong.get_json()["errors"][0]["field"] == "year"
+    # A year's report has no "open now" (the dashboards' figure, which it always said was 0).
+    parts = [report["total"]] + [row["figures"] for key in ("services", "categories", "regions")
+                                 for row in report[key]]  # fmt: skip
+    assert all("open_now" not in part for part in parts)
+    document = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "open_now" not in document["YearFigures"]["properties"]
+    assert "open_now" in document["Figures"]["properties"]  # the dashboards' keep it
+    assert document["WipoReport"]["properties"]["total"]["$ref"].endswith("/YearFigures")
+
+
+def test_the_document_s_report_years_are_the_ones_the_report_takes(make, client, bearer):
+    document = client.get("/api/v1/openapi.json").get_json()
+    [year] = document["paths"]["/api/v1/reports/wipo"]["get"]["parameters"]
+    bounds = year["schema"]["minimum"], year["schema"]["maximum"]
+    assert bounds == (2000, today_in_kazakhstan().year)
+    headers = bearer(make.user("coordinator"))
+    for year, status in ((bounds[0] - 1, 400), (bounds[0], 200), (bounds[1], 200),
+                         (bounds[1] + 1, 400)):  # fmt: skip
+        response = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers)
+        assert response.status_code == status, year
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_own_origin(client):
@@ -324,6 +491,48 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
         said[language] = response.get_json()["errors"][0]["message"]
     assert said["en"] == english
     assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts
+
+
+def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer):
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    completed = client.post(
+        f"/api/v1/requests/{reference}/actions/complete",
+        data={"outcome": "advice_given", "summary": "Done", "hours_spent": "3.50"},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert completed.status_code == 200
+    read = client.get(f"/api/v1/requests/{reference}", headers=bearer(staff))
+    listed = client.get("/api/v1/requests?status=all", headers=bearer(staff))
+    for body in (completed.get_json(), read.get_json(), listed.get_json()[0]):
+        assert body["hours_spent"] == 3.5 and isinstance(body["hours_spent"], float)
+    document = client.get("/api/v1/openapi.json").get_json()
+    hours = document["components"]["schemas"]["Request"]["properties"]["hours_spent"]
+    assert hours["type"] == ["number", "null"]
+
+
+@pytest.mark.parametrize("hours", ["nan", "NaN", "inf", "-Infinity"])
+def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make, client, bearer,
+                                                                        hours):  # fmt: skip
+    """marshmallow's own English words for NaN and infinity once came through untranslated."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    said = {}
+    for language in ("en", "ru", "kk"):
+        response = client.post(
+            f"/api/v1/requests/{reference}/actions/complete",
+            data={"outcome": "advice_given", "summary": "Done", "hours_spent": hours},
+            headers=bearer(staff) | {"If-Match": "*", "Accept-Language": language},
+        )  # fmt: skip
+        assert response.status_code == 400
+        [error] = response.get_json()["errors"]
+        assert error["field"] == "hours_spent"
+        with app.test_request_context(), force_locale(language):
+            assert error["message"] == gettext("Not a valid value.")
+        said[language] = error["message"]
+    assert len(set(said.values())) == 3  # three languages, three texts
+    assert make.row(reference) == before
 
 
 @pytest.mark.parametrize("tag", ['"²"', '"' + "9" * 5000 + '"'])

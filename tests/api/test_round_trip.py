@@ -65,6 +65,8 @@ def through_the_api(make, inventor, staff) -> str:
         assert response.status_code == 200, (action, response.get_json())
         etag = response.headers["ETag"]  # the version: a note on the side leaves it be
         assert etag == f'"{response.get_json()["version"]}"'
+        # The answer is the request as it now stands: what reading it again gives.
+        assert response.get_json() == call(who, "GET", f"/api/v1/requests/{reference}").json
 
     return reference
 

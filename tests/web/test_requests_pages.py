@@ -482,6 +482,29 @@ def test_submitting_the_same_form_twice_creates_one_request(world, as_):
     assert request_count(world.make.app) == before + 2
 
 
+def test_a_form_sent_again_after_a_change_says_so_and_sends_it_only_when_asked(world, as_):
+    """Back to the form, changed and sent again: the first request stays as it was and the
+    inventor is told; the form shown then is a new one, so sending it makes a new request."""
+    client = as_("inventor")
+    first = client.post("/requests/new", data=submission(once="form-1"))
+    assert first.status_code == 302
+    before = request_count(world.make.app)
+    reference = first.headers["Location"].rsplit("/", 1)[1]
+    changed = submission(once="form-1", title="Көмір шаңын басатын су тұманы")
+    again = client.post("/requests/new", data=changed)
+    assert again.status_code == 400  # the form again, with the message above it
+    page = again.get_data(as_text=True)
+    assert f"You had already sent this form: {reference}. Your changes since were not" in page
+    assert "Көмір шаңын басатын су тұманы" in page  # what was typed is kept
+    token = re.search(r'name="once" type="hidden" value="([^"]+)"', page)[1]
+    assert token != "form-1"
+    assert request_count(world.make.app) == before
+    assert world.make.row(reference)["title"] == "Көмір шаңын басатын көбік"
+    anew = client.post("/requests/new", data=changed | {"once": token, "send_anyway": "y"})
+    assert anew.status_code == 302 and anew.headers["Location"] != first.headers["Location"]
+    assert request_count(world.make.app) == before + 1
+
+
 def test_another_inventors_form_token_is_theirs_alone(world, as_):
     first = as_("inventor").post("/requests/new", data=submission(once="shared-token"))
     other = as_("other_inventor").post("/requests/new", data=submission(once="shared-token"))

@@ -9,6 +9,8 @@ with personal access tokens (``auth.py``); errors are problem+json
 """
 
 import http
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, jsonify, render_template
 from flask_smorest import Api as SmorestApi
@@ -55,6 +57,7 @@ def init_app(app: Flask) -> None:
             "info": {"description": "Personal access tokens are made on the account page."},
         },
     )
+    schemas.document_report_years(datetime.now(ZoneInfo(app.config["TISC_TIMEZONE"])).year)
     api = Api(app)
     limit = limiter.limit(lambda: app.config["TISC_API_LIMIT"], key_func=token_key)
     for blueprint in (centres.bp, requests.bp, network.bp, figures.bp):

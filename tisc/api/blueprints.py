@@ -1,15 +1,21 @@
-"""The API's blueprint: flask-smorest's, with a multipart location for forms with files, the
-caller identified first and the answer's language and caching said last."""
+"""The API's blueprint: flask-smorest's, with a multipart location for forms with files (a body
+of another type refused), the caller identified first and the answer's language and caching
+said last."""
 
 from flask import request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from tisc.api import schemas
 from tisc.api.auth import identify
-from tisc.api.problems import MEDIA_TYPE
+from tisc.api.problems import MEDIA_TYPE, Problem
+from tisc.domain.catalogue import N_
+
+# What a body of fields (and files) may be sent as.
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+SEND_A_FORM = N_("Send the fields as multipart/form-data or application/x-www-form-urlencoded.")
 
 
 class Parser(FlaskParser):
@@ -22,7 +28,14 @@ class Parser(FlaskParser):
     }  # fmt: skip
 
     def load_form_and_files(self, req, schema):
-        """The fields and the files of one ``multipart/form-data`` body."""
+        """The fields and the files of one ``multipart/form-data`` body (or a url-encoded
+        one). A body of any other type is refused: read as no fields at all, a JSON body
+        was answered with "required" for the very fields it held."""
+        if req.mimetype not in FORM_TYPES and _has_body(req):
+            raise Problem(
+                "unsupported-media-type", gettext(SEND_A_FORM),
+                headers={"Accept-Post": ", ".join(FORM_TYPES)}, accepted=list(FORM_TYPES),
+            )  # fmt: skip
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
 
@@ -41,6 +54,14 @@ class Blueprint(SmorestBlueprint):
         self.before_request(identify)
         self.after_request(_headers)
 
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's, documenting the 415 that a form's body of another type gets."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "form_and_files":
+            return parse
+        refused = self.refuses(415, "Not " + " or ".join(FORM_TYPES))
+        return lambda view: refused(parse(view))
+
     def open_to_all(self, view):
         """Document an operation anyone may call, with or without a token."""
         return self.doc(security=[{}, {"token": []}])(view)
@@ -50,6 +71,11 @@ class Blueprint(SmorestBlueprint):
         return self.alt_response(
             status, schema=schemas.Problem, content_type=MEDIA_TYPE, description=description
         )
+
+
+def _has_body(req) -> bool:
+    """Whether the request carries a body (an empty one, sent with any type, holds nothing)."""
+    return bool(req.content_length) or "chunked" in req.headers.get("Transfer-Encoding", "")
 
 
 def _headers(response):

@@ -4,9 +4,9 @@ from flask_babel import get_locale
 
 from tisc.api import schemas
 from tisc.api.blueprints import Blueprint
-from tisc.api.problems import Problem
 from tisc.api.representations import centre
-from tisc.domain.catalogue import LANGUAGE_NAMES, Service
+from tisc.domain.catalogue import LANGUAGE_NAMES, N_, Service
+from tisc.domain.errors import Invalid
 from tisc.services import centres, directory, network
 
 bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centres of the network")
@@ -22,7 +22,7 @@ def centre_list(q="", region="", service="", language="", near=""):
     if near:
         found = network.regions_by_code().get(near)
         if found is None:
-            raise Problem("invalid", errors=[{"field": "near", "message": "Unknown region."}])
+            raise Invalid("near", N_("Choose one of the options."))
         origin = found.admin_centre
     query = directory.DirectoryQuery(q, region, service, language, origin)
     return [

@@ -33,6 +33,8 @@ TYPES = {
     "stale": (412, _l("The request changed since you read it")),
     "too-large": (413, _l("The upload is too large")),
     "unsupported-media-type": (415, _l("Unsupported content type")),
+    # The IETF Idempotency-Key draft's answer to a key reused for another payload.
+    "idempotency-key-reused": (422, _l("This Idempotency-Key was used for another submission")),
     "precondition-required": (428, _l("Send If-Match with the version you read")),
     "too-many-requests": (429, _l("Too many requests")),
     "server-error": (500, _l("Something went wrong on our side")),
@@ -107,6 +109,7 @@ _FIXED = {
     "Field may not be null.": N_("This field is required."),
     "Unknown field.": N_("There is no such field."),
     "Invalid input type.": N_("Not a valid value."),
+    "Special numeric values (nan or infinity) are not permitted.": N_("Not a valid value."),
 }
 _SHAPED = [  # a pattern of marshmallow's message → ours, with the numbers it names
     (re.compile(r"Must be one of: "), N_("Choose one of the options.")),

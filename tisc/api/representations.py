@@ -162,17 +162,21 @@ def _file(row: ServiceRequest, info) -> dict:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def figures(values: Figures) -> dict:
-    return {
+def figures(values: Figures, *, open_now: bool = True) -> dict:
+    """A slice's figures; ``open_now`` too for a dashboard (a year's report has no "now")."""
+    shown = {
         "received": values.received, "completed": values.completed,
         "declined": values.declined, "withdrawn": values.withdrawn,
         "no_answer": values.no_answer, "duplicate": values.duplicate,
-        "open_now": values.open_now, "on_time": values.on_time,
+        "on_time": values.on_time,
         "on_time_rate": values.on_time_rate, "median_days": values.median_days,
         "p90_days": values.p90_days, "rated": values.rated, "mean_rating": values.mean_rating,
         "turnarounds": {str(days): n for days, n in sorted(values.turnarounds.items())},
         "outcomes": dict(values.outcomes), "filings": dict(values.filings),
     }  # fmt: skip
+    if open_now:
+        shown["open_now"] = values.open_now
+    return shown
 
 
 def event_figures(values: EventFigures) -> dict:
@@ -191,8 +195,9 @@ def period(value: Period) -> dict:
     return {"first": month(value.first), "last": month(value.last)}
 
 
-def _slice(key: str, part: dashboards.Slice) -> dict:
-    shown = {"key": key, "figures": figures(part.figures), "events": event_figures(part.events)}
+def _slice(key: str, part: dashboards.Slice, *, open_now: bool = True) -> dict:
+    shown = {"key": key, "figures": figures(part.figures, open_now=open_now),
+             "events": event_figures(part.events)}  # fmt: skip
     if part.overdue is not None:
         shown["overdue"] = part.overdue.value
     return shown
@@ -221,10 +226,10 @@ def wipo_report(report: dashboards.WipoReport) -> dict:
         "year": report.year,
         "centres_active": report.centres_active,
         "centres_planned": report.centres_planned,
-        "total": figures(report.total),
-        "services": [_slice(part.key.value, part) for part in report.services],
-        "categories": [_slice(str(part.key), part) for part in report.categories],
-        "regions": [_slice(part.key.code, part) for part in report.regions],
+        "total": figures(report.total, open_now=False),
+        "services": [_slice(part.key.value, part, open_now=False) for part in report.services],
+        "categories": [_slice(str(part.key), part, open_now=False) for part in report.categories],
+        "regions": [_slice(part.key.code, part, open_now=False) for part in report.regions],
         "outcomes": {outcome.value: count for outcome, count in report.outcomes},
         "filings": dict(report.filings),
         "events": event_figures(report.events),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask import request as http
 from flask import send_file, url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 
 from tisc.api import representations as shown
 from tisc.api import schemas
@@ -33,8 +33,13 @@ IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 64,
                "pattern": "^[!-~]([ -~]*[!-~])?$"},
     "description": "Any unique text per request you mean to make (visible ASCII): a retry makes "
-    "no second one. A key the server cannot keep is refused (400), not ignored.",
+    "no second one. A key the server cannot keep is refused (400), not ignored; a key sent "
+    "before with other fields or files is refused (422).",
 }  # fmt: skip
+KEY_USED = N_(
+    "This Idempotency-Key was already used for %(reference)s, which was sent with other "
+    "content. Nothing was changed: use a new key for a new request."
+)
 NOT_FOUND = "Not there, or not yours to see"
 _ONE = "#/paths/~1api~1v1~1requests~1{reference}"
 _WITH_IT = {"path.reference": "$response.body#/reference"}
@@ -84,10 +89,12 @@ def request_list(limit=50, after=None, **given):
 @bp.alt_response(200, schema=schemas.Request, description="Sent before with this Idempotency-Key")
 @bp.refuses(400)
 @bp.refuses(409, "A similar request of yours is open")
+@bp.refuses(422, "The Idempotency-Key was sent before with another submission")
 @bp.doc(parameters=[IDEMPOTENCY_KEY], responses={201: LINKS})
 def submit(submission):
     """Submit a request (inventors), with up to five files, routed like the page's. Sending
-    the same ``Idempotency-Key`` again returns the request it made instead of a second one."""
+    the same ``Idempotency-Key`` again returns the request it made instead of a second one;
+    sending it with another submission is refused (422) and changes nothing."""
     user = caller().user
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
@@ -121,6 +128,12 @@ def submit(submission):
         raise Problem(
             "similar-request", f"{message} {', '.join(references)}", similar=references
         ) from None
+    except request_service.SentOtherwise as used:  # a client's bug: the IETF draft's 422
+        detail = gettext(KEY_USED, reference=used.first.reference)
+        raise Problem(
+            "idempotency-key-reused", detail,
+            errors=[{"field": "Idempotency-Key", "message": detail}],
+        ) from None  # fmt: skip
     location = url_for(".request_detail", reference=row.reference)
     body, headers = _with_etag(shown.request(user, row, with_actions=True), row.version)
     return body, 201 if new else 200, headers | {"Location": location}

@@ -16,7 +16,7 @@ from tisc.domain.catalogue import (
     Role,
     Service,
 )
-from tisc.domain.figures import PERIOD_KINDS, UNKNOWN_CATEGORY
+from tisc.domain.figures import EARLIEST_YEAR, PERIOD_KINDS, UNKNOWN_CATEGORY
 from tisc.domain.workflow import SPECS, Action, Status
 from tisc.models.base import LARGEST_ID
 
@@ -153,7 +153,8 @@ class Request(ma.Schema):
     overdue = fields.Boolean(required=True)
     assigned = fields.Boolean(required=True)
     outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
-    hours_spent = fields.Decimal(allow_none=True, as_string=True)
+    # A JSON number, as documented (the database keeps two decimal places; a float holds them).
+    hours_spent = fields.Float(allow_none=True)
     documents_cited = fields.Integer(allow_none=True)
     rating = fields.Integer(allow_none=True)
     requester_category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
@@ -385,8 +386,8 @@ class FiguresQuery(Strict):
     category = fields.String(validate=validate.OneOf([*CATEGORIES, UNKNOWN_CATEGORY]))
 
 
-class Figures(ma.Schema):
-    """The figures of a slice of the network over a period (the dashboards')."""
+class YearFigures(ma.Schema):
+    """What happened in a slice of the network over a period (WIPO's report: a year)."""
 
     received = fields.Integer(required=True)
     completed = fields.Integer(required=True, metadata={"description": "WIPO's served"})
@@ -394,7 +395,6 @@ class Figures(ma.Schema):
     withdrawn = fields.Integer(required=True)
     no_answer = fields.Integer(required=True)
     duplicate = fields.Integer(required=True)
-    open_now = fields.Integer(required=True)
     on_time = fields.Integer(required=True)
     on_time_rate = fields.Float(allow_none=True)
     median_days = fields.Float(allow_none=True, metadata={"description": "Working days"})
@@ -407,6 +407,13 @@ class Figures(ma.Schema):
     )  # fmt: skip
     outcomes = fields.Dict(keys=fields.String(), values=fields.Integer())
     filings = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class Figures(YearFigures):
+    """The figures of a slice of the network over a period (the dashboards'), and what of
+    it stands open now."""
+
+    open_now = fields.Integer(required=True, metadata={"description": "Now, whatever the period"})
 
 
 class EventFigures(ma.Schema):
@@ -443,7 +450,23 @@ class Dashboard(ma.Schema):
 
 
 class ReportQuery(Strict):
-    year = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+    # The report checks the years itself (figures.check_year); the document says its bounds,
+    # the last one when the app starts (document_report_years).
+    year = fields.Integer(
+        required=True, validate=validate.Range(min=1, max=9999),
+        metadata={"minimum": EARLIEST_YEAR, "description": f"From {EARLIEST_YEAR} to this year."},
+    )  # fmt: skip
+
+
+def document_report_years(last: int) -> None:
+    """Say in the OpenAPI document that ``last`` (this year) is the last year of a report."""
+    ReportQuery._declared_fields["year"].metadata["maximum"] = last
+
+
+class YearBreakdown(ma.Schema):
+    key = fields.String(required=True, metadata={"description": "A service, category or region"})
+    figures = fields.Nested(YearFigures, required=True)
+    events = fields.Nested(EventFigures)
 
 
 class WipoReport(ma.Schema):
@@ -452,10 +475,10 @@ class WipoReport(ma.Schema):
     year = fields.Integer(required=True)
     centres_active = fields.Integer(required=True)
     centres_planned = fields.Integer(required=True)
-    total = fields.Nested(Figures, required=True)
-    services = fields.List(fields.Nested(Breakdown), required=True)
-    categories = fields.List(fields.Nested(Breakdown), required=True)
-    regions = fields.List(fields.Nested(Breakdown), required=True)
+    total = fields.Nested(YearFigures, required=True)
+    services = fields.List(fields.Nested(YearBreakdown), required=True)
+    categories = fields.List(fields.Nested(YearBreakdown), required=True)
+    regions = fields.List(fields.Nested(YearBreakdown), required=True)
     outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     filings = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     events = fields.Nested(EventFigures, required=True)

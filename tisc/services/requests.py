@@ -1,5 +1,6 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
+import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -169,14 +170,7 @@ def _record_submission(
     number = next_reference_number(now.year)
     values = dict(
         reference=format_reference(now.year, number),
-        title=draft.title.strip(),
-        description=draft.description.strip(),
-        technical_field=draft.technical_field.strip(),
-        keywords=draft.keywords.strip(),
-        ipc_classes="; ".join(plan.ipc),
-        region_code=plan.region_code,
-        preferred_language=Language(draft.preferred_language),
-        preferred_centre_id=draft.preferred_centre_id,
+        **_written(draft, plan),
         confidentiality_ack=True,
         submission_token=keepable_token(draft.submission_token),
         requester_category=category,
@@ -203,6 +197,29 @@ def _record_submission(
 _INSERT_REQUEST = sa.insert(ServiceRequest).returning(ServiceRequest.id)
 
 
+def _written(draft: Draft, plan: _Plan) -> dict:
+    """What a request keeps of what the inventor wrote and chose, as it keeps it."""
+    return dict(
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        technical_field=draft.technical_field.strip(),
+        keywords=draft.keywords.strip(),
+        ipc_classes="; ".join(plan.ipc),
+        region_code=plan.region_code,
+        preferred_language=Language(draft.preferred_language),
+        preferred_centre_id=draft.preferred_centre_id,
+    )
+
+
+class SentOtherwise(Exception):
+    """The submission's token (a form's, a client's Idempotency-Key) made a request before,
+    from a submission that differs; nothing was written. ``first`` is that request."""
+
+    def __init__(self, first: ServiceRequest):
+        super().__init__(f"the token made {first.reference}, from another submission")
+        self.first = first
+
+
 def submit_once(
     inventor: User, draft: Draft, policy: Policy, now: datetime | None = None
 ) -> tuple[ServiceRequest, bool]:
@@ -210,10 +227,16 @@ def submit_once(
     then the request it made, untouched. ``(request, whether it is new)``.
 
     The database's unique (inventor, token) pair decides, so no extra query is paid
-    on the way in and two sends racing each other still make one request.
+    on the way in and two sends racing each other still make one request. A token sent
+    again with a different submission is :class:`SentOtherwise`: what the request keeps
+    (service, title, texts, IPC classes, region, language, chosen centre, as the
+    submission would keep them) and its files' contents are compared; the requester
+    category (the account's once given) and ``send_anyway`` are not.
     """
+    now = now or utcnow()
+    plan = _planned(inventor, draft, policy, now)
     try:
-        return submit(inventor, draft, policy, now), True
+        return _record_submission(inventor, draft, plan, policy, now), True
     except sa.exc.IntegrityError:
         token = keepable_token(draft.submission_token)
         first = token and db.session.scalar(
@@ -224,7 +247,22 @@ def submit_once(
         )
         if not first:
             raise
+        if not _same_submission(first, draft, plan):
+            raise SentOtherwise(first) from None
         return first, False
+
+
+def _same_submission(first: ServiceRequest, draft: Draft, plan: _Plan) -> bool:
+    if first.service is not plan.service or any(
+        getattr(first, name) != value for name, value in _written(draft, plan).items()
+    ):
+        return False
+    files = db.session.scalars(
+        sa.select(RequestFile.sha256)
+        .join(RequestEvent, RequestFile.event_id == RequestEvent.id)
+        .where(RequestFile.request_id == first.id, RequestEvent.action == Action.SUBMIT)
+    )
+    return sorted(files) == sorted(hashlib.sha256(u.content).hexdigest() for u in plan.uploads)
 
 
 def keepable_token(token: str | None) -> str | None:
@@ -304,7 +342,14 @@ def act_on(
     if action in FLAG_DECISIONS:
         duplicates.decide(given.flag_id, FLAG_DECISIONS[action], actor_id(user), now)
     db.session.flush()
+    # The workflow changes ids; a person, centre or request loaded through one before
+    # would still be the old one in the request handed back (an assignee shown as None).
+    db.session.expire(service_request, _FOLLOWING_STATE)
     return service_request
+
+
+# The request's relationships whose ids the workflow sets.
+_FOLLOWING_STATE = ["assignee", "centre", "duplicate_of"]
 
 
 # What deciding a duplicate flag makes of it (the request's own change is the workflow's).

@@ -63,6 +63,10 @@ from tisc.web.inputs import as_id
 from tisc.web.templating import kept_rows
 
 ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
+SENT_OTHERWISE = N_(
+    "You had already sent this form: %(reference)s. Your changes since were not sent; to send "
+    "the form as it is now as a new request, send it again."
+)
 
 bp = Blueprint("requests", __name__)
 bp.before_request(require_role(*SIGNED_IN))
@@ -95,6 +99,9 @@ def new():
             service_request, new = request_service.submit_once(current_user, _draft(form), policy())
         except duplicates.SimilarOpen as found:  # shown above the form, until confirmed
             similar = found.similar
+        except request_service.SentOtherwise as sent:  # this form, sent before and changed
+            form.form_errors.append(gettext(SENT_OTHERWISE, reference=sent.first.reference))
+            form.once.data = secrets.token_urlsafe(16)  # sent again, it is a new request
         except Invalid as error:
             show_on_form(form, error, {"preferred_centre_id": "preferred_centre"})
         except Conflict as error:
