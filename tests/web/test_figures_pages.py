@@ -366,3 +366,7 @@ def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, 
     assert "Previous result: Relevant prior art found" in page
     assert "Result: Relevant" not in page.replace("Previous result: Relevant", "")
     assert "The request was reopened after this result." in page
+    office = make.app.test_client()
+    login(office, make.user("coordinator"))
+    metadata = text_of(office.get(f"/office/requests/{reference}"))
+    assert "Relevant prior art found" not in metadata and "6.5" not in metadata

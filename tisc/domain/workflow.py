@@ -64,6 +64,13 @@ def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
     return status in CLOCK_RUNNING and due_at < now
 
 
+def result_stands(status: Status) -> bool:
+    """Whether the outcome a request keeps (with its hours, documents and rating) is its
+    result now: while it is completed. Reopened, and whatever follows, it is a past one;
+    the figures count it so, and so do the pages and exports that show it."""
+    return status == Status.COMPLETED
+
+
 class Action(StrEnum):
     SUBMIT = "submit"
     ASSIGN = "assign"

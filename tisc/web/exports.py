@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
-from tisc.domain.workflow import Status
+from tisc.domain.workflow import result_stands
 from tisc.extensions import policy
 from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
 from tisc.services import audit, exports, network, queues
@@ -93,18 +93,13 @@ def _dates(r) -> list:
     return [
         moment.astimezone(tz).date() if moment else None
         for moment in (r.created_at, r.due_at, r.closed_at)
-    ] + [outcome_label(r.outcome) if _result_stands(r) else ""]
+    ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else ""]
 
 
 def _figures(r) -> list:
-    result = [r.hours_spent, r.documents_cited, r.rating] if _result_stands(r) else [None] * 3
+    stands = result_stands(r.status)
+    result = [r.hours_spent, r.documents_cited, r.rating] if stands else [None] * 3
     return [*result, r.turnaround_days, category_label(r.requester_category)]
-
-
-def _result_stands(r) -> bool:
-    """A request's result is its own while it is completed; reopened, it is a past one
-    (the figures count it so too)."""
-    return r.status == Status.COMPLETED and r.outcome is not None
 
 
 def _described(filters: queues.Filters) -> dict:
