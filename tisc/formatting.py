@@ -7,6 +7,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from tisc.domain.catalogue import (
     OUTCOME_LABELS,
     PATENT_OFFICE_LABELS,
     REQUESTER_CATEGORY_LABELS,
+    ROLE_LABELS,
     SERVICE_DESCRIPTIONS,
     SERVICE_LABELS,
     CentreStatus,
@@ -35,6 +37,7 @@ from tisc.domain.catalogue import (
     Outcome,
     PatentOffice,
     RequesterCategory,
+    Role,
     Service,
 )
 from tisc.domain.errors import DomainError
@@ -182,6 +185,38 @@ def centre_status_label(value) -> str:
 
 def language_label(value) -> str:
     return gettext(LANGUAGE_LABELS[Language(value)])
+
+
+# The audit trail's recorded values that are codes, and how a reader says them.
+_RECORDED_LABELS = {
+    "role": lambda value: gettext(ROLE_LABELS[Role(value)]),
+    "status": centre_status_label,
+    "services": service_label,
+    "languages": language_label,
+}
+
+
+def recorded(value, key: str, city_names: Mapping[int, str] | None = None) -> str:
+    """A value the audit trail recorded under ``key``, as a reader says it: codes as
+    their labels, a city by its name, lists joined, yes or no, "∅" for nothing; a value
+    with no label (a code of another kind, a name, an address) as it was kept."""
+    if value is None or value == "" or value == []:
+        return "∅"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(recorded(item, key, city_names) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {recorded(item, name, city_names)}"
+                         for name, item in value.items())  # fmt: skip
+    if key == "city_id" and city_names and value in city_names:
+        return city_names[value]
+    if (label := _RECORDED_LABELS.get(key)) is not None:
+        try:
+            return label(value)
+        except (KeyError, ValueError):
+            pass
+    return str(value)
 
 
 def routing_reason(service_request, to_inventor: bool = True) -> str:

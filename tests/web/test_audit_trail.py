@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from tests.factories import PASSWORD
 from tests.mail import outbox
-from tests.web.test_office_management import centre_form
+from tests.web.test_office_management import centre_form, city_id
 from tisc.extensions import db
+from tisc.formatting import recorded
 from tisc.models import AuditEntry
 
 HOSTILE = "<script>alert(1)</script>"
@@ -158,3 +159,35 @@ def test_the_exported_trail_never_hands_a_spreadsheet_a_formula(world, as_, make
     actors = {row[1] for row in rows[1:]}
     assert "'" + planted.email in actors
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_recorded_codes_are_shown_in_words(world, as_, make):
+    """A centre's status, services, languages and town, and an account's role, as the
+    reader says them: the trail and the centre's own changes."""
+    client = as_("coordinator")
+    client.post("/office/centres/new", data=centre_form(make.app, phone=""))
+    client.post("/office/centres/shymkent-tisc/status", data={"status": "suspended"})
+    client.post("/office/staff", data={"name": "Дана", "email": "dana@tisc-test.kz",
+                                      "role": "staff", "centre": "kbtu"})  # fmt: skip
+    for page in (client.get("/office/audit"), client.get("/office/centres/shymkent-tisc/edit")):
+        text = page.get_data(as_text=True)
+        assert "Prior-art search, Patent search and IP training" in text
+        town = city_id(make.app, "Shymkent")
+        assert ">Shymkent</ins>" in text and f">{town}</ins>" not in text and "Active" in text
+        assert "[&#39;prior_art_search" not in text and '∅ → <ins class="user-text">∅' not in text
+        assert (
+            '<del class="user-text">Active</del> → <ins class="user-text">Suspended' in (text)
+            or "<del>Active</del> → <ins>Suspended</ins>" in text
+        )
+    assert "Centre staff" in client.get("/office/audit?action=account.created").get_data(True)
+
+
+def test_a_recorded_value_with_no_label_stays_as_it_was_kept(app):
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        assert recorded(True, "remember") == "Да" and recorded(None, "phone") == "∅"
+        assert recorded(["kk", "en"], "languages") == "казахский, английский"
+        assert recorded("suspended", "status") == "Приостановлен"
+        assert recorded("all", "status") == "all"  # a list's filter, not a centre's status
+        assert recorded({"status": "open", "rows": 3}, "filters") == "status: open; rows: 3"
+        assert recorded(13, "city_id", {13: "Шымкент"}) == "Шымкент"
+        assert recorded(14, "city_id", {13: "Шымкент"}) == "14"

@@ -23,6 +23,13 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
 
 
+ROLE_LABELS: dict[Role, str] = {
+    Role.INVENTOR: N_("Inventor"),
+    Role.STAFF: N_("Centre staff"),
+    Role.COORDINATOR: N_("Coordinator"),
+}
+
+
 class Service(StrEnum):
     """The WIPO TISC service catalogue."""
 

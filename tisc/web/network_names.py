@@ -46,6 +46,11 @@ def city_options() -> Options:
     return _kept_per_language(_city_options)
 
 
+def city_names() -> dict[int, str]:
+    """Every town's name by its id (the audit trail's recorded towns)."""
+    return _kept_per_language(_city_names)
+
+
 def listed_centres() -> list[network.CentreCard]:
     """The centres the public sees (active and planned ones)."""
     return _kept_per_language(_listed_centres)
@@ -78,6 +83,10 @@ def _city_options() -> Options:
     return options(
         by_name([(c.id, pick_text(c.names())) for c in network.cities()], lambda pair: pair[1])
     )
+
+
+def _city_names() -> dict[int, str]:
+    return {city.id: pick_text(city.names()) for city in network.cities()}
 
 
 def _listed_centres() -> list[network.CentreCard]:

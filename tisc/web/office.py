@@ -53,6 +53,7 @@ from tisc.web.navigation import with_query
 from tisc.web.network_names import (
     all_centres,
     centre_options,
+    city_names,
     city_options,
     region_options,
     tisc_names,
@@ -157,6 +158,7 @@ def centre_edit(slug: str):
     return render_template(
         "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
         history_labels={**AUDIT_ACTIONS, "requests_moved": N_("Open requests moved")},
+        cities=city_names(),
     ), 400 if form.errors else 200  # fmt: skip
 
 
@@ -299,7 +301,12 @@ def audit_trail():
     lines, older = audit.page(filters, before) if filters else ([], None)
     older_url = with_query(".audit_trail", before=older) if older else None
     return render_template(
-        "office/audit.html", form=form, lines=lines, older_url=older_url, actions=AUDIT_ACTIONS
+        "office/audit.html",
+        form=form,
+        lines=lines,
+        older_url=older_url,
+        actions=AUDIT_ACTIONS,
+        cities=city_names(),
     ), 200 if filters else 400
 
 

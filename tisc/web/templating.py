@@ -187,6 +187,7 @@ def init_app(app: Flask) -> None:
         when=formatting.when,
         day=formatting.day,
         one_full_stop=formatting.one_full_stop,
+        recorded=formatting.recorded,
     )
     app.jinja_env.globals.update(
         routing_reason=formatting.routing_reason,
