@@ -58,6 +58,10 @@ def test_a_flag_whose_other_request_closed_marks_nothing_as_its_page_shows_none(
     assert desk(people["kbtu"]).flagged == {id_of(first), id_of(again)}
     make.act(people["kbtu"], first, "decline", text="Out of scope.")
     assert desk(people["kbtu"]).flagged == set()
+    everything = queues.desk_page(user(people["kbtu"]), queues.Filters(sort="age", status="all"),
+                                  marked=True)  # fmt: skip
+    assert {row.id for row in everything.rows} >= {id_of(first), id_of(again)}
+    assert everything.flagged == set()  # the declined one too: its page shows no flag
     kbtu = user(people["kbtu"]).actor
     assert duplicates.flags_for(kbtu, db.session.get(ServiceRequest, id_of(again))) == []
     make.act(people["kbtu"], first, "reopen", text="Declined by mistake.")

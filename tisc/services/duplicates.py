@@ -224,9 +224,10 @@ def decide(flag_id: int, state: FlagState, by_id: int | None, now: datetime) -> 
 
 
 def flagged_mark() -> sa.ColumnElement[bool]:
-    """For a query of requests: whether each has an open flag with a request still open
-    (the desk's badge, as the request page's flags: :func:`flags_for`; a column of that
-    query, each side of a flag looked up in its own index, the other request by its key).
+    """For a query of requests: whether each, open, has an open flag whose other request is
+    open too (the desk's badge, as the request page shows flags: :func:`flags_for`); a
+    column of that query, each side of a flag looked up in its own index, the other
+    request by its key.
 
     Each side is a flag's key read as a value, not tested with EXISTS: planning from
     statistics taken before a flood of flags, PostgreSQL may turn an EXISTS into a hash
@@ -245,9 +246,12 @@ def flagged_mark() -> sa.ColumnElement[bool]:
         )
         return flag.limit(1).scalar_subquery().is_not(None)
 
-    return sa.or_(
-        an_open_flag(DuplicateFlag.request_id, DuplicateFlag.other_id),
-        an_open_flag(DuplicateFlag.other_id, DuplicateFlag.request_id),
+    return sa.and_(
+        rules.is_open(),  # a closed request's page shows no flags either
+        sa.or_(
+            an_open_flag(DuplicateFlag.request_id, DuplicateFlag.other_id),
+            an_open_flag(DuplicateFlag.other_id, DuplicateFlag.request_id),
+        ),
     )
 
 
