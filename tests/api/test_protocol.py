@@ -575,3 +575,20 @@ def test_a_submission_goes_in_with_rate_limits_switched_off(make, client, bearer
     monkeypatch.setattr(limiter, "_limiter", None)
     response = client.post("/api/v1/requests", data=SUBMISSION, headers=bearer(make.user()))
     assert response.status_code == 201
+
+
+def test_a_reopened_requests_outcome_is_no_longer_its_result(make, client, bearer):
+    """As on the pages: the outcome, its summary and figures while the request is completed;
+    reopened, the earlier result is in its timeline, not in its fields."""
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request_in("completed", inventor, staff)
+    path = f"/api/v1/requests/{reference}"
+    fields = ("outcome", "outcome_summary", "hours_spent", "documents_cited")
+    done = client.get(path, headers=bearer(staff)).get_json()
+    assert done["outcome"] == "prior_art_found" and done["hours_spent"] == 6.5
+    make.act(staff, reference, "reopen", text="A gap in the search.")
+    for person in (staff, inventor, make.user("coordinator")):
+        shown = client.get(path, headers=bearer(person)).get_json()
+        assert shown["status"] == "assigned"
+        assert all(shown.get(name) is None for name in fields), shown
+        assert shown.get("rating") is None

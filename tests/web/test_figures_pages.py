@@ -370,3 +370,5 @@ def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, 
     login(office, make.user("coordinator"))
     metadata = text_of(office.get(f"/office/requests/{reference}"))
     assert "Relevant prior art found" not in metadata and "6.5" not in metadata
+    listed = text_of(office.get(f"/office?status=all&q={reference}"))
+    assert reference in listed and "Relevant prior art found" not in listed

@@ -278,6 +278,24 @@ def test_a_completion_refused_meanwhile_shows_what_was_written_to_copy(world, as
     assert make.row(reference)["status"] == "withdrawn"
 
 
+def test_a_wrong_form_for_an_action_no_longer_offered_still_shows_what_was_written(
+    world, as_, make
+):
+    """Refused by the form's own check (no hours) after the inventor withdrew: the page has
+    no completion form to show it in, so it says why and shows the text to copy."""
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    version = make.row(reference)["version"]
+    make.act(world.people["inventor"], reference, "withdraw")
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()} | {"complete-hours_spent": ""}
+    data |= {"complete-version": version, "complete-summary": "Үш құжат табылды, толығы…"}
+    response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That can no longer be done: the request has changed since you opened it." in page
+    assert "What you wrote was not sent" in page and "Үш құжат табылды, толығы…" in page
+
+
 def test_a_stale_far_reaching_form_is_kept_and_asks_for_confirmation_again(world, as_, make):
     client = as_("staff")
     stale = make.row(world.reference)["version"]

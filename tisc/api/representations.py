@@ -15,7 +15,7 @@ from tisc.domain.permissions import (
     can_see_inventor_contact,
     can_view_request,
 )
-from tisc.domain.workflow import is_overdue
+from tisc.domain.workflow import is_overdue, result_stands, standing_result
 from tisc.extensions import policy
 from tisc.models import ServiceRequest, User
 from tisc.services import dashboards, duplicates, network, oversight, timeline
@@ -73,10 +73,9 @@ def request(
         "closed_at": row.closed_at,
         "overdue": is_overdue(row.status, row.due_at, datetime.now(UTC)),
         "assigned": row.assignee_id is not None,
-        "outcome": row.outcome.value if row.outcome else None,
-        "hours_spent": row.hours_spent,
-        "documents_cited": row.documents_cited,
-        "rating": row.rating,
+        # The result while it stands: a reopened request's outcome is a past one.
+        **standing_result(row, "hours_spent", "documents_cited", "rating"),
+        "outcome": row.outcome.value if row.outcome and result_stands(row.status) else None,
         "requester_category": row.requester_category.value if row.requester_category else None,
         "awaiting_inventor": row.awaiting_since is not None,
         "question_open": row.question_since is not None,
@@ -96,7 +95,7 @@ def request(
         return shown
     shown |= {
         "description": row.description,
-        "outcome_summary": row.outcome_summary,
+        **standing_result(row, "outcome_summary"),
         "rating_comment": row.rating_comment,
         "duplicate_of": row.duplicate_of.reference if row.duplicate_of_id else None,
         "filings": [

@@ -152,7 +152,14 @@ class Request(ma.Schema):
     closed_at = fields.AwareDateTime(allow_none=True)
     overdue = fields.Boolean(required=True)
     assigned = fields.Boolean(required=True)
-    outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(OUTCOMES),
+        metadata={
+            "description": "While the request is completed (as are hours_spent, documents_cited, "
+            "rating and outcome_summary); null otherwise, a reopened request's earlier result too."
+        },
+    )
     # A JSON number, as documented (the database keeps two decimal places; a float holds them).
     hours_spent = fields.Float(allow_none=True)
     documents_cited = fields.Integer(allow_none=True)
@@ -173,7 +180,7 @@ class Request(ma.Schema):
     ipc_classes = fields.List(fields.String())
     assignee = fields.Nested(Person, allow_none=True)
     inventor = fields.Nested(Person)
-    outcome_summary = fields.String()
+    outcome_summary = fields.String(allow_none=True)
     rating_comment = fields.String()
     duplicate_of = fields.String(allow_none=True, metadata={"description": "A reference"})
     filings = fields.List(fields.Nested(lambda: FilingInfo()))

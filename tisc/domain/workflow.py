@@ -71,6 +71,13 @@ def result_stands(status: Status) -> bool:
     return status == Status.COMPLETED
 
 
+def standing_result(request, *names: str) -> dict:
+    """The named result fields of ``request`` (anything with a ``status``), each None
+    unless its result stands (:func:`result_stands`)."""
+    stands = result_stands(request.status)
+    return {name: getattr(request, name) if stands else None for name in names}
+
+
 class Action(StrEnum):
     SUBMIT = "submit"
     ASSIGN = "assign"

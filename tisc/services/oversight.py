@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from tisc.domain.permissions import can_see_duplicate_link
-from tisc.domain.workflow import SPECS, Action, Status, result_stands
+from tisc.domain.workflow import SPECS, Action, Status, standing_result
 from tisc.extensions import db
 from tisc.models import Centre, RequestEvent, ServiceRequest, User
 from tisc.services import duplicates, network
@@ -89,20 +89,11 @@ def metadata_of(
         updated_at=service_request.updated_at,
         due_at=service_request.due_at,
         closed_at=service_request.closed_at,
-        **_result(service_request),
+        **standing_result(service_request, "outcome", "hours_spent", "documents_cited", "rating"),
         assigned=service_request.assignee_id is not None,
         steps=steps or [],
         duplicate_link=duplicate_link,
     )
-
-
-def _result(service_request: ServiceRequest) -> dict:
-    """The outcome and its figures while they are the request's result (none reopened)."""
-    stands = result_stands(service_request.status)
-    return {
-        name: getattr(service_request, name) if stands else None
-        for name in ("outcome", "hours_spent", "documents_cited", "rating")
-    }
 
 
 def steps_of(service_request: ServiceRequest) -> list[Step]:

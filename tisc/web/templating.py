@@ -16,7 +16,7 @@ from tisc import formatting
 from tisc.caching import Cache
 from tisc.domain import permissions
 from tisc.domain.figures import suppressed
-from tisc.domain.workflow import SPECS
+from tisc.domain.workflow import SPECS, result_stands
 from tisc.services import demo, reads
 from tisc.web.i18n import page_translations
 from tisc.web.navigation import with_query
@@ -194,6 +194,7 @@ def init_app(app: Flask) -> None:
         handled_reason=formatting.handled_reason,
         service_description=formatting.service_description,
         is_overdue=formatting.is_overdue,
+        result_stands=result_stands,
         changes_since_looked=changes_since_looked,
         demo_banner=demo_banner,
         clock=formatting.clock,
