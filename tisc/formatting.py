@@ -183,13 +183,17 @@ def centre_status_label(value) -> str:
     return gettext(CENTRE_STATUS_LABELS[CentreStatus(value)])
 
 
+def role_label(value) -> str:
+    return gettext(ROLE_LABELS[Role(value)])
+
+
 def language_label(value) -> str:
     return gettext(LANGUAGE_LABELS[Language(value)])
 
 
 # The audit trail's recorded values that are codes, and how a reader says them.
 _RECORDED_LABELS = {
-    "role": lambda value: gettext(ROLE_LABELS[Role(value)]),
+    "role": role_label,
     "status": centre_status_label,
     "services": service_label,
     "languages": language_label,

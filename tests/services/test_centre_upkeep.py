@@ -110,6 +110,16 @@ def test_bad_profile_input_names_the_field_and_changes_nothing(ctx, people, fiel
     assert centres.history("kbtu") == []
 
 
+@pytest.mark.parametrize(
+    "phone", ["+7 (7212) 35-63-98, доб. 12", "+7 7212 35-63-56, +7 7212 35-63-57", "8 701 123 4567"]
+)
+def test_a_phone_number_written_as_people_do_is_kept(ctx, people, phone):
+    profile = centres.CentreProfile.of(centre("kbtu"))
+    profile.phone = phone
+    centres.update_profile(user(people["kbtu"]), "kbtu", profile)
+    assert centre("kbtu").phone == phone
+
+
 def test_the_coordinator_s_edits_and_status_changes_are_recorded_too(make, ctx, people):
     kbtu = centre("kbtu")
     details = centres.CentreDetails(

@@ -1,9 +1,10 @@
 """Typed refusals shared by the domain and the use cases.
 
 Each carries an English message marked for translation and the parameters to
-fill into it, so that every interface (pages, CLI) can say it in the user's
-language: ``gettext(error.message, **error.params)``, or ``ngettext`` with
-``error.plural`` and the ``num`` parameter when the message counts something.
+fill into it, so that every interface can say it in the user's language:
+``tisc.formatting.explain`` translates the message (``ngettext`` with ``error.plural``
+and the ``num`` parameter when it counts something) and labels a parameter that is a
+code, such as a request's status, in the reader's words.
 """
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 PLACEHOLDERS = ("name", "reference", "due")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-_WORD_IN_BRACES = re.compile(r"\{\s*([^\W\d]\w*)\s*\}")
+_WORD_IN_BRACES = re.compile(r"\{\s*[^\W\d]\w*\s*\}")  # spaces count: "{ due }" is not filled
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tisc.domain.catalogue import ROLE_LABELS, Role
 from tisc.forms import Form, SelectField, options
 
 
@@ -137,7 +138,9 @@ class StaffCreateForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=options([("staff", _l("Centre staff")), ("coordinator", _l("Coordinator"))]),
+        choices=options(
+            [(role.value, _l(ROLE_LABELS[role])) for role in (Role.STAFF, Role.COORDINATOR)]
+        ),
         validators=[DataRequired()],
     )
     centre = SelectField(_l("Centre"), validators=[Optional()])

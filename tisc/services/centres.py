@@ -29,11 +29,10 @@ from tisc.services.unit_of_work import use_case
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Digits with the usual separators, perhaps an extension: "+7 (7212) 35-63-98, доб. 12".
-PHONE = re.compile(
-    r"^\+?(?=(?:\D*\d){5})[0-9 ()./-]+(?:,?\s*(?:ext\.?|доб\.?|ішкі)\s*\d{1,6})?$",
-    re.IGNORECASE,
-)
+# Digits with the usual separators, perhaps an extension, one number or several:
+# "+7 (7212) 35-63-98, доб. 12; +7 701 123 45 67".
+_ONE_PHONE = r"\+?(?=(?:[^\d;]*\d){5})[0-9 ()./-]+(?:,?\s*(?:ext\.?|доб\.?|ішкі)\s*\d{1,6})?"
+PHONE = re.compile(rf"^{_ONE_PHONE}(?:\s*[,;]\s*{_ONE_PHONE})*$", re.IGNORECASE)
 
 # What a centre's own staff keep: its public profile. Names, status, location and
 # membership stay with the national office.

@@ -86,7 +86,7 @@ def _city_options() -> Options:
 
 
 def _city_names() -> dict[int, str]:
-    return {city.id: pick_text(city.names()) for city in network.cities()}
+    return {int(choice.value): choice.label for choice in city_options()}
 
 
 def _listed_centres() -> list[network.CentreCard]:

@@ -173,6 +173,7 @@ def init_app(app: Flask) -> None:
         outcome_label=formatting.outcome_label,
         centre_status_label=formatting.centre_status_label,
         language_label=formatting.language_label,
+        role_label=formatting.role_label,
         category_label=formatting.category_label,
         ip_right_label=formatting.ip_right_label,
         office_label=formatting.office_label,
