@@ -125,6 +125,8 @@ def test_a_request_takes_as_many_files_of_the_largest_size_as_the_form_allows(
     small = create_app(settings_for(database) | {"TISC_UPLOAD_MAX_BYTES": MB})
     client = small.test_client()
     login(client, make.user())
+    help_text = "PDF, DOCX, PNG or JPEG; up to 5 files of at most 1 MB each."
+    assert help_text in client.get("/requests/new").get_data(as_text=True)  # the limits set
     # Encoded here, in memory: the test client would spool so large a body to a file it
     # never closes.
     boundary, body = encode_multipart({

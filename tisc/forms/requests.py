@@ -1,6 +1,8 @@
 """Forms of the request tracker: submission and one form per workflow action."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -14,7 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tisc.domain.policy import MAX_FILES
 from tisc.domain.workflow import SPECS, Action
+from tisc.extensions import policy
 from tisc.forms import Form, IntegerField, SelectField, options
 
 # What each rating means, said beside it.
@@ -26,7 +30,16 @@ RATING_MEANINGS = {
     1: _l("1 — Very poor: it did not help"),
 }
 
-FILES_HELP = _l("PDF, DOCX, PNG or JPEG; up to 5 files of at most 10 MB each.")
+
+def _files_help() -> str:
+    return gettext(
+        "PDF, DOCX, PNG or JPEG; up to %(num)d files of at most %(mb)d MB each.",
+        num=MAX_FILES,
+        mb=policy().upload_max_bytes // (1024 * 1024),
+    )
+
+
+FILES_HELP = LazyString(_files_help)  # the deployment's limits, in the reader's language
 
 
 NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")

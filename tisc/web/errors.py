@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
 from tisc.domain.policy import MAX_FILES
-from tisc.extensions import db, login_manager
+from tisc.extensions import db, login_manager, policy
 from tisc.formatting import explain
 from tisc.services import security
 from tisc.web.navigation import safe_next
@@ -66,7 +66,7 @@ def _too_large():
         "What you sent is larger than a form takes: at most %(num)d files of at most %(mb)d MB "
         "each. Please go back and attach fewer or smaller files.",
         num=MAX_FILES,
-        mb=current_app.config["TISC_UPLOAD_MAX_BYTES"] // (1024 * 1024),
+        mb=policy().upload_max_bytes // (1024 * 1024),
     )
     referrer = urlsplit(request.referrer or "")
     page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
