@@ -33,6 +33,11 @@ class Upload:
     content: bytes
 
 
+def digest(upload: Upload) -> str:
+    """The SHA-256 a file is kept with (and a resent submission's files compared by)."""
+    return hashlib.sha256(upload.content).hexdigest()
+
+
 def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files") -> list[Upload]:
     """The non-empty uploads, each of an allowed type by content and within the cap.
 
@@ -93,6 +98,6 @@ def file_row(
         filename=served_name(upload.filename, content_type),
         content_type=content_type,
         size=len(upload.content),
-        sha256=hashlib.sha256(upload.content).hexdigest(),
+        sha256=digest(upload),
         content=upload.content,
     )

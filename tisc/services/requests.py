@@ -1,6 +1,5 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -35,7 +34,7 @@ from tisc.services import centres as centre_service
 from tisc.services import duplicates, figures, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
-from tisc.services.files import Upload, checked_uploads, file_row
+from tisc.services.files import Upload, checked_uploads, digest, file_row
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
 
 CENTRE_CLOSED_MEANWHILE = N_(
@@ -262,7 +261,7 @@ def _same_submission(first: ServiceRequest, draft: Draft, plan: _Plan) -> bool:
         .join(RequestEvent, RequestFile.event_id == RequestEvent.id)
         .where(RequestFile.request_id == first.id, RequestEvent.action == Action.SUBMIT)
     )
-    return sorted(files) == sorted(hashlib.sha256(u.content).hexdigest() for u in plan.uploads)
+    return sorted(files) == sorted(digest(upload) for upload in plan.uploads)
 
 
 def keepable_token(token: str | None) -> str | None:
