@@ -164,3 +164,9 @@ def test_the_directory_sorts_the_names_once_per_language_and_network_version(
     make.centre("aaa-new", name="Aaa New Centre", services=("training",))
     assert listed(client, "service=training&language=kk")[0] == "aaa-new"
     assert "Aaa New Centre" in centres()
+
+
+def test_a_page_past_the_end_of_the_directory_shows_the_last_one(client):
+    page = client.get("/centres?page=99").get_data(as_text=True)
+    assert "4 centres found" in page and "Karaganda Buketov University" in page
+    assert "No centre matches" not in page

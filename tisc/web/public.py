@@ -59,7 +59,8 @@ def centre_list():
             origin=origin,
         )
     listings = directory.search(query, str(get_locale()))
-    page = (form.page.data or 1) if valid else 1
+    pages = max(1, -(-len(listings) // PAGE))
+    page = min(form.page.data or 1, pages) if valid else 1  # past the end: the last page
     shown = listings[(page - 1) * PAGE : page * PAGE]
     return render_template(
         "public/centres.html",
@@ -68,7 +69,7 @@ def centre_list():
         total=len(listings),
         listings=shown,
         page=page,
-        pages=max(1, -(-len(listings) // PAGE)),
+        pages=pages,
         origin_name=origin_name,
     ), 200 if valid else 400
 
