@@ -216,6 +216,23 @@ def test_hours_are_taken_with_a_decimal_comma_in_every_language(world, as_, make
     assert make.row(reference)["hours_spent"] == Decimal("1.5")
 
 
+@pytest.mark.parametrize(
+    ("language", "bounds"), [("ru", "от 0,25 до 1\u00a0000"), ("en", "0.25 to 1,000")]
+)
+def test_the_hours_bounds_are_written_as_the_reader_writes_numbers(
+    world, as_, make, language, bounds
+):
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    client = as_("staff")
+    client.post("/locale", data={"locale": language, "next": "/"})
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": make.row(reference)["version"], "complete-hours_spent": "0,1"}
+    response = client.post(f"/requests/{reference}/complete", data=data)
+    assert response.status_code == 400
+    assert bounds in response.get_data(as_text=True)
+
+
 def test_hours_that_are_not_a_number_are_still_refused(world, as_, make):
     staff = world.people["staff"]
     reference = make.request_in("in_progress", world.people["inventor"], staff)

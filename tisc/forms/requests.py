@@ -1,6 +1,8 @@
 """Forms of the request tracker: submission and one form per workflow action."""
 
-from flask_babel import gettext
+from decimal import Decimal
+
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf.file import MultipleFileField
@@ -40,6 +42,19 @@ def _files_help() -> str:
 
 
 FILES_HELP = LazyString(_files_help)  # the deployment's limits, in the reader's language
+
+
+def _hours_range() -> str:
+    # The bounds written as the reader writes numbers ("0,25" in kk and ru); no placeholder
+    # is left for WTForms to fill with Python's "0.25".
+    return gettext(
+        "Give the hours spent, from %(min)s to %(max)s.",
+        min=format_decimal(Decimal("0.25")),
+        max=format_decimal(1000),
+    )
+
+
+HOURS_RANGE = LazyString(_hours_range)
 
 
 NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")
@@ -201,7 +216,9 @@ class CompleteForm(ActionForm):
         render_kw={"rows": 4},
     )
     hours_spent = FiniteDecimalField(
-        _l("Hours spent"), places=2, validators=[InputRequired(), NumberRange(min=0.25, max=1000)]
+        _l("Hours spent"),
+        places=2,
+        validators=[InputRequired(), NumberRange(min=0.25, max=1000, message=HOURS_RANGE)],
     )
     documents_cited = IntegerField(
         _l("Documents cited"),
