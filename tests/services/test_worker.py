@@ -362,3 +362,23 @@ def test_rendering_holds_no_write_lock(worker_app, make, monkeypatch, database):
 def delivery_in(app) -> delivery.DeliveryReport:
     with app.app_context():
         return delivery.deliver()
+
+
+def test_a_batch_is_chosen_once_whatever_the_plan(worker_app, make):
+    """On PostgreSQL a subquery with LIMIT … FOR UPDATE SKIP LOCKED inside the UPDATE may be
+    run again for each row, each time skipping what another worker locked meanwhile: one
+    claim then took two batches. Chosen once, in a materialized CTE, it cannot."""
+    make.request(make.user("inventor"))
+    with worker_app.app_context():
+        with statements(db.engine, with_parameters=True) as sent:
+            delivery._claimed(False, 6, utcnow())
+        statement, parameters = next((s, p) for s, p in sent if "UPDATE" in s)
+        assert statement.lstrip().startswith("WITH batch AS MATERIALIZED")
+        if db.engine.dialect.name != "postgresql":
+            return  # SQLite runs one writer at a time: nothing is skipped
+        with db.engine.connect() as connection:
+            plan = "\n".join(
+                row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+            )
+    locking = plan.index("LockRows")
+    assert plan.index("CTE batch") < locking < plan.index("CTE Scan on batch"), plan

@@ -90,16 +90,22 @@ def _claim(retry: bool, limit: int) -> list[int]:
 
 @use_case
 def _claimed(retry: bool, limit: int, now: datetime) -> list[int]:
+    # The batch is chosen once, in a materialized CTE: as a subquery of the UPDATE,
+    # PostgreSQL may run it again for each row it looks at (the inner side of a nested
+    # loop), and SKIP LOCKED then finds other rows each time while another worker claims:
+    # one worker took twelve messages of a batch of six, and the other none.
     batch = (
         sa.select(OutboxMessage.id)
         .where(_deliverable(retry, now))
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("batch")
+        .prefix_with("MATERIALIZED")
     )
     claimed = db.session.scalars(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(batch.scalar_subquery()), _deliverable(retry, now))
+        .where(OutboxMessage.id.in_(sa.select(batch.c.id)), _deliverable(retry, now))
         .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
