@@ -102,3 +102,18 @@ def test_a_hostile_centre_name_shows_as_text_in_its_popup(page: Page, site: str,
     assert page.evaluate("window.__hacked") is None
     assert popup.locator("img").count() == 0
     assert dialogs == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_on_a_phone_the_attribution_leaves_the_scale_readable(page: Page, site: str, language):
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.set_extra_http_headers({"Accept-Language": language})
+    for path in ("/map", "/centres/kbtu"):
+        page.goto(site + path)
+        expect(page.locator(".leaflet-control-scale").first).to_be_visible()
+        credit = page.locator(".leaflet-control-attribution").first.bounding_box()
+        scale = page.locator(".leaflet-control-scale").first.bounding_box()
+        beside = credit["x"] >= scale["x"] + scale["width"]
+        above_or_below = (credit["y"] >= scale["y"] + scale["height"]
+                          or scale["y"] >= credit["y"] + credit["height"])  # fmt: skip
+        assert beside or above_or_below, (path, credit, scale)
