@@ -57,7 +57,7 @@ def test_request_from_submission_to_rating(page: Page, site: str, app):
     page.get_by_role("button", name="Submit request").click()
     # The reason is shown under "Handled by" and kept on the timeline.
     reason = (
-        "A centre in your region offering Prior-art search. It works in your language (Kazakh)."
+        "A centre in your region offering “Prior-art search”. It works in your language (Kazakh)."
     )
     expect(page.get_by_text(reason)).to_have_count(2)
     reference = re.search(r"TISC-\d{4}-\d{5}", page.content())[0]

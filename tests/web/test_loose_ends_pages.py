@@ -123,7 +123,7 @@ def test_after_a_transfer_the_request_says_by_whom_and_why(world, as_, make):
     assert "Мамандар &lt;b&gt;сонда&lt;/b&gt;." in handled
     # The original routing reason stays on the timeline, under the submission.
     timeline = page.split('id="conversation-heading"', 1)[1]
-    assert "A centre in your region offering Prior-art search." in timeline
+    assert "A centre in your region offering “Prior-art search”." in timeline
 
 
 def test_the_routing_reason_says_whether_the_centre_speaks_the_language(world, as_, make):
@@ -141,7 +141,7 @@ def test_the_office_reads_the_routing_reason_about_the_inventor(world, as_, make
     reference = response.headers["Location"].rsplit("/", 1)[1]
     page = as_("coordinator").get(f"/office/requests/{reference}").get_data(as_text=True)
     routing = page.split(">Routing<", 1)[1].split("</dd>", 1)[0]
-    assert "A centre in the inventor&#39;s region offering Prior-art search." in routing
+    assert "A centre in the inventor&#39;s region offering “Prior-art search”." in routing
     assert "It works in the inventor&#39;s language (English)." in routing
     assert "your" not in routing.lower()
 

@@ -51,7 +51,7 @@ def test_submitting_routes_and_shows_the_reference_and_reason(world, as_):
     page = response.get_data(as_text=True)
     reference = re.search(r"TISC-\d{4}-\d{5}", page)[0]
     assert "Karaganda Buketov University" in page
-    assert "A centre in your region offering Prior-art search." in page
+    assert "A centre in your region offering “Prior-art search”." in page
     assert "Құпия сипаттама: ә ғ қ ң ө ұ ү һ і" in page
     row = world.make.row(reference)
     assert row["ipc_classes"] == "A62D 1/00; B01F 17/00"

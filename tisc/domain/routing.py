@@ -31,8 +31,8 @@ class RoutingRule(StrEnum):
 
 ROUTING_REASONS: dict[RoutingRule, str] = {
     RoutingRule.PREFERRED: N_("The centre you chose."),
-    RoutingRule.IN_REGION: N_("A centre in your region offering %(service)s."),
-    RoutingRule.NEAREST: N_("The nearest centre offering %(service)s, %(km)s km away."),
+    RoutingRule.IN_REGION: N_("A centre in your region offering “%(service)s”."),
+    RoutingRule.NEAREST: N_("The nearest centre offering “%(service)s”, %(km)s km away."),
 }
 
 # Added to the reason when the inventor's language was weighed (``speaks_language``).
@@ -49,9 +49,9 @@ NOT_SPOKEN_REASONS: dict[RoutingRule, str] = {
 # The same said to someone else (the national office), of the inventor.
 ROUTING_REASONS_ABOUT: dict[RoutingRule, str] = {
     RoutingRule.PREFERRED: N_("The centre the inventor chose."),
-    RoutingRule.IN_REGION: N_("A centre in the inventor's region offering %(service)s."),
+    RoutingRule.IN_REGION: N_("A centre in the inventor's region offering “%(service)s”."),
     RoutingRule.NEAREST: N_(
-        "The nearest centre to the inventor offering %(service)s, %(km)s km away."
+        "The nearest centre to the inventor offering “%(service)s”, %(km)s km away."
     ),
 }
 SPEAKS_REASON_ABOUT = N_("It works in the inventor's language (%(language)s).")
