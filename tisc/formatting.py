@@ -242,12 +242,13 @@ def routing_reason(service_request, to_inventor: bool = True) -> str:
     )
 
 
-def handled_reason(service_request, timeline) -> str:
+def handled_reason(service_request, timeline, to_inventor: bool = True) -> str:
     """Why the request is where it is now: its last transfer - from where, by whom and
-    why - or, never transferred, the routing reason (which the timeline keeps anyway)."""
+    why - or, never transferred, the routing reason (which the timeline keeps anyway),
+    said to the inventor or of them (:func:`routing_reason`)."""
     moved = next((e for e in reversed(timeline) if e.action is Action.TRANSFER), None)
     if moved is None:
-        return routing_reason(service_request)
+        return routing_reason(service_request, to_inventor)
     return gettext(
         "Transferred from %(centre)s by %(name)s on %(date)s: “%(reason)s”",
         centre=pick_text(moved.from_centre or {}),

@@ -53,6 +53,11 @@ def test_submitting_routes_and_shows_the_reference_and_reason(world, as_):
     assert "Karaganda Buketov University" in page
     assert "A centre in your region offering “Prior-art search”." in page
     assert "Құпия сипаттама: ә ғ қ ң ө ұ ү һ і" in page
+    staff = world.make.app.test_client()
+    login(staff, world.make.user("staff", centre="karaganda-buketov"))
+    theirs = staff.get(f"/requests/{reference}").get_data(as_text=True)
+    assert "A centre in the inventor&#39;s region offering “Prior-art search”." in theirs
+    assert "your region" not in theirs  # said of the inventor, not to them
     row = world.make.row(reference)
     assert row["ipc_classes"] == "A62D 1/00; B01F 17/00"
     assert row["technical_field"] == "Тау-кен ісі"
