@@ -216,3 +216,11 @@ def test_labels_that_share_an_english_word_have_msgids_of_their_own(as_, who, pa
         for word in not_meant:
             wrong = translated(locale, word)
             assert not re.search(rf'<label class="form-label" for="\w+">{wrong}</label>', page)
+
+
+def test_the_request_names_its_language_in_the_readers_language(world, as_):
+    client = as_("staff")
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    given = page.split("Предпочтительный язык</dt>", 1)[1].split("</dd>", 1)[0]
+    assert given.endswith(translated("ru", "Kazakh")), given  # as its routing reason says it
