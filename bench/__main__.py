@@ -148,8 +148,17 @@ def reusable(scale: str):
         return None
     with in_app(data["url"]) as app:
         bind_migrations(app)
+        seeded_at = _revision()
         upgrade()  # migrations added since it was seeded
+        migrated = _revision() != seeded_at
+    if migrated:  # kept again, migrated: a migration that rewrites a million rows runs once
+        keep_seeded(scale, data["url"])
     return data["url"], seed.Seeded(**data["seeded"]), data["seconds"]
+
+
+def _revision() -> str | None:
+    with db.engine.connect() as connection:  # not the session's: it may hold an older snapshot
+        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 # Every run adds to its database: the submissions' requests, their mail, the figures. Reused
