@@ -69,6 +69,23 @@ def test_staff_find_by_the_inventor_s_name_or_address(ctx, people, brick, dryer)
     assert found(ctx, people["staff"], "Серікұлы") == [dryer]
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [("Қарағанды көмірі", "Караганды комир"), ("Караганды комир", "ҚАРАҒАНДЫ КӨМІР"),
+     ("Ёлочная гирлянда", "елочная"), ("Елочная гирлянда", "ЁЛОЧ"),
+     ("ӘҒҚҢӨҰҮҺІЁ әғқңөұүһіё", "агкноуухие"), ("агкноуухие", "әғқңөұүһіё")],
+)  # fmt: skip
+def test_kazakh_letters_and_yo_are_found_as_people_type_them(ctx, make, people, title, text):
+    """ё is found as е, and a Kazakh letter as the Russian one a Russian keyboard has."""
+    reference = make.request(people["inventor"], title=title)
+    assert found(ctx, people["staff"], text) == [reference]
+    assert found(ctx, people["inventor"], text) == [reference]
+
+
+def test_an_inventor_s_name_is_found_folded_too(ctx, people, brick):
+    assert found(ctx, people["staff"], "Алия Нурланкызы") == [brick]
+
+
 def test_words_must_all_match(ctx, people, brick, dryer):
     assert found(ctx, people["staff"], "кірпіш сушилка") == []
     assert found(ctx, people["staff"], "сушилка абрикос") == [dryer]
@@ -169,6 +186,22 @@ def test_common_words_are_named_to_postgresql_s_planner(ctx, make, people, monke
         page = queues.desk_page(staff, queues.Filters(status="all", text="кірпіш"))
         assert not page.capped or db.engine.dialect.name == "sqlite"
         assert sorted(row.reference for row in page.rows) == references
+
+
+def test_existing_requests_are_folded_by_the_migration(ctx, people, brick):
+    """Downgrading writes the documents unfolded again; upgrading folds them."""
+    from flask_migrate import downgrade, upgrade
+
+    with ctx.app_context():
+        downgrade(revision="4c8e1f7a2b95-1")
+        try:
+            assert found(ctx, people["staff"], "кирпиш") == []
+            assert found(ctx, people["staff"], "нурланкызы") == []
+        finally:
+            upgrade()
+    assert found(ctx, people["staff"], "кирпиш") == [brick]
+    assert found(ctx, people["staff"], "кірпіш") == [brick]
+    assert found(ctx, people["staff"], "нурланкызы") == [brick]
 
 
 def test_existing_requests_are_indexed_by_the_migration(ctx, people, brick):

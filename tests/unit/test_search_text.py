@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.search import MAX_WORDS, Lexeme, fts5_query, parse, tsquery, weigh
+from tisc.domain.search import MAX_WORDS, Lexeme, fold, fts5_query, parse, tsquery, weigh
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,12 @@ def test_a_bare_number_names_that_request_in_each_recent_year():
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Жылу сақтайтын КІРПІШ", ("жылу", "сақтайтын", "кірпіш")),
+        ("Жылу сақтайтын КІРПІШ", ("жылу", "сактайтын", "кирпиш")),
+        ("Ёлка ЁЛКА елка", ("елка",)),
+        ("ӘҒҚҢӨҰҮҺІ әғқңөұүһі", ("агкноуухи",)),
         ("aliya.n@tisc-test.kz", ("aliya", "tisc", "test", "kz")),
         ("A61K 31/00", ("a61k", "31", "00")),
-        ("кірпіш кірпіш", ("кірпіш",)),
+        ("кірпіш кирпиш", ("кирпиш",)),
         ("a b c", ()),  # one letter narrows nothing
         ('"; DROP --', ("drop",)),
         ("", ()),
@@ -41,6 +43,10 @@ def test_words_are_folded_split_and_deduplicated(text, words):
     wanted = parse(text, 2026)
     assert wanted.words == words and not wanted.references
     assert bool(wanted) == bool(words)
+
+
+def test_folding_keeps_case_and_every_other_letter():
+    assert fold("Қарағанды, Ёлка; йод, café, Ürümqi") == "Караганды, Елка; йод, café, Ürümqi"
 
 
 def test_at_most_a_few_words():

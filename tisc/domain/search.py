@@ -4,6 +4,10 @@ A reference is found exactly, with or without its ``TISC-`` prefix and its
 leading zeros (``TISC-2026-00042``, ``2026-42``); a bare number names that
 request in each recent year. Anything else is words, each matched as the start
 of a word (``жылу`` finds ``жылулық``), all of them required, in any script.
+
+Words are folded before they are compared: ё as е, and each Kazakh letter as the Russian
+one people type for it on a Russian keyboard, so ``Караганды`` finds ``Қарағанды`` and
+``елка`` finds ``ёлка`` (and the other way round).
 """
 
 import re
@@ -18,6 +22,17 @@ YEARS_FOR_A_NUMBER = 10  # a bare number: that request in each of the last ten y
 _REFERENCE = re.compile(r"^(?:TISC[-\s]*)?(\d{4})[-/\s]+(\d{1,5})$", re.IGNORECASE | re.ASCII)
 _NUMBER = re.compile(r"^\d{1,5}$", re.ASCII)
 _WORD = re.compile(r"[^\W_]+")
+
+# The letters search folds, and what into. The migration 4c8e1f7a2b95 folds the databases'
+# search documents with the same table (migrations keep their own copy).
+FOLDED_LETTERS = "ёәғқңөұүһіЁӘҒҚҢӨҰҮҺІ"
+FOLDED_INTO = "еагкноуухиЕАГКНОУУХИ"
+_FOLDING = str.maketrans(FOLDED_LETTERS, FOLDED_INTO)
+
+
+def fold(text: str) -> str:
+    """``text`` with ё as е and Kazakh letters as Russian ones (case kept)."""
+    return text.translate(_FOLDING)
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,7 @@ def parse(text: str | None, this_year: int) -> SearchText:
         years = range(this_year, this_year - YEARS_FOR_A_NUMBER, -1)
         return SearchText(text, tuple(format_reference(year, int(text)) for year in years))
     # One letter narrows nothing (and no index keeps one-letter prefixes).
-    words = [word for word in _WORD.findall(text.casefold()) if len(word) > 1]
+    words = [word for word in _WORD.findall(fold(text.casefold())) if len(word) > 1]
     return SearchText(text, words=tuple(dict.fromkeys(words))[:MAX_WORDS])
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from tisc.domain.catalogue import Service
 from tisc.domain.geo import Point, distances_km
+from tisc.domain.search import fold
 from tisc.services import network
 from tisc.services.network import CentreCard
 
@@ -26,7 +27,7 @@ class Listing:
 def search(query: DirectoryQuery, locale: str) -> list[Listing]:
     """Active and planned TISCs matching every filter; nearest first when there is an origin
     (by name in ``locale`` at the same distance), else by name."""
-    words = query.text.casefold().split()
+    words = fold(query.text.casefold()).split()
     found = [
         card
         for card in network.cards_by_name(locale)

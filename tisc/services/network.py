@@ -22,6 +22,7 @@ from tisc.domain.catalogue import CentreKind, CentreStatus, is_active_tisc, is_l
 from tisc.domain.collation import sorted_by_name
 from tisc.domain.geo import Point
 from tisc.domain.localized import pick
+from tisc.domain.search import fold
 from tisc.extensions import db
 from tisc.models import Centre, CentreService, City, NetworkVersion, Region
 from tisc.models.base import utcnow
@@ -40,7 +41,7 @@ class CentreCard:
     services: tuple[str, ...]
     languages: tuple[str, ...]
     host_institutions: dict[str, str]
-    search_text: str  # everything a visitor may type to find it, casefolded
+    search_text: str  # everything a visitor may type to find it, casefolded and folded
 
     @property
     def is_active_tisc(self) -> bool:
@@ -180,14 +181,16 @@ def _read_cards() -> list[CentreCard]:
             services=tuple(service.value for service in centre.services),
             languages=tuple(centre.languages),
             host_institutions=centre.host_institutions(),
-            search_text=" ".join(
-                [
-                    *centre.names().values(),
-                    *centre.city.names().values(),
-                    *centre.host_institutions().values(),
-                    centre.slug,
-                ]
-            ).casefold(),
+            search_text=fold(
+                " ".join(
+                    [
+                        *centre.names().values(),
+                        *centre.city.names().values(),
+                        *centre.host_institutions().values(),
+                        centre.slug,
+                    ]
+                ).casefold()
+            ),
         )
         for centre in centres
     ]

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from tisc.caching import Cache
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import Actor, can_see_metadata
-from tisc.domain.search import MAX_WORDS, SearchText, fts5_query, parse, tsquery, weigh
+from tisc.domain.search import MAX_WORDS, SearchText, fold, fts5_query, parse, tsquery, weigh
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.services.access import content_filter
@@ -96,13 +96,13 @@ def references_found(user: User, text: str | None, now: datetime) -> list[str]:
 
 def _postgresql(wanted: SearchText, actor: Actor) -> Found:
     # PostgreSQL's parser cuts the text as it cut the documents (e-mail addresses whole,
-    # IPC symbols as it reads them).
+    # IPC symbols as it reads them), folded as they were.
     lexemes = db.session.scalars(
         sa.text(
             "SELECT lexeme FROM unnest(to_tsvector('simple', :text)) "
             "WHERE length(lexeme) > 1 LIMIT :most"
         ),
-        {"text": wanted.text, "most": MAX_WORDS},
+        {"text": fold(wanted.text), "most": MAX_WORDS},
     ).all()
     if not lexemes:
         return Found(sa.false())
