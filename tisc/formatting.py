@@ -17,6 +17,7 @@ from flask_babel import get_locale, get_timezone, gettext, ngettext
 
 from tisc.caching import Cache
 from tisc.domain import collation, localized, workflow
+from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
     EVENT_AUDIENCE_LABELS,
@@ -288,6 +289,14 @@ class Clock:
             moment = moment.astimezone(self.zone)
         return moment.strftime(self.short_format)
 
+    def due(self, due_at: datetime) -> str:
+        """A due date, in full (see :func:`due_day`)."""
+        return self.day(due_day(due_at, self.zone))
+
+    def due_short(self, due_at: datetime) -> str:
+        """A due date in a list (see :func:`due_day`)."""
+        return self.short(due_day(due_at, self.zone))
+
     def when(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)
         return self.joined.replace("{1}", self.date_pattern.apply(local, self.locale)).replace(
@@ -355,6 +364,11 @@ def when(moment: datetime | None) -> str:
 
 def day(moment: date | datetime | None) -> str:
     return clock().day(moment) if moment else ""
+
+
+def due(due_at: datetime | None) -> str:
+    """The day a request is due (a moment at midnight ends the day before)."""
+    return clock().due(due_at) if due_at else ""
 
 
 def one_full_stop(sentence: str) -> str:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar
+from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar, due_day
 
 CALENDAR = WorkingCalendar.from_holidays(KAZAKHSTAN_HOLIDAYS)
 PLAIN = WorkingCalendar.from_holidays([])
@@ -29,6 +29,16 @@ def local(*args) -> datetime:
 )
 def test_adding_working_days(start, days, due):
     assert CALENDAR.add_working_days(start, days) == due
+
+
+def test_work_that_ends_at_midnight_is_due_the_day_it_ends():
+    """A Sunday submission's five working days end at midnight before Saturday: it is due
+    on Friday, the last working day, as people read a due date."""
+    due_at = CALENDAR.add_working_days(local(2026, 11, 22, 12), 5)
+    assert due_at == local(2026, 11, 28, 0)
+    assert due_day(due_at, CALENDAR.tz) == date(2026, 11, 27)
+    assert due_day(local(2026, 11, 27, 15), CALENDAR.tz) == date(2026, 11, 27)
+    assert due_day(local(2026, 11, 28, 0, 0, 1), CALENDAR.tz) == date(2026, 11, 28)
 
 
 def test_results_are_utc():

@@ -90,6 +90,13 @@ class WorkingCalendar:
         return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)
 
 
+def due_day(due_at: datetime, tz: tzinfo) -> date:
+    """The day a request is due, as people read a due date: work that ends exactly at a
+    day's end is due at midnight, which belongs to the day it ends, not the next one
+    (a weekend submission's five working days end at midnight before a Saturday)."""
+    return (due_at.astimezone(tz) - timedelta(microseconds=1)).date()
+
+
 def turnaround_days(
     calendar: WorkingCalendar, start: datetime, end: datetime, paused_seconds: float = 0
 ) -> int:

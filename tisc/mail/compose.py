@@ -21,6 +21,7 @@ from tisc.domain.workflow import is_overdue
 from tisc.extensions import db, policy
 from tisc.formatting import (
     day,
+    due,
     in_locale,
     one_full_stop,
     outcome_label,
@@ -130,7 +131,7 @@ def _inventor_message(subject: str, lead: str, quote_key: str | None = None):
         lead_text = gettext(
             lead,
             centre=_centre(context.get("to_centre_id") or service_request.centre_id),
-            due=day(service_request.due_at),
+            due=due(service_request.due_at),
         )
         quote = context.get("text", "") if quote_key == "text" else ""
         if quote_key == "outcome":
@@ -156,7 +157,7 @@ def _staff_message(subject: str, lead: str, with_text: bool = False):
             gettext(subject, reference=service_request.reference, centre=centre),
             [
                 _about(service_request),
-                gettext(lead, centre=centre, due=day(service_request.due_at)),
+                gettext(lead, centre=centre, due=due(service_request.due_at)),
             ],
             message.context.get("text", "") if with_text else "",
             action_label=gettext("Open the request"),
@@ -266,7 +267,7 @@ def _digest(message, recipient, service_request):
             reference=r.reference,
             title=r.title,
             status=status_label(r.status),
-            due=day(r.due_at),
+            due=due(r.due_at),
         )
         + (" — " + gettext("OVERDUE") if r in overdue else "")
         for r in rows

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, stream_with_context
 from flask_babel import gettext
 from flask_login import current_user
 
+from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import Role
 from tisc.domain.workflow import result_stands
 from tisc.extensions import policy
@@ -91,8 +92,9 @@ def _figure_headers() -> list[str]:
 def _dates(r) -> list:
     tz = policy().calendar.tz
     return [
-        moment.astimezone(tz).date() if moment else None
-        for moment in (r.created_at, r.due_at, r.closed_at)
+        r.created_at.astimezone(tz).date(),
+        due_day(r.due_at, tz) if r.due_at else None,
+        r.closed_at.astimezone(tz).date() if r.closed_at else None,
     ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else ""]
 
 

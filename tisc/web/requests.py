@@ -35,6 +35,7 @@ from tisc.formatting import (
     by_name,
     category_choices,
     day,
+    due,
     explain,
     is_overdue,
     pick_text,
@@ -301,7 +302,7 @@ def _moments(service_request) -> dict[str, str]:
     return {
         "centre": pick_text(network.cards_by_id()[service_request.centre_id].names),
         "assignee": service_request.assignee.name if service_request.assignee else "",
-        "due": day(service_request.due_at),
+        "due": due(service_request.due_at),
         "since": day(since) if since else "",
         "closed": day(closed) if closed else "",
         "reply_by": day(reply_by) if reply_by else "",
@@ -340,7 +341,7 @@ def _saved_replies(service_request):
         values = {
             "name": service_request.inventor.name,
             "reference": service_request.reference,
-            "due": day(service_request.due_at),
+            "due": due(service_request.due_at),
         }
     return replies.filled(current_user, language, values)
 

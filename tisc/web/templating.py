@@ -187,6 +187,7 @@ def init_app(app: Flask) -> None:
         share=lambda value: _numbers().percent(value),
         when=formatting.when,
         day=formatting.day,
+        due=formatting.due,
         one_full_stop=formatting.one_full_stop,
         recorded=formatting.recorded,
     )

@@ -1,0 +1,48 @@
+"""A due date as people read it: work due at midnight is due the day that midnight ends,
+on every page, list and export that shows it."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import login
+from tisc.extensions import db
+from tisc.models import ServiceRequest
+
+# Midnight before Saturday 9 January 2027 in Almaty: due by the end of Friday the 8th.
+MIDNIGHT = datetime(2027, 1, 9, tzinfo=ZoneInfo("Asia/Almaty")).astimezone(UTC)
+SHOWN = ("08.01.2027", "2027\u202fж. 08 қаң.", "2027-01-08")  # list, page (kk), export
+NOT_SHOWN = ("09.01.2027", "2027\u202fж. 09 қаң.", "2027-01-09")
+
+
+@pytest.fixture
+def due_at_midnight(world, make):
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == world.reference)
+            .values(due_at=MIDNIGHT)
+        )
+        db.session.commit()
+    return world.reference
+
+
+@pytest.mark.parametrize(
+    ("who", "pages"),
+    [
+        ("staff", ["/desk", "/requests/{ref}", "/desk/export.csv"]),
+        ("inventor", ["/requests", "/requests/{ref}"]),
+        ("coordinator", ["/office", "/office/requests/{ref}", "/office/export.csv"]),
+    ],
+)
+def test_the_day_before_a_due_midnight_is_shown(client, world, due_at_midnight, who, pages):
+    login(client, world.people[who])
+    client.post("/locale", data={"locale": "kk", "next": "/"})
+    for page in pages:
+        response = client.get(page.format(ref=due_at_midnight))
+        assert response.status_code == 200, page
+        text = response.get_data(as_text=True)
+        assert any(date in text for date in SHOWN), page
+        assert not any(date in text for date in NOT_SHOWN), page
