@@ -135,6 +135,17 @@ def test_references_are_sequential_per_year(make):
     assert numbers == [1, 2, 3]
 
 
+def test_a_reference_carries_the_year_of_the_network_s_time_zone(make):
+    """Half past midnight on 1 January in Almaty is still 31 December in UTC: the request is
+    the new year's first, as every date shown and every figure counts it."""
+    inventor = make.user()
+    new_year = datetime(2027, 1, 1, 0, 30, tzinfo=make.policy.calendar.tz)
+    with make.app.app_context():
+        user = db.session.get(User, inventor.id)
+        made = requests.submit(user, draft(), make.policy, now=new_year.astimezone(UTC))
+        assert made.reference == "TISC-2027-00001"
+
+
 def test_concurrent_submissions_get_unique_sequential_references(make):
     inventors = [make.user() for _ in range(6)]
     barrier = threading.Barrier(len(inventors))

@@ -51,7 +51,9 @@ def parse(text: str | None, this_year: int) -> SearchText:
         year, number = int(match[1]), int(match[2])
         return SearchText(text, (format_reference(year, number),) if number else ())
     if _NUMBER.match(text) and int(text):
-        years = range(this_year, this_year - YEARS_FOR_A_NUMBER, -1)
+        # The next year too: ``this_year`` is UTC's, and the network's year begins earlier
+        # (a reference carries the year of the network's time zone).
+        years = range(this_year + 1, this_year - YEARS_FOR_A_NUMBER, -1)
         return SearchText(text, tuple(format_reference(year, int(text)) for year in years))
     # One letter narrows nothing (and no index keeps one-letter prefixes).
     words = [word for word in _WORD.findall(fold(text.casefold())) if len(word) > 1]

@@ -166,9 +166,10 @@ def _record_submission(
     transition = workflow.apply(
         received, Action.SUBMIT, inventor.actor, workflow.Inputs(), now=now, policy=policy
     )
-    number = next_reference_number(now.year)
+    year = now.astimezone(policy.calendar.tz).year  # the network's year, as its figures count
+    number = next_reference_number(year)
     values = dict(
-        reference=format_reference(now.year, number),
+        reference=format_reference(year, number),
         **_written(draft, plan),
         confidentiality_ack=True,
         submission_token=keepable_token(draft.submission_token),
