@@ -90,6 +90,22 @@ def test_search_finds_what_the_pages_find_within_each_person_s_scope(make, clien
     assert too_long.status_code == 400
 
 
+def test_a_search_that_considered_only_its_newest_matches_says_how_many(
+    make, client, bearer, monkeypatch
+):
+    from tisc.services import search
+
+    monkeypatch.setattr(search, "NEWEST", 2)
+    monkeypatch.setattr(search, "_common_elements", dict)  # every word rare (PostgreSQL)
+    inventor = make.user()
+    made = [make.request(inventor, title=f"Кірпіш {word}") for word in ("бір", "екі", "үш")]
+    response = client.get("/api/v1/requests?q=кірпіш", headers=bearer(inventor))
+    assert response.headers["TISC-Search-Newest"] == "2"
+    assert sorted(row["reference"] for row in response.get_json()) == made[1:]
+    response = client.get("/api/v1/requests?q=кірпіш+екі", headers=bearer(inventor))
+    assert "TISC-Search-Newest" not in response.headers
+
+
 @pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=101", "limit=x", "status=nonsense", "sort=up", "colour=red",

@@ -147,6 +147,23 @@ def test_go_to_reference_opens_the_request_for_who_may_see_it(world, as_, make):
     assert as_("coordinator").get("/office/go?ref=").headers["Location"] == "/office"
 
 
+def test_a_search_that_considered_only_its_newest_matches_says_so(world, as_, make, monkeypatch):
+    """On SQLite (and PostgreSQL, for a rare word) a search considers its newest matches
+    only: the desk and My requests say how many, above the list and its downloads."""
+    from tisc.services import search
+
+    monkeypatch.setattr(search, "NEWEST", 2)
+    monkeypatch.setattr(search, "_common_elements", dict)  # every word rare (PostgreSQL)
+    for word in ("бірінші", "екінші"):
+        make.request(world.people["inventor"], title=f"Кірпіш {word}")
+    notice = "Only the 2 newest requests matching your search are listed (and downloaded)."
+    for who, path in [("staff", "/desk"), ("inventor", "/requests")]:
+        capped = as_(who).get(path + "?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88").get_data(True)
+        assert notice in capped, who
+        whole = as_(who).get(path + "?q=кірпіш+екінші").get_data(True)
+        assert notice not in whole and "Only the" not in whole, who
+
+
 def test_the_lists_search_and_say_when_nothing_matches(world, as_, make):
     page = as_("staff").get("/desk?q=%D0%BA%D1%96%D1%80%D0%BF%D1%96%D1%88").get_data(True)
     assert world.reference in page

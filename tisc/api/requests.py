@@ -63,7 +63,9 @@ LINKS = {
 @bp.refuses(401)
 def request_list(limit=50, after=None, **given):
     """The requests the token's owner may see, newest first (staff: their centre's queue by due
-    date). Pages are cut by a cursor; the next page's URL is in the ``Link`` header."""
+    date). Pages are cut by a cursor; the next page's URL is in the ``Link`` header. When a
+    search (``q``) had more matches than it considers (on SQLite, the newest 500), the
+    ``TISC-Search-Newest`` header gives that number: the pages hold those only."""
     user = caller().user
     try:
         if user.role is Role.STAFF:
@@ -76,6 +78,8 @@ def request_list(limit=50, after=None, **given):
         error.field = "after"
         raise
     headers = {}
+    if page.capped:  # SQLite: a search considers its newest matches only
+        headers["TISC-Search-Newest"] = str(page.capped)
     if page.next_cursor:
         query = urlencode({**http.args.to_dict(), "after": page.next_cursor})
         headers["Link"] = f'<{url_for(".request_list")}?{query}>; rel="next"'

@@ -72,8 +72,8 @@ class Page:
     rows: list  # requests, or rows of LISTED when the list asked for them
     next_cursor: str | None = None
     previous_cursor: str | None = None
-    # A search that considered only the newest matches (tisc.services.search.NEWEST).
-    capped: bool = False
+    # A search that considered only its newest matches: how many (tisc.services.search.NEWEST).
+    capped: int = 0
     # The rows' marks, when the list asked for them: which changed since the reader last
     # opened them, which have an open duplicate flag (ids).
     changed: set[int] = field(default_factory=set)
@@ -369,7 +369,7 @@ def _keyset(
     if backwards:
         rows.reverse()
     marked = _marks_of([row.id for row in rows], *marks) if marks and rows else {}
-    page = Page(rows, capped=found is not None and found.capped, **marked)
+    page = Page(rows, capped=found.capped if found is not None else 0, **marked)
     if rows:
         first = Cursor(getattr(rows[0], sort_column.key), rows[0].id).encode()
         last = Cursor(getattr(rows[-1], sort_column.key), rows[-1].id).encode()

@@ -39,11 +39,11 @@ NEWEST = 500
 
 @dataclass(frozen=True)
 class Found:
-    """A search as a condition on the requests; ``capped`` when only the newest
-    :data:`NEWEST` matches were considered (SQLite)."""
+    """A search as a condition on the requests; ``capped``: how many of its newest matches
+    were considered, when there were more (:data:`NEWEST`), else 0."""
 
     condition: sa.ColumnElement[bool]
-    capped: bool = False
+    capped: int = 0
     # The list is read from the ids the index gave (SQLite), its other conditions checked
     # on those rows only: given a centre or a status, SQLite's planner would rather walk
     # the list's own index through thousands of rows than look up a thousand ids.
@@ -135,7 +135,7 @@ def _postgresql(wanted: SearchText, actor: Actor) -> Found:
     among = ServiceRequest.id == sa.any_(sa.bindparam("ids", newest[:NEWEST], sa.ARRAY(sa.Integer)))
     if common:
         among = sa.and_(among, _matching(tsquery(common, weights), "search_query"))
-    return Found(among, capped=len(newest) > NEWEST)
+    return Found(among, capped=NEWEST if len(newest) > NEWEST else 0)
 
 
 def _matching(query: str, name: str) -> sa.TextClause:
@@ -175,7 +175,7 @@ def _sqlite(wanted: SearchText, actor: Actor) -> Found:
     ids = json.dumps([row[0] for row in newest[:NEWEST]])
     return Found(
         ServiceRequest.id.in_(sa.select(sa.column("value")).select_from(sa.func.json_each(ids))),
-        capped=len(newest) > NEWEST,
+        capped=NEWEST if len(newest) > NEWEST else 0,
         by_ids=True,
     )
 
