@@ -15,6 +15,14 @@ document.addEventListener("DOMContentLoaded", function () {
         closeAll(menu);
       }
     });
+    // Tabbing out of an open menu closes it: left open, it covers what now has the focus.
+    menu.addEventListener("focusout", function (event) {
+      // Only when the focus went somewhere (a click that focuses nothing is the click
+      // handler's below: closing here would hide the item before its click lands).
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+        menu.open = false;
+      }
+    });
     menu.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && menu.open) {
         menu.open = false;

@@ -72,6 +72,29 @@ def test_registration_says_every_problem_at_once_and_keeps_what_was_typed(client
     assert "short" not in page.split("<main", 1)[1] and "different" not in page
 
 
+def test_the_error_summary_links_each_error_to_its_field(client):
+    page = register(client, name="", password="short").get_data(as_text=True)
+    summary = page.split("data-form-problems", 1)[1].split("</div>", 1)[0]
+    assert '<a href="#name" class="alert-link">Full name</a>: This field is required.' in summary
+    assert '<a href="#password" class="alert-link">Password</a>' in summary
+    assert 'href="#email"' not in summary and "csrf" not in summary
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/login", {"email": "username", "password": "current-password"}),
+     ("/register", {"name": "name", "email": "email", "password": "new-password",
+                    "confirm": "new-password"}),
+     ("/password/forgot", {"email": "email"})],
+)  # fmt: skip
+def test_password_managers_can_tell_the_fields_apart(client, path, expected):
+    page = client.get(path).get_data(as_text=True)
+    for name, value in expected.items():
+        assert f'name="{name}"' in page, (path, name)
+        field = page.split(f'name="{name}"', 1)[1].split(">", 1)[0]
+        assert f'autocomplete="{value}"' in field, (path, name)
+
+
 def test_an_unusable_address_and_a_short_password_are_said_together(client):
     response = register(client, email="not-an-address", password="short", confirm="short")
     page = response.get_data(as_text=True)

@@ -18,22 +18,32 @@ class ProfileForm(Form):
 
 
 class PasswordChangeForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )  # fmt: skip
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=PASSWORD_RULE,
-    )
+        description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
+    )  # fmt: skip
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
 
 
 class EmailChangeForm(Form):
-    email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    email = EmailField(
+        _l("New e-mail address"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )  # fmt: skip
+    password = PasswordField(
+        _l("Current password"), validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )  # fmt: skip
     submit = SubmitField(_l("Change e-mail"))
 
 

@@ -18,23 +18,36 @@ PASSWORD_LENGTH = _l("Use between %(min)d and %(max)d characters.")
 
 
 class LoginForm(Form):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )  # fmt: skip
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )  # fmt: skip
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
 class RegisterForm(Form):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )  # fmt: skip
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )  # fmt: skip
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
-        description=PASSWORD_RULE,
-    )
+        description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
+    )  # fmt: skip
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     requester_category = SelectField(
         _l("You are asking as"),
@@ -45,7 +58,10 @@ class RegisterForm(Form):
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )  # fmt: skip
     submit = SubmitField(_l("Send me a link"))
 
 
@@ -53,10 +69,11 @@ class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
-        description=PASSWORD_RULE,
-    )
+        description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
+    )  # fmt: skip
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save password"))

@@ -1,0 +1,12 @@
+// A form sent back with errors: its summary takes the focus (the browser scrolls to it and a
+// screen reader reads it, wherever the form sits on the page), and the page's title says
+// there is an error, as the first thing a screen reader announces.
+document.addEventListener("DOMContentLoaded", function () {
+  var problems = document.querySelector("[data-form-problems]");
+  if (!problems) {
+    return;
+  }
+  document.title = problems.dataset.titlePrefix + document.title;
+  problems.focus({ preventScroll: true });
+  problems.scrollIntoView({ block: "center" }); // the fields after it in view too
+});

@@ -1,0 +1,70 @@
+"""With a keyboard only: a form sent back with errors leads to them, the skip link shows,
+and a menu Tabbed out of closes rather than covering what has the focus."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_main_journey import sign_in
+from tests.factories import Factory
+
+pytestmark = pytest.mark.e2e
+
+FOCUSED_IN_VIEW = """() => {
+    const r = document.activeElement.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+}"""
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("kk", "Қате: "), ("en", "Error: ")])
+def test_a_form_sent_back_with_errors_takes_the_focus_to_its_summary(
+    page: Page, site, app, language, prefix
+):
+    """The password form sits two screens down the account page on a phone."""
+    person = Factory(app).user("inventor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, person.email, person.password)
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
+    page.goto(f"{site}/account")
+    page.locator("#current_password").fill("not-the-password")
+    page.locator("#new_password").fill("short")
+    page.locator("#confirm").fill("other")
+    page.locator("#confirm").press("Enter")
+
+    summary = page.locator("[data-form-problems]")
+    expect(summary).to_be_focused()
+    page.wait_for_function(FOCUSED_IN_VIEW)
+    assert page.title().startswith(prefix)
+    # Each error links to its field.
+    summary.locator('a[href="#new_password"]').click()
+    expect(page.locator("#new_password")).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_skip_link_shows_above_the_header_when_focused(page: Page, site):
+    page.goto(f"{site}/centres")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    topmost = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('a.skip-link') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert topmost, "the header is painted over the skip link"
+
+
+def test_a_menu_tabbed_out_of_closes(page: Page, site, app):
+    make = Factory(app)
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user("inventor"), staff)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, staff.email, staff.password)
+    page.goto(f"{site}/requests/{reference}")
+    menu = page.locator("details.action-menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    for _item in range(menu.locator(".action-menu-list a").count() + 1):
+        page.keyboard.press("Tab")
+    assert not menu.evaluate("element => element.contains(document.activeElement)")
+    expect(menu).not_to_have_attribute("open", "")
