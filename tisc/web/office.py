@@ -56,6 +56,7 @@ from tisc.web.network_names import (
     city_names,
     city_options,
     region_options,
+    staff_centre_options,
     tisc_names,
 )
 from tisc.web.search import go_to_reference
@@ -223,7 +224,7 @@ def centre_suspend(slug: str):
 @bp.route("/staff", methods=["GET", "POST"])
 def staff():
     form = StaffCreateForm()
-    form.centre.choices = options(_tisc_choices())
+    form.centre.choices = staff_centre_options()
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
