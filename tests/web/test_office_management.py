@@ -140,6 +140,23 @@ def test_moving_staff_has_a_page_of_its_own_with_one_list_of_centres(world, as_,
     assert client.get("/office/staff/999999/move").status_code == 404
 
 
+def test_staff_move_to_an_active_or_planned_centre_never_to_a_suspended_one(world, as_, make):
+    make.centre("closed-tisc", name="Closed Centre", status="suspended")
+    make.centre("future-tisc", name="Future Centre", city="Shymkent", status="planned")
+    client = as_("coordinator")
+    staff = world.people["staff"]
+    page = client.get(f"/office/staff/{staff.id}/move").get_data(as_text=True)
+    offered = set(re.findall(r'<option[^>]*value="([^"]*)"', page))
+    assert "future-tisc" in offered and "closed-tisc" not in offered
+    refused = client.post(f"/office/staff/{staff.id}/move", data={"centre": "closed-tisc"})
+    assert refused.status_code == 400
+    assert "a suspended centre takes no new staff" in refused.get_data(as_text=True)
+    assert make.person(staff.id).centre_id == make.centre_id("kbtu")  # nothing changed
+    moved = client.post(f"/office/staff/{staff.id}/move", data={"centre": "future-tisc"})
+    assert moved.status_code == 302
+    assert make.person(staff.id).centre_id == make.centre_id("future-tisc")
+
+
 def test_a_move_the_rules_refuse_is_explained_on_the_form(world, as_, make, monkeypatch):
     from tisc.domain.errors import Invalid
     from tisc.services import accounts

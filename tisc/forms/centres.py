@@ -158,5 +158,6 @@ class StaffMoveForm(Form):
         description=_l(
             "Their open requests stay with the centre they leave, back in its queue, unassigned."
         ),
+        invalid_choice_message=_l(NOT_JOINABLE),
     )
     submit = SubmitField(_l("Move"))

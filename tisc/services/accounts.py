@@ -172,6 +172,8 @@ def move_staff(
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
+    if not admits_staff(centre.kind, centre.status):
+        raise Invalid("centre", NOT_JOINABLE)
     before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
     handover.leave_requests(user, by, policy or Policy())

@@ -57,7 +57,6 @@ from tisc.web.network_names import (
     city_options,
     region_options,
     staff_centre_options,
-    tisc_names,
 )
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
@@ -255,7 +254,7 @@ def staff_move(user_id: int):
     (with 2,000 centres that table was 7.5 MB)."""
     person = accounts.staff_member(user_id)
     form = StaffMoveForm()
-    form.centre.choices = options(_tisc_choices())
+    form.centre.choices = staff_centre_options()
     if request.method == "GET" and person.centre is not None:
         form.centre.data = person.centre.slug
     if form.validate_on_submit() and _moves_elsewhere(form, person):
@@ -394,11 +393,6 @@ def _moves_elsewhere(form: StaffMoveForm, person) -> bool:
         form.centre.errors.append(gettext("They already work at this centre: choose another."))
         return False
     return True
-
-
-def _tisc_choices() -> list[tuple[str, str]]:
-    cards = network.cards_by_id()
-    return [("", "—")] + [(cards[id].slug, name) for id, name in tisc_names()]
 
 
 def _other_centres(centre_id: int) -> list[tuple[str, str]]:
