@@ -10,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
+from tests.conftest import settings_for
 from tests.factories import PDF, today_in_kazakhstan
+from tisc import create_app
 from tisc.extensions import db
 from tisc.models import User
 from tisc.services import tokens
@@ -479,6 +481,27 @@ def test_the_document_s_report_years_are_the_ones_the_report_takes(make, client,
                          (bounds[1] + 1, 400)):  # fmt: skip
         response = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers)
         assert response.status_code == status, year
+
+
+def _files_sent(document) -> list[dict]:
+    """The ``files`` of a submission and of an action, as the document describes them."""
+    schemas = document["components"]["schemas"]
+    return [schemas[name]["properties"]["files"] for name in ("Submission", "ActionInput")]
+
+
+def test_the_document_states_the_file_limits_the_deployment_sets(client, database):
+    """Not a fixed "10 MB": the limit ``TISC_UPLOAD_MAX_BYTES`` sets, as the pages say it."""
+    default = _files_sent(client.get("/api/v1/openapi.json").get_json())
+    small = create_app(settings_for(database) | {"TISC_UPLOAD_MAX_BYTES": 3 * 1024 * 1024})
+    smaller = _files_sent(small.test_client().get("/api/v1/openapi.json").get_json())
+    for files in default:
+        assert files["maxItems"] == 5
+        assert "Up to 5 files" in files["description"]
+        assert "each at most 10 MB (10485760 bytes)" in files["description"]
+    for files in smaller:
+        assert files["maxItems"] == 5
+        assert "each at most 3 MB (3145728 bytes)" in files["description"]
+        assert "10 MB" not in files["description"]
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_own_origin(client):

@@ -82,6 +82,17 @@ def test_create_user_refuses_bad_input_with_a_message(clean):
     assert count(clean, User) == 0
 
 
+def test_create_user_refuses_a_suspended_centre(clean, make):
+    make.centre("closed-tisc", status="suspended")
+    result = clean.test_cli_runner().invoke(
+        args=["tisc", "create-user", "--email", "x@tisc-test.kz", "--name", "X",
+              "--role", "staff", "--centre", "closed-tisc", "--password", "long enough pw"],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "a suspended centre takes no new staff" in result.output
+    assert count(clean, User) == 0
+
+
 def test_deactivate_user_and_back(clean, make):
     person = make.user()
     runner = clean.test_cli_runner()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from tests.factories import login
 from tests.mail import outbox
+from tisc.domain.errors import Invalid
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Handover, RequestEvent, User
@@ -64,6 +65,15 @@ def test_moving_staff_unassigns_their_open_requests_at_the_old_centre(make, peop
         assert event.assignee_id == leaver.id  # whom it concerned
         assert not event.internal
     assert unassign_events(make, done) == []
+
+
+def test_nobody_is_moved_to_a_suspended_centre(make, people):
+    make.centre("closed-tisc", status="suspended")
+    with make.app.app_context():
+        with pytest.raises(Invalid) as refused:
+            accounts.move_staff(people["leaver"].id, "closed-tisc", by=_user(people["coordinator"]))
+        assert refused.value.field == "centre"
+    assert make.person(people["leaver"].id).centre_id == make.centre_id("kbtu")
 
 
 def test_deactivating_staff_unassigns_their_open_requests(make, people):

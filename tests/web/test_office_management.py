@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 
 from tests.factories import login
+from tests.mail import outbox
 from tisc.extensions import db
 from tisc.models import Centre, City, User
 
@@ -139,6 +140,23 @@ def test_moving_staff_has_a_page_of_its_own_with_one_list_of_centres(world, as_,
     assert client.get("/office/staff/999999/move").status_code == 404
 
 
+def test_staff_move_to_an_active_or_planned_centre_never_to_a_suspended_one(world, as_, make):
+    make.centre("closed-tisc", name="Closed Centre", status="suspended")
+    make.centre("future-tisc", name="Future Centre", city="Shymkent", status="planned")
+    client = as_("coordinator")
+    staff = world.people["staff"]
+    page = client.get(f"/office/staff/{staff.id}/move").get_data(as_text=True)
+    offered = set(re.findall(r'<option[^>]*value="([^"]*)"', page))
+    assert "future-tisc" in offered and "closed-tisc" not in offered
+    refused = client.post(f"/office/staff/{staff.id}/move", data={"centre": "closed-tisc"})
+    assert refused.status_code == 400
+    assert "a suspended centre takes no new staff" in refused.get_data(as_text=True)
+    assert make.person(staff.id).centre_id == make.centre_id("kbtu")  # nothing changed
+    moved = client.post(f"/office/staff/{staff.id}/move", data={"centre": "future-tisc"})
+    assert moved.status_code == 302
+    assert make.person(staff.id).centre_id == make.centre_id("future-tisc")
+
+
 def test_a_move_the_rules_refuse_is_explained_on_the_form(world, as_, make, monkeypatch):
     from tisc.domain.errors import Invalid
     from tisc.services import accounts
@@ -173,6 +191,35 @@ def test_staff_need_a_centre_and_duplicates_are_refused(world, as_):
         data={"name": "X", "email": world.people["staff"].email, "role": "coordinator"},
     )
     assert response.status_code == 400
+
+
+def test_staff_are_invited_to_active_and_planned_centres_never_to_a_suspended_one(world, as_, make):
+    """Nothing is routed to a suspended centre, so nobody joins it; a planned centre's
+    staff set up its page before it opens."""
+    make.centre("closed-tisc", name="Closed Centre", status="suspended")
+    make.centre("future-tisc", name="Future Centre", city="Shymkent", status="planned")
+    client = as_("coordinator")
+    page = client.get("/office/staff").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="centre"[\s\S]*?</select>', page)[0]
+    offered = set(re.findall(r'<option[^>]*value="([^"]*)"', select))
+    assert {"kbtu", "future-tisc"} <= offered
+    assert "closed-tisc" not in offered and "Closed Centre" not in select
+    invited = {"name": "Жаңа", "email": "late@tisc-test.kz", "role": "staff"}
+    refused = client.post("/office/staff", data=invited | {"centre": "closed-tisc"})
+    assert refused.status_code == 400
+    shown = refused.get_data(as_text=True)
+    assert "a suspended centre takes no new staff" in shown
+    assert re.search(r'<select[^>]*aria-invalid="true"[^>]*name="centre"|<select[^>]*name="centre"'
+                     r'[^>]*aria-invalid="true"', shown)  # fmt: skip
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.email == invited["email"])) is None
+    assert outbox(make.app, to=invited["email"]) == []
+    joined = client.post("/office/staff", data=invited | {"centre": "future-tisc"})
+    assert joined.status_code == 302
+    with make.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == invited["email"]))
+        assert user.centre_id == make.centre_id("future-tisc")
+    assert [m.kind for m in outbox(make.app, to=invited["email"])] == ["invitation"]
 
 
 def test_the_coordinator_cannot_deactivate_themselves_or_inventors(world, as_):

@@ -59,6 +59,9 @@ def init_app(app: Flask) -> None:
     )
     schemas.document_report_years(datetime.now(ZoneInfo(app.config["TISC_TIMEZONE"])).year)
     api = Api(app)
+    # Before the blueprints: their schemas enter the document as they are registered.
+    limits = schemas.attachment_limits(app.extensions["tisc.policy"].upload_max_bytes)
+    api.ma_plugin.converter.add_attribute_function(limits)
     limit = limiter.limit(lambda: app.config["TISC_API_LIMIT"], key_func=token_key)
     for blueprint in (centres.bp, requests.bp, network.bp, figures.bp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: nothing to forge

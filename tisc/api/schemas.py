@@ -17,6 +17,7 @@ from tisc.domain.catalogue import (
     Service,
 )
 from tisc.domain.figures import EARLIEST_YEAR, PERIOD_KINDS, UNKNOWN_CATEGORY
+from tisc.domain.policy import MAX_FILES
 from tisc.domain.workflow import SPECS, Action, Status
 from tisc.models.base import LARGEST_ID
 
@@ -54,10 +55,35 @@ class File(Upload):
         return value
 
 
-def Attachments():
-    return fields.List(
-        File(), load_default=list, metadata={"description": "Up to five files, 10 MB each."}
-    )
+class Attachments(fields.List):
+    """The files sent with a submission or an action. How many and how large the deployment
+    takes is written into each app's document by :func:`attachment_limits`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(File(), load_default=list, **kwargs)
+
+
+def attachment_limits(max_bytes: int):
+    """An apispec attribute function: :class:`Attachments` documented with this deployment's
+    limits (``TISC_UPLOAD_MAX_BYTES``, :data:`MAX_FILES`), as its pages state them."""
+
+    def attachments2properties(converter, field, **kwargs) -> dict:
+        if not isinstance(field, Attachments):
+            return {}
+        size, exact = _size(max_bytes), f"{max_bytes} bytes"
+        each = size if size == exact else f"{size} ({exact})"
+        kinds = "PDF, DOCX, PNG or JPEG"
+        said = f"Up to {MAX_FILES} files ({kinds}), each at most {each}."
+        return {"maxItems": MAX_FILES, "description": said}
+
+    return attachments2properties
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= scale and count % scale == 0:
+            return f"{count // scale} {unit}"
+    return f"{count} bytes"
 
 
 class Strict(ma.Schema):

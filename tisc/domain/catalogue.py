@@ -154,6 +154,13 @@ def is_listed_tisc(kind: CentreKind, status: CentreStatus) -> bool:
     return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
 
 
+def admits_staff(kind: CentreKind, status: CentreStatus) -> bool:
+    """A centre new staff may join: an active TISC, or a planned one, whose staff set up its
+    profile before it opens; never a suspended one (nothing is routed to it), nor the
+    coordinating office (its people are coordinators)."""
+    return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
+
+
 class RequesterCategory(StrEnum):
     """Who asks: asked at registration, kept on each request as it was when submitted."""
 

@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tisc.domain.catalogue import ROLE_LABELS, Role
 from tisc.forms import Form, SelectField, options
+from tisc.services.accounts import NOT_JOINABLE
 
 
 class CheckboxListField(SelectMultipleField):
@@ -143,7 +144,10 @@ class StaffCreateForm(Form):
         ),
         validators=[DataRequired()],
     )
-    centre = SelectField(_l("Centre"), validators=[Optional()])
+    # Its choices are the centres staff may join: a suspended one sent is refused, saying why.
+    centre = SelectField(
+        _l("Centre"), validators=[Optional()], invalid_choice_message=_l(NOT_JOINABLE)
+    )
     submit = SubmitField(_l("Create account"))
 
 
@@ -154,5 +158,6 @@ class StaffMoveForm(Form):
         description=_l(
             "Their open requests stay with the centre they leave, back in its queue, unassigned."
         ),
+        invalid_choice_message=_l(NOT_JOINABLE),
     )
     submit = SubmitField(_l("Move"))

@@ -7,7 +7,15 @@ from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import N_, NP_, CentreKind, Language, RequesterCategory, Role
+from tisc.domain.catalogue import (
+    N_,
+    NP_,
+    CentreKind,
+    Language,
+    RequesterCategory,
+    Role,
+    admits_staff,
+)
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.domain.policy import Policy
@@ -20,6 +28,10 @@ from tisc.services.unit_of_work import use_case
 MIN_PASSWORD = 10
 MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable", 4 "very unguessable"
 MAX_CHECKED = 100  # zxcvbn slows down on long input; a longer password is no weaker for it
+# Said of a centre no staff may join (a crafted form, the command line): suspended ones.
+NOT_JOINABLE = N_(
+    "Choose an active or planned centre of the network: a suspended centre takes no new staff."
+)
 # Checked against when the e-mail is unknown, so both answers take as long. Written out
 # (werkzeug's scrypt of "not a password"), not computed: every web worker would otherwise
 # spend a scrypt - 32 MiB and a tenth of a second - on starting.
@@ -134,6 +146,8 @@ def create_user(
         centre = db.session.scalar(sa.select(Centre).where(Centre.slug == (centre_slug or "")))
         if centre is None or centre.kind is not CentreKind.TISC:
             raise Invalid("centre", N_("Staff must belong to a centre of the network."))
+        if not admits_staff(centre.kind, centre.status):
+            raise Invalid("centre", NOT_JOINABLE)
         centre_id = centre.id
     user = _new_user(name, email, password, role, centre_id, locale, hash_method)
     if password is None:
@@ -158,6 +172,8 @@ def move_staff(
     centre = db.session.scalar(sa.select(Centre).where(Centre.slug == centre_slug))
     if centre is None or centre.kind is not CentreKind.TISC:
         raise Invalid("centre", N_("Choose a centre of the network."))
+    if not admits_staff(centre.kind, centre.status):
+        raise Invalid("centre", NOT_JOINABLE)
     before = user.centre.slug if user.centre else None
     user.centre_id = centre.id
     handover.leave_requests(user, by, policy or Policy())

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from tisc.caching import Cache
 from tisc.database import upsert_insert
-from tisc.domain.catalogue import CentreKind, CentreStatus, is_active_tisc, is_listed_tisc
+from tisc.domain.catalogue import (
+    CentreKind,
+    CentreStatus,
+    admits_staff,
+    is_active_tisc,
+    is_listed_tisc,
+)
 from tisc.domain.collation import sorted_by_name
 from tisc.domain.geo import Point
 from tisc.domain.localized import pick
@@ -50,6 +56,10 @@ class CentreCard:
     @property
     def is_listed(self) -> bool:
         return is_listed_tisc(self.kind, self.status)
+
+    @property
+    def admits_staff(self) -> bool:
+        return admits_staff(self.kind, self.status)
 
 
 @dataclass(frozen=True)

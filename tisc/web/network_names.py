@@ -31,6 +31,12 @@ def centre_options() -> Options:
     return _kept_per_language(_centre_options)
 
 
+def staff_centre_options() -> Options:
+    """A staff account's centre: each centre that takes new staff (active or planned, not
+    suspended), by slug, after "—"."""
+    return _kept_per_language(_staff_centre_options)
+
+
 def region_options() -> Options:
     """A filter's choices: every region, after "All regions"."""
     return _kept_per_language(_region_options)
@@ -67,6 +73,11 @@ def _tisc_names() -> list[tuple[int, str]]:
 
 def _centre_options() -> Options:
     return options([("", gettext("All centres"))] + [(str(i), n) for i, n in tisc_names()])
+
+
+def _staff_centre_options() -> Options:
+    joinable = [(c.slug, pick_text(c.names)) for c in all_centres() if c.admits_staff]
+    return options([("", "—"), *joinable])
 
 
 def _region_options() -> Options:

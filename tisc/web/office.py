@@ -56,7 +56,7 @@ from tisc.web.network_names import (
     city_names,
     city_options,
     region_options,
-    tisc_names,
+    staff_centre_options,
 )
 from tisc.web.search import go_to_reference
 from tisc.web.templating import kept_form_key, kept_rows
@@ -223,7 +223,7 @@ def centre_suspend(slug: str):
 @bp.route("/staff", methods=["GET", "POST"])
 def staff():
     form = StaffCreateForm()
-    form.centre.choices = options(_tisc_choices())
+    form.centre.choices = staff_centre_options()
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
@@ -254,7 +254,7 @@ def staff_move(user_id: int):
     (with 2,000 centres that table was 7.5 MB)."""
     person = accounts.staff_member(user_id)
     form = StaffMoveForm()
-    form.centre.choices = options(_tisc_choices())
+    form.centre.choices = staff_centre_options()
     if request.method == "GET" and person.centre is not None:
         form.centre.data = person.centre.slug
     if form.validate_on_submit() and _moves_elsewhere(form, person):
@@ -393,11 +393,6 @@ def _moves_elsewhere(form: StaffMoveForm, person) -> bool:
         form.centre.errors.append(gettext("They already work at this centre: choose another."))
         return False
     return True
-
-
-def _tisc_choices() -> list[tuple[str, str]]:
-    cards = network.cards_by_id()
-    return [("", "—")] + [(cards[id].slug, name) for id, name in tisc_names()]
 
 
 def _other_centres(centre_id: int) -> list[tuple[str, str]]:
