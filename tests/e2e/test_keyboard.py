@@ -68,3 +68,40 @@ def test_a_menu_tabbed_out_of_closes(page: Page, site, app):
         page.keyboard.press("Tab")
     assert not menu.evaluate("element => element.contains(document.activeElement)")
     expect(menu).not_to_have_attribute("open", "")
+
+
+def _serious(page: Page) -> list[str]:
+    from tests.e2e.test_every_page import SERIOUS, _axe
+
+    violations = _axe.run(page).response["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in violations
+            if v["impact"] in SERIOUS]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_forms_in_their_error_states_pass_axe(page: Page, site, app, language):
+    """The tour audits pages as first loaded; errors are red text on tinted boxes."""
+    make = Factory(app)
+    inventor = make.user("inventor")
+    reference = make.request_in("awaiting_inventor", inventor, make.user("staff", centre="kbtu"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, inventor.email, inventor.password)
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
+    page.goto(f"{site}/requests/new")
+    page.locator("main form[enctype] [type=submit]").last.click()
+    expect(page.locator("[data-form-problems]")).to_be_focused()
+    problems = _serious(page)
+    page.goto(f"{site}/requests/{reference}")
+    page.locator("form[action$='/reply'] [type=submit]").last.click()
+    expect(page.locator("[data-form-problems]")).to_be_focused()
+    assert not problems + _serious(page)
+
+
+@pytest.mark.parametrize("path", ["/office", "/office/centres"])
+def test_the_office_pages_fit_a_320_px_screen_in_kazakh(page: Page, site, app, path):
+    coordinator = Factory(app).user("coordinator")
+    page.set_viewport_size({"width": 320, "height": 700})
+    sign_in(page, site, coordinator.email, coordinator.password)
+    page.request.post(f"{site}/locale", form={"locale": "kk", "next": "/"})
+    page.goto(site + path)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
