@@ -41,3 +41,13 @@ def test_apply_leaves_no_button_label_in_the_url(page, site: str):
     with page.expect_navigation():
         page.get_by_role("button", name="Apply").click()
     assert parse_qs(urlsplit(page.url).query) == {"q": ["university"]}
+
+
+def test_a_position_not_shared_is_said_aloud(browser: Browser, site: str):
+    """Without the permission the message appears as an alert, which screen readers read."""
+    context = browser.new_context(locale="en-GB", base_url=site)
+    page = context.new_page()
+    page.goto("/centres")
+    page.get_by_role("button", name="Use my position").click()
+    expect(page.get_by_role("alert")).to_have_text("Your browser did not share your position.")
+    context.close()

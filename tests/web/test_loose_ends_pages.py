@@ -263,6 +263,15 @@ def test_bad_input_on_the_centre_s_page_is_shown_and_changes_nothing(world, as_,
         ) == ("Дс–Жм 09:00–18:00")
 
 
+def test_a_checkbox_group_s_error_is_told_on_each_box_and_linked_from_the_summary(world, as_):
+    page = as_("staff").post("/desk/centre", data=profile_form(services=[])).get_data(True)
+    boxes = re.findall(r'<input type="checkbox"[^>]*name="services"[^>]*>', page)
+    assert boxes and all('aria-invalid="true" aria-describedby="services-error"' in box
+                         for box in boxes)  # fmt: skip
+    assert 'id="services-error"' in page
+    assert '<a href="#services-0" class="alert-link">' in page and 'id="services-0"' in page
+
+
 def test_a_centre_without_phone_or_e_mail_says_so(client, world):
     page = client.get("/centres/kbtu").get_data(as_text=True)
     assert "No phone number listed" in page

@@ -44,6 +44,8 @@ def test_without_a_mail_server_messages_are_kept_and_readable_in_the_mailbox(wor
     assert [m.delivery for m in messages] == [Delivery.KEPT]
     page = as_("inventor").get("/account/mailbox").get_data(as_text=True)
     assert "Hello from KBTU" in page
+    # Each message marked with its own language, whatever the page's.
+    assert re.search(r'<div class="card-body" lang="(kk|ru|en)">', page)
     assert world.reference in page
     assert as_("staff").get("/account/mailbox").get_data(as_text=True).count("Hello from KBTU") == 0
 
