@@ -1,5 +1,6 @@
 """Sessions end when they must, on the server: a copied cookie is worth nothing after
-sign-out, remember-me lasts 30 days at most, and one can sign out everywhere."""
+sign-out, remember-me lasts 30 days at most, and one can sign out everywhere; the account
+page names each signed-in device as people do ("Safari on iPhone")."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -13,12 +14,25 @@ from tisc.extensions import db
 from tisc.models import AuthSession, User
 from tisc.services import schedule, sessions
 
+CHROME_ON_LINUX = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+SAFARI_ON_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+FIREFOX_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0"
+)
 
-def sign_in(client, person, remember: bool = False):
+
+def sign_in(client, person, remember: bool = False, agent: str | None = None):
     data = {"email": person.email, "password": person.password}
     if remember:
         data["remember"] = "y"
-    response = client.post("/login", data=data)
+    headers = {} if agent is None else {"User-Agent": agent}
+    response = client.post("/login", data=data, headers=headers)
     assert response.status_code == 302
     return response
 
@@ -146,3 +160,31 @@ def test_hsts_is_sent_only_when_configured(client, app, monkeypatch):
     assert "Strict-Transport-Security" not in client.get("/").headers
     monkeypatch.setitem(app.config, "TISC_HSTS_SECONDS", 31536000)
     assert client.get("/").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_the_account_page_names_each_browser_and_system_not_the_header(app, make):
+    person = make.user()
+    laptop = app.test_client()
+    sign_in(laptop, person, agent=CHROME_ON_LINUX)
+    sign_in(app.test_client(), person, agent=SAFARI_ON_IPHONE)
+    sign_in(app.test_client(), person, agent="")
+    page = laptop.get("/account").get_data(as_text=True)
+    for name in ("Chrome on Linux", "Safari on iPhone", "Unknown device"):
+        assert f">{name}</strong>" in page, name
+    # The header itself only as the name's title, for whoever wants the detail.
+    assert page.count(CHROME_ON_LINUX) == 1 and f'title="{CHROME_ON_LINUX}"' in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "names"),
+    [("ru", ["Safari на iPhone", "Неизвестное устройство"]),
+     ("kk", ["Safari (iPhone)", "Белгісіз құрылғы"])],
+)  # fmt: skip
+def test_the_devices_are_named_in_the_persons_language(app, make, locale, names):
+    person = make.user(locale=locale)
+    laptop = app.test_client()
+    sign_in(laptop, person, agent="")
+    sign_in(app.test_client(), person, agent=SAFARI_ON_IPHONE)
+    page = laptop.get("/account").get_data(as_text=True)
+    for name in names:
+        assert f">{name}</strong>" in page, name
