@@ -41,6 +41,7 @@ from tisc.domain.catalogue import (
     Role,
     Service,
 )
+from tisc.domain.devices import device_of
 from tisc.domain.errors import DomainError
 from tisc.domain.routing import RoutingRule, language_reason, routing_reason_text
 from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
@@ -190,6 +191,15 @@ def role_label(value) -> str:
 
 def language_label(value) -> str:
     return gettext(LANGUAGE_LABELS[Language(value)])
+
+
+def device_label(user_agent: str | None) -> str:
+    """A session's browser and system as people say them ("Chrome on Linux"), else
+    whichever of the two is known, else "Unknown device"."""
+    device = device_of(user_agent or "")
+    if device.browser and device.system:
+        return gettext("%(browser)s on %(system)s", browser=device.browser, system=device.system)
+    return device.browser or device.system or gettext("Unknown device")
 
 
 # The audit trail's recorded values that are codes, and how a reader says them.

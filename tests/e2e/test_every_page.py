@@ -32,6 +32,10 @@ DEMO = {
     "coordinator": "coordinator@tisc-demo.kz",
 }
 _axe = Axe()
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.6478.122 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +49,7 @@ def tour(app, live_server):
     with app.app_context():
         demo.load_demo(app.extensions["tisc.policy"])
     _work_left_to_the_worker(app)
+    _signed_in_on_a_phone_too(app)
     with app.app_context():
         pages = _pages()
     # As deployed with a worker that has not got to it yet: the pages showing what is
@@ -81,6 +86,17 @@ def _work_left_to_the_worker(app) -> None:
             accounts.set_staff_active(staff.id, False, by=coordinator)
     finally:
         suspension.MOVED_IN_REQUEST, handover.UNASSIGNED_AT_ONCE = kept
+
+
+def _signed_in_on_a_phone_too(app) -> None:
+    """Each demo person is signed in on a phone as well: the account page lists it with
+    its button to sign that device out."""
+    from tisc.services import sessions
+
+    with app.app_context():
+        for email in DEMO.values():
+            person = db.session.scalar(sa.select(User).where(User.email == email))
+            sessions.start(person, remember=True, user_agent=PHONE)
 
 
 def _pages() -> dict[str, dict[str, str]]:

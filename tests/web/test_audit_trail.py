@@ -3,6 +3,7 @@ read and exported by the coordinator at /office/audit."""
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -81,6 +82,24 @@ def test_account_actions_are_recorded(app, make):
         ("account.signed_out_everywhere", person.id),
     ]
     assert entries(app, "account.sign_in_failed")[0].target == f"user:{person.id}"
+
+
+def test_the_trail_says_which_device_a_person_signed_out(app, make):
+    person, coordinator = make.user(), make.user("coordinator", locale="ru")
+    laptop, phone, office = app.test_client(), app.test_client(), app.test_client()
+    phone.post(
+        "/login",
+        data={"email": person.email, "password": person.password},
+        headers={"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)"},
+    )
+    laptop.post("/login", data={"email": person.email, "password": person.password})
+    [ending] = re.findall(r'action="(/account/sessions/\d+/end)"', laptop.get("/account").text)
+    laptop.post(ending)
+    office.post("/login", data={"email": coordinator.email, "password": coordinator.password})
+    page = office.get("/office/audit?action=account.signed_out_device").text
+    assert "<td>Выход на одном устройстве</td>" in page
+    assert "iPhone OS 17_5 like Mac OS X" in page
+    assert '<option value="account.signed_out_device" selected>' in page
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_entries SET action = 'x'",

@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "account.password_set": N_("Password set from an e-mailed link"),
     "account.email_changed": N_("E-mail address changed"),
     "account.signed_out_everywhere": N_("Signed out everywhere"),
+    "account.signed_out_device": N_("Signed out one device"),
     "token.created": N_("API token created"),
     "token.revoked": N_("API token revoked"),
     "audit.exported": N_("Audit trail exported"),

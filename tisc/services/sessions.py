@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from tisc.domain.catalogue import N_
+from tisc.domain.errors import NotFound, Refused
 from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
 from tisc.extensions import db
 from tisc.models import AuthSession, User
@@ -112,6 +114,36 @@ def sign_out_everywhere(user: User) -> None:
     user = db.session.merge(user)
     end_all(user)
     audit.record("account.signed_out_everywhere", user.id, f"user:{user.id}")
+
+
+@use_case
+def sign_out_device(user: User, session_id: int, this_token: str | None) -> AuthSession:
+    """End one other session of ``user`` (the account page lists them): that browser is
+    signed out at its next request. Another person's session, one that has ended and an
+    id that never was are the same 404; the session of this browser, ``this_token``'s, is
+    refused: signing out ends it, and says so."""
+    gone = NotFound(N_("There is no such session: it may have ended already."))
+    ended = db.session.get(AuthSession, session_id)
+    if (
+        ended is None
+        or ended.user_id != user.id
+        or ended.user_version != user.session_version
+        or ended.expires_at <= utcnow()
+    ):
+        raise gone
+    if this_token and ended.token_hash == digest(this_token):
+        raise Refused(N_("This is the browser you are using: to end its session, sign out."))
+    # A statement, not the ORM's delete: of two such requests at once, the second finds
+    # nothing left to delete and answers as for a session that has ended.
+    deleted = db.session.execute(sa.delete(AuthSession).where(AuthSession.id == ended.id))
+    db.session.expunge(ended)
+    if deleted.rowcount != 1:
+        raise gone
+    audit.record(
+        "account.signed_out_device", user.id, f"user:{user.id}",
+        after={"session": ended.id, "user_agent": ended.user_agent},
+    )  # fmt: skip
+    return ended
 
 
 def of(user: User, now: datetime | None = None) -> list[AuthSession]:

@@ -1,4 +1,5 @@
-"""A signed-in person's own account: name, language, password, e-mail, notifications."""
+"""A signed-in person's own account: name, language, password, e-mail, notifications,
+where they are signed in."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
@@ -8,7 +9,7 @@ from tisc.domain.catalogue import LANGUAGE_NAMES, Role
 from tisc.domain.errors import Invalid
 from tisc.domain.notifications import KIND_LABELS, OPTIONAL
 from tisc.extensions import limiter, policy
-from tisc.formatting import category_choices
+from tisc.formatting import category_choices, device_label
 from tisc.forms import options
 from tisc.forms.accounts import (
     ApiTokenForm,
@@ -109,6 +110,14 @@ def end_sessions():
     logout_user()
     flash(gettext("You are signed out everywhere. Please sign in again."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    """Sign out one other browser or device of this account (this one signs out as ever)."""
+    ended = sessions.sign_out_device(current_user, session_id, current_user.session_token)
+    flash(gettext("“%(device)s” is signed out.", device=device_label(ended.user_agent)), "success")
+    return redirect(url_for(".profile"))
 
 
 @bp.route("/notifications", methods=["POST"])

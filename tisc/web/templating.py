@@ -174,6 +174,7 @@ def init_app(app: Flask) -> None:
         centre_status_label=formatting.centre_status_label,
         language_label=formatting.language_label,
         role_label=formatting.role_label,
+        device_label=formatting.device_label,
         category_label=formatting.category_label,
         ip_right_label=formatting.ip_right_label,
         office_label=formatting.office_label,
