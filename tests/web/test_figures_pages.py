@@ -372,3 +372,49 @@ def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, 
     assert "Relevant prior art found" not in metadata and "6.5" not in metadata
     listed = text_of(office.get(f"/office?status=all&q={reference}"))
     assert reference in listed and "Relevant prior art found" not in listed
+
+
+def render_change(app, language: str, now, before, kind: str) -> str:
+    """The dashboards' change macro, rendered as a page renders it (its number formats)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        return render_template_string(
+            '{% from "dashboards/_figures.html" import change %}{{ change(now, before, kind) }}',
+            now=now, before=before, kind=kind,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "kind", "colour", "text"),
+    [
+        (3, 15, "days", "change-better", "▼ 12 days"),  # faster: better
+        (6, 2.5, "days", "change-worse", "▲ 3.5 days"),  # slower: worse
+        (3, 4, "days", "change-better", "▼ 1 day"),
+        (4, 4, "days", "", "= 0 days"),
+        (10, 5, "count", "change-better", "▲ 100%"),  # more received or completed: better
+        (5, 10, "count", "change-worse", "▼ 50%"),
+        (0.9, 0.8, "rate", "change-better", "▲ 10 pp"),
+        (3.5, 4.5, "rating", "change-worse", "▼ 1.0"),
+    ],
+)
+def test_a_change_is_green_when_better_and_red_when_worse(app, now, before, kind, colour, text):
+    """Fewer working days is better: a falling median is green, a rising one red."""
+    shown = render_change(app, "en", now, before, kind)
+    assert f'class="change {colour}"' in shown, shown
+    assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "before", "text"),
+    [
+        ("ru", 2, 3, "▼ 1 день"), ("ru", 5, 3, "▲ 2 дня"), ("ru", 20, 5, "▲ 15 дней"),
+        ("ru", 23, 2, "▲ 21 день"), ("ru", 6, 2.5, "▲ 3,5 дня"), ("ru", 3, 1.5, "▲ 1,5 дня"),
+        ("kk", 2, 3, "▼ 1 күн"), ("kk", 20, 5, "▲ 15 күн"), ("kk", 6, 2.5, "▲ 3,5 күн"),
+        ("en", 6, 4.5, "▲ 1.5 days"),
+    ],
+)  # fmt: skip
+def test_a_change_in_days_takes_the_languages_plural(app, language, now, before, text):
+    shown = render_change(app, language, now, before, "days")
+    assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
