@@ -127,6 +127,15 @@ def test_bad_report_years_are_a_clear_400(client, busy, year):
     assert client.get(f"/office/reports/wipo.xlsx?year={year}").status_code == 400
 
 
+@pytest.mark.parametrize("year", ["abc", "", "1.5", "99999", "-1", "9" * 5000])
+def test_bad_event_years_are_a_clear_400_not_this_year(client, busy, year):
+    login(client, busy["coordinator"])
+    response = client.get(f"/office/events?year={year}")
+    assert response.status_code == 400
+    assert "Choose a year from 2000 to" in text_of(response)
+    assert client.get("/office/events").status_code == 200
+
+
 def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, busy):
     login(client, busy["coordinator"])
     client.post("/locale", data={"locale": "ru"})
