@@ -220,6 +220,35 @@ def test_exports_follow_the_filters_and_are_audited(client, busy, make):
     assert [tuple(row) for row in actions] == [("export.downloaded", "office.csv")] * 2
 
 
+@pytest.mark.parametrize(
+    ("person", "address", "language", "says", "back"),
+    [
+        ("coordinator", "/office/export.csv?status=bogus", "en",
+         "Nothing was exported; please correct the filters. Status: Not a valid choice.",
+         "/office?status=bogus"),
+        ("coordinator", "/office/export.xlsx?centre=zzz&region=x", "en",
+         "Centre: Not a valid choice. Region: Not a valid choice.",
+         "/office?centre=zzz&amp;region=x"),
+        ("staff", "/desk/export.xlsx?sort=zzz", "en", "Sort by: Not a valid choice.",
+         "/desk?sort=zzz"),
+        ("staff", "/desk/export.csv?assignee=x", "ru",
+         "Ничего не экспортировано: исправьте фильтры. Исполнитель: Неверный вариант.",
+         "/desk?assignee=x"),
+        ("coordinator", "/office/export.csv?service=x", "kk",
+         "Ештеңе экспортталмады: сүзгілерді түзетіңіз. Қызмет: ", "/office?service=x"),
+    ],
+)  # fmt: skip
+def test_a_wrong_export_filter_is_named_with_its_error(
+    client, busy, person, address, language, says, back
+):
+    login(client, busy[person])
+    response = client.get(address, headers={"Accept-Language": language})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert says in page
+    assert f'href="{back}"' in page  # the list, showing the same filters with their errors
+
+
 def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
     staff, other = busy["staff"], busy["other_staff"]
     login(client, staff)
