@@ -249,6 +249,21 @@ def test_a_wrong_export_filter_is_named_with_its_error(
     assert f'href="{back}"' in page  # the list, showing the same filters with their errors
 
 
+def test_export_file_names_carry_the_networks_local_time(client, busy, monkeypatch):
+    """At 02:30 in Almaty it is still the previous day in UTC: the name has the local day."""
+    from datetime import UTC, datetime
+
+    from tisc.web import exports
+
+    monkeypatch.setattr(exports, "utcnow", lambda: datetime(2026, 12, 4, 21, 30, tzinfo=UTC))
+    login(client, busy["coordinator"])
+    named = lambda address: client.get(address).headers["Content-Disposition"]  # noqa: E731
+    assert named("/office/export.csv") == 'attachment; filename="requests-20261205-0230.csv"'
+    assert named("/office/audit.csv").endswith('"audit-trail-20261205-0230.csv"')
+    login(client, busy["staff"])
+    assert named("/desk/export.xlsx").endswith('"desk-20261205-0230.xlsx"')
+
+
 def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
     staff, other = busy["staff"], busy["other_staff"]
     login(client, staff)

@@ -2,7 +2,6 @@
 streamed, XLSX written to a temporary file in constant memory and streamed from it."""
 
 import json
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 from flask_babel import gettext
@@ -12,6 +11,7 @@ from tisc.domain.catalogue import Role
 from tisc.domain.workflow import result_stands
 from tisc.extensions import policy
 from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
+from tisc.models.base import utcnow
 from tisc.services import audit, exports, network, queues
 from tisc.services.exports import Table
 from tisc.web.desk import desk_filters
@@ -130,7 +130,7 @@ def _described(filters: queues.Filters) -> dict:
 
 
 def _send(table: Table, fmt: str, name: str) -> Response:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    stamp = utcnow().astimezone(policy().calendar.tz).strftime("%Y%m%d-%H%M")  # local time
     if fmt == "csv":
         body = stream_with_context(exports.csv_lines(table))
     else:
