@@ -264,6 +264,25 @@ def test_export_file_names_carry_the_networks_local_time(client, busy, monkeypat
     assert named("/desk/export.xlsx").endswith('"desk-20261205-0230.xlsx"')
 
 
+@pytest.mark.parametrize(
+    ("language", "turnaround", "median"),
+    [("ru", "Затрачено рабочих дней", "Медиана затраченных рабочих дней"),
+     ("kk", "Жұмсалған жұмыс күндері", "Жұмсалған жұмыс күндерінің медианасы")],
+)  # fmt: skip
+def test_the_days_a_request_took_read_unlike_its_due_date(
+    client, busy, language, turnaround, median
+):
+    """In Russian "Срок" (due) beside "Срок выполнения" (the days taken) read alike."""
+    login(client, busy["staff"])
+    headers = {"Accept-Language": language}
+    exported = text_of(client.get("/desk/export.csv?status=all", headers=headers))
+    header = next(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    due, taken = header[6], header[12]
+    assert taken == turnaround
+    assert not set(due.lower().split()) & set(taken.lower().replace(",", "").split()), header
+    assert median in text_of(client.get("/desk/dashboard", headers=headers))
+
+
 def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
     staff, other = busy["staff"], busy["other_staff"]
     login(client, staff)
