@@ -127,6 +127,15 @@ def test_bad_report_years_are_a_clear_400(client, busy, year):
     assert client.get(f"/office/reports/wipo.xlsx?year={year}").status_code == 400
 
 
+@pytest.mark.parametrize("year", ["abc", "", "1.5", "99999", "-1", "9" * 5000])
+def test_bad_event_years_are_a_clear_400_not_this_year(client, busy, year):
+    login(client, busy["coordinator"])
+    response = client.get(f"/office/events?year={year}")
+    assert response.status_code == 400
+    assert "Choose a year from 2000 to" in text_of(response)
+    assert client.get("/office/events").status_code == 200
+
+
 def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, busy):
     login(client, busy["coordinator"])
     client.post("/locale", data={"locale": "ru"})
@@ -172,9 +181,19 @@ def test_exports_neutralise_formulas_in_csv_and_xlsx(client, busy):
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
-    workbook = xlsx_text(client.get("/desk/export.xlsx?status=all").data)
-    assert "<f>" not in workbook  # text only, never a formula
-    assert "&apos;=HYPERLINK" in workbook or "'=HYPERLINK" in workbook
+    response = client.get("/desk/export.xlsx?status=all")
+    assert "<f>" not in xlsx_text(response.data)  # text cells only, never a formula
+    # ... so they keep the exact text: an apostrophe would show as part of the title.
+    cells = xlsx_cells(response.data)
+    assert set(HOSTILE) <= set(cells)
+    assert "=cmd|' /C calc'!A0" in cells
+    assert not [cell for cell in cells if cell.startswith("'")], cells
+
+
+def xlsx_cells(data: bytes) -> list[str]:
+    """The text of every text cell of a workbook written in constant memory (inline)."""
+    text = xlsx_text(data)
+    return [html.unescape(cell) for cell in re.findall(r"<is><t[^>]*>(.*?)</t></is>", text)]
 
 
 def test_exports_follow_the_filters_and_are_audited(client, busy, make):
@@ -199,6 +218,69 @@ def test_exports_follow_the_filters_and_are_audited(client, busy, make):
             .order_by(AuditEntry.id)
         ).all()
     assert [tuple(row) for row in actions] == [("export.downloaded", "office.csv")] * 2
+
+
+@pytest.mark.parametrize(
+    ("person", "address", "language", "says", "back"),
+    [
+        ("coordinator", "/office/export.csv?status=bogus", "en",
+         "Nothing was exported; please correct the filters. Status: Not a valid choice.",
+         "/office?status=bogus"),
+        ("coordinator", "/office/export.xlsx?centre=zzz&region=x", "en",
+         "Centre: Not a valid choice. Region: Not a valid choice.",
+         "/office?centre=zzz&amp;region=x"),
+        ("staff", "/desk/export.xlsx?sort=zzz", "en", "Sort by: Not a valid choice.",
+         "/desk?sort=zzz"),
+        ("staff", "/desk/export.csv?assignee=x", "ru",
+         "Ничего не экспортировано: исправьте фильтры. Исполнитель: Неверный вариант.",
+         "/desk?assignee=x"),
+        ("coordinator", "/office/export.csv?service=x", "kk",
+         "Ештеңе экспортталмады: сүзгілерді түзетіңіз. Қызмет: ", "/office?service=x"),
+    ],
+)  # fmt: skip
+def test_a_wrong_export_filter_is_named_with_its_error(
+    client, busy, person, address, language, says, back
+):
+    login(client, busy[person])
+    response = client.get(address, headers={"Accept-Language": language})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert says in page
+    assert f'href="{back}"' in page  # the list, showing the same filters with their errors
+
+
+def test_export_file_names_carry_the_networks_local_time(client, busy, monkeypatch):
+    """At 02:30 in Almaty it is still the previous day in UTC: the name has the local day."""
+    from datetime import UTC, datetime
+
+    from tisc.web import exports
+
+    monkeypatch.setattr(exports, "utcnow", lambda: datetime(2026, 12, 4, 21, 30, tzinfo=UTC))
+    login(client, busy["coordinator"])
+    named = lambda address: client.get(address).headers["Content-Disposition"]  # noqa: E731
+    assert named("/office/export.csv") == 'attachment; filename="requests-20261205-0230.csv"'
+    assert named("/office/audit.csv").endswith('"audit-trail-20261205-0230.csv"')
+    login(client, busy["staff"])
+    assert named("/desk/export.xlsx").endswith('"desk-20261205-0230.xlsx"')
+
+
+@pytest.mark.parametrize(
+    ("language", "turnaround", "median"),
+    [("ru", "Затрачено рабочих дней", "Медиана затраченных рабочих дней"),
+     ("kk", "Жұмсалған жұмыс күндері", "Жұмсалған жұмыс күндерінің медианасы")],
+)  # fmt: skip
+def test_the_days_a_request_took_read_unlike_its_due_date(
+    client, busy, language, turnaround, median
+):
+    """In Russian "Срок" (due) beside "Срок выполнения" (the days taken) read alike."""
+    login(client, busy["staff"])
+    headers = {"Accept-Language": language}
+    exported = text_of(client.get("/desk/export.csv?status=all", headers=headers))
+    header = next(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    due, taken = header[6], header[12]
+    assert taken == turnaround
+    assert not set(due.lower().split()) & set(taken.lower().replace(",", "").split()), header
+    assert median in text_of(client.get("/desk/dashboard", headers=headers))
 
 
 def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
@@ -372,3 +454,49 @@ def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, 
     assert "Relevant prior art found" not in metadata and "6.5" not in metadata
     listed = text_of(office.get(f"/office?status=all&q={reference}"))
     assert reference in listed and "Relevant prior art found" not in listed
+
+
+def render_change(app, language: str, now, before, kind: str) -> str:
+    """The dashboards' change macro, rendered as a page renders it (its number formats)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        return render_template_string(
+            '{% from "dashboards/_figures.html" import change %}{{ change(now, before, kind) }}',
+            now=now, before=before, kind=kind,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "kind", "colour", "text"),
+    [
+        (3, 15, "days", "change-better", "▼ 12 days"),  # faster: better
+        (6, 2.5, "days", "change-worse", "▲ 3.5 days"),  # slower: worse
+        (3, 4, "days", "change-better", "▼ 1 day"),
+        (4, 4, "days", "", "= 0 days"),
+        (10, 5, "count", "change-better", "▲ 100%"),  # more received or completed: better
+        (5, 10, "count", "change-worse", "▼ 50%"),
+        (0.9, 0.8, "rate", "change-better", "▲ 10 pp"),
+        (3.5, 4.5, "rating", "change-worse", "▼ 1.0"),
+    ],
+)
+def test_a_change_is_green_when_better_and_red_when_worse(app, now, before, kind, colour, text):
+    """Fewer working days is better: a falling median is green, a rising one red."""
+    shown = render_change(app, "en", now, before, kind)
+    assert f'class="change {colour}"' in shown, shown
+    assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "before", "text"),
+    [
+        ("ru", 2, 3, "▼ 1 день"), ("ru", 5, 3, "▲ 2 дня"), ("ru", 20, 5, "▲ 15 дней"),
+        ("ru", 23, 2, "▲ 21 день"), ("ru", 6, 2.5, "▲ 3,5 дня"), ("ru", 3, 1.5, "▲ 1,5 дня"),
+        ("kk", 2, 3, "▼ 1 күн"), ("kk", 20, 5, "▲ 15 күн"), ("kk", 6, 2.5, "▲ 3,5 күн"),
+        ("en", 6, 4.5, "▲ 1.5 days"),
+    ],
+)  # fmt: skip
+def test_a_change_in_days_takes_the_languages_plural(app, language, now, before, text):
+    shown = render_change(app, language, now, before, "days")
+    assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown

@@ -1,10 +1,11 @@
 """Tables out of the application: CSV streamed row by row, XLSX written in constant memory.
 
 Both take rows from an iterator (the lists read them in keyset batches), so
-a million rows never sit in memory at once. Every text cell that a
+a million rows never sit in memory at once. In CSV every text cell that a
 spreadsheet would take for a formula (it begins with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) is neutralised with a leading
-apostrophe; XLSX text is written as text, never as a formula.
+apostrophe. XLSX text is written as a text cell, which is never a formula,
+so it keeps the exact text.
 """
 
 import csv
@@ -28,8 +29,8 @@ CHUNK = 64 * 1024
 
 
 def neutralise(value):
-    """A cell's value as safe to open in a spreadsheet: text that could start a formula gets
-    a leading apostrophe; numbers and dates are left as they are."""
+    """A CSV cell's value as safe to open in a spreadsheet: text that could start a
+    formula gets a leading apostrophe; numbers and dates are left as they are."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -106,7 +107,7 @@ def _sheet(workbook, table: Table, bold, number: int):
         name = name.replace(forbidden, " ")
     sheet = workbook.add_worksheet(name)
     for column, header in enumerate(table.headers):
-        sheet.write_string(0, column, str(neutralise(header)), bold)
+        sheet.write_string(0, column, str(header), bold)
         sheet.set_column(column, column, max(10, min(40, len(header) + 2)))
     return sheet
 
@@ -123,7 +124,7 @@ def _write(sheet, row: int, column: int, value, dated) -> None:
     elif isinstance(value, date):
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), dated)
     else:
-        sheet.write_string(row, column, str(neutralise(str(value))))
+        sheet.write_string(row, column, str(value))  # a text cell: never a formula
 
 
 def stream_file(path: str) -> Iterator[bytes]:

@@ -21,7 +21,7 @@ from tisc.forms.figures import EventForm
 from tisc.services import events, network
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import role_required
-from tisc.web.inputs import id_arg
+from tisc.web.inputs import id_arg, whole_number
 from tisc.web.network_names import tisc_names
 
 bp = Blueprint("events", __name__)
@@ -75,7 +75,8 @@ def office_list():
     today = _today()
     problem, year = None, today.year
     try:
-        year = check_year(request.args.get("year", today.year, type=int), today)
+        # Not a number (?year=abc, ?year=) is as wrong as a year out of range: not this year.
+        year = check_year(whole_number(request.args.get("year", str(today.year))), today)
     except Invalid as error:
         problem = explain(error)
     centre_id = id_arg("centre")

@@ -2,9 +2,8 @@
 streamed, XLSX written to a temporary file in constant memory and streamed from it."""
 
 import json
-from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, stream_with_context
+from flask import Blueprint, Response, abort, request, stream_with_context, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -13,9 +12,11 @@ from tisc.domain.catalogue import Role
 from tisc.domain.workflow import result_stands
 from tisc.extensions import policy
 from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
+from tisc.models.base import utcnow
 from tisc.services import audit, exports, network, queues
 from tisc.services.exports import Table
 from tisc.web.desk import desk_filters
+from tisc.web.errors import error_page
 from tisc.web.guards import role_required
 from tisc.web.office import audit_filters, office_filters
 
@@ -27,9 +28,11 @@ FORMATS = {"csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
 @bp.route("/office/export.<fmt>")
 @role_required(Role.COORDINATOR)
 def office(fmt: str):
-    _form, filters, valid = office_filters()
-    if fmt not in FORMATS or not valid:
-        abort(404 if fmt not in FORMATS else 400)
+    form, filters, valid = office_filters()
+    if fmt not in FORMATS:
+        abort(404)
+    if not valid:
+        return _wrong_filters(form, "office.overview")
     cards, regions = network.cards_by_id(), network.regions_by_code()
     headers = [gettext("Reference"), gettext("Service"), gettext("Centre"), gettext("Region"),
                gettext("Status"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
@@ -48,9 +51,11 @@ def office(fmt: str):
 @bp.route("/desk/export.<fmt>")
 @role_required(Role.STAFF)
 def desk(fmt: str):
-    _form, filters, valid = desk_filters()
-    if fmt not in FORMATS or not valid:
-        abort(404 if fmt not in FORMATS else 400)
+    form, filters, valid = desk_filters()
+    if fmt not in FORMATS:
+        abort(404)
+    if not valid:
+        return _wrong_filters(form, "desk.queue")
     headers = [gettext("Reference"), gettext("Title"), gettext("Service"), gettext("Status"),
                gettext("Assignee"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
                gettext("Outcome"), *_figure_headers()]  # fmt: skip
@@ -78,6 +83,24 @@ def audit_trail():
 
 
 AUDIT_COLUMNS = ["at", "actor", "action", "target", "before", "after", "origin"]
+
+
+def _wrong_filters(form, page: str):
+    """400 naming each wrong filter and what is wrong with it, with the way back to the list
+    (which shows the same filters with their errors)."""
+    problems = " ".join(
+        f"{form[name].label.text}: {' '.join(map(str, errors))}"
+        for name, errors in form.errors.items()
+        if name in form
+    )
+    query = request.query_string.decode("utf-8", "replace")
+    return error_page(
+        400,
+        gettext(
+            "Nothing was exported; please correct the filters. %(problems)s", problems=problems
+        ),
+        back=url_for(page) + (f"?{query}" if query else ""),
+    )
 
 
 def _json(value) -> str:
@@ -109,7 +132,7 @@ def _described(filters: queues.Filters) -> dict:
 
 
 def _send(table: Table, fmt: str, name: str) -> Response:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    stamp = utcnow().astimezone(policy().calendar.tz).strftime("%Y%m%d-%H%M")  # local time
     if fmt == "csv":
         body = stream_with_context(exports.csv_lines(table))
     else:

@@ -33,6 +33,14 @@ def as_id(value: str | None) -> int | None:
     return number if number is not None and 0 < number <= LARGEST_ID else None
 
 
+def whole_number(value: str | None) -> int | None:
+    """``value`` as a whole number, None when it is not one (``abc``, blank, ``1.5``)."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:  # also beyond Python's 4,300 digits
+        return None
+
+
 def id_arg(name: str) -> int | None:
     """The query string's ``name`` as an id (``?centre=3``): see :func:`as_id`."""
     return as_id(request.args.get(name))
