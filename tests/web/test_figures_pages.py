@@ -372,3 +372,55 @@ def test_a_reopened_requests_result_is_shown_and_exported_as_a_past_one(client, 
     assert "Relevant prior art found" not in metadata and "6.5" not in metadata
     listed = text_of(office.get(f"/office?status=all&q={reference}"))
     assert reference in listed and "Relevant prior art found" not in listed
+
+
+def _wipo_centres(client, headers, year) -> dict[str, tuple[int, int]]:
+    """(active, planned) in the report for ``year``: on the page, in the XLSX and the API."""
+    page = text_of(client.get(f"/office/reports/wipo?year={year}"))
+    table = page[page.index('id="wipo-1"') : page.index("</table>", page.index('id="wipo-1"'))]
+    on_page = tuple(int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', table))
+    workbook = client.get(f"/office/reports/wipo.xlsx?year={year}").data
+    with zipfile.ZipFile(io.BytesIO(workbook)) as sheets:
+        sheet = sheets.read("xl/worksheets/sheet1.xml").decode()
+    in_xlsx = tuple(int(n) for n in re.findall(r'<c r="B\d+"[^>]*><v>(\d+)</v>', sheet))
+    api = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers).get_json()
+    return {"page": on_page, "xlsx": in_xlsx,
+            "api": (api["centres_active"], api["centres_planned"])}  # fmt: skip
+
+
+def test_the_wipo_report_counts_the_centres_of_its_year_alike_on_page_xlsx_and_api(client, make):
+    from tisc.domain.catalogue import CentreStatus
+    from tisc.services import centres, tokens
+
+    today = today_in_kazakhstan()
+    this, last = today.year, today.year - 1
+    make.centre("older", joined_on=today.replace(year=this - 2, month=5, day=1))
+    make.centre(
+        "pavlodar", name="Pavlodar TISC", city="Pavlodar", joined_on=today
+    )  # joined this year
+    make.centre("semey", city="Semey", status="planned")
+    coordinator = make.user("coordinator")
+    login(client, coordinator)
+    with make.app.app_context():
+        secret = tokens.create(db.session.get(User, coordinator.id), "t", "read", 30)[1]
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    def agreed(year) -> tuple[int, int]:
+        seen = _wipo_centres(client, headers, year)
+        assert seen["page"] == seen["xlsx"] == seen["api"], seen
+        return seen["api"]
+
+    # The partner centres have no join date: they count from today, when they were added.
+    assert agreed(last) == (1, 0)
+    assert agreed(this) == (4 + 2, 1)
+    assert agreed(2000) == (0, 0)
+    with make.app.app_context():
+        centres.set_status("older", CentreStatus.SUSPENDED)
+    assert agreed(last) == (1, 0)  # last year's report does not change
+    assert agreed(this) == (4 + 1, 1)
+    page = text_of(client.get(f"/office/reports/wipo?year={last}"))
+    assert 'id="undated-centres"' in page and "Kazakh-British Technical University" in page
+    assert "Pavlodar TISC" not in page[page.index('id="undated-centres"') :].split("</div>")[0]
+    api = client.get(f"/api/v1/reports/wipo?year={last}", headers=headers).get_json()
+    assert "kbtu" in api["centres_without_join_date"]
+    assert "pavlodar" not in api["centres_without_join_date"]

@@ -14,12 +14,14 @@ import sqlalchemy as sa
 
 from tisc.caching import Cache
 from tisc.domain import figures as defs
-from tisc.domain.catalogue import CentreStatus, IpRight, Outcome, RequesterCategory, Service
+from tisc.domain.catalogue import CentreKind, IpRight, Outcome, RequesterCategory, Service
 from tisc.domain.figures import EventFigures, Figures, Period
+from tisc.domain.membership import census
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
+from tisc.services import centres as centre_service
 from tisc.services import network
 from tisc.services.figures import (
     Capped,
@@ -233,7 +235,7 @@ def _midnight(day: date, tz) -> datetime:
 @dataclass
 class WipoReport:
     year: int
-    centres_active: int
+    centres_active: int  # at the end of the year (this year: now), ``domain/membership.py``
     centres_planned: int
     total: Figures
     services: list[Slice]
@@ -243,6 +245,8 @@ class WipoReport:
     filings: list[tuple[str, int]]
     events: EventFigures
     value_added: list[Slice]  # freedom to operate, patent landscapes
+    # TISCs with no join date recorded: each counts from the day it was added to this app.
+    undated: list = field(default_factory=list)
 
 
 VALUE_ADDED = (Service.FREEDOM_TO_OPERATE, Service.PATENT_LANDSCAPE)
@@ -256,9 +260,10 @@ def wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
 
 
 def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
-    source = source_for(Scope(), 0, policy.calendar.tz)
+    tz = policy.calendar.tz
+    source = source_for(Scope(), 0, tz)
     first, last = year * 100 + 1, year * 100 + 12
-    today = now.astimezone(policy.calendar.tz).date()
+    today = now.astimezone(tz).date()
 
     def by(dimension: int) -> dict:
         return {
@@ -271,11 +276,16 @@ def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
     categories = by(defs.CATEGORY)
     regions = by(defs.REGION)
     region_cards = network.regions_by_code()
-    tiscs = [card for card in network.cards() if card.kind.value == "tisc"]
+    records = centre_service.records(tz)
+    # As the network stood when the year ended, or now for the year under way.
+    counted = census(
+        records, min(_midnight(date(year + 1, 1, 1), tz), now), min(date(year, 12, 31), today)
+    )
+    by_slug = {card.slug: card for card in network.cards()}
     return WipoReport(
         year=year,
-        centres_active=sum(card.status is CentreStatus.ACTIVE for card in tiscs),
-        centres_planned=sum(card.status is CentreStatus.PLANNED for card in tiscs),
+        centres_active=counted.active,
+        centres_planned=counted.planned,
         total=total,
         services=[Slice(s, services.get(s.value, Figures())) for s in Service],
         categories=[
@@ -290,6 +300,11 @@ def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
         filings=[(r.value, total.filings.get(r.value, 0)) for r in IpRight],
         events=_sum_events(event_figures(date(year, 1, 1), date(year, 12, 31), today).values()),
         value_added=[Slice(s, services.get(s.value, Figures())) for s in VALUE_ADDED],
+        undated=[
+            by_slug[r.slug]
+            for r in records
+            if r.kind is CentreKind.TISC and r.joined_on is None and r.slug in by_slug
+        ],
     )
 
 
