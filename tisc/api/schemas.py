@@ -489,9 +489,10 @@ class WipoReport(ma.Schema):
         "TISCs planned at the end of the year (for this year: now) and on record by then"
     )})  # fmt: skip
     centres_without_join_date = fields.List(fields.String(), required=True, metadata={
-        "description": "The TISCs (their slugs) with no join date recorded: each counts from "
-                       "the day it was added to the app, so a year before that does not count "
-                       "it. Record their join dates to count them where they belong."
+        "description": "The TISCs, planned ones aside (their slugs), with no join date "
+                       "recorded: each counts from the day it was added to the app, so a year "
+                       "before that does not count it. Record their join dates to count them "
+                       "where they belong."
     })  # fmt: skip
     total = fields.Nested(YearFigures, required=True)
     services = fields.List(fields.Nested(YearBreakdown), required=True)

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 
 from tisc.caching import Cache
 from tisc.domain import figures as defs
-from tisc.domain.catalogue import CentreKind, IpRight, Outcome, RequesterCategory, Service
+from tisc.domain.catalogue import (
+    CentreKind,
+    CentreStatus,
+    IpRight,
+    Outcome,
+    RequesterCategory,
+    Service,
+)
 from tisc.domain.disclosure import (
     Count,
     Hidden,
@@ -253,7 +260,8 @@ class WipoReport:
     filings: list[tuple[str, int]]
     events: EventFigures
     value_added: list[Slice]  # freedom to operate, patent landscapes
-    # TISCs with no join date recorded: each counts from the day it was added to this app.
+    # TISCs (not planned ones) with no join date recorded: each counts from the day it was
+    # added to this app.
     undated: list = field(default_factory=list)
 
 
@@ -311,7 +319,10 @@ def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
         undated=[
             by_slug[r.slug]
             for r in records
-            if r.kind is CentreKind.TISC and r.joined_on is None and r.slug in by_slug
+            if r.kind is CentreKind.TISC
+            and r.status is not CentreStatus.PLANNED
+            and r.joined_on is None
+            and r.slug in by_slug
         ],
     )
 
