@@ -79,7 +79,8 @@ class Factory:
 
     def centre(self, slug: str, *, name: str | None = None, city: str = "Almaty",
                status: str = "active", services=("prior_art_search",), languages=("kk", "ru"),
-               lat: float | None = None, lon: float | None = None, **names) -> int:  # fmt: skip
+               lat: float | None = None, lon: float | None = None, joined_on=None,
+               **names) -> int:  # fmt: skip
         """A TISC in ``city`` (at the city's point unless given); its id."""
         from tisc.models import City
         from tisc.services import centres
@@ -98,6 +99,7 @@ class Factory:
                 services=list(services),
                 languages=list(languages),
                 host_institution_en=names.get("host_institution", ""),
+                joined_on=joined_on,
             )
             return centres.create_centre(details).id
 

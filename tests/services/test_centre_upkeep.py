@@ -525,3 +525,29 @@ def test_a_bad_saved_reply_names_the_field(ctx, people, draft, field):
         replies.create(user(people["kbtu"]), draft)
     assert refusal.value.field == field
     assert replies.for_centre(user(people["kbtu"])) == []
+
+
+def test_every_change_of_a_centres_status_is_in_its_record(ctx, make, people):
+    """WIPO's report reads a centre's past statuses from the audit trail: creation, the
+    office's edit, suspension and reactivation all say what the status became."""
+    from tisc.domain.catalogue import CentreStatus
+    from tisc.domain.membership import StatusChange
+
+    make.centre("semey", city="Semey", status="planned")
+    details = centres.CentreDetails(
+        **{name: getattr(centre("semey"), name) for name in (
+            "slug", "name_kk", "name_ru", "name_en", "city_id", "lat", "lon")},
+        status="active", services=["prior_art_search"], languages=["kk"],
+    )  # fmt: skip
+    centres.update_centre("semey", details)
+    suspension.suspend(user(people["coordinator"]), "semey", "", make.policy)
+    centres.set_status("semey", CentreStatus.ACTIVE)
+    db.session.rollback()
+    [record] = [r for r in centres.records(make.policy.calendar.tz) if r.slug == "semey"]
+    steps = [(change.before, change.after) for change in record.changes]
+    assert steps == [(None, "planned"), ("planned", "active"), ("active", "suspended"),
+                     ("suspended", "active")]  # fmt: skip
+    assert all(isinstance(change, StatusChange) for change in record.changes)
+    assert record.joined_on is None and record.status is CentreStatus.ACTIVE
+    [kbtu] = [r for r in centres.records(make.policy.calendar.tz) if r.slug == "kbtu"]
+    assert kbtu.changes == ()  # loaded from the data files: active since it was added

@@ -181,10 +181,6 @@ def test_report_years():
             f.check_year(year, TODAY)
 
 
-def test_small_public_counts_are_suppressed():
-    assert [f.suppressed(n) for n in (0, 1, 4, 5, 120)] == [0, None, None, 5, 120]
-
-
 def test_turnaround_bands():
     assert f.turnaround_bands({1: 2, 5: 1, 6: 1, 20: 3, 41: 1, 999: 1}) == [3, 1, 3, 0, 2]
 

@@ -5,7 +5,7 @@ import html
 import io
 import re
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -500,3 +500,112 @@ def test_a_change_is_green_when_better_and_red_when_worse(app, now, before, kind
 def test_a_change_in_days_takes_the_languages_plural(app, language, now, before, text):
     shown = render_change(app, language, now, before, "days")
     assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
+
+
+def _wipo_centres(client, headers, year) -> dict[str, tuple[int, int]]:
+    """(active, planned) in the report for ``year``: on the page, in the XLSX and the API."""
+    page = text_of(client.get(f"/office/reports/wipo?year={year}"))
+    table = page[page.index('id="wipo-1"') : page.index("</table>", page.index('id="wipo-1"'))]
+    on_page = tuple(int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', table))
+    workbook = client.get(f"/office/reports/wipo.xlsx?year={year}").data
+    with zipfile.ZipFile(io.BytesIO(workbook)) as sheets:
+        sheet = sheets.read("xl/worksheets/sheet1.xml").decode()
+    in_xlsx = tuple(int(n) for n in re.findall(r'<c r="B\d+"[^>]*><v>(\d+)</v>', sheet))
+    api = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers).get_json()
+    return {"page": on_page, "xlsx": in_xlsx,
+            "api": (api["centres_active"], api["centres_planned"])}  # fmt: skip
+
+
+def test_the_wipo_report_counts_the_centres_of_its_year_alike_on_page_xlsx_and_api(client, make):
+    from tisc.domain.catalogue import CentreStatus
+    from tisc.services import centres, tokens
+
+    today = today_in_kazakhstan()
+    this, last = today.year, today.year - 1
+    make.centre("older", joined_on=today.replace(year=this - 2, month=5, day=1))
+    make.centre(
+        "pavlodar", name="Pavlodar TISC", city="Pavlodar", joined_on=today
+    )  # joined this year
+    make.centre("semey", city="Semey", status="planned")
+    coordinator = make.user("coordinator")
+    login(client, coordinator)
+    with make.app.app_context():
+        secret = tokens.create(db.session.get(User, coordinator.id), "t", "read", 30)[1]
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    def agreed(year) -> tuple[int, int]:
+        seen = _wipo_centres(client, headers, year)
+        assert seen["page"] == seen["xlsx"] == seen["api"], seen
+        return seen["api"]
+
+    # The partner centres have no join date: they count from today, when they were added.
+    assert agreed(last) == (1, 0)
+    assert agreed(this) == (4 + 2, 1)
+    assert agreed(2000) == (0, 0)
+    with make.app.app_context():
+        centres.set_status("older", CentreStatus.SUSPENDED)
+    assert agreed(last) == (1, 0)  # last year's report does not change
+    assert agreed(this) == (4 + 1, 1)
+    page = text_of(client.get(f"/office/reports/wipo?year={last}"))
+    assert 'id="undated-centres"' in page and "Kazakh-British Technical University" in page
+    assert "Pavlodar TISC" not in page[page.index('id="undated-centres"') :].split("</div>")[0]
+    api = client.get(f"/api/v1/reports/wipo?year={last}", headers=headers).get_json()
+    assert "kbtu" in api["centres_without_join_date"]
+    assert "pavlodar" not in api["centres_without_join_date"]  # it has one
+    assert "semey" not in api["centres_without_join_date"]  # planned: it has not joined
+
+
+@pytest.fixture
+def reviewed(make):
+    """The reviewer's network (review 8): 22 completed in the last 12 months, Karaganda 10
+    (prior-art searches), Atyrau 6 and Nazarbayev University 5 (IP consultations), KBTU 1
+    (patentability); 3 of them rated."""
+    inventor = make.user()
+    for slug, service, count in [("karaganda-buketov", "prior_art_search", 10),
+                                 ("atyrau-university", "ip_consultation", 6),
+                                 ("nazarbayev-university", "ip_consultation", 5),
+                                 ("kbtu", "patentability", 1)]:  # fmt: skip
+        staff = make.user("staff", centre=slug)
+        for number in range(count):
+            reference = make.request_in("completed", inventor, staff, centre=slug, service=service)
+            if slug == "karaganda-buketov" and number < 3:
+                make.act(inventor, reference, "rate", rating=2 + number)
+    return inventor
+
+
+def test_public_statistics_give_no_hidden_count_away(app, client, reviewed):
+    from tisc.domain.disclosure import Hidden
+    from tisc.services import dashboards, network
+
+    with app.app_context():
+        stats = dashboards.public_statistics(app.extensions["tisc.policy"], datetime.now(UTC))
+        slugs = {card.id: card.slug for card in network.cards()}
+    this_year = {service.value: counts[-1] for service, counts in stats.services}
+    # The total (22) is shown: without the rule, 22 - 21 leaves KBTU's 1.
+    assert stats.network.completed == 22
+    assert {slugs[card.id]: f.completed for card, f in stats.centres} == {
+        "karaganda-buketov": Hidden.COMPLEMENTARY,
+        "atyrau-university": Hidden.COMPLEMENTARY,
+        "nazarbayev-university": Hidden.COMPLEMENTARY,
+        "kbtu": Hidden.SMALL,
+    }
+    if today_in_kazakhstan().month == 12:  # this year's column is the same 12 months
+        assert this_year["prior_art_search"] is Hidden.COMPLEMENTARY
+        assert this_year["ip_consultation"] == 11
+        assert this_year["patentability"] is Hidden.SMALL
+    # Three ratings: no average, as for a centre.
+    assert stats.network.mean_rating is None and stats.network.median_days is not None
+    page = text_of(client.get("/statistics"))
+    served = page[page.index('id="network-served"') :]
+    assert served.startswith('id="network-served">22<')
+    rating = page[page.index('id="network-rating"') :]
+    assert rating.startswith('id="network-rating">—<')
+    row = page[page.index('id="centre-nazarbayev-university"') :].split("</tr>")[0]
+    assert '<span class="hidden-count">hidden</span>' in row and ">5<" not in row
+    assert "some larger counts are hidden too" in page
+    kbtu = page[page.index('id="centre-kbtu"') :].split("</tr>")[0]
+    assert "fewer than 5" in kbtu
+    # The centre's own page says no more than its row.
+    centre = text_of(client.get("/centres/nazarbayev-university"))
+    figure = centre[centre.index('id="completed-last-year"') :].split("</div>")[0]
+    assert "hidden" in figure and ">5<" not in figure

@@ -62,7 +62,13 @@ def _centre_scope(user, slug: str) -> int | None:
 @bp.refuses(400)
 @bp.refuses(404, HIDDEN)
 def wipo_report(year: int):
-    """The figures of WIPO's annual TISC questionnaire for ``year`` (the national office)."""
+    """The figures of WIPO's annual TISC questionnaire for ``year`` (the national office).
+
+    The centres are counted as the network stood at the end of the year (for this year:
+    now), each with the status it had then, so a past year's report does not change when a
+    centre is added, planned or suspended later: active TISCs that had joined by then, and
+    planned ones on record by then. A centre with no join date recorded counts from the day
+    it was added to the app (``centres_without_join_date`` lists them)."""
     if caller().user.role is not Role.COORDINATOR:
         raise Problem("not-found")
     now = datetime.now(UTC)

@@ -225,6 +225,7 @@ def wipo_report(report: dashboards.WipoReport) -> dict:
         "year": report.year,
         "centres_active": report.centres_active,
         "centres_planned": report.centres_planned,
+        "centres_without_join_date": [card.slug for card in report.undated],
         "total": figures(report.total, open_now=False),
         "services": [_slice(part.key.value, part, open_now=False) for part in report.services],
         "categories": [_slice(str(part.key), part, open_now=False) for part in report.categories],

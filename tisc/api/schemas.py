@@ -506,8 +506,20 @@ class WipoReport(ma.Schema):
     """The figures WIPO's annual TISC questionnaire asks of a national network."""
 
     year = fields.Integer(required=True)
-    centres_active = fields.Integer(required=True)
-    centres_planned = fields.Integer(required=True)
+    centres_active = fields.Integer(required=True, metadata={"description": (
+        "TISCs active at the end of the year (for this year: now) that had joined by then: "
+        "each centre's status then is read from its recorded changes of status, and a centre "
+        "with no join date recorded counts from the day it was added to the app"
+    )})  # fmt: skip
+    centres_planned = fields.Integer(required=True, metadata={"description": (
+        "TISCs planned at the end of the year (for this year: now) and on record by then"
+    )})  # fmt: skip
+    centres_without_join_date = fields.List(fields.String(), required=True, metadata={
+        "description": "The TISCs, planned ones aside (their slugs), with no join date "
+                       "recorded: each counts from the day it was added to the app, so a year "
+                       "before that does not count it. Record their join dates to count them "
+                       "where they belong."
+    })  # fmt: skip
     total = fields.Nested(YearFigures, required=True)
     services = fields.List(fields.Nested(YearBreakdown), required=True)
     categories = fields.List(fields.Nested(YearBreakdown), required=True)

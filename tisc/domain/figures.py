@@ -387,14 +387,6 @@ class EventFigures:
     staff_trained: int = 0  # participants of events for TISC staff
 
 
-SMALL = 5  # public counts below this are shown as "fewer than 5"
-
-
-def suppressed(count: int) -> int | None:
-    """A count fit for the public: None (shown "fewer than 5") when 1 to 4."""
-    return None if 0 < count < SMALL else count
-
-
 def sum_counts(rows: Iterable[tuple[str, int]]) -> Counter:
     """(measure, value) rows → counts by measure."""
     counts: Counter = Counter()

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from tisc.caching import Cache
+from tisc.domain.audit import ACTIONS
 from tisc.domain.catalogue import (
     N_,
     NP_,
@@ -18,6 +19,7 @@ from tisc.domain.catalogue import (
     is_active_tisc,
 )
 from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.membership import CentreRecord, StatusChange
 from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
 from tisc.extensions import db
@@ -280,6 +282,36 @@ def history(slug: str, limit: int = 50) -> list[HistoryEntry]:
         HistoryEntry(entry.at, name, entry.action, entry.before or {}, entry.after or {})
         for entry, name in rows
     ]
+
+
+# Every action of the audit trail on a centre: those that changed its status say so.
+CENTRE_ACTIONS = tuple(action for action in ACTIONS if action.startswith("centre."))
+
+
+def records(tz) -> list[CentreRecord]:
+    """Every centre with its recorded changes of status, oldest first (WIPO's report counts
+    the network as it stood at the end of a year: ``domain/membership.py``); ``tz`` is the
+    network's time zone, in which a centre's record was added on a day."""
+    changes: dict[str, list[StatusChange]] = {}
+    entries = db.session.execute(
+        sa.select(AuditEntry.target, AuditEntry.at, AuditEntry.before, AuditEntry.after)
+        .where(AuditEntry.action.in_(CENTRE_ACTIONS))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    for target, at, before, after in entries:
+        if after and "status" in after:
+            was = (before or {}).get("status")
+            changes.setdefault(target, []).append(StatusChange(
+                at, CentreStatus(was) if was else None, CentreStatus(after["status"])
+            ))  # fmt: skip
+    centres = db.session.execute(
+        sa.select(Centre.slug, Centre.kind, Centre.status, Centre.joined_on, Centre.created_at)
+    )
+    return [
+        CentreRecord(slug, kind, status, joined_on, created_at.astimezone(tz).date(),
+                     tuple(changes.get(f"centre:{slug}", ())))
+        for slug, kind, status, joined_on, created_at in centres
+    ]  # fmt: skip
 
 
 def _check_leaving_open_requests(centre: Centre, status: CentreStatus, field: str = "") -> None:

@@ -14,17 +14,34 @@ import sqlalchemy as sa
 
 from tisc.caching import Cache
 from tisc.domain import figures as defs
-from tisc.domain.catalogue import CentreStatus, IpRight, Outcome, RequesterCategory, Service
+from tisc.domain.catalogue import (
+    CentreKind,
+    CentreStatus,
+    IpRight,
+    Outcome,
+    RequesterCategory,
+    Service,
+)
+from tisc.domain.disclosure import (
+    Count,
+    Hidden,
+    median_shown,
+    protect,
+    rating_shown,
+    suppressed,
+    together,
+)
 from tisc.domain.figures import EventFigures, Figures, Period
+from tisc.domain.membership import census
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
+from tisc.services import centres as centre_service
 from tisc.services import network
 from tisc.services.figures import (
     Capped,
     RequestSource,
-    RollupSource,
     Scope,
     event_figures,
     figures_version,
@@ -233,7 +250,7 @@ def _midnight(day: date, tz) -> datetime:
 @dataclass
 class WipoReport:
     year: int
-    centres_active: int
+    centres_active: int  # at the end of the year (this year: now), ``domain/membership.py``
     centres_planned: int
     total: Figures
     services: list[Slice]
@@ -243,6 +260,9 @@ class WipoReport:
     filings: list[tuple[str, int]]
     events: EventFigures
     value_added: list[Slice]  # freedom to operate, patent landscapes
+    # TISCs (not planned ones) with no join date recorded: each counts from the day it was
+    # added to this app.
+    undated: list = field(default_factory=list)
 
 
 VALUE_ADDED = (Service.FREEDOM_TO_OPERATE, Service.PATENT_LANDSCAPE)
@@ -256,9 +276,10 @@ def wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
 
 
 def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
-    source = source_for(Scope(), 0, policy.calendar.tz)
+    tz = policy.calendar.tz
+    source = source_for(Scope(), 0, tz)
     first, last = year * 100 + 1, year * 100 + 12
-    today = now.astimezone(policy.calendar.tz).date()
+    today = now.astimezone(tz).date()
 
     def by(dimension: int) -> dict:
         return {
@@ -271,11 +292,16 @@ def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
     categories = by(defs.CATEGORY)
     regions = by(defs.REGION)
     region_cards = network.regions_by_code()
-    tiscs = [card for card in network.cards() if card.kind.value == "tisc"]
+    records = centre_service.records(tz)
+    # As the network stood when the year ended, or now for the year under way.
+    counted = census(
+        records, min(_midnight(date(year + 1, 1, 1), tz), now), min(date(year, 12, 31), today)
+    )
+    by_slug = {card.slug: card for card in network.cards()}
     return WipoReport(
         year=year,
-        centres_active=sum(card.status is CentreStatus.ACTIVE for card in tiscs),
-        centres_planned=sum(card.status is CentreStatus.PLANNED for card in tiscs),
+        centres_active=counted.active,
+        centres_planned=counted.planned,
         total=total,
         services=[Slice(s, services.get(s.value, Figures())) for s in Service],
         categories=[
@@ -290,31 +316,59 @@ def _wipo_report(year: int, policy: Policy, now: datetime) -> WipoReport:
         filings=[(r.value, total.filings.get(r.value, 0)) for r in IpRight],
         events=_sum_events(event_figures(date(year, 1, 1), date(year, 12, 31), today).values()),
         value_added=[Slice(s, services.get(s.value, Figures())) for s in VALUE_ADDED],
+        undated=[
+            by_slug[r.slug]
+            for r in records
+            if r.kind is CentreKind.TISC
+            and r.status is not CentreStatus.PLANNED
+            and r.joined_on is None
+            and r.slug in by_slug
+        ],
     )
 
 
 # --- public statistics ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PublicFigures:
+    """What a visitor sees of a slice's last 12 months (``domain/disclosure.py``)."""
+
+    completed: Count  # a number, or hidden (small, or beside a small one)
+    median_days: float | None  # None: fewer than 5 completed
+    mean_rating: float | None  # None: fewer than 5 rated
+
+
 @dataclass
 class PublicStatistics:
     years: list[int]
-    services: list[tuple[Service, list[int | None]]]  # served per year, small counts hidden
-    network: Figures  # the last 12 months
-    centres: list[tuple[object, Figures]]  # each listed centre, the last 12 months
+    services: list[tuple[Service, list[Count]]]  # served per year, each year's column protected
+    network: PublicFigures  # the last 12 months
+    centres: list[tuple[object, PublicFigures]]  # each listed centre, the last 12 months
+
+    @property
+    def complementary(self) -> bool:
+        """Whether a count is hidden to protect a small one (the page then says why)."""
+        counts = [self.network.completed, *(f.completed for _, f in self.centres)]
+        counts += [count for _, row in self.services for count in row]
+        return Hidden.COMPLEMENTARY in counts
 
 
 def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicStatistics:
+    """Requests completed per service and year, and per centre over the last 12 months,
+    each breakdown protected against its total: the network's last 12 months are on the
+    page, and a year's total is public too (WIPO's report; in December, the same 12 months)."""
     tz = policy.calendar.tz
     today = now.astimezone(tz).date()
     source = source_for(Scope(), 0, tz)
     year_list = [today.year - n for n in range(years - 1, -1, -1)]
-    served: dict[str, list[int | None]] = {s.value: [] for s in Service}
+    columns = []
     for year in year_list:
         sums = source.sums(defs.SERVICE, year * 100 + 1, year * 100 + 12)
-        for service in Service:
-            count = sums.get((service.value, None), Counter())[Status.COMPLETED.value]
-            served[service.value].append(defs.suppressed(count))
+        columns.append(protect({
+            service: sums.get((service.value, None), Counter())[Status.COMPLETED.value]
+            for service in Service
+        }))  # fmt: skip
     twelve = defs.choose_period("last_12_months", today)
     by_centre = {
         key: Figures.from_counts(c)
@@ -323,13 +377,37 @@ def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicSt
     network_total = Figures.from_counts(
         source.sums(0, twelve.first, twelve.last).get((None, None), {})
     )
+    centres = [
+        (card, by_centre.get(card.id, Figures())) for card in network.cards() if card.is_listed
+    ]
+    per_centre = protect({card.id: f.completed for card, f in centres})
+    if twelve.first == year_list[-1] * 100 + 1:  # December: the 12 months are this year
+        per_centre, columns[-1] = together(per_centre, columns[-1])
+    network_count = suppressed(network_total.completed)
+    if per_centre.total_hidden and network_count is not Hidden.SMALL:
+        network_count = Hidden.COMPLEMENTARY
     return PublicStatistics(
         years=year_list,
-        services=[(s, served[s.value]) for s in Service],
-        network=network_total,
-        centres=[
-            (card, by_centre.get(card.id, Figures())) for card in network.cards() if card.is_listed
-        ],
+        services=[(s, [column.cells[s] for column in columns]) for s in Service],
+        network=_public_figures(network_total, network_count),
+        centres=[(card, _public_figures(f, per_centre.cells[card.id])) for card, f in centres],
+    )
+
+
+def public_centre(centre_id: int, policy: Policy, now: datetime) -> PublicFigures:
+    """A centre's last 12 months for its public page: its row of the public statistics
+    (hidden there, hidden here; a centre not listed there has nothing to show)."""
+    rows = dict(
+        (card.id, figures) for card, figures in public_statistics(policy, now, years=1).centres
+    )
+    return rows.get(centre_id, PublicFigures(0, None, None))
+
+
+def _public_figures(figures: Figures, completed: Count) -> PublicFigures:
+    return PublicFigures(
+        completed,
+        median_shown(figures.completed, figures.median_days),
+        rating_shown(figures.rated, figures.mean_rating),
     )
 
 
@@ -352,10 +430,3 @@ def _network_totals(period: Period, policy: Policy) -> Figures:
     source = source_for(Scope(), period.first, policy.calendar.tz)
     sums = source.sums(0, period.first, period.last, with_now=True)
     return Figures.from_counts(sums.get((None, None), Counter()))
-
-
-def centre_last_year(centre_id: int, policy: Policy, now: datetime) -> Figures:
-    """A centre's figures over the last 12 months, for its public page."""
-    twelve = defs.choose_period("last_12_months", now.astimezone(policy.calendar.tz).date())
-    sums = RollupSource(Scope()).sums(defs.CENTRE, twelve.first, twelve.last)
-    return Figures.from_counts(sums.get((centre_id, None), Counter()))

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale, gettext
 
 from tisc.domain.catalogue import LANGUAGE_NAMES, Service
+from tisc.domain.disclosure import SMALL
 from tisc.domain.geo import Point
 from tisc.extensions import policy
 from tisc.formatting import pick_text, service_label
@@ -81,7 +82,8 @@ def centre(slug: str):
     return render_template(
         "public/centre.html",
         centre=centre,
-        figures=dashboards.centre_last_year(centre.id, policy(), datetime.now(UTC)),
+        figures=dashboards.public_centre(centre.id, policy(), datetime.now(UTC)),
+        small=SMALL,
         upcoming=events.upcoming(_today(), centre.id).get(centre.id, []),
         version=network.version(),
     )

@@ -35,7 +35,9 @@ def wipo():
     if problem:
         return render_template("reports/wipo.html", form=form, tables=None, year=None), 400
     report = dashboards.wipo_report(year, policy(), datetime.now(UTC))
-    return render_template("reports/wipo.html", form=form, tables=tables(report), year=year)
+    return render_template(
+        "reports/wipo.html", form=form, tables=tables(report), year=year, undated=report.undated
+    )
 
 
 @bp.route("/wipo.xlsx")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, render_template
 
 from tisc.caching import Cache
-from tisc.domain.figures import SMALL
+from tisc.domain.disclosure import SMALL
 from tisc.extensions import policy
 from tisc.services import dashboards
 from tisc.web.shared_pages import kept_until_changed, shared_page

@@ -15,7 +15,6 @@ from sqlalchemy import Row
 from tisc import formatting
 from tisc.caching import Cache
 from tisc.domain import permissions
-from tisc.domain.figures import suppressed
 from tisc.domain.workflow import SPECS, result_stands
 from tisc.services import demo, reads
 from tisc.web.i18n import page_translations
@@ -181,7 +180,6 @@ def init_app(app: Flask) -> None:
         event_format_label=formatting.event_format_label,
         audience_label=formatting.audience_label,
         month_label=formatting.month_label,
-        suppress=suppressed,
         whole=lambda value: _numbers().whole(value),
         one_decimal=lambda value: _numbers().one_decimal(value),
         stars=lambda value: _numbers().rating(value),
