@@ -46,3 +46,32 @@ def test_the_day_before_a_due_midnight_is_shown(client, world, due_at_midnight, 
         text = response.get_data(as_text=True)
         assert any(date in text for date in SHOWN), page
         assert not any(date in text for date in NOT_SHOWN), page
+
+
+def test_a_reply_by_date_at_midnight_is_the_day_before_too(world, make):
+    """A question asked on a Saturday: its reminder and closing deadlines, counted in working
+    days, fall at midnight; the inventor is told the last day to answer, not the next."""
+    from tisc.domain.calendar import due_day
+    from tisc.domain.next_step import reply_by
+    from tisc.services import requests
+
+    saturday_noon = datetime(2027, 1, 9, 12, tzinfo=ZoneInfo("Asia/Almaty")).astimezone(UTC)
+    reference = make.request_in("awaiting_inventor", world.people["inventor"],
+                                world.people["staff"])  # fmt: skip
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest).where(ServiceRequest.reference == reference)
+            .values(awaiting_since=saturday_noon, question_since=saturday_noon)
+        )  # fmt: skip
+        db.session.commit()
+        row = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == reference)
+        )
+        deadline = reply_by(requests.state_of(row), make.policy)
+    local = deadline.astimezone(ZoneInfo("Asia/Almaty"))
+    assert (local.hour, local.minute) == (0, 0)  # the case this test is about
+    shown = due_day(deadline, ZoneInfo("Asia/Almaty"))
+    client = make.app.test_client()
+    login(client, world.people["inventor"])
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    assert f"reply by {shown.strftime('%b')} {shown.day}, {shown.year}" in page

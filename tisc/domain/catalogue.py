@@ -157,8 +157,9 @@ def is_listed_tisc(kind: CentreKind, status: CentreStatus) -> bool:
 def admits_staff(kind: CentreKind, status: CentreStatus) -> bool:
     """A centre new staff may join: an active TISC, or a planned one, whose staff set up its
     profile before it opens; never a suspended one (nothing is routed to it), nor the
-    coordinating office (its people are coordinators)."""
-    return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
+    coordinating office (its people are coordinators). The same centres the public sees,
+    today; two names, as the two rules need not stay the same."""
+    return is_listed_tisc(kind, status)
 
 
 class RequesterCategory(StrEnum):

@@ -180,7 +180,7 @@ def _reminder(message, recipient, service_request):
             gettext(
                 "Without an answer by %(date)s the request will be closed; you could still "
                 "reopen it afterwards.",
-                date=day(policy().closing_due(service_request.reminded_at)),
+                date=due(policy().closing_due(service_request.reminded_at)),
             )
         )
     return Email(

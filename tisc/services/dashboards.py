@@ -394,12 +394,10 @@ def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicSt
     )
 
 
-def public_centre(centre_id: int, policy: Policy, now: datetime) -> PublicFigures:
-    """A centre's last 12 months for its public page: its row of the public statistics
+def public_centre(statistics: PublicStatistics, centre_id: int) -> PublicFigures:
+    """A centre's last 12 months for its public page: its row of the public ``statistics``
     (hidden there, hidden here; a centre not listed there has nothing to show)."""
-    rows = dict(
-        (card.id, figures) for card, figures in public_statistics(policy, now, years=1).centres
-    )
+    rows = {card.id: figures for card, figures in statistics.centres}
     return rows.get(centre_id, PublicFigures(0, None, None))
 
 

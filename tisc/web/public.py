@@ -13,6 +13,7 @@ from tisc.formatting import pick_text, service_label
 from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
+from tisc.web import statistics
 from tisc.web.network_names import listed_centres, near_options, region_options
 from tisc.web.shared_pages import shared_page
 
@@ -82,7 +83,7 @@ def centre(slug: str):
     return render_template(
         "public/centre.html",
         centre=centre,
-        figures=dashboards.public_centre(centre.id, policy(), datetime.now(UTC)),
+        figures=dashboards.public_centre(statistics.current(), centre.id),
         small=SMALL,
         upcoming=events.upcoming(_today(), centre.id).get(centre.id, []),
         version=network.version(),

@@ -305,7 +305,7 @@ def _moments(service_request) -> dict[str, str]:
         "due": due(service_request.due_at),
         "since": day(since) if since else "",
         "closed": day(closed) if closed else "",
-        "reply_by": day(reply_by) if reply_by else "",
+        "reply_by": due(reply_by) if reply_by else "",  # a deadline, dated as one
         "reopen_until": day(policy().reopen_until(closed)) if closed else "",
     }
 
