@@ -247,6 +247,8 @@ def test_a_wrong_export_filter_is_named_with_its_error(
     page = text_of(response)
     assert says in page
     assert f'href="{back}"' in page  # the list, showing the same filters with their errors
+    if language == "en":
+        assert f'href="{back}">Back to the list<' in page and "Back to the form" not in page
 
 
 def test_export_file_names_carry_the_networks_local_time(client, busy, monkeypatch):

@@ -46,8 +46,11 @@ UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutErr
 RETRY_AFTER_SECONDS = 30
 
 
-def error_page(code: int, message: str | None = None, back: str | None = None):
-    """The error page; ``back``: a page of this site to go back to (the form just sent)."""
+def error_page(
+    code: int, message: str | None = None, back: str | None = None, back_label: str | None = None
+):
+    """The error page; ``back``: a page of this site to go back to (by default the form
+    just sent, ``back_label`` naming another)."""
     return (
         render_template(
             "errors/error.html",
@@ -55,6 +58,7 @@ def error_page(code: int, message: str | None = None, back: str | None = None):
             title=TITLES.get(code, TITLES[500]),
             message=message or EXPLANATIONS.get(code, ""),
             back=back,
+            back_label=back_label or gettext("Back to the form"),
         ),
         code,
     )

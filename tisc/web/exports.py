@@ -100,6 +100,7 @@ def _wrong_filters(form, page: str):
             "Nothing was exported; please correct the filters. %(problems)s", problems=problems
         ),
         back=url_for(page) + (f"?{query}" if query else ""),
+        back_label=gettext("Back to the list"),
     )
 
 
