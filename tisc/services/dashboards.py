@@ -354,14 +354,17 @@ class PublicStatistics:
         return Hidden.COMPLEMENTARY in counts
 
 
-def public_statistics(policy: Policy, now: datetime, years: int = 3) -> PublicStatistics:
+PUBLIC_YEARS = 3  # the per-service columns of /statistics
+
+
+def public_statistics(policy: Policy, now: datetime) -> PublicStatistics:
     """Requests completed per service and year, and per centre over the last 12 months,
     each breakdown protected against its total: the network's last 12 months are on the
     page, and a year's total is public too (WIPO's report; in December, the same 12 months)."""
     tz = policy.calendar.tz
     today = now.astimezone(tz).date()
     source = source_for(Scope(), 0, tz)
-    year_list = [today.year - n for n in range(years - 1, -1, -1)]
+    year_list = [today.year - n for n in range(PUBLIC_YEARS - 1, -1, -1)]
     columns = []
     for year in year_list:
         sums = source.sums(defs.SERVICE, year * 100 + 1, year * 100 + 12)
