@@ -107,9 +107,10 @@ def test_a_hostile_centre_name_shows_as_text_in_its_popup(page: Page, site: str,
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_on_a_phone_the_attribution_leaves_the_scale_readable(page: Page, site: str, language):
     page.set_viewport_size({"width": 390, "height": 900})
-    page.set_extra_http_headers({"Accept-Language": language})
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
     for path in ("/map", "/centres/kbtu"):
         page.goto(site + path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
         expect(page.locator(".leaflet-control-scale").first).to_be_visible()
         credit = page.locator(".leaflet-control-attribution").first.bounding_box()
         scale = page.locator(".leaflet-control-scale").first.bounding_box()

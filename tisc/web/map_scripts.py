@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from tisc import offload
 from tisc.caching import Cache
@@ -76,3 +76,17 @@ def requested_language() -> str:
     """The language a script URL names (``lang``), else the page's."""
     lang = request.args.get("lang", "")
     return lang if lang in {code.value for code in LANGUAGE_NAMES} else str(get_locale())
+
+
+def map_texts() -> dict[str, str]:
+    """Leaflet's own texts in the page's language, for ``static/js/maps.js``."""
+    return {
+        "zoomIn": gettext("Zoom in"),
+        "zoomOut": gettext("Zoom out"),
+        "close": gettext("Close"),
+        "leaflet": gettext("A JavaScript library for interactive maps"),
+        "km": gettext("km"),
+        "m": gettext("m"),
+        # The count is put in by the script: a group's size is known only in the browser.
+        "cluster": gettext("Centres in this group: %(count)s"),
+    }

@@ -18,6 +18,7 @@ from tisc.domain import permissions
 from tisc.domain.workflow import SPECS, result_stands
 from tisc.services import demo, reads
 from tisc.web.i18n import page_translations
+from tisc.web.map_scripts import map_texts
 from tisc.web.navigation import with_query
 
 
@@ -207,4 +208,5 @@ def init_app(app: Flask) -> None:
         action_specs=SPECS,
         changes_cap=reads.COUNT_CAP,
         tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
+        map_texts=map_texts,
     )

@@ -1,0 +1,92 @@
+// Our maps for keyboards, screen readers and every language. Loaded after Leaflet and
+// Leaflet.markercluster and before a map's own script (built by folium), so that the
+// settings below apply to the map it creates. The texts come from the map's element
+// (data-texts, see templates/macros/map.html), already in the page's language.
+(function () {
+    "use strict";
+    var element = document.querySelector(".folium-map[data-texts]");
+    if (!element || typeof L === "undefined") {
+        return;
+    }
+    var texts = JSON.parse(element.getAttribute("data-texts"));
+
+    function attribute(text) {
+        return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    }
+
+    // Leaflet's own control texts, in the page's language.
+    L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
+    L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
+    var prefix = L.Control.Attribution.prototype.options.prefix;
+    if (typeof prefix === "string") {
+        L.Control.Attribution.prototype.options.prefix =
+            prefix.replace(/title="[^"]*"/, 'title="' + attribute(texts.leaflet) + '"');
+    }
+    // Kilometres only, written the language's way.
+    L.Control.Scale.prototype.options.imperial = false;
+    L.Control.Scale.include({
+        _updateMetric: function (maxMeters) {
+            var meters = this._getRoundNum(maxMeters);
+            var label = meters < 1000 ? meters + " " + texts.m : meters / 1000 + " " + texts.km;
+            this._updateScale(this._mScale, label, meters / maxMeters);
+        }
+    });
+
+    // A group of centres is named by how many it holds.
+    if (L.MarkerCluster) {
+        var createIcon = L.MarkerCluster.prototype.createIcon;
+        L.MarkerCluster.include({
+            createIcon: function () {
+                this.options.title = texts.cluster.replace("%(count)s", this.getChildCount());
+                return createIcon.apply(this, arguments);
+            }
+        });
+    }
+
+    L.Map.addInitHook(function () {
+        var map = this;
+        var open = null;  // the open popup, and what had the focus when it opened
+
+        // Region outlines answer the mouse (a tooltip) but are not Tab stops: Chromium
+        // makes them focusable for their tooltip's focus listeners, and what they show
+        // is in the list or table that the skip link before the map leads to.
+        map.on("layeradd", function (event) {
+            var path = event.layer instanceof L.Path && event.layer.getElement();
+            if (path) {
+                path.setAttribute("tabindex", "-1");
+            }
+        });
+
+        // An opened popup takes the focus; Escape or its close button gives it back.
+        map.on("popupopen", function (event) {
+            var container = map.getContainer();
+            var active = document.activeElement;
+            var popup = event.popup.getElement();
+            open = {
+                popup: event.popup,
+                opener: active !== container && container.contains(active) ? active : null
+            };
+            var close = popup.querySelector(".leaflet-popup-close-button");
+            if (close) {
+                close.setAttribute("aria-label", texts.close);
+            }
+            var content = popup.querySelector(".leaflet-popup-content");
+            content.setAttribute("tabindex", "-1");
+            content.focus({preventScroll: true});
+        });
+        map.on("popupclose", function (event) {
+            var active = document.activeElement;
+            var opener = open && open.popup === event.popup ? open.opener : null;
+            open = null;
+            if (opener && document.contains(opener) &&
+                    (active === document.body || event.popup.getElement().contains(active))) {
+                opener.focus({preventScroll: true});
+            }
+        });
+        L.DomEvent.on(map.getContainer(), "keydown", function (event) {
+            if (event.key === "Escape" && open) {
+                map.closePopup(open.popup);
+            }
+        });
+    });
+})();

@@ -1,0 +1,139 @@
+"""The maps by keyboard and in every language: region outlines are not Tab stops, every
+stop has a name, a skip link leads past each large map, a popup takes the focus and gives
+it back on Escape, and Leaflet's own texts come from our catalogues."""
+
+import re
+
+import pytest
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_main_journey import sign_in
+from tests.factories import PASSWORD, Factory
+
+pytestmark = pytest.mark.e2e
+
+FOCUSED = """() => {
+    const e = document.activeElement;
+    return {tag: e.tagName.toLowerCase(), inMap: e.closest('.folium-map') !== null,
+            inPopup: e.closest('.leaflet-popup') !== null, title: e.title};
+}"""
+
+
+def in_language(app, language: str, text: str) -> str:
+    with app.test_request_context(), force_locale(language):
+        return gettext(text)
+
+
+def tab_through_the_map(page: Page, map_id: str) -> list[dict]:
+    """From the map's own element, Tab until the focus leaves the map: what took it."""
+    page.locator(f"#{map_id}").focus()
+    stops = []
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["inMap"]:
+            return stops
+        expect(page.locator(":focus")).to_have_accessible_name(re.compile(r"\S"))
+        stops.append(focused)
+    raise AssertionError("the focus never left the map")
+
+
+@pytest.mark.parametrize(
+    ("path", "map_id", "role"),
+    [("/map", "map_network", None), ("/office/coverage", "map_coverage", "coordinator"),
+     ("/office/dashboard", "map_figures", "coordinator")],
+)  # fmt: skip
+def test_a_maps_tab_stops_are_named_and_skip_the_region_outlines(
+    page: Page, site, app, path, map_id, role
+):
+    make = Factory(app)
+    if role:
+        make.request_in("completed", make.user(), make.user("staff"), region="KZ-75")
+        sign_in(page, site, make.user(role).email, PASSWORD)
+    page.goto(site + path)
+    expect(page.locator(f"#{map_id} path.leaflet-interactive").first).to_be_attached()
+    stops = tab_through_the_map(page, map_id)
+    # Markers (div), zoom buttons and links (a), the layers' checkboxes (input): no outline.
+    assert {stop["tag"] for stop in stops} <= {"div", "a", "input"}, stops
+
+
+@pytest.mark.parametrize(
+    ("path", "target", "role"),
+    [("/map", "The same centres as a list", None),
+     ("/office/coverage", None, "coordinator")],
+)  # fmt: skip
+def test_a_skip_link_leads_past_a_large_map(page: Page, site, app, path, target, role):
+    if role:
+        sign_in(page, site, Factory(app).user(role).email, PASSWORD)
+    page.goto(site + path)
+    skip = page.get_by_role("link", name="Skip the map")
+    skip.focus()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert not focused["inMap"]
+    if target:
+        expect(page.locator(":focus")).to_have_accessible_name(target)
+    else:  # the coverage page: what follows the map, its legend and proposals first
+        assert page.evaluate(
+            "() => document.getElementById('map_coverage')"
+            ".compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+
+
+def test_a_popup_takes_the_focus_and_escape_gives_it_back(page: Page, site):
+    page.goto(f"{site}/map")
+    marker = page.locator("#map_network .tisc-marker[title='Karaganda Buketov University']")
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_contain_text("Karaganda Buketov University")
+    assert page.evaluate(FOCUSED)["inPopup"]
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_accessible_name("Centre page")
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(marker).to_be_focused()
+    # The close button gives the focus back too.
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-close-button").click()
+    expect(popup).to_have_count(0)
+    expect(marker).to_be_focused()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_leaflets_texts_are_in_the_pages_language(page: Page, site, app, language):
+    def text(msgid):
+        translated = in_language(app, language, msgid)
+        assert translated != msgid  # a translation exists, or this test would prove nothing
+        return translated
+
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
+    page.goto(f"{site}/map")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", text("Zoom in"))
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", text("Zoom out"))
+    expect(
+        page.locator('.leaflet-control-attribution a[href="https://leafletjs.com"]')
+    ).to_have_attribute("title", text("A JavaScript library for interactive maps"))
+    scale = page.locator(".leaflet-control-scale-line")
+    expect(scale).to_have_count(1)  # kilometres only, no miles
+    expect(scale).to_have_text(re.compile(rf"^\d+ ({text('km')}|{text('m')})$"))
+
+    page.locator("#map_network .tisc-marker").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute(
+        "aria-label", text("Close")
+    )
+    page.keyboard.press("Escape")
+
+    # Zoomed out, the centres gather into groups, each named by how many it holds.
+    page.evaluate("map_network.setZoom(2, {animate: false})")
+    clusters = page.locator("#map_network .marker-cluster")
+    expect(clusters.first).to_be_visible()
+    for cluster in clusters.all():
+        count = cluster.inner_text().strip()
+        expect(cluster).to_have_attribute(
+            "title", text("Centres in this group: %(count)s").replace("%(count)s", count)
+        )
