@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask_babel import get_locale, get_timezone, gettext, ngettext
+from markupsafe import Markup, escape
 
 from tisc.caching import Cache
 from tisc.domain import collation, localized, workflow
@@ -57,6 +58,21 @@ def in_locale(thing, attribute: str = "names") -> str:
 def pick_text(values: dict[str, str]) -> str:
     """The text of a ``{"kk": …, "ru": …, "en": …}`` mapping in the reader's language."""
     return localized.pick(values, str(get_locale()))
+
+
+def in_locale_marked(thing, attribute: str = "names") -> Markup:
+    """:func:`in_locale` as HTML, marked with its language when it is not the page's."""
+    return pick_marked(getattr(thing, attribute)()) if thing is not None else Markup("")
+
+
+def pick_marked(values: dict[str, str]) -> Markup:
+    """:func:`pick_text` as HTML: a Russian address on a Kazakh page is read by a Russian
+    voice (``<span lang="ru">``). For page text only, never an attribute's value."""
+    locale = str(get_locale())
+    text, language = localized.pick_with_language(values, locale)
+    if language and language != locale:
+        return Markup('<span lang="{}">{}</span>').format(language, text)
+    return escape(text)
 
 
 def by_name(items, name=lambda item: item) -> list:

@@ -9,7 +9,7 @@ from babel.support import Translations
 from tests.factories import login
 from tests.mail import outbox
 from tisc.extensions import db
-from tisc.models import User
+from tisc.models import Centre, User
 
 TRANSLATIONS = "tisc/translations"
 
@@ -180,6 +180,39 @@ def test_a_missing_name_falls_back_sensibly(client, make):
     make.centre("only-russian", name_kk="", name_ru="Только по-русски", name_en="")
     client.post("/locale", data={"locale": "kk", "next": "/"})
     assert "Только по-русски" in client.get("/centres").get_data(as_text=True)
+
+
+def test_a_text_shown_in_another_language_is_marked_with_it(client, make, app):
+    """A Kazakh page showing a centre's Russian texts has them read by a Russian voice."""
+    make.centre("only-russian", name_kk="", name_ru="Только по-русски", name_en="")
+    with app.app_context():
+        centre = db.session.scalar(db.select(Centre).where(Centre.slug == "only-russian"))
+        centre.address_ru, centre.description_ru = "просп. Студенческий, 1", "Описание центра"
+        db.session.commit()
+    client.post("/locale", data={"locale": "kk", "next": "/"})
+    page = client.get("/centres/only-russian").get_data(as_text=True)
+    for text in ("Только по-русски", "просп. Студенческий, 1", "Описание центра"):
+        assert f'<span lang="ru">{text}</span>' in page
+    assert '<h1 class="h3"><span lang="ru">Только по-русски</span>' in page
+    for path in ("/", "/centres", "/statistics"):
+        assert '<span lang="ru">Только по-русски</span>' in client.get(path).get_data(as_text=True)
+    # In Russian, nothing to mark; the Kazakh name of a city is not marked on a Kazakh page.
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    page = client.get("/centres/only-russian").get_data(as_text=True)
+    assert "Только по-русски" in page and '<span lang="ru">Только' not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "path"), [("coordinator", "/office/centres/new"), ("staff", "/desk/replies/new")]
+)
+def test_a_field_for_one_language_says_which(as_, who, path):
+    """Spell-checking and speech follow the field's language, not the page's."""
+    page = as_(who).get(path).get_data(as_text=True)
+    fields = re.findall(r'<(?:input|textarea)[^>]*name="\w+_(?:kk|ru|en)"[^>]*>', page)
+    assert len(fields) >= 3, path
+    for tag in fields:
+        code = re.search(r'name="\w+_(kk|ru|en)"', tag)[1]
+        assert f'lang="{code}"' in tag, tag
 
 
 def test_the_catalogues_labels_are_kept_per_language_never_mixed(app):

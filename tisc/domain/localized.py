@@ -13,7 +13,12 @@ FALLBACKS: dict[str, tuple[str, ...]] = {
 
 def pick(values: Mapping[str, str | None], locale: str) -> str:
     """The first non-empty value in ``locale``'s fallback order, else ``""``."""
+    return pick_with_language(values, locale)[0]
+
+
+def pick_with_language(values: Mapping[str, str | None], locale: str) -> tuple[str, str]:
+    """What :func:`pick` picks, and the language it is in (``""`` when nothing is)."""
     for language in FALLBACKS.get(locale, FALLBACKS["en"]):
-        if values.get(language):
-            return values[language]  # type: ignore[return-value]
-    return ""
+        if text := values.get(language):
+            return text, language
+    return "", ""

@@ -41,7 +41,10 @@ def _texts(label: str, length: int, area: bool = False):
         "ru": _l("%(what)s in Russian", what=label),
         "en": _l("%(what)s in English", what=label),
     }
-    return {code: kind(names[code], validators=[Length(max=length)]) for code in names}
+    return {
+        code: kind(names[code], validators=[Length(max=length)], render_kw={"lang": code})
+        for code in names
+    }
 
 
 class CentreProfileForm(Form):
@@ -67,9 +70,15 @@ class CentreForm(Form):
         validators=[DataRequired(), Length(max=64)],
         description=_l("Lower-case Latin letters, digits and hyphens, e.g. atyrau-university."),
     )
-    name_kk = StringField(_l("Name in Kazakh"), validators=[Length(max=200)])
-    name_ru = StringField(_l("Name in Russian"), validators=[Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+    name_kk = StringField(
+        _l("Name in Kazakh"), validators=[Length(max=200)], render_kw={"lang": "kk"}
+    )
+    name_ru = StringField(
+        _l("Name in Russian"), validators=[Length(max=200)], render_kw={"lang": "ru"}
+    )
+    name_en = StringField(
+        _l("Name in English"), validators=[Length(max=200)], render_kw={"lang": "en"}
+    )
     status = SelectField(_l("Status"), validators=[DataRequired()])
     host_institution_kk = CentreProfileForm.host_institution_kk
     host_institution_ru = CentreProfileForm.host_institution_ru
@@ -123,13 +132,13 @@ class CentreSuspendForm(Form):
 class SavedReplyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     text_kk = TextAreaField(
-        _l("Text in Kazakh"), validators=[Length(max=10000)], render_kw={"rows": 5}
+        _l("Text in Kazakh"), validators=[Length(max=10000)], render_kw={"rows": 5, "lang": "kk"}
     )
     text_ru = TextAreaField(
-        _l("Text in Russian"), validators=[Length(max=10000)], render_kw={"rows": 5}
+        _l("Text in Russian"), validators=[Length(max=10000)], render_kw={"rows": 5, "lang": "ru"}
     )
     text_en = TextAreaField(
-        _l("Text in English"), validators=[Length(max=10000)], render_kw={"rows": 5}
+        _l("Text in English"), validators=[Length(max=10000)], render_kw={"rows": 5, "lang": "en"}
     )
     submit = SubmitField(_l("Save reply"))
 

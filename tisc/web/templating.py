@@ -167,6 +167,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         localized=formatting.in_locale,
         pick=formatting.pick_text,
+        localized_marked=formatting.in_locale_marked,
+        pick_marked=formatting.pick_marked,
         service_label=formatting.service_label,
         status_label=formatting.status_label,
         action_label=formatting.action_label,
