@@ -591,6 +591,97 @@ def test_an_if_match_that_is_no_version_is_a_stale_one(make, client, bearer, tag
     assert make.row(reference) == before
 
 
+def _note(client, headers, reference, if_match):
+    return client.post(
+        f"/api/v1/requests/{reference}/actions/note", data={"text": "Ішкі ескерту"},
+        headers=headers | {"If-Match": if_match},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("place", ["first", "middle", "last"])
+def test_an_if_match_list_holding_the_current_version_anywhere_is_a_match(make, client, bearer,
+                                                                          place):  # fmt: skip
+    """RFC 9110: any listed tag may match. The first version-like tag of an unordered set
+    was taken, so the current one among stale ones was a 412 most of the time."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    current = make.row(reference)["version"]
+    stale = [f'"{version}"' for version in range(current + 1, current + 12)]
+    at = {"first": 0, "middle": len(stale) // 2, "last": len(stale)}[place]
+    tags = stale[:at] + [f'"{current}"'] + stale[at:]
+    response = _note(client, bearer(staff), reference, ", ".join(tags))
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_stale_version_s_412_says_the_current_one(make, client, bearer):
+    """A version that was a number went on to the use case, whose 412 carried no ETag."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    response = _note(client, bearer(staff), reference, f'"{before["version"] - 1}", "0"')
+    assert response.status_code == 412
+    assert response.get_json()["type"] == "/api/v1/problems/stale"
+    assert response.headers["ETag"] == f'"{before["version"]}"'
+    assert make.row(reference) == before
+
+
+def test_a_request_changed_during_the_action_gets_a_412_with_its_new_version(
+    make, client, bearer, monkeypatch
+):
+    """The version read was the current one, and a colleague acted before this action did."""
+    from tisc.services import requests as request_service
+
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("assigned", make.user(), staff)
+    version = make.row(reference)["version"]
+    perform, overtaking = request_service.perform, []
+
+    def overtaken(*args, **kwargs):
+        if not overtaking:  # the API's call (make.act's own goes straight through)
+            overtaking.append(True)
+            db.session.rollback()  # the view's reads end, as they do before a write
+            make.act(staff, reference, "start")  # meanwhile, from the page
+        return perform(*args, **kwargs)
+
+    monkeypatch.setattr(request_service, "perform", overtaken)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/ask", data={"text": "Қай нарықтар?"},
+        headers=bearer(staff) | {"If-Match": f'"{version}"'},
+    )  # fmt: skip
+    assert response.status_code == 412
+    after = make.row(reference)
+    assert after["version"] > version and after["status"].value == "in_progress"
+    assert response.headers["ETag"] == f'"{after["version"]}"'
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_weak_if_match_is_refused_as_weak_not_as_stale(app, make, client, bearer, language):
+    """A proxy that compresses may weaken the ETag it passes on; the request did not change,
+    and the problem must not say it did."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    current = f'"{before["version"]}"'
+    headers = bearer(staff) | {"Accept-Language": language}
+    for tags in (f"W/{current}", f'W/{current}, "0"'):
+        response = _note(client, headers, reference, tags)
+        assert response.status_code == 412
+        problem = response.get_json()
+        assert problem["type"] == "/api/v1/problems/weak-etag"
+        with app.test_request_context(), force_locale(language):
+            assert problem["title"] == gettext("A weak entity tag cannot be used")
+            assert problem["title"] != gettext("The request changed since you read it")
+            english = 'A weak entity tag (W/"…") cannot show which version you read: ' + (
+                "send the ETag exactly as you received it."
+            )
+            assert problem["detail"] == gettext(english)
+        assert language == "en" or problem["detail"] != english  # really translated
+        assert response.headers["ETag"] == current
+    assert make.row(reference) == before
+    described = client.get("/api/v1/problems/weak-etag").get_json()
+    assert described["status"] == 412
+
+
 @pytest.mark.parametrize(("action", "field"), [("assign", "assignee"), ("link_duplicate", "flag")])
 def test_an_id_beyond_the_database_s_integers_is_named(make, client, bearer, action, field):
     staff = make.user("staff", centre="kbtu")

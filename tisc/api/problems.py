@@ -30,7 +30,9 @@ TYPES = {
     "not-acceptable": (406, _l("Not acceptable")),
     "refused": (409, _l("That could not be done")),
     "similar-request": (409, _l("You already have a similar open request")),
-    "stale": (412, _l("The request changed since you read it")),
+    # A weak tag (W/"3", as a proxy that compresses may make it) cannot confirm a version.
+    "weak-etag": (412, _l("A weak entity tag cannot be used")),
+    "stale": (412, _l("The request changed since you read it")),  # after weak-etag: 412's own
     "too-large": (413, _l("The upload is too large")),
     "unsupported-media-type": (415, _l("Unsupported content type")),
     # The IETF Idempotency-Key draft's answer to a key reused for another payload.

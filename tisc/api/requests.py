@@ -40,6 +40,10 @@ KEY_USED = N_(
     "This Idempotency-Key was already used for %(reference)s, which was sent with other "
     "content. Nothing was changed: use a new key for a new request."
 )
+WEAK_TAG = N_(
+    'A weak entity tag (W/"…") cannot show which version you read: send the ETag '
+    "exactly as you received it."
+)
 NOT_FOUND = "Not there, or not yours to see"
 _ONE = "#/paths/~1api~1v1~1requests~1{reference}"
 _WITH_IT = {"path.reference": "$response.body#/reference"}
@@ -209,8 +213,9 @@ def act(given, reference: str, action: str):
         row = request_service.perform(
             user, row.reference, Action(action), inputs, policy(), expected_version=version
         )
-    except Conflict as error:
-        raise Problem("stale", explain(error)) from None
+    except Conflict as error:  # changed meanwhile: the version it has now
+        current = get_request_seen_by(user, reference).version
+        raise Problem("stale", explain(error), headers=_etag(current)) from None
     return _with_etag(shown.request(user, row, with_actions=True), row.version)
 
 
@@ -240,18 +245,26 @@ def _idempotency_key() -> str | None:
 
 
 def _if_match(current: int) -> int | None:
-    if not http.if_match:
+    """The version an action may change: ``If-Match`` lists it among its strong tags (any
+    of them, RFC 9110), or is ``*`` (None: whichever). Every 412 says the current version."""
+    tags = http.if_match
+    if not tags:
         raise Problem("precondition-required")
-    if http.if_match.star_tag:
+    if tags.star_tag:
         return None
-    for tag in http.if_match.as_set():
-        if tag.isascii() and tag.isdigit() and len(tag) <= 18:  # a version; "²" is a digit too
-            return int(tag)
-    raise Problem("stale", headers={"ETag": f'"{current}"'})
+    if tags.contains(str(current)):
+        return current
+    if any(tags.is_weak(tag) for tag in tags.as_set(include_weak=True)):
+        raise Problem("weak-etag", gettext(WEAK_TAG), headers=_etag(current))
+    raise Problem("stale", headers=_etag(current))
+
+
+def _etag(version: int) -> dict:
+    return {"ETag": f'"{version}"'}
 
 
 def _with_etag(body: dict, version: int):
-    return body, {"ETag": f'"{version}"'}
+    return body, _etag(version)
 
 
 def _uploads(files: list) -> list[Upload]:
