@@ -179,6 +179,48 @@ def test_an_action_answers_with_the_request_as_it_now_stands(make, client, beare
     assert moved["centre"]["slug"] == "nazarbayev-university" and not moved["assigned"]
 
 
+def test_duplicate_decisions_are_offered_only_while_a_flag_is_open(make, client, bearer):
+    """As on the page, beside each open flag: offered without one, they could only fail."""
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    first = make.request(inventor, title="Жылу сақтайтын кірпіш")
+    headers = bearer(staff) | {"If-Match": "*"}
+    decisions = {"link_duplicate", "dismiss_duplicate"}
+
+    def read(reference):
+        return client.get(f"/api/v1/requests/{reference}", headers=headers).get_json()
+
+    alone = read(first)
+    assert alone["duplicate_flags"] == []
+    assert "assign" in alone["actions"] and not decisions & set(alone["actions"])
+    again = make.request(inventor, title="Кірпіштің жылу сақтауы")
+    flagged = read(again)
+    [flag] = flagged["duplicate_flags"]
+    assert decisions <= set(flagged["actions"])
+    dismissed = client.post(f"/api/v1/requests/{again}/actions/dismiss_duplicate",
+                            data={"flag": flag["id"]}, headers=headers)  # fmt: skip
+    assert dismissed.status_code == 200
+    assert dismissed.get_json()["duplicate_flags"] == []
+    assert not decisions & set(dismissed.get_json()["actions"])
+    assert not decisions & set(read(again)["actions"])
+
+
+def test_the_national_office_is_offered_no_action_on_a_request(make, client, bearer):
+    """It acts on none through the API (each answers 404): ``actions`` says so, empty,
+    rather than being left out."""
+    reference = make.request(make.user())
+    headers = bearer(make.user("coordinator"))
+    read = client.get(f"/api/v1/requests/{reference}", headers=headers)
+    assert read.get_json()["actions"] == []
+    version = read.headers["ETag"]
+    for action in ("transfer", "assign", "message"):
+        response = client.post(
+            f"/api/v1/requests/{reference}/actions/{action}",
+            data={"centre": "nazarbayev-university", "text": "x"},
+            headers=headers | {"If-Match": version},
+        )  # fmt: skip
+        assert response.status_code == 404, action
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_problems_speak_the_pages_words_in_the_reader_s_language(app, make, client, bearer,
                                                                   language):  # fmt: skip

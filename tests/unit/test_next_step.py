@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tisc.domain.catalogue import Role, Service
-from tisc.domain.next_step import HEADLINES, Situation, next_step, reply_by, situation_of
+from tisc.domain.next_step import (
+    HEADLINES,
+    Situation,
+    next_step,
+    offered,
+    reply_by,
+    situation_of,
+)
 from tisc.domain.permissions import Actor
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import SPECS, Action, RequestState, Status, available_actions
@@ -113,6 +120,14 @@ def test_duplicate_decisions_go_with_their_flags():
     step = arrange(STAFF, state(S.SUBMITTED))
     assert step.flags == (A.LINK_DUPLICATE, A.DISMISS_DUPLICATE)
     assert not set(step.flags) & set(step.menu)
+
+
+def test_duplicate_decisions_are_offered_only_beside_an_open_flag():
+    available = available_actions(state(S.SUBMITTED), STAFF, now=NOW, policy=Policy())
+    assert {A.LINK_DUPLICATE, A.DISMISS_DUPLICATE} <= set(available)
+    assert offered(available, open_flags=1) == available
+    without = offered(available, open_flags=0)
+    assert without == [a for a in available if a not in (A.LINK_DUPLICATE, A.DISMISS_DUPLICATE)]
 
 
 def test_a_coordinator_sees_no_situation_text_of_their_own():

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from flask import url_for
 
+from tisc.domain import next_step
 from tisc.domain.figures import EventFigures, Figures, Period
 from tisc.domain.permissions import (
     can_see_internal,
@@ -82,8 +83,8 @@ def request(
         "turnaround_days": row.turnaround_days,
     }
     actor = user.actor
-    if not can_view_request(actor, row):
-        return shown  # the national office: metadata only
+    if not can_view_request(actor, row):  # the national office: metadata only
+        return shown | ({"actions": []} if with_actions else {})  # it acts on none here
     shown |= {
         "title": row.title,
         "technical_field": row.technical_field,
@@ -93,6 +94,7 @@ def request(
     }
     if brief:
         return shown
+    flags = duplicates.flags_for(actor, row)
     shown |= {
         "description": row.description,
         **standing_result(row, "outcome_summary"),
@@ -106,13 +108,14 @@ def request(
         "duplicate_flags": [
             {"id": flag.id, "other_reference": flag.other_reference,
              "same_centre": flag.same_centre}
-            for flag in duplicates.flags_for(actor, row)
+            for flag in flags
         ],
     }  # fmt: skip
     if can_see_inventor_contact(actor, row):
         shown["inventor"] = {"name": row.inventor.name, "email": row.inventor.email}
     if with_actions:
-        shown["actions"] = [a.value for a in request_service.available_actions(user, row, policy())]
+        available = request_service.available_actions(user, row, policy())
+        shown["actions"] = [a.value for a in next_step.offered(available, len(flags))]
     return shown
 
 

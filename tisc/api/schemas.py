@@ -216,7 +216,11 @@ class Request(ma.Schema):
     )
     actions = fields.List(
         fields.String(validate=validate.OneOf(ACTIONS)),
-        metadata={"description": "What the token's owner may do with it now."},
+        metadata={
+            "description": "What the token's owner may do with it now, as its page offers "
+            "it: link_duplicate and dismiss_duplicate only while duplicate_flags holds a flag; "
+            "none for the national office, which acts on no request here."
+        },
     )
 
 

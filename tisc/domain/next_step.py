@@ -156,7 +156,7 @@ class NextStep:
 def next_step(state: RequestState, role: Role | Agent, available: list[Action]) -> NextStep:
     """Arrange ``available`` (what this person may do now, from the workflow) for the page."""
     situation = situation_of(state)
-    flags = tuple(a for a in available if Needs.DUPLICATE_FLAG in SPECS[a].needs)
+    flags = tuple(a for a in available if _per_flag(a))
     rest = [a for a in available if a not in flags]
     main = next((a for a in _MAIN.get(role, ()) if a in rest and _moves_on(a, state)), None)
     alongside = tuple(a for a in _ALONGSIDE.get(role, ()) if a in rest and a != main)
@@ -176,6 +176,17 @@ def next_step(state: RequestState, role: Role | Agent, available: list[Action]) 
         tuple(menu),
         flags,
     )
+
+
+def offered(available: list[Action], open_flags: int) -> list[Action]:
+    """``available`` as the page offers it, for a list of actions without the page (the
+    API's): those decided per duplicate flag only while the request has an open flag, as
+    the page shows them beside each open flag and nowhere else."""
+    return [a for a in available if open_flags or not _per_flag(a)]
+
+
+def _per_flag(action: Action) -> bool:
+    return Needs.DUPLICATE_FLAG in SPECS[action].needs
 
 
 def _moves_on(action: Action, state: RequestState) -> bool:
