@@ -4,6 +4,7 @@ the reader's language, idempotent submissions, files in and out, the figures."""
 import io
 import json
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -14,7 +15,7 @@ from tests.conftest import settings_for
 from tests.factories import PDF, today_in_kazakhstan
 from tisc import create_app
 from tisc.extensions import db
-from tisc.models import User
+from tisc.models import ServiceRequest, User
 from tisc.services import tokens
 
 SUBMISSION = {
@@ -177,6 +178,46 @@ def test_an_action_answers_with_the_request_as_it_now_stands(make, client, beare
     assert act(again, "link_duplicate", flag=flag["id"])["duplicate_of"] == first
     moved = act(first, "transfer", centre="nazarbayev-university", text="Closer to them.")
     assert moved["centre"]["slug"] == "nazarbayev-university" and not moved["assigned"]
+
+
+def _due(make, reference, moment) -> None:
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.reference == reference)
+            .values(due_at=moment)
+        )  # fmt: skip
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("local", "day"),
+    [((2027, 1, 9, 0, 0, 0), "2027-01-08"),  # midnight before a Saturday: Friday's work
+     ((2027, 1, 9, 0, 0, 1), "2027-01-09"), ((2027, 1, 8, 18, 17), "2027-01-08"),
+     ((2027, 1, 8, 23, 59, 59), "2027-01-08")],
+)  # fmt: skip
+def test_the_due_date_is_the_day_the_pages_show(make, client, bearer, local, day):
+    """``due_at`` at local midnight, read as a date in Almaty, was a day late; ``due_date``
+    is the pages' date (tests/web/test_due_dates.py), for each person who sees a request."""
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request(inventor)
+    moment = datetime(*local, tzinfo=make.policy.calendar.tz).astimezone(UTC)
+    _due(make, reference, moment)
+    for person in (inventor, staff, make.user("coordinator")):
+        headers = bearer(person)
+        read = client.get(f"/api/v1/requests/{reference}", headers=headers).get_json()
+        [listed] = client.get("/api/v1/requests?status=all", headers=headers).get_json()
+        for body in (read, listed):
+            assert body["due_date"] == day
+            assert datetime.fromisoformat(body["due_at"]) == moment  # the instant stays
+
+
+def test_the_document_says_which_date_a_due_instant_is(client):
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Request"]
+    due_date = schema["properties"]["due_date"]
+    assert due_date["type"] == "string" and due_date["format"] == "date"
+    assert "due_date" in schema["required"]
+    assert "midnight" in schema["properties"]["due_at"]["description"]
 
 
 def test_duplicate_decisions_are_offered_only_while_a_flag_is_open(make, client, bearer):

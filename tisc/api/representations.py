@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from flask import url_for
 
 from tisc.domain import next_step
+from tisc.domain.calendar import due_day
 from tisc.domain.figures import EventFigures, Figures, Period
 from tisc.domain.permissions import (
     can_see_internal,
@@ -71,6 +72,7 @@ def request(
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "due_at": row.due_at,
+        "due_date": due_day(row.due_at, policy().calendar.tz),  # the day the pages show
         "closed_at": row.closed_at,
         "overdue": is_overdue(row.status, row.due_at, datetime.now(UTC)),
         "assigned": row.assignee_id is not None,

@@ -174,7 +174,22 @@ class Request(ma.Schema):
     routing_distance_km = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)
-    due_at = fields.AwareDateTime(required=True)
+    due_at = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "The moment the work is due to end. Work that ends with a working "
+            "day is due at the midnight after it, and that midnight belongs to the day before: "
+            "read as a date in the network's time zone it would be a day late. due_date is the "
+            "date to show."
+        },
+    )
+    due_date = fields.Date(
+        required=True,
+        metadata={
+            "description": "The day the request is due (YYYY-MM-DD), as the pages show it: "
+            "due_at's date in the network's time zone, a midnight counted to the day it ends."
+        },
+    )
     closed_at = fields.AwareDateTime(allow_none=True)
     overdue = fields.Boolean(required=True)
     assigned = fields.Boolean(required=True)
