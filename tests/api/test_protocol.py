@@ -172,8 +172,12 @@ def test_an_action_answers_with_the_request_as_it_now_stands(make, client, beare
             assert response.get_json() == read.get_json()
         return response.get_json()
 
-    assert act(first, "assign", assignee=staff.id)["assignee"] == {"name": staff.name}
-    assert act(first, "assign", assignee=colleague.id)["assignee"] == {"name": colleague.name}
+    assert act(first, "assign", assignee=staff.id)["assignee"] == {
+        "id": staff.id, "name": staff.name,
+    }  # fmt: skip
+    assert act(first, "assign", assignee=colleague.id)["assignee"] == {
+        "id": colleague.id, "name": colleague.name,
+    }  # fmt: skip
     [flag] = client.get(f"/api/v1/requests/{again}", headers=headers).json["duplicate_flags"]
     assert act(again, "link_duplicate", flag=flag["id"])["duplicate_of"] == first
     moved = act(first, "transfer", centre="nazarbayev-university", text="Closer to them.")

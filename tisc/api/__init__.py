@@ -16,7 +16,7 @@ from flask import Flask, jsonify, render_template
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 
-from tisc.api import centres, figures, network, problems, requests, schemas
+from tisc.api import account, centres, figures, network, problems, requests, schemas
 from tisc.api.auth import token_key
 from tisc.domain.errors import DomainError
 from tisc.extensions import csrf, limiter
@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
     limits = schemas.attachment_limits(app.extensions["tisc.policy"].upload_max_bytes)
     api.ma_plugin.converter.add_attribute_function(limits)
     limit = limiter.limit(lambda: app.config["TISC_API_LIMIT"], key_func=token_key)
-    for blueprint in (centres.bp, requests.bp, network.bp, figures.bp):
+    for blueprint in (account.bp, centres.bp, requests.bp, network.bp, figures.bp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: nothing to forge
         limit(blueprint)
         api.register_blueprint(blueprint)

@@ -11,16 +11,19 @@ from flask import url_for
 
 from tisc.domain import next_step
 from tisc.domain.calendar import due_day
+from tisc.domain.catalogue import Role
 from tisc.domain.figures import EventFigures, Figures, Period
 from tisc.domain.permissions import (
     can_see_internal,
     can_see_inventor_contact,
     can_view_request,
+    is_staff_of,
 )
 from tisc.domain.workflow import is_overdue, result_stands, standing_result
 from tisc.extensions import policy
+from tisc.formatting import by_name
 from tisc.models import ServiceRequest, User
-from tisc.services import dashboards, duplicates, network, oversight, timeline
+from tisc.services import accounts, dashboards, duplicates, network, oversight, timeline
 from tisc.services import requests as request_service
 from tisc.services.network import CentreCard
 
@@ -92,7 +95,7 @@ def request(
         "technical_field": row.technical_field,
         "keywords": row.keywords,
         "ipc_classes": row.ipc_list,
-        "assignee": {"name": row.assignee.name} if row.assignee else None,
+        "assignee": _assignee(actor, row),
     }
     if brief:
         return shown
@@ -118,6 +121,27 @@ def request(
     if with_actions:
         available = request_service.available_actions(user, row, policy())
         shown["actions"] = [a.value for a in next_step.offered(available, len(flags))]
+    return shown
+
+
+def _assignee(actor, row: ServiceRequest) -> dict | None:
+    """Who has the request; for the centre's staff with the id that ``assign`` takes (account
+    ids are theirs to know, not the inventor's)."""
+    if row.assignee is None:
+        return None
+    if is_staff_of(actor, row.centre_id):
+        return {"id": row.assignee.id, "name": row.assignee.name}
+    return {"name": row.assignee.name}
+
+
+def me(user: User) -> dict:
+    """The token's owner; for staff, the colleagues the request page offers to assign."""
+    card = network.cards_by_id().get(user.centre_id) if user.centre_id else None
+    shown = {"id": user.id, "name": user.name, "role": user.role.value,
+             "centre": centre_summary(card)}  # fmt: skip
+    if user.role is Role.STAFF:
+        people = by_name(accounts.staff_of(user.centre_id), lambda person: person.name)
+        shown["colleagues"] = [{"id": person.id, "name": person.name} for person in people]
     return shown
 
 

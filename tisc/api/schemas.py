@@ -158,6 +158,37 @@ class Person(ma.Schema):
     email = fields.String()
 
 
+class Assignee(ma.Schema):
+    id = fields.Integer(
+        metadata={"description": "The centre's staff only: the account id `assign` takes."}
+    )
+    name = fields.String(required=True)
+
+
+class Colleague(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "Send it as `assignee`."})
+    name = fields.String(required=True)
+
+
+class Me(ma.Schema):
+    """The token's owner."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf([role.value for role in Role]))
+    centre = fields.Nested(
+        CentreSummary, required=True, allow_none=True,
+        metadata={"description": "The centre of its staff; null for anyone else."},
+    )  # fmt: skip
+    colleagues = fields.List(
+        fields.Nested(Colleague),
+        metadata={
+            "description": "Staff only: their centre's active staff, themselves included, "
+            "whom a request can be assigned to (the request page's list)."
+        },
+    )
+
+
 class Request(ma.Schema):
     """A request. The content - title, description, messages, the inventor - is there only
     for its inventor and the staff of the centre that holds it; the national office sees
@@ -219,7 +250,7 @@ class Request(ma.Schema):
     technical_field = fields.String()
     keywords = fields.String()
     ipc_classes = fields.List(fields.String())
-    assignee = fields.Nested(Person, allow_none=True)
+    assignee = fields.Nested(Assignee, allow_none=True)
     inventor = fields.Nested(Person)
     outcome_summary = fields.String(allow_none=True)
     rating_comment = fields.String()
@@ -329,7 +360,7 @@ class ActionInput(Strict):
     text = fields.String(load_default="", validate=validate.Length(max=10000))
     assignee = fields.Integer(
         validate=validate.Range(min=1, max=LARGEST_ID),
-        metadata={"description": "assign: a colleague's account id"},
+        metadata={"description": "assign: a colleague's account id (GET /api/v1/me lists them)"},
     )
     centre = fields.String(
         validate=validate.Length(max=64), metadata={"description": "transfer: a centre's slug"}
