@@ -23,6 +23,16 @@ schema = schemathesis.openapi.from_wsgi(
 # Valid by the schema yet refused by a rule the schema cannot say (a region code that
 # does not exist, an action the request's state does not allow) is a 4xx by design.
 NOT_CHECKED = [positive_data_acceptance]
+# A missing If-Match is answered 428 Precondition Required (RFC 6585), made for just that;
+# an If-Match that is not the current version, 412 before the fields are read, however wrong
+# they are (RFC 9110, 13.2.1: preconditions come before processing the content).
+CHECKS = schema.config.checks
+CHECKS.missing_required_header.expected_statuses = [
+    *CHECKS.missing_required_header.expected_statuses, "428"
+]  # fmt: skip
+CHECKS.negative_data_rejection.expected_statuses = [
+    *CHECKS.negative_data_rejection.expected_statuses, "412"
+]  # fmt: skip
 FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -70,3 +80,13 @@ def test_as_the_national_office(case, world):
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 def test_as_a_visitor(case, world):
     call(case, world, None)
+
+
+@schema.include(path_regex="/actions/").parametrize()
+@FUZZ
+def test_actions_on_a_request_that_exists(case, world):
+    """A made-up reference is a 404 before anything else: on a real one, the generated
+    If-Match (or its absence) and fields are answered, and checked against the document."""
+    if not case.meta.is_negative_at(ParameterLocation.PATH):
+        case.path_parameters = {**case.path_parameters, "reference": world.reference}
+    call(case, world, "staff")

@@ -12,7 +12,6 @@ bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="The t
 @bp.route("/me")
 @needs("read")
 @bp.response(200, schemas.Me)
-@bp.refuses(401)
 def me():
     """The token's owner; for a centre's staff also its active staff, by id, the people the
     request page's "Assign to a colleague" offers: send one's id as ``assign``'s ``assignee``."""

@@ -16,6 +16,21 @@ from tisc.domain.catalogue import N_
 # What a body of fields (and files) may be sent as.
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 SEND_A_FORM = N_("Send the fields as multipart/form-data or application/x-www-form-urlencoded.")
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+# What any operation may answer, whoever calls it: (status, description, headers).
+ANY_OPERATION = [
+    (401, "No valid token: none was sent where one is needed, or the one sent is revoked, "
+     "expired or its owner's account deactivated (even where no token is needed)",
+     {"WWW-Authenticate": {"description": "The scheme: Bearer", "required": True,
+                           "schema": {"type": "string"}}}),
+    (429, "Too many calls: the token's limit (the address's without one)", RETRY_AFTER),
+]  # fmt: skip
 
 
 class Parser(FlaskParser):
@@ -54,23 +69,39 @@ class Blueprint(SmorestBlueprint):
         self.before_request(identify)
         self.after_request(_headers)
 
+    def route(self, rule, **options):
+        """flask-smorest's, documenting what any operation may answer (``ANY_OPERATION``)."""
+        register = super().route(rule, **options)
+
+        def decorator(view):
+            declared = getattr(view, "_apidoc", {}).get("response", {}).get("responses", {})
+            for status, description, headers in ANY_OPERATION:
+                if status not in declared:
+                    view = self.refuses(status, description, headers=headers)(view)
+            return register(view)
+
+        return decorator
+
     def arguments(self, schema, *, location="json", **kwargs):
-        """flask-smorest's, documenting the 415 that a form's body of another type gets."""
+        """flask-smorest's, documenting the 413 and 415 that a form's body may get: larger
+        than the deployment takes, or of another type."""
         parse = super().arguments(schema, location=location, **kwargs)
         if location != "form_and_files":
             return parse
+        too_large = self.refuses(413, "The body is larger than this deployment takes")
         refused = self.refuses(415, "Not " + " or ".join(FORM_TYPES))
-        return lambda view: refused(parse(view))
+        return lambda view: too_large(refused(parse(view)))
 
     def open_to_all(self, view):
         """Document an operation anyone may call, with or without a token."""
         return self.doc(security=[{}, {"token": []}])(view)
 
-    def refuses(self, status: int, description: str | None = None):
+    def refuses(self, status: int, description: str | None = None, headers: dict | None = None):
         """Document one refusal of an operation: a problem+json with that status."""
         return self.alt_response(
-            status, schema=schemas.Problem, content_type=MEDIA_TYPE, description=description
-        )
+            status, schema=schemas.Problem, content_type=MEDIA_TYPE, description=description,
+            headers=headers,
+        )  # fmt: skip
 
 
 def _has_body(req) -> bool:

@@ -14,7 +14,7 @@ from flask_babel import gettext, ngettext
 from tisc.api import representations as shown
 from tisc.api import schemas
 from tisc.api.auth import caller, needs, spend_person_limit
-from tisc.api.blueprints import Blueprint
+from tisc.api.blueprints import RETRY_AFTER, Blueprint
 from tisc.api.problems import Problem
 from tisc.domain.catalogue import N_, Role
 from tisc.domain.errors import Conflict, Invalid
@@ -45,6 +45,41 @@ WEAK_TAG = N_(
     "exactly as you received it."
 )
 NOT_FOUND = "Not there, or not yours to see"
+READ_ONLY = "The token may only read"
+# Response headers, as the document states them (a version is a strong entity tag).
+VERSION = {"type": "string", "pattern": '^"[0-9]+"$'}
+ETAG = {
+    "ETag": {
+        "description": "The request's version: send it back as If-Match to act on it.",
+        "required": True,
+        "schema": VERSION,
+    }
+}
+CURRENT_ETAG = {
+    "ETag": {"description": "The request's current version", "required": True, "schema": VERSION}
+}
+SUBMITTED = ETAG | {
+    "Location": {"description": "The request's URL", "required": True, "schema": {"type": "string"}}
+}
+LISTED = {
+    "Link": {
+        "description": 'The next page: `<URL>; rel="next"` (none on the last page)',
+        "schema": {"type": "string"},
+    },
+    "TISC-Search-Newest": {
+        "description": "Sent when a search (q) had more matches than it considers (on SQLite, "
+        "the newest 500): how many it considered. The list holds those only.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": True,
+    "schema": {"type": "string", "minLength": 1},
+    "description": 'The ETag of the request as you read it, e.g. "3" (a list matches when any '
+    "of its tags is the current version), or * for whichever version. Without it: 428; a "
+    "version that is no longer the current one: 412, changing nothing; a weak tag (W/...): "
+    "412, as it cannot confirm a version.",
+}  # fmt: skip
 _ONE = "#/paths/~1api~1v1~1requests~1{reference}"
 _WITH_IT = {"path.reference": "$response.body#/reference"}
 # Where an answer about one request leads (OpenAPI links: clients and schemathesis follow them).
@@ -63,8 +98,7 @@ LINKS = {
 @bp.route("")
 @needs("read")
 @bp.arguments(schemas.RequestQuery, location="query", as_kwargs=True)
-@bp.response(200, schemas.Request(many=True))
-@bp.refuses(401)
+@bp.response(200, schemas.Request(many=True), headers=LISTED)
 def request_list(limit=50, after=None, **given):
     """The requests the token's owner may see, newest first (staff: their centre's queue by due
     date). Pages are cut by a cursor; the next page's URL is in the ``Link`` header. When a
@@ -93,11 +127,16 @@ def request_list(limit=50, after=None, **given):
 @bp.route("", methods=["POST"])
 @needs("write")
 @bp.arguments(schemas.Submission, location="form_and_files")
-@bp.response(201, schemas.Request)
-@bp.alt_response(200, schema=schemas.Request, description="Sent before with this Idempotency-Key")
+@bp.response(201, schemas.Request, headers=SUBMITTED)
+@bp.alt_response(200, schema=schemas.Request, description="Sent before with this Idempotency-Key",
+                 headers=SUBMITTED)  # fmt: skip
 @bp.refuses(400)
-@bp.refuses(409, "A similar request of yours is open")
+@bp.refuses(403, READ_ONLY)
+@bp.refuses(404, "Only inventors submit requests")
+@bp.refuses(409, "A similar request of yours is open (its references in similar)")
 @bp.refuses(422, "The Idempotency-Key was sent before with another submission")
+@bp.refuses(429, "Too many calls, or more submissions than the person may make (pages and API "
+            "alike)", headers=RETRY_AFTER)  # fmt: skip
 @bp.doc(parameters=[IDEMPOTENCY_KEY], responses={201: LINKS})
 def submit(submission):
     """Submit a request (inventors), with up to five files, routed like the page's. Sending
@@ -149,7 +188,7 @@ def submit(submission):
 
 @bp.route("/<reference>")
 @needs("read")
-@bp.response(200, schemas.Request)
+@bp.response(200, schemas.Request, headers=ETAG)
 @bp.refuses(404, NOT_FOUND)
 @bp.doc(responses={200: LINKS})
 def request_detail(reference: str):
@@ -186,13 +225,15 @@ def file(reference: str, file_id: int):
 @bp.route("/<reference>/actions/<any({actions}):action>".format(actions=",".join(schemas.ACTIONS)),
           methods=["POST"])  # fmt: skip
 @needs("write")
-@bp.arguments(schemas.ActionInput, location="form_and_files")
-@bp.response(200, schemas.Request)
+@bp.arguments(schemas.ActionInput, location="form_and_files", required=False)
+@bp.response(200, schemas.Request, headers=ETAG)
+@bp.refuses(403, READ_ONLY)
 @bp.refuses(404, NOT_FOUND)
 @bp.refuses(409, "Not allowed now or by this person")
-@bp.refuses(412, "Changed since the version read")
+@bp.refuses(412, "Changed since the version read, or If-Match held weak tags only",
+            headers=CURRENT_ETAG)  # fmt: skip
 @bp.refuses(428, "If-Match is missing")
-@bp.doc(responses={200: LINKS})
+@bp.doc(parameters=[IF_MATCH], responses={200: LINKS})
 def act(given, reference: str, action: str):
     """Take one workflow action on the request, sending the version read as ``If-Match``."""
     user = caller().user

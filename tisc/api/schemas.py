@@ -100,12 +100,25 @@ class FieldError(ma.Schema):
 
 
 class Problem(ma.Schema):
+    """A problem (RFC 9457). Members beyond these may come, as the RFC allows extensions."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # documented as additionalProperties: true
+
     type = fields.String(required=True)
     title = fields.String(required=True)
     status = fields.Integer(required=True)
     detail = fields.String()
     instance = fields.String()
     errors = fields.List(fields.Nested(FieldError))
+    similar = fields.List(
+        fields.String(),
+        metadata={"description": "similar-request (409): your open requests like this one"},
+    )
+    accepted = fields.List(
+        fields.String(),
+        metadata={"description": "unsupported-media-type (415): the types a body may be"},
+    )
 
 
 # --- centres ---------------------------------------------------------------------------------
