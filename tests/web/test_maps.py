@@ -111,6 +111,18 @@ def test_coverage_shows_headline_table_and_proposals(coordinator_client):
     assert "map_coverage" in script and "tisc-proposal" in script
 
 
+def test_a_map_script_behind_a_role_is_kept_by_no_cache_a_public_one_by_any(coordinator_client):
+    """The coverage and dashboard maps carry requests by region: like their pages, no cache
+    (a shared proxy ignoring Vary: Cookie included) may keep them."""
+    for path, name in (("/office/coverage", "map.js"), ("/office/dashboard", "regions.js")):
+        page = coordinator_client.get(path).get_data(as_text=True)
+        control = coordinator_client.get(script_url(page, name)).cache_control
+        assert control.no_store and not control.public and not control.max_age, path
+    page = coordinator_client.get("/map").get_data(as_text=True)
+    control = coordinator_client.get(script_url(page, "network.js")).cache_control
+    assert control.public and control.max_age == 86400
+
+
 def test_coverage_rejects_bad_parameters(coordinator_client):
     for query in ("radius=0", "radius=abc", "proposals=99", "measure=astrology"):
         response = coordinator_client.get("/office/coverage?" + query)

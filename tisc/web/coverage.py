@@ -50,7 +50,7 @@ def script():
     if built is None:
         with force_locale(language):
             built = map_scripts.coverage_map(measure, radius, count, fingerprint)
-    return script_response(built)
+    return script_response(built, public=False)
 
 
 def _coverage_inputs(form: CoverageForm) -> tuple[str, int, int]:

@@ -53,7 +53,7 @@ def regions_script():
         counts = {code: [v.received, v.completed] for code, v in values.items()}
         with force_locale(language):
             built = map_scripts.figures_map(counts, _fingerprint_of(values))
-    return script_response(built)
+    return script_response(built, public=False)
 
 
 @bp.route("/desk/dashboard")

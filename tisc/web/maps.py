@@ -55,11 +55,10 @@ def centre_script(slug: str):
     return script_response(built)
 
 
-def script_response(built: map_scripts.BuiltMap) -> Response:
-    """A built map script, cacheable by browsers: its URL changes with the network.
-
-    Sent gzipped (compressed once, when built) to browsers that accept it.
-    """
+def script_response(built: map_scripts.BuiltMap, public: bool = True) -> Response:
+    """A built map script, sent gzipped (compressed once, when built) to browsers that
+    accept it. A public one is cacheable by anyone for a day (its URL changes with the
+    network); one behind a role (figures by region) is ``no-store``, like its page."""
     if "gzip" in request.accept_encodings:
         response = Response(built.gzipped, mimetype="text/javascript")
         response.headers["Content-Encoding"] = "gzip"
@@ -67,6 +66,9 @@ def script_response(built: map_scripts.BuiltMap) -> Response:
         response = Response(gzip.decompress(built.gzipped), mimetype="text/javascript")
     response.vary.add("Accept-Encoding")
     response.set_etag(built.etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = ONE_DAY
+    if public:
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_DAY
+    else:
+        response.cache_control.no_store = True
     return response.make_conditional(request)
