@@ -289,6 +289,16 @@ def test_method_not_allowed_says_which_are(make, client):
     assert "GET" in response.headers["Allow"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_api_s_root_is_a_problem_with_or_without_its_slash(client, path, method):
+    """Without the slash it was the pages' HTML 404."""
+    response = client.open(path, method=method)
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["type"] == "/api/v1/problems/not-found"
+
+
 def test_the_first_request_asks_for_the_requester_category_once(make, client, bearer):
     newcomer = make.user(category=None)
     headers = bearer(newcomer)

@@ -70,7 +70,9 @@ def init_app(app: Flask) -> None:
     api.spec.options["security"] = [{"token": []}]
     app.add_url_rule(f"{PREFIX}/docs", "api_docs", _docs)
     app.add_url_rule(f"{PREFIX}/problems/<slug>", "api_problem_type", _problem_type)
-    app.extensions.setdefault("tisc.error_responders", []).append((PREFIX + "/", _problem))
+    # The API's errors, its root without the slash (``/api/v1``) included: a client that
+    # leaves it off gets a problem, not the pages' HTML.
+    app.extensions.setdefault("tisc.error_responders", []).append((PREFIX, _problem))
     app.register_error_handler(problems.Problem, _problem)
 
 
