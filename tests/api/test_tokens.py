@@ -147,6 +147,36 @@ def test_calls_are_limited_per_token(app, make, client, monkeypatch):
     limiter.reset()
 
 
+def test_retry_after_comes_with_a_refusal_only_the_limit_s_headers_with_every_answer(
+    app, make, client, monkeypatch
+):
+    """Sent with every answer (200, 401, 404), Retry-After made clients that obey it wait
+    after calls that had nothing to retry."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "4 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    answers = [
+        get(client, "/api/v1/requests", secret),
+        get(client, "/api/v1/requests/TISC-2026-99999", secret),
+        get(client, "/api/v1/requests", "tisc_not-a-real-token"),
+        get(client, "/api/v1/centres"),
+    ]
+    assert [answer.status_code for answer in answers] == [200, 404, 401, 200]
+    for answer in answers:
+        assert "Retry-After" not in answer.headers
+        assert answer.headers["X-RateLimit-Limit"] == "4"
+        assert int(answer.headers["X-RateLimit-Reset"]) > 0
+    more = [get(client, "/api/v1/requests", secret) for _ in range(4)]
+    assert [answer.status_code for answer in more] == [200, 200, 200, 429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in more] == ["2", "1", "0", "0"]
+    assert all("Retry-After" not in answer.headers for answer in more[:3])
+    refused = more[-1]
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.headers["X-RateLimit-Limit"] == "4"
+    limiter.reset()
+
+
 def test_submissions_through_the_api_keep_the_pages_limit_per_person(app, make, client,
                                                                       monkeypatch):  # fmt: skip
     monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
