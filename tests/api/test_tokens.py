@@ -147,6 +147,37 @@ def test_calls_are_limited_per_token(app, make, client, monkeypatch):
     limiter.reset()
 
 
+def test_a_token_is_counted_once_however_its_header_is_written(app, make, client, monkeypatch):
+    """Counted by the raw header, each way of writing "Bearer" and each number of spaces
+    had a limit of its own."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    spellings = ["Bearer {}", "bearer {}", "BEARER {}", "Bearer   {}", "bEaReR {}"]
+    codes = [
+        client.get("/api/v1/requests", headers={"Authorization": spelling.format(secret)})
+        for spelling in spellings
+    ]
+    assert [response.status_code for response in codes] == [200, 200, 200, 429, 429]
+    limiter.reset()
+
+
+def test_calls_without_a_valid_token_are_counted_per_address(app, make, client, monkeypatch):
+    """Each made-up token had a limit of its own, and cost a lookup each time."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    made_up = [get(client, "/api/v1/requests", f"tisc_made-up-{n}") for n in range(4)]
+    assert [response.status_code for response in made_up] == [401, 401, 401, 429]
+    assert get(client, "/api/v1/requests").status_code == 429  # no token: the same address
+    elsewhere = client.get(
+        "/api/v1/requests", headers={"Authorization": "Bearer tisc_made-up-9"},
+        environ_overrides={"REMOTE_ADDR": "192.0.2.7"},
+    )  # fmt: skip
+    assert elsewhere.status_code == 401
+    assert get(client, "/api/v1/requests", make_token(make, make.user())).status_code == 200
+    limiter.reset()
+
+
 def test_retry_after_comes_with_a_refusal_only_the_limit_s_headers_with_every_answer(
     app, make, client, monkeypatch
 ):
