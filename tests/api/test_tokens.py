@@ -147,6 +147,17 @@ def test_calls_are_limited_per_token(app, make, client, monkeypatch):
     limiter.reset()
 
 
+def test_a_token_s_allowance_is_one_for_the_whole_api(app, make, client, monkeypatch):
+    """Counted per endpoint, each of the API's paths gave a token a whole allowance more."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    paths = ["/api/v1/requests", "/api/v1/centres", "/api/v1/services", "/api/v1/languages"]
+    codes = [get(client, path, secret).status_code for path in paths]
+    assert codes == [200, 200, 200, 429]
+    limiter.reset()
+
+
 def test_a_token_is_counted_once_however_its_header_is_written(app, make, client, monkeypatch):
     """Counted by the raw header, each way of writing "Bearer" and each number of spaces
     had a limit of its own."""
@@ -197,10 +208,12 @@ def test_retry_after_comes_with_a_refusal_only_the_limit_s_headers_with_every_an
         assert "Retry-After" not in answer.headers
         assert answer.headers["X-RateLimit-Limit"] == "4"
         assert int(answer.headers["X-RateLimit-Reset"]) > 0
-    more = [get(client, "/api/v1/requests", secret) for _ in range(4)]
-    assert [answer.status_code for answer in more] == [200, 200, 200, 429]
-    assert [answer.headers["X-RateLimit-Remaining"] for answer in more] == ["2", "1", "0", "0"]
-    assert all("Retry-After" not in answer.headers for answer in more[:3])
+    remaining = [answer.headers["X-RateLimit-Remaining"] for answer in answers]
+    assert remaining == ["3", "2", "3", "2"]  # the token's, then the address's
+    more = [get(client, "/api/v1/requests", secret) for _ in range(3)]
+    assert [answer.status_code for answer in more] == [200, 200, 429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in more] == ["1", "0", "0"]
+    assert all("Retry-After" not in answer.headers for answer in more[:2])
     refused = more[-1]
     assert 0 < int(refused.headers["Retry-After"]) <= 61
     assert refused.headers["X-RateLimit-Remaining"] == "0"

@@ -62,7 +62,10 @@ def init_app(app: Flask) -> None:
     # Before the blueprints: their schemas enter the document as they are registered.
     limits = schemas.attachment_limits(app.extensions["tisc.policy"].upload_max_bytes)
     api.ma_plugin.converter.add_attribute_function(limits)
-    limit = limiter.limit(lambda: app.config["TISC_API_LIMIT"], key_func=token_key)
+    # One allowance per token for the whole API (shared), not one for each of its endpoints.
+    limit = limiter.shared_limit(
+        lambda: app.config["TISC_API_LIMIT"], scope="api", key_func=token_key
+    )
     for blueprint in (centres.bp, requests.bp, network.bp, figures.bp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: nothing to forge
         limit(blueprint)
