@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import settings_for
 from tests.factories import login
+from tisc import create_app
 from tisc.extensions import db, limiter
 from tisc.models import ApiToken, AuditEntry, User
 from tisc.models.base import utcnow
@@ -186,6 +188,22 @@ def test_calls_without_a_valid_token_are_counted_per_address(app, make, client, 
     )  # fmt: skip
     assert elsewhere.status_code == 401
     assert get(client, "/api/v1/requests", make_token(make, make.user())).status_code == 200
+    limiter.reset()
+
+
+def test_another_app_of_the_process_adds_no_limit_of_its_own(app, database, make, client,
+                                                              monkeypatch):  # fmt: skip
+    """The limiter is the process's, shared by its apps (the tests and schemathesis make
+    several): each app's own lambda added a limit to the API read from that app's settings."""
+    other = create_app(settings_for(database) | {"TISC_API_LIMIT": "1 per minute"})
+    with other.app_context():
+        db.engine.dispose()
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "2 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    answers = [get(client, "/api/v1/requests", secret) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert [answer.headers["X-RateLimit-Limit"] for answer in answers] == ["2", "2", "2"]
     limiter.reset()
 
 
