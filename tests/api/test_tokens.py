@@ -1,6 +1,7 @@
 """Personal access tokens: made, shown once, kept hashed, scoped, expiring, revoked - on the
 account page and in what the API accepts."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -256,6 +257,38 @@ def test_submissions_through_the_api_keep_the_pages_limit_per_person(app, make, 
         )  # fmt: skip
         codes.append(response.status_code)
     assert codes == [201, 201, 429]
+    limiter.reset()
+
+
+def test_a_retried_submission_spends_none_of_the_submission_limit(app, make, client,
+                                                                  monkeypatch):  # fmt: skip
+    """Counted, the tenth retry of a submission already made got 429 instead of the request
+    it had made; the 429 then showed the per-token limit's figures, not its own."""
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
+    limiter.reset()
+    token = {"Authorization": f"Bearer {make_token(make, make.user())}"}
+
+    def submit(n: int, key: str, **more):
+        return client.post(
+            "/api/v1/requests", headers=token | {"Idempotency-Key": key},
+            data={"service": "training", "title": f"Курс {n}", "description": f"Тақырып {n}",
+                  "region_code": "KZ-75", "preferred_language": "kk",
+                  "confidentiality_ack": "true", "send_anyway": "true", **more},
+        )  # fmt: skip
+
+    retried = [submit(0, "crm-1") for _ in range(5)]
+    assert [response.status_code for response in retried] == [201, 200, 200, 200, 200]
+    assert len({response.get_json()["reference"] for response in retried}) == 1
+    assert submit(1, "crm-1").status_code == 422  # the key of another submission: nothing made
+    assert submit(1, "crm-2", preferred_centre="nowhere").status_code == 400
+    assert submit(1, "crm-2").status_code == 201  # the second of two
+    refused = submit(2, "crm-3")
+    assert refused.status_code == 429
+    assert submit(0, "crm-1").status_code == 200  # a retry is answered even now
+    assert refused.headers["X-RateLimit-Limit"] == "2"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 3601
+    assert 0 < int(refused.headers["X-RateLimit-Reset"]) - time.time() <= 3601
     limiter.reset()
 
 

@@ -60,15 +60,21 @@ def token_key() -> str:
 
 def spend_person_limit(setting: str, scope: str) -> None:
     """Count one more against a per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so
-    that several tokens are no way around it; 429 once it is spent."""
+    that several tokens are no way around it; 429 once it is spent, with that limit's
+    ``X-RateLimit-*`` (not the per-token limit's, which this call has not reached)."""
     if not limiter.enabled:  # limits switched off (RATELIMIT_ENABLED)
         return
     strategy, key = limiter.limiter, f"user:{caller().user.id}"
     for item in parse_many(current_app.config[setting]):
         if not strategy.hit(item, "api", scope, key):
             reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
-            wait = max(1, int(reset_at - time.time()) + 1)
-            raise Problem("too-many-requests", headers={"Retry-After": str(wait)})
+            headers = {
+                "Retry-After": str(max(1, int(reset_at - time.time()) + 1)),
+                "X-RateLimit-Limit": str(item.amount),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(int(reset_at + 1)),
+            }
+            raise Problem("too-many-requests", headers=headers)
 
 
 def needs(scope: str = "read"):

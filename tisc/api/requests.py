@@ -103,11 +103,12 @@ def submit(submission):
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
     key = _idempotency_key()
-    spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
     if slug and chosen is None:
         raise Invalid("preferred_centre", N_("Choose one of the options."))
+    if request_service.sent_before(user, key) is None:  # a retry makes nothing: not counted
+        spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
