@@ -121,6 +121,92 @@ def test_bad_list_parameters_are_named_in_the_problem(make, client, bearer, quer
     assert problem["errors"][0]["field"] == query.split("=")[0]
 
 
+NOT_FOR_ROLE = "This filter is not available to your role."
+INVENTORS_REFUSED = ["status=completed", "service=training", "overdue=true", "sort=age",
+                     "assignee=me", "centre=kbtu", "region=KZ-75"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("who", "query"),
+    [*(("inventor", query) for query in INVENTORS_REFUSED),
+     ("staff", "centre=kbtu"), ("staff", "region=KZ-75"), ("staff", "status=all&centre=kbtu"),
+     ("coordinator", "assignee=me"), ("coordinator", "sort=age")],
+)  # fmt: skip
+def test_a_filter_the_caller_s_role_does_not_have_is_refused_by_name(make, client, bearer, who,
+                                                                     query):  # fmt: skip
+    """Accepted and dropped, it answered as if applied: an inventor asking for completed
+    requests got every one of theirs, staff asking for another centre's got their own."""
+    person = make.user(who, centre="nazarbayev-university" if who == "staff" else None)
+    make.request(make.user(), service="prior_art_search")  # KBTU's, in KZ-75
+    response = client.get(
+        f"/api/v1/requests?{query}", headers=bearer(person) | {"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    field = query.split("&")[-1].split("=")[0]
+    assert problem["errors"] == [{"field": field, "message": NOT_FOR_ROLE}]
+    assert problem["detail"] == NOT_FOR_ROLE
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_filter_the_role_does_not_have_is_named_in_the_reader_s_language(
+    app, make, client, bearer, language
+):
+    query = "&".join(INVENTORS_REFUSED) + "&q=brick&limit=5"
+    response = client.get(
+        f"/api/v1/requests?{query}", headers=bearer(make.user()) | {"Accept-Language": language}
+    )
+    assert response.status_code == 400
+    with app.test_request_context(), force_locale(language):
+        message = gettext(NOT_FOR_ROLE)
+    assert message != NOT_FOR_ROLE  # really translated
+    named = [error["field"] for error in response.get_json()["errors"]]
+    assert sorted(named) == sorted(query.split("=")[0] for query in INVENTORS_REFUSED)
+    assert {error["message"] for error in response.get_json()["errors"]} == {message}
+
+
+def test_each_role_s_own_filters_apply(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    brick = make.request(inventor, service="prior_art_search", title="Кірпіш")
+    course = make.request(inventor, service="training", title="Курс")
+    atyrau = make.request(inventor, region="KZ-23")
+
+    def found(person, query):
+        response = client.get(f"/api/v1/requests?{query}", headers=bearer(person))
+        assert response.status_code == 200, response.get_json()
+        return sorted(row["reference"] for row in response.get_json())
+
+    assert found(inventor, "q=кірпіш&limit=10") == [brick]
+    assert found(staff, "service=training&status=all&assignee=any&sort=age") == [course]
+    assert found(staff, "overdue=true") == []
+    coordinator = make.user("coordinator")
+    assert found(coordinator, "centre=kbtu&status=open") == sorted([brick, course])
+    assert found(coordinator, "region=KZ-23&service=prior_art_search") == [atyrau]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "who"),
+    [("/api/v1/requests?centre=nowhere", "centre", "coordinator"),
+     ("/api/v1/requests?region=XX", "region", "coordinator"),
+     ("/api/v1/requests?status=all&region=KZ-00", "region", "coordinator"),
+     ("/api/v1/figures?centre=nowhere", "centre", "coordinator"),
+     ("/api/v1/figures?region=XX", "region", "coordinator"),
+     ("/api/v1/centres?region=XX", "region", None),
+     ("/api/v1/centres?near=XX", "near", None)],
+)  # fmt: skip
+def test_an_unknown_centre_or_region_is_refused_alike_everywhere(make, client, bearer, path,
+                                                                field, who):  # fmt: skip
+    """The office's list and the directory answered an empty list where the figures said
+    which parameter was wrong."""
+    headers = (bearer(make.user(who)) if who else {}) | {"Accept-Language": "en"}
+    response = client.get(path, headers=headers)
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    assert problem["errors"] == [{"field": field, "message": "Choose one of the options."}]
+
+
 def test_a_garbled_cursor_is_a_clear_400_not_an_error(make, client, bearer):
     response = client.get("/api/v1/requests?after=not-a-cursor", headers=bearer(make.user()))
     assert response.status_code == 400
