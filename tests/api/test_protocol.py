@@ -342,7 +342,48 @@ def test_a_body_that_is_no_form_is_refused_saying_what_to_send(
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json"])
+UNREADABLE = (
+    "What was sent could not be read as a form: send the fields url-encoded in UTF-8, or "
+    "as a complete multipart/form-data body."
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/x-www-form-urlencoded",
+      b"service=training&title=\xff\xfe&description=y&region_code=KZ-75&text=x"),
+     ("multipart/form-data; boundary=xyz",
+      b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc'),
+     ("multipart/form-data", b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
+                             b"abc\r\n--xyz--\r\n")],
+    ids=["not UTF-8", "cut off", "no boundary"],
+)  # fmt: skip
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_form_body_that_cannot_be_read_is_said_so_not_read_as_no_fields(
+    app, make, client, bearer, content_type, body, language
+):
+    """Werkzeug reads it as no fields at all: every field sent was said to be missing."""
+    inventor = make.user()
+    reference = make.request(inventor)
+    before = make.row(reference)
+    headers = bearer(inventor) | {"If-Match": "*", "Accept-Language": language}
+    with app.test_request_context(), force_locale(language):
+        expected = gettext(UNREADABLE)
+    if language != "en":
+        assert expected != UNREADABLE  # really translated
+    for path in ("/api/v1/requests", f"/api/v1/requests/{reference}/actions/message"):
+        response = client.post(path, data=body, content_type=content_type, headers=headers)
+        assert response.status_code == 400, path
+        problem = response.get_json()
+        assert problem["type"] == "/api/v1/problems/invalid"
+        assert problem["detail"] == expected
+        assert problem["errors"] == [{"field": "", "message": expected}]
+    assert make.row(reference) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json", "multipart/form-data"])
 def test_an_action_that_needs_no_fields_needs_no_body(make, client, bearer, content_type):
     """An empty body holds no field to miss, whatever type it is said to be."""
     staff = make.user("staff", centre="kbtu")
