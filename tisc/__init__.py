@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         extensions.bind_migrations(app)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    app.after_request(extensions.rate_limit_headers)
     extensions.bootstrap.init_app(app)
     extensions.mail.init_app(app)
 

@@ -33,7 +33,9 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
     "BOOTSTRAP_SERVE_LOCAL": True,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # X-RateLimit-* are said by tisc.extensions.rate_limit_headers: Flask-Limiter's own put
+    # Retry-After on every answer, a 200 or a 404 too, which retrying clients obey.
+    "RATELIMIT_HEADERS_ENABLED": False,
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
     "TISC_SUBMIT_LIMIT": "10 per hour",
     # Per person, on each account endpoint that sends e-mail or checks a password.

@@ -1,8 +1,9 @@
 """Flask extensions, created unbound here and bound in :func:`tisc.create_app`."""
 
+import time
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -26,6 +27,21 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 mail = Mail()
+
+
+def rate_limit_headers(response: Response) -> Response:
+    """``after_request``: the ``X-RateLimit-*`` headers of the limit that counted this
+    request, and ``Retry-After`` only when it refused it (429; a 503 says its own). An
+    answer that states its own limit (a per-person limit's 429) keeps it."""
+    counted = limiter.current_limit
+    if counted is None or "X-RateLimit-Limit" in response.headers:
+        return response
+    response.headers["X-RateLimit-Limit"] = str(counted.limit.amount)
+    response.headers["X-RateLimit-Remaining"] = str(counted.remaining)
+    response.headers["X-RateLimit-Reset"] = str(counted.reset_at)
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(max(1, counted.reset_at - int(time.time())))
+    return response
 
 
 def policy() -> Policy:

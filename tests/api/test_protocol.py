@@ -122,6 +122,92 @@ def test_bad_list_parameters_are_named_in_the_problem(make, client, bearer, quer
     assert problem["errors"][0]["field"] == query.split("=")[0]
 
 
+NOT_FOR_ROLE = "This filter is not available to your role."
+INVENTORS_REFUSED = ["status=completed", "service=training", "overdue=true", "sort=age",
+                     "assignee=me", "centre=kbtu", "region=KZ-75"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("who", "query"),
+    [*(("inventor", query) for query in INVENTORS_REFUSED),
+     ("staff", "centre=kbtu"), ("staff", "region=KZ-75"), ("staff", "status=all&centre=kbtu"),
+     ("coordinator", "assignee=me"), ("coordinator", "sort=age")],
+)  # fmt: skip
+def test_a_filter_the_caller_s_role_does_not_have_is_refused_by_name(make, client, bearer, who,
+                                                                     query):  # fmt: skip
+    """Accepted and dropped, it answered as if applied: an inventor asking for completed
+    requests got every one of theirs, staff asking for another centre's got their own."""
+    person = make.user(who, centre="nazarbayev-university" if who == "staff" else None)
+    make.request(make.user(), service="prior_art_search")  # KBTU's, in KZ-75
+    response = client.get(
+        f"/api/v1/requests?{query}", headers=bearer(person) | {"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    field = query.split("&")[-1].split("=")[0]
+    assert problem["errors"] == [{"field": field, "message": NOT_FOR_ROLE}]
+    assert problem["detail"] == NOT_FOR_ROLE
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_filter_the_role_does_not_have_is_named_in_the_reader_s_language(
+    app, make, client, bearer, language
+):
+    query = "&".join(INVENTORS_REFUSED) + "&q=brick&limit=5"
+    response = client.get(
+        f"/api/v1/requests?{query}", headers=bearer(make.user()) | {"Accept-Language": language}
+    )
+    assert response.status_code == 400
+    with app.test_request_context(), force_locale(language):
+        message = gettext(NOT_FOR_ROLE)
+    assert message != NOT_FOR_ROLE  # really translated
+    named = [error["field"] for error in response.get_json()["errors"]]
+    assert sorted(named) == sorted(query.split("=")[0] for query in INVENTORS_REFUSED)
+    assert {error["message"] for error in response.get_json()["errors"]} == {message}
+
+
+def test_each_role_s_own_filters_apply(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    brick = make.request(inventor, service="prior_art_search", title="Кірпіш")
+    course = make.request(inventor, service="training", title="Курс")
+    atyrau = make.request(inventor, region="KZ-23")
+
+    def found(person, query):
+        response = client.get(f"/api/v1/requests?{query}", headers=bearer(person))
+        assert response.status_code == 200, response.get_json()
+        return sorted(row["reference"] for row in response.get_json())
+
+    assert found(inventor, "q=кірпіш&limit=10") == [brick]
+    assert found(staff, "service=training&status=all&assignee=any&sort=age") == [course]
+    assert found(staff, "overdue=true") == []
+    coordinator = make.user("coordinator")
+    assert found(coordinator, "centre=kbtu&status=open") == sorted([brick, course])
+    assert found(coordinator, "region=KZ-23&service=prior_art_search") == [atyrau]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "who"),
+    [("/api/v1/requests?centre=nowhere", "centre", "coordinator"),
+     ("/api/v1/requests?region=XX", "region", "coordinator"),
+     ("/api/v1/requests?status=all&region=KZ-00", "region", "coordinator"),
+     ("/api/v1/figures?centre=nowhere", "centre", "coordinator"),
+     ("/api/v1/figures?region=XX", "region", "coordinator"),
+     ("/api/v1/centres?region=XX", "region", None),
+     ("/api/v1/centres?near=XX", "near", None)],
+)  # fmt: skip
+def test_an_unknown_centre_or_region_is_refused_alike_everywhere(make, client, bearer, path,
+                                                                field, who):  # fmt: skip
+    """The office's list and the directory answered an empty list where the figures said
+    which parameter was wrong."""
+    headers = (bearer(make.user(who)) if who else {}) | {"Accept-Language": "en"}
+    response = client.get(path, headers=headers)
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/invalid"
+    assert problem["errors"] == [{"field": field, "message": "Choose one of the options."}]
+
+
 def test_a_garbled_cursor_is_a_clear_400_not_an_error(make, client, bearer):
     response = client.get("/api/v1/requests?after=not-a-cursor", headers=bearer(make.user()))
     assert response.status_code == 400
@@ -210,7 +296,8 @@ def test_the_due_date_is_the_day_the_pages_show(make, client, bearer, local, day
     for person in (inventor, staff, make.user("coordinator")):
         headers = bearer(person)
         read = client.get(f"/api/v1/requests/{reference}", headers=headers).get_json()
-        [listed] = client.get("/api/v1/requests?status=all", headers=headers).get_json()
+        scope = "" if person is inventor else "?status=all"  # an inventor's list: all theirs
+        [listed] = client.get(f"/api/v1/requests{scope}", headers=headers).get_json()
         for body in (read, listed):
             assert body["due_date"] == day
             assert datetime.fromisoformat(body["due_at"]) == moment  # the instant stays
@@ -343,7 +430,48 @@ def test_a_body_that_is_no_form_is_refused_saying_what_to_send(
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json"])
+UNREADABLE = (
+    "What was sent could not be read as a form: send the fields url-encoded in UTF-8, or "
+    "as a complete multipart/form-data body."
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/x-www-form-urlencoded",
+      b"service=training&title=\xff\xfe&description=y&region_code=KZ-75&text=x"),
+     ("multipart/form-data; boundary=xyz",
+      b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\nabc'),
+     ("multipart/form-data", b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\n'
+                             b"abc\r\n--xyz--\r\n")],
+    ids=["not UTF-8", "cut off", "no boundary"],
+)  # fmt: skip
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_form_body_that_cannot_be_read_is_said_so_not_read_as_no_fields(
+    app, make, client, bearer, content_type, body, language
+):
+    """Werkzeug reads it as no fields at all: every field sent was said to be missing."""
+    inventor = make.user()
+    reference = make.request(inventor)
+    before = make.row(reference)
+    headers = bearer(inventor) | {"If-Match": "*", "Accept-Language": language}
+    with app.test_request_context(), force_locale(language):
+        expected = gettext(UNREADABLE)
+    if language != "en":
+        assert expected != UNREADABLE  # really translated
+    for path in ("/api/v1/requests", f"/api/v1/requests/{reference}/actions/message"):
+        response = client.post(path, data=body, content_type=content_type, headers=headers)
+        assert response.status_code == 400, path
+        problem = response.get_json()
+        assert problem["type"] == "/api/v1/problems/invalid"
+        assert problem["detail"] == expected
+        assert problem["errors"] == [{"field": "", "message": expected}]
+    assert make.row(reference) == before
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 1
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json", "multipart/form-data"])
 def test_an_action_that_needs_no_fields_needs_no_body(make, client, bearer, content_type):
     """An empty body holds no field to miss, whatever type it is said to be."""
     staff = make.user("staff", centre="kbtu")
@@ -374,6 +502,16 @@ def test_method_not_allowed_says_which_are(make, client):
     assert response.status_code == 405
     assert response.content_type == "application/problem+json"
     assert "GET" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_api_s_root_is_a_problem_with_or_without_its_slash(client, path, method):
+    """Without the slash it was the pages' HTML 404."""
+    response = client.open(path, method=method)
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.get_json()["type"] == "/api/v1/problems/not-found"
 
 
 def test_the_first_request_asks_for_the_requester_category_once(make, client, bearer):

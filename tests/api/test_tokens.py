@@ -1,12 +1,15 @@
 """Personal access tokens: made, shown once, kept hashed, scoped, expiring, revoked - on the
 account page and in what the API accepts."""
 
+import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import settings_for
 from tests.factories import login
+from tisc import create_app
 from tisc.extensions import db, limiter
 from tisc.models import ApiToken, AuditEntry, User
 from tisc.models.base import utcnow
@@ -147,6 +150,96 @@ def test_calls_are_limited_per_token(app, make, client, monkeypatch):
     limiter.reset()
 
 
+def test_a_token_s_allowance_is_one_for_the_whole_api(app, make, client, monkeypatch):
+    """Counted per endpoint, each of the API's paths gave a token a whole allowance more."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    paths = ["/api/v1/requests", "/api/v1/centres", "/api/v1/services", "/api/v1/languages"]
+    codes = [get(client, path, secret).status_code for path in paths]
+    assert codes == [200, 200, 200, 429]
+    limiter.reset()
+
+
+def test_a_token_is_counted_once_however_its_header_is_written(app, make, client, monkeypatch):
+    """Counted by the raw header, each way of writing "Bearer" and each number of spaces
+    had a limit of its own."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    spellings = ["Bearer {}", "bearer {}", "BEARER {}", "Bearer   {}", "bEaReR {}"]
+    codes = [
+        client.get("/api/v1/requests", headers={"Authorization": spelling.format(secret)})
+        for spelling in spellings
+    ]
+    assert [response.status_code for response in codes] == [200, 200, 200, 429, 429]
+    limiter.reset()
+
+
+def test_calls_without_a_valid_token_are_counted_per_address(app, make, client, monkeypatch):
+    """Each made-up token had a limit of its own, and cost a lookup each time."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "3 per minute")
+    limiter.reset()
+    made_up = [get(client, "/api/v1/requests", f"tisc_made-up-{n}") for n in range(4)]
+    assert [response.status_code for response in made_up] == [401, 401, 401, 429]
+    assert get(client, "/api/v1/requests").status_code == 429  # no token: the same address
+    elsewhere = client.get(
+        "/api/v1/requests", headers={"Authorization": "Bearer tisc_made-up-9"},
+        environ_overrides={"REMOTE_ADDR": "192.0.2.7"},
+    )  # fmt: skip
+    assert elsewhere.status_code == 401
+    assert get(client, "/api/v1/requests", make_token(make, make.user())).status_code == 200
+    limiter.reset()
+
+
+def test_another_app_of_the_process_adds_no_limit_of_its_own(app, database, make, client,
+                                                              monkeypatch):  # fmt: skip
+    """The limiter is the process's, shared by its apps (the tests and schemathesis make
+    several): each app's own lambda added a limit to the API read from that app's settings."""
+    other = create_app(settings_for(database) | {"TISC_API_LIMIT": "1 per minute"})
+    with other.app_context():
+        db.engine.dispose()
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "2 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    answers = [get(client, "/api/v1/requests", secret) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert [answer.headers["X-RateLimit-Limit"] for answer in answers] == ["2", "2", "2"]
+    limiter.reset()
+
+
+def test_retry_after_comes_with_a_refusal_only_the_limit_s_headers_with_every_answer(
+    app, make, client, monkeypatch
+):
+    """Sent with every answer (200, 401, 404), Retry-After made clients that obey it wait
+    after calls that had nothing to retry."""
+    monkeypatch.setitem(app.config, "TISC_API_LIMIT", "4 per minute")
+    limiter.reset()
+    secret = make_token(make, make.user())
+    answers = [
+        get(client, "/api/v1/requests", secret),
+        get(client, "/api/v1/requests/TISC-2026-99999", secret),
+        get(client, "/api/v1/requests", "tisc_not-a-real-token"),
+        get(client, "/api/v1/centres"),
+    ]
+    assert [answer.status_code for answer in answers] == [200, 404, 401, 200]
+    for answer in answers:
+        assert "Retry-After" not in answer.headers
+        assert answer.headers["X-RateLimit-Limit"] == "4"
+        assert int(answer.headers["X-RateLimit-Reset"]) > 0
+    remaining = [answer.headers["X-RateLimit-Remaining"] for answer in answers]
+    assert remaining == ["3", "2", "3", "2"]  # the token's, then the address's
+    more = [get(client, "/api/v1/requests", secret) for _ in range(3)]
+    assert [answer.status_code for answer in more] == [200, 200, 429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in more] == ["1", "0", "0"]
+    assert all("Retry-After" not in answer.headers for answer in more[:2])
+    refused = more[-1]
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert refused.headers["X-RateLimit-Limit"] == "4"
+    limiter.reset()
+
+
 def test_submissions_through_the_api_keep_the_pages_limit_per_person(app, make, client,
                                                                       monkeypatch):  # fmt: skip
     monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
@@ -164,6 +257,38 @@ def test_submissions_through_the_api_keep_the_pages_limit_per_person(app, make, 
         )  # fmt: skip
         codes.append(response.status_code)
     assert codes == [201, 201, 429]
+    limiter.reset()
+
+
+def test_a_retried_submission_spends_none_of_the_submission_limit(app, make, client,
+                                                                  monkeypatch):  # fmt: skip
+    """Counted, the tenth retry of a submission already made got 429 instead of the request
+    it had made; the 429 then showed the per-token limit's figures, not its own."""
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
+    limiter.reset()
+    token = {"Authorization": f"Bearer {make_token(make, make.user())}"}
+
+    def submit(n: int, key: str, **more):
+        return client.post(
+            "/api/v1/requests", headers=token | {"Idempotency-Key": key},
+            data={"service": "training", "title": f"Курс {n}", "description": f"Тақырып {n}",
+                  "region_code": "KZ-75", "preferred_language": "kk",
+                  "confidentiality_ack": "true", "send_anyway": "true", **more},
+        )  # fmt: skip
+
+    retried = [submit(0, "crm-1") for _ in range(5)]
+    assert [response.status_code for response in retried] == [201, 200, 200, 200, 200]
+    assert len({response.get_json()["reference"] for response in retried}) == 1
+    assert submit(1, "crm-1").status_code == 422  # the key of another submission: nothing made
+    assert submit(1, "crm-2", preferred_centre="nowhere").status_code == 400
+    assert submit(1, "crm-2").status_code == 201  # the second of two
+    refused = submit(2, "crm-3")
+    assert refused.status_code == 429
+    assert submit(0, "crm-1").status_code == 200  # a retry is answered even now
+    assert refused.headers["X-RateLimit-Limit"] == "2"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 3601
+    assert 0 < int(refused.headers["X-RateLimit-Reset"]) - time.time() <= 3601
     limiter.reset()
 
 

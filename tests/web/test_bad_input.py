@@ -215,6 +215,30 @@ def test_a_multipart_part_without_any_name_is_a_400_not_an_error(world, as_):
 
 
 @pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/x-www-form-urlencoded", b"email=a%40example.kz&title=\xff\xfe&password=x"),
+     ("multipart/form-data; boundary=B",
+      b'--B\r\nContent-Disposition: form-data; name="title"\r\n\r\nabc'),
+     ("multipart/form-data", b'--B\r\nContent-Disposition: form-data; name="title"\r\n\r\n'
+                             b"abc\r\n--B--\r\n")],
+    ids=["not UTF-8", "cut off", "no boundary"],
+)  # fmt: skip
+def test_a_form_that_cannot_be_read_is_said_so_not_called_empty(world, as_, make, content_type,
+                                                                body):  # fmt: skip
+    """Werkzeug reads such a body as no fields: the form then said each field was missing."""
+    with make.app.app_context():
+        before = counts()
+    for who, url in (("anonymous", "/login"), ("inventor", "/requests/new")):
+        response = as_(who).post(url, data=body, content_type=content_type)
+        assert response.status_code == 400, url
+        page = response.get_data(as_text=True)
+        assert "could not be read as a form" in page, url
+        assert "This field is required" not in page
+    with make.app.app_context():
+        assert counts() == before
+
+
+@pytest.mark.parametrize(
     ("who", "url", "field", "data"),
     [
         ("anonymous", "/login", "email", {"password": "x" * 12}),

@@ -19,6 +19,20 @@ def test_repeated_failed_logins_from_one_address_are_slowed_down(app, make, monk
     limiter.reset()
 
 
+def test_retry_after_comes_with_a_refusal_only(app, make, monkeypatch):
+    """Flask-Limiter's headers put it on every limited answer, a form with its errors too."""
+    monkeypatch.setitem(app.config, "TISC_LOGIN_LIMIT", "2 per minute")
+    limiter.reset()
+    client = app.test_client()
+    data = {"email": "someone@tisc-test.kz", "password": "wrong password!"}
+    answers = [client.post("/login", data=data) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [400, 400, 429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == ["1", "0", "0"]
+    assert all("Retry-After" not in answer.headers for answer in answers[:2])
+    assert 0 < int(answers[2].headers["Retry-After"]) <= 61
+    limiter.reset()
+
+
 def test_submissions_are_limited_per_inventor(app, make, monkeypatch):
     monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
     limiter.reset()

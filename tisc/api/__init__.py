@@ -12,7 +12,7 @@ import http
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, current_app, jsonify, render_template
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 
@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
     # Before the blueprints: their schemas enter the document as they are registered.
     limits = schemas.attachment_limits(app.extensions["tisc.policy"].upload_max_bytes)
     api.ma_plugin.converter.add_attribute_function(limits)
-    limit = limiter.limit(lambda: app.config["TISC_API_LIMIT"], key_func=token_key)
+    # One allowance per token for the whole API (shared), not one for each of its endpoints.
+    limit = limiter.shared_limit(_api_limit, scope="api", key_func=token_key)
     for blueprint in (account.bp, centres.bp, requests.bp, network.bp, figures.bp):
         csrf.exempt(blueprint)  # no cookie authenticates the API: nothing to forge
         limit(blueprint)
@@ -70,8 +71,17 @@ def init_app(app: Flask) -> None:
     api.spec.options["security"] = [{"token": []}]
     app.add_url_rule(f"{PREFIX}/docs", "api_docs", _docs)
     app.add_url_rule(f"{PREFIX}/problems/<slug>", "api_problem_type", _problem_type)
-    app.extensions.setdefault("tisc.error_responders", []).append((PREFIX + "/", _problem))
+    # The API's errors, its root without the slash (``/api/v1``) included: a client that
+    # leaves it off gets a problem, not the pages' HTML.
+    app.extensions.setdefault("tisc.error_responders", []).append((PREFIX, _problem))
     app.register_error_handler(problems.Problem, _problem)
+
+
+def _api_limit() -> str:
+    """The app's ``TISC_API_LIMIT``. One function, not a lambda per app: the limiter is
+    shared by every app of the process (tests make several), and it keeps one limit of a
+    blueprint for equal ones, where each app's lambda added another, read from that app."""
+    return current_app.config["TISC_API_LIMIT"]
 
 
 def _problem(error):

@@ -6,7 +6,6 @@ to reading unless the token may write. Cookie sessions do not authenticate
 here, so the API has no CSRF to defend; an absent token is a visitor.
 """
 
-import hashlib
 import time
 from functools import wraps
 
@@ -19,19 +18,30 @@ from tisc.services import tokens
 from tisc.services.tokens import Bearer
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="TISC Network"'}
+_PRESENTED = "tisc.bearer"  # a WSGI environ key
 
 
 def identify() -> None:
     """``before_request`` of every API blueprint: who the token says the caller is."""
     g.bearer = None
-    header = request.headers.get("Authorization", "")
-    if not header:
+    if not request.headers.get("Authorization"):
         return
-    kind, _, secret = header.partition(" ")
-    found = tokens.bearer(secret.strip()) if kind.lower() == "bearer" else None
+    found = _presented()
     if found is None:
         raise Problem("unauthenticated", headers=CHALLENGE)
     g.bearer = found
+
+
+def _presented() -> Bearer | None:
+    """The valid token the ``Authorization`` header names (the scheme in any case, spaces
+    around the secret aside), looked up once a request: the rate limit asks before
+    :func:`identify` does. Kept in the request's environ, not in ``g``, which outlives a
+    request made inside an application context (tests)."""
+    if _PRESENTED not in request.environ:
+        kind, _, secret = request.headers.get("Authorization", "").partition(" ")
+        found = tokens.bearer(secret.strip()) if kind.lower() == "bearer" else None
+        request.environ[_PRESENTED] = found
+    return request.environ[_PRESENTED]
 
 
 def caller() -> Bearer:
@@ -39,24 +49,32 @@ def caller() -> Bearer:
 
 
 def token_key() -> str:
-    """The rate limit's bucket: the token when there is one, else the client's address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:24]
+    """The rate limit's bucket: the token's when a valid one is sent, however the header
+    spells it, else the client's address (a made-up token included: each would otherwise
+    have a bucket of its own)."""
+    found = _presented() if request.headers.get("Authorization") else None
+    if found is not None:
+        return f"token:{found.token_id}"
     return "address:" + (request.remote_addr or "")
 
 
 def spend_person_limit(setting: str, scope: str) -> None:
     """Count one more against a per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so
-    that several tokens are no way around it; 429 once it is spent."""
+    that several tokens are no way around it; 429 once it is spent, with that limit's
+    ``X-RateLimit-*`` (not the per-token limit's, which this call has not reached)."""
     if not limiter.enabled:  # limits switched off (RATELIMIT_ENABLED)
         return
     strategy, key = limiter.limiter, f"user:{caller().user.id}"
     for item in parse_many(current_app.config[setting]):
         if not strategy.hit(item, "api", scope, key):
             reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
-            wait = max(1, int(reset_at - time.time()) + 1)
-            raise Problem("too-many-requests", headers={"Retry-After": str(wait)})
+            headers = {
+                "Retry-After": str(max(1, int(reset_at - time.time()) + 1)),
+                "X-RateLimit-Limit": str(item.amount),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(int(reset_at + 1)),
+            }
+            raise Problem("too-many-requests", headers=headers)
 
 
 def needs(scope: str = "read"):

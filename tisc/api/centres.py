@@ -18,6 +18,8 @@ bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centr
 @bp.response(200, schemas.Centre(many=True))
 def centre_list(q="", region="", service="", language="", near=""):
     """The active and planned centres matching every filter (the directory's)."""
+    if region and region not in network.regions_by_code():  # as near, not an empty list
+        raise Invalid("region", N_("Choose one of the options."))
     origin = None
     if near:
         found = network.regions_by_code().get(near)

@@ -21,7 +21,7 @@ from tisc.domain.errors import Conflict, Invalid
 from tisc.domain.workflow import Action
 from tisc.extensions import policy
 from tisc.formatting import explain
-from tisc.services import centres, duplicates, queues
+from tisc.services import centres, duplicates, network, queues
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_seen_by
 from tisc.services.files import Upload
@@ -80,6 +80,14 @@ IF_MATCH = {
     "version that is no longer the current one: 412, changing nothing; a weak tag (W/...): "
     "412, as it cannot confirm a version.",
 }  # fmt: skip
+# The list's filters each role has (staff: the desk's; the office: its list's; an inventor:
+# none but the search). Any other is refused by name: dropped, it looked applied.
+FILTERS = {
+    Role.STAFF: {"status", "service", "overdue", "assignee", "sort"},
+    Role.COORDINATOR: {"status", "service", "overdue", "centre", "region"},
+}
+ROLE_FILTERS = ("status", "service", "overdue", "assignee", "sort", "centre", "region")
+NOT_FOR_ROLE = N_("This filter is not available to your role.")
 _ONE = "#/paths/~1api~1v1~1requests~1{reference}"
 _WITH_IT = {"path.reference": "$response.body#/reference"}
 # Where an answer about one request leads (OpenAPI links: clients and schemathesis follow them).
@@ -105,13 +113,15 @@ def request_list(limit=50, after=None, **given):
     search (``q``) had more matches than it considers (on SQLite, the newest 500), the
     ``TISC-Search-Newest`` header gives that number: the pages hold those only."""
     user = caller().user
+    _refuse_filters_not_for(user.role, given)
+    filters = _filters(given, "open" if user.role is Role.STAFF else "all")
     try:
         if user.role is Role.STAFF:
-            page = queues.desk_page(user, _filters(given, "open"), after=after, size=limit)
+            page = queues.desk_page(user, filters, after=after, size=limit)
         elif user.role is Role.COORDINATOR:
-            page = queues.office_page(user, _filters(given, "all"), after=after, size=limit)
+            page = queues.office_page(user, filters, after=after, size=limit)
         else:
-            page = queues.inventor_page(user, after=after, size=limit, text=given.get("q", ""))
+            page = queues.inventor_page(user, after=after, size=limit, text=filters.text)
     except Invalid as error:  # the services call it the cursor; here it is ``after``
         error.field = "after"
         raise
@@ -146,11 +156,12 @@ def submit(submission):
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
     key = _idempotency_key()
-    spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
     if slug and chosen is None:
         raise Invalid("preferred_centre", N_("Choose one of the options."))
+    if request_service.sent_before(user, key) is None:  # a retry makes nothing: not counted
+        spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
@@ -260,11 +271,26 @@ def act(given, reference: str, action: str):
     return _with_etag(shown.request(user, row, with_actions=True), row.version)
 
 
+def _refuse_filters_not_for(role: Role, given: dict) -> None:
+    refused = [name for name in ROLE_FILTERS if name in given and name not in FILTERS.get(role, ())]
+    if refused:
+        message = gettext(NOT_FOR_ROLE)
+        errors = [{"field": name, "message": message} for name in refused]
+        detail = message if len(refused) == 1 else gettext("Some input is missing or wrong.")
+        raise Problem("invalid", detail, errors=errors)
+
+
 def _filters(given: dict, status: str) -> queues.Filters:
+    """The list's filters; an unknown centre or region is refused, as ``/figures`` does
+    (it answered an empty list)."""
     centre_id = None
     if given.get("centre"):
         found = centres.find_centre(given["centre"])
-        centre_id = found.id if found else -1  # an unknown centre holds nothing
+        if found is None:
+            raise Invalid("centre", N_("Choose one of the options."))
+        centre_id = found.id
+    if given.get("region") and given["region"] not in network.regions_by_code():
+        raise Invalid("region", N_("Choose one of the options."))
     return queues.Filters(
         status=given.get("status", status), service=given.get("service", ""),
         assignee=given.get("assignee", "any"), centre_id=centre_id,

@@ -154,7 +154,10 @@ class Centre(ma.Schema):
 
 class CentreQuery(Strict):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "Any language"})
-    region = fields.String(validate=validate.Length(max=16))
+    region = fields.String(
+        validate=validate.Length(max=16),
+        metadata={"description": "A region code: its centres (unknown: 400)."},
+    )
     service = fields.String(validate=validate.OneOf(SERVICES))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     near = fields.String(
@@ -299,17 +302,35 @@ class DuplicateFlag(ma.Schema):
 
 
 class RequestQuery(Strict):
+    """The list's parameters. ``q``, ``after`` and ``limit`` are everyone's; each filter is
+    for the roles its description names, and refused (400, naming it) for the others."""
+
     status = fields.String(
         validate=validate.OneOf(["open", "all", "questions", *STATUSES]),
-        metadata={"description": "Default: open for staff, all otherwise."},
+        metadata={
+            "description": "Staff and the national office (default: open for staff, all for "
+            "the office); not inventors, who get all their requests."
+        },
     )
-    service = fields.String(validate=validate.OneOf(SERVICES))
+    service = fields.String(
+        validate=validate.OneOf(SERVICES),
+        metadata={"description": "Staff and the national office."},
+    )
     assignee = fields.String(
-        validate=validate.OneOf(["any", "me", "unassigned"]), metadata={"description": "Staff"}
+        validate=validate.OneOf(["any", "me", "unassigned"]),
+        metadata={"description": "Staff only."},
     )
-    centre = fields.String(validate=validate.Length(max=64), metadata={"description": "Office"})
-    region = fields.String(validate=validate.Length(max=16), metadata={"description": "Office"})
-    overdue = fields.Boolean()
+    centre = fields.String(
+        validate=validate.Length(max=64),
+        metadata={"description": "The national office only: a centre's slug (unknown: 400)."},
+    )
+    region = fields.String(
+        validate=validate.Length(max=16),
+        metadata={"description": "The national office only: a region code (unknown: 400)."},
+    )
+    overdue = fields.Boolean(
+        metadata={"description": "Staff and the national office: true lists overdue ones only."}
+    )
     q = fields.String(
         validate=validate.Length(max=200),
         metadata={
@@ -318,7 +339,10 @@ class RequestQuery(Strict):
             "inventor's name and address)."
         },
     )
-    sort = fields.String(validate=validate.OneOf(["due", "age"]), metadata={"description": "Staff"})
+    sort = fields.String(
+        validate=validate.OneOf(["due", "age"]),
+        metadata={"description": "Staff only: by due date (the default) or age."},
+    )
     after = fields.String(validate=validate.Length(max=48), metadata={"description": "Cursor"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 

@@ -238,18 +238,25 @@ def submit_once(
     try:
         return _record_submission(inventor, draft, plan, policy, now), True
     except sa.exc.IntegrityError:
-        token = keepable_token(draft.submission_token)
-        first = token and db.session.scalar(
-            sa.select(ServiceRequest).where(
-                ServiceRequest.inventor_id == inventor.id,
-                ServiceRequest.submission_token == token,
-            )
-        )
+        first = sent_before(inventor, draft.submission_token)
         if not first:
             raise
         if not _same_submission(first, draft, plan):
             raise SentOtherwise(first) from None
         return first, False
+
+
+def sent_before(inventor: User, token: str | None) -> ServiceRequest | None:
+    """The request ``inventor`` already made with this submission token, if any: sending
+    it again makes no new one (the API spends no submission allowance on it)."""
+    token = keepable_token(token)
+    if token is None:
+        return None
+    return db.session.scalar(
+        sa.select(ServiceRequest).where(
+            ServiceRequest.inventor_id == inventor.id, ServiceRequest.submission_token == token
+        )
+    )
 
 
 def _same_submission(first: ServiceRequest, draft: Draft, plan: _Plan) -> bool:

@@ -1,19 +1,47 @@
-"""Input no database column can hold, refused before any view sees it.
+"""Input no database column can hold, or no form parser can read, refused before any view
+sees it.
 
 PostgreSQL refuses text with NUL characters and integers beyond its column
 types; SQLite lets some of them through. Both would surface as errors deep
 in a use case, so a NUL anywhere in a request answers 400 with the reason
 (404 in the path: no page has such an address), and integer route parts
 (``<int:file_id>``) stop at the database's largest id, so a larger one is
-simply not found.
+simply not found. A form body that cannot be read (not UTF-8, a multipart
+body cut off or without its boundary) is a 400 saying so: Werkzeug reads it
+as no fields at all, and each field sent was then said to be missing.
 """
 
-from flask import Flask, abort, request
+from flask import Flask, Request, abort, request
 from werkzeug.routing import IntegerConverter
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid
 from tisc.models.base import LARGEST_ID
+
+UNREADABLE = N_(
+    "What was sent could not be read as a form: send the fields url-encoded in UTF-8, or "
+    "as a complete multipart/form-data body."
+)
+
+
+class FormRequest(Request):
+    """Flask's request, noting a body that cannot be read as the form its type says, which
+    Werkzeug's parser, silent, reads as no fields."""
+
+    form_unreadable = False
+
+    def make_form_data_parser(self):
+        parser = super().make_form_data_parser()
+        parser.silent = False
+        return parser
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except ValueError:  # a UnicodeDecodeError, or Werkzeug's "cannot parse"
+            self.form_unreadable = True
+            self.__dict__["form"] = self.parameter_storage_class()
+            self.__dict__["files"] = self.parameter_storage_class()
 
 
 class DatabaseInteger(IntegerConverter):
@@ -75,6 +103,8 @@ def refuse_unstorable_input() -> None:
     page's or the API's error handlers."""
     if "\x00" in request.path:
         abort(404)
+    if not request.form and request.form_unreadable:  # reading the form tells
+        raise Invalid("", UNREADABLE)
     if None in request.form or None in request.files:  # a multipart part without a name
         raise Invalid("", N_("A part of the form you sent has no name."))
     if (name := _field_with_nul()) is not None:
@@ -90,6 +120,7 @@ def refuse_unstorable_input() -> None:
 def init_app(app: Flask) -> None:
     """Before the blueprints: their routes are compiled with this converter. The check
     runs before every other, Flask-WTF's CSRF check included (which fails on a part
-    without a name)."""
+    without a name, and finds no token in a body it cannot read)."""
+    app.request_class = FormRequest
     app.url_map.converters["int"] = DatabaseInteger
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unstorable_input)
