@@ -36,6 +36,12 @@ DEFAULTS = {
     # X-RateLimit-* are said by tisc.extensions.rate_limit_headers: Flask-Limiter's own put
     # Retry-After on every answer, a 200 or a 404 too, which retrying clients obey.
     "RATELIMIT_HEADERS_ENABLED": False,
+    # A shared store (Redis) that fails or hangs must not stop sign-in, submission or the
+    # API: each process then counts alone (the sign-in back-off, in the database, still
+    # holds), and Flask-Limiter tries the store again after a growing pause.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"wrap_exceptions": True},
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
     "TISC_SUBMIT_LIMIT": "10 per hour",
     # Per person, on each account endpoint that sends e-mail or checks a password.
@@ -197,6 +203,10 @@ def load(app, overrides: dict | None) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         largest = MAX_FILES * int(app.config["TISC_UPLOAD_MAX_BYTES"]) + FORM_TEXT_BYTES
         app.config["MAX_CONTENT_LENGTH"] = largest
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        # A hung Redis holds a web worker this long per check, not redis-py's default 5 s.
+        options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = options | app.config["RATELIMIT_STORAGE_OPTIONS"]
     # The remember-me cookie signs in as surely as the session cookie: as secure as it.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     _check_secret_key(app)

@@ -9,8 +9,10 @@ account endpoints that send e-mail or check a password are limited too.
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +25,8 @@ from tests.factories import login
 from tests.mail import outbox
 from tisc import create_app
 from tisc.extensions import db, limiter
-from tisc.models import AuthSession
-from tisc.services import sign_in
+from tisc.models import AuthSession, User
+from tisc.services import sign_in, tokens
 
 WRONG = "not the right password"
 
@@ -206,3 +208,67 @@ def test_two_workers_share_one_limit_through_redis(app, make):
 
     assert worker(3) == [400, 400, 400]
     assert worker(3) == [400, 400, 429]  # the first worker's attempts count here too
+
+
+STORE_DOWN = """
+import json, sys
+from tests.conftest import settings_for
+from tisc import create_app
+
+database, storage, token = sys.argv[1:4]
+app = create_app(settings_for(database) | {
+    "RATELIMIT_STORAGE_URI": storage, "TISC_LOGIN_LIMIT": "5 per minute",
+})
+client = app.test_client()
+codes = [client.post("/login", data={"email": f"nobody{n}@tisc-test.kz", "password": "x" * 12})
+         .status_code for n in range(6)]
+api = {"Authorization": f"Bearer {token}"}
+codes.append(client.get("/api/v1/requests", headers=api).status_code)
+codes.append(client.post("/api/v1/requests", headers=api, data={
+    "service": "training", "title": "A course on patent search", "description": "For our lab",
+    "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "true",
+    "requester_category": "university",
+}).status_code)
+print(json.dumps(codes))
+"""
+
+
+def _silent_server():
+    """A port that takes connections and never answers: a hung store."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept():
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("store", ["refusing", "hung"])
+def test_a_failed_limit_store_leaves_sign_in_submission_and_the_api_working(app, make, store):
+    """Redis down or hung: each process counts alone (its 6th sign-in in a minute is still
+    refused), rather than every sign-in, submission and API call answering 500."""
+    if store == "hung":
+        server = _silent_server()
+    else:  # a port just closed: connections are refused
+        server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    if store == "refusing":
+        server.close()
+    inventor = make.user()
+    with app.app_context():
+        token = tokens.create(db.session.get(User, inventor.id), "t", "write", 30)[1]
+    run = subprocess.run(
+        [sys.executable, "-c", STORE_DOWN, app.config["SQLALCHEMY_DATABASE_URI"],
+         f"redis://127.0.0.1:{port}/0", token],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    server.close()
+    assert run.returncode == 0, run.stderr[-2000:]
+    codes = json.loads(run.stdout.strip().splitlines()[-1])
+    assert codes == [400, 400, 400, 400, 400, 429, 200, 201], run.stderr[-2000:]

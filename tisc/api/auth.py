@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import current_app, g, request
 from limits import parse_many
+from limits.errors import StorageError
 
 from tisc.api.problems import Problem
 from tisc.extensions import limiter
@@ -66,7 +67,14 @@ def spend_person_limit(setting: str, scope: str) -> None:
         return
     strategy, key = limiter.limiter, f"user:{caller().user.id}"
     for item in parse_many(current_app.config[setting]):
-        if not strategy.hit(item, "api", scope, key):
+        try:
+            allowed = strategy.hit(item, "api", scope, key)
+        except StorageError:
+            # The store failed since this request's API limit was checked (which, failing,
+            # would have turned the limiter to counting in this process): let this one pass.
+            current_app.logger.warning("rate limit store unreachable: %s not counted", setting)
+            return
+        if not allowed:
             reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
             headers = {
                 "Retry-After": str(max(1, int(reset_at - time.time()) + 1)),
