@@ -26,6 +26,7 @@ READS = {
     "/api/v1/centres/no-such-centre": expect(rest=404),
     "/api/v1/services": expect(rest=200),
     "/api/v1/languages": expect(rest=200),
+    "/api/v1/labels": expect(rest=200),
     "/api/v1/regions": expect(rest=200),
     "/api/v1/me": expect(anonymous=401, rest=200),
     "/api/v1/requests": expect(anonymous=401, rest=200),

@@ -1,12 +1,21 @@
-"""The directory through the API: centres, services, languages. Open to anyone."""
+"""The directory through the API: centres, services, languages, and the names of the
+API's codes. Open to anyone."""
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 
 from tisc.api import schemas
 from tisc.api.blueprints import Blueprint
 from tisc.api.representations import centre
-from tisc.domain.catalogue import LANGUAGE_NAMES, N_, Service
+from tisc.domain.catalogue import (
+    LANGUAGE_NAMES,
+    N_,
+    OUTCOME_LABELS,
+    SERVICE_LABELS,
+    Language,
+    Service,
+)
 from tisc.domain.errors import Invalid
+from tisc.domain.workflow import SPECS, STATUS_LABELS
 from tisc.services import centres, directory, network
 
 bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centres of the network")
@@ -47,8 +56,32 @@ def centre_detail(slug: str):
 @bp.open_to_all
 @bp.response(200, schemas.ServiceInfo(many=True))
 def service_list():
-    """The WIPO TISC service catalogue."""
-    return [{"code": service.value} for service in Service]
+    """The WIPO TISC service catalogue, each service named in the three languages."""
+    names = _named(SERVICE_LABELS)
+    return [{"code": service.value, "names": names[service.value]} for service in Service]
+
+
+@bp.route("/labels")
+@bp.open_to_all
+@bp.response(200, schemas.Labels)
+def labels():
+    """The names of the services, statuses, outcomes and actions, in kk, ru and en."""
+    return {
+        "services": _named(SERVICE_LABELS),
+        "statuses": _named(STATUS_LABELS),
+        "outcomes": _named(OUTCOME_LABELS),
+        "actions": _named({action: spec.label for action, spec in SPECS.items()}),
+    }
+
+
+def _named(table) -> dict[str, dict[str, str]]:
+    """Each code of ``table`` (code → its English name, a msgid) in the three languages."""
+    named: dict[str, dict[str, str]] = {}
+    for language in Language:
+        with force_locale(language.value):
+            for code, text in table.items():
+                named.setdefault(code.value, {})[language.value] = gettext(text)
+    return named
 
 
 @bp.route("/languages")

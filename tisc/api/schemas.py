@@ -482,6 +482,23 @@ class Coverage(ma.Schema):
 
 class ServiceInfo(ma.Schema):
     code = fields.String(required=True, validate=validate.OneOf(SERVICES))
+    names = Trilingual(required=True, metadata={"description": "As the pages name it"})
+
+
+def _named(codes: list[str], what: str):
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(codes)), values=Trilingual(), required=True,
+        metadata={"description": f"Each {what} code, as the pages name it in kk, ru and en"},
+    )  # fmt: skip
+
+
+class Labels(ma.Schema):
+    """The names of the codes the API uses, so that a client need not copy them from pages."""
+
+    services = _named(SERVICES, "service")
+    statuses = _named(STATUSES, "status")
+    outcomes = _named(OUTCOMES, "outcome")
+    actions = _named([action.value for action in SPECS], "action (the timeline's included)")
 
 
 class LanguageInfo(ma.Schema):
