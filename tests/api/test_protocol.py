@@ -801,6 +801,25 @@ def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make
     assert make.row(reference) == before
 
 
+@pytest.mark.parametrize("filed_on", ["05.12.2026", "2026-12-05T10:00:00", "2026-02-30"])
+def test_a_date_not_written_as_the_api_takes_it_says_how_to_write_it(app, make, client, bearer,
+                                                                     filed_on):  # fmt: skip
+    inventor = make.user()
+    reference = make.request_in("completed", inventor, make.user("staff", centre="kbtu"))
+    before = make.row(reference)
+    for language in ("en", "kk"):
+        response = client.post(
+            f"/api/v1/requests/{reference}/actions/record_filing",
+            data={"ip_right": "utility_model", "office": "kazpatent", "filed_on": filed_on},
+            headers=bearer(inventor) | {"If-Match": "*", "Accept-Language": language},
+        )  # fmt: skip
+        assert response.status_code == 400
+        [error] = response.get_json()["errors"]
+        with app.test_request_context(), force_locale(language):
+            assert error == {"field": "filed_on", "message": gettext("Give a date as YYYY-MM-DD.")}
+    assert make.row(reference) == before
+
+
 @pytest.mark.parametrize("tag", ['"²"', '"' + "9" * 5000 + '"'])
 def test_an_if_match_that_is_no_version_is_a_stale_one(make, client, bearer, tag):
     """A superscript two is a digit to Python and 5,000 nines too long for int(): both once

@@ -253,12 +253,9 @@ def _silent_server():
 def test_a_failed_limit_store_leaves_sign_in_submission_and_the_api_working(app, make, store):
     """Redis down or hung: each process counts alone (its 6th sign-in in a minute is still
     refused), rather than every sign-in, submission and API call answering 500."""
-    if store == "hung":
-        server = _silent_server()
-    else:  # a port just closed: connections are refused
-        server = socket.create_server(("127.0.0.1", 0))
+    server = _silent_server() if store == "hung" else socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
-    if store == "refusing":
+    if store == "refusing":  # a port just closed: connections are refused
         server.close()
     inventor = make.user()
     with app.app_context():

@@ -112,6 +112,7 @@ _FIXED = {
     "Unknown field.": N_("There is no such field."),
     "Invalid input type.": N_("Not a valid value."),
     "Special numeric values (nan or infinity) are not permitted.": N_("Not a valid value."),
+    "Not a valid date.": N_("Give a date as YYYY-MM-DD."),
 }
 _SHAPED = [  # a pattern of marshmallow's message → ours, with the numbers it names
     (re.compile(r"Must be one of: "), N_("Choose one of the options.")),
