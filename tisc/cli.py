@@ -75,7 +75,7 @@ def setup(with_demo: bool) -> None:
     if with_demo and no_accounts:
         click.echo("No accounts yet: loading demo content.")
         demo.load_demo(policy())
-        delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
+        delivery.deliver_all()  # the demo's e-mails, into the outbox
     elif no_accounts:
         click.echo("No accounts yet: create one with `tisc create-user` (or try `setup --demo`).")
     if _figures_missing():
@@ -171,7 +171,7 @@ def _print_demo_accounts() -> None:
 @tisc_cli.command("send-mail")
 def send_mail() -> None:
     """Deliver queued e-mails and retry failed ones (run it from a scheduler)."""
-    report = delivery.deliver(retry=True, limit=10_000)
+    report = delivery.deliver_all(retry=True)
     click.echo(f"Sent {report.sent}, kept {report.kept} (no mail server), failed {report.failed}.")
 
 
@@ -194,7 +194,7 @@ def daily() -> None:
         except Exception as error:
             click.echo(f"{label}: failed ({error})", err=True)
             failed = True
-    report = delivery.deliver(retry=True, limit=10_000)
+    report = delivery.deliver_all(retry=True)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
     if failed:
         raise SystemExit(1)
