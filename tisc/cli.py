@@ -13,6 +13,7 @@ from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import bind_migrations, db, policy
 from tisc.mail import delivery
+from tisc.mail.compose import render
 from tisc.models import Delivery, FigureCount, Region, ServiceRequest, User
 from tisc.services import (
     accounts,
@@ -232,16 +233,29 @@ def worker(once: bool, poll: float, niceness: int) -> None:
 @click.option("--to", "to_address", help="Only messages to this address.")
 @click.option("--limit", default=5, show_default=True)
 def show_outbox(to_address: str | None, limit: int) -> None:
-    """Print the latest e-mails (handy when no mail server is configured)."""
-    delivery.deliver(limit=10_000)
-    for message in outbox.latest(to_address, limit):
-        click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
-        if message.body_text is not None:
-            click.echo(message.body_text)
-        elif message.delivery == Delivery.SENT:
-            click.echo(f"({message.kind}, sent {message.sent_at:%Y-%m-%d}; its copy is emptied)")
-        else:
-            click.echo(f"({message.kind}, not rendered yet)")
+    """Print the latest e-mails (handy when no mail server is configured).
+
+    It only reads: nothing is sent or marked. A message not rendered yet is rendered for
+    printing only, as it will be sent."""
+    with db.session.no_autoflush:
+        for message in outbox.latest(to_address, limit):
+            _print_message(message)
+    db.session.rollback()  # the texts rendered for printing are not saved
+
+
+def _print_message(message) -> None:
+    click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
+    if message.body_text is None and message.delivery != Delivery.SENT:
+        try:
+            render(message)
+        except Exception as error:  # the deliverer records why; here it is only not printed
+            click.echo(f"(cannot be rendered: {type(error).__name__}: {error})", err=True)
+    if message.body_text is not None:
+        click.echo(message.body_text)
+    elif message.delivery == Delivery.SENT:
+        click.echo(f"({message.kind}, sent {message.sent_at:%Y-%m-%d}; its copy is emptied)")
+    else:
+        click.echo(f"({message.kind}, not rendered yet)")
 
 
 def register(app: Flask) -> None:
