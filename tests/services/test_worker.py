@@ -218,9 +218,7 @@ def test_two_workers_with_a_backlog_take_a_whole_batch_each(worker_app, make, mo
     assert sorted((done.sent, done.busy) for done in rounds) == [(6, True), (6, True)]
 
 
-def test_without_a_mail_server_a_batch_costs_the_same_statements_whatever_its_size(
-    clean, make
-):
+def test_without_a_mail_server_a_batch_costs_the_same_statements_whatever_its_size(clean, make):
     inventor = make.user("inventor")
     counts = []
     for receipts in (2, 12):
