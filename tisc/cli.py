@@ -13,6 +13,7 @@ from tisc.domain.catalogue import Role
 from tisc.domain.errors import DomainError
 from tisc.extensions import bind_migrations, db, policy
 from tisc.mail import delivery
+from tisc.mail.compose import render
 from tisc.models import Delivery, FigureCount, Region, ServiceRequest, User
 from tisc.services import (
     accounts,
@@ -75,7 +76,7 @@ def setup(with_demo: bool) -> None:
     if with_demo and no_accounts:
         click.echo("No accounts yet: loading demo content.")
         demo.load_demo(policy())
-        delivery.deliver(limit=10_000)  # the demo's e-mails, into the outbox
+        delivery.deliver_all()  # the demo's e-mails, into the outbox
     elif no_accounts:
         click.echo("No accounts yet: create one with `tisc create-user` (or try `setup --demo`).")
     if _figures_missing():
@@ -171,7 +172,7 @@ def _print_demo_accounts() -> None:
 @tisc_cli.command("send-mail")
 def send_mail() -> None:
     """Deliver queued e-mails and retry failed ones (run it from a scheduler)."""
-    report = delivery.deliver(retry=True, limit=10_000)
+    report = delivery.deliver_all(retry=True)
     click.echo(f"Sent {report.sent}, kept {report.kept} (no mail server), failed {report.failed}.")
 
 
@@ -194,7 +195,7 @@ def daily() -> None:
         except Exception as error:
             click.echo(f"{label}: failed ({error})", err=True)
             failed = True
-    report = delivery.deliver(retry=True, limit=10_000)
+    report = delivery.deliver_all(retry=True)
     click.echo(f"Sent {report.sent}, kept {report.kept}, failed {report.failed}.")
     if failed:
         raise SystemExit(1)
@@ -232,16 +233,29 @@ def worker(once: bool, poll: float, niceness: int) -> None:
 @click.option("--to", "to_address", help="Only messages to this address.")
 @click.option("--limit", default=5, show_default=True)
 def show_outbox(to_address: str | None, limit: int) -> None:
-    """Print the latest e-mails (handy when no mail server is configured)."""
-    delivery.deliver(limit=10_000)
-    for message in outbox.latest(to_address, limit):
-        click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
-        if message.body_text is not None:
-            click.echo(message.body_text)
-        elif message.delivery == Delivery.SENT:
-            click.echo(f"({message.kind}, sent {message.sent_at:%Y-%m-%d}; its copy is emptied)")
-        else:
-            click.echo(f"({message.kind}, not rendered yet)")
+    """Print the latest e-mails (handy when no mail server is configured).
+
+    It only reads: nothing is sent or marked. A message not rendered yet is rendered for
+    printing only, as it will be sent."""
+    with db.session.no_autoflush:
+        for message in outbox.latest(to_address, limit):
+            _print_message(message)
+    db.session.rollback()  # the texts rendered for printing are not saved
+
+
+def _print_message(message) -> None:
+    click.echo(f"--- #{message.id} {message.delivery.value} to {message.to_address}")
+    if message.body_text is None and message.delivery != Delivery.SENT:
+        try:
+            render(message)
+        except Exception as error:  # the deliverer records why; here it is only not printed
+            click.echo(f"(cannot be rendered: {type(error).__name__}: {error})", err=True)
+    if message.body_text is not None:
+        click.echo(message.body_text)
+    elif message.delivery == Delivery.SENT:
+        click.echo(f"({message.kind}, sent {message.sent_at:%Y-%m-%d}; its copy is emptied)")
+    else:
+        click.echo(f"({message.kind}, not rendered yet)")
 
 
 def register(app: Flask) -> None:

@@ -71,6 +71,7 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "TISC Network <no-reply@tisc.kz>",
     "TISC_MAIL_MAX_ATTEMPTS": 10,
+    "TISC_MAIL_TIMEOUT": 30.0,  # seconds each exchange with the mail server may take
     "TISC_MAIL_KEEP_DAYS": 30,  # a delivered e-mail's copy (subject, texts) is emptied after this
     # A separate worker process (`tisc worker`) delivers the mail and runs the daily jobs;
     # without one, each web process delivers what a POST queued after its response.
@@ -101,6 +102,9 @@ def _from_environment(environ) -> dict:
     for name in ("TISC_MAIL_MAX_ATTEMPTS",):
         if name in environ:
             found[name] = int(environ[name])
+    if "TISC_MAIL_TIMEOUT" in environ:
+        timeout = environ["TISC_MAIL_TIMEOUT"]
+        found["TISC_MAIL_TIMEOUT"] = positive_seconds("TISC_MAIL_TIMEOUT", timeout)
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED",
                  "TISC_WORKER", "TISC_OFFLOAD"):  # fmt: skip
         if name in environ:
@@ -132,6 +136,17 @@ def positive_days(name: str, text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise ValueError(f"{name}: give a whole number of days, at least 1, not {text!r}")
     return int(text)
+
+
+def positive_seconds(name: str, text: str) -> float:
+    """A number of seconds above 0; ValueError naming the setting otherwise."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(f"{name}: give a number of seconds above 0, not {text!r}")
+    return seconds
 
 
 def parse_target_days(text: str) -> dict[str, int]:

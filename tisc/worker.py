@@ -1,11 +1,14 @@
 """The worker process (``flask --app wsgi tisc worker``): the work no web request should wait for.
 
 Each round it delivers the outbox (claiming each message, so that any number
-of workers send each one once; failures wait for their back-off), moves a
-batch of a suspended centre's open requests if one is still moving them and a
-batch of a moved or deactivated staff member's requests to unassign, and,
-once a minute, runs the daily jobs that nobody has run today. It stops cleanly on
-SIGTERM or SIGINT, between rounds.
+of workers, and ``tisc daily`` or ``tisc send-mail`` beside them, send each one at
+most once; failures wait for their back-off), moves a batch of a suspended centre's
+open requests if one is still moving them and a batch of a moved or deactivated
+staff member's requests to unassign, and, once a minute, runs the daily jobs that
+nobody has run today. It stops cleanly on SIGTERM or SIGINT: after the message being
+sent, if any (each exchange with the mail server waits at most ``TISC_MAIL_TIMEOUT``
+seconds, 30 by default), giving back the rest of its batch at once, and otherwise
+between rounds.
 """
 
 import logging
@@ -61,7 +64,7 @@ class Worker:
         member's who left."""
         with self.app.app_context():
             try:
-                report = delivery.deliver(limit=delivery.BATCH)
+                report = delivery.deliver(limit=delivery.BATCH, stopping=self.stopping)
                 result = Round(report.sent, report.kept, report.failed)
                 if time.monotonic() - self._daily_checked >= self.daily_seconds:
                     self._daily_checked = time.monotonic()

@@ -53,6 +53,30 @@ def test_a_bad_delay_stops_start_up(monkeypatch, name, text):
         config.load(Flask(__name__), {"SECRET_KEY": "x" * 32})
 
 
+def test_the_mail_server_timeout_comes_from_the_environment(monkeypatch):
+    from flask import Flask
+
+    from tisc import config
+
+    app = Flask(__name__)
+    config.load(app, {"SECRET_KEY": "x" * 32})
+    assert app.config["TISC_MAIL_TIMEOUT"] == 30
+    monkeypatch.setenv("TISC_MAIL_TIMEOUT", "2.5")
+    config.load(app, {"SECRET_KEY": "x" * 32})
+    assert app.config["TISC_MAIL_TIMEOUT"] == 2.5
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "thirty", "", "nan", "inf"])
+def test_a_bad_mail_server_timeout_stops_start_up(monkeypatch, text):
+    from flask import Flask
+
+    from tisc import config
+
+    monkeypatch.setenv("TISC_MAIL_TIMEOUT", text)
+    with pytest.raises(ValueError, match="TISC_MAIL_TIMEOUT"):
+        config.load(Flask(__name__), {"SECRET_KEY": "x" * 32})
+
+
 def test_starters_racing_for_a_new_key_file_agree_and_never_read_it_empty(tmp_path, monkeypatch):
     """The first starter is held just after it made its key; the second goes through."""
     import secrets

@@ -4,13 +4,22 @@ Messages are claimed in batches (so that two processes never send one twice),
 each rendered once in its recipient's language (:mod:`tisc.mail.compose`), then
 sent through Flask-Mail when a mail server is configured, or kept in the
 outbox when none is (the ``/account/mailbox`` page shows it). A mail server
-that fails leaves the message ``failed`` for ``flask --app wsgi tisc
-send-mail`` to retry; the action that queued it is already committed and
-stays done; it is tried again later (back-off) and given up after
-``TISC_MAIL_MAX_ATTEMPTS`` attempts, which the coordinator sees.
+that fails, or stops answering for ``TISC_MAIL_TIMEOUT`` seconds, leaves the
+message ``failed`` for ``flask --app wsgi tisc send-mail`` to retry; the action
+that queued it is already committed and stays done; it is tried again later
+(back-off) and given up after ``TISC_MAIL_MAX_ATTEMPTS`` attempts, which the
+coordinator sees.
+
+Each message is sent at most once. A claim is marked by the message's ``attempts``,
+which every claim raises: the deliverer holds the message again (its ``claimed_at``
+set to now) just before sending it and records the outcome just after, each only
+while the claim is still its own. Another deliverer takes a claim back only when it
+is older than a send can take (:func:`taken_back_after`): its deliverer is gone, or
+has not begun that message and will find the claim lost.
 """
 
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -28,6 +37,10 @@ from tisc.services.unit_of_work import use_case
 log = logging.getLogger(__name__)
 BATCH = 50
 STUCK_AFTER = timedelta(minutes=10)  # a "sending" message older than this was interrupted
+# A generous count of one send's exchanges with the server (connect, greeting, EHLO,
+# STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the text, QUIT), each waiting at most
+# TISC_MAIL_TIMEOUT: a claim is never taken back sooner than that many timeouts.
+EXCHANGES_PER_SEND = 20
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -36,28 +49,71 @@ class DeliveryReport:
     sent: int = 0
     kept: int = 0
     failed: int = 0
+    claimed: int = 0  # messages this deliverer claimed (some may have been taken back)
+    last_id: int = 0  # the highest id claimed
 
 
-def deliver(*, retry: bool = False, limit: int = BATCH) -> DeliveryReport:
+def deliver(
+    *,
+    retry: bool = False,
+    limit: int = BATCH,
+    after: int = 0,
+    stopping: threading.Event | None = None,
+) -> DeliveryReport:
     """Render and send queued messages, and failed ones whose next attempt is due;
-    with ``retry`` (an operator's ``tisc send-mail``), every failed one now.
+    with ``retry`` (an operator's ``tisc send-mail``), every failed one now. Only
+    messages whose id is above ``after``; once ``stopping`` is set, no further message
+    is sent and the rest of the batch is given back.
 
-    A batch takes two short write transactions whatever its size (claim, record);
-    rendering only reads, and no transaction is open while the mail server is
-    talked to. Messages said alike (a centre's staff told of one event) are rendered once
-    per language."""
-    ids = _claim(retry, limit)
-    if not ids:
+    Rendering only reads, and no transaction is open while the mail server is talked
+    to. Without a mail server the batch takes two short write transactions whatever its
+    size (claim, record); with one, each message is held just before it is sent and its
+    outcome recorded just after, one short transaction each, so that whatever happens
+    later in the batch a message that went out is never left for another deliverer to
+    send again. Messages said alike (a centre's staff told of one event) are rendered
+    once per language."""
+    claims = _claim(retry, limit, after)
+    if not claims:
         return DeliveryReport()
-    rendered, outcomes = _render(ids)
-    for message_id, text in rendered.items():
-        outcomes[message_id] = _send(message_id, text)
-    delivered = Counter(_record(outcomes, rendered).values())
+    rendered, outcomes = _render(list(claims))
+    delivered: Counter = Counter()
+    if not current_app.config.get("MAIL_SERVER"):  # nothing leaves: one transaction
+        outcomes |= dict.fromkeys(rendered, (Delivery.KEPT, ""))
+        delivered.update(_record(claims, outcomes, rendered).values())
+    else:
+        if outcomes:  # those that could not be rendered
+            delivered.update(_record(claims, outcomes, rendered).values())
+        delivered.update(_send_each(claims, rendered, stopping).values())
     return DeliveryReport(
         sent=delivered[Delivery.SENT],
         kept=delivered[Delivery.KEPT],
         failed=delivered[Delivery.FAILED] + delivered[Delivery.GAVE_UP],
+        claimed=len(claims),
+        last_id=max(claims),
     )
+
+
+def deliver_all(*, retry: bool = False) -> DeliveryReport:
+    """Everything due, a batch at a time (the CLI's way: a batch is held for no longer
+    than the worker's), each message tried once however many batches fail."""
+    total = DeliveryReport()
+    while True:
+        report = deliver(retry=retry, limit=BATCH, after=total.last_id)
+        total.sent += report.sent
+        total.kept += report.kept
+        total.failed += report.failed
+        total.claimed += report.claimed
+        total.last_id = max(total.last_id, report.last_id)
+        if report.claimed < BATCH:
+            return total
+
+
+def taken_back_after() -> timedelta:
+    """How old a claim must be for another deliverer to take its message back: longer
+    than one send can take, since a deliverer holds each message again just before
+    sending it."""
+    timeout = timedelta(seconds=current_app.config["TISC_MAIL_TIMEOUT"])
+    return max(STUCK_AFTER, EXCHANGES_PER_SEND * timeout)
 
 
 def _deliverable(retry: bool, now: datetime):
@@ -65,7 +121,8 @@ def _deliverable(retry: bool, now: datetime):
     if not retry:
         due_again = due_again & (OutboxMessage.next_attempt_at <= now)
     interrupted = sa.and_(
-        OutboxMessage.delivery == Delivery.SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER
+        OutboxMessage.delivery == Delivery.SENDING,
+        OutboxMessage.claimed_at < now - taken_back_after(),
     )
     return (OutboxMessage.delivery == Delivery.QUEUED) | due_again | interrupted
 
@@ -75,42 +132,44 @@ def next_attempt_after(attempts: int, now: datetime) -> datetime:
     return now + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
 
 
-def _claim(retry: bool, limit: int) -> list[int]:
-    """Mark up to ``limit`` due messages as being sent; the ones this process got.
+def _claim(retry: bool, limit: int, after: int = 0) -> dict[int, int]:
+    """Mark up to ``limit`` due messages as being sent; the ones this process got, each
+    with its ``attempts``, which marks this claim (every claim raises it).
 
     Whether any is due is looked at by a read first, so that a round with nothing due does
     not wait for the turn to write. The batch is chosen inside the write, among the
     messages still due then (on PostgreSQL, skipping those another worker is claiming at
     that moment): two workers take two batches, and each message is sent once."""
     now = utcnow()
-    if not db.session.scalar(sa.select(sa.exists().where(_deliverable(retry, now)))):
-        return []
-    return _claimed(retry, limit, now)
+    due = _deliverable(retry, now) & (OutboxMessage.id > after)
+    if not db.session.scalar(sa.select(sa.exists().where(due))):
+        return {}
+    return _claimed(retry, limit, now, after)
 
 
 @use_case
-def _claimed(retry: bool, limit: int, now: datetime) -> list[int]:
+def _claimed(retry: bool, limit: int, now: datetime, after: int = 0) -> dict[int, int]:
     # The batch is chosen once, in a materialized CTE: as a subquery of the UPDATE,
     # PostgreSQL may run it again for each row it looks at (the inner side of a nested
     # loop), and SKIP LOCKED then finds other rows each time while another worker claims:
     # one worker took twelve messages of a batch of six, and the other none.
     batch = (
         sa.select(OutboxMessage.id)
-        .where(_deliverable(retry, now))
+        .where(_deliverable(retry, now), OutboxMessage.id > after)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
         .cte("batch")
         .prefix_with("MATERIALIZED")
     )
-    claimed = db.session.scalars(
+    claimed = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id.in_(sa.select(batch.c.id)), _deliverable(retry, now))
         .values(delivery=Delivery.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
-        .returning(OutboxMessage.id)
+        .returning(OutboxMessage.id, OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
     )
-    return sorted(claimed)
+    return {message_id: attempts for message_id, attempts in sorted(claimed)}
 
 
 @dataclass
@@ -186,16 +245,69 @@ def _send(message_id: int, text: Rendered) -> Outcome:
     return Delivery.SENT, ""
 
 
+def _send_each(
+    claims: dict[int, int], rendered: dict[int, Rendered], stopping: threading.Event | None
+) -> dict[int, Delivery]:
+    """Send the rendered messages one by one, each held just before and recorded just
+    after; a message another deliverer took back meanwhile is left to it."""
+    recorded: dict[int, Delivery] = {}
+    ids = list(rendered)
+    for position, message_id in enumerate(ids):
+        if stopping is not None and stopping.is_set():
+            _give_back(claims, ids[position:])
+            break
+        if not _hold(message_id, claims):
+            log.warning("outbox message %s was taken back by another deliverer", message_id)
+            continue
+        outcome = _send(message_id, rendered[message_id])
+        recorded |= _record(claims, {message_id: outcome}, rendered)
+    return recorded
+
+
+def _still_claimed(claims: dict[int, int], ids: list[int]) -> list[OutboxMessage]:
+    """Those of ``ids`` whose claim is still the one this deliverer made, read afresh and
+    locked until the transaction ends (on SQLite, the writer's turn is held already)."""
+    messages = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.delivery == Delivery.SENDING)
+        .order_by(OutboxMessage.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return [message for message in messages if message.attempts == claims[message.id]]
+
+
 @use_case
-def _record(outcomes: dict[int, Outcome], rendered: dict[int, Rendered]) -> dict[int, Delivery]:
+def _hold(message_id: int, claims: dict[int, int]) -> bool:
+    """Renew the claim on a message about to be sent, if it is still this deliverer's, so
+    that it is not taken back before the send is over (:func:`taken_back_after`)."""
+    for message in _still_claimed(claims, [message_id]):
+        message.claimed_at = utcnow()
+        return True
+    return False
+
+
+@use_case
+def _give_back(claims: dict[int, int], ids: list[int]) -> None:
+    """Messages claimed but not tried (the deliverer is stopping): due again at once, as
+    they were, for the next deliverer."""
+    for message in _still_claimed(claims, ids):
+        message.attempts -= 1
+        message.delivery = Delivery.FAILED if message.attempts else Delivery.QUEUED
+        message.next_attempt_at = utcnow()
+
+
+@use_case
+def _record(
+    claims: dict[int, int], outcomes: dict[int, Outcome], rendered: dict[int, Rendered]
+) -> dict[int, Delivery]:
     """Each attempt's outcome, with the text sent (kept for the mailbox page and for a
-    retry); a failure is retried later, or given up after the last attempt."""
+    retry); a failure is retried later, or given up after the last attempt. Only where
+    the claim is still this deliverer's: one taken back is the other deliverer's to
+    record."""
     now = utcnow()
     recorded = {}
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.id.in_(list(outcomes)))
-    )
-    for message in messages:
+    for message in _still_claimed(claims, list(outcomes)):
         delivery, error = outcomes[message.id]
         if message.id in rendered and message.subject is None:
             text = rendered[message.id]
