@@ -14,6 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from limits.errors import StorageError
 
 from tisc.database import end_read
 from tisc.domain.policy import Policy
@@ -74,11 +75,16 @@ def rate_limit_headers(response: Response) -> Response:
     counted = limiter.current_limit
     if counted is None or "X-RateLimit-Limit" in response.headers:
         return response
+    try:  # the figures are read from the store again
+        remaining, reset_at = counted.remaining, counted.reset_at
+    except StorageError:  # failed since the check: the answer stands, without its figures
+        log.warning("rate limit store unreachable: no X-RateLimit-* headers")
+        return response
     response.headers["X-RateLimit-Limit"] = str(counted.limit.amount)
-    response.headers["X-RateLimit-Remaining"] = str(counted.remaining)
-    response.headers["X-RateLimit-Reset"] = str(counted.reset_at)
+    response.headers["X-RateLimit-Remaining"] = str(remaining)
+    response.headers["X-RateLimit-Reset"] = str(reset_at)
     if response.status_code == 429 and "Retry-After" not in response.headers:
-        response.headers["Retry-After"] = str(max(1, counted.reset_at - int(time.time())))
+        response.headers["Retry-After"] = str(max(1, reset_at - int(time.time())))
     return response
 
 

@@ -19,10 +19,12 @@
     L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
     var prefix = L.Control.Attribution.prototype.options.prefix;
     if (typeof prefix === "string") {
-        L.Control.Attribution.prototype.options.prefix =
-            prefix.replace(/title="[^"]*"/, 'title="' + attribute(texts.leaflet) + '"');
+        L.Control.Attribution.prototype.options.prefix = prefix.replace(
+            /title="[^"]*"/, function () { return 'title="' + attribute(texts.leaflet) + '"'; });
     }
-    // Kilometres only, written the language's way.
+    // Kilometres only, written the language's way: Leaflet 1.9's own _updateMetric with the
+    // units translated (it uses the control's internals; tests/e2e/test_map_keyboard.py
+    // reads the scale, so an upgrade that changes them fails there).
     L.Control.Scale.prototype.options.imperial = false;
     L.Control.Scale.include({
         _updateMetric: function (maxMeters) {

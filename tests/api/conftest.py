@@ -23,6 +23,18 @@ class ApiWorld(World):
 
 
 @pytest.fixture
+def bearer(make):
+    """``bearer(person)``: headers carrying a new token of ``person`` (read and write)."""
+
+    def headers(person, scope="write") -> dict:
+        with make.app.app_context():
+            secret = tokens.create(db.session.get(User, person.id), "t", scope, 30)[1]
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
 def api_world(make):
     return ApiWorld(make)
 

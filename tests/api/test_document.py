@@ -14,9 +14,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.factories import PDF
-from tisc.extensions import db, limiter
-from tisc.models import User
-from tisc.services import tokens
+from tisc.extensions import limiter
 
 ONE = "/api/v1/requests/{reference}"
 ACT = "/api/v1/requests/{reference}/actions/{action}"
@@ -44,16 +42,6 @@ def conforms(app):
         schema[path][method].Case().validate_response(response, checks=CONFORMANCE)
 
     return check
-
-
-@pytest.fixture
-def bearer(make):
-    def headers(person, scope="write") -> dict:
-        with make.app.app_context():
-            secret = tokens.create(db.session.get(User, person.id), "t", scope, 30)[1]
-        return {"Authorization": f"Bearer {secret}"}
-
-    return headers
 
 
 def test_an_action_declares_if_match_and_needs_no_body(document):

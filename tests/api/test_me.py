@@ -8,21 +8,7 @@ from html import unescape
 import pytest
 
 from tests.factories import login
-from tisc.extensions import db
-from tisc.models import User
-from tisc.services import accounts, tokens
-
-
-@pytest.fixture
-def bearer(make):
-    """``bearer(person)``: headers carrying a new token of ``person``."""
-
-    def headers(person, scope="write") -> dict:
-        with make.app.app_context():
-            secret = tokens.create(db.session.get(User, person.id), "t", scope, 30)[1]
-        return {"Authorization": f"Bearer {secret}"}
-
-    return headers
+from tisc.services import accounts
 
 
 @pytest.mark.parametrize(

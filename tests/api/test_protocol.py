@@ -16,24 +16,11 @@ from tests.factories import PDF, today_in_kazakhstan
 from tisc import create_app
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
-from tisc.services import tokens
 
 SUBMISSION = {
     "service": "patentability", "title": "Күн панелі", "description": "Құпия сипаттама",
     "region_code": "KZ-75", "preferred_language": "ru", "confidentiality_ack": "true",
 }  # fmt: skip
-
-
-@pytest.fixture
-def bearer(make):
-    """``bearer(person)``: headers carrying a new read-and-write token of ``person``."""
-
-    def headers(person, scope="write") -> dict:
-        with make.app.app_context():
-            secret = tokens.create(db.session.get(User, person.id), "t", scope, 30)[1]
-        return {"Authorization": f"Bearer {secret}"}
-
-    return headers
 
 
 def next_link(response) -> str | None:
@@ -512,6 +499,12 @@ def test_the_api_s_root_is_a_problem_with_or_without_its_slash(client, path, met
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
     assert response.get_json()["type"] == "/api/v1/problems/not-found"
+
+
+@pytest.mark.parametrize("path", ["/api/v1x", "/api/v10/centres", "/api/v1.json"])
+def test_a_path_that_only_starts_like_the_api_s_is_a_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
 
 
 def test_the_first_request_asks_for_the_requester_category_once(make, client, bearer):

@@ -59,11 +59,12 @@ def test_a_maps_tab_stops_are_named_and_skip_the_region_outlines(
 
 
 @pytest.mark.parametrize(
-    ("path", "target", "role"),
-    [("/map", "The same centres as a list", None),
-     ("/office/coverage", None, "coordinator")],
+    ("path", "map_id", "target", "role"),
+    [("/map", "map_network", "The same centres as a list", None),
+     ("/office/coverage", "map_coverage", None, "coordinator"),
+     ("/office/dashboard", "map_figures", None, "coordinator")],
 )  # fmt: skip
-def test_a_skip_link_leads_past_a_large_map(page: Page, site, app, path, target, role):
+def test_a_skip_link_leads_past_a_large_map(page: Page, site, app, path, map_id, target, role):
     if role:
         sign_in(page, site, Factory(app).user(role).email, PASSWORD)
     page.goto(site + path)
@@ -76,10 +77,11 @@ def test_a_skip_link_leads_past_a_large_map(page: Page, site, app, path, target,
     assert not focused["inMap"]
     if target:
         expect(page.locator(":focus")).to_have_accessible_name(target)
-    else:  # the coverage page: what follows the map, its legend and proposals first
+    else:  # what follows the map: the coverage's legend, the dashboard's region table
         assert page.evaluate(
-            "() => document.getElementById('map_coverage')"
-            ".compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING"
+            "(id) => document.getElementById(id)"
+            ".compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING",
+            map_id,
         )
 
 

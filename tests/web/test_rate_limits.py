@@ -1,5 +1,10 @@
 """Login and submission are rate-limited."""
 
+from types import SimpleNamespace
+
+import pytest
+from limits.errors import StorageError
+
 from tests.factories import login
 from tisc.extensions import limiter
 
@@ -31,6 +36,28 @@ def test_retry_after_comes_with_a_refusal_only(app, make, monkeypatch):
     assert all("Retry-After" not in answer.headers for answer in answers[:2])
     assert 0 < int(answers[2].headers["Retry-After"]) <= 61
     limiter.reset()
+
+
+class _FailingStore:
+    """The limit that counted a request, whose figures can no longer be read."""
+
+    limit = SimpleNamespace(amount=10)
+
+    @property
+    def remaining(self):
+        raise StorageError(ConnectionError("the store went away"))
+
+    reset_at = remaining
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/services"])
+def test_a_store_failing_after_the_check_leaves_the_answer_as_it_was(app, monkeypatch, path):
+    """The X-RateLimit-* figures are read from the store after the view: Redis failing
+    then must not turn a request already done (a submission saved) into a 500."""
+    monkeypatch.setattr(type(limiter), "current_limit", property(lambda _: _FailingStore()))
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert "X-RateLimit-Limit" not in response.headers
 
 
 def test_submissions_are_limited_per_inventor(app, make, monkeypatch):

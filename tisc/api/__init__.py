@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule(f"{PREFIX}/problems/<slug>", "api_problem_type", _problem_type)
     # The API's errors, its root without the slash (``/api/v1``) included: a client that
     # leaves it off gets a problem, not the pages' HTML.
-    app.extensions.setdefault("tisc.error_responders", []).append((PREFIX, _problem))
+    app.extensions.setdefault("tisc.error_responders", []).append((f"{PREFIX}/", _problem))
     app.register_error_handler(problems.Problem, _problem)
 
 

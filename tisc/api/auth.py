@@ -75,7 +75,10 @@ def spend_person_limit(setting: str, scope: str) -> None:
             current_app.logger.warning("rate limit store unreachable: %s not counted", setting)
             return
         if not allowed:
-            reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
+            try:
+                reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
+            except StorageError:  # refused all the same, without the limit's figures
+                raise Problem("too-many-requests") from None
             headers = {
                 "Retry-After": str(max(1, int(reset_at - time.time()) + 1)),
                 "X-RateLimit-Limit": str(item.amount),

@@ -1,21 +1,14 @@
 """The directory through the API: centres, services, languages, and the names of the
 API's codes. Open to anyone."""
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale
 
 from tisc.api import schemas
 from tisc.api.blueprints import Blueprint
 from tisc.api.representations import centre
-from tisc.domain.catalogue import (
-    LANGUAGE_NAMES,
-    N_,
-    OUTCOME_LABELS,
-    SERVICE_LABELS,
-    Language,
-    Service,
-)
+from tisc.domain.catalogue import LANGUAGE_NAMES, N_, Language, Service
 from tisc.domain.errors import Invalid
-from tisc.domain.workflow import SPECS, STATUS_LABELS
+from tisc.formatting import labels as page_labels
 from tisc.services import centres, directory, network
 
 bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centres of the network")
@@ -57,30 +50,31 @@ def centre_detail(slug: str):
 @bp.response(200, schemas.ServiceInfo(many=True))
 def service_list():
     """The WIPO TISC service catalogue, each service named in the three languages."""
-    names = _named(SERVICE_LABELS)
+    names = _in_three_languages("service")
     return [{"code": service.value, "names": names[service.value]} for service in Service]
 
 
 @bp.route("/labels")
 @bp.open_to_all
 @bp.response(200, schemas.Labels)
-def labels():
+def label_list():
     """The names of the services, statuses, outcomes and actions, in kk, ru and en."""
     return {
-        "services": _named(SERVICE_LABELS),
-        "statuses": _named(STATUS_LABELS),
-        "outcomes": _named(OUTCOME_LABELS),
-        "actions": _named({action: spec.label for action, spec in SPECS.items()}),
+        "services": _in_three_languages("service"),
+        "statuses": _in_three_languages("status"),
+        "outcomes": _in_three_languages("outcome"),
+        "actions": _in_three_languages("action"),
     }
 
 
-def _named(table) -> dict[str, dict[str, str]]:
-    """Each code of ``table`` (code → its English name, a msgid) in the three languages."""
+def _in_three_languages(kind: str) -> dict[str, dict[str, str]]:
+    """One of the pages' label tables (:func:`tisc.formatting.labels`: ``service``,
+    ``status``, ``outcome``, ``action``), each code named in kk, ru and en."""
     named: dict[str, dict[str, str]] = {}
     for language in Language:
         with force_locale(language.value):
-            for code, text in table.items():
-                named.setdefault(code.value, {})[language.value] = gettext(text)
+            for code, text in getattr(page_labels(), kind).items():
+                named.setdefault(code, {})[language.value] = text
     return named
 
 

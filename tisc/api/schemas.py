@@ -485,7 +485,7 @@ class ServiceInfo(ma.Schema):
     names = Trilingual(required=True, metadata={"description": "As the pages name it"})
 
 
-def _named(codes: list[str], what: str):
+def _names_of(codes: list[str], what: str):
     return fields.Dict(
         keys=fields.String(validate=validate.OneOf(codes)), values=Trilingual(), required=True,
         metadata={"description": f"Each {what} code, as the pages name it in kk, ru and en"},
@@ -495,10 +495,10 @@ def _named(codes: list[str], what: str):
 class Labels(ma.Schema):
     """The names of the codes the API uses, so that a client need not copy them from pages."""
 
-    services = _named(SERVICES, "service")
-    statuses = _named(STATUSES, "status")
-    outcomes = _named(OUTCOMES, "outcome")
-    actions = _named([action.value for action in SPECS], "action (the timeline's included)")
+    services = _names_of(SERVICES, "service")
+    statuses = _names_of(STATUSES, "status")
+    outcomes = _names_of(OUTCOMES, "outcome")
+    actions = _names_of([action.value for action in SPECS], "action (the timeline's included)")
 
 
 class LanguageInfo(ma.Schema):

@@ -79,9 +79,10 @@ def _too_large():
 
 
 def _elsewhere(error):
-    """The answer of another door (the JSON API) for an error on one of its paths, if any."""
+    """The answer of another door (the JSON API) for an error on one of its paths (under
+    its prefix, or the prefix without its slash: ``/api/v1``), if any."""
     for prefix, respond in current_app.extensions.get("tisc.error_responders", []):
-        if request.path.startswith(prefix):
+        if request.path.startswith(prefix) or request.path + "/" == prefix:
             return respond(error)
     return None
 
