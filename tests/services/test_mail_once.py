@@ -19,16 +19,6 @@ from tisc.models.base import utcnow
 from tisc.worker import Worker
 
 
-@pytest.fixture
-def worker_app(clean, database):
-    app = create_app(
-        settings_for(database) | {"TISC_WORKER": True, "MAIL_SERVER": "smtp.tisc-test.kz"}
-    )
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
 def test_a_slow_deliverer_and_send_mail_beside_it_send_each_message_once(
     worker_app, make, monkeypatch
 ):

@@ -7,31 +7,17 @@ import threading
 from datetime import timedelta
 from functools import partial
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from tests.conftest import settings_for
 from tests.factories import login
 from tests.sql import statements
-from tisc import create_app
 from tisc.extensions import db, mail
 from tisc.mail import delivery
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.services import schedule
 from tisc.worker import Worker
-
-
-@pytest.fixture
-def worker_app(clean, database):
-    """The app as deployed with a worker: web processes leave the mail to it."""
-    app = create_app(
-        settings_for(database) | {"TISC_WORKER": True, "MAIL_SERVER": "smtp.tisc-test.kz"}
-    )
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def deliveries(app) -> list[tuple[str, Delivery, int]]:
