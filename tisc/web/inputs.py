@@ -54,10 +54,7 @@ class DatabaseInteger(IntegerConverter):
 def as_id(value: str | None) -> int | None:
     """``value`` as an id, None when it is not one: not a number, or beyond any id (which
     the database would refuse rather than not find)."""
-    try:
-        number = int(value) if value is not None else None
-    except ValueError:
-        return None
+    number = whole_number(value)
     return number if number is not None and 0 < number <= LARGEST_ID else None
 
 
