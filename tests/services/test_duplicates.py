@@ -72,6 +72,20 @@ def test_at_another_centre_staff_learn_only_that_a_possible_duplicate_exists(mak
     assert meta.duplicate_link and not hasattr(meta, "other_reference")
 
 
+def test_from_another_centre_the_shared_words_are_only_ever_ones_own(make, ctx, people):
+    """The words are kept as the newer request wrote them: staff who hold the older one and
+    may not see the newer would read the other centre's words (matched by their starts)."""
+    first = make.request(people["inventor"], title="Poly coating pipes")  # routed to KBTU
+    again = make.request(
+        people["inventor"], title="Polyurethane coatings for offshore pipelines",
+        centre="nazarbayev-university",
+    )  # fmt: skip
+    (seen_at_nu,) = flags(people["nu"], again)
+    assert seen_at_nu.evidence["words"] == ["polyurethane", "coatings", "pipelines"]
+    (seen_at_kbtu,) = flags(people["kbtu"], first)
+    assert "words" not in seen_at_kbtu.evidence and "ipc" in seen_at_kbtu.evidence
+
+
 @pytest.mark.parametrize(
     "second",
     [

@@ -169,7 +169,7 @@ def _open_flags_statement():
                        else_=flags.c.request_id)  # fmt: skip
     other = (requests_.c.reference, requests_.c.centre_id, requests_.c.inventor_id)
     return (
-        sa.select(flags.c.id, flags.c.evidence, *other)
+        sa.select(flags.c.id, flags.c.request_id, flags.c.evidence, *other)
         .join(requests_, requests_.c.id == other_id)
         .where(
             flags.c.state == FlagState.OPEN,
@@ -189,16 +189,30 @@ def flags_for(actor: Actor, service_request: ServiceRequest) -> list[FlagView]:
     if service_request.closed_at is not None or not can_see_duplicate_flags(actor, service_request):
         return []
     rows = db.session.connection().execute(OPEN_FLAGS, {"request_id": service_request.id})
-    return [
-        FlagView(
-            id=row.id,
-            other_reference=row.reference if can_see_both(actor, service_request, row) else None,
-            other_centre_id=row.centre_id,
-            same_centre=row.centre_id == service_request.centre_id,
-            evidence=row.evidence or {},
+    views = []
+    for row in rows:
+        sees_both = can_see_both(actor, service_request, row)
+        views.append(
+            FlagView(
+                id=row.id,
+                other_reference=row.reference if sees_both else None,
+                other_centre_id=row.centre_id,
+                same_centre=row.centre_id == service_request.centre_id,
+                evidence=_evidence(row, sees_both, service_request.id),
+            )
         )
-        for row in rows
-    ]
+    return views
+
+
+def _evidence(row, sees_both: bool, viewed_id: int) -> dict:
+    """What matched, as far as the person may know. The shared words are written as in the
+    newer request, which flagged the older; from the older one, by someone who may not see
+    the newer, they would be the other request's words, so they are left out. The shared
+    IPC symbols and main groups are in both requests."""
+    evidence = row.evidence or {}
+    if sees_both or row.request_id == viewed_id:
+        return evidence
+    return {"ipc": evidence.get("ipc", [])}
 
 
 def other_of_flag(service_request: ServiceRequest, flag_id: int | None) -> ServiceRequest | None:
