@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import settings_for
-from tests.factories import login
+from tests.factories import PASSWORD, login
 from tisc import create_app
 from tisc.extensions import db, limiter
 from tisc.models import ApiToken, AuditEntry, User
@@ -103,6 +103,74 @@ def test_an_expired_token_or_a_deactivated_owner_s_token_stops_working(make, cli
     with make.app.app_context():
         accounts.set_staff_active(staff.id, False, db.session.get(User, coordinator.id))
     assert get(client, "/api/v1/requests", fresh).status_code == 401
+
+
+def _change_password(make, client, person):
+    login(client, person)
+    new = "Другой-пароль-2026!"
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": new, "confirm": new},
+    )
+    assert response.status_code == 302
+
+
+def _reset_password(make, client, person):
+    with make.app.app_context():
+        user = db.session.get(User, person.id)
+        accounts.set_password_from_link(
+            user.id, user.session_version, "Другой-пароль-2026!", make.policy.password_hash_method
+        )
+
+
+def _sign_out_everywhere(make, client, person):
+    login(client, person)
+    assert client.post("/account/sessions/end").status_code == 302
+
+
+def _deactivate_and_reactivate(make, client, person):
+    with make.app.app_context():
+        accounts.set_active_by_email(person.email, False)
+        accounts.set_active_by_email(person.email, True)
+
+
+@pytest.mark.parametrize(
+    "taken_back",
+    [_change_password, _reset_password, _sign_out_everywhere, _deactivate_and_reactivate],
+)
+def test_whatever_ends_every_session_revokes_every_token(make, client, taken_back):
+    """Someone who held the account for a while (a squatted address, a stolen session)
+    may have made a token: taking the account back must stop it."""
+    owner, other = make.user(), make.user()
+    secrets_ = [make_token(make, owner, "read"), make_token(make, owner, "write")]
+    others = make_token(make, other)
+    taken_back(make, make.app.test_client(), owner)
+    stranger = make.app.test_client()
+    for secret in secrets_:
+        assert get(stranger, "/api/v1/me", secret).status_code == 401
+    assert get(stranger, "/api/v1/me", others).status_code == 200
+    with make.app.app_context():
+        assert tokens.active_for(db.session.get(User, owner.id)) == []
+
+
+def test_tokens_are_made_only_for_a_confirmed_address(make, client):
+    """Anyone may register with an address that is not theirs; until its owner's link
+    confirms it, that account makes no token to keep reading with later."""
+    inventor = make.user()
+    with make.app.app_context():
+        db.session.get(User, inventor.id).email_verified_at = None
+        db.session.commit()
+    login(client, inventor)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert 'id="confirm-first"' in page and 'name="scope"' not in page
+    response = client.post("/account/tokens", data={"name": "CRM", "scope": "read", "days": "30"})
+    assert response.status_code == 400 and 'id="confirm-first"' in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+        db.session.get(User, inventor.id).email_verified_at = utcnow()
+        db.session.commit()
+    response = client.post("/account/tokens", data={"name": "CRM", "scope": "read", "days": "30"})
+    assert response.status_code == 200 and 'id="new-token"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from tisc.domain.policy import REMEMBER_FOR, SESSION_IDLE
 from tisc.extensions import db
 from tisc.models import AuthSession, User
 from tisc.models.base import utcnow
-from tisc.services import audit
+from tisc.services import audit, tokens
 from tisc.services.unit_of_work import use_case
 
 RENEW_EVERY = timedelta(minutes=10)
@@ -104,9 +104,11 @@ def end(token: str | None) -> None:
 
 def end_all(user: User) -> None:
     """Inside a use case: end every session of ``user``, everywhere (and every link that
-    carries the account's session version, such as a password reset)."""
+    carries the account's session version, such as a password reset), and revoke their API
+    tokens."""
     user.session_version += 1
     db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user.id))
+    tokens.revoke_all(user)
 
 
 @use_case

@@ -3,7 +3,12 @@
 A token's secret is shown once, when it is made; only its SHA-256 is kept.
 A token acts as its owner with their role and visibility, limited to reading
 (``read``) or also acting (``write``), until it expires or is revoked, or
-its owner is deactivated.
+its owner is deactivated. Whatever ends every session of an account (a password
+changed or reset, *sign out everywhere*, deactivation) revokes its tokens too: a
+token made by someone who held the account for a while must not outlive its
+being taken back. Tokens are made only for a confirmed address, so someone who
+registered with another person's address cannot keep reading that person's
+requests once they reset the password.
 """
 
 import hashlib
@@ -27,6 +32,12 @@ LIFETIMES_DAYS = (30, 90, 365)
 MAX_TOKENS = 20
 # Recording each use would write on every API request; once in a while is enough to tell.
 LAST_USED_EVERY = timedelta(minutes=5)
+
+
+UNCONFIRMED = N_(
+    "Confirm your e-mail address first, with the link we sent you; your account page sends "
+    "it again."
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,8 @@ def create(user: User, name: str, scope: str, days: int) -> tuple[ApiToken, str]
         raise Invalid("scope", N_("Choose one of the options."))
     if days not in LIFETIMES_DAYS:
         raise Invalid("days", N_("Choose one of the options."))
+    if user.email_verified_at is None:
+        raise Invalid("name", UNCONFIRMED)
     if len(active_for(user)) >= MAX_TOKENS:
         raise Invalid("name", N_("Revoke a token you no longer use first."))
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -80,6 +93,15 @@ def revoke(user: User, token_id: int) -> ApiToken:
     token.revoked_at = utcnow()
     audit.record("token.revoked", user.id, f"token:{token.id}", None, {"name": token.name})
     return token
+
+
+def revoke_all(user: User) -> None:
+    """Inside a use case that ends every session of ``user``: their tokens stop too."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def active_for(user: User, now: datetime | None = None) -> list[ApiToken]:
