@@ -224,11 +224,13 @@ def test_an_invited_staff_member_chooses_their_own_password(world, as_, app):
 
 
 def test_registration_sends_a_confirmation_and_staff_see_unconfirmed_addresses(client, app, make):
-    client.post(
+    registered = client.post(
         "/register",
         data={"name": "Ерлан", "email": "erlan@tisc-test.kz", "password": "erlan-secret-1",
               "confirm": "erlan-secret-1", "requester_category": "student"},
+        follow_redirects=True,
     )  # fmt: skip
+    assert "we have sent to erlan@tisc-test.kz" in registered.get_data(as_text=True)
     client.post(
         "/requests/new",
         data={"service": "prior_art_search", "title": "T", "description": "D",

@@ -121,7 +121,14 @@ def register():
             show_on_form(form, error)
         else:
             sign_in_browser(user, remember=False)
-            flash(gettext("Welcome! Your account is ready."), "success")
+            flash(
+                gettext(
+                    "Welcome! Your account is ready. To confirm your address, follow the link"
+                    " we have sent to %(email)s.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(safe_next(request.args.get("next"), "requests.new"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
