@@ -10,7 +10,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS
+from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, KAZAKHSTAN_NOT_MOVED
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
 from tisc.domain.policy import MAX_FILES, REMEMBER_FOR, SESSION_IDLE
 
@@ -49,6 +49,7 @@ DEFAULTS = {
     "TISC_API_LIMIT": "600 per minute",  # per token (per address without one)
     "TISC_TARGET_DAYS": {service.value: days for service, days in DEFAULT_TARGET_DAYS.items()},
     "TISC_HOLIDAYS": list(KAZAKHSTAN_HOLIDAYS),
+    "TISC_HOLIDAYS_NOT_MOVED": list(KAZAKHSTAN_NOT_MOVED),
     "TISC_TIMEZONE": "Asia/Almaty",
     "TISC_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "TISC_REMIND_AFTER_DAYS": 5,
@@ -118,8 +119,9 @@ def _from_environment(environ) -> dict:
     for name in ("TISC_HSTS_SECONDS", "TISC_PROXY_HOPS"):
         if name in environ:
             found[name] = int(environ[name])
-    if "TISC_HOLIDAYS" in environ:
-        found["TISC_HOLIDAYS"] = [d for d in environ["TISC_HOLIDAYS"].split(",") if d.strip()]
+    for name in ("TISC_HOLIDAYS", "TISC_HOLIDAYS_NOT_MOVED"):
+        if name in environ:
+            found[name] = [d for d in environ[name].split(",") if d.strip()]
     return found
 
 

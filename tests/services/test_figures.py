@@ -94,9 +94,10 @@ def network(make):
     n.act("A", s, "assign", local(2026, 3, 19, 11), assignee_id=s.id)
     n.act("A", s, "start", local(2026, 3, 19, 11))
     n.act("A", s, "ask", local(2026, 3, 20, 10), text="Which markets?")
-    n.act("A", n.sme, "reply", local(2026, 3, 24, 10), text="Europe.")
-    n.act("A", s, "complete", local(2026, 3, 25, 16), **COMPLETION)
-    n.act("A", n.sme, "rate", local(2026, 3, 26, 9), rating=5)
+    # Nauryz, 21-23 March, and its two days in lieu, 24-25 March, are no working days
+    n.act("A", n.sme, "reply", local(2026, 3, 26, 10), text="Europe.")
+    n.act("A", s, "complete", local(2026, 3, 27, 16), **COMPLETION)
+    n.act("A", n.sme, "rate", local(2026, 3, 30, 9), rating=5)
     n.act(
         "A",
         n.sme,
@@ -119,7 +120,7 @@ def network(make):
     n.act("B", nu, "assign", local(2026, 3, 3, 9), assignee_id=nu.id)
     n.act("B", nu, "start", local(2026, 3, 3, 9))
     n.act(
-        "B", nu, "complete", local(2026, 3, 10, 10), **COMPLETION | {"outcome": "report_delivered"}
+        "B", nu, "complete", local(2026, 3, 11, 10), **COMPLETION | {"outcome": "report_delivered"}
     )
     n.submit("C", n.sme, local(2026, 3, 4, 10))
     n.act("C", s, "decline", local(2026, 3, 5, 10), text="Out of scope.")

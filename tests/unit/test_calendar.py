@@ -23,7 +23,7 @@ def local(*args) -> datetime:
         (local(2026, 11, 6, 15), 15, local(2026, 11, 27, 15)),  # three weeks
         (local(2026, 11, 7, 10), 1, local(2026, 11, 10, 0)),  # Saturday: clock starts Monday
         (local(2026, 12, 15, 9), 1, local(2026, 12, 17, 9)),  # 16 Dec, Independence Day
-        (local(2026, 3, 20, 12), 1, local(2026, 3, 24, 12)),  # Nauryz 21-23 March
+        (local(2026, 3, 20, 12), 1, local(2026, 3, 26, 12)),  # Nauryz 21-23 March, 2 in lieu
         (local(2026, 5, 26, 12), 1, local(2026, 5, 28, 12)),  # Kurban Ait 2026
     ],
 )
@@ -69,3 +69,34 @@ def test_holiday_strings_are_validated():
         WorkingCalendar.from_holidays(["13-01"])
     with pytest.raises(ValueError):
         WorkingCalendar.from_holidays(["someday"])
+
+
+GIVEN_DATES = {date.fromisoformat(text) for text in KAZAKHSTAN_HOLIDAYS if len(text) == 10}
+
+
+def in_lieu(calendar: WorkingCalendar, year: int) -> list[str]:
+    return sorted(f"{day:%m-%d}" for day in calendar.dated - GIVEN_DATES if day.year == year)
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # 8 March a Sunday; Nauryz's 21-22 March a weekend, before Monday's 23rd; 9 May a
+        # Saturday; 30 August and 25 October Sundays
+        (2026, ["03-09", "03-24", "03-25", "05-11", "08-31", "10-26"]),
+        (2028, ["01-03", "01-04", "05-08", "12-18"]),  # 1-2 Jan, 7 May, 16 Dec at weekends
+        (2024, ["03-25", "07-08"]),  # 23 March, 6 July; 7 January, a Sunday, is religious
+        (2027, ["01-04", "03-24", "05-03", "05-10"]),  # 2 Jan, 21 Mar, 1 and 9 May; not Kurban Ait
+    ],
+)
+def test_a_holiday_at_a_weekend_gives_the_next_working_day_off(year, expected):
+    assert in_lieu(CALENDAR, year) == expected
+    for text in expected:
+        assert not CALENDAR.is_working_day(date.fromisoformat(f"{year}-{text}"))
+
+
+def test_which_holidays_are_not_moved_is_a_setting():
+    every_one_moved = WorkingCalendar.from_holidays(KAZAKHSTAN_HOLIDAYS, not_moved=())
+    assert "01-08" in in_lieu(every_one_moved, 2024)
+    assert CALENDAR.is_working_day(date(2024, 1, 8))
+    assert in_lieu(PLAIN, 2026) == []

@@ -8,6 +8,7 @@ time it lasted.
 """
 
 import math
+from calendar import isleap
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -21,6 +22,12 @@ KAZAKHSTAN_HOLIDAYS = (
     "05-07", "05-09", "07-06", "08-30", "10-25", "12-16",
     "2025-06-06", "2026-05-27", "2027-05-16", "2028-05-05",
 )  # fmt: skip
+# A holiday on a Saturday or Sunday gives a day off in lieu, the next working day after it
+# (Labour Code, art. 85), except the religious ones: Orthodox Christmas, and Kurban Ait,
+# which like every holiday given as a full date is never moved.
+KAZAKHSTAN_NOT_MOVED = ("01-07",)
+# The years whose days in lieu are worked out when a calendar is built.
+YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True)
@@ -30,21 +37,19 @@ class WorkingCalendar:
     tz: tzinfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
 
     @classmethod
-    def from_holidays(cls, holidays, tz_name: str = "Asia/Almaty") -> "WorkingCalendar":
+    def from_holidays(
+        cls, holidays, tz_name: str = "Asia/Almaty", not_moved=KAZAKHSTAN_NOT_MOVED
+    ) -> "WorkingCalendar":
         """Build from strings, ``MM-DD`` for every year or ``YYYY-MM-DD`` for one day.
 
-        Raises ValueError on a string of neither form.
+        An every-year holiday that falls on a weekend gives the next working day off,
+        unless it is one of ``not_moved`` (``MM-DD``); the days in lieu are kept with the
+        dated holidays. Raises ValueError on a string of neither form.
         """
-        recurring, dated = set(), set()
-        for text in holidays:
-            text = text.strip()
-            if len(text) == 5:
-                month, day = (int(part) for part in text.split("-"))
-                date(2000, month, day)  # validates; 2000 is a leap year
-                recurring.add((month, day))
-            else:
-                dated.add(date.fromisoformat(text))
-        return cls(frozenset(recurring), frozenset(dated), ZoneInfo(tz_name))
+        recurring, dated = _parsed(holidays)
+        fixed, _ = _parsed(not_moved)
+        lieu = days_in_lieu(sorted(recurring - fixed), recurring, dated, YEARS)
+        return cls(frozenset(recurring), frozenset(dated | lieu), ZoneInfo(tz_name))
 
     def is_working_day(self, day: date) -> bool:
         return (
@@ -88,6 +93,46 @@ class WorkingCalendar:
 
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)
+
+
+def _parsed(holidays) -> tuple[set[tuple[int, int]], set[date]]:
+    recurring, dated = set(), set()
+    for text in holidays:
+        text = text.strip()
+        if len(text) == 5:
+            month, day = (int(part) for part in text.split("-"))
+            date(2000, month, day)  # validates; 2000 is a leap year
+            recurring.add((month, day))
+        else:
+            dated.add(date.fromisoformat(text))
+    return recurring, dated
+
+
+def days_in_lieu(
+    moved: list[tuple[int, int]], recurring: set[tuple[int, int]], dated: set[date], years
+) -> set[date]:
+    """For each of ``years``, the day off given for each holiday of ``moved`` (month, day;
+    in date order) that falls on a weekend: the first weekday after it that is neither a
+    holiday nor already given for another (Nauryz on Saturday and Sunday, 21-22 March
+    2026, gives Tuesday and Wednesday, after Monday's Nauryz holiday)."""
+    given: set[date] = set()
+    for year in years:
+        for month, day in moved:
+            if month == 2 and day == 29 and not isleap(year):
+                continue
+            holiday = date(year, month, day)
+            if holiday.weekday() < 5:
+                continue
+            lieu = holiday + timedelta(days=1)
+            while (
+                lieu.weekday() >= 5
+                or (lieu.month, lieu.day) in recurring
+                or lieu in dated
+                or lieu in given
+            ):
+                lieu += timedelta(days=1)
+            given.add(lieu)
+    return given
 
 
 def due_day(due_at: datetime, tz: tzinfo) -> date:

@@ -38,7 +38,7 @@ class Policy:
         return cls(
             target_days={Service(k): int(v) for k, v in config["TISC_TARGET_DAYS"].items()},
             calendar=WorkingCalendar.from_holidays(
-                config["TISC_HOLIDAYS"], config["TISC_TIMEZONE"]
+                config["TISC_HOLIDAYS"], config["TISC_TIMEZONE"], config["TISC_HOLIDAYS_NOT_MOVED"]
             ),
             upload_max_bytes=int(config["TISC_UPLOAD_MAX_BYTES"]),
             password_hash_method=config["TISC_PASSWORD_HASH"],
