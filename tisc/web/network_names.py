@@ -6,10 +6,11 @@ names was most of such a page."""
 
 from collections.abc import Callable
 
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import CentreKind
+from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
+from tisc.domain.search import words_of
 from tisc.formatting import by_name, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
@@ -19,6 +20,23 @@ _kept: Cache = Cache(size=16)
 
 def _kept_per_language(build: Callable):
     return _kept.get((build.__name__, str(get_locale())), build, stamp=network.version())
+
+
+_service_names: dict[str, str] = {}
+
+
+def service_search_names() -> dict[str, str]:
+    """Each service's names in every language, folded as the directory's search compares
+    them (``патенттик`` finds the centres offering «Патенттік ландшафт»). The catalogues
+    do not change while the app runs: read once per process."""
+    if not _service_names:
+        names: dict[str, list[str]] = {service.value: [] for service in SERVICE_LABELS}
+        for language in Language:
+            with force_locale(language.value):
+                for service, label in SERVICE_LABELS.items():
+                    names[service.value] += words_of(gettext(label))
+        _service_names.update({service: " ".join(words) for service, words in names.items()})
+    return _service_names
 
 
 def tisc_names() -> list[tuple[int, str]]:
