@@ -225,6 +225,16 @@ def test_no_nearest_centres_where_centres_match_or_no_place_is_named(client):
     assert not elsewhere(client.get("/centres?q=область").get_data(as_text=True))  # every region
 
 
+def test_applied_filters_fold_away_behind_a_count_and_none_leave_them_open(client):
+    bare = client.get("/centres").get_data(as_text=True)
+    assert '<details class="filters-disclosure mb-3" open>' in bare
+    searched = client.get("/centres?q=Караганды&service=training").get_data(as_text=True)
+    assert '<details class="filters-disclosure mb-3">' in searched
+    assert "Filters (2)" in searched
+    wrong = client.get("/centres?lat=100&lon=1").get_data(as_text=True)  # errors stay in view
+    assert '<details class="filters-disclosure mb-3" open>' in wrong
+
+
 def test_the_new_request_form_takes_the_region_from_the_directory_s_link(client, make):
     login(client, make.user())
     page = client.get("/requests/new?region=KZ-43&service=training").get_data(as_text=True)
