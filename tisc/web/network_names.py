@@ -11,7 +11,7 @@ from flask_babel import force_locale, get_locale, gettext
 from tisc.caching import Cache
 from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
 from tisc.domain.search import words_of
-from tisc.formatting import by_name, pick_text
+from tisc.formatting import RecordedNames, by_name, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
 
@@ -73,6 +73,15 @@ def city_options() -> Options:
 def city_names() -> dict[int, str]:
     """Every town's name by its id (the audit trail's recorded towns)."""
     return _kept_per_language(_city_names)
+
+
+def recorded_names() -> RecordedNames:
+    """The names of the towns, centres and regions the audit trail records by id or code."""
+    return RecordedNames(
+        cities=city_names(),
+        centres={card.id: pick_text(card.names) for card in all_centres()},
+        regions={region.code: pick_text(region.names) for region in network.regions()},
+    )
 
 
 def listed_centres() -> list[network.CentreCard]:
