@@ -54,7 +54,8 @@ def office(fmt: str):
                    *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"office.{fmt}", _described(filters))
-    return _send(Table(gettext("Requests"), headers, rows()), fmt, "requests")
+    widths = (16, 28, 36, 24, 18, 12, 12, 12, 28)  # names of centres and regions are long
+    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "requests")
 
 
 @bp.route("/desk/export.<fmt>")
@@ -75,7 +76,8 @@ def desk(fmt: str):
                    r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"desk.{fmt}", _described(filters))
-    return _send(Table(gettext("Requests"), headers, rows()), fmt, "desk")
+    widths = (16, 40, 28, 18, 24, 12, 12, 12, 28)  # titles are long
+    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "desk")
 
 
 @bp.route("/office/audit.csv")
@@ -139,7 +141,7 @@ def _dates(r) -> list:
         r.created_at.astimezone(tz).date(),
         due_day(r.due_at, tz) if r.due_at else None,
         r.closed_at.astimezone(tz).date() if r.closed_at else None,
-    ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else ""]
+    ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else None]
 
 
 def _figures(r) -> list:
