@@ -8,7 +8,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from flask_babel import get_locale, get_timezone, gettext, ngettext
 from markupsafe import Markup, escape
 
 from tisc.caching import Cache
-from tisc.domain import collation, localized, workflow
+from tisc.domain import audit, collation, localized, workflow
 from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import (
     CENTRE_STATUS_LABELS,
@@ -224,30 +224,84 @@ _RECORDED_LABELS = {
     "status": centre_status_label,
     "services": service_label,
     "languages": language_label,
+    "service": service_label,
+    "action": lambda action: gettext(audit.ACTIONS[action]),
 }
 
 
-def recorded(value, key: str, city_names: Mapping[int, str] | None = None) -> str:
+@dataclass(frozen=True)
+class RecordedNames:
+    """The names the audit trail's recorded ids and codes stand for, in the reader's
+    language: towns and centres by id, regions by code."""
+
+    cities: Mapping[int, str] = field(default_factory=dict)
+    centres: Mapping[int, str] = field(default_factory=dict)
+    regions: Mapping[str, str] = field(default_factory=dict)
+
+
+def recorded_field(key: str) -> str:
+    """A key the audit trail recorded, as a reader names it ("Keep me signed in on this
+    device", "Address (Kazakh)"); a key it has no label for, as kept."""
+    label, language = audit.field_and_language(key)
+    if label == key:
+        return key
+    if language is None:
+        return gettext(label)
+    return gettext(
+        "%(field)s (%(language)s)", field=gettext(label), language=language_label(language)
+    )
+
+
+def recorded(value, key: str, names: RecordedNames | None = None, within: str = "") -> str:
     """A value the audit trail recorded under ``key``, as a reader says it: codes as
-    their labels, a city by its name, lists joined, yes or no, "∅" for nothing; a value
-    with no label (a code of another kind, a name, an address) as it was kept."""
+    their labels, a town, centre or region by its name, lists joined, yes or no, "∅" for
+    nothing; a list's filters (``within="filters"``) by their labels; a value with no
+    label (a code of another kind, a name, an address) as it was kept."""
+    names = names or RecordedNames()
     if value is None or value == "" or value == []:
         return "∅"
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, list):
-        return ", ".join(recorded(item, key, city_names) for item in value)
+        return ", ".join(recorded(item, key, names, within) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{name}: {recorded(item, name, city_names)}"
+        return "; ".join(f"{recorded_field(name)}: {recorded(item, name, names, key)}"
                          for name, item in value.items())  # fmt: skip
-    if key == "city_id" and city_names and value in city_names:
-        return city_names[value]
+    if within == "filters" and (words := audit.FILTER_VALUES.get(key)) and value in words:
+        return gettext(words[value])
+    if within == "filters" and key == "status":
+        label = _label_or_none(status_label, value)
+        return label if label is not None else str(value)
+    for codes, wanted in ((names.cities, "city_id"), (names.centres, "centre_id"),
+                          (names.regions, "region_code")):  # fmt: skip
+        if key == wanted and value in codes:
+            return codes[value]
     if (label := _RECORDED_LABELS.get(key)) is not None:
-        try:
-            return label(value)
-        except (KeyError, ValueError):
-            pass
+        return _label_or_none(label, value) or str(value)
     return str(value)
+
+
+def _label_or_none(label, value) -> str | None:
+    try:
+        return label(value)
+    except (KeyError, ValueError):
+        return None
+
+
+def recorded_changes(before: dict | None, after: dict | None, names: RecordedNames) -> list:
+    """An entry's change, key by key (the keys of ``before``, then those only ``after``
+    has): (field's label, value before or None, value after or None), as a reader says
+    them. None: the entry has no value on that side."""
+    before, after = before or {}, after or {}
+    keys = [*before, *(key for key in after if key not in before)]
+    return [
+        (
+            recorded_field(key),
+            recorded(before[key], key, names) if key in before else None,
+            recorded(after[key], key, names) if key in after else None,
+        )
+        for key in keys
+    ]
 
 
 def routing_reason(service_request, to_inventor: bool = True) -> str:

@@ -1,5 +1,10 @@
-// Directory: "Use my position" fills the form with the browser's position, when allowed.
+// Directory: "Use my position" fills the form with the browser's position, when allowed;
+// the filters, folded away on a phone once applied, stay open on a wider screen.
 document.addEventListener("DOMContentLoaded", function () {
+  var filters = document.querySelector("details.filters-disclosure");
+  if (filters && window.matchMedia("(min-width: 768px)").matches) {
+    filters.open = true;
+  }
   var button = document.getElementById("use-my-position");
   if (!button || !("geolocation" in navigator)) {
     return;

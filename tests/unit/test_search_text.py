@@ -2,7 +2,17 @@
 
 import pytest
 
-from tisc.domain.search import MAX_WORDS, Lexeme, fold, fts5_query, parse, tsquery, weigh
+from tisc.domain.search import (
+    MAX_WORDS,
+    Lexeme,
+    fold,
+    fts5_query,
+    names_it,
+    parse,
+    the_one_named,
+    tsquery,
+    weigh,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +88,26 @@ def test_a_common_prefix_names_its_words_to_the_planner_a_rare_one_does_not():
     assert tsquery(weighed, "BC") == (
         "('дат':*BC | 'дат':BC | 'датчик':BC | 'датчики':BC) & 'сейіт':*BC"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "named"),
+    [
+        ("Кызылорда", ["Қызылорда облысы", "Kyzylorda Region"], True),  # typed as Russian
+        ("кызылорд", ["Қызылорда облысы"], True),  # the start of a word
+        ("Kyzylorda region", ["Kyzylorda Region"], True),
+        ("орда", ["Қызылорда облысы"], False),  # inside a word: no
+        ("Кызылорда Атырау", ["Қызылорда облысы"], False),  # every word must be in one name
+        ("  ,. ", ["Қызылорда облысы"], False),  # no words: names nothing
+    ],
+)
+def test_a_text_names_a_place_by_the_starts_of_its_words_in_any_language(text, names, named):
+    assert names_it(text, names) is named
+
+
+def test_the_one_named_is_none_when_several_or_none_are_named():
+    regions = [("KZ-43", ["Қызылорда облысы", "Кызылординская область"]),
+               ("KZ-23", ["Атырау облысы", "Атырауская область"])]  # fmt: skip
+    assert the_one_named("Кызылорд", regions) == "KZ-43"
+    assert the_one_named("область", regions) is None
+    assert the_one_named("Астана", regions) is None

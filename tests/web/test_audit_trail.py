@@ -3,17 +3,19 @@ read and exported by the coordinator at /office/audit."""
 
 import csv
 import io
+import json
 import re
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, login
 from tests.mail import outbox
 from tests.web.test_office_management import centre_form, city_id
 from tisc.extensions import db
-from tisc.formatting import recorded
-from tisc.models import AuditEntry
+from tisc.formatting import RecordedNames, recorded
+from tisc.models import AuditEntry, User
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -128,8 +130,8 @@ def test_the_coordinator_reads_filters_and_exports_the_trail(world, as_, make):
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert "attachment" in export.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["at", "actor", "action"] and len(rows) == 2
-    assert rows[1][2] == "centre.status_changed"
+    assert rows[0][:4] == ["When", "Who", "Action", "Action code"] and len(rows) == 2
+    assert rows[1][2:4] == ["Centre status changed", "centre.status_changed"]
     (exported,) = entries(make.app, "audit.exported")
     assert exported.actor_id == world.people["coordinator"].id
     assert exported.after == {"filters": {"action": "centre.status_changed"}, "rows": 1}
@@ -207,6 +209,54 @@ def test_a_recorded_value_with_no_label_stays_as_it_was_kept(app):
         assert recorded(["kk", "en"], "languages") == "казахский, английский"
         assert recorded("suspended", "status") == "Приостановлен"
         assert recorded("all", "status") == "all"  # a list's filter, not a centre's status
-        assert recorded({"status": "open", "rows": 3}, "filters") == "status: open; rows: 3"
-        assert recorded(13, "city_id", {13: "Шымкент"}) == "Шымкент"
-        assert recorded(14, "city_id", {13: "Шымкент"}) == "14"
+        assert recorded("xyz", "status", within="filters") == "xyz"
+        towns = RecordedNames(cities={13: "Шымкент"})
+        assert recorded(13, "city_id", towns) == "Шымкент"
+        assert recorded(14, "city_id", towns) == "14"
+
+
+def test_an_export_records_only_its_list_s_filters_and_how_many_rows_left(world, as_, make):
+    client = as_("coordinator")
+    client.get("/office/export.csv?region=KZ-75&overdue=")  # the request at KBTU: Almaty
+    client.get("/office/export.xlsx?region=KZ-23")  # Atyrau: none
+    office_csv, office_xlsx = entries(make.app, "export.downloaded")
+    assert office_csv.after == {"filters": {"status": "all", "region_code": "KZ-75"}, "rows": 1}
+    assert office_xlsx.after == {"filters": {"status": "all", "region_code": "KZ-23"}, "rows": 0}
+    login(client, world.people["staff"])
+    client.get("/desk/export.csv?sort=age")
+    desk = entries(make.app, "export.downloaded")[-1]
+    assert desk.after == {"filters": {"status": "open", "assignee": "any", "sort": "age"},
+                          "rows": 1}  # fmt: skip
+
+
+def test_the_trail_names_fields_and_filters_in_the_reader_s_language(world, as_, make, app):
+    client = as_("coordinator")
+    client.get("/office/export.csv?region=KZ-71&status=all")
+    with app.app_context():
+        coordinator = db.session.get(User, world.people["coordinator"].id)
+        coordinator.locale = "kk"
+        db.session.commit()
+    page = client.get("/office/audit?action=export.downloaded").get_data(as_text=True)
+    change = re.search(r'<td class="small text-break audit-change">(.*?)</td>', page, re.S)[1]
+    assert "Сүзгілер:" in change and "Астана" in change  # the region by its name
+    assert "region_code" not in change and "KZ-71" not in change and "all" not in change
+    assert "assignee" not in change and "sort" not in change
+    inventor = world.people["inventor"]
+    app.test_client().post("/login", data={"email": inventor.email, "password": inventor.password})
+    signed_in = client.get("/office/audit?action=account.signed_in").get_data(as_text=True)
+    assert "remember" not in re.search(r'audit-change">(.*?)</td>', signed_in, re.S)[1]
+
+
+def test_the_trail_s_csv_speaks_the_reader_s_language_in_the_network_s_time(world, as_, make):
+    client = as_("coordinator")
+    client.post("/office/centres/karaganda-buketov/status", data={"status": "suspended"})
+    export = client.get(
+        "/office/audit.csv?action=centre.status_changed", headers={"Accept-Language": "ru"}
+    )
+    assert export.status_code == 200
+    header, row = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    assert header[:4] == ["Когда", "Кто", "Действие", "Код действия"]
+    assert row[0].endswith("+05:00") and datetime.fromisoformat(row[0]).utcoffset()
+    assert row[2] == "Статус центра изменён" and row[3] == "centre.status_changed"
+    assert "Статус: Активен → Приостановлен" in row[5]
+    assert json.loads(row[7]) == {"status": "suspended"}  # the machine's form is kept

@@ -184,3 +184,59 @@ def test_a_page_past_the_end_of_the_directory_shows_the_last_one(client):
     page = client.get("/centres?page=99").get_data(as_text=True)
     assert "4 centres found" in page and "Karaganda Buketov University" in page
     assert "No centre matches" not in page
+
+
+def test_the_search_finds_the_centres_offering_a_service_it_names_in_any_language(client):
+    offering = set(listed(client, "service=patent_landscape"))
+    assert offering  # the partners' data: some centres make landscapes
+    assert set(listed(client, "q=ландшафт")) == offering  # ru and kk
+    assert set(listed(client, "q=landscape")) == offering
+    # Kazakh letters typed as Russian ones: «Патенттік ландшафт»
+    assert set(listed(client, "q=патенттик+ландшафт")) == offering
+    assert listed(client, "q=ландшафт+nothing-like-this") == []
+
+
+def elsewhere(page: str) -> str:
+    found = re.search(r'<section class="[^"]*elsewhere".*?</section>', page, re.S)
+    return found[0] if found else ""
+
+
+def test_a_region_without_a_centre_names_the_nearest_ones_and_the_way_to_ask(client):
+    page = client.get("/centres?region=KZ-43", headers={"Accept-Language": "ru"})
+    box = elsewhere(page.get_data(as_text=True))
+    assert page.status_code == 200 and box
+    assert "Кызылорд" in box  # the region's name, in the page's language
+    distances = [int(km) for km in re.findall(r"(\d+)\sкм</span>", box)]
+    assert len(distances) == 3 and distances == sorted(distances)
+    assert 'href="/requests/new?region=KZ-43"' in box
+
+
+def test_a_place_searched_by_name_with_no_centre_names_the_nearest_offering_the_service(client):
+    page = client.get("/centres?q=Кызылорда&service=freedom_to_operate").get_data(as_text=True)
+    box = elsewhere(page)
+    slugs = re.findall(r'href="/centres/([a-z0-9-]+)"', box)
+    assert set(slugs) <= {"kbtu", "nazarbayev-university"} and slugs
+    assert "region=KZ-43" in box and "service=freedom_to_operate" in box
+
+
+def test_no_nearest_centres_where_centres_match_or_no_place_is_named(client):
+    assert not elsewhere(client.get("/centres?region=KZ-23").get_data(as_text=True))
+    assert not elsewhere(client.get("/centres?q=nothing-like-this").get_data(as_text=True))
+    assert not elsewhere(client.get("/centres?q=область").get_data(as_text=True))  # every region
+
+
+def test_applied_filters_fold_away_behind_a_count_and_none_leave_them_open(client):
+    bare = client.get("/centres").get_data(as_text=True)
+    assert '<details class="filters-disclosure mb-3" open>' in bare
+    searched = client.get("/centres?q=Караганды&service=training").get_data(as_text=True)
+    assert '<details class="filters-disclosure mb-3">' in searched
+    assert "Filters (2)" in searched
+    wrong = client.get("/centres?lat=100&lon=1").get_data(as_text=True)  # errors stay in view
+    assert '<details class="filters-disclosure mb-3" open>' in wrong
+
+
+def test_the_new_request_form_takes_the_region_from_the_directory_s_link(client, make):
+    login(client, make.user())
+    page = client.get("/requests/new?region=KZ-43&service=training").get_data(as_text=True)
+    assert re.search(r'<option selected value="KZ-43">|<option value="KZ-43" selected', page)
+    assert client.get("/requests/new?region=<x>").status_code == 200

@@ -1,6 +1,7 @@
 """A due date as people read it: work due at midnight is due the day that midnight ends,
 on every page, list and export that shows it."""
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -75,3 +76,17 @@ def test_a_reply_by_date_at_midnight_is_the_day_before_too(world, make):
     login(client, world.people["inventor"])
     page = client.get(f"/requests/{reference}").get_data(as_text=True)
     assert f"reply by {shown.strftime('%b')} {shown.day}, {shown.year}" in page
+
+
+def test_a_closed_request_s_due_date_shows_in_the_office_list_as_in_the_desk(
+    client, world, make, due_at_midnight
+):
+    """Both lists (and the exports) keep a closed request's due date: beside the closing
+    date it says whether the work was on time."""
+    make.act(world.people["staff"], due_at_midnight, "decline", text="Out of scope")
+    for who, page in (("staff", "/desk?status=all"), ("coordinator", "/office?status=all")):
+        login(client, world.people[who])
+        client.post("/locale", data={"locale": "kk", "next": "/"})
+        text = client.get(page).get_data(as_text=True)
+        rows = [row for row in re.findall(r"<tr.*?</tr>", text, re.S) if due_at_midnight in row]
+        assert len(rows) == 1 and "Бас тартылды" in rows[0] and "08.01.2027" in rows[0], who

@@ -613,3 +613,14 @@ def test_public_statistics_give_no_hidden_count_away(app, client, reviewed):
     centre = text_of(client.get("/centres/nazarbayev-university"))
     figure = centre[centre.index('id="completed-last-year"') :].split("</div>")[0]
     assert "hidden" in figure and ">5<" not in figure
+
+
+def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(client, busy):
+    login(client, busy["coordinator"])
+    sheet = xlsx_text(client.get("/office/export.xlsx?status=all").data)
+    assert re.search(r'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"', sheet)
+    rows = len(re.findall(r"<row ", sheet))
+    assert re.search(rf'<autoFilter ref="A1:N{rows}"/>', sheet)
+    assert "<is><t></t></is>" not in sheet and "<t/>" not in sheet  # no '' for "no outcome"
+    centre_width = re.search(r'<col min="3" max="3" width="([\d.]+)"', sheet)
+    assert float(centre_width[1]) >= 36  # "Kazakh-British Technical University"

@@ -135,3 +135,11 @@ def test_coverage_escapes_centre_names(coordinator_client, make):
     page = coordinator_client.get("/office/coverage").get_data(as_text=True)
     script = coordinator_client.get(script_url(page, "map.js")).get_data(as_text=True)
     assert "<script>" not in script and "<img" not in script
+
+
+def test_map_popups_and_tooltips_take_the_page_s_typeface_over_leaflet_s(client):
+    """leaflet.css (loaded after ours) sets ``.leaflet-container``'s font: our rule needs
+    the map's two classes to win, and names the page's font, not Leaflet's stack."""
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    rule = re.search(r"\.folium-map\.leaflet-container\s*\{([^}]*)\}", css)
+    assert rule and "font-family: var(--bs-body-font-family)" in rule[1]

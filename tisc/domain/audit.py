@@ -26,3 +26,66 @@ ACTIONS: dict[str, str] = {
     "export.downloaded": N_("Export downloaded"),
     "report.downloaded": N_("Report downloaded"),
 }
+
+# What the trail records under each key (an entry's before and after, an export's filters),
+# as the page and its CSV name it. A key ending in _kk, _ru or _en is the text of that
+# language: its label is the base key's, with the language (:func:`field_and_language`).
+FIELDS: dict[str, str] = {
+    "remember": N_("Keep me signed in on this device"),
+    "email": N_("E-mail address"),
+    "role": N_("Role"),
+    "invited": N_("Invited to set a password"),
+    "centre": N_("Centre"),
+    "centre_id": N_("Centre"),
+    "city_id": N_("City"),
+    "status": N_("Status"),
+    "services": N_("Services"),
+    "languages": N_("Languages"),
+    "name": N_("Name"),
+    "lat": N_("Latitude"),
+    "lon": N_("Longitude"),
+    "joined_on": N_("Joined the network on"),
+    "description": N_("Description"),
+    "host_institution": N_("Host institution"),
+    "address": N_("Address"),
+    "opening_hours": N_("Opening hours"),
+    "phone": N_("Phone"),
+    "website": N_("Website"),
+    "requests_moved": N_("Open requests moved"),
+    "session": N_("Session"),
+    "user_agent": N_("Browser"),
+    "scope": N_("Scope"),
+    "failures": N_("Failed attempts in a row"),
+    "filters": N_("Filters"),
+    "rows": N_("Rows exported"),
+    "year": N_("Year"),
+    "service": N_("Service"),
+    "assignee": N_("Assignee"),
+    "region_code": N_("Region"),
+    "overdue": N_("Overdue only"),
+    "sort": N_("Sort by"),
+    "text": N_("Search"),
+    "action": N_("Action"),
+    "actor_id": N_("Who"),
+    "since": N_("From date"),
+    "until": N_("To date"),
+    "target": N_("On what"),
+}
+LANGUAGE_SUFFIXES = ("_kk", "_ru", "_en")
+
+# A list's filters as recorded with its export: the values that are not codes of a
+# catalogue (a status filter may also be one of these).
+FILTER_VALUES: dict[str, dict[str, str]] = {
+    "status": {"open": N_("Open requests"), "all": N_("All requests"),
+               "questions": N_("Questions after completion")},
+    "assignee": {"any": N_("Anyone"), "me": N_("Me"), "unassigned": N_("Unassigned")},
+    "sort": {"due": N_("Due date"), "age": N_("Oldest first")},
+}  # fmt: skip
+
+
+def field_and_language(key: str) -> tuple[str, str | None]:
+    """A recorded key's label (its own key when it has none: shown as kept) and the
+    language of its text, if it is one language's text (``address_kk``)."""
+    if key[-3:] in LANGUAGE_SUFFIXES and key[:-3] in FIELDS:
+        return FIELDS[key[:-3]], key[-2:]
+    return FIELDS.get(key, key), None

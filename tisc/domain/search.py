@@ -11,10 +11,13 @@ one people type for it on a Russian keyboard, so ``Караганды`` finds ``
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tisc.domain.references import format_reference
 
+T = TypeVar("T")
 MAX_WORDS = 8  # more words than this narrow nothing down
 MAX_LENGTH = 200
 YEARS_FOR_A_NUMBER = 10  # a bare number: that request in each of the last ten years
@@ -33,6 +36,29 @@ _FOLDING = str.maketrans(FOLDED_LETTERS, FOLDED_INTO)
 def fold(text: str) -> str:
     """``text`` with ё as е and Kazakh letters as Russian ones (case kept)."""
     return text.translate(_FOLDING)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as search compares them: casefolded and folded."""
+    return _WORD.findall(fold(text.casefold()))
+
+
+def names_it(text: str, names: Iterable[str]) -> bool:
+    """Whether ``text`` names the thing called ``names`` (in any language): each of its
+    words begins a word of one of the names, folded (``Кызылорда`` names ``Қызылорда
+    облысы``). Text without words names nothing."""
+    words = words_of(text)
+    return bool(words) and any(
+        all(any(part.startswith(word) for part in words_of(name)) for word in words)
+        for name in names
+    )
+
+
+def the_one_named(text: str, things: Iterable[tuple[T, Iterable[str]]]) -> T | None:
+    """Of ``things`` (each with its names), the one ``text`` names; None when it names
+    none, or several (``область`` names every region: no place in particular)."""
+    named = [thing for thing, names in things if names_it(text, names)]
+    return named[0] if len(named) == 1 else None
 
 
 @dataclass(frozen=True)

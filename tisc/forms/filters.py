@@ -81,6 +81,14 @@ class DirectoryForm(_GetForm):
     lon = FloatField(widget=HiddenInput(), validators=[Optional(), NumberRange(-180, 180)])
     page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, 100_000)])
 
+    def applied(self) -> int:
+        """How many filters narrow the list or order it (the text counts as one; the
+        visitor's position as one, like a region to measure from)."""
+        return sum(map(bool, (
+            self.q.data, self.region.data, self.service.data, self.language.data,
+            self.near.data or self.lat.data is not None,
+        )))  # fmt: skip
+
 
 RADIUS_CHOICES = ("", "50", "100", "150", "200", "300")
 

@@ -45,6 +45,9 @@ class Table:
     headers: list[str]
     rows: Iterable[list]
     sheet: str = ""  # at most SHEET_NAME_MAX characters, in every language
+    # Each column's width in a worksheet, in characters, where its values are longer than
+    # its header (a centre's name, a title); 0 or missing: as wide as the header.
+    widths: tuple[int, ...] = ()
 
 
 def csv_lines(table: Table) -> Iterator[str]:
@@ -89,11 +92,13 @@ def xlsx_file(tables: list[Table]) -> str:
         row_index = 1
         for row in table.rows:
             if row_index >= XLSX_MAX_ROWS:
+                _filter(sheet, table, row_index)
                 number += 1
                 sheet, row_index = _sheet(workbook, table, bold, number), 1
             for column, value in enumerate(row):
                 _write(sheet, row_index, column, value, dated)
             row_index += 1
+        _filter(sheet, table, row_index)
     workbook.close()
     return path
 
@@ -108,8 +113,16 @@ def _sheet(workbook, table: Table, bold, number: int):
     sheet = workbook.add_worksheet(name)
     for column, header in enumerate(table.headers):
         sheet.write_string(0, column, str(header), bold)
-        sheet.set_column(column, column, max(10, min(40, len(header) + 2)))
+        wide = table.widths[column] if column < len(table.widths) else 0
+        sheet.set_column(column, column, max(10, wide, min(40, len(header) + 2)))
+    sheet.freeze_panes(1, 0)  # the headers stay in view
     return sheet
+
+
+def _filter(sheet, table: Table, rows: int) -> None:
+    """An autofilter over the headers and the ``rows`` written (the header's row included)."""
+    if table.headers:
+        sheet.autofilter(0, 0, max(rows - 1, 0), len(table.headers) - 1)
 
 
 def _write(sheet, row: int, column: int, value, dated) -> None:

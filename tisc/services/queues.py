@@ -274,6 +274,33 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
+# The filters each list has (an export records these, with the values they are set to).
+DESK_FILTERS = ("status", "service", "assignee", "overdue", "sort", "text")
+OFFICE_FILTERS = ("status", "service", "centre_id", "region_code", "overdue", "text")
+
+
+def filters_of(user: User, filters: Filters) -> dict:
+    """The filters of the list ``user`` sees (the desk's or the office's) that are set,
+    as plain values: what an export of it records."""
+    names = DESK_FILTERS if user.role is Role.STAFF else OFFICE_FILTERS
+    return {
+        name: getattr(filters, name)
+        for name in names
+        if getattr(filters, name) not in (None, "", False)
+    }
+
+
+def export_count(user: User, filters: Filters, now: datetime | None = None) -> int:
+    """How many rows :func:`export_rows` gives for the same list and filters."""
+    if user.role is Role.STAFF:
+        conditions, found, _sort, _descending = _desk_list(user, filters, now)
+    else:
+        conditions, found, _sort, _descending = _office_list(user, filters, now)
+    query = sa.select(ServiceRequest.id)
+    query = found.apply(query, conditions) if found else query.where(*conditions)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
 def export_rows(
     user: User, filters: Filters, now: datetime | None = None, batch: int = 2000
 ) -> Iterator[sa.Row]:

@@ -7,17 +7,26 @@ from flask import Blueprint, Response, abort, request, stream_with_context, url_
 from flask_babel import gettext
 from flask_login import current_user
 
+from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
 from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import Role
 from tisc.domain.workflow import result_stands
 from tisc.extensions import policy
-from tisc.formatting import category_label, outcome_label, pick_text, service_label, status_label
+from tisc.formatting import (
+    category_label,
+    outcome_label,
+    pick_text,
+    recorded_changes,
+    service_label,
+    status_label,
+)
 from tisc.models.base import utcnow
 from tisc.services import audit, exports, network, queues
 from tisc.services.exports import Table
 from tisc.web.desk import desk_filters
 from tisc.web.errors import error_page
 from tisc.web.guards import role_required
+from tisc.web.network_names import recorded_names
 from tisc.web.office import audit_filters, office_filters
 
 bp = Blueprint("exports", __name__)
@@ -45,7 +54,8 @@ def office(fmt: str):
                    *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"office.{fmt}", _described(filters))
-    return _send(Table(gettext("Requests"), headers, rows()), fmt, "requests")
+    widths = (16, 28, 36, 24, 18, 12, 12, 12, 28)  # names of centres and regions are long
+    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "requests")
 
 
 @bp.route("/desk/export.<fmt>")
@@ -66,7 +76,8 @@ def desk(fmt: str):
                    r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"desk.{fmt}", _described(filters))
-    return _send(Table(gettext("Requests"), headers, rows()), fmt, "desk")
+    widths = (16, 40, 28, 18, 24, 12, 12, 12, 28)  # titles are long
+    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "desk")
 
 
 @bp.route("/office/audit.csv")
@@ -77,12 +88,23 @@ def audit_trail():
         abort(400)
     lines = audit.everything(filters)
     audit.record_download("audit.exported", current_user.id, filters.described(), len(lines))
-    rows = ([line.at.isoformat(), line.actor_email or "", line.action, line.target,
+    tz, names = policy().calendar.tz, recorded_names()
+    headers = [gettext("When"), gettext("Who"), gettext("Action"), gettext("Action code"),
+               gettext("On what"), gettext("Change"), gettext("Before (JSON)"),
+               gettext("After (JSON)"), gettext("From")]  # fmt: skip
+    rows = ([line.at.astimezone(tz).isoformat(), line.actor_email or "",
+             gettext(AUDIT_ACTIONS[line.action]) if line.action in AUDIT_ACTIONS else line.action,
+             line.action, line.target, _change(line, names),
              _json(line.before), _json(line.after), line.origin] for line in lines)  # fmt: skip
-    return _send(Table("audit", AUDIT_COLUMNS, rows), "csv", "audit-trail")
+    return _send(Table(gettext("Audit trail"), headers, rows), "csv", "audit-trail")
 
 
-AUDIT_COLUMNS = ["at", "actor", "action", "target", "before", "after", "origin"]
+def _change(line: audit.Line, names) -> str:
+    """An entry's change as the page says it, on one line: "Field: before → after; …"."""
+    return "; ".join(
+        f"{label}: " + " → ".join(value for value in (was, now) if value is not None)
+        for label, was, now in recorded_changes(line.before, line.after, names)
+    )
 
 
 def _wrong_filters(form, page: str):
@@ -119,7 +141,7 @@ def _dates(r) -> list:
         r.created_at.astimezone(tz).date(),
         due_day(r.due_at, tz) if r.due_at else None,
         r.closed_at.astimezone(tz).date() if r.closed_at else None,
-    ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else ""]
+    ] + [outcome_label(r.outcome) if r.outcome and result_stands(r.status) else None]
 
 
 def _figures(r) -> list:
@@ -129,7 +151,12 @@ def _figures(r) -> list:
 
 
 def _described(filters: queues.Filters) -> dict:
-    return {key: value for key, value in vars(filters).items() if value not in (None, "", False)}
+    """What an export's entry in the audit trail records: the list's filters that are set
+    (not another list's: the office has no assignee or sort) and how many rows it has."""
+    return {
+        "filters": queues.filters_of(current_user, filters),
+        "rows": queues.export_count(current_user, filters),
+    }
 
 
 def _send(table: Table, fmt: str, name: str) -> Response:

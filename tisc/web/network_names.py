@@ -6,11 +6,12 @@ names was most of such a page."""
 
 from collections.abc import Callable
 
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 
 from tisc.caching import Cache
-from tisc.domain.catalogue import CentreKind
-from tisc.formatting import by_name, pick_text
+from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
+from tisc.domain.search import words_of
+from tisc.formatting import RecordedNames, by_name, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
 
@@ -19,6 +20,23 @@ _kept: Cache = Cache(size=16)
 
 def _kept_per_language(build: Callable):
     return _kept.get((build.__name__, str(get_locale())), build, stamp=network.version())
+
+
+_service_names: dict[str, str] = {}
+
+
+def service_search_names() -> dict[str, str]:
+    """Each service's names in every language, folded as the directory's search compares
+    them (``патенттик`` finds the centres offering «Патенттік ландшафт»). The catalogues
+    do not change while the app runs: read once per process."""
+    if not _service_names:
+        names: dict[str, list[str]] = {service.value: [] for service in SERVICE_LABELS}
+        for language in Language:
+            with force_locale(language.value):
+                for service, label in SERVICE_LABELS.items():
+                    names[service.value] += words_of(gettext(label))
+        _service_names.update({service: " ".join(words) for service, words in names.items()})
+    return _service_names
 
 
 def tisc_names() -> list[tuple[int, str]]:
@@ -55,6 +73,15 @@ def city_options() -> Options:
 def city_names() -> dict[int, str]:
     """Every town's name by its id (the audit trail's recorded towns)."""
     return _kept_per_language(_city_names)
+
+
+def recorded_names() -> RecordedNames:
+    """The names of the towns, centres and regions the audit trail records by id or code."""
+    return RecordedNames(
+        cities=city_names(),
+        centres={card.id: pick_text(card.names) for card in all_centres()},
+        regions={region.code: pick_text(region.names) for region in network.regions()},
+    )
 
 
 def listed_centres() -> list[network.CentreCard]:

@@ -53,8 +53,8 @@ from tisc.web.navigation import with_query
 from tisc.web.network_names import (
     all_centres,
     centre_options,
-    city_names,
     city_options,
+    recorded_names,
     region_options,
     staff_centre_options,
 )
@@ -158,7 +158,7 @@ def centre_edit(slug: str):
     return render_template(
         "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
         history_labels={**AUDIT_ACTIONS, "requests_moved": N_("Open requests moved")},
-        cities=city_names(),
+        names=recorded_names(),
     ), 400 if form.errors else 200  # fmt: skip
 
 
@@ -306,7 +306,7 @@ def audit_trail():
         lines=lines,
         older_url=older_url,
         actions=AUDIT_ACTIONS,
-        cities=city_names(),
+        names=recorded_names(),
     ), 200 if filters else 400
 
 

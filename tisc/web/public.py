@@ -14,7 +14,12 @@ from tisc.forms import options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
 from tisc.web import statistics
-from tisc.web.network_names import listed_centres, near_options, region_options
+from tisc.web.network_names import (
+    listed_centres,
+    near_options,
+    region_options,
+    service_search_names,
+)
 from tisc.web.shared_pages import shared_page
 
 bp = Blueprint("public", __name__)
@@ -59,8 +64,10 @@ def centre_list():
             service=form.service.data or "",
             language=form.language.data or "",
             origin=origin,
+            service_names=service_search_names(),
         )
     listings = directory.search(query, str(get_locale()))
+    elsewhere = directory.elsewhere(query) if valid and not listings else None
     pages = max(1, -(-len(listings) // PAGE))
     page = min(form.page.data or 1, pages) if valid else 1  # past the end: the last page
     shown = listings[(page - 1) * PAGE : page * PAGE]
@@ -73,6 +80,7 @@ def centre_list():
         page=page,
         pages=pages,
         origin_name=origin_name,
+        elsewhere=elsewhere,
     ), 200 if valid else 400
 
 

@@ -90,6 +90,7 @@ def new():
     if request.method == "GET":
         form.once.data = secrets.token_urlsafe(16)
         form.service.data = request.args.get("service", "")
+        form.region_code.data = request.args.get("region", "")  # from the directory
         slug = request.args.get("centre")
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""

@@ -194,6 +194,7 @@ def init_app(app: Flask) -> None:
         recorded=formatting.recorded,
     )
     app.jinja_env.globals.update(
+        recorded_changes=formatting.recorded_changes,
         routing_reason=formatting.routing_reason,
         handled_reason=formatting.handled_reason,
         service_description=formatting.service_description,
