@@ -3,7 +3,10 @@
 A request *contributes* counts to months (in the network's time zone): one
 ``received`` in the month it was submitted; in the month it closed, one of
 ``completed`` / ``declined`` / ``withdrawn`` / ``no_answer`` / ``duplicate``
-and, when completed, ``on_time`` (closed by its due date), its turnaround as
+and, when completed, ``on_time`` (closed by its due date, which runs on the
+turnaround's clock: on time exactly when the turnaround is within the service's
+target, however often the request was paused, closed and reopened; see
+``workflow._clock``), its turnaround as
 ``days:N``, its outcome code and its rating; one ``filed:<right>`` per filing,
 in the month of filing; and one ``open`` in the special period :data:`NOW`
 while it is open. Every count carries the request's four dimensions: the
