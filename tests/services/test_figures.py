@@ -360,3 +360,22 @@ def test_the_migration_gives_reopened_requests_their_due_date_and_corrects_the_s
     assert [r for r in corrected if r[-1]] == [r for r in rebuilt if r[-1]]
     dashboards.forget()
     assert board(n.app).total.on_time == 1
+
+
+def test_the_network_totals_and_colleagues_follow_the_filters(network):
+    n, period = network, Period(202601, 202604)
+    with n.app.app_context():
+        policy = n.make.policy
+        assert dashboards.network_totals(period, policy).completed == 2  # A and B
+        access = dashboards.network_totals(period, policy, scope=Scope(service="database_access"))
+        assert (access.received, access.completed, access.on_time) == (1, 1, 0)  # B, late
+        # A centre in the scope is left out: the whole network's figures.
+        kbtu_scope = Scope(n.kbtu, "prior_art_search", "KZ-75")
+        both = dashboards.network_totals(period, policy, scope=kbtu_scope)
+        assert (both.completed, both.on_time) == (1, 1)  # A
+        people = dashboards.colleagues(
+            n.kbtu, period, ALMATY, scope=Scope(service="ip_consultation")
+        )
+        assert [(p.name, p.open_assigned, p.completed) for p in people] == [("Айгерім", 0, 0)]
+        people = dashboards.colleagues(n.kbtu, period, ALMATY, scope=Scope(region_code="KZ-75"))
+        assert [(p.name, p.open_assigned, p.completed) for p in people] == [("Айгерім", 1, 1)]

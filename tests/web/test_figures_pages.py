@@ -95,6 +95,22 @@ def test_staff_see_their_centre_and_the_network_totals_only(client, busy):
     assert re.search(r"network-totals[\s\S]*?<dd[^>]*>6</dd>", page)
 
 
+def test_the_desk_s_network_totals_and_colleagues_follow_the_filters(client, busy):
+    """Only Atyrau's completed request is of Atyrau region: the network box counts it alone,
+    and the KBTU colleague completed none of that region's requests."""
+    login(client, busy["staff"])
+    page = text_of(client.get("/desk/dashboard?region=KZ-23"))
+    assert "The whole network, same period and filters" in page
+    received = re.search(r'id="network-totals">\s*<dt[^>]*>[^<]*</dt><dd[^>]*>(\d+)<', page)
+    assert received.group(1) == "1"
+    colleague = re.search(r'id="colleagues"[\s\S]*?</table>', page).group()
+    assert re.findall(r'<td class="text-end">(\d+)</td>', colleague) == ["0", "0"]
+    whole = text_of(client.get("/desk/dashboard"))
+    assert "The whole network, same period<" in whole
+    colleague = re.search(r'id="colleagues"[\s\S]*?</table>', whole).group()
+    assert re.findall(r"<td class=\"text-end\">(\d+)</td>", colleague) == ["4", "1", "1"]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

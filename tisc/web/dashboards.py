@@ -66,8 +66,10 @@ def desk():
         "dashboards/desk.html",
         form=form,
         board=board,
-        network_total=dashboards.network_totals(period, policy()),
-        colleagues=dashboards.colleagues(current_user.centre_id, period, policy().calendar.tz),
+        network_total=dashboards.network_totals(period, policy(), scope=scope),
+        colleagues=dashboards.colleagues(
+            current_user.centre_id, period, policy().calendar.tz, scope=scope
+        ),
         centre=network.cards_by_id().get(current_user.centre_id),
         charts=charts(board),
     ), 200 if valid else 400
