@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from tisc.domain.catalogue import N_, CentreStatus, Service
 from tisc.domain.localized import pick
+from tisc.extensions import policy
 from tisc.formatting import service_label
 from tisc.services import coverage as coverage_service
 from tisc.services import network
@@ -85,7 +86,7 @@ def centre_script(slug: str) -> str:
 
 def coverage_script(measure: str, radius_km: int, proposals: int) -> str:
     """The coverage map, shaded by ``measure``, with the planner's proposals."""
-    report = coverage_service.report(radius_km, proposals)
+    report = coverage_service.report(radius_km, proposals, policy().calendar.tz)
     return _render(_coverage_map(report, measure, str(get_locale())))
 
 
