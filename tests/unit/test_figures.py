@@ -219,3 +219,13 @@ def test_replaying_the_moves_of_a_reopened_request_gives_its_due_date_on_the_sam
     first_due = policy.due_at(Service.PRIOR_ART_SEARCH, at(2026, 3, 2, 10))
     assert state.due_at == policy.calendar.add_working_seconds(first_due, closed)
     assert state.turnaround_days == 4
+
+
+@pytest.mark.parametrize(
+    ("kind", "running"),
+    [("this_year", True), ("last_12_months", True), ("last_year", False)],
+)
+def test_a_period_ending_with_this_month_is_still_running(kind, running):
+    assert choose_period(kind, TODAY).running(TODAY) is running
+    assert choose_period("custom", TODAY, "2026-01", "2026-03").running(TODAY) is False
+    assert choose_period("custom", TODAY, "2026-04", "2026-04").running(TODAY) is True

@@ -354,6 +354,8 @@ def test_refused_roles_cannot_record_events(client, busy, make, role):
 def test_public_statistics_hide_small_counts(client, busy):
     page = text_of(client.get("/statistics"))
     assert "fewer than 5" in page
+    year = today_in_kazakhstan().year
+    assert f">{year - 1}</th>" in page and f">{year}, year to date</th>" in page
     assert "SECRET" not in page
     assert 'id="centre-kbtu"' in page
 
@@ -629,3 +631,24 @@ def test_public_statistics_give_no_hidden_count_away(app, client, reviewed):
     centre = text_of(client.get("/centres/nazarbayev-university"))
     figure = centre[centre.index('id="completed-last-year"') :].split("</div>")[0]
     assert "hidden" in figure and ">5<" not in figure
+
+
+def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, busy):
+    """This month has had fewer days than the last: its counts are not compared (nor red or
+    green); the on-time share is, and a period that is over is compared in full."""
+    login(client, busy["coordinator"])
+    month = today_in_kazakhstan().strftime("%Y-%m")
+    page = text_of(client.get(f"/office/dashboard?period=custom&first={month}&last={month}"))
+    note = re.search(r'id="period-note">([^<]*)', page).group(1)
+    assert "(still running)" in note and "Counts are compared once the period is over" in note
+    received = re.search(
+        r'id="fig-received">[\s\S]*?</div>\s*<div class="small">([\s\S]*?)</div>', page
+    )
+    assert "compared once the period is over" in received.group(1)
+    assert "change-worse" not in received.group(1) and "change-better" not in received.group(1)
+    on_time = re.search(
+        r'id="fig-on-time">[\s\S]*?</div>\s*<div class="small">([\s\S]*?)</div>', page
+    )
+    assert "compared once the period is over" not in on_time.group(1)
+    over = text_of(client.get("/office/dashboard?period=last_year"))
+    assert "still running" not in over and "compared once the period is over" not in over

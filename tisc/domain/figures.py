@@ -198,6 +198,12 @@ class Period:
         length = months_between(self.first, self.last)
         return Period(add_months(self.first, -length), add_months(self.first, -1))
 
+    def running(self, today: date) -> bool:
+        """Whether the period is not over on ``today``: it ends with this month. Its counts
+        are then of fewer days than the previous period's and are not compared with them;
+        shares, turnarounds and ratings do not grow with the days, and are."""
+        return self.last >= today.year * 100 + today.month
+
     @property
     def start(self) -> date:
         return date(self.first // 100, self.first % 100, 1)

@@ -77,6 +77,8 @@ class Dashboard:
     months: list[Slice]
     received_by_centre_month: dict[int, dict[int, int]]
     recomputed: bool  # several filters: recomputed from the requests
+    # Today, while the period is still running (it ends with this month); else None.
+    running_until: date | None = None
 
 
 # Read figures, kept per process until anything they count changes (the figures' version)
@@ -147,6 +149,7 @@ def _dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> D
         source.sums(0, previous.first, previous.last).get((None, None), {})
     )
     return Dashboard(
+        running_until=today if period.running(today) else None,
         period=period,
         previous=previous,
         scope=scope,
