@@ -100,7 +100,8 @@ def start() -> None:
 
 
 def coverage_data(radius_km: int, proposals: int) -> dict:
-    return coverage.to_data(coverage.report(radius_km, proposals))
+    tz = current_app.extensions["tisc.policy"].calendar.tz
+    return coverage.to_data(coverage.report(radius_km, proposals, tz))
 
 
 REPORT_SECONDS = 60

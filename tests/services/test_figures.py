@@ -305,3 +305,78 @@ def test_reopening_takes_a_completion_back_and_the_closed_time_does_not_count(ne
     d = board(n.app)
     assert (d.before.completed, d.total.completed) == (0, 3)
     assert defs.median_of(d.total.turnarounds) == 3
+
+
+def reopen_b_and_complete_again(n):
+    """B took 6 working days against a target of 5: late. Reopened on Mon 13 Apr and
+    completed an hour later, it is still late (a fresh due date made it "on time")."""
+    n.act("B", n.nu_staff, "reopen", local(2026, 4, 13, 10), text="One more database.")
+    n.act("B", n.nu_staff, "start", local(2026, 4, 13, 10))
+    n.act("B", n.nu_staff, "complete", local(2026, 4, 13, 11), **COMPLETION)
+
+
+def test_a_late_request_reopened_and_completed_again_stays_late(network):
+    n = network
+    assert (board(n.app).total.completed, board(n.app).total.on_time) == (2, 1)
+    reopen_b_and_complete_again(n)
+    d = board(n.app)
+    assert (d.total.completed, d.total.on_time) == (2, 1)  # A on time, B late
+    with n.app.app_context():
+        row = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == n.references["B"])
+        )
+        assert row.turnaround_days == 7 and row.closed_at > row.due_at
+
+
+def test_the_migration_gives_reopened_requests_their_due_date_and_corrects_the_sums(network):
+    from flask_migrate import downgrade, upgrade
+
+    n = network
+    reopen_b_and_complete_again(n)
+    with n.app.app_context():
+        row = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == n.references["B"])
+        )
+        kept_due = row.due_at
+        # As a reopening did before: a fresh due date, and the sums counted on it.
+        row.due_at = n.make.policy.due_at(row.service, local(2026, 4, 13, 10))
+        db.session.commit()
+        figures.rebuild(n.make.policy)
+    dashboards.forget()
+    assert board(n.app).total.on_time == 2
+    with n.app.app_context():
+        downgrade(revision="4c8e1f7a2b95")
+        upgrade()
+        assert (
+            db.session.scalar(
+                sa.select(ServiceRequest.due_at).where(
+                    ServiceRequest.reference == n.references["B"]
+                )
+            )
+            == kept_due
+        )
+        corrected = sorted(tuple(r) for r in db.session.execute(sa.select(FigureCount.__table__)))
+        figures.rebuild(n.make.policy)
+        rebuilt = sorted(tuple(r) for r in db.session.execute(sa.select(FigureCount.__table__)))
+    assert [r for r in corrected if r[-1]] == [r for r in rebuilt if r[-1]]
+    dashboards.forget()
+    assert board(n.app).total.on_time == 1
+
+
+def test_the_network_totals_and_colleagues_follow_the_filters(network):
+    n, period = network, Period(202601, 202604)
+    with n.app.app_context():
+        policy = n.make.policy
+        assert dashboards.network_totals(period, policy).completed == 2  # A and B
+        access = dashboards.network_totals(period, policy, scope=Scope(service="database_access"))
+        assert (access.received, access.completed, access.on_time) == (1, 1, 0)  # B, late
+        # A centre in the scope is left out: the whole network's figures.
+        kbtu_scope = Scope(n.kbtu, "prior_art_search", "KZ-75")
+        both = dashboards.network_totals(period, policy, scope=kbtu_scope)
+        assert (both.completed, both.on_time) == (1, 1)  # A
+        people = dashboards.colleagues(
+            n.kbtu, period, ALMATY, scope=Scope(service="ip_consultation")
+        )
+        assert [(p.name, p.open_assigned, p.completed) for p in people] == [("Айгерім", 0, 0)]
+        people = dashboards.colleagues(n.kbtu, period, ALMATY, scope=Scope(region_code="KZ-75"))
+        assert [(p.name, p.open_assigned, p.completed) for p in people] == [("Айгерім", 1, 1)]

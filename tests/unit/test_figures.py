@@ -8,6 +8,7 @@ import pytest
 
 from tisc.domain import figures as f
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar, turnaround_days
+from tisc.domain.catalogue import Service
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import Figures, Period, RequestFacts, choose_period
 from tisc.domain.policy import Policy
@@ -202,3 +203,29 @@ def test_cells_that_could_start_a_formula_are_neutralised(value, safe):
     from tisc.services.exports import neutralise
 
     assert neutralise(value) == safe
+
+
+def test_replaying_the_moves_of_a_reopened_request_gives_its_due_date_on_the_same_clock():
+    """Submitted Monday 2 March (prior-art search, 15 working days), completed on the 4th,
+    closed for a working week, reopened on the 11th, completed on the 13th."""
+    moves = [
+        (at(2026, 3, 2, 10), Status.IN_PROGRESS), (at(2026, 3, 4, 10), Status.COMPLETED),
+        (at(2026, 3, 11, 10), Status.ASSIGNED), (at(2026, 3, 13, 10), Status.COMPLETED),
+    ]  # fmt: skip
+    policy = Policy()
+    state = replay_clock(at(2026, 3, 2, 10), moves, policy, Service.PRIOR_ART_SEARCH)
+    closed = policy.calendar.working_seconds_between(at(2026, 3, 4, 10), at(2026, 3, 11, 10))
+    assert state.paused_seconds == closed
+    first_due = policy.due_at(Service.PRIOR_ART_SEARCH, at(2026, 3, 2, 10))
+    assert state.due_at == policy.calendar.add_working_seconds(first_due, closed)
+    assert state.turnaround_days == 4
+
+
+@pytest.mark.parametrize(
+    ("kind", "running"),
+    [("this_year", True), ("last_12_months", True), ("last_year", False)],
+)
+def test_a_period_ending_with_this_month_is_still_running(kind, running):
+    assert choose_period(kind, TODAY).running(TODAY) is running
+    assert choose_period("custom", TODAY, "2026-01", "2026-03").running(TODAY) is False
+    assert choose_period("custom", TODAY, "2026-04", "2026-04").running(TODAY) is True

@@ -9,6 +9,7 @@ import pytest
 
 from tisc.domain.catalogue import Outcome, Role, Service
 from tisc.domain.errors import Refused
+from tisc.domain.figures import ON_TIME, RequestFacts, contributions
 from tisc.domain.permissions import SCHEDULE, Actor
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import (
@@ -132,12 +133,14 @@ def closed_unanswered(at: datetime) -> RequestState:
     )  # fmt: skip
 
 
-def test_the_inventor_reopens_within_thirty_days_with_a_fresh_due_date():
+def test_the_inventor_reopens_within_thirty_days_and_the_due_date_moves_by_the_time_closed():
     state = closed_unanswered(almaty("2026-11-02"))
     now = almaty("2026-12-01")  # 29 days later
     reopened = act(state, Action.RESUME, INVENTOR, now, Inputs(text="Here is my answer."))
     assert reopened.status is Status.IN_PROGRESS and reopened.closed_at is None
-    assert reopened.due_at == POLICY.due_at(Service.PRIOR_ART_SEARCH, now)
+    closed_for = POLICY.calendar.working_seconds_between(almaty("2026-11-02"), now)
+    assert reopened.due_at == POLICY.calendar.add_working_seconds(state.due_at, closed_for)
+    assert reopened.paused_seconds == closed_for
     assert reopened.assignee_id == 2
 
 
@@ -216,6 +219,71 @@ def test_staff_answer_only_a_waiting_question_and_may_reopen_instead():
     asked = act(state, Action.FOLLOW_UP, INVENTOR, almaty("2026-11-20"), Inputs(text="More?"))
     reopened = act(asked, Action.REOPEN, STAFF, almaty("2026-11-21"), Inputs(text="More work."))
     assert reopened.status is Status.ASSIGNED and reopened.question_since is None
+
+
+def complete_again(state: RequestState, reopened_at: datetime, done_at: datetime):
+    state = act(state, Action.REOPEN, STAFF, reopened_at, Inputs(text="One more claim."))
+    state = act(state, Action.START, STAFF, reopened_at + timedelta(minutes=1))
+    done = Completion("Four patents.", Outcome.PRIOR_ART_FOUND, Decimal("2"), 4)
+    return act(state, Action.COMPLETE, STAFF, done_at, Inputs(completion=done))
+
+
+def late_request() -> RequestState:
+    """Prior-art search (15 working days) submitted 2 Nov, completed 4 Dec: 25 working days."""
+    state = RequestState(None, 10, 1, service=Service.PRIOR_ART_SEARCH)
+    state = act(state, Action.SUBMIT, INVENTOR, SUBMITTED_AT)
+    state = act(state, Action.ASSIGN, STAFF, SUBMITTED_AT, Inputs(assignee_id=2,
+                assignee_centre_id=10))  # fmt: skip
+    state = act(state, Action.START, STAFF, SUBMITTED_AT)
+    done = Completion("Three patents.", Outcome.PRIOR_ART_FOUND, Decimal("4"), 3)
+    return act(state, Action.COMPLETE, STAFF, almaty("2026-12-04"), Inputs(completion=done))
+
+
+def on_time(state: RequestState) -> bool:
+    facts = RequestFacts(10, "prior_art_search", "KZ-75", None, state.status, state.created_at,
+                         state.due_at, state.closed_at, state.turnaround_days)  # fmt: skip
+    return any(key[-1] == ON_TIME for key in contributions(facts, POLICY.calendar.tz))
+
+
+def test_a_late_request_reopened_and_completed_again_stays_late():
+    late = late_request()
+    assert (late.turnaround_days, on_time(late)) == (25, False)
+    # Reopened minutes after completion and completed again the same day (the review's case).
+    again = complete_again(late, almaty("2026-12-04", 11), almaty("2026-12-04", 12))
+    assert again.due_at < again.closed_at and not on_time(again)
+    assert again.turnaround_days == 25
+
+
+def test_an_on_time_request_reopened_keeps_the_time_it_had_left():
+    state = completed_request()  # 7 of 15 working days used
+    assert on_time(state)
+    # Closed from 10 to 20 November (8 working days); the due date moves by as much.
+    reopened = act(state, Action.REOPEN, STAFF, almaty("2026-11-20"), Inputs(text="More."))
+    closed_for = POLICY.calendar.working_seconds_between(almaty("2026-11-10"), almaty("2026-11-20"))
+    assert reopened.due_at == POLICY.calendar.add_working_seconds(state.due_at, closed_for)
+    within = complete_again(state, almaty("2026-11-20"), almaty("2026-11-27"))
+    assert (within.turnaround_days, on_time(within)) == (12, True)
+    beyond = complete_again(state, almaty("2026-11-20"), almaty("2026-12-07"))
+    assert (beyond.turnaround_days, on_time(beyond)) == (18, False)
+
+
+@pytest.mark.parametrize(
+    ("done_on", "days"),
+    [("2026-11-24", 14), ("2026-11-25", 15), ("2026-11-26", 16), ("2026-11-30", 18)],
+)
+def test_on_time_means_a_turnaround_within_the_target(done_on, days):
+    """The due date and the turnaround run on one clock: awaiting the inventor, closed and
+    reopened, a request is on time exactly when its turnaround is within 15 working days."""
+    state = completed_request()
+    state = act(state, Action.REOPEN, STAFF, almaty("2026-11-12"), Inputs(text="More."))
+    state = act(state, Action.START, STAFF, almaty("2026-11-12", 11))
+    state = act(state, Action.ASK, STAFF, almaty("2026-11-13"), Inputs(text="Which claim?"))
+    state = act(state, Action.REPLY, INVENTOR, almaty("2026-11-16"), Inputs(text="The first."))
+    done = Completion("Done.", Outcome.PRIOR_ART_FOUND, Decimal("1"), 1)
+    state = act(state, Action.COMPLETE, STAFF, almaty(done_on, 12), Inputs(completion=done))
+    assert state.turnaround_days == days
+    assert on_time(state) == (days <= 15)
+    assert on_time(state) == (state.closed_at <= state.due_at)
 
 
 def test_resolved_once():

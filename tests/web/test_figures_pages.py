@@ -95,6 +95,22 @@ def test_staff_see_their_centre_and_the_network_totals_only(client, busy):
     assert re.search(r"network-totals[\s\S]*?<dd[^>]*>6</dd>", page)
 
 
+def test_the_desk_s_network_totals_and_colleagues_follow_the_filters(client, busy):
+    """Only Atyrau's completed request is of Atyrau region: the network box counts it alone,
+    and the KBTU colleague completed none of that region's requests."""
+    login(client, busy["staff"])
+    page = text_of(client.get("/desk/dashboard?region=KZ-23"))
+    assert "The whole network, same period and filters" in page
+    received = re.search(r'id="network-totals">\s*<dt[^>]*>[^<]*</dt><dd[^>]*>(\d+)<', page)
+    assert received.group(1) == "1"
+    colleague = re.search(r'id="colleagues"[\s\S]*?</table>', page).group()
+    assert re.findall(r'<td class="text-end">(\d+)</td>', colleague) == ["0", "0"]
+    whole = text_of(client.get("/desk/dashboard"))
+    assert "The whole network, same period<" in whole
+    colleague = re.search(r'id="colleagues"[\s\S]*?</table>', whole).group()
+    assert re.findall(r"<td class=\"text-end\">(\d+)</td>", colleague) == ["4", "1", "1"]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -338,6 +354,8 @@ def test_refused_roles_cannot_record_events(client, busy, make, role):
 def test_public_statistics_hide_small_counts(client, busy):
     page = text_of(client.get("/statistics"))
     assert "fewer than 5" in page
+    year = today_in_kazakhstan().year
+    assert f">{year - 1}</th>" in page and f">{year}, year to date</th>" in page
     assert "SECRET" not in page
     assert 'id="centre-kbtu"' in page
 
@@ -624,3 +642,24 @@ def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(c
     assert "<is><t></t></is>" not in sheet and "<t/>" not in sheet  # no '' for "no outcome"
     centre_width = re.search(r'<col min="3" max="3" width="([\d.]+)"', sheet)
     assert float(centre_width[1]) >= 36  # "Kazakh-British Technical University"
+
+
+def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, busy):
+    """This month has had fewer days than the last: its counts are not compared (nor red or
+    green); the on-time share is, and a period that is over is compared in full."""
+    login(client, busy["coordinator"])
+    month = today_in_kazakhstan().strftime("%Y-%m")
+    page = text_of(client.get(f"/office/dashboard?period=custom&first={month}&last={month}"))
+    note = re.search(r'id="period-note">([^<]*)', page).group(1)
+    assert "(still running)" in note and "Counts are compared once the period is over" in note
+    received = re.search(
+        r'id="fig-received">[\s\S]*?</div>\s*<div class="small">([\s\S]*?)</div>', page
+    )
+    assert "compared once the period is over" in received.group(1)
+    assert "change-worse" not in received.group(1) and "change-better" not in received.group(1)
+    on_time = re.search(
+        r'id="fig-on-time">[\s\S]*?</div>\s*<div class="small">([\s\S]*?)</div>', page
+    )
+    assert "compared once the period is over" not in on_time.group(1)
+    over = text_of(client.get("/office/dashboard?period=last_year"))
+    assert "still running" not in over and "compared once the period is over" not in over

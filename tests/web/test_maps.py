@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.factories import login
+from tisc.services import network
 from tisc.web import map_scripts
 
 HOSTILE = '<script>alert("x")</script>`${alert(1)}`</script><img src=x onerror=alert(2)>'
@@ -143,3 +144,33 @@ def test_map_popups_and_tooltips_take_the_page_s_typeface_over_leaflet_s(client)
     css = client.get("/static/css/app.css").get_data(as_text=True)
     rule = re.search(r"\.folium-map\.leaflet-container\s*\{([^}]*)\}", css)
     assert rule and "font-family: var(--bs-body-font-family)" in rule[1]
+
+
+def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_client, make):
+    """The dashboard's map is shaded by requests per 100,000 people, the coverage map by the
+    chosen measure: both can be read without the map, and the dashboard's legend gives values."""
+    inventor = make.user("inventor")
+    for _ in range(3):
+        make.request(inventor, region="KZ-23")
+    with make.app.app_context():
+        population = network.regions_by_code()["KZ-23"].population
+    rate = round(3 * 100_000 / population, 1)
+    page = coordinator_client.get("/office/dashboard").get_data(as_text=True)
+    table = re.search(r'id="by-region"[\s\S]*?</table>', page).group()
+    assert "Received per 100,000 people" in table
+    assert re.search(rf"Atyrau Region</th><td[^>]*>{rate}</td>", table)
+    legend = re.search(r'id="figures-legend"[\s\S]*?</ul>', page).group()
+    assert "&lt; " in legend and "≥ " in legend and "no requests" in legend
+    script = coordinator_client.get(script_url(page, "regions.js").replace("lang=en", "lang=ru"))
+    text = script.get_data(as_text=True)
+    assert f"{rate}".replace(".", ",") in text and f"{rate} " not in text
+    coverage = coordinator_client.get("/office/coverage?measure=requests_per_100k")
+    rows = re.search(r'id="regions"[\s\S]*?</table>', coverage.get_data(as_text=True)).group()
+    assert "Requests per 100,000 people (12 months)</th>" in rows
+    atyrau = re.search(r"<td>Atyrau Region</td>[\s\S]*?</tr>", rows).group()
+    assert f">{round(3 * 100_000 / population, 2)}</td>" in atyrau
+    open_measure = coordinator_client.get("/office/coverage?measure=open_per_centre")
+    assert (
+        "Open requests per centre"
+        in re.search(r'id="regions"[\s\S]*?</thead>', open_measure.get_data(as_text=True)).group()
+    )

@@ -63,6 +63,8 @@ def test_desk_filters(world, as_, make):
     assert "Overdue" in overdue_tab and ">1</span>" in overdue_tab
     mine_tab = desk.split('href="/desk?assignee=me"', 1)[1].split("</a>", 1)[0]
     assert ">1</span>" in mine_tab
+    unassigned_tab = desk.split('href="/desk?assignee=unassigned"', 1)[1].split("</a>", 1)[0]
+    assert "Unassigned" in unassigned_tab and ">2</span>" in unassigned_tab
 
 
 def _status_option(page: str, status: str) -> str:
@@ -101,7 +103,8 @@ def test_the_desk_tabs_count_up_to_their_cap_and_then_say_more(world, as_, make,
         make.request_in("assigned", inventor, staff)
         make_overdue(make.app, make.request(inventor))
     desk = as_("staff").get("/desk").get_data(as_text=True)
-    for link in ('href="/desk?overdue=y"', 'href="/desk?assignee=me"'):
+    for link in ('href="/desk?overdue=y"', 'href="/desk?assignee=me"',
+                 'href="/desk?assignee=unassigned"'):  # fmt: skip
         tab = desk.split(link, 1)[1].split("</a>", 1)[0]
         assert ">1+</span>" in tab, tab
 

@@ -458,7 +458,11 @@ class RegionCoverage(ma.Schema):
     nearest_centre = fields.String(allow_none=True)
     distance_km = fields.Float(allow_none=True)
     covered = fields.Boolean(required=True)
-    requests_last_year = fields.Integer(required=True)
+    requests_last_year = fields.Integer(
+        required=True,
+        metadata={"description": "Received in the dashboards' last 12 months: whole months "
+                  "in the network's time zone, this one included."},
+    )  # fmt: skip
     requests_per_100k = fields.Float(allow_none=True)
     centres = fields.Integer(required=True)
     open_per_centre = fields.Float(allow_none=True)

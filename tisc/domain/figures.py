@@ -3,7 +3,10 @@
 A request *contributes* counts to months (in the network's time zone): one
 ``received`` in the month it was submitted; in the month it closed, one of
 ``completed`` / ``declined`` / ``withdrawn`` / ``no_answer`` / ``duplicate``
-and, when completed, ``on_time`` (closed by its due date), its turnaround as
+and, when completed, ``on_time`` (closed by its due date, which runs on the
+turnaround's clock: on time exactly when the turnaround is within the service's
+target, however often the request was paused, closed and reopened; see
+``workflow._clock``), its turnaround as
 ``days:N``, its outcome code and its rating; one ``filed:<right>`` per filing,
 in the month of filing; and one ``open`` in the special period :data:`NOW`
 while it is open. Every count carries the request's four dimensions: the
@@ -194,6 +197,12 @@ class Period:
         """The period of the same length just before this one."""
         length = months_between(self.first, self.last)
         return Period(add_months(self.first, -length), add_months(self.first, -1))
+
+    def running(self, today: date) -> bool:
+        """Whether the period is not over on ``today``: it ends with this month. Its counts
+        are then of fewer days than the previous period's and are not compared with them;
+        shares, turnarounds and ratings do not grow with the days, and are."""
+        return self.last >= today.year * 100 + today.month
 
     @property
     def start(self) -> date:

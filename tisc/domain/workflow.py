@@ -309,10 +309,10 @@ def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) ->
 
 
 def _reopened(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
-    """A fresh due date; whoever reopens an unassigned request takes it. A question
-    about the result is answered by the work itself, and a duplicate is one no more."""
-    fresh = {"due_at": at.policy.due_at(state.service, at.now)} if state.service else {}
-    fresh |= {"question_since": None, "duplicate_of_id": None}
+    """Whoever reopens an unassigned request takes it. A question about the result is
+    answered by the work itself, and a duplicate is one no more. The due date is not
+    set afresh: the clock moves it by the time spent closed (see :func:`_clock`)."""
+    fresh: dict = {"question_since": None, "duplicate_of_id": None}
     if state.assignee_id is not None:
         return Change(fresh)
     return Change(fresh | {"assignee_id": actor.user_id}, {"assignee_id": actor.user_id})
@@ -324,11 +324,6 @@ def _rated(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Cha
 
 def _reminded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
     return Change({"reminded_at": at.now})
-
-
-def _resumed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
-    """Back in the centre's queue with a fresh due date."""
-    return Change({"due_at": at.policy.due_at(state.service, at.now)} if state.service else {})
 
 
 def _asked_about_result(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
@@ -573,7 +568,7 @@ SPECS: dict[Action, ActionSpec] = {
             Action.RESUME, _INVENTOR, {Status.NO_ANSWER: Status.IN_PROGRESS},
             label=N_("Reopened by the inventor"), verb=N_("Answer and reopen"),
             done=N_("Your request is reopened and back with the centre."),
-            needs=frozenset({Needs.TEXT}), changes=_resumed, guard=_within_reopen_window,
+            needs=frozenset({Needs.TEXT}), guard=_within_reopen_window,
             notifies={Role.INVENTOR: ((Kind.RESUMED, Audience.CENTRE_STAFF),)},
             files=True, content=True,
         ),
@@ -691,9 +686,14 @@ def apply(
 
 def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestState:
     """The clock's bookkeeping that follows from the move between statuses:
-    awaiting the inventor pauses the clock and moves the due date by the pause;
-    closing and reopening stamp and clear ``closed_at``; completing sets the
-    turnaround, leaving out every pause and every stretch spent closed."""
+    awaiting the inventor pauses the clock; closing and reopening stamp and clear
+    ``closed_at``; every pause and every stretch spent closed moves the due date
+    by its length and is left out of the turnaround, which completing sets.
+
+    One clock, so the due date the pages show and the turnaround agree: a request
+    completes on time (by its due date) exactly when its turnaround is within its
+    service's target. Reopening never sets a fresh due date: a late request stays
+    late, however often it is reopened and completed again."""
     calendar = at.policy.calendar
     changes = {}
     stopped = 0  # working seconds the clock stood still until now
@@ -701,8 +701,6 @@ def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestStat
     if paused and after.status is not Status.AWAITING_INVENTOR:
         if before.awaiting_since is not None:
             stopped = calendar.working_seconds_between(before.awaiting_since, at.now)
-            if after.due_at is not None:
-                changes["due_at"] = calendar.add_working_seconds(after.due_at, stopped)
         changes["awaiting_since"] = None
         changes["reminded_at"] = None  # a reminder belongs to the wait it interrupted
     elif after.status is Status.AWAITING_INVENTOR and not paused:
@@ -714,8 +712,10 @@ def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestStat
         changes["closed_at"] = None
         if before.closed_at is not None:
             stopped = calendar.working_seconds_between(before.closed_at, at.now)
-    if stopped:
-        changes["paused_seconds"] = after.paused_seconds + round(stopped)
+    if stopped := round(stopped):
+        changes["paused_seconds"] = after.paused_seconds + stopped
+        if after.due_at is not None:
+            changes["due_at"] = calendar.add_working_seconds(after.due_at, stopped)
     completing = after.status is Status.COMPLETED and before.status is not Status.COMPLETED
     if completing and after.created_at is not None:
         changes["turnaround_days"] = turnaround_days(
@@ -727,11 +727,16 @@ def _clock(before: RequestState, after: RequestState, at: Moment) -> RequestStat
 
 
 def replay_clock(
-    created_at: datetime, moves: list[tuple[datetime, Status]], policy: Policy
+    created_at: datetime,
+    moves: list[tuple[datetime, Status]],
+    policy: Policy,
+    service: Service | None = None,
 ) -> RequestState:
     """The clock's bookkeeping of a request from its moves between statuses (time, new
-    status), in order: for requests recorded before the bookkeeping existed."""
-    state = RequestState(Status.SUBMITTED, 0, 0, created_at=created_at, due_at=created_at)
+    status), in order: for requests recorded before the bookkeeping existed. Given the
+    ``service``, its due date too."""
+    due_at = policy.due_at(service, created_at) if service else created_at
+    state = RequestState(Status.SUBMITTED, 0, 0, created_at=created_at, due_at=due_at)
     for moment, status in moves:
         if status is not state.status:
             state = _clock(state, replace(state, status=status), Moment(moment, policy))

@@ -302,7 +302,10 @@ class ResumeForm(ActionForm):
     text = TextAreaField(
         _l("Your answer to the centre's question"),
         validators=[DataRequired(), Length(max=10000)],
-        description=_l("Your request goes back to the centre with a new due date."),
+        description=_l(
+            "Your request goes back to the centre. The time spent waiting for your answer "
+            "does not count against its deadline."
+        ),
         render_kw={"rows": 4},
     )
     files = MultipleFileField(_l("Attachments"), description=FILES_HELP)

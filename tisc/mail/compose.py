@@ -204,7 +204,8 @@ def _closed_no_answer(message, recipient, service_request):
         paragraphs.append(
             gettext(
                 "To reopen it, answer the question on the request's page by %(date)s: it goes "
-                "back to the centre with a new due date.",
+                "back to the centre, and the time spent waiting for your answer does not "
+                "count against its deadline.",
                 date=day(policy().reopen_until(service_request.closed_at)),
             )
         )

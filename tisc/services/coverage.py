@@ -7,10 +7,11 @@ and hands its result back as plain data (:func:`to_data`), which
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, tzinfo
 
 import sqlalchemy as sa
 
+from tisc.domain.figures import Period, choose_period
 from tisc.domain.geo import Point
 from tisc.domain.stats import per_100k
 from tisc.extensions import db
@@ -30,7 +31,7 @@ class RegionRow:
     nearest: CentreCard | None
     distance_km: float | None
     covered: bool
-    requests_last_year: int
+    requests_last_year: int  # received in the report's period (the last 12 months)
     requests_per_100k: float | None
     centres: int
     open_per_centre: float | None
@@ -56,13 +57,20 @@ class CoverageReport:
     rows: list[RegionRow]
     proposals: list[Proposal]
     active_centres: list[CentreCard]
+    # The months the requests are counted in: the dashboards' "last 12 months".
+    period: Period
 
 
-def report(radius_km: int, proposals: int, now: datetime | None = None) -> CoverageReport:
-    """Coverage within ``radius_km`` of active centres, and ``proposals`` new cities."""
+def report(
+    radius_km: int, proposals: int, tz: tzinfo, now: datetime | None = None
+) -> CoverageReport:
+    """Coverage within ``radius_km`` of active centres, and ``proposals`` new cities. The
+    requests are counted over the dashboards' "last 12 months": whole months in the
+    network's time zone ``tz``, this one included."""
     from tisc.domain import coverage  # numpy: only in the process that computes coverage
 
-    since = (now or utcnow()) - timedelta(days=365)
+    period = choose_period("last_12_months", (now or utcnow()).astimezone(tz).date())
+    since, until = _midnight(period.start, tz), _midnight(period.end, tz, next_day=True)
     regions = network.regions()
     active = [card for card in network.cards() if card.is_active_tisc]
     cities = network.cities()
@@ -77,7 +85,7 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
     requests_by_region = dict(
         db.session.execute(
             sa.select(ServiceRequest.region_code, sa.func.count())
-            .where(ServiceRequest.created_at >= since)
+            .where(ServiceRequest.created_at >= since, ServiceRequest.created_at < until)
             .group_by(ServiceRequest.region_code)
         ).all()
     )
@@ -125,7 +133,15 @@ def report(radius_km: int, proposals: int, now: datetime | None = None) -> Cover
             for p in planned
         ],
         active_centres=active,
+        period=period,
     )  # fmt: skip
+
+
+def _midnight(day: date, tz: tzinfo, next_day: bool = False) -> datetime:
+    """The local midnight that starts ``day`` (or ends it), in UTC."""
+    if next_day:
+        day = date.fromordinal(day.toordinal() + 1)
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
 def to_data(report: CoverageReport) -> dict:
@@ -134,6 +150,7 @@ def to_data(report: CoverageReport) -> dict:
         "radius_km": report.radius_km,
         "population": report.population,
         "covered_share": report.covered_share,
+        "period": [report.period.first, report.period.last],
         "rows": [
             {
                 "region": row.region.code,
@@ -176,4 +193,5 @@ def from_data(data: dict) -> CoverageReport:
         rows=rows,
         proposals=proposals,
         active_centres=[card for card in network.cards() if card.is_active_tisc],
+        period=Period(*data["period"]),
     )

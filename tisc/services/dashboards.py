@@ -7,7 +7,7 @@ the XLSX writer and the charts lay out.
 
 from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
@@ -45,6 +45,7 @@ from tisc.services.figures import (
     Scope,
     event_figures,
     figures_version,
+    matching,
     overdue_now,
     source_for,
 )
@@ -76,6 +77,8 @@ class Dashboard:
     months: list[Slice]
     received_by_centre_month: dict[int, dict[int, int]]
     recomputed: bool  # several filters: recomputed from the requests
+    # Today, while the period is still running (it ends with this month); else None.
+    running_until: date | None = None
 
 
 # Read figures, kept per process until anything they count changes (the figures' version)
@@ -146,6 +149,7 @@ def _dashboard(scope: Scope, period: Period, policy: Policy, now: datetime) -> D
         source.sums(0, previous.first, previous.last).get((None, None), {})
     )
     return Dashboard(
+        running_until=today if period.running(today) else None,
         period=period,
         previous=previous,
         scope=scope,
@@ -186,22 +190,28 @@ class Colleague:
     median_days: float | None
 
 
-def colleagues(centre_id: int, period: Period, tz, now: datetime | None = None) -> list[Colleague]:
+def colleagues(
+    centre_id: int, period: Period, tz, now: datetime | None = None, scope: Scope | None = None
+) -> list[Colleague]:
     """Each colleague's load now (open requests assigned to them) and the turnaround of the
-    requests they completed in the period."""
+    requests they completed in the period; both of the requests the ``scope``'s service,
+    region and requester category filters match."""
     now = now or datetime.now(UTC)
+    scope = replace(scope or Scope(), centre_id=centre_id)
     return _kept_until_changed(
-        "colleagues", (centre_id, period), now, lambda: _colleagues(centre_id, period, tz)
+        "colleagues", (scope, period), now, lambda: _colleagues(scope, period, tz)
     )
 
 
-def _colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
+def _colleagues(scope: Scope, period: Period, tz) -> list[Colleague]:
+    centre_id = scope.centre_id
     start = _midnight(period.start, tz)
     end = _midnight(date.fromordinal(period.end.toordinal() + 1), tz)
+    filters = matching(scope)
     load = dict(
         db.session.execute(
             sa.select(ServiceRequest.assignee_id, sa.func.count())
-            .where(ServiceRequest.centre_id == centre_id, ServiceRequest.closed_at.is_(None))
+            .where(*filters, ServiceRequest.closed_at.is_(None))
             .where(ServiceRequest.assignee_id.is_not(None))
             .group_by(ServiceRequest.assignee_id)
         ).all()
@@ -210,7 +220,7 @@ def _colleagues(centre_id: int, period: Period, tz) -> list[Colleague]:
     for assignee, days, count in db.session.execute(
         sa.select(ServiceRequest.assignee_id, ServiceRequest.turnaround_days, sa.func.count())
         .where(
-            ServiceRequest.centre_id == centre_id,
+            *filters,
             ServiceRequest.status == Status.COMPLETED,
             ServiceRequest.closed_at >= start,
             ServiceRequest.closed_at < end,
@@ -421,13 +431,19 @@ def region_figures(scope: Scope, period: Period, policy: Policy) -> dict[str, Fi
     }
 
 
-def network_totals(period: Period, policy: Policy, now: datetime | None = None) -> Figures:
-    """The whole network's figures for a period: all a centre's staff see of other centres."""
+def network_totals(
+    period: Period, policy: Policy, now: datetime | None = None, scope: Scope | None = None
+) -> Figures:
+    """The whole network's figures for a period: all a centre's staff see of other centres.
+    The ``scope``'s service, region and requester category filters apply; its centre not."""
     now = now or datetime.now(UTC)
-    return _kept_until_changed("network", (period,), now, lambda: _network_totals(period, policy))
+    scope = replace(scope or Scope(), centre_id=None)
+    return _kept_until_changed(
+        "network", (scope, period), now, lambda: _network_totals(scope, period, policy)
+    )
 
 
-def _network_totals(period: Period, policy: Policy) -> Figures:
-    source = source_for(Scope(), period.first, policy.calendar.tz)
+def _network_totals(scope: Scope, period: Period, policy: Policy) -> Figures:
+    source = source_for(scope, period.first, policy.calendar.tz)
     sums = source.sums(0, period.first, period.last, with_now=True)
     return Figures.from_counts(sums.get((None, None), Counter()))

@@ -356,16 +356,7 @@ class RequestSource:
                 ),
             )
         ]
-        if scope.centre_id is not None:
-            conditions.append(ServiceRequest.centre_id == scope.centre_id)
-        if scope.service:
-            conditions.append(ServiceRequest.service == scope.service)
-        if scope.region_code:
-            conditions.append(ServiceRequest.region_code == scope.region_code)
-        if scope.category == defs.UNKNOWN_CATEGORY:
-            conditions.append(ServiceRequest.requester_category.is_(None))
-        elif scope.category:
-            conditions.append(ServiceRequest.requester_category == scope.category)
+        conditions += matching(scope)
         self.counts: Counter = Counter()
         for facts in _all_facts(5000, sa.and_(*conditions)):
             self.counts.update(defs.contributions(facts, tz))
@@ -388,6 +379,22 @@ class RequestSource:
                 place = (key[position[by]] if by else None, period if per_month else None)
                 result[place][key[5]] += value
         return result
+
+
+def matching(scope: Scope) -> list:
+    """The conditions on requests of a scope's filters."""
+    conditions = []
+    if scope.centre_id is not None:
+        conditions.append(ServiceRequest.centre_id == scope.centre_id)
+    if scope.service:
+        conditions.append(ServiceRequest.service == scope.service)
+    if scope.region_code:
+        conditions.append(ServiceRequest.region_code == scope.region_code)
+    if scope.category == defs.UNKNOWN_CATEGORY:
+        conditions.append(ServiceRequest.requester_category.is_(None))
+    elif scope.category:
+        conditions.append(ServiceRequest.requester_category == scope.category)
+    return conditions
 
 
 def source_for(scope: Scope, first: int, tz: tzinfo):

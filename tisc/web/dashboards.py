@@ -17,7 +17,7 @@ from tisc.forms import options
 from tisc.forms.figures import DashboardForm
 from tisc.services import dashboards, network
 from tisc.services.figures import Scope
-from tisc.web import map_scripts
+from tisc.web import legend, map_scripts
 from tisc.web.guards import role_required
 from tisc.web.map_scripts import requested_language
 from tisc.web.maps import script_response
@@ -35,9 +35,15 @@ def office():
     map_url = with_query(
         ".regions_script", lang=str(get_locale()), v=_fingerprint(board.regions)
     ) if valid else None  # fmt: skip
+    rates = legend.rates_per_100k(
+        {s.key.code: s.figures.received for s in board.regions},
+        {code: card.population for code, card in network.regions_by_code().items()},
+    )
     return render_template(
-        "dashboards/office.html", form=form, board=board, map_url=map_url, charts=charts(board)
-    ), 200 if valid else 400
+        "dashboards/office.html", form=form, board=board, map_url=map_url, charts=charts(board),
+        region_rates=rates, region_bins=legend.measure_bins(list(rates.values())),
+        colours=legend.MEASURE_COLOURS,
+    ), 200 if valid else 400  # fmt: skip
 
 
 @bp.route("/office/dashboard/regions.js")
@@ -66,8 +72,10 @@ def desk():
         "dashboards/desk.html",
         form=form,
         board=board,
-        network_total=dashboards.network_totals(period, policy()),
-        colleagues=dashboards.colleagues(current_user.centre_id, period, policy().calendar.tz),
+        network_total=dashboards.network_totals(period, policy(), scope=scope),
+        colleagues=dashboards.colleagues(
+            current_user.centre_id, period, policy().calendar.tz, scope=scope
+        ),
         centre=network.cards_by_id().get(current_user.centre_id),
         charts=charts(board),
     ), 200 if valid else 400

@@ -112,6 +112,7 @@ def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[TabLink]:
     badges = queues.tab_counts(current_user)
     tally = {
         "mine": badges.mine,
+        "unassigned": badges.unassigned,
         "overdue": badges.overdue,
         "awaiting": counts.get(Status.AWAITING_INVENTOR, 0),
         "open": sum(counts.get(status, 0) for status in OPEN_STATUSES),

@@ -19,6 +19,16 @@ def measure_bins(values: list[float | None]) -> list[float]:
     return [round(low + step * i, digits) for i in range(1, 5)]
 
 
+def rates_per_100k(received: dict[str, int], populations: dict[str, int]) -> dict[str, float]:
+    """Requests received per 100,000 people, one decimal, of each region that received any
+    (the dashboard's map shades by it, and its table and legend give it)."""
+    return {
+        code: round(count * 100_000 / populations[code], 1)
+        for code, count in received.items()
+        if count and populations.get(code)
+    }
+
+
 def colour_of(value: float | None, bins: list[float]) -> str:
     if value is None:
         return "#e9ecef"

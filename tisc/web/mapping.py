@@ -23,6 +23,7 @@ from markupsafe import escape
 
 from tisc.domain.catalogue import N_, CentreStatus, Service
 from tisc.domain.localized import pick
+from tisc.extensions import policy
 from tisc.formatting import service_label
 from tisc.services import coverage as coverage_service
 from tisc.services import network
@@ -85,7 +86,7 @@ def centre_script(slug: str) -> str:
 
 def coverage_script(measure: str, radius_km: int, proposals: int) -> str:
     """The coverage map, shaded by ``measure``, with the planner's proposals."""
-    report = coverage_service.report(radius_km, proposals)
+    report = coverage_service.report(radius_km, proposals, policy().calendar.tz)
     return _render(_coverage_map(report, measure, str(get_locale())))
 
 
@@ -290,13 +291,12 @@ def figures_script(counts: dict[str, list[int]]) -> str:
 
 def _figures_map(counts: dict[str, list[int]], locale: str) -> folium.Map:
     regions = network.regions_by_code()
-    rates = {
-        code: round(counts[code][0] * 100_000 / card.population, 1)
-        if code in counts and card.population
-        else None
-        for code, card in regions.items()
-    }
-    bins = legend.measure_bins(list(rates.values()))
+    known = legend.rates_per_100k(
+        {code: received for code, (received, _served) in counts.items()},
+        {code: card.population for code, card in regions.items()},
+    )
+    rates = {code: known.get(code) for code in regions}
+    bins = legend.measure_bins(list(known.values()))
 
     def style(feature):
         return {
@@ -313,7 +313,10 @@ def _figures_map(counts: dict[str, list[int]], locale: str) -> folium.Map:
                 received=format_number(counts[code][0] if code in counts else 0),
                 served=format_number(counts[code][1] if code in counts else 0),
             ),
-            "rate": gettext("%(value)s per 100,000 people", value="—" if rate is None else rate),
+            "rate": gettext(
+                "%(value)s per 100,000 people",
+                value="—" if rate is None else format_decimal(rate, "#,##0.0"),
+            ),
         }
         for code, rate in rates.items()
     }
