@@ -9,7 +9,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
@@ -386,6 +386,14 @@ def number_format() -> Numbers:
 
 def when(moment: datetime | None) -> str:
     return clock().when(moment) if moment else ""
+
+
+def in_time(seconds: int) -> str:
+    """A wait from now in the reader's words: "in 58 minutes", "через 58 минут",
+    "58 минуттан кейін" (never rounded up to the next unit)."""
+    return dates.format_timedelta(
+        timedelta(seconds=seconds), threshold=1, add_direction=True, locale=get_locale()
+    )
 
 
 def day(moment: date | datetime | None) -> str:

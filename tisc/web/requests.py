@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
+from tisc import allowances
 from tisc.caching import Cache
 from tisc.domain import next_step
 from tisc.domain.catalogue import (
@@ -37,6 +38,7 @@ from tisc.formatting import (
     day,
     due,
     explain,
+    in_time,
     is_overdue,
     pick_text,
     service_label,
@@ -73,8 +75,8 @@ bp = Blueprint("requests", __name__)
 bp.before_request(require_role(*SIGNED_IN))
 
 
-def _submit_limit() -> str:
-    return current_app.config["TISC_SUBMIT_LIMIT"]
+def _form_limit() -> str:
+    return current_app.config["TISC_SUBMIT_FORM_LIMIT"]
 
 
 def _per_user() -> str:
@@ -83,7 +85,10 @@ def _per_user() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.INVENTOR)
-@limiter.limit(_submit_limit, methods=["POST"], key_func=_per_user)
+# Every post of the form counts here, against hammering; only a request made counts against
+# TISC_SUBMIT_LIMIT (spent by the use case): corrections and the similar-request warning
+# cost the inventor nothing of it.
+@limiter.limit(_form_limit, methods=["POST"], key_func=_per_user)
 def new():
     form = RequestSubmitForm()
     _submission_choices(form)
@@ -94,10 +99,15 @@ def new():
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
-    similar = []
+    similar, headers = [], {}
     if form.validate_on_submit():
         try:
-            service_request, new = request_service.submit_once(current_user, _draft(form), policy())
+            service_request, new = request_service.submit_once(
+                current_user, _draft(form), policy(), spend=_spend_submission
+            )
+        except allowances.AllowanceSpent as spent:  # the form stays, as typed
+            form.form_errors.append(_allowance_spent(spent))
+            headers = spent.headers
         except duplicates.SimilarOpen as found:  # shown above the form, until confirmed
             similar = found.similar
         except request_service.SentOtherwise as sent:  # this form, sent before and changed
@@ -118,8 +128,24 @@ def new():
                 "success" if new else "info",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
-    return render_template("requests/new.html", form=form, similar=similar), (
-        400 if form.errors else 200
+    status = 429 if headers else 400 if form.errors else 200
+    return render_template("requests/new.html", form=form, similar=similar), status, headers
+
+
+def _spend_submission() -> None:
+    allowances.spend("TISC_SUBMIT_LIMIT", "pages", "submit", _per_user())
+
+
+def _allowance_spent(spent: allowances.AllowanceSpent) -> str:
+    if spent.retry_after is None:
+        return gettext(
+            "You have sent as many requests as an account may send for now, so this one was "
+            "not sent. Please send it again later."
+        )
+    return gettext(
+        "You have sent as many requests as an account may send for now, so this one was not "
+        "sent. You can send it %(when)s.",
+        when=in_time(spent.retry_after),
     )
 
 
