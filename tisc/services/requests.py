@@ -35,7 +35,7 @@ from tisc.services import centres as centre_service
 from tisc.services import duplicates, figures, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
-from tisc.services.files import Upload, checked_uploads, digest, file_row
+from tisc.services.files import Upload, checked_uploads, digest, file_row, upload_problems
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
 
 CENTRE_CLOSED_MEANWHILE = N_(
@@ -162,6 +162,18 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
         draft.preferred_language,
     )
     return _Plan(service, region.code, ipc, category, uploads, similar, decision)
+
+
+def draft_problems(ipc_classes: str, files: list[Upload], policy: Policy) -> list[Invalid]:
+    """What a form's own validation cannot see (the IPC classes, the files' contents), every
+    problem of them: a refused form then lists them together with its fields' problems,
+    rather than one kind a round (and the files chosen again each round)."""
+    problems = upload_problems(files, policy.upload_max_bytes)
+    try:
+        parse_ipc_list(ipc_classes)
+    except Invalid as error:
+        problems.insert(0, error)
+    return problems
 
 
 @use_case

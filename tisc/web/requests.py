@@ -100,10 +100,10 @@ def new():
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
     similar, headers = [], {}
-    if form.validate_on_submit():
+    if form.is_submitted() and _checked(form, uploads := _uploads(form)):
         try:
             service_request, new = request_service.submit_once(
-                current_user, _draft(form), policy(), spend=_spend_submission
+                current_user, _draft(form, uploads), policy(), spend=_spend_submission
             )
         except allowances.AllowanceSpent as spent:  # the form stays, as typed
             form.form_errors.append(_allowance_spent(spent))
@@ -130,6 +130,16 @@ def new():
             return redirect(url_for(".detail", reference=service_request.reference))
     status = 429 if headers else 400 if form.errors else 200
     return render_template("requests/new.html", form=form, similar=similar), status, headers
+
+
+def _checked(form: RequestSubmitForm, uploads: list[Upload]) -> bool:
+    """The form's fields validated, and its IPC classes and files checked even when they
+    fail: one round names every problem."""
+    valid = form.validate()
+    problems = request_service.draft_problems(form.ipc_classes.data or "", uploads, policy())
+    for problem in problems:
+        show_on_form(form, problem)
+    return valid and not problems
 
 
 def _spend_submission() -> None:
@@ -422,7 +432,7 @@ def _build_submission_choices() -> SubmissionChoices:
     )
 
 
-def _draft(form: RequestSubmitForm) -> request_service.Draft:
+def _draft(form: RequestSubmitForm, uploads: list[Upload]) -> request_service.Draft:
     return request_service.Draft(
         service=form.service.data,
         title=form.title.data,
@@ -434,7 +444,7 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         preferred_language=form.preferred_language.data,
         preferred_centre_id=int(form.preferred_centre.data) if form.preferred_centre.data else None,
         confidentiality_ack=bool(form.confidentiality_ack.data),
-        files=_uploads(form),
+        files=uploads,
         submission_token=form.once.data,
         send_anyway=bool(form.send_anyway.data),
         requester_category=form.requester_category.data or ""
