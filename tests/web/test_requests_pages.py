@@ -187,6 +187,21 @@ def test_ipc_classes_typed_on_a_cyrillic_keyboard_are_taken(world, as_):
     assert stored == "A61K 31/00; H01L 31/042"
 
 
+def test_a_long_title_is_refused_with_its_length_not_cut(world, as_):
+    """Review 10, finding 7: maxlength=200 cut a pasted 339-character title without a word."""
+    client = as_("inventor")
+    form = client.get("/requests/new").get_data(as_text=True)
+    title_input = re.search(r'<input[^>]*id="title"[^>]*>', form).group(0)
+    assert "maxlength" not in title_input
+    assert "At most 200 characters." in form
+    response = client.post("/requests/new", data=submission(title="Қ" * 339))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "At most 200 characters; this one has 339. Please shorten it." in page
+    assert "Қ" * 339 in page  # kept whole, to shorten
+    assert client.post("/requests/new", data=submission(title="Қ" * 200)).status_code == 302
+
+
 def test_the_inventor_list_shows_their_requests_only(world, as_, make):
     make.request(world.people["other_inventor"], title="Someone else's")
     page = as_("inventor").get("/requests").get_data(as_text=True)
