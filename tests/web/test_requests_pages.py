@@ -187,6 +187,16 @@ def test_ipc_classes_typed_on_a_cyrillic_keyboard_are_taken(world, as_):
     assert stored == "A61K 31/00; H01L 31/042"
 
 
+def test_the_form_starts_with_the_region_of_the_previous_request(world, client, make):
+    """Review 10, finding 14: the region was asked again for every request."""
+    login(client, make.user())
+    assert re.search(r'<option selected value="">|<option value="" selected',
+                     client.get("/requests/new").get_data(True))  # fmt: skip
+    assert client.post("/requests/new", data=submission(region_code="KZ-43")).status_code == 302
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="KZ-43">|<option value="KZ-43" selected', page)
+
+
 def test_a_long_title_is_refused_with_its_length_not_cut(world, as_):
     """Review 10, finding 7: maxlength=200 cut a pasted 339-character title without a word."""
     client = as_("inventor")

@@ -281,6 +281,16 @@ def submit_once(
         return first, False
 
 
+def last_region_of(inventor: User) -> str | None:
+    """The region of the inventor's latest request, for their next form to start with."""
+    return db.session.scalar(
+        sa.select(ServiceRequest.region_code)
+        .where(ServiceRequest.inventor_id == inventor.id)
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
+
+
 def sent_before(inventor: User, token: str | None) -> ServiceRequest | None:
     """The request ``inventor`` already made with this submission token, if any: sending
     it again makes no new one (the API spends no submission allowance on it)."""

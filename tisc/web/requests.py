@@ -99,6 +99,7 @@ def new():
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
+        form.region_code.data = request_service.last_region_of(current_user) or ""
     similar, headers = [], {}
     if form.is_submitted() and _checked(form, uploads := _uploads(form)):
         try:
