@@ -405,6 +405,11 @@ def due(due_at: datetime | None) -> str:
     return clock().due(due_at) if due_at else ""
 
 
+def lower_first(label: str) -> str:
+    """A button's label inside a sentence: "Withdraw request" in "Yes, withdraw request"."""
+    return label[:1].lower() + label[1:]
+
+
 def one_full_stop(sentence: str) -> str:
     """A date ending in an abbreviation (``2 дек. 2026 г.``, ``2026 ж.``) at the end of a
     sentence: one full stop, not two."""

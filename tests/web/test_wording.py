@@ -1,0 +1,41 @@
+"""Sentences that read naturally in each language (review 10, finding 15): a zero count, the
+closing date where the due date was, the confirmation button."""
+
+import pytest
+
+from tests.factories import login
+
+
+def language(code: str) -> dict:
+    return {"Accept-Language": code}
+
+
+def test_no_centre_found_is_said_as_such(client):
+    page = client.get("/centres?q=nothing-like-this", headers=language("en")).get_data(True)
+    assert "No centre found" in page
+    assert "0 centres found" not in page
+
+
+def test_a_closed_request_shows_its_closing_date_not_a_due_date(world, as_, make):
+    reference = make.request(world.people["inventor"], title="Жабылатын сұрау")
+    client = as_("inventor")
+    assert "<dt>Due</dt>" in client.get(f"/requests/{reference}").get_data(as_text=True)
+    make.act(world.people["inventor"], reference, "withdraw")
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    assert "<dt>Closed on</dt>" in page
+    assert "<dt>Due</dt>" not in page
+
+
+CONFIRM_BUTTON = {"en": "Yes, withdraw request</button>"}
+
+
+@pytest.mark.parametrize("locale", sorted(CONFIRM_BUTTON))
+def test_the_confirmation_button_reads_as_a_sentence(make, client, locale):
+    inventor = make.user(locale=locale)
+    reference = make.request(inventor, title="Қайтарылатын сұрау")
+    login(client, inventor)
+    page = client.post(
+        f"/requests/{reference}/withdraw",
+        data={"withdraw-version": make.row(reference)["version"], "withdraw-text": "Қажет емес"},
+    ).get_data(as_text=True)
+    assert CONFIRM_BUTTON[locale] in page
