@@ -71,6 +71,7 @@ def settings_for(database: str) -> dict:
         # Limits on, but out of reach; tests of the limits lower them.
         "TISC_LOGIN_LIMIT": "100000 per minute",
         "TISC_SUBMIT_LIMIT": "100000 per minute",
+        "TISC_SUBMIT_FORM_LIMIT": "100000 per minute",
         "TISC_ACCOUNT_LIMIT": "100000 per minute",
         "TISC_API_LIMIT": "100000 per minute",
         "TISC_PASSWORD_HASH": "pbkdf2:sha256:1000",

@@ -43,7 +43,11 @@ DEFAULTS = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_STORAGE_OPTIONS": {"wrap_exceptions": True},
     "TISC_LOGIN_LIMIT": "10 per minute;100 per hour",
+    # Requests made per inventor (the pages and the API each); a form sent back for a
+    # correction or with the similar-request warning makes none and spends none of it.
     "TISC_SUBMIT_LIMIT": "10 per hour",
+    # Every post of the new-request form, made or not: a guard against hammering only.
+    "TISC_SUBMIT_FORM_LIMIT": "60 per hour",
     # Per person, on each account endpoint that sends e-mail or checks a password.
     "TISC_ACCOUNT_LIMIT": "5 per 10 minutes;20 per day",
     "TISC_API_LIMIT": "600 per minute",  # per token (per address without one)

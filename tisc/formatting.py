@@ -9,7 +9,7 @@ language and Babel's date patterns parsed once per locale and zone, kept in
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
@@ -442,6 +442,14 @@ def when(moment: datetime | None) -> str:
     return clock().when(moment) if moment else ""
 
 
+def in_time(seconds: int) -> str:
+    """A wait from now in the reader's words: "in 58 minutes", "через 58 минут",
+    "58 минуттан кейін" (never rounded up to the next unit)."""
+    return dates.format_timedelta(
+        timedelta(seconds=seconds), threshold=1, add_direction=True, locale=get_locale()
+    )
+
+
 def day(moment: date | datetime | None) -> str:
     return clock().day(moment) if moment else ""
 
@@ -449,6 +457,11 @@ def day(moment: date | datetime | None) -> str:
 def due(due_at: datetime | None) -> str:
     """The day a request is due (a moment at midnight ends the day before)."""
     return clock().due(due_at) if due_at else ""
+
+
+def lower_first(label: str) -> str:
+    """A button's label inside a sentence: "Withdraw request" in "Yes, withdraw request"."""
+    return label[:1].lower() + label[1:]
 
 
 def one_full_stop(sentence: str) -> str:

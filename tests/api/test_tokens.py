@@ -360,6 +360,33 @@ def test_a_retried_submission_spends_none_of_the_submission_limit(app, make, cli
     limiter.reset()
 
 
+def test_refused_submissions_spend_none_of_the_submission_limit(app, make, client,
+                                                                monkeypatch):  # fmt: skip
+    """As on the pages: an invalid submission or one refused as similar made nothing and
+    counts nothing (review 10, finding 1)."""
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "1 per hour")
+    limiter.reset()
+    token = {"Authorization": f"Bearer {make_token(make, make.user())}"}
+    data = {"service": "prior_art_search", "title": "Күн панелі", "description": "Сипаттама",
+            "region_code": "KZ-75", "preferred_language": "kk",
+            "confidentiality_ack": "true"}  # fmt: skip
+    assert client.post("/api/v1/requests", headers=token, data=data).status_code == 201
+    limiter.reset()  # the first made the next similar; the allowance starts again
+    for _ in range(3):
+        assert client.post("/api/v1/requests", headers=token,
+                           data=data | {"ipc_classes": "XYZ"}).status_code == 400  # fmt: skip
+        assert client.post("/api/v1/requests", headers=token, data=data).status_code == 409
+    made = client.post("/api/v1/requests", headers=token, data=data | {"send_anyway": "true"})
+    assert made.status_code == 201
+    refused = client.post("/api/v1/requests", headers=token,
+                          data=data | {"send_anyway": "true", "title": "Тағы"})  # fmt: skip
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Limit"] == "1"
+    assert client.get(f"/api/v1/requests/{made.get_json()['reference']}",
+                      headers=token).status_code == 200  # fmt: skip
+    limiter.reset()
+
+
 def test_at_most_twenty_live_tokens_per_person(make):
     inventor = make.user()
     for _ in range(tokens.MAX_TOKENS):

@@ -92,3 +92,10 @@ def test_compiled_catalogues_are_up_to_date(locale):
         compiled = {key(m.id): key(m.string) for m in read_mo(handle) if m.id}
     source = {key(m.id): key(m.string) for m in catalogue(locale) if m.id}
     assert compiled == source, "the .mo differs from the .po: run `make compile`"
+
+
+def test_russian_spells_uchyotnaya_zapis_with_yo_throughout():
+    """Review 10, finding 15: "учетная запись" in 20 strings beside "учётные записи"."""
+    text = (TRANSLATIONS / "ru" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert "учётн" in text
+    assert not re.search(r"[Уу]четн", text)

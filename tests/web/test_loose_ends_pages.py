@@ -46,6 +46,22 @@ def test_the_inventor_is_warned_of_a_similar_open_request_before_sending(world, 
     assert count(make.app, ServiceRequest) == 2 and count(make.app, DuplicateFlag) == 1
 
 
+def test_the_similar_warning_takes_the_focus_and_holds_its_confirmation(world, as_):
+    """Review 10, finding 6: the focus stayed on the page, the box to tick was three screens
+    further down, and the warning spoke of "two centres" when both went to the same one."""
+    page = as_("inventor").post("/requests/new", data=submission()).get_data(as_text=True)
+    opening = page[page.rindex("<div", 0, page.index('id="similar-warning"')) :]
+    opening = opening[: opening.index(">")]
+    assert "data-form-problems" in opening and 'tabindex="-1"' in opening
+    # The confirmation comes inside the warning, before the form's first field.
+    assert (
+        page.index('id="similar-warning"')
+        < page.index('id="send_anyway"')
+        < page.index('id="service"')
+    )
+    assert "two centres" not in page
+
+
 def test_a_different_request_is_sent_without_a_warning(world, as_, make):
     response = as_("inventor").post("/requests/new", data=submission(title="Су тазарту сүзгісі"))
     assert response.status_code == 302 and count(make.app, DuplicateFlag) == 0

@@ -75,3 +75,58 @@ def test_submissions_are_limited_per_inventor(app, make, monkeypatch):
     login(other, make.user())
     assert other.post("/requests/new", data=data).status_code == 302
     limiter.reset()
+
+
+SUBMISSION = {
+    "service": "prior_art_search", "title": "Күн панелі", "description": "Сипаттама",
+    "region_code": "KZ-75", "preferred_language": "kk", "confidentiality_ack": "y",
+}  # fmt: skip
+
+
+def test_refused_forms_spend_none_of_the_submission_limit(app, make, monkeypatch):
+    """Review 10, finding 1: ten corrections used up the hour, and the eleventh post, the
+    real request, got 429. Only a request made counts now."""
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "2 per hour")
+    limiter.reset()
+    client = app.test_client()
+    login(client, make.user(locale="kk"))
+    assert client.post("/requests/new", data=SUBMISSION).status_code == 302
+    mistakes = [
+        SUBMISSION | {"title": ""},
+        SUBMISSION | {"ipc_classes": "XYZ"},
+        SUBMISSION | {"region_code": ""},
+        SUBMISSION,  # the similar-request warning
+    ]
+    codes = [client.post("/requests/new", data=data).status_code for data in mistakes * 3]
+    assert codes == [400, 400, 400, 200] * 3
+    assert client.post("/requests/new", data=SUBMISSION | {"send_anyway": "y"}).status_code == 302
+    # The third request is over the limit: the form comes back as typed, with the wait.
+    third = SUBMISSION | {"title": "Үшінші", "send_anyway": "y"}
+    refused = client.post("/requests/new", data=third)
+    assert refused.status_code == 429
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3600
+    page = refused.get_data(as_text=True)
+    assert 'value="Үшінші"' in page
+    assert "60 минуттан кейін" in page or "1 сағаттан кейін" in page  # "in 1 hour", in Kazakh
+    limiter.reset()
+
+
+def test_the_form_itself_has_a_larger_allowance_against_hammering(app, make, monkeypatch):
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_FORM_LIMIT", "3 per hour")
+    limiter.reset()
+    client = app.test_client()
+    login(client, make.user(locale="ru"))
+    codes = [client.post("/requests/new", data={}).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
+    refused = client.post(
+        "/requests/new",
+        data={},
+        headers={"Referer": "http://localhost/requests/new?service=training"},
+    )
+    assert refused.status_code == 429
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3601
+    page = refused.get_data(as_text=True)
+    assert "через 60 минут" in page or "через 1 час" in page  # not "a minute"
+    assert 'href="/requests/new?service=training"' in page  # back to the form
+    assert 'href="/requests"' in page  # and to My requests
+    limiter.reset()

@@ -154,6 +154,64 @@ def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
     assert request_count(world.make.app) == before
 
 
+def test_one_refused_round_names_every_problem(world, as_):
+    """Review 10, finding 3: the fields' errors hid the IPC classes', which hid the files'
+    (three rounds, the files chosen again each time); only the first bad class was named."""
+    before = request_count(world.make.app)
+    data = submission(title="", region_code="", ipc_classes="a61k31/00, G06F16; XYZ 1/2") | {
+        "files": [(io.BytesIO(b"plain text"), "notes.txt"), (io.BytesIO(PDF), "ok.pdf"),
+                  (io.BytesIO(b"<html>"), "fake.pdf")],
+    }  # fmt: skip
+    response = as_("inventor").post("/requests/new", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("title", "region_code", "ipc_classes", "files"):
+        assert f'id="{field}-error"' in page, field
+    assert "These are not IPC classes: G06F16, XYZ 1/2." in page
+    assert "“notes.txt” is not a PDF" in page and "“fake.pdf” is not a PDF" in page
+    assert "ok.pdf" not in page
+    assert request_count(world.make.app) == before
+
+
+def test_ipc_classes_typed_on_a_cyrillic_keyboard_are_taken(world, as_):
+    """Review 10, finding 2: А61К 31/00 with Cyrillic А and К was refused."""
+    response = as_("inventor").post(
+        "/requests/new", data=submission(ipc_classes="А61К 31/00; н01l 31/042")
+    )
+    assert response.status_code == 302
+    reference = response.headers["Location"].rsplit("/", 1)[-1]
+    with world.make.app.app_context():
+        stored = db.session.scalar(
+            sa.select(ServiceRequest.ipc_classes).where(ServiceRequest.reference == reference)
+        )
+    assert stored == "A61K 31/00; H01L 31/042"
+
+
+def test_the_form_starts_with_the_region_of_the_previous_request(world, client, make):
+    """Review 10, finding 14: the region was asked again for every request."""
+    login(client, make.user())
+    assert re.search(r'<option selected value="">|<option value="" selected',
+                     client.get("/requests/new").get_data(True))  # fmt: skip
+    assert client.post("/requests/new", data=submission(region_code="KZ-43")).status_code == 302
+    page = client.get("/requests/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="KZ-43">|<option value="KZ-43" selected', page)
+
+
+def test_a_long_title_is_refused_with_its_length_not_cut(world, as_):
+    """Review 10, finding 7: maxlength=200 cut a pasted 339-character title without a word."""
+    client = as_("inventor")
+    form = client.get("/requests/new").get_data(as_text=True)
+    title_input = re.search(r'<input[^>]*id="title"[^>]*>', form).group(0)
+    assert "maxlength" not in title_input
+    assert "At most 200 characters." in form
+    response = client.post("/requests/new", data=submission(title="Қ" * 339))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "At most 200 characters; this one has 339. Please shorten it." in page
+    assert "Қ" * 339 in page  # kept whole, to shorten
+    assert client.post("/requests/new", data=submission(title="Қ" * 200)).status_code == 302
+
+
 def test_the_inventor_list_shows_their_requests_only(world, as_, make):
     make.request(world.people["other_inventor"], title="Someone else's")
     page = as_("inventor").get("/requests").get_data(as_text=True)

@@ -6,15 +6,12 @@ to reading unless the token may write. Cookie sessions do not authenticate
 here, so the API has no CSRF to defend; an absent token is a visitor.
 """
 
-import time
 from functools import wraps
 
-from flask import current_app, g, request
-from limits import parse_many
-from limits.errors import StorageError
+from flask import g, request
 
+from tisc import allowances
 from tisc.api.problems import Problem
-from tisc.extensions import limiter
 from tisc.services import tokens
 from tisc.services.tokens import Bearer
 
@@ -63,29 +60,10 @@ def spend_person_limit(setting: str, scope: str) -> None:
     """Count one more against a per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so
     that several tokens are no way around it; 429 once it is spent, with that limit's
     ``X-RateLimit-*`` (not the per-token limit's, which this call has not reached)."""
-    if not limiter.enabled:  # limits switched off (RATELIMIT_ENABLED)
-        return
-    strategy, key = limiter.limiter, f"user:{caller().user.id}"
-    for item in parse_many(current_app.config[setting]):
-        try:
-            allowed = strategy.hit(item, "api", scope, key)
-        except StorageError:
-            # The store failed since this request's API limit was checked (which, failing,
-            # would have turned the limiter to counting in this process): let this one pass.
-            current_app.logger.warning("rate limit store unreachable: %s not counted", setting)
-            return
-        if not allowed:
-            try:
-                reset_at, _remaining = strategy.get_window_stats(item, "api", scope, key)
-            except StorageError:  # refused all the same, without the limit's figures
-                raise Problem("too-many-requests") from None
-            headers = {
-                "Retry-After": str(max(1, int(reset_at - time.time()) + 1)),
-                "X-RateLimit-Limit": str(item.amount),
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": str(int(reset_at + 1)),
-            }
-            raise Problem("too-many-requests", headers=headers)
+    try:
+        allowances.spend(setting, "api", scope, f"user:{caller().user.id}")
+    except allowances.AllowanceSpent as spent:
+        raise Problem("too-many-requests", headers=spent.headers or None) from None
 
 
 def needs(scope: str = "read"):

@@ -160,8 +160,6 @@ def submit(submission):
     chosen = centres.find_centre(slug) if slug else None
     if slug and chosen is None:
         raise Invalid("preferred_centre", N_("Choose one of the options."))
-    if request_service.sent_before(user, key) is None:  # a retry makes nothing: not counted
-        spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
@@ -175,7 +173,11 @@ def submit(submission):
         send_anyway=submission["send_anyway"],
     )  # fmt: skip
     try:
-        row, new = request_service.submit_once(user, draft, policy())
+        # Only a request made counts against the person's allowance: not a retry, nor a
+        # submission refused (invalid, similar to an open one), as on the pages.
+        row, new = request_service.submit_once(
+            user, draft, policy(), spend=lambda: spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
+        )
     except duplicates.SimilarOpen as found:
         references = [similar.reference for similar in found.similar]
         message = ngettext(

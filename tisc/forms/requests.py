@@ -24,6 +24,21 @@ from tisc.extensions import policy
 from tisc.forms import Form, IntegerField, SelectField, options
 
 # What each rating means, said beside it.
+TITLE_MAX = 200
+
+
+def _said_length(most: int) -> Length:
+    """At most ``most`` characters, checked when sent, with no ``maxlength`` on the input:
+    a longer text pasted is kept whole and refused with its length said, rather than cut
+    without a word (a patent's title is often long)."""
+    check = Length(
+        max=most,
+        message=_l("At most %(max)d characters; this one has %(length)d. Please shorten it."),
+    )
+    check.field_flags = {}
+    return check
+
+
 RATING_MEANINGS = {
     5: _l("5 — Excellent: it answered everything I needed"),
     4: _l("4 — Good: useful, with small gaps"),
@@ -87,7 +102,11 @@ def _submit(action: Action) -> SubmitField:
 
 class RequestSubmitForm(Form):
     service = SelectField(_l("Service"), validators=[DataRequired()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), _said_length(TITLE_MAX)],
+        description=_l("At most %(num)d characters.", num=TITLE_MAX),
+    )
     description = TextAreaField(
         _l("Description of the invention or question"),
         validators=[DataRequired(), Length(max=20000)],

@@ -43,27 +43,43 @@ def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files")
 
     Raises :class:`Invalid` on ``field`` naming the first file refused.
     """
+    problems = upload_problems(uploads, max_bytes, field)
+    if problems:
+        raise problems[0]
+    return [u for u in uploads if u.filename or u.content]
+
+
+def upload_problems(uploads: list[Upload], max_bytes: int, field: str = "files") -> list[Invalid]:
+    """What is wrong with the uploads: too many of them, or each file refused (empty, too
+    large, not of an allowed type by content), every one named."""
     uploads = [u for u in uploads if u.filename or u.content]
     if len(uploads) > MAX_FILES:
-        raise Invalid(
-            field,
-            NP_("Attach at most %(num)d file.", "Attach at most %(num)d files."),
-            num=MAX_FILES,
-        )
+        return [
+            Invalid(
+                field,
+                NP_("Attach at most %(num)d file.", "Attach at most %(num)d files."),
+                num=MAX_FILES,
+            )
+        ]
+    problems = []
     for upload in uploads:
         name = display_name(upload.filename)
         if len(upload.content) == 0:
-            raise Invalid(field, N_("“%(name)s” is empty."), name=name)
-        if len(upload.content) > max_bytes:
-            raise Invalid(
-                field,
-                N_("“%(name)s” is larger than %(mb)s MB."),
-                name=name,
-                mb=max_bytes // (1024 * 1024),
+            problems.append(Invalid(field, N_("“%(name)s” is empty."), name=name))
+        elif len(upload.content) > max_bytes:
+            problems.append(
+                Invalid(
+                    field,
+                    N_("“%(name)s” is larger than %(mb)s MB."),
+                    name=name,
+                    mb=max_bytes // (1024 * 1024),
+                )
             )
-        if filetype.guess_mime(upload.content) not in ALLOWED_TYPES:
-            raise Invalid(field, N_("“%(name)s” is not a PDF, DOCX, PNG or JPEG file."), name=name)
-    return uploads
+        elif filetype.guess_mime(upload.content) not in ALLOWED_TYPES:
+            problems.append(
+                Invalid(field, N_("“%(name)s” is not a PDF, DOCX, PNG or JPEG file."), name=name)
+            )
+    return problems
 
 
 def display_name(filename: str) -> str:

@@ -1,5 +1,6 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -34,7 +35,7 @@ from tisc.services import centres as centre_service
 from tisc.services import duplicates, figures, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
-from tisc.services.files import Upload, checked_uploads, digest, file_row
+from tisc.services.files import Upload, checked_uploads, digest, file_row, upload_problems
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
 
 CENTRE_CLOSED_MEANWHILE = N_(
@@ -86,8 +87,19 @@ class ActionInput:
     files: list[Upload] = field(default_factory=list)
 
 
-def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = None):
+def submit(
+    inventor: User,
+    draft: Draft,
+    policy: Policy,
+    now: datetime | None = None,
+    spend: Callable[[], None] | None = None,
+):
     """Route and record a new request; the caller gets it back with its reference.
+
+    ``spend``, when given, is called once the request is written and before it is
+    committed: the place to count it against the inventor's allowance of submissions, so
+    that only a request made counts (a refused or repeated submission never gets there). If
+    it raises, nothing is made and the error goes to the caller.
 
     :class:`~tisc.services.duplicates.SimilarOpen` when the inventor has open requests like
     it and the draft does not say ``send_anyway``; then nothing is written.
@@ -100,7 +112,7 @@ def submit(inventor: User, draft: Draft, policy: Policy, now: datetime | None = 
     other as similar, and a burst may weigh the centres' queues as they were just before."""
     now = now or utcnow()
     plan = _planned(inventor, draft, policy, now)
-    return _record_submission(inventor, draft, plan, policy, now)
+    return _record_submission(inventor, draft, plan, policy, now, spend)
 
 
 @dataclass(frozen=True)
@@ -152,9 +164,26 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
     return _Plan(service, region.code, ipc, category, uploads, similar, decision)
 
 
+def draft_problems(ipc_classes: str, files: list[Upload], policy: Policy) -> list[Invalid]:
+    """What a form's own validation cannot see (the IPC classes, the files' contents), every
+    problem of them: a refused form then lists them together with its fields' problems,
+    rather than one kind a round (and the files chosen again each round)."""
+    problems = upload_problems(files, policy.upload_max_bytes)
+    try:
+        parse_ipc_list(ipc_classes)
+    except Invalid as error:
+        problems.insert(0, error)
+    return problems
+
+
 @use_case
 def _record_submission(
-    inventor: User, draft: Draft, plan: _Plan, policy: Policy, now: datetime
+    inventor: User,
+    draft: Draft,
+    plan: _Plan,
+    policy: Policy,
+    now: datetime,
+    spend: Callable[[], None] | None = None,
 ) -> ServiceRequest:
     service, decision = plan.service, plan.decision
     category = inventor.requester_category or plan.category  # as it stands now
@@ -191,6 +220,8 @@ def _record_submission(
         inventor.requester_category = category
     _record(service_request, inventor.actor, inventor, None, transition, plan.uploads, now, policy)
     duplicates.flag(service_request.id, plan.similar, now)
+    if spend is not None:  # last: a token used before fails at the insert, spending nothing
+        spend()
     return service_request
 
 
@@ -221,10 +252,14 @@ class SentOtherwise(Exception):
 
 
 def submit_once(
-    inventor: User, draft: Draft, policy: Policy, now: datetime | None = None
+    inventor: User,
+    draft: Draft,
+    policy: Policy,
+    now: datetime | None = None,
+    spend: Callable[[], None] | None = None,
 ) -> tuple[ServiceRequest, bool]:
-    """:func:`submit`, unless this form was already sent (a double click, a resend):
-    then the request it made, untouched. ``(request, whether it is new)``.
+    """:func:`submit` (``spend`` as there), unless this form was already sent (a double
+    click, a resend): then the request it made, untouched. ``(request, whether it is new)``.
 
     The database's unique (inventor, token) pair decides, so no extra query is paid
     on the way in and two sends racing each other still make one request. A token sent
@@ -236,7 +271,7 @@ def submit_once(
     now = now or utcnow()
     plan = _planned(inventor, draft, policy, now)
     try:
-        return _record_submission(inventor, draft, plan, policy, now), True
+        return _record_submission(inventor, draft, plan, policy, now, spend), True
     except sa.exc.IntegrityError:
         first = sent_before(inventor, draft.submission_token)
         if not first:
@@ -244,6 +279,16 @@ def submit_once(
         if not _same_submission(first, draft, plan):
             raise SentOtherwise(first) from None
         return first, False
+
+
+def last_region_of(inventor: User) -> str | None:
+    """The region of the inventor's latest request, for their next form to start with."""
+    return db.session.scalar(
+        sa.select(ServiceRequest.region_code)
+        .where(ServiceRequest.inventor_id == inventor.id)
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
 
 
 def sent_before(inventor: User, token: str | None) -> ServiceRequest | None:

@@ -2,19 +2,23 @@
 
 import contextlib
 import logging
+import time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
 from werkzeug.exceptions import HTTPException
 
+from tisc.domain.catalogue import Role
 from tisc.domain.errors import Conflict, DomainError, Invalid, NotFound, Refused
 from tisc.domain.policy import MAX_FILES
-from tisc.extensions import db, login_manager, policy
-from tisc.formatting import explain
+from tisc.extensions import db, limiter, login_manager, policy
+from tisc.formatting import explain, in_time
 from tisc.services import security
 from tisc.web.navigation import safe_next
 
@@ -36,7 +40,7 @@ EXPLANATIONS = {
     403: _l("You are signed in with an account that cannot open this page."),
     404: _l("The page does not exist, or it is not yours to see."),
     405: _l("This address does not accept that kind of request."),
-    429: _l("Please wait a minute before trying again."),
+    429: _l("Please wait a while before trying again."),
     500: _l("The error has been logged. Please try again in a moment."),
     503: _l("Our database is not answering just now. Please try again in a minute."),
 }
@@ -47,10 +51,14 @@ RETRY_AFTER_SECONDS = 30
 
 
 def error_page(
-    code: int, message: str | None = None, back: str | None = None, back_label: str | None = None
+    code: int,
+    message: str | None = None,
+    back: str | None = None,
+    back_label: str | None = None,
+    also: tuple[str, str] | None = None,
 ):
     """The error page; ``back``: a page of this site to go back to (by default the form
-    just sent, ``back_label`` naming another)."""
+    just sent, ``back_label`` naming another); ``also``: one more (address, label)."""
     return (
         render_template(
             "errors/error.html",
@@ -59,9 +67,17 @@ def error_page(
             message=message or EXPLANATIONS.get(code, ""),
             back=back,
             back_label=back_label or gettext("Back to the form"),
+            also=also,
         ),
         code,
     )
+
+
+def _came_from() -> str | None:
+    """The page of this site the person came from (the form they sent), if any."""
+    referrer = urlsplit(request.referrer or "")
+    page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return page if referrer.netloc == request.host and safe_next(page) == page else None
 
 
 def _too_large():
@@ -72,10 +88,26 @@ def _too_large():
         num=MAX_FILES,
         mb=policy().upload_max_bytes // (1024 * 1024),
     )
-    referrer = urlsplit(request.referrer or "")
-    page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    back = page if referrer.netloc == request.host and safe_next(page) == page else None
-    return error_page(413, message, back)
+    return error_page(413, message, _came_from())
+
+
+def _too_many():
+    """429: how long to wait, from the limit that refused (its reset), in the reader's
+    words; the way back to the form, and to an inventor's requests."""
+    message = None
+    with contextlib.suppress(StorageError, AttributeError):  # no figures: the general words
+        reset_at = limiter.current_limit.reset_at
+        message = gettext(
+            "Too many attempts in a short time. You can try again %(when)s.",
+            when=in_time(max(1, reset_at - int(time.time()))),
+        )
+    back = _came_from()
+    if request.method == "POST" and back is None and request.endpoint == "requests.new":
+        back = url_for("requests.new")
+    also = None
+    if current_user.is_authenticated and current_user.role is Role.INVENTOR:
+        also = (url_for("requests.mine"), gettext("My requests"))
+    return error_page(429, message, back, also=also)
 
 
 def _elsewhere(error):
@@ -127,7 +159,8 @@ def init_app(app: Flask) -> None:
         if (answered := _elsewhere(error)) is not None:
             return answered
         response = error.get_response()
-        body, _status = _too_large() if error.code == 413 else error_page(error.code)
+        pages = {413: _too_large, 429: _too_many}
+        body, _status = pages.get(error.code, lambda: error_page(error.code))()
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
         return response

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
+from tisc import allowances
 from tisc.caching import Cache
 from tisc.domain import next_step
 from tisc.domain.catalogue import (
@@ -37,6 +38,7 @@ from tisc.formatting import (
     day,
     due,
     explain,
+    in_time,
     is_overdue,
     pick_text,
     service_label,
@@ -73,8 +75,8 @@ bp = Blueprint("requests", __name__)
 bp.before_request(require_role(*SIGNED_IN))
 
 
-def _submit_limit() -> str:
-    return current_app.config["TISC_SUBMIT_LIMIT"]
+def _form_limit() -> str:
+    return current_app.config["TISC_SUBMIT_FORM_LIMIT"]
 
 
 def _per_user() -> str:
@@ -83,7 +85,10 @@ def _per_user() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.INVENTOR)
-@limiter.limit(_submit_limit, methods=["POST"], key_func=_per_user)
+# Every post of the form counts here, against hammering; only a request made counts against
+# TISC_SUBMIT_LIMIT (spent by the use case): corrections and the similar-request warning
+# cost the inventor nothing of it.
+@limiter.limit(_form_limit, methods=["POST"], key_func=_per_user)
 def new():
     form = RequestSubmitForm()
     _submission_choices(form)
@@ -95,10 +100,16 @@ def new():
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
-    similar = []
-    if form.validate_on_submit():
+        form.region_code.data = request_service.last_region_of(current_user) or ""
+    similar, headers = [], {}
+    if form.is_submitted() and _checked(form, uploads := _uploads(form)):
         try:
-            service_request, new = request_service.submit_once(current_user, _draft(form), policy())
+            service_request, new = request_service.submit_once(
+                current_user, _draft(form, uploads), policy(), spend=_spend_submission
+            )
+        except allowances.AllowanceSpent as spent:  # the form stays, as typed
+            form.form_errors.append(_allowance_spent(spent))
+            headers = spent.headers
         except duplicates.SimilarOpen as found:  # shown above the form, until confirmed
             similar = found.similar
         except request_service.SentOtherwise as sent:  # this form, sent before and changed
@@ -119,8 +130,34 @@ def new():
                 "success" if new else "info",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
-    return render_template("requests/new.html", form=form, similar=similar), (
-        400 if form.errors else 200
+    status = 429 if headers else 400 if form.errors else 200
+    return render_template("requests/new.html", form=form, similar=similar), status, headers
+
+
+def _checked(form: RequestSubmitForm, uploads: list[Upload]) -> bool:
+    """The form's fields validated, and its IPC classes and files checked even when they
+    fail: one round names every problem."""
+    valid = form.validate()
+    problems = request_service.draft_problems(form.ipc_classes.data or "", uploads, policy())
+    for problem in problems:
+        show_on_form(form, problem)
+    return valid and not problems
+
+
+def _spend_submission() -> None:
+    allowances.spend("TISC_SUBMIT_LIMIT", "pages", "submit", _per_user())
+
+
+def _allowance_spent(spent: allowances.AllowanceSpent) -> str:
+    if spent.retry_after is None:
+        return gettext(
+            "You have sent as many requests as an account may send for now, so this one was "
+            "not sent. Please send it again later."
+        )
+    return gettext(
+        "You have sent as many requests as an account may send for now, so this one was not "
+        "sent. You can send it %(when)s.",
+        when=in_time(spent.retry_after),
     )
 
 
@@ -397,7 +434,7 @@ def _build_submission_choices() -> SubmissionChoices:
     )
 
 
-def _draft(form: RequestSubmitForm) -> request_service.Draft:
+def _draft(form: RequestSubmitForm, uploads: list[Upload]) -> request_service.Draft:
     return request_service.Draft(
         service=form.service.data,
         title=form.title.data,
@@ -409,7 +446,7 @@ def _draft(form: RequestSubmitForm) -> request_service.Draft:
         preferred_language=form.preferred_language.data,
         preferred_centre_id=int(form.preferred_centre.data) if form.preferred_centre.data else None,
         confidentiality_ack=bool(form.confidentiality_ack.data),
-        files=_uploads(form),
+        files=uploads,
         submission_token=form.once.data,
         send_anyway=bool(form.send_anyway.data),
         requester_category=form.requester_category.data or ""

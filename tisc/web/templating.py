@@ -192,6 +192,7 @@ def init_app(app: Flask) -> None:
         due=formatting.due,
         one_full_stop=formatting.one_full_stop,
         recorded=formatting.recorded,
+        lower_first=formatting.lower_first,
     )
     app.jinja_env.globals.update(
         recorded_changes=formatting.recorded_changes,
