@@ -95,12 +95,14 @@ def new():
     if request.method == "GET":
         form.once.data = secrets.token_urlsafe(16)
         form.service.data = request.args.get("service", "")
-        form.region_code.data = request.args.get("region", "")  # from the directory
+        # The directory's link names a region; else the inventor's last request's
+        form.region_code.data = (
+            request.args.get("region") or request_service.last_region_of(current_user) or ""
+        )
         slug = request.args.get("centre")
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
-        form.region_code.data = request_service.last_region_of(current_user) or ""
     similar, headers = [], {}
     if form.is_submitted() and _checked(form, uploads := _uploads(form)):
         try:
