@@ -663,3 +663,59 @@ def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, bu
     assert "compared once the period is over" not in on_time.group(1)
     over = text_of(client.get("/office/dashboard?period=last_year"))
     assert "still running" not in over and "compared once the period is over" not in over
+
+
+# --- review 10, finding 8: labels ------------------------------------------------------------
+
+
+def figure_heads_of(page: str, table_id: str) -> list[str]:
+    table = re.search(rf'id="{table_id}"[\s\S]*?</thead>', page).group()
+    return [html.unescape(h) for h in re.findall(r'class="[^"]*sort-button"[^>]*>([^<]*)<', table)]
+
+
+@pytest.mark.parametrize(
+    ("locale", "completed", "rated", "median", "status"),
+    [
+        ("ru", "Выполнено", "Оценено", "Медиана, рабочие дни", "Выполнен"),
+        ("kk", "Орындалғаны", "Бағаланғаны", "Медиана, жұмыс күндері", "Орындалды"),
+        ("en", "Completed", "Rated", "Median, working days", "Completed"),
+    ],
+)
+def test_count_columns_read_as_counts_of_working_days_not_as_a_status(
+    app, client, busy, locale, completed, rated, median, status
+):
+    """«Выполнен» is a request's status; over a column of counts it reads «Выполнено»."""
+    from flask_babel import force_locale, gettext
+
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": locale})
+    page = text_of(client.get("/office/dashboard"))
+    for table in ("by-centre", "by-service", "by-month"):
+        heads = figure_heads_of(page, table)
+        assert completed in heads and rated in heads and median in heads, (table, heads)
+        assert locale == "en" or status not in heads
+    statistics = text_of(client.get("/statistics"))
+    assert f'<th scope="col" class="text-end">{completed}</th>' in statistics
+    with app.test_request_context(), force_locale(locale):
+        assert gettext("Completed") == status  # the status reads as it did
+
+
+def test_the_colleagues_median_is_in_working_days(client, busy):
+    login(client, busy["staff"])
+    colleagues = re.search(
+        r'id="colleagues"[\s\S]*?</thead>', text_of(client.get("/desk/dashboard"))
+    )
+    assert "Median, working days" in colleagues.group() and "Median days" not in colleagues.group()
+
+
+def test_the_satisfaction_card_says_when_nothing_was_completed(client, busy):
+    login(client, busy["coordinator"])
+
+    def card(query: str) -> str:
+        page = text_of(client.get("/office/dashboard" + query))
+        return re.search(r'id="fig-rating">[\s\S]*?<div class="small">([\s\S]*?)</div>', page)[1]
+
+    assert "50% of completed requests rated" in card("")
+    nothing = card("?service=patent_landscape")  # nothing of the kind completed
+    assert "no completed requests to rate" in nothing
+    assert "of completed requests rated" not in nothing and "—" not in nothing
