@@ -663,3 +663,119 @@ def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, bu
     assert "compared once the period is over" not in on_time.group(1)
     over = text_of(client.get("/office/dashboard?period=last_year"))
     assert "still running" not in over and "compared once the period is over" not in over
+
+
+# --- review 10, finding 8: labels ------------------------------------------------------------
+
+
+def figure_heads_of(page: str, table_id: str) -> list[str]:
+    table = re.search(rf'id="{table_id}"[\s\S]*?</thead>', page).group()
+    return [html.unescape(h) for h in re.findall(r'class="[^"]*sort-button"[^>]*>([^<]*)<', table)]
+
+
+@pytest.mark.parametrize(
+    ("locale", "completed", "rated", "median", "status"),
+    [
+        ("ru", "Выполнено", "Оценено", "Медиана, рабочие дни", "Выполнен"),
+        ("kk", "Орындалғаны", "Бағаланғаны", "Медиана, жұмыс күндері", "Орындалды"),
+        ("en", "Completed", "Rated", "Median, working days", "Completed"),
+    ],
+)
+def test_count_columns_read_as_counts_of_working_days_not_as_a_status(
+    app, client, busy, locale, completed, rated, median, status
+):
+    """«Выполнен» is a request's status; over a column of counts it reads «Выполнено»."""
+    from flask_babel import force_locale, gettext
+
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": locale})
+    page = text_of(client.get("/office/dashboard"))
+    for table in ("by-centre", "by-service", "by-month"):
+        heads = figure_heads_of(page, table)
+        assert completed in heads and rated in heads and median in heads, (table, heads)
+        assert locale == "en" or status not in heads
+    statistics = text_of(client.get("/statistics"))
+    assert f'<th scope="col" class="text-end">{completed}</th>' in statistics
+    with app.test_request_context(), force_locale(locale):
+        assert gettext("Completed") == status  # the status reads as it did
+
+
+def test_the_colleagues_median_is_in_working_days(client, busy):
+    login(client, busy["staff"])
+    colleagues = re.search(
+        r'id="colleagues"[\s\S]*?</thead>', text_of(client.get("/desk/dashboard"))
+    )
+    assert "Median, working days" in colleagues.group() and "Median days" not in colleagues.group()
+
+
+def test_the_satisfaction_card_says_when_nothing_was_completed(client, busy):
+    login(client, busy["coordinator"])
+
+    def card(query: str) -> str:
+        page = text_of(client.get("/office/dashboard" + query))
+        return re.search(r'id="fig-rating">[\s\S]*?<div class="small">([\s\S]*?)</div>', page)[1]
+
+    assert "50% of completed requests rated" in card("")
+    nothing = card("?service=patent_landscape")  # nothing of the kind completed
+    assert "no completed requests to rate" in nothing
+    assert "of completed requests rated" not in nothing and "—" not in nothing
+
+
+def wipo_rows(page: str, number: int) -> list[tuple[str, ...]]:
+    table = re.search(rf'id="wipo-{number}"[\s\S]*?</table>', page).group()
+    return [
+        tuple(html.unescape(cell) for cell in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row))
+        for row in re.findall(r"<tr>([\s\S]*?)</tr>", table.split("<tbody>")[1])
+    ]
+
+
+def test_the_wipo_report_totals_its_requesters_and_regions_and_closes_under_outcomes(client, busy):
+    login(client, busy["coordinator"])
+    page = text_of(client.get(f"/office/reports/wipo?year={today_in_kazakhstan().year}"))
+    services, requesters, regions = wipo_rows(page, 2), wipo_rows(page, 3), wipo_rows(page, 4)
+    assert services[-1] == requesters[-1] == regions[-1] == ("Total", "6", "2")
+    for rows in (requesters, regions):
+        assert sum(int(row[1]) for row in rows[:-1]) == 6
+        assert sum(int(row[2]) for row in rows[:-1]) == 2
+    closed = "Requests declined, withdrawn or closed otherwise"
+    outcomes, satisfaction = wipo_rows(page, 6), wipo_rows(page, 9)
+    assert outcomes[-2:] == [("Completed (served)", "2"), (closed, "0")]
+    assert [row[0] for row in satisfaction] == ["Mean rating (1–5)", "Completed requests rated"]
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_the_wipo_regions_are_in_the_readers_alphabet(client, busy, locale):
+    from tisc.domain.collation import sort_key
+
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": locale})
+    page = text_of(client.get(f"/office/reports/wipo?year={today_in_kazakhstan().year}"))
+    names = [row[0] for row in wipo_rows(page, 4)][:-1]
+    assert len(names) >= 17
+    assert names == sorted(names, key=lambda name: sort_key(name, locale))
+
+
+def test_the_wipo_workbook_names_the_network_and_the_year_inside(client, busy):
+    """A renamed copy of tisc-wipo-2026.xlsx still says whose report it is and of which year."""
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": "ru"})
+    year = today_in_kazakhstan().year
+    data = client.get(f"/office/reports/wipo.xlsx?year={year}").data
+    title = (
+        "Сеть ЦПТИ — центры поддержки технологий и инноваций Казахстана: "
+        f"годовой отчёт для ВОИС за {year} год"
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        core = workbook.read("docProps/core.xml").decode().replace("\xa0", " ")  # ЦПТИ\xa0—
+        sheets = [
+            workbook.read(name).decode().replace("\xa0", " ")
+            for name in workbook.namelist()
+            if name.startswith("xl/worksheets/sheet")
+        ]
+    assert f"<dc:title>{title}</dc:title>" in core
+    assert len(sheets) == 9
+    for sheet in sheets:
+        assert f'<c r="A1" s="1" t="inlineStr"><is><t>{title}</t></is></c>' in sheet
+        assert re.search(r'<c r="A2" s="1" t="inlineStr">', sheet)  # the headers, under it
+        assert re.search(r'<pane ySplit="2" topLeftCell="A3"', sheet)  # both stay in view
+        assert re.search(r'<autoFilter ref="A2:', sheet)

@@ -174,3 +174,29 @@ def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_
         "Open requests per centre"
         in re.search(r'id="regions"[\s\S]*?</thead>', open_measure.get_data(as_text=True)).group()
     )
+
+
+def test_the_coverage_measure_is_chosen_by_radio_buttons_that_wrap(coordinator_client):
+    """Review 10, finding 11: a closed select shows its choice on one line, and at 390 px
+    Chromium cut the Kazakh and Russian ones off. Radio buttons' labels wrap."""
+    coordinator_client.post("/locale", data={"locale": "kk"})
+    page = coordinator_client.get("/office/coverage?measure=distance_km").get_data(as_text=True)
+    assert '<select class="form-select" id="measure"' not in page
+    radios = re.findall(
+        r'<input type="radio"[^>]*name="measure" value="([a-z_0-9]+)"([^>]*)>', page
+    )
+    assert [value for value, _ in radios] == ["requests_per_100k", "distance_km", "open_per_centre"]
+    assert [" checked" in rest for _, rest in radios] == [False, True, False]
+    assert "Өңірлерді бояу көрсеткіші</legend>" in page
+    assert coordinator_client.get("/office/coverage?measure=astrology").status_code == 400
+
+
+def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(coordinator_client):
+    """Not 70vh: on a 390 px phone that was a box 591 px tall with Kazakhstan in a quarter."""
+    page = coordinator_client.get("/office/coverage").get_data(as_text=True)
+    assert re.search(r'class="folium-map map-large map-country[^"]*" id="map_coverage"', page)
+    css = coordinator_client.get("/static/css/app.css").get_data(as_text=True)
+    phone = re.search(
+        r"@media \(max-width: 575\.98px\) \{ \.map-large\.map-country \{([^}]*)\}", css
+    )
+    assert phone and "height: max(260px, 75vw)" in phone[1] and "min-height: 0" in phone[1]

@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateField,
     FloatField,
+    RadioField,
     StringField,
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
@@ -105,7 +106,9 @@ class MapForm(_GetForm):
 
 
 class CoverageForm(_GetForm):
-    measure = SelectField(
+    # Radio buttons, not a select: a closed select shows its choice on one line, and
+    # Chromium cut the Kazakh and Russian ones off on a phone (review 10, finding 11).
+    measure = RadioField(
         _l("Shade regions by"),
         default="requests_per_100k",
         choices=options(

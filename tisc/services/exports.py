@@ -73,10 +73,12 @@ def _csv_value(value):
     return value
 
 
-def xlsx_file(tables: list[Table]) -> str:
+def xlsx_file(tables: list[Table], title: str = "") -> str:
     """Write the tables, one sheet each, to a temporary file; its path (the caller removes
     it). ``constant_memory`` flushes every row to disk as it is written; a table longer than
-    a sheet continues on the next."""
+    a sheet continues on the next. A ``title`` (a report's: what, whose and when) heads
+    every sheet in a row above the headers and is the document's title, so that a renamed
+    copy still says what it holds."""
     import xlsxwriter  # some 13 MB that only an XLSX download needs, not every web worker
 
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="tisc-")
@@ -85,25 +87,28 @@ def xlsx_file(tables: list[Table]) -> str:
         path,
         {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "strings_to_formulas": False},
     )
+    if title:
+        workbook.set_properties({"title": title})
     bold = workbook.add_format({"bold": True})
     dated = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    top = 1 if title else 0  # the headers' row
     for table in tables:
-        sheet, number = _sheet(workbook, table, bold, 1), 1
-        row_index = 1
+        sheet, number = _sheet(workbook, table, bold, 1, title), 1
+        row_index = top + 1
         for row in table.rows:
             if row_index >= XLSX_MAX_ROWS:
-                _filter(sheet, table, row_index)
+                _filter(sheet, table, top, row_index)
                 number += 1
-                sheet, row_index = _sheet(workbook, table, bold, number), 1
+                sheet, row_index = _sheet(workbook, table, bold, number, title), top + 1
             for column, value in enumerate(row):
                 _write(sheet, row_index, column, value, dated)
             row_index += 1
-        _filter(sheet, table, row_index)
+        _filter(sheet, table, top, row_index)
     workbook.close()
     return path
 
 
-def _sheet(workbook, table: Table, bold, number: int):
+def _sheet(workbook, table: Table, bold, number: int, title: str = ""):
     # A title cut at the limit would end mid-word: a table whose title may be longer
     # (in some language) names its sheet itself; the cut only keeps a long one openable.
     name = table.sheet or table.title
@@ -111,18 +116,22 @@ def _sheet(workbook, table: Table, bold, number: int):
     for forbidden in "[]:*?/\\":
         name = name.replace(forbidden, " ")
     sheet = workbook.add_worksheet(name)
+    top = 0
+    if title:
+        sheet.write_string(0, 0, title, bold)  # spills over the empty cells beside it
+        top = 1
     for column, header in enumerate(table.headers):
-        sheet.write_string(0, column, str(header), bold)
+        sheet.write_string(top, column, str(header), bold)
         wide = table.widths[column] if column < len(table.widths) else 0
         sheet.set_column(column, column, max(10, wide, min(40, len(header) + 2)))
-    sheet.freeze_panes(1, 0)  # the headers stay in view
+    sheet.freeze_panes(top + 1, 0)  # the headers stay in view
     return sheet
 
 
-def _filter(sheet, table: Table, rows: int) -> None:
-    """An autofilter over the headers and the ``rows`` written (the header's row included)."""
+def _filter(sheet, table: Table, top: int, rows: int) -> None:
+    """An autofilter over the headers (in row ``top``) and the rows written before ``rows``."""
     if table.headers:
-        sheet.autofilter(0, 0, max(rows - 1, 0), len(table.headers) - 1)
+        sheet.autofilter(top, 0, max(rows - 1, top), len(table.headers) - 1)
 
 
 def _write(sheet, row: int, column: int, value, dated) -> None:

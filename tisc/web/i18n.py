@@ -75,6 +75,12 @@ def _template_ngettext(singular: str, plural: str, num: int) -> str:
     return (_rendering.get() or get_translations()).ungettext(singular, plural, num)
 
 
+def _template_pgettext(context: str, string: str) -> str:
+    """A string whose word differs with its use: a column of counts' «Выполнено» beside a
+    request's status «Выполнен», both "Completed" in English."""
+    return (_rendering.get() or get_translations()).upgettext(context, string)
+
+
 @contextmanager
 def page_translations():
     """Translate templates' strings as while a page renders (the translations looked up
@@ -97,7 +103,9 @@ def _rendering_ends(app, template, context) -> None:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", app.root_path + "/translations")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(
+        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+    )
     before_render_template.connect(_rendering_starts, app)
     template_rendered.connect(_rendering_ends, app)
     app.add_url_rule("/locale", "switch_locale", csrf.exempt(switch_locale), methods=["POST"])

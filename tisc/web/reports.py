@@ -12,6 +12,7 @@ from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
 from tisc.extensions import policy
 from tisc.formatting import (
+    by_name,
     category_label,
     explain,
     ip_right_label,
@@ -47,7 +48,8 @@ def wipo_xlsx():
         return render_template("reports/wipo.html", form=form, tables=None, year=None), 400
     report = dashboards.wipo_report(year, policy(), datetime.now(UTC))
     exports.note_download(current_user, "wipo.xlsx", {"year": year})
-    response = Response(exports.stream_file(exports.xlsx_file(tables(report))), mimetype=XLSX)
+    workbook = exports.xlsx_file(tables(report), title=title(year))
+    response = Response(exports.stream_file(workbook), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="tisc-wipo-{year}.xlsx"'
     return response
 
@@ -68,6 +70,12 @@ def _year() -> tuple[ReportYearForm, int | None, bool]:
         return form, None, True
 
 
+def title(year: int) -> str:
+    """The workbook's title: whose report, to whom and of which year."""
+    network = gettext("TISC Network — Technology and Innovation Support Centres of Kazakhstan")
+    return gettext("%(network)s: annual report to WIPO for %(year)s", network=network, year=year)
+
+
 def tables(report: dashboards.WipoReport) -> list[Table]:
     """The report's tables, headed in the reader's language; the page and the XLSX share them."""
     received, served = gettext("Inquiries received"), gettext("Inquiries served")
@@ -75,28 +83,38 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
     def counts(slices, label):
         return [[label(s.key), s.figures.received, s.figures.served] for s in slices]
 
+    def region_name(region) -> str:
+        return pick_text(region.names)
+
     def sheet(number: int, name: str) -> str:
         """A sheet's own short name: a title would not fit Excel's 31 characters in kk/ru."""
         return f"{number}. {name}"
 
     t = report.total
+    total = [gettext("Total"), t.received, t.served]
     return [
         Table(gettext("1. Centres"), [gettext("Centres"), gettext("Number")], [
             [gettext("Active TISCs"), report.centres_active],
             [gettext("Planned TISCs"), report.centres_planned],
         ], sheet(1, gettext("Centres"))),
         Table(gettext("2. By service"), [gettext("Service"), received, served],
-              counts(report.services, service_label) + [[gettext("Total"), t.received, t.served]],
-              sheet(2, gettext("Services"))),
+              counts(report.services, service_label) + [total], sheet(2, gettext("Services"))),
         Table(gettext("3. By requester"), [gettext("Requester category"), received, served],
-              counts(report.categories, category_label), sheet(3, gettext("Requesters"))),
+              counts(report.categories, category_label) + [total],
+              sheet(3, gettext("Requesters"))),
+        # In the reader's alphabet, as regions are everywhere else (the report keeps codes).
         Table(gettext("4. By region"), [gettext("Region of the inventor"), received, served],
-              counts(report.regions, lambda region: pick_text(region.names)),
-              sheet(4, gettext("Regions"))),
+              counts(by_name(report.regions, lambda s: region_name(s.key)), region_name)
+              + [total], sheet(4, gettext("Regions"))),
         Table(gettext("5. Value-added services"), [gettext("Service"), received, served],
               counts(report.value_added, service_label), sheet(5, gettext("Value added"))),
-        Table(gettext("6. Outcomes"), [gettext("Outcome code"), gettext("Requests completed")],
-              [[outcome_label(o), n] for o, n in report.outcomes], sheet(6, gettext("Outcomes"))),
+        # What became of the year's requests: each outcome of those completed, then those
+        # closed without being served.
+        Table(gettext("6. Outcomes"), [gettext("Outcome"), gettext("Requests")],
+              [[outcome_label(o), n] for o, n in report.outcomes] + [
+                  [gettext("Completed (served)"), t.served],
+                  [gettext("Requests declined, withdrawn or closed otherwise"), t.closed_unserved],
+              ], sheet(6, gettext("Outcomes"))),
         Table(gettext("7. IP filings"), [gettext("IP right"), gettext("Applications filed")],
               [[ip_right_label(r), n] for r, n in report.filings]
               + [[gettext("Total"), t.filings_total]], sheet(7, gettext("Filings"))),
@@ -109,6 +127,5 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
             [gettext("Mean rating (1–5)"),
              round(t.mean_rating, 2) if t.mean_rating is not None else None],
             [gettext("Completed requests rated"), t.rated],
-            [gettext("Requests declined, withdrawn or closed otherwise"), t.closed_unserved],
         ], sheet(9, gettext("Satisfaction"))),
     ]  # fmt: skip
