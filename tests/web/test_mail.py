@@ -135,6 +135,9 @@ def test_a_reset_link_sets_the_password_once(world, client, app):
     reused = client.post(path, data={"password": "third-password-1", "confirm": "third-password-1"})
     assert reused.status_code == 400
     assert "already been used" in reused.get_data(as_text=True)
+    opened_again = client.get(path)  # says so at once, rather than offer a form to refuse
+    assert opened_again.status_code == 400 and 'name="password"' not in opened_again.get_data(True)
+    assert "already been used" in opened_again.get_data(as_text=True)
 
 
 def test_reset_links_expire_and_forgeries_are_refused(world, client, app, monkeypatch):

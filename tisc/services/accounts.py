@@ -283,15 +283,25 @@ def request_password_reset(email: str) -> None:
         notifications.queue(Kind.PASSWORD_RESET, user)
 
 
+LINK_USED = N_("This link has already been used or is no longer valid.")
+
+
+def link_is_current(user_id: int, version: int) -> bool:
+    """Whether a reset or invitation link of ``user_id``'s made at session ``version`` may
+    still set a password (nothing has ended the account's sessions since)."""
+    user = db.session.get(User, user_id)
+    return user is not None and user.active and user.session_version == version
+
+
 @use_case
 def set_password_from_link(user_id: int, version: int, password: str, hash_method: str) -> User:
     """Set the password of a reset or invitation link, which then stops working.
 
     The link proved the address too, so it counts as confirmed.
     """
+    if not link_is_current(user_id, version):
+        raise Invalid("token", LINK_USED)
     user = db.session.get(User, user_id)
-    if user is None or not user.active or user.session_version != version:
-        raise Invalid("token", N_("This link has already been used or is no longer valid."))
     check_password_strength(password, hints=(user.name, user.email))
     user.password_hash = generate_password_hash(password, method=hash_method)
     sessions.end_all(user)

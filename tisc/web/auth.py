@@ -168,6 +168,10 @@ def _password_from_link(purpose: str, token: str, heading: str):
         payload = read_token(purpose, token)
     except Invalid as error:
         return error_page(400, explain(error))
+    if request.method == "GET" and not accounts.link_is_current(
+        payload["user"], payload["version"]
+    ):  # used already: no form that could only be refused
+        return error_page(400, gettext(accounts.LINK_USED))
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
