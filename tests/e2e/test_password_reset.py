@@ -31,9 +31,6 @@ def test_reset_a_forgotten_password_from_the_emailed_link(page: Page, site: str,
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("details.account-menu > summary")).to_have_text("Әлия")
 
-    page.goto(site + "/" + link.split("/", 3)[3])
-    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
-    page.get_by_label("New password", exact=True).fill("third-password-99")
-    page.get_by_label("Repeat the new password").fill("third-password-99")
-    page.get_by_role("button", name="Save password").click()
+    page.goto(site + "/" + link.split("/", 3)[3])  # used: says so, with no form to fill
     expect(page.get_by_text("This link has already been used")).to_be_visible()
+    expect(page.get_by_label("New password", exact=True)).to_have_count(0)
