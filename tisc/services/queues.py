@@ -199,10 +199,17 @@ def _tab_counts_statement() -> sa.Select:
     waiting = sa.select(sa.func.count(ServiceRequest.id)).where(
         ServiceRequest.centre_id == centre_id, rules.has_question_waiting()
     )
-    unassigned = sa.select(ServiceRequest.id).where(
-        ServiceRequest.centre_id == centre_id,
-        rules.is_open(),
-        ServiceRequest.assignee_id.is_(None),
+    # In id order: SQLite (no statistics) would otherwise take the covering index of the
+    # centre's completions and read its whole history; the index of open requests nobody
+    # holds gives them in that order.
+    unassigned = (
+        sa.select(ServiceRequest.id)
+        .where(
+            ServiceRequest.centre_id == centre_id,
+            rules.is_open(),
+            ServiceRequest.assignee_id.is_(None),
+        )
+        .order_by(ServiceRequest.id)
     )
     return sa.select(
         _count_to(mine, read_at_most).scalar_subquery(),
