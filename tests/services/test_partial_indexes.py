@@ -49,7 +49,7 @@ def test_partial_indexes_have_their_condition_and_sqlite_loads_no_postgresql(app
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["statuses"] == [200, 200, 200, 200]
     made = result["made"]
-    assert len(made) == 9
+    assert len(made) == 10
     for where, on_sqlite, on_postgresql in made.values():
         # SQLite's queries write a Boolean column as "= 1", and so must its index.
         assert on_sqlite.endswith(f"WHERE {SQLITE.get(where, where)}"), on_sqlite
