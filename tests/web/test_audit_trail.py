@@ -229,6 +229,19 @@ def test_an_export_records_only_its_list_s_filters_and_how_many_rows_left(world,
                           "rows": 1}  # fmt: skip
 
 
+def test_an_export_s_entry_says_a_search_was_made_never_its_words(world, as_, make):
+    """Staff search titles, keywords and inventors' addresses; the coordinator reads the
+    trail, and must not learn from it which of a centre's requests hold which words."""
+    title = make.row(world.reference)["title"]
+    word = title.split()[0]
+    as_("staff").get(f"/desk/export.csv?q={word}")
+    (exported,) = entries(make.app, "export.downloaded")
+    assert exported.after["filters"]["text"] is True and exported.after["rows"] == 1
+    assert word not in str(exported.after)
+    trail = as_("coordinator").get("/office/audit.csv").get_data(as_text=True)
+    assert word not in trail
+
+
 def test_the_trail_names_fields_and_filters_in_the_reader_s_language(world, as_, make, app):
     client = as_("coordinator")
     client.get("/office/export.csv?region=KZ-71&status=all")

@@ -296,11 +296,13 @@ OFFICE_FILTERS = ("status", "service", "centre_id", "region_code", "overdue", "t
 
 
 def filters_of(user: User, filters: Filters) -> dict:
-    """The filters of the list ``user`` sees (the desk's or the office's) that are set,
-    as plain values: what an export of it records."""
+    """The filters of the list ``user`` sees (the desk's or the office's) that have a
+    value, as plain values: what an export of it records. A search is recorded as searched
+    (True), never by its words: the coordinator reads the trail, and staff's words would
+    tell which requests contain them."""
     names = DESK_FILTERS if user.role is Role.STAFF else OFFICE_FILTERS
     return {
-        name: getattr(filters, name)
+        name: True if name == "text" else getattr(filters, name)
         for name in names
         if getattr(filters, name) not in (None, "", False)
     }
