@@ -319,3 +319,18 @@ def test_outbox_rows_commit_with_the_action(world, make, app):
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
     assert count == 2  # the submission: receipt to the inventor, news to KBTU's one staff member
+
+
+def test_a_reopened_request_s_message_gives_the_reason_and_promises_no_fresh_date(make):
+    """A reopening keeps the request's own due date (moved by the time it was closed), which
+    may have passed: the message must not say "now due by" it."""
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request(inventor)
+    make.act(staff, reference, "assign", assignee_id=staff.id)
+    make.act(staff, reference, "start")
+    make.act(staff, reference, "complete", **COMPLETION)
+    make.act(staff, reference, "reopen", text="Ещё один пункт формулы.")
+    (reopened,) = outbox(make.app, kind="reopened")
+    assert "has reopened your request to work on it again" in reopened.body_text
+    assert "Ещё один пункт формулы." in reopened.body_text
+    assert "due" not in reopened.body_text.lower()

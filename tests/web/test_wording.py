@@ -33,6 +33,22 @@ def test_kazakh_due_dates_need_no_case_ending(make, client):
     assert "дейін" not in headline
 
 
+DATE_PLACEHOLDER = re.compile(r"%\((date|due|today|reply_by|since|start|end|until)\)s (дейін|бастап)")
+
+
+def test_no_kazakh_sentence_puts_a_case_ending_s_postposition_after_a_date():
+    """The same rule, in every Kazakh sentence that holds a date: "%(date)s дейін" reads
+    "2026 ж. 28 жел. дейін" once the date is filled in."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "tisc/translations/kk/LC_MESSAGES/messages.po"
+    with po.open("rb") as catalogue:
+        texts = [m.string for m in read_po(catalogue) if m.id and isinstance(m.string, str)]
+    assert texts and [text for text in texts if DATE_PLACEHOLDER.search(text)] == []
+
+
 def test_a_closed_request_shows_its_closing_date_not_a_due_date(world, as_, make):
     reference = make.request(world.people["inventor"], title="Жабылатын сұрау")
     client = as_("inventor")

@@ -473,7 +473,9 @@ COMPOSERS = {
     ),
     Kind.REOPENED: _inventor_message(
         N_("%(reference)s: your request is reopened"),
-        N_("%(centre)s has reopened your request. The answer is now due by %(due)s."),
+        # No due date: a reopened request keeps its own, moved by the time it was closed
+        # (possibly passed already), not a fresh one.
+        N_("%(centre)s has reopened your request to work on it again. The reason given:"),
         "text",
     ),
     Kind.REMINDER: _reminder,
