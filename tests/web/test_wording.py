@@ -33,7 +33,9 @@ def test_kazakh_due_dates_need_no_case_ending(make, client):
     assert "дейін" not in headline
 
 
-DATE_PLACEHOLDER = re.compile(r"%\((date|due|today|reply_by|since|start|end|until)\)s (дейін|бастап)")
+DATE_PLACEHOLDER = re.compile(
+    r"%\((date|due|today|reply_by|since|start|end|until)\)s (дейін|бастап)"
+)
 
 
 def test_no_kazakh_sentence_puts_a_case_ending_s_postposition_after_a_date():
