@@ -2,9 +2,12 @@
 made - a request created, not a form sent back for a correction - by the pages and the API
 alike (``TISC_SUBMIT_LIMIT``).
 
-The use case spends it once its request's row is written and before it commits: a spent
-allowance rolls the request back, so nothing is made beyond it, and an idempotent retry or
-a refused form never reaches the point where it is spent.
+The caller checks the allowance (:func:`check`, which counts nothing) before the use case
+and counts the request (:func:`spend`) once the use case has committed it, so no store
+round trip happens while a write transaction holds the database's writers, a refused or
+repeated submission counts nothing, and a commit that fails leaves the allowance whole. Two
+submissions of one person at the same moment may both pass the check: the overshoot is
+bounded by one person's concurrent submissions.
 """
 
 import math
@@ -45,22 +48,33 @@ class AllowanceSpent(Exception):
         }
 
 
-def spend(setting: str, door: str, scope: str, key: str) -> None:
-    """Count one against each limit of the configured ``setting`` for ``key`` (a person),
-    in the bucket of ``door`` (``pages``, ``api``) and ``scope``; :class:`AllowanceSpent`
-    when one of them has nothing left. A store that fails lets it pass (logged)."""
+def check(setting: str, door: str, scope: str, key: str) -> None:
+    """:class:`AllowanceSpent` when one of the limits of the configured ``setting`` has
+    nothing left for ``key`` (a person), in the bucket of ``door`` (``pages``, ``api``) and
+    ``scope``; counts nothing. A store that fails lets it pass (logged)."""
     if not limiter.enabled:  # limits switched off (RATELIMIT_ENABLED)
         return
     strategy = limiter.limiter
     for item in parse_many(current_app.config[setting]):
         try:
-            allowed = strategy.hit(item, door, scope, key)
+            if strategy.test(item, door, scope, key):
+                continue
+            reset_at, _remaining = strategy.get_window_stats(item, door, scope, key)
+        except StorageError:
+            current_app.logger.warning("rate limit store unreachable: %s not checked", setting)
+            return
+        raise AllowanceSpent(item.amount, reset_at)
+
+
+def spend(setting: str, door: str, scope: str, key: str) -> None:
+    """Count one made thing against each limit of ``setting`` for ``key`` (as :func:`check`
+    names them). A store that fails loses the count (logged)."""
+    if not limiter.enabled:
+        return
+    strategy = limiter.limiter
+    for item in parse_many(current_app.config[setting]):
+        try:
+            strategy.hit(item, door, scope, key)
         except StorageError:
             current_app.logger.warning("rate limit store unreachable: %s not counted", setting)
             return
-        if not allowed:
-            try:
-                reset_at, _remaining = strategy.get_window_stats(item, door, scope, key)
-            except StorageError:  # refused all the same, without the limit's figures
-                reset_at = None
-            raise AllowanceSpent(item.amount, reset_at)

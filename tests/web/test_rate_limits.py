@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from limits import parse_many
 from limits.errors import StorageError
 
 from tests.factories import login
@@ -129,4 +130,29 @@ def test_the_form_itself_has_a_larger_allowance_against_hammering(app, make, mon
     assert "через 60 минут" in page or "через 1 час" in page  # not "a minute"
     assert 'href="/requests/new?service=training"' in page  # back to the form
     assert 'href="/requests"' in page  # and to My requests
+    limiter.reset()
+
+
+def test_a_form_sent_again_after_its_request_used_up_the_allowance_gets_that_request(
+    app, make, monkeypatch
+):
+    """A double click on the last request of the hour: the second post is the same form
+    (its one-time token), so it is shown the request it made, not refused."""
+    monkeypatch.setitem(app.config, "TISC_SUBMIT_LIMIT", "5 per day;1 per hour")
+    limiter.reset()
+    client = app.test_client()
+    who = make.user()
+    login(client, who)
+    once = SUBMISSION | {"once": "double-click-token-1", "send_anyway": "y"}
+    first = client.post("/requests/new", data=once)
+    again = client.post("/requests/new", data=once)
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    other = client.post("/requests/new", data=SUBMISSION | {"title": "Басқа", "send_anyway": "y"})
+    assert other.status_code == 429  # a new form is over the hour's limit
+    # refused by the hour's limit, it spent nothing of the day's: 1 made, 4 left of 5
+    (day,) = [item for item in parse_many("5 per day;1 per hour") if item.amount == 5]
+    with app.app_context():
+        _reset, left = limiter.limiter.get_window_stats(day, "pages", "submit", f"user:{who.id}")
+    assert left == 4
     limiter.reset()

@@ -56,14 +56,21 @@ def token_key() -> str:
     return "address:" + (request.remote_addr or "")
 
 
-def spend_person_limit(setting: str, scope: str) -> None:
-    """Count one more against a per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so
-    that several tokens are no way around it; 429 once it is spent, with that limit's
-    ``X-RateLimit-*`` (not the per-token limit's, which this call has not reached)."""
+def check_person_limit(setting: str, scope: str) -> None:
+    """A per-person limit of the pages (``TISC_SUBMIT_LIMIT``…), so that several tokens are
+    no way around it: 429 once it is spent, with that limit's ``X-RateLimit-*`` (not the
+    per-token limit's, which this call has not reached). Counts nothing:
+    :func:`spend_person_limit` counts what was made."""
     try:
-        allowances.spend(setting, "api", scope, f"user:{caller().user.id}")
+        allowances.check(setting, "api", scope, f"user:{caller().user.id}")
     except allowances.AllowanceSpent as spent:
         raise Problem("too-many-requests", headers=spent.headers or None) from None
+
+
+def spend_person_limit(setting: str, scope: str) -> None:
+    """Count one made thing against the person's limit that :func:`check_person_limit`
+    checked."""
+    allowances.spend(setting, "api", scope, f"user:{caller().user.id}")
 
 
 def needs(scope: str = "read"):

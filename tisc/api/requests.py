@@ -13,7 +13,7 @@ from flask_babel import gettext, ngettext
 
 from tisc.api import representations as shown
 from tisc.api import schemas
-from tisc.api.auth import caller, needs, spend_person_limit
+from tisc.api.auth import caller, check_person_limit, needs, spend_person_limit
 from tisc.api.blueprints import RETRY_AFTER, Blueprint
 from tisc.api.problems import Problem
 from tisc.domain.catalogue import N_, Role
@@ -175,9 +175,8 @@ def submit(submission):
     try:
         # Only a request made counts against the person's allowance: not a retry, nor a
         # submission refused (invalid, similar to an open one), as on the pages.
-        row, new = request_service.submit_once(
-            user, draft, policy(), spend=lambda: spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
-        )
+        _check_allowance(user, key)
+        row, new = request_service.submit_once(user, draft, policy())
     except duplicates.SimilarOpen as found:
         references = [similar.reference for similar in found.similar]
         message = ngettext(
@@ -194,6 +193,8 @@ def submit(submission):
             "idempotency-key-reused", detail,
             errors=[{"field": "Idempotency-Key", "message": detail}],
         ) from None  # fmt: skip
+    if new:
+        spend_person_limit("TISC_SUBMIT_LIMIT", "submit")
     location = url_for(".request_detail", reference=row.reference)
     body, headers = _with_etag(shown.request(user, row, with_actions=True), row.version)
     return body, 201 if new else 200, headers | {"Location": location}
@@ -330,6 +331,16 @@ def _if_match(current: int) -> int | None:
 
 def _etag(version: int) -> dict:
     return {"ETag": f'"{version}"'}
+
+
+def _check_allowance(user, key: str | None) -> None:
+    """429 when the person has sent all the requests they may for now, unless ``key`` made
+    one already: a retry is answered with it even then."""
+    try:
+        check_person_limit("TISC_SUBMIT_LIMIT", "submit")
+    except Problem:
+        if request_service.sent_before(user, key) is None:
+            raise
 
 
 def _with_etag(body: dict, version: int):

@@ -1,6 +1,5 @@
 """Use cases of a request's life: submit it, act on it, read its timeline."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -92,14 +91,8 @@ def submit(
     draft: Draft,
     policy: Policy,
     now: datetime | None = None,
-    spend: Callable[[], None] | None = None,
 ):
     """Route and record a new request; the caller gets it back with its reference.
-
-    ``spend``, when given, is called once the request is written and before it is
-    committed: the place to count it against the inventor's allowance of submissions, so
-    that only a request made counts (a refused or repeated submission never gets there). If
-    it raises, nothing is made and the error goes to the caller.
 
     :class:`~tisc.services.duplicates.SimilarOpen` when the inventor has open requests like
     it and the draft does not say ``send_anyway``; then nothing is written.
@@ -112,7 +105,7 @@ def submit(
     other as similar, and a burst may weigh the centres' queues as they were just before."""
     now = now or utcnow()
     plan = _planned(inventor, draft, policy, now)
-    return _record_submission(inventor, draft, plan, policy, now, spend)
+    return _record_submission(inventor, draft, plan, policy, now)
 
 
 @dataclass(frozen=True)
@@ -183,7 +176,6 @@ def _record_submission(
     plan: _Plan,
     policy: Policy,
     now: datetime,
-    spend: Callable[[], None] | None = None,
 ) -> ServiceRequest:
     service, decision = plan.service, plan.decision
     category = inventor.requester_category or plan.category  # as it stands now
@@ -220,8 +212,6 @@ def _record_submission(
         inventor.requester_category = category
     _record(service_request, inventor.actor, inventor, None, transition, plan.uploads, now, policy)
     duplicates.flag(service_request.id, plan.similar, now)
-    if spend is not None:  # last: a token used before fails at the insert, spending nothing
-        spend()
     return service_request
 
 
@@ -256,9 +246,8 @@ def submit_once(
     draft: Draft,
     policy: Policy,
     now: datetime | None = None,
-    spend: Callable[[], None] | None = None,
 ) -> tuple[ServiceRequest, bool]:
-    """:func:`submit` (``spend`` as there), unless this form was already sent (a double
+    """:func:`submit`, unless this form was already sent (a double
     click, a resend): then the request it made, untouched. ``(request, whether it is new)``.
 
     The database's unique (inventor, token) pair decides, so no extra query is paid
@@ -271,7 +260,7 @@ def submit_once(
     now = now or utcnow()
     plan = _planned(inventor, draft, policy, now)
     try:
-        return _record_submission(inventor, draft, plan, policy, now, spend), True
+        return _record_submission(inventor, draft, plan, policy, now), True
     except sa.exc.IntegrityError:
         first = sent_before(inventor, draft.submission_token)
         if not first:
@@ -293,7 +282,7 @@ def last_region_of(inventor: User) -> str | None:
 
 def sent_before(inventor: User, token: str | None) -> ServiceRequest | None:
     """The request ``inventor`` already made with this submission token, if any: sending
-    it again makes no new one (the API spends no submission allowance on it)."""
+    it again makes no new one."""
     token = keepable_token(token)
     if token is None:
         return None

@@ -103,15 +103,16 @@ def new():
         chosen = centres.find_centre(slug) if slug else None
         form.preferred_centre.data = str(chosen.id) if chosen else ""
         form.preferred_language.data = str(current_user.locale or "")
-    similar, headers = [], {}
+    similar, headers, refused = [], {}, False
     if form.is_submitted() and _checked(form, uploads := _uploads(form)):
         try:
+            _check_allowance(form.once.data)  # nothing written before it
             service_request, new = request_service.submit_once(
-                current_user, _draft(form, uploads), policy(), spend=_spend_submission
+                current_user, _draft(form, uploads), policy()
             )
         except allowances.AllowanceSpent as spent:  # the form stays, as typed
             form.form_errors.append(_allowance_spent(spent))
-            headers = spent.headers
+            refused, headers = True, spent.headers
         except duplicates.SimilarOpen as found:  # shown above the form, until confirmed
             similar = found.similar
         except request_service.SentOtherwise as sent:  # this form, sent before and changed
@@ -122,6 +123,8 @@ def new():
         except Conflict as error:
             form.form_errors.append(explain(error))
         else:
+            if new:  # only a request made counts: not a resend, nor a refused form
+                allowances.spend(*_SUBMISSIONS, _per_user())
             done = SPECS[Action.SUBMIT].done if new else ALREADY_SENT
             flash(
                 gettext(
@@ -132,7 +135,7 @@ def new():
                 "success" if new else "info",
             )
             return redirect(url_for(".detail", reference=service_request.reference))
-    status = 429 if headers else 400 if form.errors else 200
+    status = 429 if refused else 400 if form.errors else 200
     return render_template("requests/new.html", form=form, similar=similar), status, headers
 
 
@@ -146,8 +149,19 @@ def _checked(form: RequestSubmitForm, uploads: list[Upload]) -> bool:
     return valid and not problems
 
 
-def _spend_submission() -> None:
-    allowances.spend("TISC_SUBMIT_LIMIT", "pages", "submit", _per_user())
+# The per-person allowance of requests made (``TISC_SUBMIT_LIMIT``), the pages' bucket.
+_SUBMISSIONS = ("TISC_SUBMIT_LIMIT", "pages", "submit")
+
+
+def _check_allowance(token: str | None) -> None:
+    """:class:`allowances.AllowanceSpent` when the inventor has sent all the requests they
+    may for now, unless this form made one already (a double click that used up the
+    allowance, sent again): that one gets its request."""
+    try:
+        allowances.check(*_SUBMISSIONS, _per_user())
+    except allowances.AllowanceSpent:
+        if request_service.sent_before(current_user, token) is None:
+            raise
 
 
 def _allowance_spent(spent: allowances.AllowanceSpent) -> str:
