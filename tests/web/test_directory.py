@@ -223,6 +223,17 @@ def test_no_nearest_centres_where_centres_match_or_no_place_is_named(client):
     assert not elsewhere(client.get("/centres?region=KZ-23").get_data(as_text=True))
     assert not elsewhere(client.get("/centres?q=nothing-like-this").get_data(as_text=True))
     assert not elsewhere(client.get("/centres?q=область").get_data(as_text=True))  # every region
+    # Karaganda's own centre filtered out by the language: the region has a centre, so the
+    # box would have named it at 0 km as "elsewhere"
+    assert not elsewhere(client.get("/centres?region=KZ-35&language=en").get_data(True))
+
+
+def test_a_town_s_nearest_centres_are_measured_as_routing_measures_them(client):
+    """From the town's region's administrative centre, so the first one named is where a
+    request from there goes (Zhanaozen, 150 km from Aktau, was measured from itself)."""
+    by_town = elsewhere(client.get("/centres?q=Жанаозен").get_data(as_text=True))
+    by_region = elsewhere(client.get("/centres?region=KZ-47").get_data(as_text=True))
+    assert by_town and by_town == by_region
 
 
 def test_applied_filters_fold_away_behind_a_count_and_none_leave_them_open(client):

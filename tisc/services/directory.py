@@ -70,14 +70,20 @@ ELSEWHERE = 3  # the nearest centres named when a place has none
 
 
 def elsewhere(query: DirectoryQuery, limit: int = ELSEWHERE) -> Elsewhere | None:
-    """Where someone from the place ``query`` names may still ask, when none of its
-    centres matches: the region it filters by, else the one town, else the one region,
-    its text names. None when it names no place (or no centre offers the service)."""
+    """Where someone from the place ``query`` names may still ask, when its region has no
+    active centre offering the service: the region it filters by, else the region of the
+    one town, else the one region, its text names. Distances are measured from the
+    region's administrative centre, as routing measures them, so the first centre named is
+    the one a request from there goes to. None when it names no place, when its region has
+    such a centre (another filter emptied the list), or when no centre offers the
+    service."""
     place = _place(query)
     offering = active_offering(query.service or None)
     if place is None or not offering:
         return None
     names, region_code, location = place
+    if any(card.region_code == region_code for card in offering):
+        return None
     distances = distances_km(location, [card.location for card in offering])
     ranked = sorted(zip(distances, range(len(offering)), offering, strict=True))
     listings = [Listing(card, km) for km, _, card in ranked[:limit]]
@@ -92,8 +98,9 @@ def _place(query: DirectoryQuery) -> tuple[dict[str, str], str, Point] | None:
     if not words_of(query.text):
         return None
     town = the_one_named(query.text, ((c, c.names().values()) for c in network.cities()))
-    if town is not None:
-        return town.names(), town.region_code, Point(town.lat, town.lon)
+    if town is not None and town.region_code in regions:
+        region = regions[town.region_code]
+        return region.names, region.code, region.admin_centre
     named = the_one_named(query.text, (
         (r, [*r.names.values(), *r.admin_centre_names.values()]) for r in regions.values()
     ))  # fmt: skip
