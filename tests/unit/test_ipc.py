@@ -1,7 +1,7 @@
 import pytest
 
 from tisc.domain.errors import Invalid
-from tisc.domain.ipc import normalise_symbol, parse_ipc_list
+from tisc.domain.ipc import NOT_IPC, NOT_IPC_SEVERAL, normalise_symbol, parse_ipc_list
 
 
 @pytest.mark.parametrize(
@@ -52,13 +52,22 @@ def test_every_bad_symbol_is_named_at_once():
     with pytest.raises(Invalid) as refusal:
         parse_ipc_list("a61k31/00, G06F16, H01L 31/042; XYZ 1/2\nG06F16")
     assert refusal.value.field == "ipc_classes"
-    assert refusal.value.params == {"symbols": "G06F16, XYZ 1/2", "num": 2}
+    assert refusal.value.params == {"symbols": "G06F16, XYZ 1/2"}
+    assert refusal.value.message == NOT_IPC_SEVERAL
 
 
 def test_one_bad_symbol_is_named_alone():
     with pytest.raises(Invalid) as refusal:
         parse_ipc_list("A61K 31/00; nonsense")
-    assert refusal.value.params == {"symbols": "nonsense", "num": 1}
+    assert refusal.value.params == {"symbols": "nonsense"}
+    assert refusal.value.message == NOT_IPC
+
+
+def test_twenty_one_bad_symbols_are_several_in_every_language():
+    """Plural forms say 21 in the singular in Russian: the message is chosen by number."""
+    with pytest.raises(Invalid) as refusal:
+        parse_ipc_list("; ".join(f"X{n}" for n in range(21)))
+    assert refusal.value.message == NOT_IPC_SEVERAL
 
 
 def test_at_most_twenty_symbols():

@@ -87,10 +87,6 @@ class WorkingCalendar:
             current = next_midnight
         return total
 
-    def extend_for_pause(self, due_at: datetime, paused_at: datetime, resumed_at: datetime):
-        """Move ``due_at`` later by the working time of a pause."""
-        return self.add_working_seconds(due_at, self.working_seconds_between(paused_at, resumed_at))
-
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)
 

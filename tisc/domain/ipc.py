@@ -9,7 +9,7 @@ read as the Latin letters they look like: on screen the two cannot be told apart
 
 import re
 
-from tisc.domain.catalogue import NP_
+from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
 
 _SYMBOL = re.compile(r"^([A-H])(\d{2})([A-Z])(?:\s*(\d{1,4})\s*/\s*(\d{2,6}))?$", re.ASCII)
@@ -18,9 +18,11 @@ MAX_SYMBOLS = 20
 # Cyrillic capitals drawn like Latin ones (Kazakh and Russian keyboards), with their
 # small letters: a symbol is upper-cased before it is matched.
 _LOOK_ALIKES = str.maketrans("АВСЕНКМОРТХУавсенкмортху", "ABCEHKMOPTXYABCEHKMOPTXY")
-NOT_IPC = NP_(
-    "“%(symbols)s” is not an IPC class; write it like A61K 31/00, in Latin letters.",
-    "These are not IPC classes: %(symbols)s. Write each like A61K 31/00, in Latin letters.",
+# One bad symbol, or several: chosen by their number in code, not by plural forms, which
+# say 21 classes in the singular in Russian.
+NOT_IPC = N_("“%(symbols)s” is not an IPC class; write it like A61K 31/00, in Latin letters.")
+NOT_IPC_SEVERAL = N_(
+    "These are not IPC classes: %(symbols)s. Write each like A61K 31/00, in Latin letters."
 )
 
 
@@ -52,7 +54,8 @@ def parse_ipc_list(text: str) -> list[str]:
         elif symbol not in symbols:
             symbols.append(symbol)
     if bad:
-        raise Invalid("ipc_classes", NOT_IPC, symbols=", ".join(bad), num=len(bad))
+        message = NOT_IPC if len(bad) == 1 else NOT_IPC_SEVERAL
+        raise Invalid("ipc_classes", message, symbols=", ".join(bad))
     if len(symbols) > MAX_SYMBOLS:
         raise Invalid(
             "ipc_classes",

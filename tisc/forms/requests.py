@@ -23,7 +23,6 @@ from tisc.domain.workflow import SPECS, Action
 from tisc.extensions import policy
 from tisc.forms import Form, IntegerField, SelectField, options
 
-# What each rating means, said beside it.
 TITLE_MAX = 200
 
 
