@@ -77,3 +77,42 @@ def test_application_numbers_become_filings_and_keep_the_outcome(tmp_path):
             )).scalars().all()  # fmt: skip
         assert numbers == ["2025/0101.1", "", ""]
         db.engine.dispose()
+
+
+def test_staff_made_on_the_command_line_before_count_as_confirmed(tmp_path):
+    """Tokens need a confirmed address now: staff and coordinators made with a password on
+    the command line before that rule count as confirmed; an inventor, or staff invited who
+    have not chosen a password yet, do not."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from tests.conftest import settings_for
+    from tisc import create_app
+    from tisc.extensions import bind_migrations
+    from tisc.models import User
+
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    bind_migrations(app)
+    with app.app_context():
+        upgrade(revision="9c1d4e7f2a60")
+        with db.engine.begin() as connection:
+            for number, role, password in [
+                (1, "coordinator", "hash"), (2, "staff", "hash"), (3, "staff", None),
+                (4, "inventor", "hash"),
+            ]:  # fmt: skip
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO users (id, email, name, role, active, session_version,"
+                        " created_at, muted_notifications, password_hash) VALUES (:id, :email,"
+                        " 'A', :role, 1, 1, '2026-03-02 10:00:00', '[]', :password)"
+                    ),
+                    {"id": number, "email": f"{number}@b.kz", "role": role, "password": password},
+                )
+        upgrade()
+        confirmed = {
+            user.id: user.email_verified_at is not None
+            for user in db.session.scalars(sa.select(User))
+        }
+        assert confirmed == {1: True, 2: True, 3: False, 4: False}
+        db.session.remove()
+        db.engine.dispose()
