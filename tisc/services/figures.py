@@ -12,7 +12,7 @@ recomputed from the matching requests with the same definitions
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, tzinfo
 
 import sqlalchemy as sa
@@ -474,15 +474,8 @@ def overdue_now(scope: Scope, centre_ids: Iterable[int], now: datetime) -> dict[
     centre_ids = list(centre_ids)
     if not centre_ids:
         return {}
-    conditions = [rules.is_overdue(now)]
-    if scope.service:
-        conditions.append(ServiceRequest.service == scope.service)
-    if scope.region_code:
-        conditions.append(ServiceRequest.region_code == scope.region_code)
-    if scope.category == defs.UNKNOWN_CATEGORY:
-        conditions.append(ServiceRequest.requester_category.is_(None))
-    elif scope.category:
-        conditions.append(ServiceRequest.requester_category == scope.category)
+    # each centre is its own count below: the scope's other filters apply to all of them
+    conditions = [rules.is_overdue(now), *matching(replace(scope, centre_id=None))]
     counts = []
     for centre_id in centre_ids:
         capped = (
