@@ -308,14 +308,21 @@ def filters_of(user: User, filters: Filters) -> dict:
     }
 
 
+def _exported_list(user: User, filters: Filters, now: datetime | None):
+    """The list an export of ``user``'s holds (the desk's or the office's): its conditions,
+    its search's matches, its sort column and direction."""
+    return (_desk_list if user.role is Role.STAFF else _office_list)(user, filters, now)
+
+
+def _where(query: sa.Select, found, conditions: list) -> sa.Select:
+    """``query`` narrowed to ``conditions`` (and to a search's matches, when there is one)."""
+    return found.apply(query, conditions) if found is not None else query.where(*conditions)
+
+
 def export_count(user: User, filters: Filters, now: datetime | None = None) -> int:
     """How many rows :func:`export_rows` gives for the same list and filters."""
-    if user.role is Role.STAFF:
-        conditions, found, _sort, _descending = _desk_list(user, filters, now)
-    else:
-        conditions, found, _sort, _descending = _office_list(user, filters, now)
-    query = sa.select(ServiceRequest.id)
-    query = found.apply(query, conditions) if found else query.where(*conditions)
+    conditions, found, _sort, _descending = _exported_list(user, filters, now)
+    query = _where(sa.select(ServiceRequest.id), found, conditions)
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
@@ -327,10 +334,7 @@ def export_rows(
     in keyset batches, so that an export of a million rows holds one batch at a time.
     Exports never read the description or any text but the title (which only the desk
     shows)."""
-    if user.role is Role.STAFF:
-        conditions, found, sort, descending = _desk_list(user, filters, now)
-    else:
-        conditions, found, sort, descending = _office_list(user, filters, now)
+    conditions, found, sort, descending = _exported_list(user, filters, now)
     query = sa.select(*EXPORT_COLUMNS).outerjoin(User, User.id == ServiceRequest.assignee_id)
     order = (sort.desc(), ServiceRequest.id.desc()) if descending else (
         sort.asc(), ServiceRequest.id.asc()
@@ -342,7 +346,7 @@ def export_rows(
             key = sa.tuple_(sort, ServiceRequest.id)
             bound = sa.tuple_(sa.literal(cursor[0], UTCDateTime()), sa.literal(cursor[1]))
             page_conditions.append(key < bound if descending else key > bound)
-        page = found.apply(query, page_conditions) if found else query.where(*page_conditions)
+        page = _where(query, found, page_conditions)
         rows = db.session.execute(page.order_by(*order).limit(batch)).all()
         yield from rows
         if len(rows) < batch:
@@ -402,7 +406,7 @@ def _keyset(
         query = listed
     else:
         query = sa.select(ServiceRequest).options(joinedload(ServiceRequest.assignee), *LIST_ONLY)
-    query = found.apply(query, conditions) if found is not None else query.where(*conditions)
+    query = _where(query, found, conditions)
     ascending = descending == backwards
     order = (sort_column.asc(), ServiceRequest.id.asc()) if ascending else (
         sort_column.desc(), ServiceRequest.id.desc()
