@@ -173,6 +173,21 @@ def test_tokens_are_made_only_for_a_confirmed_address(make, client):
     assert response.status_code == 200 and 'id="new-token"' in response.get_data(as_text=True)
 
 
+def test_a_token_of_an_unconfirmed_address_made_before_the_rule_is_not_accepted(make, client):
+    """Tokens made before they needed a confirmed address: one of a squatted address would
+    still read its owner's requests until the owner reset the password."""
+    inventor = make.user()
+    secret = make_token(make, inventor)
+    with make.app.app_context():
+        db.session.get(User, inventor.id).email_verified_at = None
+        db.session.commit()
+    assert get(client, "/api/v1/me", secret).status_code == 401
+    with make.app.app_context():
+        db.session.get(User, inventor.id).email_verified_at = utcnow()
+        db.session.commit()
+    assert get(client, "/api/v1/me", secret).status_code == 200
+
+
 @pytest.mark.parametrize(
     "header",
     ["Bearer", "Bearer tisc_not-a-real-token", "Bearer tisc_" + "a" * 200,

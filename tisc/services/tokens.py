@@ -6,9 +6,9 @@ A token acts as its owner with their role and visibility, limited to reading
 its owner is deactivated. Whatever ends every session of an account (a password
 changed or reset, *sign out everywhere*, deactivation) revokes its tokens too: a
 token made by someone who held the account for a while must not outlive its
-being taken back. Tokens are made only for a confirmed address, so someone who
-registered with another person's address cannot keep reading that person's
-requests once they reset the password.
+being taken back. Tokens are made, and accepted, only for a confirmed address, so
+someone who registered with another person's address cannot keep reading that
+person's requests once they reset the password.
 """
 
 import hashlib
@@ -120,7 +120,8 @@ def active_for(user: User, now: datetime | None = None) -> list[ApiToken]:
 
 
 def bearer(secret: str, now: datetime | None = None) -> Bearer | None:
-    """The bearer of ``secret`` if it is a valid token of an active account, else None."""
+    """The bearer of ``secret`` if it is a valid token of an active account with a confirmed
+    address, else None."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     now = now or utcnow()
@@ -134,7 +135,8 @@ def bearer(secret: str, now: datetime | None = None) -> Bearer | None:
     token, user = found
     if token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
         return None
-    if not user.active:
+    # A token made before tokens needed a confirmed address works only once it is confirmed
+    if not user.active or user.email_verified_at is None:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
         _note_use(token.id, now)
