@@ -643,6 +643,38 @@ def test_a_file_that_is_not_allowed_is_refused_by_name(make, client, bearer):
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
+def test_every_problem_the_schema_cannot_see_is_named_in_one_answer(make, client, bearer):
+    """The unknown centre, the IPC classes and each refused file together, as the page names
+    them: it took a client three rounds, one problem a round."""
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"preferred_centre": "no-such-centre", "ipc_classes": "Q99Z 1/00",
+                           "files": [(io.BytesIO(b"MZ\x90\x00"), "setup.exe"),
+                                     (io.BytesIO(b""), "empty.pdf")]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["detail"] == "Some input is missing or wrong."
+    assert [error["field"] for error in problem["errors"]] == [
+        "preferred_centre", "ipc_classes", "files", "files"
+    ]  # fmt: skip
+    messages = " ".join(error["message"] for error in problem["errors"])
+    assert "setup.exe" in messages and "empty.pdf" in messages and "Q99Z" in messages
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
+def test_one_problem_is_the_answer_s_detail(make, client, bearer):
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"ipc_classes": "Q99Z 1/00"},
+    )  # fmt: skip
+    problem = response.get_json()
+    assert response.status_code == 400
+    assert [error["field"] for error in problem["errors"]] == ["ipc_classes"]
+    assert problem["detail"] == problem["errors"][0]["message"]
+
+
 def test_the_figures_count_what_happened(make, client, bearer):
     inventor, staff = make.user(), make.user("staff", centre="kbtu")
     make.request_in("completed", inventor, staff)

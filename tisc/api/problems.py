@@ -85,6 +85,14 @@ def from_domain(error: DomainError) -> Response:
     return answer("refused", message)
 
 
+def invalid(problems: list[Invalid]) -> Problem:
+    """Several inputs refused at once, every one named: a client corrects them in one round."""
+    errors = [{"field": problem.field, "message": explain(problem)} for problem in problems]
+    one = len(errors) == 1
+    detail = errors[0]["message"] if one else gettext("Some input is missing or wrong.")
+    return Problem("invalid", detail, errors=errors)
+
+
 def from_http(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     if "messages" in data:  # webargs: bad input, field by field

@@ -15,7 +15,7 @@ from tisc.api import representations as shown
 from tisc.api import schemas
 from tisc.api.auth import caller, check_person_limit, needs, spend_person_limit
 from tisc.api.blueprints import RETRY_AFTER, Blueprint
-from tisc.api.problems import Problem
+from tisc.api.problems import Problem, invalid
 from tisc.domain.catalogue import N_, Role
 from tisc.domain.errors import Conflict, Invalid
 from tisc.domain.workflow import Action
@@ -158,8 +158,13 @@ def submit(submission):
     key = _idempotency_key()
     slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
+    files = _uploads(submission["files"])
+    # Every problem the schema cannot see, named in one answer, as the page names them
+    problems = request_service.draft_problems(submission["ipc_classes"], files, policy())
     if slug and chosen is None:
-        raise Invalid("preferred_centre", N_("Choose one of the options."))
+        problems.insert(0, Invalid("preferred_centre", N_("Choose one of the options.")))
+    if problems:
+        raise invalid(problems)
     draft = request_service.Draft(
         service=submission["service"], title=submission["title"],
         description=submission["description"], region_code=submission["region_code"],
@@ -168,7 +173,7 @@ def submit(submission):
         technical_field=submission["technical_field"], keywords=submission["keywords"],
         ipc_classes=submission["ipc_classes"],
         preferred_centre_id=chosen.id if chosen else None,
-        files=_uploads(submission["files"]), submission_token=key,
+        files=files, submission_token=key,
         requester_category=submission.get("requester_category", ""),
         send_anyway=submission["send_anyway"],
     )  # fmt: skip
@@ -277,10 +282,7 @@ def act(given, reference: str, action: str):
 def _refuse_filters_not_for(role: Role, given: dict) -> None:
     refused = [name for name in ROLE_FILTERS if name in given and name not in FILTERS.get(role, ())]
     if refused:
-        message = gettext(NOT_FOR_ROLE)
-        errors = [{"field": name, "message": message} for name in refused]
-        detail = message if len(refused) == 1 else gettext("Some input is missing or wrong.")
-        raise Problem("invalid", detail, errors=errors)
+        raise invalid([Invalid(name, NOT_FOR_ROLE) for name in refused])
 
 
 def _filters(given: dict, status: str) -> queues.Filters:
