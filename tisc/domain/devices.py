@@ -8,8 +8,6 @@ Safari to someone holding an iPhone, and "Mac OS X" has been macOS since 2016.
 
 from dataclasses import dataclass
 
-import ua_parser
-
 # The rules name a browser's phone edition apart; a person calls it by its name.
 BROWSER_NAMES = {
     "Mobile Safari": "Safari",
@@ -39,6 +37,8 @@ class Device:
 
 def device_of(user_agent: str) -> Device:
     """``user_agent`` (a header as a browser sent it, perhaps cut short) read into names."""
+    import ua_parser  # its rules: only for the sessions list, not every page of every worker
+
     found = ua_parser.parse(user_agent)
     browser = found.user_agent.family if found.user_agent else None
     system = found.os.family if found.os else None

@@ -4,8 +4,6 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 
-import filetype
-
 from tisc.domain.catalogue import N_, NP_
 from tisc.domain.errors import Invalid
 from tisc.domain.policy import MAX_FILES
@@ -75,7 +73,7 @@ def upload_problems(uploads: list[Upload], max_bytes: int, field: str = "files")
                     mb=max_bytes // (1024 * 1024),
                 )
             )
-        elif filetype.guess_mime(upload.content) not in ALLOWED_TYPES:
+        elif detected_type(upload.content) not in ALLOWED_TYPES:
             problems.append(
                 Invalid(field, N_("“%(name)s” is not a PDF, DOCX, PNG or JPEG file."), name=name)
             )
@@ -103,10 +101,17 @@ def served_name(filename: str, content_type: str) -> str:
     return f"{stem if dot else name}.{known[0]}"
 
 
+def detected_type(content: bytes) -> str | None:
+    """The media type ``content`` is by its first bytes, whatever its name says."""
+    import filetype  # its matchers: only for a process that takes files, not every worker
+
+    return filetype.guess_mime(content)
+
+
 def file_row(
     service_request: ServiceRequest, event_id: int, uploader: User, upload: Upload
 ) -> RequestFile:
-    content_type = filetype.guess_mime(upload.content)
+    content_type = detected_type(upload.content)
     return RequestFile(
         request_id=service_request.id,
         event_id=event_id,
