@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from tests.factories import Factory
+from tests.e2e.test_main_journey import sign_in
+from tests.factories import PASSWORD, Factory
 from tisc.extensions import db
 from tisc.models import Centre, CentreService, City
 from tisc.models.base import utcnow
@@ -118,3 +119,29 @@ def test_on_a_phone_the_attribution_leaves_the_scale_readable(page: Page, site: 
         above_or_below = (credit["y"] >= scale["y"] + scale["height"]
                           or scale["y"] >= credit["y"] + credit["height"])  # fmt: skip
         assert beside or above_or_below, (path, credit, scale)
+
+
+def test_map_popups_take_the_page_s_typeface_over_leaflet_s(page: Page, site: str):
+    """leaflet.css, loaded after ours, sets the map's font: a Kazakh name in a popup was set
+    in Leaflet's stack, beside the page's Noto Sans."""
+    page.goto(site + "/map")
+    marker = page.locator(".leaflet-marker-icon").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_be_visible()
+    font = "el => getComputedStyle(el).fontFamily"
+    assert popup.evaluate(font) == page.locator("body").evaluate(font)
+
+
+def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(page: Page, site: str, app):
+    """Not 70vh: on a 390 px phone that was a box 591 px tall with Kazakhstan in a quarter."""
+    coordinator = Factory(app).user("coordinator")
+    sign_in(page, site, coordinator.email, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "/office/coverage")
+    box = page.locator("#map_coverage").bounding_box()
+    assert 260 <= box["height"] <= 0.8 * 390, box  # the country is about twice as wide as tall
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/office/coverage")
+    assert page.locator("#map_coverage").bounding_box()["height"] > 400

@@ -138,14 +138,6 @@ def test_coverage_escapes_centre_names(coordinator_client, make):
     assert "<script>" not in script and "<img" not in script
 
 
-def test_map_popups_and_tooltips_take_the_page_s_typeface_over_leaflet_s(client):
-    """leaflet.css (loaded after ours) sets ``.leaflet-container``'s font: our rule needs
-    the map's two classes to win, and names the page's font, not Leaflet's stack."""
-    css = client.get("/static/css/app.css").get_data(as_text=True)
-    rule = re.search(r"\.folium-map\.leaflet-container\s*\{([^}]*)\}", css)
-    assert rule and "font-family: var(--bs-body-font-family)" in rule[1]
-
-
 def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_client, make):
     """The dashboard's map is shaded by requests per 100,000 people, the coverage map by the
     chosen measure: both can be read without the map, and the dashboard's legend gives values."""
@@ -192,14 +184,3 @@ def test_the_coverage_measure_is_chosen_by_radio_buttons_that_wrap(coordinator_c
     assert [" checked" in rest for _, rest in radios] == [False, True, False]
     assert "Өңірлерді бояу көрсеткіші</legend>" in page
     assert coordinator_client.get("/office/coverage?measure=astrology").status_code == 400
-
-
-def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(coordinator_client):
-    """Not 70vh: on a 390 px phone that was a box 591 px tall with Kazakhstan in a quarter."""
-    page = coordinator_client.get("/office/coverage").get_data(as_text=True)
-    assert re.search(r'class="folium-map map-large map-country[^"]*" id="map_coverage"', page)
-    css = coordinator_client.get("/static/css/app.css").get_data(as_text=True)
-    phone = re.search(
-        r"@media \(max-width: 575\.98px\) \{ \.map-large\.map-country \{([^}]*)\}", css
-    )
-    assert phone and "height: max(260px, 75vw)" in phone[1] and "min-height: 0" in phone[1]
