@@ -107,6 +107,15 @@ def test_a_late_completion_without_rating():
     }  # fmt: skip
 
 
+def test_completed_on_a_day_off_after_its_due_date_is_late_though_no_working_time_passed():
+    """Due by the end of Friday 6 March 2026, completed on Saturday the 7th: its turnaround,
+    in working time, equals the target, but the inventor was promised an answer by Friday."""
+    assert CALENDAR.working_seconds_between(at(2026, 3, 7, 0), at(2026, 3, 7, 11)) == 0
+    counted = f.contributions(facts(due_at=at(2026, 3, 7, 0), closed_at=at(2026, 3, 7, 11)), ALMATY)
+    assert "completed" in {key[-1] for key in counted}
+    assert "on_time" not in {key[-1] for key in counted}
+
+
 def test_a_transfer_moves_every_count_to_the_new_centre():
     change = f.difference(
         f.contributions(facts(), ALMATY), f.contributions(facts(centre_id=8), ALMATY)
