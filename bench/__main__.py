@@ -243,10 +243,24 @@ def _postgres_exists(url: str, name: str) -> bool:
         engine.dispose()
 
 
+# PostgreSQL copies a database only while nobody else is connected to it. Right after a
+# bulk load its autovacuum may be, for a moment: a whole run failed there, after seeding
+# the million. The copy is asked again, every second for a minute.
+COPY_ATTEMPTS = 60
+OBJECT_IN_USE = "55006"  # SQLSTATE: the source database is being accessed by other users
+
+
 def _copy_postgres_database(url: str, source: str, target: str) -> None:
-    """``target`` made again as a copy of ``source`` (which nobody may be connected to)."""
+    """``target`` made again as a copy of ``source``, once nobody is connected to it."""
     _drop_postgres_database(url, target)
-    _on_server(url, "CREATE DATABASE {} TEMPLATE {}", target, source)
+    for attempt in range(1, COPY_ATTEMPTS + 1):
+        try:
+            _on_server(url, "CREATE DATABASE {} TEMPLATE {}", target, source)
+            return
+        except sa.exc.OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != OBJECT_IN_USE or attempt == COPY_ATTEMPTS:
+                raise
+            time.sleep(1)
 
 
 def _drop_postgres_database(url: str, name: str) -> None:

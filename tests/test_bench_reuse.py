@@ -154,3 +154,23 @@ def test_a_reused_database_gives_a_token_however_often_the_bench_runs(make, monk
         assert live.name == "bench"
         assert tokens.bearer(headers[-1].removeprefix("Bearer ")) is not None
         assert tokens.bearer(headers[0].removeprefix("Bearer ")) is None
+
+
+def test_a_copy_waits_for_a_moment_s_visitor_of_its_source(postgres_bench, monkeypatch):
+    """Right after a bulk load PostgreSQL's autovacuum may be connected to the seeded
+    database; a whole run at a million failed there. The copy asks again once it has gone."""
+    visitor = sa.create_engine(postgres_bench, poolclass=sa.pool.NullPool).connect()
+    waited = []
+
+    def wait(seconds: float) -> None:
+        waited.append(seconds)
+        visitor.close()  # the visitor leaves while the copy waits
+
+    monkeypatch.setattr(bench.time, "sleep", wait)
+    copy = bench._seeded_name(postgres_bench, "tiny")
+    try:
+        bench._copy_postgres_database(postgres_bench, sa.make_url(postgres_bench).database, copy)
+    finally:
+        visitor.close()
+    assert waited == [1]
+    assert bench._postgres_exists(postgres_bench, copy)
