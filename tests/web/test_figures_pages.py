@@ -162,6 +162,15 @@ def test_the_wipo_workbook_has_a_sheet_per_table_headed_in_the_language(client, 
     assert len(sheets) == 9
 
 
+def test_the_wipo_workbook_s_title_row_stays_above_its_frozen_and_filtered_headers(client, busy):
+    login(client, busy["coordinator"])
+    response = client.get(f"/office/reports/wipo.xlsx?year={today_in_kazakhstan().year}")
+    with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
+        first = workbook.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft"', first)
+    assert re.search(r'<autoFilter ref="A2:[A-Z]+\d+"/>', first)
+
+
 SHEETS = ["Centres", "Services", "Requesters", "Regions", "Value added", "Outcomes", "Filings",
           "Training", "Satisfaction"]  # fmt: skip
 

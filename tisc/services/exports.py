@@ -91,24 +91,24 @@ def xlsx_file(tables: list[Table], title: str = "") -> str:
         workbook.set_properties({"title": title})
     bold = workbook.add_format({"bold": True})
     dated = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    top = 1 if title else 0  # the headers' row
     for table in tables:
-        sheet, number = _sheet(workbook, table, bold, 1, title), 1
-        row_index = top + 1
+        sheet, first = _sheet(workbook, table, bold, 1, title)
+        number, row_index = 1, first
         for row in table.rows:
             if row_index >= XLSX_MAX_ROWS:
-                _filter(sheet, table, top, row_index)
+                _filter(sheet, table, first, row_index)
                 number += 1
-                sheet, row_index = _sheet(workbook, table, bold, number, title), top + 1
+                sheet, row_index = _sheet(workbook, table, bold, number, title)
             for column, value in enumerate(row):
                 _write(sheet, row_index, column, value, dated)
             row_index += 1
-        _filter(sheet, table, top, row_index)
+        _filter(sheet, table, first, row_index)
     workbook.close()
     return path
 
 
-def _sheet(workbook, table: Table, bold, number: int, title: str = ""):
+def _sheet(workbook, table: Table, bold, number: int, title: str = "") -> tuple[object, int]:
+    """A new sheet with the ``title`` row (if any) and the headers; the row its data starts on."""
     # A title cut at the limit would end mid-word: a table whose title may be longer
     # (in some language) names its sheet itself; the cut only keeps a long one openable.
     name = table.sheet or table.title
@@ -125,13 +125,14 @@ def _sheet(workbook, table: Table, bold, number: int, title: str = ""):
         wide = table.widths[column] if column < len(table.widths) else 0
         sheet.set_column(column, column, max(10, wide, min(40, len(header) + 2)))
     sheet.freeze_panes(top + 1, 0)  # the headers stay in view
-    return sheet
+    return sheet, top + 1
 
 
-def _filter(sheet, table: Table, top: int, rows: int) -> None:
-    """An autofilter over the headers (in row ``top``) and the rows written before ``rows``."""
+def _filter(sheet, table: Table, first: int, rows: int) -> None:
+    """An autofilter over the headers (the row above ``first``, the data's first row) and
+    the rows written before ``rows``."""
     if table.headers:
-        sheet.autofilter(top, 0, max(rows - 1, top), len(table.headers) - 1)
+        sheet.autofilter(first - 1, 0, max(rows - 1, first - 1), len(table.headers) - 1)
 
 
 def _write(sheet, row: int, column: int, value, dated) -> None:
