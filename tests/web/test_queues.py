@@ -122,6 +122,36 @@ def test_the_desk_tabs_keep_the_search_and_mark_the_current_one(world, as_, make
     )
 
 
+def test_the_desk_asks_the_database_five_times(world, as_, make, monkeypatch):
+    """The person, the status counts, the page, its rows' marks, and the badges with the
+    header's count; the centre's name comes from the network's version read at most a
+    second ago, not read again (each round trip costs a database server's time)."""
+    from tests.sql import statements
+    from tisc.services import network
+
+    clock = [1000.0]
+    monkeypatch.setattr(network.time, "monotonic", lambda: clock[0])
+    network._forget_recent()
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    make.request_in("assigned", inventor, staff)
+    client = as_("staff")
+    client.get("/desk")
+    with make.app.app_context():
+        engine = db.engine
+    with statements(engine) as seen:
+        assert client.get("/desk").status_code == 200
+    asked = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(asked) == 5, asked
+    assert not [s for s in asked if "network_version" in s]
+    with make.app.app_context():
+        db.session.execute(sa.text("UPDATE network_version SET version = version + 1"))
+        db.session.execute(sa.text("UPDATE centres SET name_en = 'Renamed Elsewhere'"))
+        db.session.commit()
+    assert "Renamed Elsewhere" not in client.get("/desk").get_data(as_text=True)
+    clock[0] += network.RECENT_SECONDS
+    assert "Renamed Elsewhere" in client.get("/desk").get_data(as_text=True)
+
+
 def test_bad_filters_are_a_clear_400_not_a_crash(world, as_):
     client = as_("staff")
     for query in ("status=nonsense", "sort=sideways", "assignee=everyone", "service=x",

@@ -106,9 +106,9 @@ def recent_version() -> str:
     """The network's version as this process read it at most :data:`RECENT_SECONDS` ago.
 
     For the pages kept whole for visitors (``web/shared_pages.py``): they would otherwise
-    spend a third of their time, and on PostgreSQL most of it, asking the database. Such a
-    page may trail a change made through another app server by that second; a change made
-    through this process is seen at once.
+    spend a third of their time, and on PostgreSQL most of it, asking the database; and for
+    the desk's heading, the centre's name. Such a page may trail a change made through
+    another app server by that second; a change made through this process is seen at once.
     """
     global _recent
     read_at, value = _recent
@@ -157,8 +157,10 @@ def cards() -> list[CentreCard]:
     return _cards.get(version(), _build_cards)[0]
 
 
-def cards_by_id() -> dict[int, CentreCard]:
-    return _cards.get(version(), _build_cards)[1]
+def cards_by_id(recent: bool = False) -> dict[int, CentreCard]:
+    """:func:`cards` by id; ``recent``: as of :func:`recent_version`, for a page that only
+    names a centre and need not ask the database for the version each time (the desk)."""
+    return _cards.get(recent_version() if recent else version(), _build_cards)[1]
 
 
 def cards_by_name(locale: str) -> list[CentreCard]:

@@ -33,6 +33,13 @@ def changed_count(user: User) -> int:
     return db.session.scalar(statement, {"user_id": user.id}) or 0
 
 
+def changed_count_column(role: Role) -> sa.ScalarSelect:
+    """:func:`changed_count` for a ``role`` that follows requests, as a column of another
+    statement that asks it with the parameter ``user_id``: a page that asks the database
+    for other counts saves a round trip."""
+    return _CHANGED_COUNT[role].scalar_subquery()
+
+
 def changed_mark(reader_id: int | sa.BindParameter) -> sa.ColumnElement[bool]:
     """For a query of requests: whether each changed since the reader last opened it (a
     column of that query, a primary-key lookup a row); ``reader_id`` may be a bound

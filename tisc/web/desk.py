@@ -55,6 +55,7 @@ def queue():
         form.submit.errors = [explain(error)]
     rows = [(row, is_overdue(row), row.id in page.changed, row.id in page.flagged)
             for row in page.rows]  # fmt: skip
+    badges = queues.tab_counts(current_user)
     return render_template(
         "desk/queue.html",
         form=form,
@@ -62,8 +63,9 @@ def queue():
         rows=kept_rows("desk/_row.html:desk_row", rows),
         counts=counts,
         filters_key=kept_form_key(form, valid, tuple(counts.items())),  # the centre's counts
-        tabs=_tabs(filters, counts),
-        centre=network.cards_by_id().get(current_user.centre_id),
+        tabs=_tabs(filters, counts, badges),
+        header_changes=badges.changed,  # asked with the badges: the header need not ask
+        centre=network.cards_by_id(recent=True).get(current_user.centre_id),  # its name
         invalid=not valid,
     ), 200 if valid else 400
 
@@ -106,10 +108,11 @@ class TabLink:
     active: bool
 
 
-def _tabs(filters: queues.Filters, counts: dict[Status, int]) -> list[TabLink]:
+def _tabs(
+    filters: queues.Filters, counts: dict[Status, int], badges: queues.TabCounts
+) -> list[TabLink]:
     """Each tab with its link (keeping the search, service and sort), its count where one is
     cheap, and whether the current filters are its own."""
-    badges = queues.tab_counts(current_user)
     tally = {
         "mine": badges.mine,
         "unassigned": badges.unassigned,
