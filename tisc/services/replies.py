@@ -52,11 +52,12 @@ def get_for(user: User, reply_id: int) -> SavedReply:
     return reply
 
 
-def filled(user: User, language: str, values: Mapping[str, str]) -> list[FilledReply]:
-    """The centre's replies in ``language`` (else the nearest one written), filled in."""
+def filled(saved: list[SavedReply], language: str, values: Mapping[str, str]) -> list[FilledReply]:
+    """The ``saved`` replies (:func:`for_centre`) in ``language`` (else the nearest one
+    written), filled in."""
     return [
         FilledReply(reply.id, reply.title, fill(localized.pick(reply.texts(), language), values))
-        for reply in for_centre(user)
+        for reply in saved
     ]
 
 
