@@ -179,8 +179,8 @@ def tab_counts(staff: User, now: datetime | None = None) -> TabCounts:
     their requests that changed, in one statement: five round trips to a database server
     are five times its latency."""
     values = {
-        "staff_id": staff.id, "user_id": staff.id, "centre_id": staff.centre_id,
-        "now": now or datetime.now(UTC), "read_at_most": TAB_CAP + 1,
+        "user_id": staff.id, "centre_id": staff.centre_id, "now": now or datetime.now(UTC),
+        "read_at_most": TAB_CAP + 1,
     }  # fmt: skip
     mine, overdue, waiting, unassigned, changed = db.session.execute(_TAB_COUNTS, values).one()
     return TabCounts(
@@ -190,10 +190,11 @@ def tab_counts(staff: User, now: datetime | None = None) -> TabCounts:
 
 
 def _tab_counts_statement() -> sa.Select:
-    """:func:`tab_counts`' statement, built once (every desk page asks it)."""
+    """:func:`tab_counts`' statement, built once (every desk page asks it); the staff
+    member is ``user_id``, the parameter :func:`reads.changed_count_column` asks by."""
     centre_id, read_at_most = sa.bindparam("centre_id"), sa.bindparam("read_at_most")
     mine = sa.select(ServiceRequest.id).where(
-        ServiceRequest.assignee_id == sa.bindparam("staff_id"), rules.is_open()
+        ServiceRequest.assignee_id == sa.bindparam("user_id"), rules.is_open()
     )
     overdue = sa.select(ServiceRequest.id).where(
         rules.is_overdue(sa.bindparam("now", type_=UTCDateTime())),
