@@ -2,6 +2,7 @@
 problems it answers and their members, each checked against real answers (schemathesis's
 conformance checks) as well as read from the document."""
 
+import copy
 import io
 
 import pytest
@@ -14,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.factories import PDF
+from tisc.api import schemas
 from tisc.extensions import limiter
 
 ONE = "/api/v1/requests/{reference}"
@@ -184,3 +186,21 @@ def test_a_body_too_large_and_too_many_calls_are_what_the_document_says(app, mak
     assert limited.status_code == 429
     conforms("/api/v1/me", "GET", limited)
     limiter.reset()
+
+
+def test_copying_the_documentation_keeps_each_schema_as_it_is():
+    """flask-smorest deep-copies a view's documentation at each of its decorators and again
+    when it is registered; the copies of our schemas are the schemas themselves, so that a
+    worker keeps one of each (the copies were 1.6 MB). The document is unchanged by it:
+    the tests above read it."""
+    every = [schemas.Schema, *_subclasses(schemas.Schema)]
+    assert len(every) > 30
+    for schema_class in every:
+        documented = {"response": {"schema": schema_class(), "description": "…"}}
+        copied = copy.deepcopy(documented)
+        assert copied["response"]["schema"] is documented["response"]["schema"], schema_class
+        assert copied["response"] is not documented["response"]  # the documentation is copied
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]

@@ -86,7 +86,18 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-class Strict(ma.Schema):
+class Schema(ma.Schema):
+    """A marshmallow schema that copying leaves as it is. flask-smorest deep-copies each view's
+    documentation at every decorator and again at registration, schema instances and all
+    their fields with it; the copies stayed alive as long as the views (1.6 MB a worker).
+    A schema is not changed after it is made, by us, flask-smorest or apispec, so the copy
+    can be the schema itself."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class Strict(Schema):
     class Meta:
         unknown = ma.RAISE  # an unknown parameter is a mistake the client should hear about
 
@@ -94,12 +105,12 @@ class Strict(ma.Schema):
 # --- problems ------------------------------------------------------------------------------
 
 
-class FieldError(ma.Schema):
+class FieldError(Schema):
     field = fields.String(required=True)
     message = fields.String(required=True)
 
 
-class Problem(ma.Schema):
+class Problem(Schema):
     """A problem (RFC 9457). Members beyond these may come, as the RFC allows extensions."""
 
     class Meta:
@@ -124,17 +135,17 @@ class Problem(ma.Schema):
 # --- centres ---------------------------------------------------------------------------------
 
 
-class Location(ma.Schema):
+class Location(Schema):
     lat = fields.Float(required=True)
     lon = fields.Float(required=True)
 
 
-class CentreSummary(ma.Schema):
+class CentreSummary(Schema):
     slug = fields.String(required=True)
     names = Trilingual(required=True)
 
 
-class Centre(ma.Schema):
+class Centre(Schema):
     slug = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in CentreStatus]))
     names = Trilingual(required=True)
@@ -169,24 +180,24 @@ class CentreQuery(Strict):
 # --- requests --------------------------------------------------------------------------------
 
 
-class Person(ma.Schema):
+class Person(Schema):
     name = fields.String(required=True)
     email = fields.String()
 
 
-class Assignee(ma.Schema):
+class Assignee(Schema):
     id = fields.Integer(
         metadata={"description": "The centre's staff only: the account id `assign` takes."}
     )
     name = fields.String(required=True)
 
 
-class Colleague(ma.Schema):
+class Colleague(Schema):
     id = fields.Integer(required=True, metadata={"description": "Send it as `assignee`."})
     name = fields.String(required=True)
 
 
-class Me(ma.Schema):
+class Me(Schema):
     """The token's owner."""
 
     id = fields.Integer(required=True)
@@ -205,7 +216,7 @@ class Me(ma.Schema):
     )
 
 
-class Request(ma.Schema):
+class Request(Schema):
     """A request. The content - title, description, messages, the inventor - is there only
     for its inventor and the staff of the centre that holds it; the national office sees
     the metadata alone."""
@@ -286,14 +297,14 @@ class Request(ma.Schema):
     )
 
 
-class FilingInfo(ma.Schema):
+class FilingInfo(Schema):
     ip_right = fields.String(required=True, validate=validate.OneOf(IP_RIGHTS))
     office = fields.String(required=True, validate=validate.OneOf(OFFICES))
     application_number = fields.String(required=True)
     filed_on = fields.Date(required=True)
 
 
-class DuplicateFlag(ma.Schema):
+class DuplicateFlag(Schema):
     id = fields.Integer(required=True, metadata={"description": "Send it as `flag`."})
     other_reference = fields.String(
         allow_none=True, metadata={"description": "Hidden when it is not yours to see."}
@@ -347,14 +358,14 @@ class RequestQuery(Strict):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
-class FileInfo(ma.Schema):
+class FileInfo(Schema):
     id = fields.Integer(required=True)
     filename = fields.String(required=True)
     size = fields.Integer(required=True)
     url = fields.String(required=True)
 
 
-class Event(ma.Schema):
+class Event(Schema):
     action = fields.String(required=True)
     at = fields.AwareDateTime(required=True)
     from_status = fields.String(allow_none=True)
@@ -430,19 +441,19 @@ class ActionInput(Strict):
 # --- the network and its figures --------------------------------------------------------------
 
 
-class Region(ma.Schema):
+class Region(Schema):
     code = fields.String(required=True)
     names = Trilingual(required=True)
     population = fields.Integer(required=True)
     admin_centre = fields.Nested(Location, required=True)
 
 
-class StatusCount(ma.Schema):
+class StatusCount(Schema):
     status = fields.String(required=True)
     count = fields.Integer(required=True)
 
 
-class Statistics(ma.Schema):
+class Statistics(Schema):
     statuses = fields.List(fields.Nested(StatusCount), required=True)
     overdue = fields.Integer(required=True)
     overdue_more = fields.Boolean(required=True, metadata={"description": "Counted up to 999"})
@@ -453,7 +464,7 @@ class CoverageQuery(Strict):
     proposals = fields.Integer(load_default=3, validate=validate.Range(min=0, max=20))
 
 
-class RegionCoverage(ma.Schema):
+class RegionCoverage(Schema):
     region = fields.String(required=True)
     nearest_centre = fields.String(allow_none=True)
     distance_km = fields.Float(allow_none=True)
@@ -468,7 +479,7 @@ class RegionCoverage(ma.Schema):
     open_per_centre = fields.Float(allow_none=True)
 
 
-class Proposal(ma.Schema):
+class Proposal(Schema):
     city = Trilingual(required=True)
     region = Trilingual(required=True)
     location = fields.Nested(Location, required=True)
@@ -476,7 +487,7 @@ class Proposal(ma.Schema):
     share_after = fields.Float(required=True)
 
 
-class Coverage(ma.Schema):
+class Coverage(Schema):
     radius_km = fields.Integer(required=True)
     population = fields.Integer(required=True)
     covered_share = fields.Float(required=True)
@@ -484,7 +495,7 @@ class Coverage(ma.Schema):
     proposals = fields.List(fields.Nested(Proposal), required=True)
 
 
-class ServiceInfo(ma.Schema):
+class ServiceInfo(Schema):
     code = fields.String(required=True, validate=validate.OneOf(SERVICES))
     names = Trilingual(required=True, metadata={"description": "As the pages name it"})
 
@@ -496,7 +507,7 @@ def _names_of(codes: list[str], what: str):
     )  # fmt: skip
 
 
-class Labels(ma.Schema):
+class Labels(Schema):
     """The names of the codes the API uses, so that a client need not copy them from pages."""
 
     services = _names_of(SERVICES, "service")
@@ -505,7 +516,7 @@ class Labels(ma.Schema):
     actions = _names_of([action.value for action in SPECS], "action (the timeline's included)")
 
 
-class LanguageInfo(ma.Schema):
+class LanguageInfo(Schema):
     code = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     name = fields.String(required=True)
 
@@ -527,7 +538,7 @@ class FiguresQuery(Strict):
     category = fields.String(validate=validate.OneOf([*CATEGORIES, UNKNOWN_CATEGORY]))
 
 
-class YearFigures(ma.Schema):
+class YearFigures(Schema):
     """What happened in a slice of the network over a period (WIPO's report: a year)."""
 
     received = fields.Integer(required=True)
@@ -557,25 +568,25 @@ class Figures(YearFigures):
     open_now = fields.Integer(required=True, metadata={"description": "Now, whatever the period"})
 
 
-class EventFigures(ma.Schema):
+class EventFigures(Schema):
     events = fields.Integer(required=True)
     participants = fields.Integer(required=True)
     staff_trained = fields.Integer(required=True)
 
 
-class PeriodInfo(ma.Schema):
+class PeriodInfo(Schema):
     first = fields.String(required=True, metadata={"description": "YYYY-MM"})
     last = fields.String(required=True, metadata={"description": "YYYY-MM"})
 
 
-class Breakdown(ma.Schema):
+class Breakdown(Schema):
     key = fields.String(required=True, metadata={"description": "A slug, code or YYYY-MM"})
     figures = fields.Nested(Figures, required=True)
     events = fields.Nested(EventFigures)
     overdue = fields.Integer(allow_none=True)
 
 
-class Dashboard(ma.Schema):
+class Dashboard(Schema):
     period = fields.Nested(PeriodInfo, required=True)
     previous = fields.Nested(PeriodInfo, required=True)
     total = fields.Nested(Figures, required=True)
@@ -604,13 +615,13 @@ def document_report_years(last: int) -> None:
     ReportQuery._declared_fields["year"].metadata["maximum"] = last
 
 
-class YearBreakdown(ma.Schema):
+class YearBreakdown(Schema):
     key = fields.String(required=True, metadata={"description": "A service, category or region"})
     figures = fields.Nested(YearFigures, required=True)
     events = fields.Nested(EventFigures)
 
 
-class WipoReport(ma.Schema):
+class WipoReport(Schema):
     """The figures WIPO's annual TISC questionnaire asks of a national network."""
 
     year = fields.Integer(required=True)
