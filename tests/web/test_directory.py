@@ -2,8 +2,11 @@
 
 import re
 
+from flask_babel import get_domain
+
 from tests.factories import login
 from tisc.extensions import db
+from tisc.web import network_names
 
 NAMES = re.compile(r'<h2 class="h5"><a href="/centres/([a-z0-9-]+)"')
 
@@ -253,3 +256,17 @@ def test_the_new_request_form_takes_the_region_from_the_directory_s_link(client,
     page = client.get("/requests/new?region=KZ-43&service=training").get_data(as_text=True)
     assert re.search(r'<option selected value="KZ-43">|<option value="KZ-43" selected', page)
     assert client.get("/requests/new?region=<x>").status_code == 200
+
+
+def test_the_search_reads_the_other_languages_names_without_keeping_their_catalogues(
+    client, monkeypatch
+):
+    """The names of the services in kk, ru and en are read once per process; a worker whose
+    pages are in one language then keeps only that one's catalogue (each is 0.5-0.7 MB)."""
+    monkeypatch.setattr(network_names, "_service_names", {})
+    with client.application.test_request_context():
+        get_domain().cache.clear()
+    assert set(listed(client, "q=landscape")) == set(listed(client, "service=patent_landscape"))
+    assert set(listed(client, "q=ландшафт")) == set(listed(client, "service=patent_landscape"))
+    with client.application.test_request_context():
+        assert len(get_domain().cache) == 1  # the pages' language

@@ -6,7 +6,7 @@ names was most of such a page."""
 
 from collections.abc import Callable
 
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import get_locale, gettext
 
 from tisc.caching import Cache
 from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
@@ -14,6 +14,7 @@ from tisc.domain.search import words_of
 from tisc.formatting import RecordedNames, by_name, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
+from tisc.web.i18n import catalogue_apart
 
 _kept: Cache = Cache(size=16)
 
@@ -32,9 +33,9 @@ def service_search_names() -> dict[str, str]:
     if not _service_names:
         names: dict[str, list[str]] = {service.value: [] for service in SERVICE_LABELS}
         for language in Language:
-            with force_locale(language.value):
-                for service, label in SERVICE_LABELS.items():
-                    names[service.value] += words_of(gettext(label))
+            catalogue = catalogue_apart(language.value)
+            for service, label in SERVICE_LABELS.items():
+                names[service.value] += words_of(catalogue.ugettext(label))
         _service_names.update({service: " ".join(words) for service, words in names.items()})
     return _service_names
 
