@@ -24,7 +24,14 @@ from tisc.domain.figures import ALL, ALL_CENTRES, NOW, EventFigures, RequestFact
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import Status, replay_clock
 from tisc.extensions import db
-from tisc.models import FigureCount, Filing, RequestEvent, ServiceRequest, TrainingEvent
+from tisc.models import (
+    Centre,
+    FigureCount,
+    Filing,
+    RequestEvent,
+    ServiceRequest,
+    TrainingEvent,
+)
 from tisc.services import counters, network
 
 # --- keeping the sums ------------------------------------------------------------------------
@@ -467,29 +474,31 @@ class Capped:
 
 def overdue_now(scope: Scope, centre_ids: Iterable[int], now: datetime) -> dict[int, Capped]:
     """Overdue open requests per centre, each counted up to :data:`OVERDUE_CAP` from the
-    queue's partial index, so a long backlog costs no more than a short one; one statement
-    for all the centres."""
+    queue's partial index, so a long backlog costs no more than a short one. One statement,
+    of one shape whatever the number of centres: a union of one count per centre was
+    refused by SQLite past 500 centres, and each number of centres was another statement
+    to compile and keep."""
     from tisc.services import rules
 
     centre_ids = list(centre_ids)
     if not centre_ids:
         return {}
     # each centre is its own count below: the scope's other filters apply to all of them
-    conditions = [rules.is_overdue(now), *matching(replace(scope, centre_id=None))]
-    counts = []
-    for centre_id in centre_ids:
-        capped = (
-            sa.select(ServiceRequest.id)
-            .where(ServiceRequest.centre_id == centre_id, *conditions)
-            .limit(OVERDUE_CAP + 1)
-            .subquery()
+    capped = (
+        sa.select(ServiceRequest.id)
+        .where(
+            ServiceRequest.centre_id == Centre.id,
+            rules.is_overdue(now),
+            *matching(replace(scope, centre_id=None)),
         )
-        counts.append(
-            sa.select(
-                sa.literal(centre_id).label("centre"), sa.func.count().label("n")
-            ).select_from(capped)
-        )
-    found = dict(db.session.execute(sa.union_all(*counts)).all())
+        .limit(OVERDUE_CAP + 1)
+        .correlate(Centre)
+        .subquery()
+    )
+    count = sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+    found = dict(
+        db.session.execute(sa.select(Centre.id, count).where(Centre.id.in_(centre_ids))).all()
+    )
     return {
         centre_id: Capped(min(found.get(centre_id, 0), OVERDUE_CAP),
                           found.get(centre_id, 0) > OVERDUE_CAP)
