@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 
 from tests.factories import COMPLETION
+from tests.sql import statements
 from tisc import formatting
 from tisc.extensions import db
 from tisc.models import Centre, DuplicateFlag, SavedReply, ServiceRequest
@@ -221,6 +222,19 @@ def test_a_saved_reply_is_filled_in_the_inventor_s_language_without_javascript(w
     assert "saved-reply-picker" not in as_("inventor").get(f"/requests/{world.reference}").get_data(
         as_text=True
     )
+
+
+def test_inserting_a_saved_reply_without_javascript_reads_the_replies_once(world, as_, make):
+    """The inserted text and the page's picker come from one reading of the centre's saved
+    replies, each filled in once."""
+    client = as_("staff")
+    with make.app.app_context():
+        engine = db.engine
+    with statements(engine) as sent:
+        page = client.get(f"/requests/{world.reference}?reply={world.reply_id}&into=message")
+    assert page.status_code == 200
+    assert "Құрметті Әлия Нұрланқызы!</textarea>" in page.get_data(as_text=True)
+    assert len([s for s in sent if "FROM saved_replies" in s]) == 1
 
 
 def test_a_centre_without_saved_replies_reads_no_calendar_of_the_inventor_s_language(

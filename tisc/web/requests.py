@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -389,10 +390,17 @@ def _blank_form(action: Action, service_request, flag_id: int | None = None, cho
 
 
 def _saved_replies(service_request):
-    """The centre's saved replies, in the inventor's language, filled in for this request.
+    """The centre's saved replies, in the inventor's language, filled in for this request:
+    read once a request, as "Insert" without JavaScript needs them before the page does.
 
     The values are worked out only for a centre that has saved replies: the due date in
     the inventor's language reads that language's calendar data, about 1.3 MB a worker."""
+    if "saved_replies" not in g:
+        g.saved_replies = _filled_replies(service_request)
+    return g.saved_replies
+
+
+def _filled_replies(service_request):
     saved = replies.for_centre(current_user)
     if not saved:
         return []
