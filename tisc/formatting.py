@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import dates, numbers
-from flask_babel import get_locale, get_timezone, gettext, ngettext
+from babel import dates, numbers, support
+from flask_babel import get_domain, get_locale, get_timezone, gettext, ngettext
 from markupsafe import Markup, escape
 
 from tisc.caching import Cache
@@ -96,17 +96,36 @@ _labels: Cache[Labels] = Cache(size=8)
 
 
 def labels() -> Labels:
-    return _labels.get(
-        str(get_locale()),
-        lambda: Labels(
-            {s.value: gettext(text) for s, text in SERVICE_LABELS.items()},
-            {s.value: gettext(text) for s, text in STATUS_LABELS.items()},
-            {a.value: gettext(spec.label) for a, spec in SPECS.items()},
-            {o.value: gettext(text) for o, text in OUTCOME_LABELS.items()},
-            {f.value: gettext(text) for f, text in EVENT_FORMAT_LABELS.items()},
-            {a.value: gettext(text) for a, text in EVENT_AUDIENCE_LABELS.items()},
-        ),
+    return _labels.get(str(get_locale()), lambda: _labels_from(gettext))
+
+
+def labels_apart(language: str) -> Labels:
+    """:func:`labels` in ``language``, from its catalogue read apart (:func:`catalogue_apart`):
+    for what names every code in every language, the API's ``/labels`` and ``/services``."""
+    return _labels_from(catalogue_apart(language).ugettext)
+
+
+def _labels_from(translate) -> Labels:
+    return Labels(
+        {s.value: translate(text) for s, text in SERVICE_LABELS.items()},
+        {s.value: translate(text) for s, text in STATUS_LABELS.items()},
+        {a.value: translate(spec.label) for a, spec in SPECS.items()},
+        {o.value: translate(text) for o, text in OUTCOME_LABELS.items()},
+        {f.value: translate(text) for f, text in EVENT_FORMAT_LABELS.items()},
+        {a.value: translate(text) for a, text in EVENT_AUDIENCE_LABELS.items()},
     )
+
+
+def catalogue_apart(language: str) -> support.Translations:
+    """``language``'s translations, read from the catalogues for the moment and not kept in
+    Flask-Babel's cache. For the few words a page needs in every language: a worker then
+    holds the catalogues of the languages its pages are shown in (0.5-0.7 MB each), not
+    of every language it once looked a word up in."""
+    domain = get_domain()
+    translations = support.Translations()
+    for directory in domain.translation_directories:
+        translations.merge(support.Translations.load(directory, [language], domain.domain[0]))
+    return translations
 
 
 _list_words: Cache[dict[str, str]] = Cache(size=8)

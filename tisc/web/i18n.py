@@ -3,7 +3,6 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from babel import support
 from flask import (
     Flask,
     abort,
@@ -14,7 +13,7 @@ from flask import (
     session,
     template_rendered,
 )
-from flask_babel import get_domain, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -61,18 +60,6 @@ def switch_locale():
         if current_user.is_authenticated:
             accounts.save_locale(current_user, locale)
     return redirect(safe_next(request.form.get("next")))
-
-
-def catalogue_apart(language: str) -> support.Translations:
-    """``language``'s translations, read from the catalogues for the moment and not kept in
-    Flask-Babel's cache. For the few words a page needs in every language: a worker then
-    holds the catalogues of the languages its pages are shown in (0.5-0.7 MB each), not
-    of every language it once looked a word up in."""
-    domain = get_domain()
-    translations = support.Translations()
-    for directory in domain.translation_directories:
-        translations.merge(support.Translations.load(directory, [language], domain.domain[0]))
-    return translations
 
 
 # The page's translations while a template renders: looked up once per render instead of

@@ -11,10 +11,9 @@ from flask_babel import get_locale, gettext
 from tisc.caching import Cache
 from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
 from tisc.domain.search import words_of
-from tisc.formatting import RecordedNames, by_name, pick_text
+from tisc.formatting import RecordedNames, by_name, catalogue_apart, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
-from tisc.web.i18n import catalogue_apart
 
 _kept: Cache = Cache(size=16)
 
