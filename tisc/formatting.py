@@ -101,7 +101,7 @@ def labels() -> Labels:
 
 def labels_apart(language: str) -> Labels:
     """:func:`labels` in ``language``, from its catalogue read apart (:func:`catalogue_apart`):
-    for what names every code in every language, the API's ``/labels`` and ``/services``."""
+    for the API's ``/labels`` and ``/services``, which name every code in every language."""
     return _labels_from(catalogue_apart(language).ugettext)
 
 
