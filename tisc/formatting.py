@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers, support
@@ -99,10 +100,18 @@ def labels() -> Labels:
     return _labels.get(str(get_locale()), lambda: _labels_from(gettext))
 
 
+@cache
 def labels_apart(language: str) -> Labels:
-    """:func:`labels` in ``language``, from its catalogue read apart (:func:`catalogue_apart`):
-    for the API's ``/labels`` and ``/services``, which name every code in every language."""
-    return _labels_from(catalogue_apart(language).ugettext)
+    """:func:`labels` in ``language``, for what names every code in every language (the
+    API's ``/labels`` and ``/services``, the directory's search by a service's name). Read
+    once per process from the catalogue, which is not kept in Flask-Babel's cache: a worker
+    then holds the catalogues of the languages its pages are shown in (0.5-0.7 MB each),
+    not of every language it once named a code in."""
+    domain = get_domain()
+    catalogue = support.Translations()
+    for directory in domain.translation_directories:
+        catalogue.merge(support.Translations.load(directory, [language], domain.domain[0]))
+    return _labels_from(catalogue.ugettext)
 
 
 def _labels_from(translate) -> Labels:
@@ -114,18 +123,6 @@ def _labels_from(translate) -> Labels:
         {f.value: translate(text) for f, text in EVENT_FORMAT_LABELS.items()},
         {a.value: translate(text) for a, text in EVENT_AUDIENCE_LABELS.items()},
     )
-
-
-def catalogue_apart(language: str) -> support.Translations:
-    """``language``'s translations, read from the catalogues for the moment and not kept in
-    Flask-Babel's cache. For the few words a page needs in every language: a worker then
-    holds the catalogues of the languages its pages are shown in (0.5-0.7 MB each), not
-    of every language it once looked a word up in."""
-    domain = get_domain()
-    translations = support.Translations()
-    for directory in domain.translation_directories:
-        translations.merge(support.Translations.load(directory, [language], domain.domain[0]))
-    return translations
 
 
 _list_words: Cache[dict[str, str]] = Cache(size=8)

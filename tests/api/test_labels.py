@@ -1,15 +1,13 @@
 """The names of the API's codes in the three languages, as the pages give them, so that a
 client need not copy them out of the pages."""
 
-from functools import cache
-
 import pytest
 from babel.support import Translations
 from flask_babel import get_domain
 
-from tisc.api import centres as centres_api
 from tisc.domain.catalogue import OUTCOME_LABELS, SERVICE_LABELS, Language, Service
 from tisc.domain.workflow import SPECS, STATUS_LABELS
+from tisc.formatting import labels_apart
 
 TRANSLATIONS = "tisc/translations"
 TABLES = {
@@ -52,10 +50,10 @@ def test_the_document_describes_the_labels(client):
     assert "names" in document["components"]["schemas"]["ServiceInfo"]["required"]
 
 
-def test_naming_every_code_keeps_no_catalogue_of_another_language(client, monkeypatch):
+def test_naming_every_code_keeps_no_catalogue_of_another_language(client):
     """The names in kk, ru and en are read once per process from the catalogues, which a
     worker then does not keep (0.5-0.7 MB each) unless its pages are in that language."""
-    monkeypatch.setattr(centres_api, "_labels_in", cache(centres_api._labels_in.__wrapped__))
+    labels_apart.cache_clear()
     with client.application.test_request_context():
         get_domain().cache.clear()
     for path in ("/api/v1/labels", "/api/v1/services"):

@@ -6,6 +6,7 @@ from flask_babel import get_domain
 
 from tests.factories import login
 from tisc.extensions import db
+from tisc.formatting import labels_apart
 from tisc.web import network_names
 
 NAMES = re.compile(r'<h2 class="h5"><a href="/centres/([a-z0-9-]+)"')
@@ -264,6 +265,7 @@ def test_the_search_reads_the_other_languages_names_without_keeping_their_catalo
     """The names of the services in kk, ru and en are read once per process; a worker whose
     pages are in one language then keeps only that one's catalogue (each is 0.5-0.7 MB)."""
     monkeypatch.setattr(network_names, "_service_names", {})
+    labels_apart.cache_clear()  # the names are read from the catalogues again
     with client.application.test_request_context():
         get_domain().cache.clear()
     assert set(listed(client, "q=landscape")) == set(listed(client, "service=patent_landscape"))

@@ -1,8 +1,6 @@
 """The directory through the API: centres, services, languages, and the names of the
 API's codes. Open to anyone."""
 
-from functools import cache
-
 from flask_babel import get_locale
 
 from tisc.api import schemas
@@ -10,7 +8,7 @@ from tisc.api.blueprints import Blueprint
 from tisc.api.representations import centre
 from tisc.domain.catalogue import LANGUAGE_NAMES, N_, Language, Service
 from tisc.domain.errors import Invalid
-from tisc.formatting import Labels, labels_apart
+from tisc.formatting import labels_apart
 from tisc.services import centres, directory, network
 
 bp = Blueprint("api_centres", __name__, url_prefix="/api/v1", description="Centres of the network")
@@ -74,17 +72,9 @@ def _in_three_languages(kind: str) -> dict[str, dict[str, str]]:
     ``status``, ``outcome``, ``action``), each code named in kk, ru and en."""
     named: dict[str, dict[str, str]] = {}
     for language in Language:
-        for code, text in getattr(_labels_in(language.value), kind).items():
+        for code, text in getattr(labels_apart(language.value), kind).items():
             named.setdefault(code, {})[language.value] = text
     return named
-
-
-@cache
-def _labels_in(language: str) -> Labels:
-    """The labels in ``language``, read once per process from its catalogue and without
-    keeping the catalogue: a worker that answers the API keeps only the catalogues of
-    the languages its pages are shown in."""
-    return labels_apart(language)
 
 
 @bp.route("/languages")

@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext
 from tisc.caching import Cache
 from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
 from tisc.domain.search import words_of
-from tisc.formatting import RecordedNames, by_name, catalogue_apart, pick_text
+from tisc.formatting import RecordedNames, by_name, labels_apart, pick_text
 from tisc.forms import Options, options
 from tisc.services import network
 
@@ -32,9 +32,8 @@ def service_search_names() -> dict[str, str]:
     if not _service_names:
         names: dict[str, list[str]] = {service.value: [] for service in SERVICE_LABELS}
         for language in Language:
-            catalogue = catalogue_apart(language.value)
-            for service, label in SERVICE_LABELS.items():
-                names[service.value] += words_of(catalogue.ugettext(label))
+            for service, label in labels_apart(language.value).service.items():
+                names[service] += words_of(label)
         _service_names.update({service: " ".join(words) for service, words in names.items()})
     return _service_names
 
