@@ -19,6 +19,7 @@ from tisc.services import (
     accounts,
     datasets,
     demo,
+    due_dates,
     figures,
     handover,
     outbox,
@@ -63,8 +64,9 @@ def demo_command() -> None:
     "no accounts yet: for a local try-out only.",
 )  # fmt: skip
 def setup(with_demo: bool) -> None:
-    """Migrate the database and load the reference data when it is empty (and, with
-    ``--demo``, demo content)."""
+    """Migrate the database, load the reference data when it is empty (and, with
+    ``--demo``, demo content), and move the open requests' due dates when the working
+    calendar or the targets changed."""
     from flask_migrate import upgrade  # Alembic: loaded only when migrating
 
     bind_migrations(current_app._get_current_object())
@@ -84,6 +86,9 @@ def setup(with_demo: bool) -> None:
             "Requests without their figures (recorded before they were kept): building them."
         )
         figures.rebuild(policy())
+    if moved := due_dates.follow_rules(policy()):
+        click.echo(f"Due dates of {moved} open requests worked out again for the new working "
+                   "calendar or targets.")  # fmt: skip
     if demo.present():
         _print_demo_accounts()
 

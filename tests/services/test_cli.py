@@ -155,3 +155,24 @@ def test_a_banner_shows_on_every_page_while_demo_accounts_exist(clean):
     for email, *_ in ACCOUNTS:
         clean.test_cli_runner().invoke(args=["tisc", "deactivate-user", "--email", email])
     assert "demo-banner" not in client.get("/").get_data(as_text=True)
+
+
+def test_setup_moves_the_open_requests_due_dates_when_the_targets_changed(clean, monkeypatch):
+    from dataclasses import replace
+
+    from tisc.domain.workflow import OPEN_STATUSES
+
+    runner = clean.test_cli_runner()
+    assert runner.invoke(args=["tisc", "setup", "--demo"]).exit_code == 0
+    assert "Due dates" not in runner.invoke(args=["tisc", "setup"]).output  # nothing changed
+    policy = clean.extensions["tisc.policy"]
+    longer = {service: days + 1 for service, days in policy.target_days.items()}
+    monkeypatch.setitem(clean.extensions, "tisc.policy", replace(policy, target_days=longer))
+    with clean.app_context():
+        still_open = db.session.scalar(
+            sa.select(sa.func.count()).where(ServiceRequest.status.in_(OPEN_STATUSES))
+        )
+    result = runner.invoke(args=["tisc", "setup"])
+    assert result.exit_code == 0, result.output
+    assert still_open >= 5  # the demo's timelines all say how each came to be where it is
+    assert f"Due dates of {still_open} open requests worked out again" in result.output

@@ -25,6 +25,7 @@ ACTIONS: dict[str, str] = {
     "audit.exported": N_("Audit trail exported"),
     "export.downloaded": N_("Export downloaded"),
     "report.downloaded": N_("Report downloaded"),
+    "requests.due_dates_followed": N_("Due dates worked out again for a new calendar or targets"),
 }
 
 # What the trail records under each key (an entry's before and after, an export's filters),
@@ -70,6 +71,7 @@ FIELDS: dict[str, str] = {
     "since": N_("From date"),
     "until": N_("To date"),
     "target": N_("On what"),
+    "due_dates_moved": N_("Open requests whose due date moved"),
 }
 LANGUAGE_SUFFIXES = ("_kk", "_ru", "_en")
 

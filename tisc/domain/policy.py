@@ -1,8 +1,10 @@
 """The deployment's rules for requests: turnaround targets, the working calendar, limits."""
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from tisc.domain.calendar import KAZAKHSTAN_HOLIDAYS, WorkingCalendar
 from tisc.domain.catalogue import DEFAULT_TARGET_DAYS, Service
@@ -47,6 +49,20 @@ class Policy:
             reopen_window_days=int(config["TISC_REOPEN_WINDOW_DAYS"]),
             keep_sent_mail_days=int(config["TISC_MAIL_KEEP_DAYS"]),
         )
+
+    @cached_property
+    def due_date_rules(self) -> str:
+        """What a due date depends on besides the request (the working calendar, its time
+        zone, the services' targets), as a short key: when it changes, the open requests'
+        due dates are worked out again (``services/due_dates.py``)."""
+        calendar = self.calendar
+        parts = [
+            str(calendar.tz),
+            *(f"{month:02}-{day:02}" for month, day in sorted(calendar.recurring)),
+            *(day.isoformat() for day in sorted(calendar.dated)),
+            *(f"{service.value}={days}" for service, days in sorted(self.target_days.items())),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
     def due_at(self, service: Service, start: datetime) -> datetime:
         """When a request for ``service`` received at ``start`` is due."""

@@ -10,7 +10,7 @@ from tisc.models.centres import (
     NetworkVersion,
     SavedReply,
 )
-from tisc.models.jobs import DailyRun
+from tisc.models.jobs import DailyRun, DueDateRules
 from tisc.models.mail import Delivery, OutboxMessage, RequestRead
 from tisc.models.places import City, Region
 from tisc.models.reporting import FigureCount, Filing, TrainingEvent
@@ -34,6 +34,7 @@ __all__ = [
     "City",
     "DailyRun",
     "Delivery",
+    "DueDateRules",
     "DuplicateFlag",
     "FigureCount",
     "Filing",

@@ -1,4 +1,4 @@
-"""Daily jobs' claims: which job has run for which day."""
+"""Daily jobs' claims (which job has run for which day) and what they keep between runs."""
 
 from datetime import date, datetime
 
@@ -19,3 +19,15 @@ class DailyRun(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[int] = mapped_column(default=0)  # how many things it did
+
+
+class DueDateRules(Base):
+    """One row: the rules (:attr:`~tisc.domain.policy.Policy.due_date_rules`) the open
+    requests' due dates were last worked out by. A deployment that changes its working
+    calendar or its targets differs from it, and its daily jobs work them out again."""
+
+    __tablename__ = "due_date_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    rules: Mapped[str] = mapped_column(sa.String(64))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,7 +24,15 @@ from tisc.domain.policy import Policy
 from tisc.extensions import db
 from tisc.models import DailyRun
 from tisc.models.base import utcnow
-from tisc.services import filing_followups, followups, notifications, outbox, sessions, sign_in
+from tisc.services import (
+    due_dates,
+    filing_followups,
+    followups,
+    notifications,
+    outbox,
+    sessions,
+    sign_in,
+)
 from tisc.services.unit_of_work import use_case
 
 
@@ -39,6 +47,8 @@ def _in_one_transaction(job: Callable[[date, datetime], int]):
 
 
 JOBS: list[DailyJob] = [
+    # First: the digest counts overdue requests by their due dates. In batches.
+    DailyJob("due_dates", lambda today, now, policy: due_dates.follow_rules(policy, now)),
     DailyJob("daily_digest", _in_one_transaction(notifications.queue_digests)),
     DailyJob("unanswered_requests", followups.chase_unanswered),  # in batches
     DailyJob("rating_invitations", _in_one_transaction(followups.invite_ratings)),

@@ -1,0 +1,123 @@
+"""The open requests' due dates, worked out again when the rules they follow change.
+
+A request's due date is its submission plus its service's target in working days,
+moved by every working second its clock stood still (awaiting the inventor, or closed
+before a reopening: ``workflow._clock``). It is stored when the request comes in and
+moved as the request goes. When a deployment changes its working calendar
+(``TISC_HOLIDAYS``, ``TISC_HOLIDAYS_NOT_MOVED``, ``TISC_TIMEZONE``) or its targets
+(``TISC_TARGET_DAYS``) - a public holiday announced, a day off moved - the stored dates
+of the requests still open no longer say what the rules say, and queues would call
+requests overdue on a day the centres were closed.
+
+:func:`follow_rules` notices the change (the rules' key against the one kept in
+:class:`~tisc.models.DueDateRules`), replays each open request's clock from its
+timeline under the rules of now (``workflow.replay_clock``, the same bookkeeping the
+workflow does as it goes) and corrects the requests whose due date or paused time
+differs. Closed requests keep theirs: their turnaround was fixed, and counted in the
+figures, when they were completed. It runs as the first daily job and from ``tisc
+setup``; with the rules unchanged it is one read.
+
+A database that has never kept the rules (a new one, or one made before they were kept)
+takes its stored due dates as worked out by the rules it has at the first run, and keeps
+those: the due dates were stored by the rules of their day, and the alternative, a
+replay of every open request's timeline, would be paid on every new database. To have
+them worked out again anyway, delete the row and run ``flask tisc setup``.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from tisc.database import upsert_insert
+from tisc.domain.policy import Policy
+from tisc.domain.workflow import OPEN_STATUSES, replay_clock
+from tisc.extensions import db
+from tisc.models import DueDateRules, RequestEvent, ServiceRequest
+from tisc.models.base import utcnow
+from tisc.services import audit
+from tisc.services.unit_of_work import use_case
+
+# Open requests replayed and corrected per write transaction: a network's worth of open
+# requests must not keep submissions waiting for long.
+PER_TRANSACTION = 200
+
+
+def follow_rules(policy: Policy, now: datetime | None = None) -> int:
+    """When the rules of due dates changed since the open requests' were last worked
+    out, work them out again; how many requests it corrected (0 with the rules unchanged).
+
+    Safe to run again at any time, from any process: a replay of the same timeline
+    under the same rules gives the same dates, and a request changed meanwhile is
+    locked (PostgreSQL) or waited for (SQLite's one writer) while it is corrected, its
+    version moved on so that a form opened before sees that it changed."""
+    now = now or utcnow()
+    rules = policy.due_date_rules
+    followed = db.session.scalar(sa.select(DueDateRules.rules).where(DueDateRules.id == 1))
+    db.session.commit()  # end the read
+    if followed == rules:
+        return 0
+    if followed is None:  # never kept: see above
+        _followed(rules, None, now)
+        return 0
+    open_ids = db.session.scalars(
+        sa.select(ServiceRequest.id)
+        .where(ServiceRequest.status.in_(OPEN_STATUSES))
+        .order_by(ServiceRequest.id)
+    ).all()
+    db.session.commit()  # end the read before the writes
+    corrected = sum(
+        _replayed(open_ids[start : start + PER_TRANSACTION], policy)
+        for start in range(0, len(open_ids), PER_TRANSACTION)
+    )
+    _followed(rules, corrected, now)
+    return corrected
+
+
+@use_case
+def _replayed(ids: list[int], policy: Policy) -> int:
+    rows = db.session.execute(
+        sa.select(
+            ServiceRequest.id, ServiceRequest.service, ServiceRequest.status,
+            ServiceRequest.created_at, ServiceRequest.due_at, ServiceRequest.paused_seconds,
+            ServiceRequest.version,
+        )
+        .where(ServiceRequest.id.in_(ids), ServiceRequest.status.in_(OPEN_STATUSES))
+        .with_for_update(of=ServiceRequest)
+    ).all()  # fmt: skip
+    moves = defaultdict(list)
+    for request_id, at, status in db.session.execute(
+        sa.select(RequestEvent.request_id, RequestEvent.created_at, RequestEvent.to_status)
+        .where(RequestEvent.request_id.in_(ids), RequestEvent.internal.is_(False))
+        .order_by(RequestEvent.request_id, RequestEvent.id)
+    ):
+        moves[request_id].append((at, status))
+    corrected = 0
+    for row in rows:
+        clock = replay_clock(row.created_at, moves[row.id], policy, row.service)
+        if clock.status is not row.status:
+            continue  # a timeline that does not tell how it came to be where it is: left alone
+        if (clock.due_at, clock.paused_seconds) == (row.due_at, row.paused_seconds):
+            continue
+        db.session.execute(
+            sa.update(ServiceRequest)
+            .where(ServiceRequest.id == row.id, ServiceRequest.version == row.version)
+            .values(
+                due_at=clock.due_at, paused_seconds=clock.paused_seconds, version=row.version + 1
+            )
+        )
+        corrected += 1
+    return corrected
+
+
+@use_case
+def _followed(rules: str, corrected: int | None, now: datetime) -> None:
+    """Keep ``rules`` as those the open requests follow; with ``corrected`` (how many
+    were), the audit trail tells the coordinators why due dates moved."""
+    db.session.execute(
+        upsert_insert(db.session, DueDateRules)
+        .values(id=1, rules=rules, applied_at=now)
+        .on_conflict_do_update(index_elements=["id"], set_={"rules": rules, "applied_at": now})
+    )
+    if corrected is not None:
+        audit.record("requests.due_dates_followed", None, after={"due_dates_moved": corrected})
