@@ -664,6 +664,61 @@ def test_every_problem_the_schema_cannot_see_is_named_in_one_answer(make, client
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
+def test_malformed_fields_and_what_only_the_whole_submission_shows_come_in_one_answer(
+    make, client, bearer
+):
+    """Fields the schema refuses beside the services' own refusals: it took a client a
+    round for the schema's, then one for the view's, then one a problem for the rest."""
+    inventor = make.user(category=None)  # to say who they ask as, on this first request
+    response = client.post(
+        "/api/v1/requests", headers=bearer(inventor) | {"Accept-Language": "en"},
+        data={"service": "no-such-service", "title": "   ", "description": "x" * 20001,
+              "region_code": "KZ-00", "preferred_language": "ru",
+              "confidentiality_ack": "false", "ipc_classes": "Q99Z 1/00",
+              "preferred_centre": "no-such-centre",
+              "files": [(io.BytesIO(b"MZ\x90\x00"), "setup.exe")]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["detail"] == "Some input is missing or wrong."
+    named = {}
+    for error in problem["errors"]:
+        named.setdefault(error["field"], []).append(error["message"])
+    assert named == {
+        "service": ["Choose one of the options."],  # the schema's, and not the services' too
+        "description": [named["description"][0]],  # too long: the schema's
+        "title": ["Give your request a title."],
+        "confidentiality_ack": ["Please confirm that you have read this."],
+        "region_code": ["Choose your region."],
+        "preferred_centre": ["Choose one of the options."],
+        "ipc_classes": [named["ipc_classes"][0]],
+        "files": [named["files"][0]],
+        "requester_category": ["Tell us who you are asking as."],
+    }
+    assert "20000" in named["description"][0] and "Q99Z" in named["ipc_classes"][0]
+    assert "setup.exe" in named["files"][0]
+    missing = client.post(
+        "/api/v1/requests",
+        headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data={key: value for key, value in SUBMISSION.items() if key != "title"},
+    )  # a field missing is the schema's to name, once
+    assert missing.get_json()["errors"] == [
+        {"field": "title", "message": missing.get_json()["detail"]}
+    ]
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
+def test_only_an_inventor_hears_what_a_submission_lacks(make, client, bearer):
+    staff = make.user("staff", centre="kbtu")
+    response = client.post(
+        "/api/v1/requests",
+        headers=bearer(staff) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"title": "   ", "region_code": "KZ-00"},
+    )
+    assert response.status_code == 404  # refused as a whole, as a well-formed one is
+
+
 def test_one_problem_is_the_answer_s_detail(make, client, bearer):
     response = client.post(
         "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},

@@ -88,15 +88,21 @@ def from_domain(error: DomainError) -> Response:
 def invalid(problems: list[Invalid]) -> Problem:
     """Several inputs refused at once, every one named: a client corrects them in one round."""
     errors = [{"field": problem.field, "message": explain(problem)} for problem in problems]
-    one = len(errors) == 1
-    detail = errors[0]["message"] if one else gettext("Some input is missing or wrong.")
-    return Problem("invalid", detail, errors=errors)
+    return Problem("invalid", _detail(errors), errors=errors)
+
+
+def _detail(errors: list[dict]) -> str:
+    """One problem is the answer's detail; several are summed up."""
+    if len(errors) == 1:
+        return errors[0]["message"]
+    return gettext("Some input is missing or wrong.")
 
 
 def from_http(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     if "messages" in data:  # webargs: bad input, field by field
-        return answer("invalid", gettext("Some input is missing or wrong."), _field_errors(data))
+        errors = _field_errors(data)
+        return answer("invalid", _detail(errors), errors)
     slug = BY_STATUS.get(error.code or 500, "server-error")
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)

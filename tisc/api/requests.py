@@ -11,8 +11,8 @@ from flask import request as http
 from flask import send_file, url_for
 from flask_babel import gettext, ngettext
 
+from tisc.api import drafts, schemas
 from tisc.api import representations as shown
-from tisc.api import schemas
 from tisc.api.auth import caller, check_person_limit, needs, spend_person_limit
 from tisc.api.blueprints import RETRY_AFTER, Blueprint
 from tisc.api.problems import Problem, invalid
@@ -24,7 +24,6 @@ from tisc.formatting import explain
 from tisc.services import centres, duplicates, network, queues
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_seen_by
-from tisc.services.files import Upload
 
 bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                description="Requests: what each person may see and do")  # fmt: skip
@@ -156,27 +155,9 @@ def submit(submission):
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
     key = _idempotency_key()
-    slug = submission.get("preferred_centre")
+    slug = submission.get("preferred_centre")  # known: the schema found it (drafts.py)
     chosen = centres.find_centre(slug) if slug else None
-    files = _uploads(submission["files"])
-    # Every problem the schema cannot see, named in one answer, as the page names them
-    problems = request_service.draft_problems(submission["ipc_classes"], files, policy())
-    if slug and chosen is None:
-        problems.insert(0, Invalid("preferred_centre", N_("Choose one of the options.")))
-    if problems:
-        raise invalid(problems)
-    draft = request_service.Draft(
-        service=submission["service"], title=submission["title"],
-        description=submission["description"], region_code=submission["region_code"],
-        preferred_language=submission["preferred_language"],
-        confidentiality_ack=submission["confidentiality_ack"],
-        technical_field=submission["technical_field"], keywords=submission["keywords"],
-        ipc_classes=submission["ipc_classes"],
-        preferred_centre_id=chosen.id if chosen else None,
-        files=files, submission_token=key,
-        requester_category=submission.get("requester_category", ""),
-        send_anyway=submission["send_anyway"],
-    )  # fmt: skip
+    draft = drafts.draft_of(submission, chosen.id if chosen else None, key)
     try:
         # Only a request made counts against the person's allowance: not a retry, nor a
         # submission refused (invalid, similar to an open one), as on the pages.
@@ -267,7 +248,7 @@ def act(given, reference: str, action: str):
         ip_right=given.get("ip_right", ""), office=given.get("office", ""),
         application_number=given.get("application_number", ""),
         filed_on=given.get("filed_on"), rating=given.get("rating"),
-        flag_id=given.get("flag"), files=_uploads(given["files"]),
+        flag_id=given.get("flag"), files=drafts.attached(given["files"]),
     )  # fmt: skip
     try:
         row = request_service.perform(
@@ -347,11 +328,3 @@ def _check_allowance(user, key: str | None) -> None:
 
 def _with_etag(body: dict, version: int):
     return body, _etag(version)
-
-
-def _uploads(files: list) -> list[Upload]:
-    return [
-        Upload(storage.filename or "", storage.read())
-        for storage in files
-        if storage and (storage.filename or storage.content_length)
-    ]

@@ -6,6 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 from werkzeug.datastructures import FileStorage
 
+from tisc.api import drafts
 from tisc.domain.catalogue import (
     CentreStatus,
     IpRight,
@@ -19,7 +20,9 @@ from tisc.domain.catalogue import (
 from tisc.domain.figures import EARLIEST_YEAR, PERIOD_KINDS, UNKNOWN_CATEGORY
 from tisc.domain.policy import MAX_FILES
 from tisc.domain.workflow import SPECS, Action, Status
+from tisc.formatting import explain
 from tisc.models.base import LARGEST_ID
+from tisc.services import files as file_service
 
 NOT_VALID = "Not a valid value."  # marshmallow's way of saying it (problems.py translates)
 LANGUAGES = [language.value for language in Language]
@@ -47,12 +50,12 @@ def Trilingual(**kwargs):
 
 
 class File(Upload):
-    """A file part of a multipart body (a text part of the same name is no file)."""
+    """A file part of a multipart body (a text part of the same name is no file), read."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, FileStorage):
             raise ma.ValidationError(NOT_VALID)
-        return value
+        return file_service.Upload(value.filename or "", value.read())
 
 
 class Attachments(fields.List):
@@ -402,6 +405,20 @@ class Submission(Strict):
         metadata={"description": "Submit even though a similar request of yours is open."},
     )
     files = Attachments()
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _as_a_whole(self, data, original, **kwargs):
+        """What only the whole submission shows, named beside the fields' own problems
+        (:mod:`tisc.api.drafts`)."""
+        own = {
+            name for name, field in self.fields.items()
+            if name not in data and (field.required or name in original)
+        }  # fmt: skip
+        messages: dict[str, list[str]] = {}
+        for problem in drafts.submission_problems(data, own):
+            messages.setdefault(problem.field, []).append(explain(problem))
+        if messages:
+            raise ma.ValidationError(messages)
 
 
 class ActionInput(Strict):

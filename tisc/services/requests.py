@@ -124,20 +124,12 @@ class _Plan:
 def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Plan:
     if inventor.role is not Role.INVENTOR:
         raise Refused(N_("Only inventors submit requests."))
-    service = _checked_service(draft.service)
-    if not draft.title.strip():
-        raise Invalid("title", N_("Give your request a title."))
-    if not draft.description.strip():
-        raise Invalid("description", N_("Describe your invention or question."))
-    if not draft.confidentiality_ack:
-        raise Invalid("confidentiality_ack", N_("Please confirm that you have read this."))
-    if draft.preferred_language not in {language.value for language in Language}:
-        raise Invalid("preferred_language", N_("Choose a language."))
-    region = network.regions_by_code().get(draft.region_code)
-    if region is None:
-        raise Invalid("region_code", N_("Choose your region."))
+    if problems := problems_of(draft, inventor, policy):
+        raise problems[0]
+    service = Service(draft.service)
+    region = network.regions_by_code()[draft.region_code]
     ipc = parse_ipc_list(draft.ipc_classes)
-    category = inventor.requester_category or _checked_category(draft.requester_category)
+    category = inventor.requester_category or RequesterCategory(draft.requester_category)
     uploads = checked_uploads(draft.files, policy.upload_max_bytes)
     # A request made by this very form (sent again) is not similar but the same.
     similar = duplicates.similar_open(
@@ -155,6 +147,38 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
         draft.preferred_language,
     )
     return _Plan(service, region.code, ipc, category, uploads, similar, decision)
+
+
+def problems_of(draft: Draft, inventor: User, policy: Policy) -> list[Invalid]:
+    """Every problem of what ``draft`` says that stops ``inventor`` submitting it, in the
+    order of its fields: a refused API call names them all at once, beside its fields' own
+    (the page's form checks most of them itself, and the rest with :func:`draft_problems`).
+    Whether the inventor has similar requests open is the submission's to find out."""
+    problems = []
+    if draft.service not in _SERVICES:
+        problems.append(Invalid("service", N_("Choose a service.")))
+    if not draft.title.strip():
+        problems.append(Invalid("title", N_("Give your request a title.")))
+    if not draft.description.strip():
+        problems.append(Invalid("description", N_("Describe your invention or question.")))
+    if not draft.confidentiality_ack:
+        problems.append(
+            Invalid("confidentiality_ack", N_("Please confirm that you have read this."))
+        )
+    if draft.preferred_language not in _LANGUAGES:
+        problems.append(Invalid("preferred_language", N_("Choose a language.")))
+    if draft.region_code not in network.regions_by_code():
+        problems.append(Invalid("region_code", N_("Choose your region.")))
+    problems += draft_problems(draft.ipc_classes, draft.files, policy)
+    given = inventor.requester_category or draft.requester_category
+    if given not in _CATEGORIES:  # asked once, on an inventor's first request
+        problems.append(Invalid("requester_category", N_("Tell us who you are asking as.")))
+    return problems
+
+
+_SERVICES = frozenset(service.value for service in Service)
+_LANGUAGES = frozenset(language.value for language in Language)
+_CATEGORIES = frozenset(category.value for category in RequesterCategory)
 
 
 def draft_problems(ipc_classes: str, files: list[Upload], policy: Policy) -> list[Invalid]:
@@ -492,13 +516,6 @@ def _filing_row(service_request: ServiceRequest, user: User, filing: workflow.Fi
     )
 
 
-def _checked_category(value: str) -> RequesterCategory:
-    try:
-        return RequesterCategory(value)
-    except ValueError:
-        raise Invalid("requester_category", N_("Tell us who you are asking as.")) from None
-
-
 def next_step_for(
     user: User, service_request: ServiceRequest, policy: Policy | None = None
 ) -> NextStep:
@@ -506,13 +523,6 @@ def next_step_for(
     :mod:`tisc.domain.next_step`)."""
     available = available_actions(user, service_request, policy)
     return next_step(state_of(service_request), user.actor.role, available)
-
-
-def _checked_service(value: str) -> Service:
-    try:
-        return Service(value)
-    except ValueError:
-        raise Invalid("service", N_("Choose a service.")) from None
 
 
 def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput) -> workflow.Inputs:

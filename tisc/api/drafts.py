@@ -1,0 +1,52 @@
+"""A submission as the API receives it, as the services' draft, and what they refuse of it.
+
+The schema (:class:`tisc.api.schemas.Submission`) checks each field alone; what only the
+whole submission shows (a blank title, an unknown region or centre, a wrong IPC class, a
+refused file, a requester category still to give) is found beside the fields' problems,
+so that a client hears of every one in a single answer, as the page's form names them.
+"""
+
+from tisc.api.auth import caller
+from tisc.domain.catalogue import N_, Role
+from tisc.domain.errors import Invalid
+from tisc.extensions import policy
+from tisc.services import centres
+from tisc.services import requests as request_service
+from tisc.services.files import Upload
+
+
+def draft_of(
+    submission: dict, centre_id: int | None = None, token: str | None = None
+) -> request_service.Draft:
+    """The draft a submission (the schema's fields, as far as they were valid) makes."""
+    return request_service.Draft(
+        service=submission.get("service", ""), title=submission.get("title", ""),
+        description=submission.get("description", ""),
+        region_code=submission.get("region_code", ""),
+        preferred_language=submission.get("preferred_language", ""),
+        confidentiality_ack=submission.get("confidentiality_ack", False),
+        technical_field=submission.get("technical_field", ""),
+        keywords=submission.get("keywords", ""), ipc_classes=submission.get("ipc_classes", ""),
+        preferred_centre_id=centre_id, files=attached(submission.get("files", [])),
+        submission_token=token, requester_category=submission.get("requester_category", ""),
+        send_anyway=submission.get("send_anyway", False),
+    )  # fmt: skip
+
+
+def attached(files: list[Upload]) -> list[Upload]:
+    """The files sent, without the empty file parts a form sends when none is chosen."""
+    return [upload for upload in files if upload.filename]
+
+
+def submission_problems(submission: dict, own_problems: set[str]) -> list[Invalid]:
+    """What the services refuse of a submission, but not of the fields in ``own_problems``
+    (the schema's: missing or malformed, they are named already). Nothing for a caller who
+    is not an inventor: the submission itself is refused them."""
+    user = caller().user
+    if user.role is not Role.INVENTOR:
+        return []
+    problems = request_service.problems_of(draft_of(submission), user, policy())
+    slug = submission.get("preferred_centre")
+    if slug and centres.find_centre(slug) is None:
+        problems.insert(0, Invalid("preferred_centre", N_("Choose one of the options.")))
+    return [problem for problem in problems if problem.field not in own_problems]
