@@ -1046,3 +1046,40 @@ def test_a_reopened_requests_outcome_is_no_longer_its_result(make, client, beare
         assert shown["status"] == "assigned"
         assert all(shown.get(name) is None for name in fields), shown
         assert shown.get("rating") is None
+
+
+def test_a_text_part_among_the_files_is_named_without_muddling_the_files(make, client, bearer):
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"title": "   ", "files": [(io.BytesIO(b"MZ\x90\x00"), "a.exe"), "text"]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    fields = sorted(error["field"] for error in response.get_json()["errors"])
+    # the text part by its place among the parts; the files' contents once it is gone
+    assert len(fields) == 2 and fields[1] == "title"
+    assert re.fullmatch(r"files\.\d", fields[0])
+
+
+def test_a_centre_gone_between_the_check_and_the_submission_is_refused(
+    make, client, bearer, monkeypatch
+):
+    from tisc.services import centres
+
+    found = centres.find_centre
+    looks = []
+
+    def gone_the_second_time(slug):
+        looks.append(slug)
+        return found(slug) if len(looks) == 1 else None
+
+    monkeypatch.setattr(centres, "find_centre", gone_the_second_time)
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"preferred_centre": "kbtu"},
+    )  # fmt: skip
+    assert looks == ["kbtu", "kbtu"] and response.status_code == 400
+    assert response.get_json()["errors"] == [
+        {"field": "preferred_centre", "message": "Choose one of the options."}
+    ]
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0

@@ -15,6 +15,7 @@ from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import AuditEntry, DueDateRules, ServiceRequest, User
 from tisc.services import due_dates, requests, schedule
+from tisc.services.unit_of_work import use_case
 
 
 def almaty(day: str, hour: int = 10) -> datetime:
@@ -191,3 +192,31 @@ def test_a_request_whose_timeline_does_not_explain_its_status_is_left_alone(make
     before = clock_of(untold)
     assert due_dates.follow_rules(with_holiday(old)) == 1
     assert clock_of(untold) == before and clock_of(told) != before
+
+
+def test_a_network_of_open_requests_is_followed_a_few_at_a_time(make, ctx, monkeypatch):
+    old = make.policy
+    due_dates.follow_rules(old)
+    timelines = Timelines(make, old)
+    references = [timelines.submit(MONDAY + timedelta(minutes=minute)) for minute in range(5)]
+    batches = []
+    replayed = due_dates._replayed.__wrapped__  # one transaction each, as use_case makes it
+
+    def counted(ids, policy):
+        batches.append(len(ids))
+        return replayed(ids, policy)
+
+    monkeypatch.setattr(due_dates, "PER_TRANSACTION", 2)
+    monkeypatch.setattr(due_dates, "_replayed", use_case(counted))
+    assert due_dates.follow_rules(with_holiday(old)) == 5
+    assert batches == [2, 2, 1]
+    assert all(row(reference).due_at > almaty("2026-11-23") for reference in references)
+
+
+def test_a_change_followed_twice_at_once_is_noted_once(make, ctx):
+    new = with_holiday(make.policy)
+    due_dates.follow_rules(make.policy)
+    now = almaty("2026-11-04")
+    due_dates._followed(new.due_date_rules, 3, now)  # the worker
+    due_dates._followed(new.due_date_rules, 0, now)  # tisc setup, a moment later
+    assert [entry.after for entry in entries()] == [{"due_dates_moved": 3}]

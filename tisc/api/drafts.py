@@ -39,8 +39,9 @@ def attached(files: list[Upload]) -> list[Upload]:
 
 
 def submission_problems(submission: dict, own_problems: set[str]) -> list[Invalid]:
-    """What the services refuse of a submission, but not of the fields in ``own_problems``
-    (the schema's: missing or malformed, they are named already). Nothing for a caller who
+    """What the services refuse of a submission (its fields that are well formed), but
+    not of the fields in ``own_problems`` (the schema's: missing or malformed, they are
+    named already). For the API's caller, in one of its requests; nothing for a caller who
     is not an inventor: the submission itself is refused them."""
     user = caller().user
     if user.role is not Role.INVENTOR:

@@ -155,8 +155,10 @@ def submit(submission):
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
     key = _idempotency_key()
-    slug = submission.get("preferred_centre")  # known: the schema found it (drafts.py)
+    slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
+    if slug and chosen is None:  # the schema found it (drafts.py); gone since
+        raise invalid([Invalid("preferred_centre", N_("Choose one of the options."))])
     draft = drafts.draft_of(submission, chosen.id if chosen else None, key)
     try:
         # Only a request made counts against the person's allowance: not a retry, nor a

@@ -406,19 +406,25 @@ class Submission(Strict):
     )
     files = Attachments()
 
-    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _as_a_whole(self, data, original, **kwargs):
-        """What only the whole submission shows, named beside the fields' own problems
-        (:mod:`tisc.api.drafts`)."""
-        own = {
-            name for name, field in self.fields.items()
-            if name not in data and (field.required or name in original)
-        }  # fmt: skip
-        messages: dict[str, list[str]] = {}
-        for problem in drafts.submission_problems(data, own):
-            messages.setdefault(problem.field, []).append(explain(problem))
-        if messages:
-            raise ma.ValidationError(messages)
+    # What only the whole submission shows (:mod:`tisc.api.drafts`): refused when its
+    # fields are all well formed, and named beside their problems when some are not.
+    @ma.validates_schema
+    def _as_a_whole(self, data, **kwargs):
+        _refuse(drafts.submission_problems(data, set()), {})
+
+    def handle_error(self, error: ma.ValidationError, data, **kwargs):
+        messages = error.normalized_messages()
+        _refuse(drafts.submission_problems(error.valid_data or {}, set(messages)), messages)
+
+
+def _refuse(problems: list, messages: dict) -> None:
+    """Raise the fields' ``messages`` with the ``problems`` added, if there are any of those."""
+    if not problems:
+        return
+    merged = dict(messages)  # none of them a problem's field: those were left out
+    for problem in problems:
+        merged.setdefault(problem.field, []).append(explain(problem))
+    raise ma.ValidationError(merged)
 
 
 class ActionInput(Strict):

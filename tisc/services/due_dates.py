@@ -14,8 +14,11 @@ requests overdue on a day the centres were closed.
 timeline under the rules of now (``workflow.replay_clock``, the same bookkeeping the
 workflow does as it goes) and corrects the requests whose due date or paused time
 differs. Closed requests keep theirs: their turnaround was fixed, and counted in the
-figures, when they were completed. It runs as the first daily job and from ``tisc
-setup``; with the rules unchanged it is one read.
+figures, when they were completed; one closed when the rules change and reopened later
+goes on from the due date it had, moved by the time it stood closed. It runs as the first
+daily job and from ``tisc setup``; with the rules unchanged it is one read. The worker,
+``tisc setup`` and the web servers must be given the same rules: each that runs it with
+rules of its own works the due dates out again by those.
 
 A database that has never kept the rules (a new one, or one made before they were kept)
 takes its stored due dates as worked out by the rules it has at the first run, and keeps
@@ -83,6 +86,7 @@ def _replayed(ids: list[int], policy: Policy) -> int:
             ServiceRequest.version,
         )
         .where(ServiceRequest.id.in_(ids), ServiceRequest.status.in_(OPEN_STATUSES))
+        .order_by(ServiceRequest.id)  # locked in the order every batch job locks them
         .with_for_update(of=ServiceRequest)
     ).all()  # fmt: skip
     moves = defaultdict(list)
@@ -113,11 +117,17 @@ def _replayed(ids: list[int], policy: Policy) -> int:
 @use_case
 def _followed(rules: str, corrected: int | None, now: datetime) -> None:
     """Keep ``rules`` as those the open requests follow; with ``corrected`` (how many
-    were), the audit trail tells the coordinators why due dates moved."""
-    db.session.execute(
+    were), the audit trail tells the coordinators why due dates moved - once, though two
+    processes (the worker and ``tisc setup``) may have followed the same change at once."""
+    kept = db.session.scalar(
         upsert_insert(db.session, DueDateRules)
         .values(id=1, rules=rules, applied_at=now)
-        .on_conflict_do_update(index_elements=["id"], set_={"rules": rules, "applied_at": now})
-    )
-    if corrected is not None:
+        .on_conflict_do_update(
+            index_elements=["id"],
+            set_={"rules": rules, "applied_at": now},
+            where=DueDateRules.rules != rules,
+        )
+        .returning(DueDateRules.id)
+    )  # None when another process kept these rules first
+    if kept is not None and corrected is not None:
         audit.record("requests.due_dates_followed", None, after={"due_dates_moved": corrected})
