@@ -27,7 +27,6 @@ replay of every open request's timeline, would be paid on every new database. To
 them worked out again anyway, delete the row and run ``flask tisc setup``.
 """
 
-from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -36,9 +35,9 @@ from tisc.database import upsert_insert
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import OPEN_STATUSES, replay_clock
 from tisc.extensions import db
-from tisc.models import DueDateRules, RequestEvent, ServiceRequest
+from tisc.models import DueDateRules, ServiceRequest
 from tisc.models.base import utcnow
-from tisc.services import audit
+from tisc.services import audit, timeline
 from tisc.services.unit_of_work import use_case
 
 # Open requests replayed and corrected per write transaction: a network's worth of open
@@ -89,13 +88,7 @@ def _replayed(ids: list[int], policy: Policy) -> int:
         .order_by(ServiceRequest.id)  # locked in the order every batch job locks them
         .with_for_update(of=ServiceRequest)
     ).all()  # fmt: skip
-    moves = defaultdict(list)
-    for request_id, at, status in db.session.execute(
-        sa.select(RequestEvent.request_id, RequestEvent.created_at, RequestEvent.to_status)
-        .where(RequestEvent.request_id.in_(ids), RequestEvent.internal.is_(False))
-        .order_by(RequestEvent.request_id, RequestEvent.id)
-    ):
-        moves[request_id].append((at, status))
+    moves = timeline.status_moves(ids)
     corrected = 0
     for row in rows:
         clock = replay_clock(row.created_at, moves[row.id], policy, row.service)

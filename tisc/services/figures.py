@@ -32,7 +32,7 @@ from tisc.models import (
     ServiceRequest,
     TrainingEvent,
 )
-from tisc.services import counters, network
+from tisc.services import counters, network, timeline
 
 # --- keeping the sums ------------------------------------------------------------------------
 
@@ -159,13 +159,7 @@ def _fill_clocks(policy: Policy, batch: int) -> None:
         ).all()
         if not ids:
             return
-        moves = defaultdict(list)
-        for request_id, at, status in db.session.execute(
-            sa.select(RequestEvent.request_id, RequestEvent.created_at, RequestEvent.to_status)
-            .where(RequestEvent.request_id.in_(ids), RequestEvent.internal.is_(False))
-            .order_by(RequestEvent.request_id, RequestEvent.id)
-        ):
-            moves[request_id].append((at, status))
+        moves = timeline.status_moves(ids)
         created = {
             row.id: (row.created_at, row.closed_at)
             for row in db.session.execute(

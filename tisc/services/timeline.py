@@ -1,5 +1,7 @@
-"""A request's timeline as plain records, read with one query whatever its length."""
+"""A request's timeline as plain records, read with one query whatever its length, and
+requests' moves between statuses as their clocks replay them."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -100,6 +102,19 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
         if row.file_id is not None:
             entry.files.append(FileInfo(row.file_id, row.filename, row.size))
     return list(entries.values())
+
+
+def status_moves(request_ids: list[int]) -> dict[int, list[tuple[datetime, Status]]]:
+    """Each request's moves on its timeline (when, to which status), in order, the notes
+    left out: what ``workflow.replay_clock`` replays. A request without any has none."""
+    moves = defaultdict(list)
+    for request_id, at, status in db.session.execute(
+        sa.select(RequestEvent.request_id, RequestEvent.created_at, RequestEvent.to_status)
+        .where(RequestEvent.request_id.in_(request_ids), RequestEvent.internal.is_(False))
+        .order_by(RequestEvent.request_id, RequestEvent.id)
+    ):
+        moves[request_id].append((at, status))
+    return moves
 
 
 def last_of(entries: list[Entry], action: Action) -> Entry | None:
