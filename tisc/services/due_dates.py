@@ -24,7 +24,8 @@ A database that has never kept the rules (a new one, or one made before they wer
 takes its stored due dates as worked out by the rules it has at the first run, and keeps
 those: the due dates were stored by the rules of their day, and the alternative, a
 replay of every open request's timeline, would be paid on every new database. To have
-them worked out again anyway, delete the row and run ``flask tisc setup``.
+them worked out again anyway, give the row other rules (``UPDATE due_date_rules SET
+rules = 'again'``) and run ``flask tisc setup``.
 """
 
 from datetime import datetime
