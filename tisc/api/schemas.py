@@ -407,7 +407,8 @@ class Submission(Strict):
     files = Attachments()
 
     # What only the whole submission shows (:mod:`tisc.api.drafts`): refused when its
-    # fields are all well formed, and named beside their problems when some are not.
+    # fields are all well formed, and named beside their problems when some are not
+    # (handle_error also sees the first kind, and finds every problem named already).
     @ma.validates_schema
     def _as_a_whole(self, data, **kwargs):
         _refuse(drafts.submission_problems(data, set()), {})
