@@ -857,6 +857,26 @@ def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer
     assert hours["type"] == ["number", "null"]
 
 
+def test_completing_with_every_part_of_the_result_wrong_names_every_one(make, client, bearer):
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/complete",
+        data={"summary": "  ", "hours_spent": "0", "documents_cited": "2"},
+        headers=bearer(staff) | {"If-Match": "*", "Accept-Language": "en"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["detail"] == "Some input is missing or wrong."
+    assert problem["errors"] == [
+        {"field": "outcome", "message": "Choose an outcome."},
+        {"field": "summary", "message": "Summarise the result for the inventor."},
+        {"field": "hours_spent", "message": "Hours spent must be more than 0 and at most 1000."},
+    ]
+    assert make.row(reference) == before
+
+
 @pytest.mark.parametrize("hours", ["nan", "NaN", "inf", "-Infinity"])
 def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make, client, bearer,
                                                                         hours):  # fmt: skip

@@ -184,6 +184,21 @@ def test_missing_or_bad_inputs_name_the_field(action, status, inputs, field):
     assert refusal.value.field == field
 
 
+def test_completing_names_every_problem_of_its_result_at_once():
+    nothing_right = Completion(" ", None, None, -1)
+    with pytest.raises(Invalid) as refusal:
+        apply(state(S.IN_PROGRESS), Action.COMPLETE, ACTORS["staff"],
+              Inputs(completion=nothing_right))  # fmt: skip
+    assert [problem.field for problem in refusal.value.every] == [
+        "outcome", "summary", "hours_spent", "documents_cited"
+    ]  # fmt: skip
+    assert refusal.value.field == "outcome"  # the first, for whoever reads one
+    too_long = Completion("ok", Outcome.ADVICE_GIVEN, Decimal(1001), 0)
+    with pytest.raises(Invalid) as refusal:
+        apply(state(S.IN_PROGRESS), Action.COMPLETE, ACTORS["staff"], Inputs(completion=too_long))
+    assert [problem.field for problem in refusal.value.every] == ["hours_spent"]
+
+
 def test_a_filing_date_is_a_day_in_kazakhstan_not_in_utc():
     """At 01:30 in Almaty it is still yesterday in UTC: today's filing is not "in the
     future", tomorrow's is; and a filing the day before a request sent at 00:30 local

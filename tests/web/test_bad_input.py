@@ -289,3 +289,21 @@ def test_a_next_page_with_a_line_break_is_ignored_not_an_error(make, client, tar
     assert response.status_code == 302 and response.headers["Location"] == "/requests"  # home
     switched = client.post("/locale", data={"locale": "ru", "next": "/\n"})
     assert switched.status_code == 302 and switched.headers["Location"] == "/"
+
+
+def test_a_refusal_with_several_problems_puts_each_on_its_own_field(app):
+    from tisc.domain.errors import Invalid
+    from tisc.forms.requests import CompleteForm
+    from tisc.web.feedback import show_on_form
+
+    with app.test_request_context():
+        form = CompleteForm(meta={"csrf": False})
+        refusal = Invalid.together([
+            Invalid("summary", "Summarise the result for the inventor."),
+            Invalid("hours_spent", "Give the hours spent as a number."),
+            Invalid("elsewhere", "Not a field of this form."),
+        ])  # fmt: skip
+        show_on_form(form, refusal)
+    assert form.summary.errors == ["Summarise the result for the inventor."]
+    assert form.hours_spent.errors == ["Give the hours spent as a number."]
+    assert form.form_errors == ["Not a field of this form."]

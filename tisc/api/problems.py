@@ -75,7 +75,8 @@ def answer(slug: str, detail: str = "", errors=None, headers=None, **extra) -> R
 def from_domain(error: DomainError) -> Response:
     message = explain(error)  # the pages' wording, in the reader's language
     if isinstance(error, Invalid):
-        return answer("invalid", message, [{"field": error.field, "message": message}])
+        errors = _named(error.every)
+        return answer("invalid", _detail(errors), errors)
     if isinstance(error, NotFound):
         return answer("not-found", message)
     if isinstance(error, Conflict):
@@ -87,8 +88,12 @@ def from_domain(error: DomainError) -> Response:
 
 def invalid(problems: list[Invalid]) -> Problem:
     """Several inputs refused at once, every one named: a client corrects them in one round."""
-    errors = [{"field": problem.field, "message": explain(problem)} for problem in problems]
+    errors = _named(problems)
     return Problem("invalid", _detail(errors), errors=errors)
+
+
+def _named(problems: list[Invalid]) -> list[dict]:
+    return [{"field": problem.field, "message": explain(problem)} for problem in problems]
 
 
 def _detail(errors: list[dict]) -> str:

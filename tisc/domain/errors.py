@@ -33,8 +33,22 @@ class Conflict(DomainError):
 
 
 class Invalid(DomainError):
-    """An input is missing or wrong; ``field`` names it."""
+    """An input is missing or wrong; ``field`` names it. Raised :meth:`together` with
+    others, it carries every problem found at once (:attr:`every`), for a form or an API
+    answer to name them in one round."""
 
     def __init__(self, field: str, message: str | tuple[str, str], **params: object) -> None:
         super().__init__(message, **params)
         self.field = field
+        self.others: tuple[Invalid, ...] = ()
+
+    @classmethod
+    def together(cls, problems: list["Invalid"]) -> "Invalid":
+        """The first of ``problems`` (at least one), carrying the rest."""
+        first, *rest = problems
+        first.others = tuple(rest)
+        return first
+
+    @property
+    def every(self) -> list["Invalid"]:
+        return [self, *self.others]

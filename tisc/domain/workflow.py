@@ -160,9 +160,12 @@ class RequestState:
 
 @dataclass(frozen=True)
 class Completion:
+    """What completing says; an outcome or hours that were not given, or not understood,
+    are None (and refused, with every other problem of it)."""
+
     summary: str
-    outcome: Outcome
-    hours_spent: Decimal
+    outcome: Outcome | None
+    hours_spent: Decimal | None
     documents_cited: int
 
 
@@ -792,11 +795,22 @@ def _check_filing(state: RequestState, inputs: Inputs, at: Moment) -> None:
 def _check_completion(completion: Completion | None) -> None:
     if completion is None:
         raise Invalid("outcome", N_("Choose an outcome."))
+    problems = []
+    if completion.outcome is None:
+        problems.append(Invalid("outcome", N_("Choose an outcome.")))
     if not completion.summary.strip():
-        raise Invalid("summary", N_("Summarise the result for the inventor."))
-    if not Decimal(0) < completion.hours_spent <= MAX_HOURS:
-        raise Invalid(
-            "hours_spent", N_("Hours spent must be more than 0 and at most %(max)s."), max=1000
+        problems.append(Invalid("summary", N_("Summarise the result for the inventor.")))
+    if completion.hours_spent is None:
+        problems.append(Invalid("hours_spent", N_("Give the hours spent as a number.")))
+    elif not Decimal(0) < completion.hours_spent <= MAX_HOURS:
+        problems.append(
+            Invalid(
+                "hours_spent", N_("Hours spent must be more than 0 and at most %(max)s."), max=1000
+            )
         )
     if completion.documents_cited < 0:
-        raise Invalid("documents_cited", N_("The number of documents cannot be negative."))
+        problems.append(
+            Invalid("documents_cited", N_("The number of documents cannot be negative."))
+        )
+    if problems:
+        raise Invalid.together(problems)

@@ -125,7 +125,7 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
     if inventor.role is not Role.INVENTOR:
         raise Refused(N_("Only inventors submit requests."))
     if problems := problems_of(draft, inventor, policy):
-        raise problems[0]
+        raise Invalid.together(problems)
     service = Service(draft.service)
     region = network.regions_by_code()[draft.region_code]
     ipc = parse_ipc_list(draft.ipc_classes)
@@ -536,11 +536,11 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
     if given.centre_id is not None:
         takes_service = centre_service.takes_requests_for(given.centre_id, service_request.service)
     completion = None
-    if action is Action.COMPLETE and given.outcome:
+    if action is Action.COMPLETE:  # refused with every problem of it (workflow)
         completion = workflow.Completion(
             summary=given.summary,
-            outcome=_checked_outcome(given.outcome),
-            hours_spent=_checked_hours(given.hours_spent),
+            outcome=_outcome_or_none(given.outcome),
+            hours_spent=_hours_or_none(given.hours_spent),
             documents_cited=given.documents_cited or 0,
         )
     other = duplicates.other_of_flag(service_request, given.flag_id)
@@ -578,21 +578,19 @@ def _filing_inputs(service_request: ServiceRequest, given: ActionInput) -> dict:
     return {"filing": filing, "known_filings": known}
 
 
-def _checked_outcome(value: str) -> Outcome:
+def _outcome_or_none(value: str | None) -> Outcome | None:
     try:
         return Outcome(value)
     except ValueError:
-        raise Invalid("outcome", N_("Choose an outcome.")) from None
+        return None
 
 
-def _checked_hours(value) -> Decimal:
+def _hours_or_none(value) -> Decimal | None:
     try:
         hours = Decimal(str(value))
-        if not hours.is_finite():
-            raise ValueError(value)
-        return hours.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise Invalid("hours_spent", N_("Give the hours spent as a number.")) from None
+    except InvalidOperation:
+        return None
+    return hours.quantize(Decimal("0.01")) if hours.is_finite() else None
 
 
 def _insert_event(
