@@ -901,6 +901,22 @@ def test_hours_that_are_no_number_are_refused_in_the_reader_s_language(app, make
     assert make.row(reference) == before
 
 
+def test_a_filing_with_every_part_wrong_names_every_one(make, client, bearer):
+    inventor = make.user()
+    reference = make.request_in("completed", inventor, make.user("staff", centre="kbtu"))
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/record_filing",
+        data={"ip_right": "utility_model", "application_number": "<none>"},
+        headers=bearer(inventor) | {"If-Match": "*", "Accept-Language": "en"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert [error["field"] for error in response.get_json()["errors"]] == [
+        "ip_right", "application_number", "filed_on"
+    ]  # fmt: skip
+    assert make.row(reference) == before
+
+
 @pytest.mark.parametrize("filed_on", ["05.12.2026", "2026-12-05T10:00:00", "2026-02-30"])
 def test_a_date_not_written_as_the_api_takes_it_says_how_to_write_it(app, make, client, bearer,
                                                                      filed_on):  # fmt: skip

@@ -199,6 +199,25 @@ def test_completing_names_every_problem_of_its_result_at_once():
     assert [problem.field for problem in refusal.value.every] == ["hours_spent"]
 
 
+def test_a_filing_names_every_problem_at_once():
+    sent = state(S.COMPLETED, created_at=datetime(2026, 11, 9, 5, 0, tzinfo=UTC))
+    wrong = Filing(None, PatentOffice.EAPO, "<x>", date(2026, 1, 5))  # before the request
+    with pytest.raises(Invalid) as refusal:
+        apply(sent, Action.RECORD_FILING, ACTORS["staff"], Inputs(filing=wrong))
+    assert [problem.field for problem in refusal.value.every] == [
+        "ip_right", "application_number", "filed_on"
+    ]  # fmt: skip
+    undated = Filing(IpRight.PATENT, PatentOffice.EAPO, "2026/1", None)
+    known = frozenset({("eapo", "2026/1")})
+    with pytest.raises(Invalid) as refusal:
+        apply(sent, Action.RECORD_FILING, ACTORS["staff"],
+              Inputs(filing=undated, known_filings=known))  # fmt: skip
+    assert [(problem.field, problem.message) for problem in refusal.value.every] == [
+        ("application_number", "This application is already recorded."),
+        ("filed_on", "Give the filing date."),
+    ]
+
+
 def test_a_filing_date_is_a_day_in_kazakhstan_not_in_utc():
     """At 01:30 in Almaty it is still yesterday in UTC: today's filing is not "in the
     future", tomorrow's is; and a filing the day before a request sent at 00:30 local

@@ -171,12 +171,14 @@ class Completion:
 
 @dataclass(frozen=True)
 class Filing:
-    """An application for an IP right filed after the service; a record of its own."""
+    """An application for an IP right filed after the service; a record of its own. As
+    a form gives it, a part not given or not understood is None (and refused, with every
+    other problem of it)."""
 
-    ip_right: IpRight
-    office: PatentOffice
+    ip_right: IpRight | None
+    office: PatentOffice | None
     application_number: str
-    filed_on: date
+    filed_on: date | None
 
 
 @dataclass(frozen=True)
@@ -779,17 +781,28 @@ def _check_filing(state: RequestState, inputs: Inputs, at: Moment) -> None:
     filing = inputs.filing
     if filing is None:
         raise Invalid("ip_right", N_("Choose the IP right and the office."))
+    problems = []
+    if filing.ip_right is None or filing.office is None:
+        problems.append(Invalid("ip_right", N_("Choose the IP right and the office.")))
     if not APPLICATION_NUMBER.match(filing.application_number):
-        raise Invalid("application_number", N_("Give the application number, e.g. 2026/0123.1."))
+        problems.append(
+            Invalid("application_number", N_("Give the application number, e.g. 2026/0123.1."))
+        )
+    elif filing.office and (filing.office.value, filing.application_number) in inputs.known_filings:
+        problems.append(Invalid("application_number", N_("This application is already recorded.")))
     # A filing date is a day of the calendar where the network is, not of UTC: from
     # midnight in Almaty until 05:00 UTC, the inventor's today is UTC's tomorrow.
     zone = at.policy.calendar.tz
-    if filing.filed_on > at.now.astimezone(zone).date():
-        raise Invalid("filed_on", N_("The filing date cannot be in the future."))
-    if state.created_at is not None and filing.filed_on < state.created_at.astimezone(zone).date():
-        raise Invalid("filed_on", N_("Only applications filed after the request count."))
-    if (filing.office.value, filing.application_number) in inputs.known_filings:
-        raise Invalid("application_number", N_("This application is already recorded."))
+    if filing.filed_on is None:
+        problems.append(Invalid("filed_on", N_("Give the filing date.")))
+    elif filing.filed_on > at.now.astimezone(zone).date():
+        problems.append(Invalid("filed_on", N_("The filing date cannot be in the future.")))
+    elif (
+        state.created_at is not None and filing.filed_on < state.created_at.astimezone(zone).date()
+    ):
+        problems.append(Invalid("filed_on", N_("Only applications filed after the request count.")))
+    if problems:
+        raise Invalid.together(problems)
 
 
 def _check_completion(completion: Completion | None) -> None:

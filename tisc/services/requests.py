@@ -536,10 +536,10 @@ def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput)
     if given.centre_id is not None:
         takes_service = centre_service.takes_requests_for(given.centre_id, service_request.service)
     completion = None
-    if action is Action.COMPLETE:  # refused with every problem of it (workflow)
+    if action is Action.COMPLETE:  # as given: the workflow refuses every problem of it
         completion = workflow.Completion(
             summary=given.summary,
-            outcome=_outcome_or_none(given.outcome),
+            outcome=_member_or_none(Outcome, given.outcome),
             hours_spent=_hours_or_none(given.hours_spent),
             documents_cited=given.documents_cited or 0,
         )
@@ -568,19 +568,21 @@ def _filing_inputs(service_request: ServiceRequest, given: ActionInput) -> dict:
             )
         )
     )
-    try:
-        right, office = IpRight(given.ip_right), PatentOffice(given.office)
-    except ValueError:
-        return {"known_filings": known}
-    if given.filed_on is None:
-        raise Invalid("filed_on", N_("Give the filing date."))
-    filing = workflow.Filing(right, office, given.application_number.strip(), given.filed_on)
+    # As given, a part missing or not understood left None: the workflow refuses every
+    # problem of it at once.
+    filing = workflow.Filing(
+        _member_or_none(IpRight, given.ip_right),
+        _member_or_none(PatentOffice, given.office),
+        given.application_number.strip(),
+        given.filed_on,
+    )
     return {"filing": filing, "known_filings": known}
 
 
-def _outcome_or_none(value: str | None) -> Outcome | None:
+def _member_or_none(catalogue, value: str | None):
+    """The catalogue's member ``value`` names; None when it names none."""
     try:
-        return Outcome(value)
+        return catalogue(value)
     except ValueError:
         return None
 
