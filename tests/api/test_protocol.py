@@ -911,9 +911,8 @@ def test_a_filing_with_every_part_wrong_names_every_one(make, client, bearer):
         headers=bearer(inventor) | {"If-Match": "*", "Accept-Language": "en"},
     )  # fmt: skip
     assert response.status_code == 400
-    assert [error["field"] for error in response.get_json()["errors"]] == [
-        "ip_right", "application_number", "filed_on"
-    ]  # fmt: skip
+    fields = [error["field"] for error in response.get_json()["errors"]]
+    assert fields == ["office", "application_number", "filed_on"]  # the office: not given
     assert make.row(reference) == before
 
 

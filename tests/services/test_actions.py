@@ -291,3 +291,17 @@ def test_assigning_and_unassigning_lock_the_queue_counters_in_one_order(make, pe
     with make.app.app_context():  # the staff member leaves: their request is unassigned
         accounts.move_staff(people["staff"].id, "atyrau-university")
     assert len(assigned) == 2 and touched == assigned
+
+
+@pytest.mark.parametrize("hours", ["1e26", "nan", "-inf", "many"])
+def test_hours_no_form_could_send_are_refused_with_the_rest_of_the_result(make, people, hours):
+    """Numbers too large to keep to the cent once raised past the refusal (a 500)."""
+    staff = people["staff"]
+    reference = make.request_in("in_progress", people["inventor"], staff)
+    with pytest.raises(Invalid) as refusal:
+        perform(make.app, staff, reference, "complete", outcome="nothing", summary=" ",
+                hours_spent=hours)  # fmt: skip
+    assert [problem.field for problem in refusal.value.every] == [
+        "outcome", "summary", "hours_spent"
+    ]  # fmt: skip
+    assert make.row(reference)["status"] == "in_progress"

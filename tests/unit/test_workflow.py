@@ -207,6 +207,10 @@ def test_a_filing_names_every_problem_at_once():
     assert [problem.field for problem in refusal.value.every] == [
         "ip_right", "application_number", "filed_on"
     ]  # fmt: skip
+    no_office = Filing(IpRight.PATENT, None, "2026/1", date(2026, 11, 20))
+    with pytest.raises(Invalid) as refusal:
+        apply(sent, Action.RECORD_FILING, ACTORS["staff"], Inputs(filing=no_office))
+    assert [problem.field for problem in refusal.value.every] == ["office"]  # the part missing
     undated = Filing(IpRight.PATENT, PatentOffice.EAPO, "2026/1", None)
     known = frozenset({("eapo", "2026/1")})
     with pytest.raises(Invalid) as refusal:

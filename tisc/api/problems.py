@@ -73,10 +73,10 @@ def answer(slug: str, detail: str = "", errors=None, headers=None, **extra) -> R
 
 
 def from_domain(error: DomainError) -> Response:
-    message = explain(error)  # the pages' wording, in the reader's language
     if isinstance(error, Invalid):
         errors = _named(error.every)
         return answer("invalid", _detail(errors), errors)
+    message = explain(error)  # the pages' wording, in the reader's language
     if isinstance(error, NotFound):
         return answer("not-found", message)
     if isinstance(error, Conflict):

@@ -782,8 +782,10 @@ def _check_filing(state: RequestState, inputs: Inputs, at: Moment) -> None:
     if filing is None:
         raise Invalid("ip_right", N_("Choose the IP right and the office."))
     problems = []
-    if filing.ip_right is None or filing.office is None:
-        problems.append(Invalid("ip_right", N_("Choose the IP right and the office.")))
+    for part in ("ip_right", "office"):
+        if getattr(filing, part) is None:  # one message for the two, on the part missing
+            problems.append(Invalid(part, N_("Choose the IP right and the office.")))
+            break
     if not APPLICATION_NUMBER.match(filing.application_number):
         problems.append(
             Invalid("application_number", N_("Give the application number, e.g. 2026/0123.1."))

@@ -590,9 +590,9 @@ def _member_or_none(catalogue, value: str | None):
 def _hours_or_none(value) -> Decimal | None:
     try:
         hours = Decimal(str(value))
-    except InvalidOperation:
+        return hours.quantize(Decimal("0.01")) if hours.is_finite() else None
+    except InvalidOperation:  # not a number, or too large to keep to the cent
         return None
-    return hours.quantize(Decimal("0.01")) if hours.is_finite() else None
 
 
 def _insert_event(
