@@ -44,13 +44,18 @@ def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files")
     problems = upload_problems(uploads, max_bytes, field)
     if problems:
         raise problems[0]
+    return sent(uploads)
+
+
+def sent(uploads: list[Upload]) -> list[Upload]:
+    """The uploads that hold a file: a form's file part left empty holds none."""
     return [u for u in uploads if u.filename or u.content]
 
 
 def upload_problems(uploads: list[Upload], max_bytes: int, field: str = "files") -> list[Invalid]:
     """What is wrong with the uploads: too many of them, or each file refused (empty, too
     large, not of an allowed type by content), every one named."""
-    uploads = [u for u in uploads if u.filename or u.content]
+    uploads = sent(uploads)
     if len(uploads) > MAX_FILES:
         return [
             Invalid(

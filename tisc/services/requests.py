@@ -34,7 +34,7 @@ from tisc.services import centres as centre_service
 from tisc.services import duplicates, figures, network, notifications, reads
 from tisc.services.access import get_request_for
 from tisc.services.counters import move_in_queue, next_reference_number
-from tisc.services.files import Upload, checked_uploads, digest, file_row, upload_problems
+from tisc.services.files import Upload, checked_uploads, digest, file_row, sent, upload_problems
 from tisc.services.unit_of_work import CHANGED_UNDER_YOU, use_case
 
 CENTRE_CLOSED_MEANWHILE = N_(
@@ -130,7 +130,7 @@ def _planned(inventor: User, draft: Draft, policy: Policy, now: datetime) -> _Pl
     region = network.regions_by_code()[draft.region_code]
     ipc = parse_ipc_list(draft.ipc_classes)
     category = inventor.requester_category or RequesterCategory(draft.requester_category)
-    uploads = checked_uploads(draft.files, policy.upload_max_bytes)
+    uploads = sent(draft.files)  # checked with the rest of the draft
     # A request made by this very form (sent again) is not similar but the same.
     similar = duplicates.similar_open(
         inventor.id, service, draft.title, draft.keywords, draft.ipc_classes, now,
