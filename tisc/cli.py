@@ -87,8 +87,8 @@ def setup(with_demo: bool) -> None:
         )
         figures.rebuild(policy())
     if moved := due_dates.follow_rules(policy()):
-        click.echo(f"Due dates of {moved} open requests worked out again for the new working "
-                   "calendar or targets.")  # fmt: skip
+        click.echo(f"Due dates of {moved} open requests moved with the new working calendar "
+                   "or targets (each told on its request's timeline).")  # fmt: skip
     if demo.present():
         _print_demo_accounts()
 

@@ -484,6 +484,31 @@ def test_url_encoded_fields_are_read_like_multipart_ones(make, client, bearer):
     assert timeline.get_json()[-1]["text"] == "Сәлем"
 
 
+def test_a_due_dates_move_is_on_the_timeline_with_both_dates(make, client, bearer):
+    from dataclasses import replace
+
+    from tisc.domain.catalogue import Service
+    from tisc.services import due_dates
+
+    inventor = make.user()
+    reference = make.request(inventor)
+    policy = make.policy
+    longer = replace(policy, target_days={**policy.target_days, Service.PRIOR_ART_SEARCH: 20})
+    with make.app.app_context():
+        due_dates.follow_rules(policy)
+        before = db.session.scalar(sa.select(ServiceRequest.due_at))
+        due_dates.follow_rules(longer)
+    timeline = client.get(f"/api/v1/requests/{reference}/timeline", headers=bearer(inventor))
+    request = client.get(f"/api/v1/requests/{reference}", headers=bearer(inventor)).get_json()
+    moved = timeline.get_json()[-1]
+    assert moved["action"] == "move_due_date"
+    assert moved["from_status"] == moved["to_status"] == "submitted"
+    assert moved["actor"] is None
+    assert datetime.fromisoformat(moved["due_at_moved"]["before"]) == before
+    assert moved["due_at_moved"]["after"] == request["due_at"]
+    assert "due_at_moved" not in timeline.get_json()[0]  # the submission's event
+
+
 def test_method_not_allowed_says_which_are(make, client):
     response = client.delete("/api/v1/centres")
     assert response.status_code == 405

@@ -175,4 +175,4 @@ def test_setup_moves_the_open_requests_due_dates_when_the_targets_changed(clean,
     result = runner.invoke(args=["tisc", "setup"])
     assert result.exit_code == 0, result.output
     assert still_open >= 5  # the demo's timelines all say how each came to be where it is
-    assert f"Due dates of {still_open} open requests worked out again" in result.output
+    assert f"Due dates of {still_open} open requests moved" in result.output

@@ -11,10 +11,10 @@ from tests.factories import COMPLETION
 from tisc.domain.catalogue import Service
 from tisc.domain.errors import Conflict
 from tisc.domain.policy import Policy
-from tisc.domain.workflow import Action
+from tisc.domain.workflow import Action, MovedDueDate
 from tisc.extensions import db
 from tisc.models import AuditEntry, DueDateRules, ServiceRequest, User
-from tisc.services import due_dates, requests, schedule
+from tisc.services import due_dates, requests, schedule, timeline
 from tisc.services.unit_of_work import use_case
 
 
@@ -88,6 +88,12 @@ def clock_of(reference) -> tuple:
     return found.due_at, found.paused_seconds, found.turnaround_days
 
 
+def moves_told(person, reference) -> list[MovedDueDate]:
+    """The due date's moves on the request's timeline as ``person`` reads it."""
+    entries = timeline.timeline(db.session.get(User, person.id), row(reference))
+    return [entry.moved for entry in entries if entry.action is Action.MOVE_DUE_DATE]
+
+
 def followed() -> str | None:
     return db.session.scalar(sa.select(DueDateRules.rules))
 
@@ -105,7 +111,9 @@ def test_a_new_holiday_moves_open_requests_due_dates_as_if_it_had_always_been_on
     lived = under_old.lived()
     before = {kind: clock_of(reference) for kind, reference in lived.items()}
 
-    assert due_dates.follow_rules(new) == 4  # the four open ones
+    # The four open ones are corrected; two due dates move. The holiday fell within the
+    # other two's pause (awaiting the inventor, closed), which is a working day shorter now.
+    assert due_dates.follow_rules(new) == 2
     assert followed() == new.due_date_rules
     # The same timelines, lived under the new rules from the start, give the same clocks.
     again = under_new.lived()
@@ -116,8 +124,14 @@ def test_a_new_holiday_moves_open_requests_due_dates_as_if_it_had_always_been_on
     assert clock_of(lived["paused"])[1] < before["paused"][1]  # the holiday paused nothing
     assert clock_of(lived["completed"]) == before["completed"]  # its turnaround was reported
     assert clock_of(again["completed"]) != before["completed"]  # (the rules would change it)
+    for kind, reference in lived.items():  # told on the timeline, to the inventor too
+        told = moves_told(under_old.inventor, reference)
+        if kind in ("received", "in progress"):
+            assert told == [MovedDueDate(before[kind][0], clock_of(reference)[0])], kind
+        else:
+            assert told == [], kind
     (entry,) = entries()
-    assert entry.actor_id is None and entry.after == {"due_dates_moved": 4}
+    assert entry.actor_id is None and entry.after == {"due_dates_moved": 2}
 
     assert due_dates.follow_rules(new) == 0  # nothing left to follow
     assert len(entries()) == 1
@@ -202,9 +216,9 @@ def test_a_network_of_open_requests_is_followed_a_few_at_a_time(make, ctx, monke
     batches = []
     replayed = due_dates._replayed.__wrapped__  # one transaction each, as use_case makes it
 
-    def counted(ids, policy):
+    def counted(ids, policy, now):
         batches.append(len(ids))
-        return replayed(ids, policy)
+        return replayed(ids, policy, now)
 
     monkeypatch.setattr(due_dates, "PER_TRANSACTION", 2)
     monkeypatch.setattr(due_dates, "_replayed", use_case(counted))

@@ -16,11 +16,14 @@ from tisc.domain.workflow import (
     FiledApplication,
     Filing,
     Inputs,
+    MovedDueDate,
     RequestState,
     Status,
     apply,
     available_actions,
     filed_application,
+    moved_due_date,
+    moved_due_date_text,
 )
 
 S = Status
@@ -253,6 +256,16 @@ def test_a_filings_event_names_its_codes_and_is_read_back_for_the_pages():
     )
     for other in ("", None, "patent · nowhere · 1", "Қазпатентке бердік", "patent · eapo"):
         assert filed_application(other) is None
+
+
+def test_a_due_dates_move_is_stored_as_two_moments_and_read_back_for_the_pages():
+    before = datetime(2026, 11, 23, 5, tzinfo=UTC)
+    after = datetime(2026, 11, 24, 5, tzinfo=UTC)
+    text = moved_due_date_text(before, after)
+    assert text == "2026-11-23T05:00:00+00:00 → 2026-11-24T05:00:00+00:00"
+    assert moved_due_date(text) == MovedDueDate(before, after)
+    for other in ("", None, "2026-11-23T05:00:00+00:00", "Мерзім → ауысты", "a → b → c"):
+        assert moved_due_date(other) is None
 
 
 def test_a_request_is_rated_only_once():

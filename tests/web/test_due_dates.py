@@ -90,3 +90,48 @@ def test_a_closed_request_s_due_date_shows_in_the_office_list_as_in_the_desk(
         text = client.get(page).get_data(as_text=True)
         rows = [row for row in re.findall(r"<tr.*?</tr>", text, re.S) if due_at_midnight in row]
         assert len(rows) == 1 and "Бас тартылды" in rows[0] and "08.01.2027" in rows[0], who
+
+
+def test_a_due_date_moved_by_new_rules_is_told_on_the_request_page(client, world, make):
+    """The inventor and the staff see the move and both dates on the timeline; the national
+    office sees the step in the request's history."""
+    from dataclasses import replace
+
+    from tisc.domain.catalogue import Service
+    from tisc.services import due_dates
+
+    policy = make.policy
+    longer = replace(policy, target_days={**policy.target_days, Service.PRIOR_ART_SEARCH: 16})
+    with make.app.app_context():
+        due_dates.follow_rules(policy)
+        before = db.session.scalar(sa.select(ServiceRequest.due_at))
+        assert due_dates.follow_rules(longer) == 1
+        after = db.session.scalar(sa.select(ServiceRequest.due_at))
+    assert after > before
+    pages = {
+        "inventor": f"/requests/{world.reference}",
+        "staff": f"/requests/{world.reference}",
+        "coordinator": f"/office/requests/{world.reference}",
+    }
+    label = "Due date moved: the working calendar or the service&#39;s target changed"
+    for who, page in pages.items():
+        client.post("/logout")
+        login(client, world.people[who])
+        text = client.get(page).get_data(as_text=True)
+        assert text.count(label) == 1, who
+        if who != "coordinator":
+            assert f"Due date: {shown(before)} → {shown(after)}" in text, who
+            assert before.isoformat() not in text, who  # the stored text is not shown as such
+        else:  # the step's status, as it stayed
+            assert "Submitted → Submitted" not in text and text.count("Submitted") >= 3
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    text = client.get(pages["coordinator"]).get_data(as_text=True)
+    assert "Срок сдвинулся: изменился рабочий календарь или нормативный срок услуги" in text
+
+
+def shown(due_at: datetime) -> str:
+    """A due date as an English page says it in full: "Nov 23, 2026"."""
+    from tisc.domain.calendar import due_day
+
+    day = due_day(due_at, ZoneInfo("Asia/Almaty"))
+    return f"{day.strftime('%b')} {day.day}, {day.year}"

@@ -175,6 +175,8 @@ def events(user: User, row: ServiceRequest) -> list[dict]:
                 "files": [_file(row, f) for f in entry.files],
             }
         )
+        if entry.moved:
+            shown[-1]["due_at_moved"] = {"before": entry.moved.before, "after": entry.moved.after}
     return shown
 
 

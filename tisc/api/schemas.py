@@ -368,6 +368,11 @@ class FileInfo(Schema):
     url = fields.String(required=True)
 
 
+class MovedDueDate(Schema):
+    before = fields.AwareDateTime(required=True)
+    after = fields.AwareDateTime(required=True)
+
+
 class Event(Schema):
     action = fields.String(required=True)
     at = fields.AwareDateTime(required=True)
@@ -381,6 +386,10 @@ class Event(Schema):
     text = fields.String()
     internal = fields.Boolean()
     files = fields.List(fields.Nested(FileInfo))
+    due_at_moved = fields.Nested(
+        MovedDueDate,
+        metadata={"description": "A moved due date (move_due_date): the moments before and after."},
+    )
 
 
 class Submission(Strict):

@@ -106,6 +106,8 @@ class Action(StrEnum):
     LINK_DUPLICATE = "link_duplicate"
     DISMISS_DUPLICATE = "dismiss_duplicate"
     UNASSIGN = "unassign"  # the assignee moved to another centre or left
+    # The working calendar or the service's target changed (``services.due_dates``)
+    MOVE_DUE_DATE = "move_due_date"
 
 
 class Needs(StrEnum):
@@ -419,6 +421,32 @@ def filed_application(text: str | None) -> FiledApplication | None:
         return None
 
 
+class MovedDueDate(NamedTuple):
+    """What a due date's move says: the due date before and after it."""
+
+    before: datetime
+    after: datetime
+
+
+_MOVE_PARTS = " → "
+
+
+def moved_due_date_text(before: datetime, after: datetime) -> str:
+    """A due date's move as its event's text: two moments, in no reader's language."""
+    return f"{before.isoformat()}{_MOVE_PARTS}{after.isoformat()}"
+
+
+def moved_due_date(text: str | None) -> MovedDueDate | None:
+    """The move a due date's event text tells (None: a text of another form)."""
+    parts = (text or "").split(_MOVE_PARTS)
+    if len(parts) != 2:
+        return None
+    try:
+        return MovedDueDate(*map(datetime.fromisoformat, parts))
+    except ValueError:
+        return None
+
+
 # --- the table -----------------------------------------------------------------------------
 
 _STAFF = frozenset({Role.STAFF})
@@ -622,6 +650,13 @@ SPECS: dict[Action, ActionSpec] = {
              **_stay(OPEN_STATUSES - {Status.SUBMITTED, Status.ASSIGNED})},
             label=N_("Unassigned"), verb=N_("Unassign"),
             done=N_("The request is unassigned."), changes=_unassigned, offered=False,
+        ),
+        # Recorded when the rules of due dates change and a replay of the request's clock
+        # by the new ones moves its due date (``services.due_dates``): nobody takes it.
+        ActionSpec(
+            Action.MOVE_DUE_DATE, frozenset(), _stay(OPEN_STATUSES),
+            label=N_("Due date moved: the working calendar or the service's target changed"),
+            verb=N_("Move the due date"), done=N_("The due date is moved."), offered=False,
         ),
     )
 }  # fmt: skip

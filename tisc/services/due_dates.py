@@ -13,12 +13,14 @@ requests overdue on a day the centres were closed.
 :class:`~tisc.models.DueDateRules`), replays each open request's clock from its
 timeline under the rules of now (``workflow.replay_clock``, the same bookkeeping the
 workflow does as it goes) and corrects the requests whose due date or paused time
-differs. Closed requests keep theirs: their turnaround was fixed, and counted in the
-figures, when they were completed; one closed when the rules change and reopened later
-goes on from the due date it had, moved by the time it stood closed. It runs as the first
-daily job and from ``tisc setup``; with the rules unchanged it is one read. The worker,
-``tisc setup`` and the web servers must be given the same rules: each that runs it with
-rules of its own works the due dates out again by those.
+differs; a due date moved is told on the request's timeline (``Action.MOVE_DUE_DATE``),
+where the inventor and the staff see why the date they knew changed. Closed requests keep
+theirs: their turnaround was fixed, and counted in the figures, when they were completed;
+one closed when the rules change and reopened later goes on from the due date it had,
+moved by the time it stood closed. It runs as the first daily job and from ``tisc setup``;
+with the rules unchanged it is one read. The worker, ``tisc setup`` and the web servers
+must be given the same rules: each that runs it with rules of its own works the due dates
+out again by those.
 
 A database that has never kept the rules (a new one, or one made before they were kept)
 takes its stored due dates as worked out by the rules it has at the first run, and keeps
@@ -34,9 +36,9 @@ import sqlalchemy as sa
 
 from tisc.database import upsert_insert
 from tisc.domain.policy import Policy
-from tisc.domain.workflow import OPEN_STATUSES, replay_clock
+from tisc.domain.workflow import OPEN_STATUSES, Action, moved_due_date_text, replay_clock
 from tisc.extensions import db
-from tisc.models import DueDateRules, ServiceRequest
+from tisc.models import DueDateRules, RequestEvent, ServiceRequest
 from tisc.models.base import utcnow
 from tisc.services import audit, timeline
 from tisc.services.unit_of_work import use_case
@@ -48,7 +50,7 @@ PER_TRANSACTION = 200
 
 def follow_rules(policy: Policy, now: datetime | None = None) -> int:
     """When the rules of due dates changed since the open requests' were last worked
-    out, work them out again; how many requests it corrected (0 with the rules unchanged).
+    out, work them out again; how many due dates it moved (0 with the rules unchanged).
 
     Safe to run again at any time, from any process: a replay of the same timeline
     under the same rules gives the same dates, and a request changed meanwhile is
@@ -69,16 +71,16 @@ def follow_rules(policy: Policy, now: datetime | None = None) -> int:
         .order_by(ServiceRequest.id)
     ).all()
     db.session.commit()  # end the read before the writes
-    corrected = sum(
-        _replayed(open_ids[start : start + PER_TRANSACTION], policy)
+    moved = sum(
+        _replayed(open_ids[start : start + PER_TRANSACTION], policy, now)
         for start in range(0, len(open_ids), PER_TRANSACTION)
     )
-    _followed(rules, corrected, now)
-    return corrected
+    _followed(rules, moved, now)
+    return moved
 
 
 @use_case
-def _replayed(ids: list[int], policy: Policy) -> int:
+def _replayed(ids: list[int], policy: Policy, now: datetime) -> int:
     rows = db.session.execute(
         sa.select(
             ServiceRequest.id, ServiceRequest.service, ServiceRequest.status,
@@ -90,7 +92,7 @@ def _replayed(ids: list[int], policy: Policy) -> int:
         .with_for_update(of=ServiceRequest)
     ).all()  # fmt: skip
     moves = timeline.status_moves(ids)
-    corrected = 0
+    events = []
     for row in rows:
         clock = replay_clock(row.created_at, moves[row.id], policy, row.service)
         if clock.status is not row.status:
@@ -104,14 +106,21 @@ def _replayed(ids: list[int], policy: Policy) -> int:
                 due_at=clock.due_at, paused_seconds=clock.paused_seconds, version=row.version + 1
             )
         )
-        corrected += 1
-    return corrected
+        if clock.due_at != row.due_at:  # not a pause's length alone, which nobody sees
+            events.append(
+                {"request_id": row.id, "action": Action.MOVE_DUE_DATE, "created_at": now,
+                 "from_status": row.status, "to_status": row.status,
+                 "text": moved_due_date_text(row.due_at, clock.due_at)}
+            )  # fmt: skip
+    if events:
+        db.session.execute(sa.insert(RequestEvent), events)
+    return len(events)
 
 
 @use_case
-def _followed(rules: str, corrected: int | None, now: datetime) -> None:
-    """Keep ``rules`` as those the open requests follow; with ``corrected`` (how many
-    were), the audit trail tells the coordinators why due dates moved - once, though two
+def _followed(rules: str, moved: int | None, now: datetime) -> None:
+    """Keep ``rules`` as those the open requests follow; with ``moved`` (how many due
+    dates moved), the audit trail tells the coordinators why they moved - once, though two
     processes (the worker and ``tisc setup``) may have followed the same change at once."""
     kept = db.session.scalar(
         upsert_insert(db.session, DueDateRules)
@@ -123,5 +132,5 @@ def _followed(rules: str, corrected: int | None, now: datetime) -> None:
         )
         .returning(DueDateRules.id)
     )  # None when another process kept these rules first
-    if kept is not None and corrected is not None:
-        audit.record("requests.due_dates_followed", None, after={"due_dates_moved": corrected})
+    if kept is not None and moved is not None:
+        audit.record("requests.due_dates_followed", None, after={"due_dates_moved": moved})

@@ -10,7 +10,14 @@ from sqlalchemy.orm import aliased
 
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import can_see_internal
-from tisc.domain.workflow import Action, FiledApplication, Status, filed_application
+from tisc.domain.workflow import (
+    Action,
+    FiledApplication,
+    MovedDueDate,
+    Status,
+    filed_application,
+    moved_due_date,
+)
 from tisc.extensions import db
 from tisc.models import RequestEvent, RequestFile, ServiceRequest, User
 from tisc.services import network
@@ -41,6 +48,7 @@ class Entry:
     actor_role: Role | None = None  # None: the daily jobs
     files: list[FileInfo] = field(default_factory=list)
     filed: FiledApplication | None = None  # a filing's right, office and number
+    moved: MovedDueDate | None = None  # a due date's move: before and after
 
 
 def _statements():
@@ -98,6 +106,7 @@ def timeline(user: User, service_request: ServiceRequest) -> list[Entry]:
                 to_centre_id=row.to_centre_id,
                 actor_role=row.actor_role,
                 filed=filed_application(row.text) if row.action is Action.RECORD_FILING else None,
+                moved=moved_due_date(row.text) if row.action is Action.MOVE_DUE_DATE else None,
             )
         if row.file_id is not None:
             entry.files.append(FileInfo(row.file_id, row.filename, row.size))
