@@ -503,7 +503,7 @@ def test_a_due_dates_move_is_on_the_timeline_with_both_dates(make, client, beare
     moved = timeline.get_json()[-1]
     assert moved["action"] == "move_due_date"
     assert moved["from_status"] == moved["to_status"] == "submitted"
-    assert moved["actor"] is None
+    assert moved["actor"] is None and moved["text"] == ""  # the stored form is not for people
     assert datetime.fromisoformat(moved["due_at_moved"]["before"]) == before
     assert moved["due_at_moved"]["after"] == request["due_at"]
     assert "due_at_moved" not in timeline.get_json()[0]  # the submission's event

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import COMPLETION
+from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import Service
 from tisc.domain.errors import Conflict
 from tisc.domain.policy import Policy
@@ -147,6 +148,21 @@ def test_a_changed_target_moves_the_due_dates_of_that_service_only(make, ctx):
     assert due_dates.follow_rules(longer) == 1
     assert row(search).due_at == almaty("2026-11-24")  # sixteen, not fifteen
     assert row(training).due_at == almaty("2026-11-16")
+
+
+def test_a_due_date_that_stays_on_its_day_is_corrected_without_a_word(make, ctx):
+    """A submission's own day made a holiday: its clock starts the next morning and ends
+    later on the same due day, which is all people read."""
+    old, zone = make.policy, make.policy.calendar.tz
+    due_dates.follow_rules(old)
+    timelines = Timelines(make, old)
+    reference = timelines.submit(almaty("2026-11-17"), "database_access")  # five working days
+    before = row(reference).due_at
+    assert due_dates.follow_rules(with_holiday(old, date(2026, 11, 17))) == 0
+    after = row(reference).due_at
+    assert after > before and due_day(after, zone) == due_day(before, zone) == date(2026, 11, 24)
+    assert moves_told(timelines.inventor, reference) == []
+    assert [entry.after for entry in entries()] == [{"due_dates_moved": 0}]
 
 
 def test_a_database_that_never_kept_the_rules_keeps_its_due_dates_and_the_rules_it_has(make, ctx):

@@ -19,7 +19,7 @@ from tisc.domain.permissions import (
     can_view_request,
     is_staff_of,
 )
-from tisc.domain.workflow import is_overdue, result_stands, standing_result
+from tisc.domain.workflow import Action, is_overdue, result_stands, standing_result
 from tisc.extensions import policy
 from tisc.formatting import by_name
 from tisc.models import ServiceRequest, User
@@ -170,7 +170,7 @@ def events(user: User, row: ServiceRequest) -> list[dict]:
                 "to_centre": centre_summary(cards.get(entry.to_centre_id)),
                 "actor": entry.actor_name,
                 "assignee": entry.assignee_name,
-                "text": entry.text,
+                "text": "" if entry.action is Action.MOVE_DUE_DATE else entry.text,
                 "internal": entry.internal and internal,
                 "files": [_file(row, f) for f in entry.files],
             }

@@ -13,7 +13,7 @@ requests overdue on a day the centres were closed.
 :class:`~tisc.models.DueDateRules`), replays each open request's clock from its
 timeline under the rules of now (``workflow.replay_clock``, the same bookkeeping the
 workflow does as it goes) and corrects the requests whose due date or paused time
-differs; a due date moved is told on the request's timeline (``Action.MOVE_DUE_DATE``),
+differs; a due day moved is told on the request's timeline (``Action.MOVE_DUE_DATE``),
 where the inventor and the staff see why the date they knew changed. Closed requests keep
 theirs: their turnaround was fixed, and counted in the figures, when they were completed;
 one closed when the rules change and reopened later goes on from the due date it had,
@@ -35,6 +35,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from tisc.database import upsert_insert
+from tisc.domain.calendar import due_day
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import OPEN_STATUSES, Action, moved_due_date_text, replay_clock
 from tisc.extensions import db
@@ -92,6 +93,7 @@ def _replayed(ids: list[int], policy: Policy, now: datetime) -> int:
         .with_for_update(of=ServiceRequest)
     ).all()  # fmt: skip
     moves = timeline.status_moves(ids)
+    zone = policy.calendar.tz
     events = []
     for row in rows:
         clock = replay_clock(row.created_at, moves[row.id], policy, row.service)
@@ -99,14 +101,17 @@ def _replayed(ids: list[int], policy: Policy, now: datetime) -> int:
             continue  # a timeline that does not tell how it came to be where it is: left alone
         if (clock.due_at, clock.paused_seconds) == (row.due_at, row.paused_seconds):
             continue
-        db.session.execute(
+        corrected = db.session.scalar(
             sa.update(ServiceRequest)
             .where(ServiceRequest.id == row.id, ServiceRequest.version == row.version)
             .values(
                 due_at=clock.due_at, paused_seconds=clock.paused_seconds, version=row.version + 1
             )
+            .returning(ServiceRequest.id)
         )
-        if clock.due_at != row.due_at:  # not a pause's length alone, which nobody sees
+        # Told when the day people read moved: not for a pause's length alone, nor for a
+        # moment within the same day (a submission's day become a holiday).
+        if corrected is not None and due_day(clock.due_at, zone) != due_day(row.due_at, zone):
             events.append(
                 {"request_id": row.id, "action": Action.MOVE_DUE_DATE, "created_at": now,
                  "from_status": row.status, "to_status": row.status,
