@@ -674,6 +674,16 @@ def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, bu
     assert "still running" not in over and "compared once the period is over" not in over
 
 
+def test_a_running_period_s_note_ends_its_date_with_one_full_stop(client, busy):
+    """Russian months end in "г.": the sentence after it does not add a second stop."""
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    month = today_in_kazakhstan().strftime("%Y-%m")
+    page = text_of(client.get(f"/office/dashboard?period=custom&first={month}&last={month}"))
+    note = re.search(r'id="period-note">([^<]*)', page).group(1)
+    assert "г. " in note and ".." not in note, note
+
+
 # --- review 10, finding 8: labels ------------------------------------------------------------
 
 
