@@ -64,6 +64,19 @@ def test_the_similar_warning_takes_the_focus_and_holds_its_confirmation(world, a
     assert "two centres" not in page
 
 
+def test_the_problems_name_the_confidentiality_box_by_a_short_name(world, as_, make):
+    """Its label is the whole statement: the list of problems at the top repeated it."""
+    client = as_("inventor")
+    client.post("/locale", data={"locale": "ru", "next": "/"})
+    response = client.post("/requests/new", data=submission(confidentiality_ack=""))
+    page = response.get_data(as_text=True)
+    summary = page.split("data-form-problems", 1)[1].split("</div>", 1)[0]
+    assert response.status_code == 400 and count(make.app, ServiceRequest) == 1
+    assert '<a href="#confidentiality_ack" class="alert-link">Конфиденциальность</a>:' in summary
+    assert "не хочу" not in summary  # the statement itself stays beside its box
+    assert "не хочу" in page
+
+
 def test_a_different_request_is_sent_without_a_warning(world, as_, make):
     response = as_("inventor").post("/requests/new", data=submission(title="Су тазарту сүзгісі"))
     assert response.status_code == 302 and count(make.app, DuplicateFlag) == 0

@@ -20,6 +20,10 @@ class Form(FlaskForm):
     """The base of our forms: WTForms' own messages in the page's language, read once per
     language (Flask-WTF would parse WTForms' catalogue again on every request)."""
 
+    # Fields whose label is a whole sentence (a checkbox's statement), by a short name in
+    # the list of a form's problems at its top.
+    short_names: dict = {}
+
     class Meta:
         def wrap_formdata(self, form, formdata):
             """The request's fields, with its files only under the names of the form's file

@@ -148,6 +148,7 @@ class RequestSubmitForm(Form):
         ),
         validators=[DataRequired(message=_l("Please confirm that you have read this."))],
     )
+    short_names = {"confidentiality_ack": _l("Confidentiality")}
     # Shown, and needed, only when the inventor already has a similar open request.
     send_anyway = BooleanField(_l("This is a different request: send it anyway."))
     once = HiddenField()  # one token per form shown: sending it twice makes one request
