@@ -104,11 +104,11 @@ def test_the_desk_s_network_totals_and_colleagues_follow_the_filters(client, bus
     received = re.search(r'id="network-totals">\s*<dt[^>]*>[^<]*</dt><dd[^>]*>(\d+)<', page)
     assert received.group(1) == "1"
     colleague = re.search(r'id="colleagues"[\s\S]*?</table>', page).group()
-    assert re.findall(r'<td class="text-end">(\d+)</td>', colleague) == ["0", "0"]
+    assert re.findall(r'<td class="text-end"[^>]*>(\d+)</td>', colleague) == ["0", "0"]
     whole = text_of(client.get("/desk/dashboard"))
     assert "The whole network, same period<" in whole
     colleague = re.search(r'id="colleagues"[\s\S]*?</table>', whole).group()
-    assert re.findall(r"<td class=\"text-end\">(\d+)</td>", colleague) == ["4", "1", "1"]
+    assert re.findall(r"<td class=\"text-end\"[^>]*>(\d+)</td>", colleague) == ["4", "1", "1"]
 
 
 @pytest.mark.parametrize(
