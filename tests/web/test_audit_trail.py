@@ -121,6 +121,9 @@ def test_the_coordinator_reads_filters_and_exports_the_trail(world, as_, make):
     )
     page = client.get("/office/audit").get_data(as_text=True)
     assert "<td>Centre status changed</td>" in page and "<td>Staff member moved</td>" in page
+    staff = world.people["staff"]  # what each entry is about: named, its kept key beside
+    assert f'{staff.name}<div class="text-body-secondary">user:{staff.id}</div>' in page
+    assert 'Buketov University<div class="text-body-secondary">centre:karaganda-buketov' in page
     only = client.get("/office/audit?action=centre.status_changed").get_data(as_text=True)
     assert "<td>Centre status changed</td>" in only and "<td>Staff member moved</td>" not in only
     mine = client.get(f"/office/audit?who={world.people['inventor'].email}").get_data(as_text=True)

@@ -124,5 +124,19 @@ def everything(filters: Filters, limit: int = 100_000) -> list[Line]:
     return _lines(db.session.execute(query))
 
 
+def people_named(lines: list[Line]) -> dict[str, str]:
+    """The names of the accounts ``lines`` are about (their ``user:<id>`` targets), read
+    at once: the trail keeps the id, which outlives a change of name."""
+    ids = {
+        int(line.target.removeprefix("user:"))
+        for line in lines
+        if line.target.startswith("user:") and line.target.removeprefix("user:").isdigit()
+    }
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
+    return {f"user:{user_id}": name for user_id, name in rows}
+
+
 def _lines(rows: Iterable) -> list[Line]:
     return [Line(*row) for row in rows]

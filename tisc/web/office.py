@@ -307,6 +307,8 @@ def audit_trail():
         older_url=older_url,
         actions=AUDIT_ACTIONS,
         names=recorded_names(),
+        targets=audit.people_named(lines)
+        | {f"centre:{card.slug}": pick_text(card.names) for card in all_centres()},
     ), 200 if filters else 400
 
 
