@@ -6,6 +6,7 @@ import pytest
 
 from tisc.domain.catalogue import Role, Service
 from tisc.domain.next_step import (
+    ASSIGNED_TO_YOU,
     HEADLINES,
     Situation,
     next_step,
@@ -36,7 +37,7 @@ def state(status: Status, **extra) -> RequestState:
 
 def arrange(actor: Actor, request: RequestState):
     available = available_actions(request, actor, now=NOW, policy=Policy())
-    return next_step(request, actor.role, available)
+    return next_step(request, actor, available)
 
 
 # (who, status, extra state) -> (situation, main, alongside, conversation box)
@@ -83,14 +84,23 @@ def test_the_next_step_for_each_role_and_state(
     assert (step.situation, step.main, step.alongside, step.conversation) == (
         situation, main, alongside, conversation,
     )  # fmt: skip
-    assert step.headline == HEADLINES[(actor.role, situation)]
+    yours = actor is STAFF and situation is Situation.ASSIGNED  # assigned to STAFF itself
+    assert step.headline == (ASSIGNED_TO_YOU if yours else HEADLINES[(actor.role, situation)])
+
+
+def test_staff_read_their_own_assignment_as_theirs_and_a_colleague_s_by_name():
+    mine = arrange(STAFF, state(S.ASSIGNED))
+    colleague_s = arrange(STAFF, state(S.ASSIGNED, assignee_id=STAFF_ID + 1))
+    assert mine.headline == ASSIGNED_TO_YOU
+    assert colleague_s.headline == HEADLINES[(Role.STAFF, Situation.ASSIGNED)]
+    assert "%(assignee)s" in colleague_s.headline
 
 
 @pytest.mark.parametrize(("actor", "status", "extra"), [(row[0], row[1], row[2]) for row in TABLE])
 def test_every_available_action_has_exactly_one_place(actor, status, extra):
     request = state(status, **extra)
     available = available_actions(request, actor, now=NOW, policy=Policy())
-    step = next_step(request, actor.role, available)
+    step = next_step(request, actor, available)
     placed = [*step.shown, *step.menu, *step.flags]
     assert len(placed) == len(set(placed))
     # Everything the workflow allows is somewhere, except a message beside the reply box.

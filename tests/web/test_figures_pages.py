@@ -111,6 +111,18 @@ def test_the_desk_s_network_totals_and_colleagues_follow_the_filters(client, bus
     assert re.findall(r"<td class=\"text-end\"[^>]*>(\d+)</td>", colleague) == ["4", "1", "1"]
 
 
+def test_a_centre_s_dashboard_compares_no_centres(client, busy):
+    """Its figures are one centre's: no charts "per centre", no months "by centre"."""
+    login(client, busy["staff"])
+    desk = text_of(client.get("/desk/dashboard"))
+    assert 'id="chart-on-time' not in desk and 'id="chart-satisfaction' not in desk
+    assert "Requests received per month<" in desk and "per month, by centre" not in desk
+    client.post("/logout")
+    login(client, busy["coordinator"])
+    office = text_of(client.get("/office/dashboard"))
+    assert 'id="chart-on-time' in office and "Requests received per month, by centre" in office
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

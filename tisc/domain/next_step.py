@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tisc.domain.catalogue import N_, Role
-from tisc.domain.permissions import Agent
+from tisc.domain.permissions import Actor
 from tisc.domain.policy import Policy
 from tisc.domain.workflow import SPECS, Action, Needs, RequestState, Status
 
@@ -116,6 +116,9 @@ HEADLINES: dict[tuple[Role, Situation], str] = {
     ),
 }
 
+# What staff read of a request assigned to themselves: "you", not their own name.
+ASSIGNED_TO_YOU = N_("Assigned to you, due %(due)s. Start work when you begin.")
+
 # How a banner looks: calm, waiting on someone, done, or closed without a result.
 TONES = {
     Situation.NEW: "info",
@@ -153,8 +156,9 @@ class NextStep:
         return tuple(a for a in (self.main, *self.alongside, self.conversation) if a)
 
 
-def next_step(state: RequestState, role: Role | Agent, available: list[Action]) -> NextStep:
+def next_step(state: RequestState, actor: Actor, available: list[Action]) -> NextStep:
     """Arrange ``available`` (what this person may do now, from the workflow) for the page."""
+    role = actor.role
     situation = situation_of(state)
     flags = tuple(a for a in available if _per_flag(a))
     rest = [a for a in available if a not in flags]
@@ -167,9 +171,13 @@ def next_step(state: RequestState, role: Role | Agent, available: list[Action]) 
     placed = {main, *alongside, conversation, Action.MESSAGE}
     menu = [a for a in rest if a not in placed]
     menu.sort(key=lambda a: SPECS[a].danger or SPECS[a].confirm)  # stable: table order kept
+    headline = HEADLINES.get((role, situation), "")
+    yours = role is Role.STAFF and state.assignee_id == actor.user_id
+    if yours and situation is Situation.ASSIGNED:
+        headline = ASSIGNED_TO_YOU
     return NextStep(
         situation,
-        HEADLINES.get((role, situation), ""),
+        headline,
         main,
         alongside,
         conversation,

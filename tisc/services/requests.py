@@ -522,7 +522,7 @@ def next_step_for(
     """What ``user`` may do now, arranged around the one main action (see
     :mod:`tisc.domain.next_step`)."""
     available = available_actions(user, service_request, policy)
-    return next_step(state_of(service_request), user.actor.role, available)
+    return next_step(state_of(service_request), user.actor, available)
 
 
 def _inputs(service_request: ServiceRequest, action: Action, given: ActionInput) -> workflow.Inputs:
