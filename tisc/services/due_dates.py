@@ -101,17 +101,16 @@ def _replayed(ids: list[int], policy: Policy, now: datetime) -> int:
             continue  # a timeline that does not tell how it came to be where it is: left alone
         if (clock.due_at, clock.paused_seconds) == (row.due_at, row.paused_seconds):
             continue
-        corrected = db.session.scalar(
+        corrected = db.session.execute(
             sa.update(ServiceRequest)
             .where(ServiceRequest.id == row.id, ServiceRequest.version == row.version)
             .values(
                 due_at=clock.due_at, paused_seconds=clock.paused_seconds, version=row.version + 1
             )
-            .returning(ServiceRequest.id)
-        )
+        ).rowcount
         # Told when the day people read moved: not for a pause's length alone, nor for a
         # moment within the same day (a submission's day become a holiday).
-        if corrected is not None and due_day(clock.due_at, zone) != due_day(row.due_at, zone):
+        if corrected and due_day(clock.due_at, zone) != due_day(row.due_at, zone):
             events.append(
                 {"request_id": row.id, "action": Action.MOVE_DUE_DATE, "created_at": now,
                  "from_status": row.status, "to_status": row.status,
