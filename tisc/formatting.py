@@ -482,8 +482,10 @@ def lower_first(label: str) -> str:
 
 def one_full_stop(sentence: str) -> str:
     """A date ending in an abbreviation (``2 дек. 2026 г.``, ``2026 ж.``) at the end of a
-    sentence: one full stop, not two."""
-    return _DOUBLE_STOP.sub(".", sentence)
+    sentence: one full stop, not two. A translated sentence stays markup (its values are
+    escaped already), else a page would escape them a second time."""
+    mended = _DOUBLE_STOP.sub(".", sentence)
+    return Markup(mended) if isinstance(sentence, Markup) else mended
 
 
 _DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?=\s|$)")

@@ -21,6 +21,20 @@ def post(client, make, reference, action, **fields):
     return client.post(f"/requests/{reference}/{action}", data=data)
 
 
+def test_a_colleague_s_name_in_the_banner_is_escaped_once(world, as_, make, client):
+    """Staff read their own assignment as theirs; a colleague's by name, escaped once."""
+    from tests.factories import login
+
+    colleague = make.user("staff", centre="kbtu", name="O'Brien & <b>Co</b>")
+    post(as_("staff"), make, world.reference, "assign", assignee=colleague.id)
+    shown = banner(page_of(as_("staff"), world.reference))
+    assert "Assigned to O&#39;Brien &amp; &lt;b&gt;Co&lt;/b&gt;, due" in shown
+    assert "&amp;amp;" not in shown and "&amp;#39;" not in shown
+    client.post("/logout")
+    login(client, colleague)
+    assert "Assigned to you, due" in banner(page_of(client, world.reference))
+
+
 def test_staff_take_a_new_request_in_one_click_and_see_the_next_step(world, as_, make):
     staff = world.people["staff"]
     page = page_of(as_("staff"), world.reference)
