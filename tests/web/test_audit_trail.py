@@ -145,6 +145,11 @@ def test_the_trail_escapes_what_people_typed(world, as_, make):
     client.post("/office/centres/new", data=centre_form(make.app, name_en=HOSTILE))
     page = client.get("/office/audit").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+    named = make.user("inventor", name=HOSTILE)  # its registration's entry names it
+    page = client.get(f"/office/audit?target=user:{named.id}").get_data(as_text=True)
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f'{escaped}<div class="text-body-secondary">user:{named.id}' in page
+    assert "<script>alert(1)" not in page
 
 
 def test_a_new_staff_account_is_announced_to_the_centres_staff(world, as_, make):

@@ -111,6 +111,19 @@ def test_the_desk_s_network_totals_and_colleagues_follow_the_filters(client, bus
     assert re.findall(r"<td class=\"text-end\"[^>]*>(\d+)</td>", colleague) == ["4", "1", "1"]
 
 
+def test_every_figure_is_named_for_the_phone_s_cards(client, busy):
+    """On a phone a figures table's rows are cards: each number carries its column's name."""
+    login(client, busy["coordinator"])
+    page = text_of(client.get("/office/dashboard"))
+    for table in ("by-centre", "by-service", "by-month", "by-region", "chart-per-month-table"):
+        body = page[page.index(f'id="{table}"') :].split("</table>", 1)[0]
+        assert "list-table" in page[page.rindex("<table", 0, page.index(f'id="{table}"')) :][:200]
+        heads = re.findall(r'<th scope="col"[^>]*>(?:<button[^>]*>)?([^<]+)<', body)[1:]
+        cells = re.findall(r'<td class="text-end" data-label="([^"]*)"', body)
+        assert cells and set(cells) <= {html.unescape(head) for head in heads}, table
+        assert len(re.findall(r"<td ", body)) == len(cells), table  # every one named
+
+
 def test_a_centre_s_dashboard_compares_no_centres(client, busy):
     """Its figures are one centre's: no charts "per centre", no months "by centre"."""
     login(client, busy["staff"])

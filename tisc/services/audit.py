@@ -6,6 +6,7 @@ address) is set once per web request by the web layer in :data:`origin`, so
 services need not pass it around and never import Flask.
 """
 
+import re
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
@@ -124,14 +125,13 @@ def everything(filters: Filters, limit: int = 100_000) -> list[Line]:
     return _lines(db.session.execute(query))
 
 
+_ACCOUNT = re.compile(r"user:([0-9]+)")
+
+
 def people_named(lines: list[Line]) -> dict[str, str]:
     """The names of the accounts ``lines`` are about (their ``user:<id>`` targets), read
     at once: the trail keeps the id, which outlives a change of name."""
-    ids = {
-        int(line.target.removeprefix("user:"))
-        for line in lines
-        if line.target.startswith("user:") and line.target.removeprefix("user:").isdigit()
-    }
+    ids = {int(found[1]) for line in lines if (found := _ACCOUNT.fullmatch(line.target))}
     if not ids:
         return {}
     rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
