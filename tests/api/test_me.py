@@ -89,6 +89,21 @@ def test_staff_assign_and_start_a_new_request_through_the_api_alone(make, client
     assert started.status_code == 200 and started.get_json()["status"] == "in_progress"
 
 
+def test_a_request_is_not_assigned_again_to_who_has_it(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request_in("assigned", inventor, staff)
+    before = make.row(reference)
+    again = client.post(
+        f"/api/v1/requests/{reference}/actions/assign", data={"assignee": staff.id},
+        headers=bearer(staff) | {"If-Match": "*"},
+    )  # fmt: skip
+    assert again.status_code == 400
+    assert again.get_json()["errors"] == [
+        {"field": "assignee", "message": "The request is assigned to this person already."}
+    ]
+    assert make.row(reference) == before
+
+
 def test_an_assignee_s_id_is_shown_to_the_centre_s_staff_only(make, client, bearer):
     inventor, staff = make.user(), make.user("staff", centre="kbtu")
     reference = make.request_in("assigned", inventor, staff)

@@ -29,7 +29,7 @@ from tisc.domain.workflow import (
 S = Status
 OPEN = {S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INVENTOR}
 CENTRE, OTHER_CENTRE, TARGET_CENTRE = 10, 20, 30
-INVENTOR_ID, STAFF_ID = 1, 2
+INVENTOR_ID, STAFF_ID, COLLEAGUE_ID = 1, 2, 3
 
 ACTORS = {
     "owner": Actor(INVENTOR_ID, Role.INVENTOR),
@@ -86,7 +86,7 @@ ACTIONS = [a for a in Action if a is not Action.SUBMIT]
 
 GOOD_INPUTS = Inputs(
     text="Because.",
-    assignee_id=STAFF_ID,
+    assignee_id=COLLEAGUE_ID,
     assignee_centre_id=CENTRE,
     target_centre_id=TARGET_CENTRE,
     target_centre_takes_service=True,
@@ -288,8 +288,19 @@ def test_transfer_moves_the_request_and_clears_the_assignee():
 def test_assign_sets_the_colleague():
     transition = apply(state(S.SUBMITTED, assignee_id=None), Action.ASSIGN, ACTORS["staff"],
                        GOOD_INPUTS)  # fmt: skip
-    assert transition.state.assignee_id == STAFF_ID
-    assert transition.events[0].assignee_id == STAFF_ID
+    assert transition.state.assignee_id == COLLEAGUE_ID
+    assert transition.events[0].assignee_id == COLLEAGUE_ID
+
+
+def test_a_request_is_not_assigned_again_to_who_has_it():
+    """It would record an assignment that changes nothing (and tell nobody anything new)."""
+    again = Inputs(assignee_id=STAFF_ID, assignee_centre_id=CENTRE)
+    for status in (S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_INVENTOR):
+        with pytest.raises(Invalid) as refusal:
+            apply(state(status), Action.ASSIGN, ACTORS["staff"], again)
+        assert refusal.value.field == "assignee"
+    taken = apply(state(S.SUBMITTED, assignee_id=None), Action.ASSIGN, ACTORS["staff"], again)
+    assert taken.state.assignee_id == STAFF_ID  # taking a request nobody has
 
 
 def test_reopening_an_unassigned_request_assigns_whoever_reopens_it():

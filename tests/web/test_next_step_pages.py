@@ -21,6 +21,23 @@ def post(client, make, reference, action, **fields):
     return client.post(f"/requests/{reference}/{action}", data=data)
 
 
+def test_assigning_to_a_colleague_offers_the_others_only(world, as_, make):
+    staff = world.people["staff"]
+    post(as_("staff"), make, world.reference, "assign", assignee=staff.id)
+    panel = lambda: page_of(as_("staff"), world.reference, "?do=assign")  # noqa: E731
+    alone = panel()
+    assert "Nobody else works at this centre." in alone
+    assert not re.search(r'<select[^>]*name="assign-assignee"[^>]*>\s*<option', alone)
+    colleague = make.user("staff", centre="kbtu", name="Әсел Қанатқызы")
+    select = re.search(r'<select[^>]*name="assign-assignee"[^>]*>(.*?)</select>', panel(), re.S)
+    assert re.findall(r'<option value="(\d+)"', select[1]) == [str(colleague.id)]
+    assert "Nobody else works at this centre." not in panel()
+    version = make.row(world.reference)["version"]
+    again = post(as_("staff"), make, world.reference, "assign", assignee=staff.id)
+    assert again.status_code == 400 and 'id="assign-assignee-error"' in again.get_data(as_text=True)
+    assert make.row(world.reference)["version"] == version  # the same assignee: not offered
+
+
 def test_a_colleague_s_name_in_the_banner_is_escaped_once(world, as_, make, client):
     """Staff read their own assignment as theirs; a colleague's by name, escaped once."""
     from tests.factories import login

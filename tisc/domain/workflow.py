@@ -790,6 +790,8 @@ def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, at: Mom
     colleague = inputs.assignee_id is not None and inputs.assignee_centre_id == state.centre_id
     if Needs.ASSIGNEE in needs and not colleague:
         raise Invalid("assignee", N_("Choose a colleague from this centre."))
+    if Needs.ASSIGNEE in needs and inputs.assignee_id == state.assignee_id:
+        raise Invalid("assignee", N_("The request is assigned to this person already."))
     if Needs.TARGET_CENTRE in needs:
         if inputs.target_centre_id is None or inputs.target_centre_id == state.centre_id:
             raise Invalid("centre", N_("Choose another centre."))

@@ -497,9 +497,13 @@ def _uploads(form) -> list[Upload]:
 
 
 def _action_choices(form, service_request) -> None:
-    if "assignee" in form._fields:
+    if "assignee" in form._fields:  # a colleague other than who has it now
         people = by_name(accounts.staff_of(service_request.centre_id), lambda user: user.name)
-        form.assignee.choices = options([(user.id, user.name) for user in people])
+        holder = service_request.assignee_id
+        choices = [(user.id, user.name) for user in people if user.id != holder]
+        form.assignee.choices = options(choices)
+        if not choices:
+            form.assignee.description = gettext("Nobody else works at this centre.")
     if "centre" in form._fields:
         targets = directory.transfer_targets(
             service_request.service.value, service_request.centre_id
