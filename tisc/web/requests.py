@@ -385,7 +385,7 @@ def _blank_form(action: Action, service_request, flag_id: int | None = None, cho
     if flag_id is not None:
         form.flag.data = str(flag_id)
     if choices:
-        _action_choices(form, service_request)
+        _action_choices(form, service_request, shown=True)
     return form
 
 
@@ -496,10 +496,13 @@ def _uploads(form) -> list[Upload]:
     ]
 
 
-def _action_choices(form, service_request) -> None:
-    if "assignee" in form._fields:  # a colleague other than who has it now
+def _action_choices(form, service_request, *, shown: bool = False) -> None:
+    """The form's choices. A form ``shown`` offers a colleague other than who has the
+    request now; one sent is checked against them all, so that one sent from an older
+    version of the page is told the request changed (the workflow refuses the same one)."""
+    if "assignee" in form._fields:
         people = by_name(accounts.staff_of(service_request.centre_id), lambda user: user.name)
-        holder = service_request.assignee_id
+        holder = service_request.assignee_id if shown else None
         choices = [(user.id, user.name) for user in people if user.id != holder]
         form.assignee.choices = options(choices)
         if not choices:
