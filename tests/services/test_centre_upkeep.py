@@ -1,6 +1,8 @@
 """Centres keep their own page (every change recorded), suspending a centre never strands
 its requests, and staff keep their saved replies."""
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
@@ -13,6 +15,7 @@ from tisc.extensions import db
 from tisc.models import (
     AuditEntry,
     Centre,
+    CentreSuspension,
     FigureCount,
     QueueCount,
     RequestEvent,
@@ -147,6 +150,56 @@ def test_a_centre_with_open_requests_cannot_simply_be_stopped(make, ctx, people)
     with pytest.raises(Refused):
         centres.set_status("kbtu", "planned", by=user(people["coordinator"]))
     assert centre("kbtu").status == "active"
+
+
+def office_details(**changes) -> centres.CentreDetails:
+    """The coordinating office as the coordinator's form sends it (no kind: a centre's
+    kind is set once), with ``changes``."""
+    niip = centre("niip")
+    details = centres.CentreDetails(
+        slug="niip", name_kk=niip.name_kk, name_ru=niip.name_ru, name_en=niip.name_en,
+        city_id=niip.city_id, lat=niip.lat, lon=niip.lon, status="active",
+        **{name: getattr(niip, name) for name in centres.PROFILE_TEXTS},
+    )  # fmt: skip
+    return replace(details, **changes)
+
+
+def test_the_coordinating_office_is_never_planned_or_suspended(make, ctx, people):
+    coordinator = user(people["coordinator"])
+    for status in ("suspended", "planned"):
+        with pytest.raises(Refused) as refused:
+            centres.set_status("niip", status, by=coordinator)
+        assert refused.value.message == centres.ALWAYS_ACTIVE
+        with pytest.raises(Invalid) as invalid:
+            centres.update_centre("niip", office_details(status=status), by=coordinator)
+        assert (invalid.value.field, invalid.value.message) == ("status", centres.ALWAYS_ACTIVE)
+    with pytest.raises(Refused) as refused:
+        suspension.suspend(coordinator, "niip", "", make.policy)
+    assert refused.value.message == centres.ALWAYS_ACTIVE
+    assert centre("niip").status == "active"
+    assert not db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target == "centre:niip")
+    ).all()
+    assert not db.session.scalars(sa.select(CentreSuspension)).all()
+
+
+def test_a_coordinating_office_is_created_active_and_one_stopped_before_can_be_reactivated(
+    make, ctx, people
+):
+    with pytest.raises(Invalid) as invalid:
+        centres.create_centre(
+            office_details(slug="second-office", kind="coordinator", status="planned")
+        )
+    assert invalid.value.field == "status"
+    assert (
+        centres.create_centre(office_details(slug="second-office", kind="coordinator")).status
+        == "active"
+    )
+    db.session.commit()
+    db.session.execute(sa.update(Centre).where(Centre.slug == "niip").values(status="suspended"))
+    db.session.commit()  # as an older version allowed
+    centres.set_status("niip", "active", by=user(people["coordinator"]))
+    assert centre("niip").status == "active"
 
 
 def test_suspending_moves_each_open_request_to_routing_s_next_choice(make, ctx, people):

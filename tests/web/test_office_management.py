@@ -307,3 +307,29 @@ def test_the_staff_table_names_centres_without_loading_each_one(app, as_, make):
         page = client.get("/office/staff").get_data(as_text=True)
     assert "Kazakh-British Technical University" in page and "Nazarbayev University" in page
     assert not [s for s in seen if "FROM centres" in s], seen
+
+
+def test_the_coordinating_office_is_not_offered_suspend_and_says_why(world, as_, make):
+    client = as_("coordinator")
+    with make.app.app_context():
+        name = db.session.scalar(sa.select(Centre.name_en).where(Centre.slug == "niip"))
+    listing = client.get("/office/centres").get_data(as_text=True)
+    assert "/office/centres/kbtu/suspend" in listing
+    assert "/office/centres/niip/suspend" not in listing
+    page = client.get("/office/centres/niip/suspend")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "The national office is always active" in text
+    assert "<form" not in text.split("<main", 1)[1]
+    sent = client.post("/office/centres/niip/suspend", data={"mode": "route", "text": "Closed."})
+    assert sent.status_code == 400
+    planned = client.post("/office/centres/niip/status", data={"status": "planned"})
+    assert planned.headers["Location"] == "/office/centres/niip/suspend"
+    edit = client.get("/office/centres/niip/edit").get_data(as_text=True)
+    status_select = edit.split('name="status"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option[^>]*value="(\w+)"', status_select) == ["active"]
+    assert "The national office is always active" in edit
+    form = centre_form(make.app, slug="niip", name_en="National Institute", status="suspended")
+    assert client.post("/office/centres/niip/edit", data=form).status_code == 400
+    with make.app.app_context():
+        office = db.session.scalar(sa.select(Centre).where(Centre.slug == "niip"))
+        assert (office.status, office.name_en) == ("active", name)

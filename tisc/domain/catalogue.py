@@ -154,6 +154,12 @@ def is_listed_tisc(kind: CentreKind, status: CentreStatus) -> bool:
     return kind is CentreKind.TISC and status in (CentreStatus.ACTIVE, CentreStatus.PLANNED)
 
 
+def is_always_active(kind: CentreKind) -> bool:
+    """The coordinating office is never planned or suspended: it takes no requests, and its
+    people's access does not hang on its status, so either would only mislead."""
+    return kind is CentreKind.COORDINATOR
+
+
 def admits_staff(kind: CentreKind, status: CentreStatus) -> bool:
     """A centre new staff may join: an active TISC, or a planned one, whose staff set up its
     profile before it opens; never a suspended one (nothing is routed to it), nor the

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tisc.domain.catalogue import CentreKind, CentreStatus, Service
+from tisc.domain.catalogue import CentreKind, CentreStatus, Service, is_always_active
 from tisc.models.base import Base, UTCDateTime, enum_type, utcnow
 from tisc.models.places import City
 
@@ -72,6 +72,10 @@ class Centre(Base):
     @property
     def is_tisc(self) -> bool:
         return self.kind is CentreKind.TISC
+
+    @property
+    def is_always_active(self) -> bool:
+        return is_always_active(self.kind)
 
     def names(self) -> dict[str, str]:
         return {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}

@@ -17,6 +17,7 @@ from tisc.domain.catalogue import (
     Language,
     Service,
     is_active_tisc,
+    is_always_active,
 )
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.membership import CentreRecord, StatusChange
@@ -198,6 +199,12 @@ def open_requests(centre_id: int) -> int:
     )
 
 
+ALWAYS_ACTIVE = N_(
+    "The national office is always active: it takes no requests, so it is never planned "
+    "or suspended."
+)
+
+
 @use_case
 def create_centre(details: CentreDetails, by: User | None = None) -> Centre:
     _check(details)
@@ -223,6 +230,7 @@ def update_centre(slug: str, details: CentreDetails, by: User | None = None) -> 
     _check(details)
     if details.slug != centre.slug:
         raise Refused(N_("A centre's short name cannot change: links use it."))
+    _check_always_active(centre.kind, details.status)
     if details.status != centre.status.value:
         _check_leaving_open_requests(centre, CentreStatus(details.status), field="status")
     before = _snapshot(centre)
@@ -237,6 +245,8 @@ def set_status(slug: str, status: CentreStatus, by: User | None = None) -> Centr
     """Reactivate or plan a centre; centres are never deleted. One that still holds open
     requests is suspended with :func:`tisc.services.suspension.suspend`, which moves them."""
     centre, status = get_centre(slug, public=False), CentreStatus(status)
+    if is_always_active(centre.kind) and status is not CentreStatus.ACTIVE:
+        raise Refused(ALWAYS_ACTIVE)
     _check_leaving_open_requests(centre, status)
     before = _snapshot(centre)
     centre.status = status
@@ -391,6 +401,12 @@ def _check(details: CentreDetails) -> None:
     ):
         if value not in {member.value for member in enum}:
             raise Invalid(name, N_("Choose one of the options."))
+    _check_always_active(CentreKind(details.kind), details.status)
+
+
+def _check_always_active(kind: CentreKind, status: str) -> None:
+    if is_always_active(kind) and status != CentreStatus.ACTIVE.value:
+        raise Invalid("status", ALWAYS_ACTIVE)
 
 
 _TEXT_FIELDS = (

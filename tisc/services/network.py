@@ -23,6 +23,7 @@ from tisc.domain.catalogue import (
     CentreStatus,
     admits_staff,
     is_active_tisc,
+    is_always_active,
     is_listed_tisc,
 )
 from tisc.domain.collation import sorted_by_name
@@ -60,6 +61,10 @@ class CentreCard:
     @property
     def admits_staff(self) -> bool:
         return admits_staff(self.kind, self.status)
+
+    @property
+    def is_always_active(self) -> bool:
+        return is_always_active(self.kind)
 
 
 @dataclass(frozen=True)

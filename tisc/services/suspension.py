@@ -17,7 +17,15 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tisc.domain.catalogue import N_, NP_, CentreStatus, Role, Service, is_active_tisc
+from tisc.domain.catalogue import (
+    N_,
+    NP_,
+    CentreStatus,
+    Role,
+    Service,
+    is_active_tisc,
+    is_always_active,
+)
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.policy import Policy
 from tisc.domain.routing import route
@@ -172,6 +180,8 @@ def suspend(
     if coordinator.role is not Role.COORDINATOR:
         raise Refused(N_("Only the national office suspends centres."))
     centre = centre_service.get_centre(slug, public=False)
+    if is_always_active(centre.kind):
+        raise Refused(centre_service.ALWAYS_ACTIVE)
     # Locked first (and read again), so no request is routed here while its requests move.
     db.session.refresh(centre, with_for_update=True)
     if centre.status is CentreStatus.SUSPENDED:

@@ -33,6 +33,7 @@ from tisc.formatting import (
 from tisc.forms import Options, options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
+from tisc.models import Centre
 from tisc.models.base import LARGEST_ID
 from tisc.services import (
     accounts,
@@ -142,7 +143,7 @@ def centre_new():
 def centre_edit(slug: str):
     centre = centres.get_centre(slug, public=False)
     form = CentreForm(obj=centre if request.method == "GET" else None)
-    _centre_choices(form)
+    _centre_choices(form, centre)
     if request.method == "GET":
         form.services.data = [s.value for s in centre.services]
         form.status.data = centre.status.value
@@ -184,6 +185,10 @@ PLAN_SHOWN = 200  # requests listed with where they would go; the rest are count
 @bp.route("/centres/<slug>/suspend", methods=["GET", "POST"])
 def centre_suspend(slug: str):
     centre = centres.get_centre(slug, public=False)
+    if centre.is_always_active:  # the service would refuse it: say why instead of a form
+        refusal = gettext(centres.ALWAYS_ACTIVE)
+        page = render_template("office/centre_suspend.html", centre=centre, refusal=refusal)
+        return page, 400 if request.method == "POST" else 200
     form = CentreSuspendForm(formdata=request.args or None) if request.method == "GET" else (
         CentreSuspendForm()
     )  # fmt: skip
@@ -405,8 +410,12 @@ def _other_centres(centre_id: int) -> list[tuple[str, str]]:
     ]
 
 
-def _centre_choices(form: CentreForm) -> None:
-    form.status.choices = options([(s.value, centre_status_label(s)) for s in CentreStatus])
+def _centre_choices(form: CentreForm, centre: Centre | None = None) -> None:
+    statuses = list(CentreStatus)
+    if centre is not None and centre.is_always_active:
+        statuses = [CentreStatus.ACTIVE]
+        form.status.description = gettext(centres.ALWAYS_ACTIVE)
+    form.status.choices = options([(s.value, centre_status_label(s)) for s in statuses])
     form.city_id.choices = city_options()
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
