@@ -163,6 +163,8 @@ class ActionForm(Form):
     # Far-reaching actions (``ActionSpec.confirm``) are taken once this is set, on the
     # confirmation step that says what will happen.
     confirmed = HiddenField()
+    # Said instead of the form when its list has nobody or nowhere to choose.
+    nothing_to_choose = ""
 
 
 class AssignForm(ActionForm):

@@ -506,7 +506,7 @@ def _action_choices(form, service_request, *, shown: bool = False) -> None:
         choices = [(user.id, user.name) for user in people if user.id != holder]
         form.assignee.choices = options(choices)
         if not choices:
-            form.assignee.description = gettext("Nobody else works at this centre.")
+            form.nothing_to_choose = gettext("Nobody else works at this centre.")
     if "centre" in form._fields:
         targets = directory.transfer_targets(
             service_request.service.value, service_request.centre_id
@@ -515,6 +515,8 @@ def _action_choices(form, service_request, *, shown: bool = False) -> None:
             (card.id, f"{pick_text(card.names)} — {pick_text(card.city_names)}")
             for card in by_name(targets, lambda card: pick_text(card.names))
         )
+        if not targets:
+            form.nothing_to_choose = gettext("No other active centre offers this service.")
     if "ip_right" in form._fields:
         form.ip_right.choices = options((r.value, gettext(t)) for r, t in IP_RIGHT_LABELS.items())
         form.office.choices = options(
