@@ -160,7 +160,7 @@ def test_after_a_transfer_the_inventor_is_told_the_truth(world, as_, make):
     assert "The centre you chose" not in handled
     # "The centre you chose" is said of the first centre only, under the submission.
     submitted = page.split('id="conversation-heading"', 1)[1].split("</li>", 1)[0]
-    assert "Kazakh-British Technical University: The centre you chose." in submitted
+    assert "Kazakh-British Technical University · The centre you chose." in submitted
     assert "Nazarbayev University is working" not in page  # not taken yet there
     assert "Your request is with Nazarbayev University" in banner(page)
 
