@@ -209,6 +209,13 @@ def _visit(page, url: str, shot: Path, name: str) -> list[str]:
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if wide > 0:
         problems.append(f"{where}: {wide}px wider than the screen")
+    if page.viewport_size["width"] >= 1200:  # a desktop shows every figure without scrolling
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('.table-responsive .figures-table')]"
+            ".map(t => t.parentElement).filter(r => r.scrollWidth > r.clientWidth)"
+            ".map(r => r.getAttribute('aria-label'))"
+        )
+        problems += [f"{where}: the table {label!r} scrolls sideways" for label in hidden]
     results = _axe.run(page)
     for violation in results.response["violations"]:
         if violation["impact"] in SERIOUS:
