@@ -17,6 +17,16 @@
     // Leaflet's own control texts, in the page's language.
     L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
     L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
+    // The layers list's toggle (hidden while the list is open, as ours always is).
+    var initLayout = L.Control.Layers.prototype._initLayout;
+    L.Control.Layers.include({
+        _initLayout: function () {
+            initLayout.apply(this, arguments);
+            if (this._layersLink) {
+                this._layersLink.title = texts.layers;
+            }
+        }
+    });
     var prefix = L.Control.Attribution.prototype.options.prefix;
     if (typeof prefix === "string") {
         L.Control.Attribution.prototype.options.prefix = prefix.replace(

@@ -116,6 +116,9 @@ def test_leaflets_texts_are_in_the_pages_language(page: Page, site, app, languag
     page.goto(f"{site}/map")
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", text("Zoom in"))
     expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", text("Zoom out"))
+    expect(page.locator(".leaflet-control-layers-toggle")).to_have_attribute(
+        "title", text("Layers")
+    )
     expect(
         page.locator('.leaflet-control-attribution a[href="https://leafletjs.com"]')
     ).to_have_attribute("title", text("A JavaScript library for interactive maps"))

@@ -83,6 +83,7 @@ def map_texts() -> dict[str, str]:
     return {
         "zoomIn": gettext("Zoom in"),
         "zoomOut": gettext("Zoom out"),
+        "layers": gettext("Layers"),
         "close": gettext("Close"),
         "leaflet": gettext("A JavaScript library for interactive maps"),
         "km": gettext("km"),
