@@ -266,3 +266,39 @@ def test_the_password_rule_is_said_before_any_error(client, make, path):
         login(client, make.user())
     page = client.get(path).get_data(as_text=True)
     assert "not easy to guess" in page
+
+
+# zxcvbn refuses more than 72 characters; a passphrase may have up to 200.
+LONG_PASSPHRASE = ("степь ветер облако река " * 10)[:200]
+
+
+@pytest.mark.parametrize("length", [72, 73, 200])
+def test_a_long_passphrase_is_welcome_when_registering_and_changing(client, app, make, length):
+    passphrase = LONG_PASSPHRASE[:length]
+    response = register(client, password=passphrase, confirm=passphrase)
+    assert response.status_code == 302
+    person = make.user()
+    client.post("/logout")
+    login(client, person)
+    response = client.post(
+        "/account/password",
+        data={"current_password": person.password, "new_password": passphrase[::-1],
+              "confirm": passphrase[::-1]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    client.post("/logout")
+    assert (
+        client.post(
+            "/login", data={"email": person.email, "password": passphrase[::-1]}
+        ).status_code
+        == 302
+    )
+
+
+def test_a_passphrase_longer_than_the_form_takes_is_refused_with_a_message(client, app):
+    too_long = LONG_PASSPHRASE + "x"
+    response = register(client, password=too_long, confirm=too_long)
+    assert response.status_code == 400
+    assert "200" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

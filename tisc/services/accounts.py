@@ -27,7 +27,7 @@ from tisc.services.unit_of_work import use_case
 
 MIN_PASSWORD = 10
 MIN_STRENGTH = 3  # zxcvbn's score: 3 is "safely unguessable", 4 "very unguessable"
-MAX_CHECKED = 100  # zxcvbn slows down on long input; a longer password is no weaker for it
+MAX_CHECKED = 72  # zxcvbn refuses longer input (a ValueError); a longer password is no weaker
 # Said of a centre no staff may join (a crafted form, the command line): suspended ones.
 NOT_JOINABLE = N_(
     "Choose an active or planned centre of the network: a suspended centre takes no new staff."
