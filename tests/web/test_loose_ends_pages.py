@@ -475,6 +475,19 @@ def test_a_bad_chosen_centre_is_a_form_error_never_a_crash(world, as_, make):
     assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
 
 
+def test_choosing_a_centre_without_naming_one_suspends_nothing(world, as_, make):
+    """The coordinator asked for a centre of their choice: routing is not chosen for them."""
+    response = as_("coordinator").post(
+        "/office/centres/kbtu/suspend", data={"mode": "centre", "centre": "", "text": "x"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="centre-error"' in page
+    assert "Choose the centre, or let routing choose for each." in page
+    assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(Centre.status).where(Centre.slug == "kbtu")) == "active"
+
+
 def test_the_coordinator_s_form_does_not_stop_a_centre_holding_requests(world, as_, make):
     from tests.web.test_office_management import centre_form, city_id
 

@@ -128,6 +128,14 @@ class CentreSuspendForm(Form):
     )
     submit = SubmitField(_l("Move the requests and suspend"))
 
+    def validate(self, extra_validators=None) -> bool:
+        # Not an inline validator: Optional() ends the field's checks when it is empty.
+        valid = super().validate(extra_validators)
+        if self.mode.data == "centre" and not self.centre.data:
+            self.centre.errors.append(_l("Choose the centre, or let routing choose for each."))
+            return False
+        return valid
+
 
 class SavedReplyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
