@@ -321,6 +321,22 @@ def test_a_stale_form_is_refused_with_a_clear_message(world, as_, make):
     assert make.row(world.reference)["status"] == "assigned"
 
 
+def test_an_empty_form_for_an_action_no_longer_offered_is_told_why(world, as_, make):
+    """A tab left open: the action went away, and nothing typed is there to give back."""
+    staff = world.people["staff"]
+    reference = make.request_in("in_progress", world.people["inventor"], staff)
+    version = make.row(reference)["version"]
+    make.act(world.people["inventor"], reference, "withdraw")
+    response = as_("staff").post(
+        f"/requests/{reference}/complete", data={"complete-version": version}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "That can no longer be done: the request has changed since you opened it." in page
+    assert "What you wrote was not sent" not in page
+    assert make.row(reference)["status"] == "withdrawn"
+
+
 def test_a_message_typed_while_the_request_changed_is_kept_to_send_again(world, as_, make):
     client = as_("staff")
     stale = make.row(world.reference)["version"]

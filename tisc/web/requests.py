@@ -297,7 +297,10 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
     unsent = []
     if bound is not None and bound.action in forms:
         forms[bound.action] = bound
-    elif bound is not None:  # no longer offered: what was typed is shown, to copy
+    elif bound is not None:  # no longer offered: said so, and what was typed shown to copy
+        problem = problem or gettext(
+            "That can no longer be done: the request has changed since you opened it."
+        )
         unsent = [(f.label.text, f.data) for f in bound
                   if f.type == "TextAreaField" and (f.data or "").strip()]  # fmt: skip
     if insert is not None and insert[0] in forms and not forms[insert[0]].errors:
