@@ -135,3 +135,27 @@ def test_digests_go_once_a_day_to_staff_with_due_work(make, people, ctx):
     russian = next(m for m in digests if m.to_address == people["staff"].email)
     assert reference in english.body_text and "OVERDUE" in english.body_text
     assert reference in russian.body_text and "ПРОСРОЧЕН" in russian.body_text.upper()
+
+
+def test_a_subject_is_one_line_whatever_a_name_in_it_holds(make, people):
+    """A mail server refuses a subject with a line break: every notice naming the centre
+    would be lost. The forms keep names on one line; older data or an import may not."""
+    from flask_mail import Message
+
+    from tisc.models import Centre
+
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(Centre).where(Centre.slug == "kbtu")
+            .values(name_kk="ҚБТУ\r\nBcc: evil@example.kz", name_ru="КБТУ\nBcc: evil@example.kz",
+                    name_en="KBTU\r\nBcc: evil@example.kz")
+        )  # fmt: skip
+        db.session.commit()
+    make.request(people["inventor"])
+    subjects = [m.subject for m in outbox(make.app, kind="new_request")]
+    assert len(subjects) == 2
+    for subject in subjects:
+        assert "\r" not in subject and "\n" not in subject
+        assert "Bcc: evil@example.kz" in subject  # the name is kept, on the subject's line
+        with make.app.app_context():
+            assert not Message(subject=subject, recipients=["a@example.kz"]).has_bad_headers()

@@ -82,6 +82,21 @@ CASES = {
          "confirm": "correct horse battery"},
         says="character that cannot be stored",
     ),
+    "a line break in a registration name": Case(
+        "anonymous", "POST", "/register",
+        {"name": "Ali\r\nBcc: evil@example.kz", "email": "ali@example.kz",
+         "password": "correct horse battery", "confirm": "correct horse battery",
+         "requester_category": "student"},
+        says="Keep this to one line",
+    ),
+    "a line break in a submission's title": Case(
+        "inventor", "POST", "/requests/new", submission(title="A brick\nBcc: evil@example.kz"),
+        says="Keep this to one line",
+    ),
+    "a tab in a profile name": Case(
+        "inventor", "POST", "/account", {"name": "Ali\tya", "locale": ""},
+        says="Keep this to one line",
+    ),
     "NUL in the directory's search": Case(
         "anonymous", "GET", "/centres?q=univ%00ersity", says="character that cannot be stored"
     ),

@@ -333,3 +333,15 @@ def test_the_coordinating_office_is_not_offered_suspend_and_says_why(world, as_,
     with make.app.app_context():
         office = db.session.scalar(sa.select(Centre).where(Centre.slug == "niip"))
         assert (office.status, office.name_en) == ("active", name)
+
+
+def test_a_centre_s_name_is_one_line(world, as_, make):
+    """A line break in a name would break every e-mail subject naming the centre."""
+    client = as_("coordinator")
+    for name in ("Shymkent\r\nBcc: evil@example.kz", "Shymkent\u2028TISC"):
+        response = client.post("/office/centres/new", data=centre_form(make.app, name_en=name))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and 'id="name_en-error"' in page
+        assert "Keep this to one line" in page
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(Centre).where(Centre.slug == "shymkent-tisc")) is None

@@ -6,12 +6,14 @@ import gettext
 import wtforms
 from flask import request
 from flask_babel import get_locale
+from flask_babel import gettext as translated
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import SelectChoice, ValidationError
 from wtforms.i18n import messages_path
 
 from tisc.caching import Cache
+from tisc.domain.text import ONE_LINE, is_one_line
 
 _wtforms_messages: Cache[gettext.NullTranslations] = Cache(size=8)
 
@@ -43,11 +45,24 @@ class Form(FlaskForm):
                 lambda: gettext.translation("wtforms", messages_path(), [locale], fallback=True),
             )
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _one_line(field) and isinstance(field.data, str) and not is_one_line(field.data):
+                field.errors.append(translated(ONE_LINE))
+                valid = False
+        return valid
+
     def use_choices(self, choices) -> None:
         """Each select's choices from a kept set: a dataclass whose fields are named after
         the form's (built once per language and network version by the page)."""
         for name, values in vars(choices).items():
             self[name].choices = values
+
+
+def _one_line(field) -> bool:
+    multiline = (wtforms.TextAreaField, wtforms.PasswordField, wtforms.HiddenField)
+    return isinstance(field, wtforms.StringField) and not isinstance(field, multiline)
 
 
 class Options(list[SelectChoice]):

@@ -41,6 +41,10 @@ class Email:
     action_label: str = ""
     action_url: str = ""
 
+    def __post_init__(self) -> None:
+        # One line, whatever the names in it hold: a mail server refuses a line break there.
+        self.subject = " ".join(self.subject.split())
+
 
 def link(endpoint: str, **values) -> str:
     """An absolute URL on the configured site (``TISC_BASE_URL``), outside any request."""

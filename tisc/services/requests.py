@@ -25,6 +25,7 @@ from tisc.domain.permissions import can_see_internal, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import Decision, route
+from tisc.domain.text import ONE_LINE, is_one_line
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Filing, RequestEvent, RequestFile, ServiceRequest, User
@@ -159,6 +160,8 @@ def problems_of(draft: Draft, inventor: User, policy: Policy) -> list[Invalid]:
         problems.append(Invalid("service", N_("Choose a service.")))
     if not draft.title.strip():
         problems.append(Invalid("title", N_("Give your request a title.")))
+    elif not is_one_line(draft.title):  # the page's form says it itself
+        problems.append(Invalid("title", ONE_LINE))
     if not draft.description.strip():
         problems.append(Invalid("description", N_("Describe your invention or question.")))
     if not draft.confidentiality_ack:

@@ -1,0 +1,19 @@
+"""A one-line field's rule, alone."""
+
+import pytest
+
+from tisc.domain.text import is_one_line
+
+
+@pytest.mark.parametrize(
+    "text", ["Әлия Нұрланқызы", "O'Brien & Co — «ТОО»", "", "  spaced  ", "emoji 🔬 ok"]
+)
+def test_names_people_write_are_one_line(text):
+    assert is_one_line(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a\nb", "a\r\nb", "a\rb", "tab\there", "nul\x00", "del\x7f", "c1\x85", "a\u2028b"]
+)
+def test_line_breaks_and_control_characters_are_not(text):
+    assert not is_one_line(text)
