@@ -657,6 +657,32 @@ def test_files_go_in_with_the_submission_and_come_out_the_same(make, client, bea
     assert office.status_code == 404  # the national office never sees the content
 
 
+def test_a_file_sent_without_a_name_is_kept_under_one(make, client, bearer):
+    """Some clients name no file: its content is the inventor's all the same, as on the page."""
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    response = client.post(
+        "/api/v1/requests", headers=bearer(inventor),
+        data=SUBMISSION | {"files": [(io.BytesIO(PDF), "")]},
+    )  # fmt: skip
+    assert response.status_code == 201
+    reference = response.get_json()["reference"]
+    timeline = client.get(f"/api/v1/requests/{reference}/timeline", headers=bearer(staff))
+    [attached] = timeline.get_json()[0]["files"]
+    assert (attached["filename"], attached["size"]) == ("file.pdf", len(PDF))
+
+
+def test_a_title_on_more_than_one_line_is_refused_by_name(make, client, bearer):
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"title": "Күн панелі\r\nBcc: evil@example.kz"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert error["field"] == "title" and error["message"].startswith("Keep this to one line")
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
 def test_a_file_that_is_not_allowed_is_refused_by_name(make, client, bearer):
     response = client.post(
         "/api/v1/requests", headers=bearer(make.user()),

@@ -12,7 +12,7 @@ from tisc.domain.errors import Invalid
 from tisc.extensions import policy
 from tisc.services import centres
 from tisc.services import requests as request_service
-from tisc.services.files import Upload
+from tisc.services.files import sent
 
 
 def draft_of(
@@ -27,15 +27,10 @@ def draft_of(
         confidentiality_ack=submission.get("confidentiality_ack", False),
         technical_field=submission.get("technical_field", ""),
         keywords=submission.get("keywords", ""), ipc_classes=submission.get("ipc_classes", ""),
-        preferred_centre_id=centre_id, files=attached(submission.get("files", [])),
+        preferred_centre_id=centre_id, files=sent(submission.get("files", [])),
         submission_token=token, requester_category=submission.get("requester_category", ""),
         send_anyway=submission.get("send_anyway", False),
     )  # fmt: skip
-
-
-def attached(files: list[Upload]) -> list[Upload]:
-    """The files sent, without the empty file parts a form sends when none is chosen."""
-    return [upload for upload in files if upload.filename]
 
 
 def submission_problems(submission: dict, own_problems: set[str]) -> list[Invalid]:

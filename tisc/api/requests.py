@@ -24,6 +24,7 @@ from tisc.formatting import explain
 from tisc.services import centres, duplicates, network, queues
 from tisc.services import requests as request_service
 from tisc.services.access import get_request_seen_by
+from tisc.services.files import sent
 
 bp = Blueprint("api_requests", __name__, url_prefix="/api/v1/requests",
                description="Requests: what each person may see and do")  # fmt: skip
@@ -250,7 +251,7 @@ def act(given, reference: str, action: str):
         ip_right=given.get("ip_right", ""), office=given.get("office", ""),
         application_number=given.get("application_number", ""),
         filed_on=given.get("filed_on"), rating=given.get("rating"),
-        flag_id=given.get("flag"), files=drafts.attached(given["files"]),
+        flag_id=given.get("flag"), files=sent(given["files"]),
     )  # fmt: skip
     try:
         row = request_service.perform(
