@@ -110,6 +110,7 @@ def test_an_overlong_upload_is_refused_cleanly(client, make, app, monkeypatch):
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "too large" in page and "at most 5 files of at most 10 MB each" in page
+    assert "or shorten the text" in page  # a text alone may be what was too large
     assert 'href="/requests/new?service=training">Back to the form<' in page
     elsewhere = client.post("/requests/new", data={"title": "x" * 5000},
                             headers={"Referer": "https://evil.example/requests/new"})  # fmt: skip

@@ -84,7 +84,8 @@ def _too_large():
     """413: what a form takes, and the way back to it (nothing was read, nothing is kept)."""
     message = gettext(
         "What you sent is larger than a form takes: at most %(num)d files of at most %(mb)d MB "
-        "each. Please go back and attach fewer or smaller files.",
+        "each, and no text longer than its field allows. Please go back and attach fewer or "
+        "smaller files, or shorten the text.",
         num=MAX_FILES,
         mb=policy().upload_max_bytes // (1024 * 1024),
     )
