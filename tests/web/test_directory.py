@@ -272,3 +272,18 @@ def test_the_search_reads_the_other_languages_names_without_keeping_their_catalo
     assert set(listed(client, "q=ландшафт")) == set(listed(client, "service=patent_landscape"))
     with client.application.test_request_context():
         assert len(get_domain().cache) == 1  # the pages' language
+
+
+def test_a_centre_named_as_its_university_is_named_once(client, make):
+    """The partner universities' centres carry the university's name: no echo of it."""
+    make.centre("shymkent-tisc", name="Shymkent TISC", city="Shymkent",
+                host_institution="M. Auezov South Kazakhstan University")  # fmt: skip
+    directory = client.get("/centres?lang=en").get_data(as_text=True)
+    kbtu = directory.split('href="/centres/kbtu"', 1)[1].split("</article>", 1)[0]
+    assert kbtu.count("Kazakh-British Technical University") == 1
+    shymkent = directory.split('href="/centres/shymkent-tisc"', 1)[1].split("</article>", 1)[0]
+    assert "Shymkent · M. Auezov South Kazakhstan University" in shymkent
+    page = client.get("/centres/kbtu").get_data(as_text=True).split("</h1>", 1)[1]
+    assert "Kazakh-British Technical University ·" not in page
+    page = client.get("/centres/shymkent-tisc").get_data(as_text=True).split("</h1>", 1)[1]
+    assert "M. Auezov South Kazakhstan University · Shymkent" in page
