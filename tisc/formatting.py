@@ -454,6 +454,15 @@ def number_format() -> Numbers:
     return _numbers.get(str(locale), lambda: Numbers(locale))
 
 
+def file_size(size: int) -> str:
+    """A file's size in the reader's numbers and units: "0,6 КБ", "2.4 MB"."""
+    numbers, kib = number_format(), size / 1024
+    if kib < 1024:
+        # A file of a few bytes is not "0 KB": it holds something.
+        return gettext("%(size)s KB", size=numbers.one_decimal(max(kib, 0.1) if size else 0))
+    return gettext("%(size)s MB", size=numbers.one_decimal(kib / 1024))
+
+
 def when(moment: datetime | None) -> str:
     return clock().when(moment) if moment else ""
 

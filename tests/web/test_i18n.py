@@ -257,3 +257,22 @@ def test_the_request_names_its_language_in_the_readers_language(world, as_):
     page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
     given = page.split("Предпочтительный язык</dt>", 1)[1].split("</dd>", 1)[0]
     assert given.endswith(translated("ru", "Kazakh")), given  # as its routing reason says it
+
+
+@pytest.mark.parametrize(
+    ("locale", "small", "large"),
+    [("ru", "0,6 КБ", "1,5 МБ"), ("kk", "0,6 КБ", "1,5 МБ"), ("en", "0.6 KB", "1.5 MB")],
+)
+def test_a_file_s_size_is_in_the_reader_s_numbers_and_units(as_, world, make, locale, small,
+                                                           large):  # fmt: skip
+    from tests.factories import PDF
+    from tisc.services.files import Upload
+
+    big = PDF + b"%" * (3 * 1024 * 1024 // 2 - len(PDF))  # 1.5 MB
+    make.act(world.people["inventor"], world.reference, "message", text="Файлдар",
+             files=[Upload("small.pdf", PDF.ljust(600, b"%")), Upload("big.pdf", big)])  # fmt: skip
+    client = as_("inventor")
+    client.post("/locale", data={"locale": locale, "next": "/"})
+    page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert f'small.pdf</a> <span class="small text-body-secondary">({small})' in page
+    assert f'big.pdf</a> <span class="small text-body-secondary">({large})' in page

@@ -187,6 +187,7 @@ def init_app(app: Flask) -> None:
         one_decimal=lambda value: _numbers().one_decimal(value),
         stars=lambda value: _numbers().rating(value),
         share=lambda value: _numbers().percent(value),
+        file_size=formatting.file_size,
         when=formatting.when,
         day=formatting.day,
         due=formatting.due,
