@@ -358,6 +358,9 @@ def handled_reason(service_request, timeline, to_inventor: bool = True) -> str:
 # Lists' dates, day first as read in Kazakhstan (Babel's English "short" is American).
 # All digits, so strftime writes them as Babel would, several times faster.
 SHORT_DATES = {"kk": "%d.%m.%Y", "ru": "%d.%m.%Y", "en": "%d/%m/%Y"}
+# The other dates and times in English follow the same order, and a 24-hour clock, as
+# British English writes them ("28 Dec 2026, 15:00"), not American ("Dec 28, 2026, 3:00 PM").
+DATE_PATTERNS_OF = {"en": "en_GB"}
 
 
 class Clock:
@@ -369,9 +372,10 @@ class Clock:
 
     def __init__(self, locale, zone):
         self.locale, self.zone = locale, zone
-        self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=locale))
-        self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=locale))
-        self.joined = dates.get_datetime_format("medium", locale=locale)
+        patterns = DATE_PATTERNS_OF.get(str(locale), locale)
+        self.date_pattern = dates.parse_pattern(dates.get_date_format("medium", locale=patterns))
+        self.time_pattern = dates.parse_pattern(dates.get_time_format("short", locale=patterns))
+        self.joined = dates.get_datetime_format("medium", locale=patterns)
         self.short_format = SHORT_DATES.get(str(locale), "%d.%m.%Y")
 
     def day(self, moment: date | datetime) -> str:

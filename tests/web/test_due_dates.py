@@ -75,7 +75,7 @@ def test_a_reply_by_date_at_midnight_is_the_day_before_too(world, make):
     client = make.app.test_client()
     login(client, world.people["inventor"])
     page = client.get(f"/requests/{reference}").get_data(as_text=True)
-    assert f"reply by {shown.strftime('%b')} {shown.day}, {shown.year}" in page
+    assert f"reply by {shown.day} {shown.strftime('%b')} {shown.year}" in page
 
 
 def test_a_closed_request_s_due_date_shows_in_the_office_list_as_in_the_desk(
@@ -130,8 +130,8 @@ def test_a_due_date_moved_by_new_rules_is_told_on_the_request_page(client, world
 
 
 def shown(due_at: datetime) -> str:
-    """A due date as an English page says it in full: "Nov 23, 2026"."""
+    """A due date as an English page says it in full: "23 Nov 2026"."""
     from tisc.domain.calendar import due_day
 
     day = due_day(due_at, ZoneInfo("Asia/Almaty"))
-    return f"{day.strftime('%b')} {day.day}, {day.year}"
+    return f"{day.day} {day.strftime('%b')} {day.year}"

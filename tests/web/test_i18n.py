@@ -122,6 +122,11 @@ def test_numbers_and_dates_follow_the_locale(as_, world, make):
     page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
     # Babel's Kazakh medium date: "2026 ж. 25 қар." (a narrow no-break space after the year).
     assert re.search(r"\d{4}\u202fж\. \d{1,2} [а-яәғқңөұүһі]+\.", page), "a Kazakh date"
+    client.post("/locale", data={"locale": "en", "next": "/"})
+    page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    # English as read in Kazakhstan: the day first and a 24-hour clock, as in the lists.
+    assert re.search(r">\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}</time>", page), "an English time"
+    assert not re.search(r"\d (AM|PM)\b", page)
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])

@@ -105,7 +105,7 @@ def test_the_inventor_is_asked_for_an_answer_with_the_box_right_there(world, as_
                                 world.people["staff"])  # fmt: skip
     page = page_of(as_("inventor"), reference)
     top = banner(page)
-    assert re.search(r"The centre is waiting for your answer — reply by \w+ \d", top)
+    assert re.search(r"The centre is waiting for your answer — reply by \d{1,2} \w+ \d{4}", top)
     assert "Which markets?" in top and 'id="reply-text"' in top
     assert not re.search(r"\.\.(<|\s)", top)  # one full stop after the date
     assert 'id="message-text"' not in page  # the reply is the way to answer
