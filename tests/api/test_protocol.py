@@ -891,8 +891,8 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
 
 
 def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer):
-    staff = make.user("staff", centre="kbtu")
-    reference = make.request_in("in_progress", make.user(), staff)
+    staff, inventor = make.user("staff", centre="kbtu"), make.user()
+    reference = make.request_in("in_progress", inventor, staff)
     completed = client.post(
         f"/api/v1/requests/{reference}/actions/complete",
         data={"outcome": "advice_given", "summary": "Done", "hours_spent": "3.50"},
@@ -906,6 +906,12 @@ def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer
     document = client.get("/api/v1/openapi.json").get_json()
     hours = document["components"]["schemas"]["Request"]["properties"]["hours_spent"]
     assert hours["type"] == ["number", "null"]
+    # The centre's measure of its work, not its inventor's (the pages do the same).
+    seen = client.get(f"/api/v1/requests/{reference}", headers=bearer(inventor)).get_json()
+    assert seen["status"] == "completed" and seen["documents_cited"] == 0
+    assert seen["hours_spent"] is None
+    office = client.get(f"/api/v1/requests/{reference}", headers=bearer(make.user("coordinator")))
+    assert office.get_json()["hours_spent"] == 3.5
 
 
 def test_completing_with_every_part_of_the_result_wrong_names_every_one(make, client, bearer):

@@ -261,7 +261,11 @@ def test_staff_work_a_request_through_the_pages(world, as_, make):
     assert response.status_code == 302
     page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
     assert "Relevant prior art found" in page
-    assert "3 documents cited" in page
+    assert "3 documents cited" in page and "Hours spent: 6.5" in page
+    # The inventor reads the result and what it cites, not the centre's hours on it.
+    page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
+    assert "Relevant prior art found" in page and "3 documents cited" in page
+    assert "Hours spent" not in page
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])

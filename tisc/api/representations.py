@@ -14,6 +14,7 @@ from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import Role
 from tisc.domain.figures import EventFigures, Figures, Period
 from tisc.domain.permissions import (
+    can_see_effort,
     can_see_internal,
     can_see_inventor_contact,
     can_view_request,
@@ -81,6 +82,7 @@ def request(
         "assigned": row.assignee_id is not None,
         # The result while it stands: a reopened request's outcome is a past one.
         **standing_result(row, "hours_spent", "documents_cited", "rating"),
+        **({} if can_see_effort(user.actor) else {"hours_spent": None}),
         "outcome": row.outcome.value if row.outcome and result_stands(row.status) else None,
         "requester_category": row.requester_category.value if row.requester_category else None,
         "awaiting_inventor": row.awaiting_since is not None,

@@ -263,7 +263,10 @@ class Request(Schema):
         },
     )
     # A JSON number, as documented (the database keeps two decimal places; a float holds them).
-    hours_spent = fields.Float(allow_none=True)
+    hours_spent = fields.Float(
+        allow_none=True,
+        metadata={"description": "The centre's hours on the result; null for its inventor."},
+    )
     documents_cited = fields.Integer(allow_none=True)
     rating = fields.Integer(allow_none=True)
     requester_category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))

@@ -79,6 +79,12 @@ def can_see_internal(actor: Actor, request: Held) -> bool:
     return is_staff_of(actor, request.centre_id)
 
 
+def can_see_effort(actor: Actor) -> bool:
+    """The hours a result took: the centres' and the national office's measure of their
+    work (WIPO's figures), not the inventor's: to them it reads as a judgement of it."""
+    return actor.role is not Role.INVENTOR
+
+
 def can_see_inventor_contact(actor: Actor, request: Held) -> bool:
     """The inventor's name and e-mail address: the staff handling the request."""
     return is_staff_of(actor, request.centre_id)
