@@ -46,7 +46,7 @@ from tisc.domain.catalogue import (
 from tisc.domain.devices import device_of
 from tisc.domain.errors import DomainError
 from tisc.domain.routing import RoutingRule, language_reason, routing_reason_text
-from tisc.domain.workflow import SPECS, STATUS_LABELS, Action, Status
+from tisc.domain.workflow import SPECS, STATUS_LABELS, STATUS_LABELS_TO_INVENTOR, Action, Status
 
 
 def in_locale(thing, attribute: str = "names") -> str:
@@ -87,6 +87,7 @@ class Labels:
 
     service: dict[str, str]
     status: dict[str, str]
+    status_to_inventor: dict[str, str]
     action: dict[str, str]
     outcome: dict[str, str]
     event_format: dict[str, str]
@@ -118,6 +119,7 @@ def _labels_from(translate) -> Labels:
     return Labels(
         {s.value: translate(text) for s, text in SERVICE_LABELS.items()},
         {s.value: translate(text) for s, text in STATUS_LABELS.items()},
+        {s.value: translate(text) for s, text in STATUS_LABELS_TO_INVENTOR.items()},
         {a.value: translate(spec.label) for a, spec in SPECS.items()},
         {o.value: translate(text) for o, text in OUTCOME_LABELS.items()},
         {f.value: translate(text) for f, text in EVENT_FORMAT_LABELS.items()},
@@ -160,8 +162,10 @@ def service_description(value) -> str:
     return gettext(SERVICE_DESCRIPTIONS[Service(value)])
 
 
-def status_label(value) -> str:
-    return labels().status[Status(value).value]
+def status_label(value, to_inventor: bool = False) -> str:
+    """A status's name; ``to_inventor``: as said to the inventor of the request."""
+    said = labels().status_to_inventor if to_inventor else labels().status
+    return said[Status(value).value]
 
 
 def action_label(value) -> str:

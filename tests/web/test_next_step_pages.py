@@ -111,6 +111,18 @@ def test_the_inventor_is_asked_for_an_answer_with_the_box_right_there(world, as_
     assert 'id="message-text"' not in page  # the reply is the way to answer
 
 
+def test_a_status_about_the_inventor_is_said_to_them_as_you(world, as_, make):
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    waiting = make.request_in("awaiting_inventor", inventor, staff)
+    badge = 'class="badge status-awaiting_inventor">'
+    assert f"{badge}Awaiting your answer<" in page_of(as_("inventor"), waiting)
+    assert f"{badge}Awaiting your answer<" in as_("inventor").get("/requests").get_data(True)
+    assert f"{badge}Awaiting inventor<" in page_of(as_("staff"), waiting)
+    make.act(staff, waiting, "close_no_answer", text="Жауап болмады.")
+    assert "Closed: no answer from you<" in page_of(as_("inventor"), waiting)
+    assert "Closed: no answer from the inventor<" in page_of(as_("staff"), waiting)
+
+
 def test_after_completion_the_inventor_sees_what_to_do_next(world, as_, make):
     inventor, staff = world.people["inventor"], world.people["staff"]
     reference = make.request_in("in_progress", inventor, staff)

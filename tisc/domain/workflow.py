@@ -57,6 +57,11 @@ STATUS_LABELS: dict[Status, str] = {
     Status.NO_ANSWER: N_("Closed: no answer from the inventor"),
     Status.DUPLICATE: N_("Closed as a duplicate"),
 }
+# The same said to the inventor, on their own requests: of them as "you".
+STATUS_LABELS_TO_INVENTOR: dict[Status, str] = STATUS_LABELS | {
+    Status.AWAITING_INVENTOR: N_("Awaiting your answer"),
+    Status.NO_ANSWER: N_("Closed: no answer from you"),
+}
 
 
 def is_overdue(status: Status, due_at: datetime, now: datetime) -> bool:
