@@ -302,3 +302,12 @@ def test_a_passphrase_longer_than_the_form_takes_is_refused_with_a_message(clien
     assert "200" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_the_account_page_puts_the_api_last_for_those_who_need_it(client, make):
+    """An inventor comes for their profile, notices and password: the API is for programs."""
+    login(client, make.user())
+    page = client.get("/account").get_data(as_text=True)
+    assert page.index('id="profile-heading"') < page.index('id="sessions-heading"')
+    assert page.index('id="sessions-heading"') < page.index('href="/account/tokens"')
+    assert page.count('href="/account/tokens"') == 1
