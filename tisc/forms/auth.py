@@ -52,7 +52,9 @@ class RegisterForm(Form):
     requester_category = SelectField(
         _l("You are asking as"),
         validators=[DataRequired(message=_l("Tell us who you are asking as."))],
-        description=_l("For the network's statistics only."),
+        description=_l(
+            "The network counts who it serves for its yearly figures; never with your name."
+        ),
     )
     submit = SubmitField(_l("Create account"))
 
