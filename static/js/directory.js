@@ -1,9 +1,11 @@
 // Directory: "Use my position" fills the form with the browser's position, when allowed;
-// the filters, folded away on a phone once applied, stay open on a wider screen.
+// the filters fold away on a phone (the results first), unless one of them is wrong, and
+// stay open on a wider screen.
 document.addEventListener("DOMContentLoaded", function () {
   var filters = document.querySelector("details.filters-disclosure");
-  if (filters && window.matchMedia("(min-width: 768px)").matches) {
-    filters.open = true;
+  if (filters) {
+    filters.open = window.matchMedia("(min-width: 768px)").matches ||
+      filters.hasAttribute("data-problems");
   }
   var button = document.getElementById("use-my-position");
   if (!button || !("geolocation" in navigator)) {

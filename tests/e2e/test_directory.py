@@ -51,3 +51,23 @@ def test_a_position_not_shared_is_said_aloud(browser: Browser, site: str):
     page.get_by_role("button", name="Use my position").click()
     expect(page.get_by_role("alert")).to_have_text("Your browser did not share your position.")
     context.close()
+
+
+def test_on_a_phone_the_first_centres_come_before_the_filters(browser: Browser, site: str):
+    context = browser.new_context(
+        locale="en-GB", base_url=site, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/centres")
+    filters = page.locator("details.filters-disclosure")
+    expect(filters).not_to_have_attribute("open", "")
+    first = page.locator(".centre-card").first
+    assert first.bounding_box()["y"] < 844  # on the first screen
+    page.get_by_text("Search and filters").click()
+    expect(page.get_by_label("Search", exact=True)).to_be_visible()
+    page.goto("/centres?lat=100&lon=1")  # a filter that is wrong stays in view
+    expect(filters).to_have_attribute("open", "")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/centres")  # a wider screen shows them open
+    expect(page.get_by_label("Search", exact=True)).to_be_visible()
+    context.close()

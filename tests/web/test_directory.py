@@ -247,7 +247,7 @@ def test_applied_filters_fold_away_behind_a_count_and_none_leave_them_open(clien
     assert '<details class="filters-disclosure mb-3">' in searched
     assert "Filters (2)" in searched
     wrong = client.get("/centres?lat=100&lon=1").get_data(as_text=True)  # errors stay in view
-    assert '<details class="filters-disclosure mb-3" open>' in wrong
+    assert '<details class="filters-disclosure mb-3" open data-problems>' in wrong
 
 
 def test_the_new_request_form_takes_the_region_from_the_directory_s_link(client, make):
