@@ -99,10 +99,12 @@ def test_the_centre_page_shows_figures_and_never_request_content(client, make):
     login(client, inventor)  # a page of its own, not the one kept for visitors
     small = client.get("/centres/atyrau-university").get_data(as_text=True)
     assert "fewer than 5" in small and re.search(r'id="median-turnaround">—<', small)
+    assert "Shown once 5 requests are completed in 12 months." in small  # why the dash
     # KBTU's 5 beside the network's 7 would give Atyrau's 2 away: hidden, as on /statistics.
     page = client.get("/centres/kbtu").get_data(as_text=True)
     assert re.search(r'id="completed-last-year"><span class="hidden-count">hidden<', page)
     assert re.search(r'id="median-turnaround">1<', page)  # no count in it
+    assert 'id="median-withheld"' not in page
 
 
 def test_the_centre_page_keeps_the_description_s_paragraphs_and_escapes_it(client, make, app):
