@@ -117,6 +117,11 @@ def test_wrong_passwords_and_unknown_addresses_get_the_same_answer(client, make)
     assert wrong.status_code == unknown.status_code == 400
     assert "Wrong e-mail or password." in wrong.get_data(as_text=True)
     assert "Wrong e-mail or password." in unknown.get_data(as_text=True)
+    # Said of the pair, not of the password field: which one is wrong is not told.
+    assert 'id="password-error"' not in wrong.get_data(as_text=True)
+    assert wrong.get_data(as_text=True) == unknown.get_data(as_text=True).replace(
+        "nobody@tisc-test.kz", person.email
+    )
 
 
 def test_deactivated_accounts_cannot_sign_in(client, make):

@@ -64,7 +64,7 @@ def login():
             return redirect(safe_next(request.args.get("next"), home))
         if outcome.refused:
             return _backing_off(form, outcome.wait)
-        form.password.errors.append(gettext("Wrong e-mail or password."))
+        form.form_errors.append(gettext("Wrong e-mail or password."))  # neither field alone
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
