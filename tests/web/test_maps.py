@@ -184,3 +184,13 @@ def test_the_coverage_measure_is_chosen_by_radio_buttons_that_wrap(coordinator_c
     assert [" checked" in rest for _, rest in radios] == [False, True, False]
     assert "Өңірлерді бояу көрсеткіші</legend>" in page
     assert coordinator_client.get("/office/coverage?measure=astrology").status_code == 400
+
+
+def test_the_radius_and_its_button_line_up(client):
+    """A field given its own space below (mb-0) has only that: with Bootstrap's mb-3 as well,
+    mb-3 won, and the select sat a line's margin above its Apply button."""
+    page = client.get("/map").get_data(as_text=True)
+    form = page.split('aria-label="Map options"', 1)[1].split("</form>", 1)[0]
+    assert '<div class="mb-0">' in form and "mb-3" not in form
+    register = client.get("/register").get_data(as_text=True)
+    assert '<div class="mb-3">' in register  # a field with no space of its own keeps mb-3
