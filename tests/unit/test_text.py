@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.text import is_one_line
+from tisc.domain.text import as_one_line, is_one_line
 
 
 @pytest.mark.parametrize(
@@ -17,3 +17,17 @@ def test_names_people_write_are_one_line(text):
 )
 def test_line_breaks_and_control_characters_are_not(text):
     assert not is_one_line(text)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "kept"),
+    [
+        ("Shymkent\r\nTISC", "Shymkent TISC"),
+        ("a\tb", "a b"),
+        ("a\u2028b\n", "a b "),
+        ("no change", "no change"),
+        ("bell\x07", "bell\x07"),
+    ],
+)
+def test_a_pasted_text_s_spacing_becomes_spaces_and_nothing_else_changes(pasted, kept):
+    assert as_one_line(pasted) == kept

@@ -316,3 +316,19 @@ def test_the_account_page_puts_the_api_last_for_those_who_need_it(client, make):
     assert page.index('id="profile-heading"') < page.index('id="sessions-heading"')
     assert page.index('id="sessions-heading"') < page.index('href="/account/tokens"')
     assert page.count('href="/account/tokens"') == 1
+
+
+def test_a_name_pasted_with_a_tab_is_kept_on_one_line(client, make):
+    person = make.user()
+    login(client, person)
+    response = client.post("/account", data={"name": "Нұрлан\tЕрмекұлы", "locale": "ru"})
+    assert response.status_code == 302
+    with make.app.app_context():
+        assert db.session.get(User, person.id).name == "Нұрлан Ермекұлы"
+
+
+def test_a_search_with_a_tab_in_it_is_a_search(client, make):
+    """What a search holds is written nowhere: no one-line rule for it."""
+    login(client, make.user("staff", centre="kbtu"))
+    assert client.get("/desk?q=TISC%092026").status_code == 200
+    assert client.get("/centres?q=univ%07ersity").status_code == 200  # even a bell

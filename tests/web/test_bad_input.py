@@ -82,19 +82,19 @@ CASES = {
          "confirm": "correct horse battery"},
         says="character that cannot be stored",
     ),
-    "a line break in a registration name": Case(
+    "a control character in a registration name": Case(
         "anonymous", "POST", "/register",
-        {"name": "Ali\r\nBcc: evil@example.kz", "email": "ali@example.kz",
+        {"name": "Ali\x1b[31m", "email": "ali@example.kz",
          "password": "correct horse battery", "confirm": "correct horse battery",
          "requester_category": "student"},
         says="Keep this to one line",
     ),
-    "a line break in a submission's title": Case(
-        "inventor", "POST", "/requests/new", submission(title="A brick\nBcc: evil@example.kz"),
+    "a control character in a submission's title": Case(
+        "inventor", "POST", "/requests/new", submission(title="A brick\x07"),
         says="Keep this to one line",
     ),
-    "a tab in a profile name": Case(
-        "inventor", "POST", "/account", {"name": "Ali\tya", "locale": ""},
+    "a control character in a profile name": Case(
+        "inventor", "POST", "/account", {"name": "Ali\x7fya", "locale": ""},
         says="Keep this to one line",
     ),
     "NUL in the directory's search": Case(

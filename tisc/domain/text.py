@@ -6,12 +6,20 @@ from tisc.domain.catalogue import N_
 
 ONE_LINE = N_("Keep this to one line: line breaks and other control characters cannot be used.")
 
-# C0 and C1 controls (tab and line breaks among them) and Unicode's line and paragraph
-# separators. A browser's one-line field sends none; a crafted post or an API client may.
-_NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
+_SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# Every C0 and C1 control, those above included. A browser's one-line field sends no line
+# break (it keeps a pasted tab); a crafted post or an API client may send anything.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def as_one_line(text: str) -> str:
+    """``text`` with each run of tabs and line breaks as a space: a pasted name keeps its
+    words, on one line."""
+    return _SPACING.sub(" ", text)
 
 
 def is_one_line(text: str) -> bool:
-    """Whether ``text`` fits a one-line field: a name or a title with a line break in it
-    would break the e-mail subjects and CSV rows it is written into."""
-    return not _NOT_ON_ONE_LINE.search(text)
+    """Whether ``text`` fits a one-line field: no control character. A line break in a
+    name or a title would end an e-mail's subject line that names it."""
+    return not _CONTROL.search(text)

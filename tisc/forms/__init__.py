@@ -13,7 +13,7 @@ from wtforms import SelectChoice, ValidationError
 from wtforms.i18n import messages_path
 
 from tisc.caching import Cache
-from tisc.domain.text import ONE_LINE, is_one_line
+from tisc.domain.text import ONE_LINE, as_one_line, is_one_line
 
 _wtforms_messages: Cache[gettext.NullTranslations] = Cache(size=8)
 
@@ -45,10 +45,19 @@ class Form(FlaskForm):
                 lambda: gettext.translation("wtforms", messages_path(), [locale], fallback=True),
             )
 
+    # A one-line field's text has its tabs and line breaks made spaces, and any other control
+    # character refused. Off for a filter form: what a search holds is written nowhere.
+    one_line_fields = True
+
     def validate(self, extra_validators=None) -> bool:
+        one_line = [f for f in self if _one_line(f) and isinstance(f.data, str)]
+        if not self.one_line_fields:
+            one_line = []
+        for field in one_line:
+            field.data = as_one_line(field.data)
         valid = super().validate(extra_validators)
-        for field in self:
-            if _one_line(field) and isinstance(field.data, str) and not is_one_line(field.data):
+        for field in one_line:
+            if not is_one_line(field.data):
                 field.errors.append(translated(ONE_LINE))
                 valid = False
         return valid

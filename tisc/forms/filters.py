@@ -15,6 +15,8 @@ from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
 
 
 class _GetForm(Form):
+    one_line_fields = False
+
     class Meta:
         csrf = False
 
