@@ -53,7 +53,8 @@ class RegisterForm(Form):
         _l("You are asking as"),
         validators=[DataRequired(message=_l("Tell us who you are asking as."))],
         description=_l(
-            "The network counts who it serves for its yearly figures; never with your name."
+            "Counted in the network's yearly figures, which name nobody; the centre handling "
+            "your request sees it too."
         ),
     )
     submit = SubmitField(_l("Create account"))
