@@ -335,7 +335,7 @@ def test_an_empty_form_for_an_action_no_longer_offered_is_told_why(world, as_, m
         f"/requests/{reference}/complete", data={"complete-version": version}
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "That can no longer be done: the request has changed since you opened it." in page
     assert "What you wrote was not sent" not in page
     assert make.row(reference)["status"] == "withdrawn"
@@ -390,7 +390,7 @@ def test_a_wrong_form_for_an_action_no_longer_offered_still_shows_what_was_writt
     data = {f"complete-{k}": v for k, v in COMPLETION.items()} | {"complete-hours_spent": ""}
     data |= {"complete-version": version, "complete-summary": "Үш құжат табылды, толығы…"}
     response = as_("staff").post(f"/requests/{reference}/complete", data=data)
-    assert response.status_code == 400
+    assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "That can no longer be done: the request has changed since you opened it." in page
     assert "What you wrote was not sent" in page and "Үш құжат табылды, толығы…" in page

@@ -251,9 +251,12 @@ def act(reference: str, action_name: str):
             # The page again, its panels closed: it shows the next step.
             return redirect(url_for(".detail", reference=service_request.reference))
     unclear = gettext("Choose a possible duplicate of this request.")
+    # An action the request no longer takes (a page left open) is refused as such, 409,
+    # whatever its fields held: the page says so and gives back what was typed.
+    offered = action in request_service.available_actions(current_user, service_request, policy())
     return _detail_page(
         service_request, bound=form, problem=unclear if action in FLAG_FORMS else None
-    ), 400
+    ), 400 if offered else 409
 
 
 def _rebase(form, service_request) -> None:
