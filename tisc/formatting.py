@@ -46,7 +46,14 @@ from tisc.domain.catalogue import (
 from tisc.domain.devices import device_of
 from tisc.domain.errors import DomainError
 from tisc.domain.routing import RoutingRule, language_reason, routing_reason_text
-from tisc.domain.workflow import SPECS, STATUS_LABELS, STATUS_LABELS_TO_INVENTOR, Action, Status
+from tisc.domain.workflow import (
+    ACTION_LABELS_TO_INVENTOR,
+    SPECS,
+    STATUS_LABELS,
+    STATUS_LABELS_TO_INVENTOR,
+    Action,
+    Status,
+)
 
 
 def in_locale(thing, attribute: str = "names") -> str:
@@ -89,6 +96,7 @@ class Labels:
     status: dict[str, str]
     status_to_inventor: dict[str, str]
     action: dict[str, str]
+    action_to_inventor: dict[str, str]
     outcome: dict[str, str]
     event_format: dict[str, str]
     audience: dict[str, str]
@@ -121,6 +129,10 @@ def _labels_from(translate) -> Labels:
         {s.value: translate(text) for s, text in STATUS_LABELS.items()},
         {s.value: translate(text) for s, text in STATUS_LABELS_TO_INVENTOR.items()},
         {a.value: translate(spec.label) for a, spec in SPECS.items()},
+        {
+            a.value: translate(ACTION_LABELS_TO_INVENTOR.get(a, spec.label))
+            for a, spec in SPECS.items()
+        },
         {o.value: translate(text) for o, text in OUTCOME_LABELS.items()},
         {f.value: translate(text) for f, text in EVENT_FORMAT_LABELS.items()},
         {a.value: translate(text) for a, text in EVENT_AUDIENCE_LABELS.items()},

@@ -119,8 +119,14 @@ def test_a_status_about_the_inventor_is_said_to_them_as_you(world, as_, make):
     assert f"{badge}Awaiting your answer<" in as_("inventor").get("/requests").get_data(True)
     assert f"{badge}Awaiting inventor<" in page_of(as_("staff"), waiting)
     make.act(staff, waiting, "close_no_answer", text="Жауап болмады.")
-    assert "Closed: no answer from you<" in page_of(as_("inventor"), waiting)
-    assert "Closed: no answer from the inventor<" in page_of(as_("staff"), waiting)
+    closed = page_of(as_("inventor"), waiting)
+    assert "Closed: no answer from you<" in closed  # the badge
+    timeline = closed.split('id="conversation-heading"', 1)[1]
+    assert "· Closed: no answer from you" in timeline  # the step, as its status
+    assert "Awaiting your answer → Closed: no answer from you" not in timeline  # said once
+    assert "the inventor" not in closed.split("<main", 1)[1].split("</main>", 1)[0]
+    staff_page = page_of(as_("staff"), waiting)
+    assert "Closed: no answer from the inventor<" in staff_page
 
 
 def test_after_completion_the_inventor_sees_what_to_do_next(world, as_, make):

@@ -665,6 +665,16 @@ SPECS: dict[Action, ActionSpec] = {
         ),
     )
 }  # fmt: skip
+# The steps about the inventor, said to them on their own request (as its statuses are).
+ACTION_LABELS_TO_INVENTOR: dict[Action, str] = {
+    Action.ASK: N_("Question for you"),
+    Action.REPLY: N_("Your reply"),
+    Action.REMIND: N_("Reminder sent to you"),
+    Action.EXPIRE: N_("Closed automatically: no answer from you after a reminder"),
+    Action.CLOSE_NO_ANSWER: N_("Closed: no answer from you"),
+    Action.RESUME: N_("Reopened by you"),
+    Action.RESOLVE: N_("Marked as resolved by you"),
+}
 
 MAX_HOURS = Decimal(1000)
 APPLICATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{2,39}$", re.ASCII)
