@@ -323,7 +323,8 @@ def test_the_coordinating_office_is_not_offered_suspend_and_says_why(world, as_,
     sent = client.post("/office/centres/niip/suspend", data={"mode": "route", "text": "Closed."})
     assert sent.status_code == 400
     planned = client.post("/office/centres/niip/status", data={"status": "planned"})
-    assert planned.headers["Location"] == "/office/centres/niip/suspend"
+    assert planned.headers["Location"] == "/office/centres"  # said there, once
+    assert client.get("/office/centres").get_data(as_text=True).count("always active") == 1
     edit = client.get("/office/centres/niip/edit").get_data(as_text=True)
     status_select = edit.split('name="status"', 1)[1].split("</select>", 1)[0]
     assert re.findall(r'<option[^>]*value="(\w+)"', status_select) == ["active"]

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.test import encode_multipart
 
 from tests.conftest import settings_for
@@ -115,6 +116,21 @@ def test_an_overlong_upload_is_refused_cleanly(client, make, app, monkeypatch):
     elsewhere = client.post("/requests/new", data={"title": "x" * 5000},
                             headers={"Referer": "https://evil.example/requests/new"})  # fmt: skip
     assert "Back to the form" not in elsewhere.get_data(as_text=True)
+
+
+def test_a_text_too_long_for_any_form_is_refused_saying_so(client, make):
+    """Under the default limits a text alone can be what is too large (a field over the
+    form parser's memory limit): the answer names the text, not only files."""
+    login(client, make.user())
+    response = client.post(
+        "/requests/new", content_type="multipart/form-data",
+        data={"title": "A brick", "description": "ж" * 600_000,
+              "files": [(io.BytesIO(PDF), "a.pdf")]},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "or shorten the text" in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
 def test_a_request_takes_as_many_files_of_the_largest_size_as_the_form_allows(

@@ -171,8 +171,11 @@ def centre_status(slug: str):
         abort(400)
     try:
         centre = centres.set_status(slug, status, by=current_user)
-    except Refused as error:  # open requests: the suspension page asks where they go
+    except Refused as error:
         flash(explain(error), "warning")
+        if error.message == centres.ALWAYS_ACTIVE:  # the national office's own entry
+            return redirect(url_for(".centre_list"))
+        # Open requests: the suspension page asks where they go.
         return redirect(url_for(".centre_suspend", slug=slug))
     flash(gettext("%(name)s: %(status)s.", name=in_locale(centre),
                   status=centre_status_label(status)), "success")  # fmt: skip
