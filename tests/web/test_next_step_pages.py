@@ -118,6 +118,8 @@ def test_a_status_about_the_inventor_is_said_to_them_as_you(world, as_, make):
     assert f"{badge}Awaiting your answer<" in page_of(as_("inventor"), waiting)
     assert f"{badge}Awaiting your answer<" in as_("inventor").get("/requests").get_data(True)
     assert f"{badge}Awaiting inventor<" in page_of(as_("staff"), waiting)
+    assert "(paused while you answer)" in page_of(as_("inventor"), waiting)
+    assert "(paused while the inventor answers)" in page_of(as_("staff"), waiting)
     make.act(staff, waiting, "close_no_answer", text="Жауап болмады.")
     closed = page_of(as_("inventor"), waiting)
     assert "Closed: no answer from you<" in closed  # the badge
@@ -127,6 +129,10 @@ def test_a_status_about_the_inventor_is_said_to_them_as_you(world, as_, make):
     assert "the inventor" not in closed.split("<main", 1)[1].split("</main>", 1)[0]
     staff_page = page_of(as_("staff"), waiting)
     assert "Closed: no answer from the inventor<" in staff_page
+    done = make.request_in("completed", inventor, staff)
+    make.act(inventor, done, "resolve")
+    assert "✓ You marked it as resolved on" in page_of(as_("inventor"), done)
+    assert "✓ Marked as resolved by the inventor on" in page_of(as_("staff"), done)
 
 
 def test_after_completion_the_inventor_sees_what_to_do_next(world, as_, make):
