@@ -50,9 +50,8 @@ class Form(FlaskForm):
     one_line_fields = True
 
     def validate(self, extra_validators=None) -> bool:
-        one_line = [f for f in self if _one_line(f) and isinstance(f.data, str)]
-        if not self.one_line_fields:
-            one_line = []
+        checking = self.one_line_fields
+        one_line = [f for f in self if checking and _one_line(f) and isinstance(f.data, str)]
         for field in one_line:
             field.data = as_one_line(field.data)
         valid = super().validate(extra_validators)

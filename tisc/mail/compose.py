@@ -17,6 +17,7 @@ from flask_babel import force_locale, gettext, ngettext
 
 from tisc.domain.catalogue import N_
 from tisc.domain.notifications import Kind
+from tisc.domain.text import as_one_line
 from tisc.domain.workflow import is_overdue
 from tisc.extensions import db, policy
 from tisc.formatting import (
@@ -43,7 +44,7 @@ class Email:
 
     def __post_init__(self) -> None:
         # One line, whatever the names in it hold: a mail server refuses a line break there.
-        self.subject = " ".join(self.subject.split())
+        self.subject = as_one_line(self.subject)
 
 
 def link(endpoint: str, **values) -> str:
