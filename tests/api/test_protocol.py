@@ -1175,3 +1175,13 @@ def test_a_centre_gone_between_the_check_and_the_submission_is_refused(
     ]
     with make.app.app_context():
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
+def test_a_nul_sent_to_the_api_is_refused_naming_its_field(make, client, bearer):
+    """The API has no form to show again: problem+json, naming the field."""
+    body = SUBMISSION | {"description": "Hot\x00"}
+    response = client.post("/api/v1/requests", headers=bearer(make.user()), data=body)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.get_json()["errors"]] == ["description"]
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0

@@ -212,6 +212,50 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(world, as_, make, nam
     assert (make.row(world.reference), make.row(busy)) == rows
 
 
+@pytest.mark.parametrize(
+    ("who", "url", "data", "field", "kept"),
+    [
+        ("inventor", "/requests/new", submission(title="A\x00brick"), "title", "It keeps heat."),
+        ("inventor", "/requests/{ref}/message", {"message-text": "Hello\x00there",
+         "message-version": "{version}"}, "message-text", "Hello\ufffdthere"),
+        ("anonymous", "/register", {"name": "Ali\x00ya", "email": "ali@example.kz",
+         "password": "correct horse battery", "confirm": "correct horse battery"}, "name",
+         'value="ali@example.kz"'),
+        ("coordinator", "/office/centres/kbtu/edit", {"name_en": "K\x00BTU"}, "name_en",
+         'value="K\ufffdBTU"'),
+    ],
+)  # fmt: skip
+def test_a_nul_in_a_page_form_is_refused_on_its_field_keeping_what_was_typed(
+    world, as_, make, who, url, data, field, kept
+):
+    """It answered the site's 400 page, and what was typed was lost."""
+    values = {"ref": world.reference, "version": make.row(world.reference)["version"]}
+    data = {key: value.format(**values) for key, value in data.items()}
+    with make.app.app_context():
+        before = counts()
+    response = as_(who).post(url.format(**values), data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    error = page.split(f'id="{field}-error">', 1)[1].split("</div>", 1)[0]
+    assert "character that cannot be stored (NUL)" in error
+    assert kept in page
+    with make.app.app_context():
+        assert counts() == before
+    assert make.row(world.reference)["version"] == values["version"]
+
+
+@pytest.mark.parametrize("given", ["banana", "1\x00", ""])
+def test_a_staff_account_is_changed_only_by_one_of_its_two_buttons(make, as_, given):
+    """Anything but "1" was read as "deactivate": confirmed, it signed the person out."""
+    staff = make.user(role="staff", centre="kbtu")
+    response = as_("coordinator").post(
+        f"/office/staff/{staff.id}/active", data={"active": given, "confirmed": "y"}
+    )
+    assert response.status_code == 400
+    with make.app.app_context():
+        assert db.session.scalar(sa.text(f"SELECT active FROM users WHERE id = {staff.id}"))
+
+
 def test_a_multipart_part_without_a_name_is_a_400_not_an_error(client):
     """A malformed part (its name a lone carriage return) reaches the form without a name."""
     body = b'--B\r\nContent-Disposition: form-data; name="%0D"\r\n\r\nnull\r\n--B--\r\n'

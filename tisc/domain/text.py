@@ -5,6 +5,12 @@ import re
 from tisc.domain.catalogue import N_
 
 ONE_LINE = N_("Keep this to one line: line breaks and other control characters cannot be used.")
+# PostgreSQL refuses a NUL in any text; SQLite would keep it.
+NUL = "\x00"
+UNSTORABLE = N_(
+    "The text you sent contains a character that cannot be stored (NUL). "
+    "Please remove it and try again."
+)
 
 # Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
 _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")

@@ -13,7 +13,7 @@ from wtforms import SelectChoice, ValidationError
 from wtforms.i18n import messages_path
 
 from tisc.caching import Cache
-from tisc.domain.text import ONE_LINE, as_one_line, is_one_line
+from tisc.domain.text import ONE_LINE, UNSTORABLE, as_one_line, is_one_line
 
 _wtforms_messages: Cache[gettext.NullTranslations] = Cache(size=8)
 
@@ -58,6 +58,12 @@ class Form(FlaskForm):
         for field in one_line:
             if not is_one_line(field.data):
                 field.errors.append(translated(ONE_LINE))
+                valid = False
+        # Fields that held a NUL, shown as U+FFFD (tisc.web.inputs): refused on the field.
+        unstorable = getattr(request, "unstorable_fields", ())
+        for field in self:
+            if field.name in unstorable:
+                field.errors.append(translated(UNSTORABLE))
                 valid = False
         return valid
 

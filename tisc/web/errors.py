@@ -111,13 +111,23 @@ def _too_many():
     return error_page(429, message, back, also=also)
 
 
-def _elsewhere(error):
-    """The answer of another door (the JSON API) for an error on one of its paths (under
-    its prefix, or the prefix without its slash: ``/api/v1``), if any."""
+def answered_elsewhere(path: str) -> bool:
+    """Whether another door (the JSON API) answers the errors on ``path``: one under its
+    prefix, or the prefix without its slash (``/api/v1``)."""
+    return _responder(path) is not None
+
+
+def _responder(path: str):
     for prefix, respond in current_app.extensions.get("tisc.error_responders", []):
-        if request.path.startswith(prefix) or request.path + "/" == prefix:
-            return respond(error)
+        if path.startswith(prefix) or path + "/" == prefix:
+            return respond
     return None
+
+
+def _elsewhere(error):
+    """The other door's answer for an error on one of its paths, if any."""
+    respond = _responder(request.path)
+    return respond(error) if respond is not None else None
 
 
 def init_app(app: Flask) -> None:

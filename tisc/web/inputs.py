@@ -3,8 +3,11 @@ sees it.
 
 PostgreSQL refuses text with NUL characters and integers beyond its column
 types; SQLite lets some of them through. Both would surface as errors deep
-in a use case, so a NUL anywhere in a request answers 400 with the reason
-(404 in the path: no page has such an address), and integer route parts
+in a use case, so a NUL in a request answers 400 with the reason (404 in the
+path: no page has such an address) — except in a page's form, whose fields
+reach the view with each NUL shown as U+FFFD and named for the form to refuse
+on its field (see :meth:`tisc.forms.Form.validate`), what was typed kept
+around it. Integer route parts
 (``<int:file_id>``) stop at the database's largest id, so a larger one is
 simply not found. A form body that cannot be read (not UTF-8, a multipart
 body cut off or without its boundary) is a 400 saying so: Werkzeug reads it
@@ -12,11 +15,14 @@ as no fields at all, and each field sent was then said to be missing.
 """
 
 from flask import Flask, Request, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid
+from tisc.domain.text import NUL, UNSTORABLE
 from tisc.models.base import LARGEST_ID
+from tisc.web.errors import answered_elsewhere
 
 UNREADABLE = N_(
     "What was sent could not be read as a form: send the fields url-encoded in UTF-8, or "
@@ -29,6 +35,8 @@ class FormRequest(Request):
     Werkzeug's parser, silent, reads as no fields."""
 
     form_unreadable = False
+    # The names of a page form's fields that held a NUL (see refuse_unstorable_input).
+    unstorable_fields: frozenset[str] = frozenset()
 
     def make_form_data_parser(self):
         parser = super().make_form_data_parser()
@@ -87,31 +95,46 @@ def _field_with_nul() -> str | None:
     for fields in (request.args, request.form):
         for name, value in fields.items(multi=True):
             name, value = name or "", value or ""  # a malformed multipart part has neither
-            if "\x00" in name or "\x00" in value:
-                return name.replace("\x00", "")
+            if NUL in name or NUL in value:
+                return name.replace(NUL, "")
     for name, upload in request.files.items(multi=True):
-        if "\x00" in (upload.filename or ""):
+        if NUL in (upload.filename or ""):
             return name
     return None
+
+
+def _mark_nul_in_page_form() -> None:
+    """A page's form, with each NUL of its fields shown as U+FFFD and those fields named
+    in ``request.unstorable_fields``: its form refuses them on their fields, and shows
+    what was typed again. A view that reads the form itself (the language switch, the
+    office's status buttons) compares a field with its own values, which U+FFFD matches
+    none of."""
+
+    def shown(text: str) -> str:
+        return text.replace(NUL, "\ufffd")
+
+    fields = list(request.form.items(multi=True))
+    unstorable = {shown(name) for name, value in fields if NUL in name or NUL in value}
+    if not unstorable:
+        return
+    request.unstorable_fields = frozenset(unstorable)
+    marked = [(shown(name), shown(value)) for name, value in fields]
+    request.__dict__["form"] = ImmutableMultiDict(marked)
 
 
 def refuse_unstorable_input() -> None:
     """A 404 or an :class:`Invalid` naming the field, answered like any other by the
     page's or the API's error handlers."""
-    if "\x00" in request.path:
+    if NUL in request.path:
         abort(404)
     if not request.form and request.form_unreadable:  # reading the form tells
         raise Invalid("", UNREADABLE)
     if None in request.form or None in request.files:  # a multipart part without a name
         raise Invalid("", N_("A part of the form you sent has no name."))
+    if not answered_elsewhere(request.path):
+        _mark_nul_in_page_form()
     if (name := _field_with_nul()) is not None:
-        raise Invalid(
-            name,
-            N_(
-                "The text you sent contains a character that cannot be stored (NUL). "
-                "Please remove it and try again."
-            ),
-        )
+        raise Invalid(name, UNSTORABLE)
 
 
 def init_app(app: Flask) -> None:

@@ -281,7 +281,10 @@ def staff_move(user_id: int):
 
 @bp.route("/staff/<int:user_id>/active", methods=["POST"])
 def staff_active(user_id: int):
-    active = request.form.get("active") == "1"
+    given = request.form.get("active")
+    if given not in ("0", "1"):  # neither button: not read as "deactivate"
+        abort(400)
+    active = given == "1"
     asked = request.form.get("confirmed") == "y" or user_id == current_user.id
     if not active and not asked:  # say what will happen first
         person = accounts.staff_member_or_coordinator(user_id)
