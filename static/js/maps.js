@@ -44,14 +44,41 @@
         }
     });
 
-    // A group of centres is named by how many it holds.
+    // A group of centres is named by how many it holds (its name, not the digit it shows).
     if (L.MarkerCluster) {
         var createIcon = L.MarkerCluster.prototype.createIcon;
         L.MarkerCluster.include({
             createIcon: function () {
-                this.options.title = texts.cluster.replace("%(count)s", this.getChildCount());
-                return createIcon.apply(this, arguments);
+                var name = texts.cluster.replace("%(count)s", this.getChildCount());
+                this.options.title = name;
+                var icon = createIcon.apply(this, arguments);
+                icon.setAttribute("aria-label", name);
+                return icon;
             }
+        });
+        // Enter or Space on a group opens it as a click does (markercluster answers clicks
+        // only), and the focus goes to its first centre, or to the smaller group holding it.
+        L.MarkerClusterGroup.addInitHook(function () {
+            var group = this;
+            group.on("clusterkeydown", function (event) {
+                var key = event.originalEvent.key;
+                if (key !== "Enter" && key !== " ") {
+                    return;
+                }
+                event.originalEvent.preventDefault();
+                var first = event.layer.getAllChildMarkers()[0];
+                var container = group._map.getContainer();
+                function focusFirst() {
+                    group.off("animationend spiderfied", focusFirst);
+                    var shown = group.getVisibleParent(first);
+                    var active = document.activeElement;
+                    if (shown && shown.getElement() && (active === container || active === document.body)) {
+                        shown.getElement().focus();
+                    }
+                }
+                group.on("animationend spiderfied", focusFirst);
+                group.fire("click", {layer: event.layer, originalEvent: event.originalEvent}, true);
+            });
         });
     }
 

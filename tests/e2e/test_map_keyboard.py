@@ -142,3 +142,33 @@ def test_leaflets_texts_are_in_the_pages_language(page: Page, site, app, languag
         expect(cluster).to_have_attribute(
             "title", text("Centres in this group: %(count)s").replace("%(count)s", count)
         )
+
+
+def test_a_group_of_centres_is_named_and_opens_from_the_keyboard(page: Page, site):
+    """A group's name was its digit ("2"), and Enter did nothing (markercluster answers
+    clicks only): the centres in it were out of a keyboard's reach."""
+    page.goto(f"{site}/map")
+    expect(page.locator("#map_network .tisc-marker").first).to_be_attached()
+    page.evaluate("map_network.setZoom(2, {animate: false})")
+    cluster = page.locator("#map_network .marker-cluster").first
+    expect(cluster).to_be_visible()
+    count = cluster.inner_text().strip()
+    expect(cluster).to_have_accessible_name(f"Centres in this group: {count}")
+    zoom = page.evaluate("map_network.getZoom()")
+    cluster.focus()
+    page.keyboard.press("Enter")
+    # Zoomed in, the focus on the group's first centre, or the smaller group holding it.
+    expect(page.locator("#map_network :focus.tisc-marker, #map_network :focus.marker-cluster")
+           ).to_have_count(1)  # fmt: skip
+    assert page.evaluate("map_network.getZoom()") > zoom
+
+
+def test_a_proposed_centre_is_named_by_its_label_and_opens_it(page: Page, site, app):
+    sign_in(page, site, Factory(app).user("coordinator").email, PASSWORD)
+    page.goto(f"{site}/office/coverage")
+    proposal = page.locator("#map_coverage .tisc-proposal-icon").first
+    name = re.compile(r"^Proposal \d: .+, \+[\d,]+ people$")  # not the disc's digit
+    expect(proposal).to_have_accessible_name(name)
+    proposal.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content")).to_have_text(name)

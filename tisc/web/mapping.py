@@ -63,12 +63,15 @@ MARKER_CALLBACK = """(function (texts) {
 })(TEXTS)"""
 
 
-# A proposed centre: its rank in a gold disc.
+# A proposed centre: its rank in a gold disc, named by its label (row[4], text: the disc's
+# digit would be its accessible name); Enter opens the label, as a click does.
 PROPOSAL_CALLBACK = """function (row) {
     var icon = L.divIcon({className: "tisc-proposal-icon", iconSize: [26, 26],
                           html: '<span class="tisc-proposal">' + Number(row[2]) + '</span>'});
     var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4]});
+    marker.on("add", function () { marker.getElement().setAttribute("aria-label", row[4]); });
     marker.bindTooltip(row[3]);
+    marker.bindPopup(row[3]);
     return marker;
 }"""
 
