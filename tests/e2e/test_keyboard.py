@@ -105,3 +105,38 @@ def test_the_office_pages_fit_a_320_px_screen_in_kazakh(page: Page, site, app, p
     page.request.post(f"{site}/locale", form={"locale": "kk", "next": "/"})
     page.goto(site + path)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+RING = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow];
+}"""
+
+
+def tab_to(page: Page, selector: str) -> None:
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+BLACK, YELLOW = "rgb(11, 12, 12)", "rgb(255, 209, 102)"
+
+
+@pytest.mark.parametrize(
+    ("selector", "outer"),
+    [(".site-header input", YELLOW), (".site-header a.nav-link", YELLOW),
+     ("main .form-select", BLACK), ("main .btn", BLACK), ("main a:not(.btn)", BLACK)],
+    ids=["the header's reference box", "a header link", "a select", "a button", "a link"],
+)  # fmt: skip
+def test_the_focus_shows_as_a_white_ring_in_a_dark_one(page: Page, site, app, selector, outer):
+    """Bootstrap's pale blue glow (about 1.4:1 on white, all but invisible on the header's
+    blue) won over our outline on fields and buttons; links had a yellow one (1.6:1). On
+    the header's blue the outer ring is yellow."""
+    page.emulate_media(reduced_motion="reduce")  # Bootstrap's rings fade in otherwise
+    person = Factory(app).user("staff")
+    sign_in(page, site, person.email, person.password)
+    page.goto(site + "/desk")
+    tab_to(page, selector)
+    assert page.evaluate(RING) == ["solid", "2px", "rgb(255, 255, 255)", f"{outer} 0px 0px 0px 4px"]
