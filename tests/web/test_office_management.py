@@ -352,3 +352,18 @@ def test_a_centre_s_name_is_one_line(world, as_, make):
     with make.app.app_context():
         saved = db.session.scalar(sa.select(Centre.name_en).where(Centre.slug == "shymkent-tisc"))
     assert saved == "Shymkent TISC (South) Kazakhstan"
+
+
+def test_each_action_on_a_list_names_whom_it_acts_on(world, as_, make):
+    """A screen reader's list of links read "Edit" five times and "Suspend" four: each
+    says its centre or person too (visually hidden: the row shows it)."""
+    make.user("staff", name="Dana Staff")
+    client = as_("coordinator")
+    centres = client.get("/office/centres").get_data(as_text=True)
+    hidden = r'<span class="visually-hidden"> ([^<]+)</span>'
+    edits = re.findall(r">Edit" + hidden + "</a>", centres)
+    suspends = re.findall(r">Suspend" + hidden + "</a>", centres)
+    assert "Kazakh-British Technical University" in edits and len(edits) >= 4
+    assert "Kazakh-British Technical University" in suspends
+    staff = client.get("/office/staff").get_data(as_text=True)
+    assert "Dana Staff" in re.findall(r">Deactivate…" + hidden + "</button>", staff)
