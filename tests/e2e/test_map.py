@@ -145,3 +145,13 @@ def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(page: Page, site
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/office/coverage")
     assert page.locator("#map_coverage").bounding_box()["height"] > 400
+
+
+def test_the_layers_switches_are_targets_a_finger_can_hit(page: Page, site: str):
+    """Leaflet's lines were 21 px high with 13 px boxes, touching each other (WCAG 2.5.8
+    asks at least 24 px)."""
+    page.goto(site + "/map")
+    labels = page.locator(".leaflet-control-layers label")
+    expect(labels.first).to_be_visible()
+    for label in labels.all():
+        assert label.bounding_box()["height"] >= 24
