@@ -281,3 +281,22 @@ def test_a_file_s_size_is_in_the_reader_s_numbers_and_units(as_, world, make, lo
     page = client.get(f"/requests/{world.reference}").get_data(as_text=True)
     assert f'small.pdf</a> <span class="small text-body-secondary">({small})' in page
     assert f'big.pdf</a> <span class="small text-body-secondary">({large})' in page
+
+
+MARKED = {
+    "/centres": ['<option value="kk" lang="kk">Қазақша</option>', '<span lang="ru">Русский</span>'],
+    "/centres/kbtu": ['<dd class="col-sm-8"><span lang="kk">Қазақша</span>, <span lang="ru">'],
+    "/account": ['<option value="kk" lang="kk">Қазақша</option>'],
+    "/requests/new": ['<option value="ru" lang="ru">Русский</option>'],
+}
+
+
+@pytest.mark.parametrize("path", list(MARKED))
+def test_a_language_named_in_itself_is_marked_as_that_language(world, as_, path):
+    """A screen reader read "Қазақша" with an English voice on an English page (WCAG 3.1.2):
+    every language's name is its own, in its own language."""
+    client = as_("inventor")
+    client.post("/locale", data={"locale": "en", "next": "/"})
+    page = client.get(path).get_data(as_text=True)
+    for marked in MARKED[path]:
+        assert marked in page

@@ -13,6 +13,7 @@ from wtforms import SelectChoice, ValidationError
 from wtforms.i18n import messages_path
 
 from tisc.caching import Cache
+from tisc.domain.catalogue import LANGUAGE_NAMES
 from tisc.domain.text import ONE_LINE, UNSTORABLE, as_one_line, is_one_line
 
 _wtforms_messages: Cache[gettext.NullTranslations] = Cache(size=8)
@@ -102,6 +103,17 @@ class Options(list[SelectChoice]):
 def options(pairs) -> Options:
     """A select field's choices from ``(value, label)`` pairs."""
     return Options(SelectChoice(value, label) for value, label in pairs)
+
+
+def language_options(first: tuple[str, str] | None = None) -> Options:
+    """The three languages as choices, each named in itself and marked so (``lang``): a
+    screen reader reads "Қазақша" with a Kazakh voice on an English page. ``first``: a
+    ``(value, label)`` choice before them ("Any language")."""
+    languages = [
+        SelectChoice(code.value, name, render_kw={"lang": code.value})
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    return Options(([SelectChoice(*first)] if first else []) + languages)
 
 
 # WTForms' own messages, translated by its catalogue (not ours).

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user, logout_user
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, Role
+from tisc.domain.catalogue import Role
 from tisc.domain.errors import Invalid
 from tisc.domain.notifications import KIND_LABELS, OPTIONAL
 from tisc.extensions import limiter, policy
 from tisc.formatting import category_choices, device_label
-from tisc.forms import options
+from tisc.forms import language_options, options
 from tisc.forms.accounts import (
     ApiTokenForm,
     EmailChangeForm,
@@ -184,10 +184,7 @@ def _page(profile_form=None, password_form=None, email_form=None, notifications_
 
 def _profile_form(**kwargs) -> ProfileForm:
     form = ProfileForm(obj=current_user, **kwargs)
-    form.locale.choices = options(
-        [("", gettext("As the browser prefers"))]
-        + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
-    )
+    form.locale.choices = language_options(("", gettext("As the browser prefers")))
     if current_user.role is Role.INVENTOR:
         form.requester_category.choices = options([("", "—"), *category_choices()])
     else:

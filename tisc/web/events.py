@@ -9,14 +9,13 @@ from flask_login import current_user
 from tisc.domain.catalogue import (
     EVENT_AUDIENCE_LABELS,
     EVENT_FORMAT_LABELS,
-    LANGUAGE_NAMES,
     Role,
 )
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
 from tisc.extensions import policy
 from tisc.formatting import explain
-from tisc.forms import options
+from tisc.forms import language_options, options
 from tisc.forms.figures import EventForm
 from tisc.services import events, network
 from tisc.web.feedback import show_on_form
@@ -97,7 +96,7 @@ def _today():
 
 def _choices(form: EventForm) -> EventForm:
     form.format.choices = options((f.value, gettext(t)) for f, t in EVENT_FORMAT_LABELS.items())
-    form.language.choices = options((c.value, n) for c, n in LANGUAGE_NAMES.items())
+    form.language.choices = language_options()
     form.audience.choices = options((a.value, gettext(t)) for a, t in EVENT_AUDIENCE_LABELS.items())
     return form
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from tisc.caching import Cache
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
-from tisc.domain.catalogue import LANGUAGE_NAMES, N_, CentreStatus, Role, Service
+from tisc.domain.catalogue import N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.extensions import policy
 from tisc.formatting import (
@@ -30,7 +30,7 @@ from tisc.formatting import (
     pick_text,
     service_label,
 )
-from tisc.forms import Options, options
+from tisc.forms import Options, language_options, options
 from tisc.forms.centres import CentreForm, CentreSuspendForm, StaffCreateForm, StaffMoveForm
 from tisc.forms.filters import AuditFilterForm, OfficeFilterForm
 from tisc.models import Centre
@@ -424,7 +424,7 @@ def _centre_choices(form: CentreForm, centre: Centre | None = None) -> None:
     form.status.choices = options([(s.value, centre_status_label(s)) for s in statuses])
     form.city_id.choices = city_options()
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
-    form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
+    form.languages.choices = language_options()
 
 
 def _centre_details(form: CentreForm) -> centres.CentreDetails:

@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, Role, Service
+from tisc.domain.catalogue import Role, Service
 from tisc.domain.errors import DomainError
 from tisc.domain.replies import PLACEHOLDERS
 from tisc.formatting import service_label
-from tisc.forms import options
+from tisc.forms import language_options, options
 from tisc.forms.centres import CentreProfileForm, SavedReplyForm
 from tisc.services import centres, replies
 from tisc.web.feedback import show_on_form
@@ -27,7 +27,7 @@ def profile():
         obj=centres.CentreProfile.of(centre) if request.method == "GET" else None
     )
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
-    form.languages.choices = options([(code.value, name) for code, name in LANGUAGE_NAMES.items()])
+    form.languages.choices = language_options()
     if form.validate_on_submit():
         try:
             centres.update_profile(current_user, centre.slug, _profile(form))

@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, render_template, request
 from flask_babel import get_locale, gettext
 
-from tisc.domain.catalogue import LANGUAGE_NAMES, Service
+from tisc.domain.catalogue import Service
 from tisc.domain.disclosure import SMALL
 from tisc.domain.geo import Point
 from tisc.extensions import policy
 from tisc.formatting import pick_text, service_label
-from tisc.forms import options
+from tisc.forms import language_options, options
 from tisc.forms.filters import DirectoryForm
 from tisc.services import centres, dashboards, directory, events, network
 from tisc.web import statistics
@@ -45,9 +45,7 @@ def centre_list():
     form.service.choices = options(
         [("", gettext("All services"))] + [(s.value, service_label(s)) for s in Service]
     )
-    form.language.choices = options(
-        [("", gettext("Any language"))] + [(c.value, n) for c, n in LANGUAGE_NAMES.items()]
-    )
+    form.language.choices = language_options(("", gettext("Any language")))
     valid = form.validate() if request.args else True
     query = directory.DirectoryQuery()
     origin_name = ""

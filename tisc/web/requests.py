@@ -24,7 +24,6 @@ from tisc.caching import Cache
 from tisc.domain import next_step
 from tisc.domain.catalogue import (
     IP_RIGHT_LABELS,
-    LANGUAGE_NAMES,
     N_,
     OUTCOME_LABELS,
     PATENT_OFFICE_LABELS,
@@ -44,7 +43,7 @@ from tisc.formatting import (
     pick_text,
     service_label,
 )
-from tisc.forms import options
+from tisc.forms import language_options, options
 from tisc.forms.filters import RequestSearchForm
 from tisc.forms.requests import ACTION_FORMS, FLAG_FORMS, REPLY_FIELDS, RequestSubmitForm
 from tisc.services import (
@@ -459,10 +458,7 @@ def _build_submission_choices() -> SubmissionChoices:
                 lambda pair: pair[1],
             )
         ),
-        preferred_language=options(
-            [("", gettext("Choose a language"))]
-            + [(code.value, name) for code, name in LANGUAGE_NAMES.items()]
-        ),
+        preferred_language=language_options(("", gettext("Choose a language"))),
         preferred_centre=options(
             [("", gettext("Any centre (recommended)"))]
             + [(str(c.id), f"{pick_text(c.names)} — {pick_text(c.city_names)}") for c in cards]
