@@ -1,6 +1,8 @@
 """With a keyboard only: a form sent back with errors leads to them, the skip link shows,
 and a menu Tabbed out of closes rather than covering what has the focus."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -140,3 +142,16 @@ def test_the_focus_shows_as_a_white_ring_in_a_dark_one(page: Page, site, app, se
     page.goto(site + "/desk")
     tab_to(page, selector)
     assert page.evaluate(RING) == ["solid", "2px", "rgb(255, 255, 255)", f"{outer} 0px 0px 0px 4px"]
+
+
+def test_the_arrows_drawn_beside_menus_are_not_read_out(page: Page, site, app):
+    """A screen reader read "Language: English ▾" and "More actions ▾": the arrows are
+    drawn by CSS with an empty text alternative."""
+    person = Factory(app).user("inventor")
+    sign_in(page, site, person.email, person.password)
+    page.goto(f"{site}/requests")
+    menus = page.locator("details.header-menu > summary")
+    expect(menus.first).to_be_attached()
+    for menu in menus.all():
+        assert "▾" in menu.evaluate("e => getComputedStyle(e, '::after').content")
+        expect(menu).not_to_have_accessible_name(re.compile("▾"))
