@@ -14,6 +14,14 @@
         return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
     }
 
+    // Whoever asks their system for less motion gets maps that jump rather than glide.
+    if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+        L.Map.mergeOptions({zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false});
+        if (L.MarkerClusterGroup) {
+            L.MarkerClusterGroup.mergeOptions({animate: false});
+        }
+    }
+
     // Leaflet's own control texts, in the page's language.
     L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
     L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;

@@ -172,3 +172,14 @@ def test_a_proposed_centre_is_named_by_its_label_and_opens_it(page: Page, site, 
     proposal.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup-content")).to_have_text(name)
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_a_map_moves_without_animation_for_whoever_asks_for_less_motion(page: Page, site, motion):
+    page.emulate_media(reduced_motion=motion)
+    page.goto(f"{site}/map")
+    expect(page.locator("#map_network .tisc-marker").first).to_be_attached()
+    animated = page.evaluate(
+        "[map_network.options.zoomAnimation, map_network.options.fadeAnimation]"
+    )
+    assert animated == ([False, False] if motion == "reduce" else [True, True])
