@@ -296,6 +296,9 @@ def test_the_header_counts_requests_changed_since_last_looked(world, as_, make):
     page = client.get("/requests").get_data(as_text=True)
     assert badge.search(page)[1] == "1"
     assert ">New<" in page
+    # The number is said once: the badge's digit is hidden from a screen reader, which
+    # reads the sentence (it read "My requests 1 1 request changed…").
+    assert '<span aria-hidden="true">1</span><span class="visually-hidden"> 1 request' in page
     client.get(f"/requests/{world.reference}")
     assert not badge.search(client.get("/requests").get_data(as_text=True))
     make.act(world.people["staff"], world.reference, "note", text="internal")
