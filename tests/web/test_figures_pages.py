@@ -124,6 +124,17 @@ def test_every_figure_is_named_for_the_phone_s_cards(client, busy):
         assert len(re.findall(r"<td ", body)) == len(cells), table  # every one named
 
 
+def test_every_charts_table_is_named(client, busy):
+    """A chart's data table is its text alternative: a screen reader's list of tables
+    named two of them by nothing."""
+    login(client, busy["coordinator"])
+    page = text_of(client.get("/office/dashboard"))
+    tables = re.findall(r'(aria-label="[^"]+">)?(<table[^>]*chart-table[^>]*>)', page)
+    assert len(tables) >= 4
+    for wrapper, table in tables:
+        assert wrapper or re.search(r'aria-label="[^"]+"', table), table
+
+
 def test_a_centre_s_dashboard_compares_no_centres(client, busy):
     """Its figures are one centre's: no charts "per centre", no months "by centre"."""
     login(client, busy["staff"])
@@ -526,18 +537,19 @@ def render_change(app, language: str, now, before, kind: str) -> str:
 @pytest.mark.parametrize(
     ("now", "before", "kind", "colour", "text"),
     [
-        (3, 15, "days", "change-better", "▼ 12 days"),  # faster: better
-        (6, 2.5, "days", "change-worse", "▲ 3.5 days"),  # slower: worse
-        (3, 4, "days", "change-better", "▼ 1 day"),
+        (3, 15, "days", "change-better", "▼ 12 days (better)"),  # faster: better
+        (6, 2.5, "days", "change-worse", "▲ 3.5 days (worse)"),  # slower: worse
+        (3, 4, "days", "change-better", "▼ 1 day (better)"),
         (4, 4, "days", "", "= 0 days"),
-        (10, 5, "count", "change-better", "▲ 100%"),  # more received or completed: better
-        (5, 10, "count", "change-worse", "▼ 50%"),
-        (0.9, 0.8, "rate", "change-better", "▲ 10 pp"),
-        (3.5, 4.5, "rating", "change-worse", "▼ 1.0"),
+        (10, 5, "count", "change-better", "▲ 100% (better)"),  # more received or completed
+        (5, 10, "count", "change-worse", "▼ 50% (worse)"),
+        (0.9, 0.8, "rate", "change-better", "▲ 10 pp (better)"),
+        (3.5, 4.5, "rating", "change-worse", "▼ 1.0 (worse)"),
     ],
 )
 def test_a_change_is_green_when_better_and_red_when_worse(app, now, before, kind, colour, text):
-    """Fewer working days is better: a falling median is green, a rising one red."""
+    """Fewer working days is better: a falling median is green, a rising one red, and the
+    words say so for whoever does not see the colour."""
     shown = render_change(app, "en", now, before, kind)
     assert f'class="change {colour}"' in shown, shown
     assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
