@@ -453,6 +453,14 @@ class Numbers:
         text = f"{value:,.1f}".removesuffix(".0")
         return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
 
+    def two_decimals(self, value) -> str:
+        """0.0626 → "0,06"; 0 → "0,00": the rates per 100,000 people, written alike by the
+        dashboard and the coverage page (one decimal made 0.06 and 0.14 both 0.1)."""
+        if value is None:
+            return "—"
+        text = f"{value:,.2f}"
+        return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
+
     def rating(self, value) -> str:
         """3.4567 → "3,5" (always one decimal)."""
         if value is None:

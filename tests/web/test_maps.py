@@ -146,7 +146,7 @@ def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_
         make.request(inventor, region="KZ-23")
     with make.app.app_context():
         population = network.regions_by_code()["KZ-23"].population
-    rate = round(3 * 100_000 / population, 1)
+    rate = f"{3 * 100_000 / population:.2f}"  # the same on both pages (the dashboard's was 0.1)
     page = coordinator_client.get("/office/dashboard").get_data(as_text=True)
     table = re.search(r'id="by-region"[\s\S]*?</table>', page).group()
     assert "Received per 100,000 people" in table
@@ -155,7 +155,7 @@ def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_
     assert "&lt; " in legend and "≥ " in legend and "no requests" in legend
     script = coordinator_client.get(script_url(page, "regions.js").replace("lang=en", "lang=ru"))
     text = script.get_data(as_text=True)
-    assert f"{rate}".replace(".", ",") in text and f"{rate} " not in text
+    assert rate.replace(".", ",") in text and f"{rate} " not in text
     coverage = coordinator_client.get("/office/coverage?measure=requests_per_100k")
     rows = re.search(r'id="regions"[\s\S]*?</table>', coverage.get_data(as_text=True)).group()
     assert "Requests per 100,000 people (12 months)</th>" in rows
@@ -163,7 +163,7 @@ def test_the_shaded_measure_is_a_column_of_the_table_under_each_map(coordinator_
     # on a phone each region is a card whose values say what they are (list-table)
     assert 'list-table" id="regions"' in coverage.get_data(as_text=True)
     assert 'data-label="Requests per 100,000 people (12 months)">' in atyrau
-    assert f">{round(3 * 100_000 / population, 2)}</td>" in atyrau
+    assert f">{rate}</td>" in atyrau
     open_measure = coordinator_client.get("/office/coverage?measure=open_per_centre")
     assert (
         "Open requests per centre"
@@ -194,3 +194,20 @@ def test_the_radius_and_its_button_line_up(client):
     assert '<div class="mb-0">' in form and "mb-3" not in form
     register = client.get("/register").get_data(as_text=True)
     assert '<div class="mb-3">' in register  # a field with no space of its own keeps mb-3
+
+
+def test_the_dashboards_rates_are_the_coverage_pages_and_use_every_class():
+    """Rounded to one decimal, Atyrau's 0.14 and Almaty's 0.06 were both 0.1: the five
+    classes' middle three were empty, and Karaganda's 0.177 was shaded as "≥ 0.18"."""
+    from tisc.domain.stats import per_100k
+    from tisc.web import legend
+
+    populations = {"almaty": 1_597_000, "atyrau": 693_000, "karaganda": 1_131_000,
+                   "north": 538_000}  # fmt: skip
+    received = {"almaty": 1, "atyrau": 1, "karaganda": 2, "north": 1}
+    rates = legend.rates_per_100k(received, populations)
+    assert rates == {code: per_100k(received[code], populations[code]) for code in received}
+    bins = legend.measure_bins(list(rates.values()))
+    colours = {code: legend.colour_of(rate, bins) for code, rate in rates.items()}
+    assert colours["almaty"] != colours["atyrau"]
+    assert [sum(rate >= edge for edge in bins) for rate in rates.values()] == [0, 3, 4, 4]

@@ -5,6 +5,8 @@ Shared by the page (its legend and table) and the map script built with folium.
 
 from flask_babel import gettext
 
+from tisc.domain.stats import per_100k
+
 MEASURE_COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 
@@ -20,12 +22,13 @@ def measure_bins(values: list[float | None]) -> list[float]:
 
 
 def rates_per_100k(received: dict[str, int], populations: dict[str, int]) -> dict[str, float]:
-    """Requests received per 100,000 people, one decimal, of each region that received any
-    (the dashboard's map shades by it, and its table and legend give it)."""
+    """Requests received per 100,000 people of each region that received any, as the
+    coverage page counts them (the dashboard's map shades by it, and its table and legend
+    give it). Rounded to one decimal, they fell into two of the legend's five classes."""
     return {
-        code: round(count * 100_000 / populations[code], 1)
+        code: rate
         for code, count in received.items()
-        if count and populations.get(code)
+        if count and (rate := per_100k(count, populations.get(code, 0))) is not None
     }
 
 

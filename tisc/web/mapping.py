@@ -16,7 +16,7 @@ import json
 
 import folium
 from flask import current_app, url_for
-from flask_babel import format_decimal, format_number, get_locale, gettext, ngettext
+from flask_babel import format_number, get_locale, gettext, ngettext
 from folium.plugins import FastMarkerCluster
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
@@ -24,7 +24,7 @@ from markupsafe import escape
 from tisc.domain.catalogue import N_, CentreStatus, Service
 from tisc.domain.localized import pick
 from tisc.extensions import policy
-from tisc.formatting import service_label
+from tisc.formatting import number_format, service_label
 from tisc.services import coverage as coverage_service
 from tisc.services import network
 from tisc.services.coverage import CoverageReport
@@ -241,11 +241,18 @@ def _coverage_map(report: CoverageReport, measure: str, locale: str) -> folium.M
             "dashArray": None if row.covered else "6",
         }
 
+    numbers = number_format()
+
+    def shown(value: float | None) -> str:  # as the table under the map writes it
+        if measure == "distance_km":
+            return numbers.whole(value)
+        return numbers.two_decimals(value)
+
     tooltips = {
         row.region.code: {
             "value": gettext(
                 "%(measure)s: %(value)s", measure=legend.measure_label(measure),
-                value="—" if row.measure(measure) is None else format_decimal(row.measure(measure)),
+                value=shown(row.measure(measure)),
             ),
             "reach": gettext("Within %(km)s km of a centre", km=report.radius_km) if row.covered
             else gettext("Not within %(km)s km of a centre", km=report.radius_km),
@@ -318,7 +325,7 @@ def _figures_map(counts: dict[str, list[int]], locale: str) -> folium.Map:
             ),
             "rate": gettext(
                 "%(value)s per 100,000 people",
-                value="—" if rate is None else format_decimal(rate, "#,##0.0"),
+                value=number_format().two_decimals(rate),
             ),
         }
         for code, rate in rates.items()

@@ -185,6 +185,7 @@ def init_app(app: Flask) -> None:
         month_label=formatting.month_label,
         whole=lambda value: _numbers().whole(value),
         one_decimal=lambda value: _numbers().one_decimal(value),
+        two_decimals=lambda value: _numbers().two_decimals(value),
         stars=lambda value: _numbers().rating(value),
         share=lambda value: _numbers().percent(value),
         file_size=formatting.file_size,
