@@ -281,6 +281,43 @@ def test_exports_follow_the_filters_and_are_audited(client, busy, make):
     assert [tuple(row) for row in actions] == [("export.downloaded", "office.csv")] * 2
 
 
+def sheet_columns(data: bytes, number: int, header_row: int) -> tuple[dict, dict]:
+    """A worksheet of a workbook written in constant memory: each column's width, and the
+    texts of its cells from the header row down (a report's title row spills over the
+    columns beside it), by column letter."""
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        sheet = workbook.read(f"xl/worksheets/sheet{number}.xml").decode()
+    widths = {}
+    for first, last, width in re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', sheet):
+        for index in range(int(first), int(last) + 1):
+            widths[chr(ord("A") + index - 1)] = float(width)
+    texts: dict[str, list[str]] = {}
+    cells = re.findall(r'<c r="([A-Z])(\d+)"[^>]*><is><t[^>]*>(.*?)</t></is></c>', sheet)
+    for column, row, text in cells:
+        if int(row) >= header_row:
+            texts.setdefault(column, []).append(html.unescape(text))
+    return widths, texts
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_every_xlsx_column_is_as_wide_as_its_longest_text_within_bounds(client, busy, locale):
+    """The WIPO report's labels (a service, 33-46 characters; an outcome, up to 64) were cut
+    at their header's width, and Russian centre names at a fixed 36: widths follow the text."""
+    login(client, busy["coordinator"])
+    client.post("/locale", data={"locale": locale})
+    wipo = client.get(f"/office/reports/wipo.xlsx?year={today_in_kazakhstan().year}").data
+    requests = client.get("/office/export.xlsx?status=all").data
+    sheets = [(wipo, number, 2) for number in range(1, 10)] + [(requests, 1, 1)]
+    for data, number, header_row in sheets:
+        widths, texts = sheet_columns(data, number, header_row)
+        assert texts and set(texts) <= set(widths), (number, widths, texts)
+        for column, cells in texts.items():
+            longest = max(len(cell) for cell in cells)
+            assert min(longest, 68) < widths[column] <= 71, (number, column, widths, cells)
+    widths, texts = sheet_columns(wipo, 6, 2)  # the outcomes
+    assert widths["A"] > max(len(cell) for cell in texts["A"]) > 40
+
+
 @pytest.mark.parametrize(
     ("person", "address", "language", "says", "back"),
     [

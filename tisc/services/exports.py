@@ -26,6 +26,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, its header row included
 SHEET_NAME_MAX = 31  # Excel's limit
 CHUNK = 64 * 1024
+# A column's width in a worksheet, in characters: its longest value's (or header's) and
+# two more, never narrower than Excel's own default, nor so wide that a long title pushes
+# the other columns off the screen (the outcomes of WIPO's report, 64 characters, fit).
+NARROWEST, WIDEST = 10, 70
+DATE_LENGTH = len("yyyy-mm-dd")
+NUMBER_LENGTH = 11  # Excel's "General" shows at most about this many characters
 
 
 def neutralise(value):
@@ -45,9 +51,6 @@ class Table:
     headers: list[str]
     rows: Iterable[list]
     sheet: str = ""  # at most SHEET_NAME_MAX characters, in every language
-    # Each column's width in a worksheet, in characters, where its values are longer than
-    # its header (a centre's name, a title); 0 or missing: as wide as the header.
-    widths: tuple[int, ...] = ()
 
 
 def csv_lines(table: Table) -> Iterator[str]:
@@ -78,7 +81,8 @@ def xlsx_file(tables: list[Table], title: str = "") -> str:
     it). ``constant_memory`` flushes every row to disk as it is written; a table longer than
     a sheet continues on the next. A ``title`` (a report's: what, whose and when) heads
     every sheet in a row above the headers and is the document's title, so that a renamed
-    copy still says what it holds."""
+    copy still says what it holds. Each column is as wide as its longest value or header
+    (:data:`NARROWEST` to :data:`WIDEST` characters), measured as the rows are written."""
     import xlsxwriter  # some 13 MB that only an XLSX download needs, not every web worker
 
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="tisc-")
@@ -94,15 +98,20 @@ def xlsx_file(tables: list[Table], title: str = "") -> str:
     for table in tables:
         sheet, first = _sheet(workbook, table, bold, 1, title)
         number, row_index = 1, first
+        longest = [len(str(header)) for header in table.headers]
         for row in table.rows:
             if row_index >= XLSX_MAX_ROWS:
-                _filter(sheet, table, first, row_index)
+                _finish(sheet, table, first, row_index, longest)
                 number += 1
                 sheet, row_index = _sheet(workbook, table, bold, number, title)
             for column, value in enumerate(row):
-                _write(sheet, row_index, column, value, dated)
+                length = _write(sheet, row_index, column, value, dated)
+                if column >= len(longest):
+                    longest.append(0)
+                if length > longest[column]:
+                    longest[column] = length
             row_index += 1
-        _filter(sheet, table, first, row_index)
+        _finish(sheet, table, first, row_index, longest)
     workbook.close()
     return path
 
@@ -122,32 +131,41 @@ def _sheet(workbook, table: Table, bold, number: int, title: str = "") -> tuple[
         top = 1
     for column, header in enumerate(table.headers):
         sheet.write_string(top, column, str(header), bold)
-        wide = table.widths[column] if column < len(table.widths) else 0
-        sheet.set_column(column, column, max(10, wide, min(40, len(header) + 2)))
     sheet.freeze_panes(top + 1, 0)  # the headers stay in view
     return sheet, top + 1
 
 
-def _filter(sheet, table: Table, first: int, rows: int) -> None:
-    """An autofilter over the headers (the row above ``first``, the data's first row) and
-    the rows written before ``rows``."""
+def _finish(sheet, table: Table, first: int, rows: int, longest: list[int]) -> None:
+    """Columns as wide as their ``longest`` values (a sheet's widths are written when the
+    workbook is closed, so they may be set after its rows), and an autofilter over the
+    headers (the row above ``first``, the data's first row) and the rows written before
+    ``rows``."""
+    for column, length in enumerate(longest):
+        sheet.set_column(column, column, min(WIDEST, max(NARROWEST, length + 2)))
     if table.headers:
         sheet.autofilter(first - 1, 0, max(rows - 1, first - 1), len(table.headers) - 1)
 
 
-def _write(sheet, row: int, column: int, value, dated) -> None:
+def _write(sheet, row: int, column: int, value, dated) -> int:
+    """Write a cell; about how many characters it shows (a text's longest line)."""
     if value is None:
         sheet.write_blank(row, column, None)
-    elif isinstance(value, bool):
+        return 0
+    if isinstance(value, bool):
         sheet.write_boolean(row, column, value)
-    elif isinstance(value, int | float | Decimal):
+        return len("FALSE")
+    if isinstance(value, int | float | Decimal):
         sheet.write_number(row, column, float(value))
-    elif isinstance(value, datetime):
+        return min(len(str(value)), NUMBER_LENGTH)
+    if isinstance(value, datetime):
         sheet.write_datetime(row, column, value.replace(tzinfo=None), dated)
-    elif isinstance(value, date):
+        return DATE_LENGTH
+    if isinstance(value, date):
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), dated)
-    else:
-        sheet.write_string(row, column, str(value))  # a text cell: never a formula
+        return DATE_LENGTH
+    text = str(value)
+    sheet.write_string(row, column, text)  # a text cell: never a formula
+    return max(map(len, text.splitlines())) if "\n" in text else len(text)
 
 
 def stream_file(path: str) -> Iterator[bytes]:

@@ -54,8 +54,7 @@ def office(fmt: str):
                    *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"office.{fmt}", _described(filters))
-    widths = (16, 28, 36, 24, 18, 12, 12, 12, 28)  # names of centres and regions are long
-    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "requests")
+    return _send(Table(gettext("Requests"), headers, rows()), fmt, "requests")
 
 
 @bp.route("/desk/export.<fmt>")
@@ -76,8 +75,7 @@ def desk(fmt: str):
                    r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
 
     exports.note_download(current_user, f"desk.{fmt}", _described(filters))
-    widths = (16, 40, 28, 18, 24, 12, 12, 12, 28)  # titles are long
-    return _send(Table(gettext("Requests"), headers, rows(), widths=widths), fmt, "desk")
+    return _send(Table(gettext("Requests"), headers, rows()), fmt, "desk")
 
 
 @bp.route("/office/audit.csv")
