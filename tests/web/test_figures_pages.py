@@ -318,6 +318,31 @@ def test_every_xlsx_column_is_as_wide_as_its_longest_text_within_bounds(client, 
     assert widths["A"] > max(len(cell) for cell in texts["A"]) > 40
 
 
+def test_the_request_exports_say_whether_each_is_overdue_and_in_which_language(client, busy, make):
+    from tisc.domain.catalogue import Language
+    from tisc.models import ServiceRequest
+
+    late = make.request(busy["inventor"])  # at KBTU, like most of them
+    with make.app.app_context():
+        db.session.execute(
+            sa.update(ServiceRequest).where(ServiceRequest.reference == late)
+            .values(due_at=datetime.now(UTC) - timedelta(days=1),
+                    preferred_language=Language.RUSSIAN)
+        )  # fmt: skip
+        db.session.commit()
+    for person, address in [("coordinator", "/office/export"), ("staff", "/desk/export")]:
+        login(client, busy[person])
+        exported = text_of(client.get(f"{address}.csv?status=all")).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(exported)))
+        assert rows[0][-2:] == ["Overdue", "Preferred language"], (address, rows[0])
+        added = {row[0]: row[-2:] for row in rows[1:]}
+        assert added.pop(late) == ["Yes", "Russian"], address
+        assert added and set(map(tuple, added.values())) == {("No", "Kazakh")}, address
+        cells = xlsx_cells(client.get(f"{address}.xlsx?status=all").data)
+        assert cells[len(rows[0]) - 2 : len(rows[0])] == ["Overdue", "Preferred language"]
+        assert cells.count("Yes") == 1 and cells.count("Russian") == 1, address
+
+
 @pytest.mark.parametrize(
     ("person", "address", "language", "says", "back"),
     [
@@ -721,7 +746,7 @@ def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(c
     sheet = xlsx_text(client.get("/office/export.xlsx?status=all").data)
     assert re.search(r'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"', sheet)
     rows = len(re.findall(r"<row ", sheet))
-    assert re.search(rf'<autoFilter ref="A1:N{rows}"/>', sheet)
+    assert re.search(rf'<autoFilter ref="A1:P{rows}"/>', sheet)
     assert "<is><t></t></is>" not in sheet and "<t/>" not in sheet  # no '' for "no outcome"
     centre_width = re.search(r'<col min="3" max="3" width="([\d.]+)"', sheet)
     assert float(centre_width[1]) >= 36  # "Kazakh-British Technical University"

@@ -291,7 +291,7 @@ EXPORT_COLUMNS = (
     ServiceRequest.created_at, ServiceRequest.due_at, ServiceRequest.closed_at,
     ServiceRequest.outcome, ServiceRequest.hours_spent, ServiceRequest.documents_cited,
     ServiceRequest.rating, ServiceRequest.turnaround_days, ServiceRequest.requester_category,
-    User.name.label("assignee_name"),
+    ServiceRequest.preferred_language, User.name.label("assignee_name"),
 )  # fmt: skip
 
 

@@ -10,10 +10,11 @@ from flask_login import current_user
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
 from tisc.domain.calendar import due_day
 from tisc.domain.catalogue import Role
-from tisc.domain.workflow import result_stands
+from tisc.domain.workflow import is_overdue, result_stands
 from tisc.extensions import policy
 from tisc.formatting import (
     category_label,
+    language_label,
     outcome_label,
     pick_text,
     recorded_changes,
@@ -45,13 +46,15 @@ def office(fmt: str):
     cards, regions = network.cards_by_id(), network.regions_by_code()
     headers = [gettext("Reference"), gettext("Service"), gettext("Centre"), gettext("Region"),
                gettext("Status"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
-               gettext("Outcome"), *_figure_headers()]  # fmt: skip
+               gettext("Outcome"), *_figure_headers(),
+               *_overdue_and_language_headers()]  # fmt: skip
+    now = utcnow()
 
     def rows():
-        for r in queues.export_rows(current_user, filters):
+        for r in queues.export_rows(current_user, filters, now):
             yield [r.reference, service_label(r.service), pick_text(cards[r.centre_id].names),
                    pick_text(regions[r.region_code].names), status_label(r.status),
-                   *_dates(r), *_figures(r)]  # fmt: skip
+                   *_dates(r), *_figures(r), *_overdue_and_language(r, now)]  # fmt: skip
 
     exports.note_download(current_user, f"office.{fmt}", _described(filters))
     return _send(Table(gettext("Requests"), headers, rows()), fmt, "requests")
@@ -67,12 +70,15 @@ def desk(fmt: str):
         return _wrong_filters(form, "desk.queue")
     headers = [gettext("Reference"), gettext("Title"), gettext("Service"), gettext("Status"),
                gettext("Assignee"), gettext("Submitted"), gettext("Due"), gettext("Closed"),
-               gettext("Outcome"), *_figure_headers()]  # fmt: skip
+               gettext("Outcome"), *_figure_headers(),
+               *_overdue_and_language_headers()]  # fmt: skip
+    now = utcnow()
 
     def rows():
-        for r in queues.export_rows(current_user, filters):
+        for r in queues.export_rows(current_user, filters, now):
             yield [r.reference, r.title, service_label(r.service), status_label(r.status),
-                   r.assignee_name or "", *_dates(r), *_figures(r)]  # fmt: skip
+                   r.assignee_name or "", *_dates(r), *_figures(r),
+                   *_overdue_and_language(r, now)]  # fmt: skip
 
     exports.note_download(current_user, f"desk.{fmt}", _described(filters))
     return _send(Table(gettext("Requests"), headers, rows()), fmt, "desk")
@@ -146,6 +152,19 @@ def _figures(r) -> list:
     stands = result_stands(r.status)
     result = [r.hours_spent, r.documents_cited, r.rating] if stands else [None] * 3
     return [*result, r.turnaround_days, category_label(r.requester_category)]
+
+
+# Added after the columns the files had at first, so that a spreadsheet reading those by
+# their place still finds them there.
+def _overdue_and_language_headers() -> list[str]:
+    return [gettext("Overdue"), gettext("Preferred language")]
+
+
+def _overdue_and_language(r, now) -> list:
+    """Whether the request is overdue as the export starts (as the list and the API say
+    it), and the language the inventor asked to be answered in."""
+    overdue = is_overdue(r.status, r.due_at, now)
+    return [gettext("Yes") if overdue else gettext("No"), language_label(r.preferred_language)]
 
 
 def _described(filters: queues.Filters) -> dict:
