@@ -337,3 +337,33 @@ def test_a_reopened_request_s_message_gives_the_reason_and_promises_no_fresh_dat
     assert "has reopened your request to work on it again" in reopened.body_text
     assert "Ещё один пункт формулы." in reopened.body_text
     assert "due" not in reopened.body_text.lower()
+
+
+def test_without_a_mail_server_the_office_is_told_e_mails_are_kept_not_delivered(world, as_, app):
+    kept = outbox(app)  # the submission's two messages, delivered without a mail server
+    assert {m.delivery for m in kept} == {Delivery.KEPT} and all(m.sent_at is None for m in kept)
+    page = as_("coordinator").get("/office/mail").get_data(as_text=True)
+    assert "delivered" not in page.replace("Undelivered", "")
+    assert "No mail server is set up, so e-mails are kept in the outbox, not sent." in page
+    assert "2 e-mails have been kept so far, the latest on " in page
+    assert "MAIL_SERVER" in page and "tisc outbox --to" in page  # what the office can do
+    assert "No e-mail has failed." in page
+
+
+def test_with_a_mail_server_the_office_is_told_which_were_kept_and_when_mail_last_went(
+    world, as_, app, smtp
+):
+    """Messages kept before the server was set up are never sent: said so, with when the
+    latest was kept, beside when the latest e-mail really went."""
+    outbox(app)
+    with app.app_context():
+        db.session.execute(sa.update(OutboxMessage).values(delivery=Delivery.KEPT))
+        db.session.commit()
+    client = as_("coordinator")
+    page = client.get("/office/mail").get_data(as_text=True)
+    assert "2 e-mails were kept, not sent, because no mail server was set up" in page
+    assert "No e-mail has been sent yet." in page and "No mail server is set up" not in page
+    world.make.act(world.people["staff"], world.reference, "message", text="Hello")
+    outbox(app)
+    page = client.get("/office/mail").get_data(as_text=True)
+    assert "The latest e-mail was sent on " in page and "2 e-mails were kept" in page

@@ -1,5 +1,6 @@
 """Reading the outbox: a person's kept messages (demo mailbox), the latest ones (CLI), and
-those that could not be delivered (the coordinator's); and emptying old copies of sent ones.
+those that could not be delivered, with how the rest stand (the coordinator's); and
+emptying old copies of sent ones.
 
 A sent message's row stays for good (who was told what kind of thing about which request,
 when, and the key that keeps a digest from going twice); its copy of the text, which may
@@ -7,6 +8,7 @@ quote a request's messages or result, is emptied ``Policy.keep_sent_mail_days`` 
 sending, so that the outbox does not keep confidential content, or grow by four rendered
 e-mails a submission, for ever."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -47,6 +49,49 @@ def undeliverable(limit: int = 200) -> list[OutboxMessage]:
             .order_by(OutboxMessage.id.desc())
             .limit(limit)
         )
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How the outbox stands, for the national office: what was never sent, besides the
+    failures it lists."""
+
+    # Rendered and kept, never sent: no mail server was set up when they were delivered
+    # (and kept messages are not sent later, whatever is set up since).
+    kept: int = 0
+    last_kept_at: datetime | None = None
+    waiting: int = 0  # queued, or being sent now
+    failed: int = 0  # tried again later
+    given_up: int = 0
+    last_sent_at: datetime | None = None  # of the newest message sent; None: none ever was
+
+
+def standing() -> Standing:
+    """Counts of the messages not sent, each kind of delivery read by the outbox's index
+    (sent ones are never counted: there may be millions), and when the newest sent one
+    went."""
+    unsent = [delivery for delivery in Delivery if delivery is not Delivery.SENT]
+    rows = db.session.execute(
+        sa.select(OutboxMessage.delivery, sa.func.count(), sa.func.max(OutboxMessage.created_at))
+        .where(OutboxMessage.delivery.in_(unsent))
+        .group_by(OutboxMessage.delivery)
+    ).all()
+    counts = {delivery: count for delivery, count, _newest in rows}
+    last_kept_at = next((newest for d, _count, newest in rows if d is Delivery.KEPT), None)
+    last_sent_at = db.session.scalar(
+        sa.select(OutboxMessage.sent_at)
+        .where(OutboxMessage.delivery == Delivery.SENT)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return Standing(
+        kept=counts.get(Delivery.KEPT, 0),
+        last_kept_at=last_kept_at,
+        waiting=counts.get(Delivery.QUEUED, 0) + counts.get(Delivery.SENDING, 0),
+        failed=counts.get(Delivery.FAILED, 0),
+        given_up=counts.get(Delivery.GAVE_UP, 0),
+        last_sent_at=last_sent_at,
     )
 
 

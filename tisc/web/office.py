@@ -107,8 +107,11 @@ def request_metadata(reference: str):
 
 @bp.route("/mail")
 def undelivered_mail():
-    """E-mails the mail server refused: who they were for and why (never what they said)."""
-    return render_template("office/mail.html", messages=outbox.undeliverable())
+    """E-mails the mail server refused: who they were for and why (never what they said);
+    and those kept, never sent, for want of a mail server."""
+    return render_template(
+        "office/mail.html", messages=outbox.undeliverable(), standing=outbox.standing()
+    )
 
 
 @bp.route("/centres")
