@@ -45,6 +45,7 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.devices import device_of
 from tisc.domain.errors import DomainError
+from tisc.domain.notifications import KIND_NAMES, Kind
 from tisc.domain.routing import RoutingRule, language_reason, routing_reason_text
 from tisc.domain.workflow import (
     ACTION_LABELS_TO_INVENTOR,
@@ -239,6 +240,14 @@ def role_label(value) -> str:
 
 def language_label(value) -> str:
     return gettext(LANGUAGE_LABELS[Language(value)])
+
+
+def mail_kind_label(value: str) -> str:
+    """An e-mail's kind by its name; a code no longer known (an old row's) as it is."""
+    try:
+        return gettext(KIND_NAMES[Kind(value)])
+    except ValueError:
+        return value
 
 
 def device_label(user_agent: str | None) -> str:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from tests.factories import COMPLETION, login
 from tests.mail import link_in, outbox, path_of
+from tisc.domain.notifications import KIND_NAMES, Kind
 from tisc.extensions import db, mail
 from tisc.models import Delivery, OutboxMessage, User
 
@@ -367,3 +368,23 @@ def test_with_a_mail_server_the_office_is_told_which_were_kept_and_when_mail_las
     outbox(app)
     page = client.get("/office/mail").get_data(as_text=True)
     assert "The latest e-mail was sent on " in page and "2 e-mails were kept" in page
+
+
+def test_failed_e_mails_are_listed_by_kind_name_in_a_table_that_becomes_cards_on_a_phone(
+    world, as_, app
+):
+    outbox(app)
+    with app.app_context():
+        first, second = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))
+        first.kind, first.delivery, first.attempts = "invitation", Delivery.GAVE_UP, 10
+        second.kind, second.delivery, second.attempts = "new_colleague", Delivery.FAILED, 2
+        first.last_error = second.last_error = "SMTPRecipientsRefused: mailbox unavailable"
+        db.session.commit()
+    page = as_("coordinator").get("/office/mail").get_data(as_text=True)
+    table = re.search(r'<table class="([^"]*)"[^>]*>([\s\S]*?)</table>', page)
+    assert "Invitation to the network" in table[2] and "New colleague at the centre" in table[2]
+    assert "invitation<" not in table[2] and "new_colleague" not in table[2]
+    assert "list-table" in table[1].split()
+    cells = re.findall(r"<td[^>]*>", table[2])
+    assert len(cells) == 2 * 6 and all("data-label=" in cell for cell in cells), cells
+    assert set(KIND_NAMES) == set(Kind)  # every kind has its name, account messages too

@@ -90,6 +90,38 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.QUESTION_AFTER_COMPLETION: N_("An inventor asks about the result of a completed request"),
 }
 
+# What each kind of e-mail is, as the national office reads it among the undelivered ones
+# (KIND_LABELS above are a recipient's choices, in their own words, and only the optional).
+KIND_NAMES: dict[Kind, str] = {
+    Kind.REQUEST_RECEIVED: N_("Request received"),
+    Kind.QUESTION: N_("Question from the centre"),
+    Kind.MESSAGE_FROM_CENTRE: N_("Message from the centre"),
+    Kind.TRANSFERRED: N_("Request moved to another centre"),
+    Kind.COMPLETED: N_("Request completed"),
+    Kind.DECLINED: N_("Request declined"),
+    Kind.REOPENED: N_("Request reopened"),
+    Kind.REMINDER: N_("Reminder to answer the centre"),
+    Kind.CLOSED_NO_ANSWER: N_("Request closed for want of an answer"),
+    Kind.CLOSED_AS_DUPLICATE: N_("Request closed as a duplicate"),
+    Kind.ANSWERED: N_("Answer about a result"),
+    Kind.RATING_INVITATION: N_("Invitation to rate a service"),
+    Kind.FILING_FOLLOWUP: N_("Question about a filing after a service"),
+    Kind.NEW_REQUEST: N_("New request at the centre"),
+    Kind.INVENTOR_REPLIED: N_("Message from the inventor"),
+    Kind.ASSIGNED_TO_YOU: N_("Request assigned"),
+    Kind.WITHDRAWN: N_("Request withdrawn"),
+    Kind.DAILY_DIGEST: N_("Daily digest"),
+    Kind.RESUMED: N_("Request reopened by the inventor"),
+    Kind.QUESTION_AFTER_COMPLETION: N_("Question about a result"),
+    Kind.NEW_COLLEAGUE: N_("New colleague at the centre"),
+    Kind.VERIFY_EMAIL: N_("Address confirmation"),
+    Kind.PASSWORD_RESET: N_("Password reset"),
+    Kind.INVITATION: N_("Invitation to the network"),
+    Kind.CONFIRM_EMAIL_CHANGE: N_("Confirmation of a new address"),
+    Kind.EMAIL_CHANGED: N_("Notice of a changed address"),
+    Kind.EMAIL_IN_USE: N_("Notice of an attempt to use an address"),
+}
+
 # Sent to the person who acted too: a receipt rather than news.
 RECEIPTS = frozenset({Kind.REQUEST_RECEIVED})
 

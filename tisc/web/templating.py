@@ -176,6 +176,7 @@ def init_app(app: Flask) -> None:
         centre_status_label=formatting.centre_status_label,
         language_label=formatting.language_label,
         role_label=formatting.role_label,
+        mail_kind_label=formatting.mail_kind_label,
         device_label=formatting.device_label,
         category_label=formatting.category_label,
         ip_right_label=formatting.ip_right_label,
