@@ -100,6 +100,26 @@ def test_the_switcher_signed_in_saves_the_choice_in_the_account(app, make):
     assert lang_of(page) == "ru"
 
 
+def test_a_language_chosen_before_signing_in_is_kept_once(app, make):
+    """English chosen on the sign-in page gave way to the account's Russian the moment the
+    person signed in; a choice made signed out is carried into the account, once."""
+    person = make.user(locale="ru")
+    client = app.test_client()
+    client.post("/locale", data={"locale": "en", "next": "/login"})
+    signed_in = {"email": person.email, "password": person.password}
+    assert client.post("/login", data=signed_in).status_code == 302
+    assert lang_of(client.get("/").get_data(as_text=True)) == "en"
+    with app.app_context():
+        assert db.session.get(User, person.id).locale == "en"
+    # Changed to Kazakh on another device since: signing in here again keeps Kazakh.
+    with app.app_context():
+        db.session.get(User, person.id).locale = "kk"
+        db.session.commit()
+    client.post("/logout")
+    assert client.post("/login", data=signed_in).status_code == 302
+    assert lang_of(client.get("/").get_data(as_text=True)) == "kk"
+
+
 def test_russian_plurals_are_real(client, make):
     make.centre("one-more", name="Екібастұз ТИҚО", city="Ekibastuz")
     client.post("/locale", data={"locale": "ru", "next": "/"})

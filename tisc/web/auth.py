@@ -26,6 +26,7 @@ from tisc.forms import options
 from tisc.forms.auth import ForgotPasswordForm, LoginForm, NewPasswordForm, RegisterForm
 from tisc.services import accounts, sessions, sign_in
 from tisc.tokens import read_token
+from tisc.web import i18n
 from tisc.web.errors import error_page, explain
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, role_required
@@ -60,6 +61,7 @@ def login():
         )  # fmt: skip
         if outcome.user is not None:
             _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
+            i18n.keep_choice(outcome.user)
             home = HOME_OF.get(outcome.user.role, "public.home")
             return redirect(safe_next(request.args.get("next"), home))
         if outcome.refused:

@@ -59,7 +59,22 @@ def switch_locale():
         session["locale"] = locale
         if current_user.is_authenticated:
             accounts.save_locale(current_user, locale)
+        else:
+            session[CHOSEN_SIGNED_OUT] = True
     return redirect(safe_next(request.form.get("next")))
+
+
+# A language chosen while signed out, not yet carried into an account (see keep_choice).
+CHOSEN_SIGNED_OUT = "locale_chosen"
+
+
+def keep_choice(user) -> None:
+    """At sign-in: a language chosen with the switcher while signed out (on the sign-in
+    page itself, say) becomes the account's, which would otherwise undo it at once. Once
+    only: a choice made on another device since then is not overruled by an old one."""
+    locale = session.get("locale")
+    if session.pop(CHOSEN_SIGNED_OUT, False) and locale in LOCALES and locale != user.locale:
+        accounts.save_locale(user, locale)
 
 
 # The page's translations while a template renders: looked up once per render instead of
