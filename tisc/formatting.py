@@ -273,11 +273,13 @@ _RECORDED_LABELS = {
 @dataclass(frozen=True)
 class RecordedNames:
     """The names the audit trail's recorded ids and codes stand for, in the reader's
-    language: towns and centres by id, regions by code."""
+    language: towns and centres by id, centres by slug (a staff member's centre), regions
+    by code."""
 
     cities: Mapping[int, str] = field(default_factory=dict)
     centres: Mapping[int, str] = field(default_factory=dict)
     regions: Mapping[str, str] = field(default_factory=dict)
+    centre_slugs: Mapping[str, str] = field(default_factory=dict)
 
 
 def recorded_field(key: str) -> str:
@@ -314,7 +316,8 @@ def recorded(value, key: str, names: RecordedNames | None = None, within: str = 
         label = _label_or_none(status_label, value)
         return label if label is not None else str(value)
     for codes, wanted in ((names.cities, "city_id"), (names.centres, "centre_id"),
-                          (names.regions, "region_code")):  # fmt: skip
+                          (names.regions, "region_code"),
+                          (names.centre_slugs, "centre")):  # fmt: skip
         if key == wanted and value in codes:
             return codes[value]
     if (label := _RECORDED_LABELS.get(key)) is not None:

@@ -281,3 +281,36 @@ def test_the_trail_s_csv_speaks_the_reader_s_language_in_the_network_s_time(worl
     assert row[2] == "Статус центра изменён" and row[3] == "centre.status_changed"
     assert "Статус: Активен → Приостановлен" in row[5]
     assert json.loads(row[7]) == {"status": "suspended"}  # the machine's form is kept
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def _changes(page: str) -> list[str]:
+    """The Change cell of each of the page's entries."""
+    return re.findall(r'<td class="small text-break audit-change">(.*?)</td>', page, re.S)
+
+
+def test_a_staff_member_s_centre_is_named_not_its_slug(world, as_, make):
+    """The trail keeps a staff member's centre by its slug (which never changes, so entries
+    recorded before read the same): the page and the CSV say the centre's name."""
+    client = as_("coordinator")
+    client.post("/office/staff", data={"name": "Дана", "email": "dana@tisc-test.kz",
+                                      "role": "staff", "centre": "kbtu"})  # fmt: skip
+    staff = world.people["staff"]
+    client.post(f"/office/staff/{staff.id}/move", data={"centre": "atyrau-university"})
+    page = client.get("/office/audit").get_data(as_text=True)
+    changes = " ".join(_changes(page))
+    assert "Kazakh-British Technical University" in changes
+    assert "Kh. Dosmukhamedov Atyrau University" in changes
+    assert "kbtu" not in changes and "atyrau-university" not in changes
+    rows = _csv(client.get("/office/audit.csv", headers={"Accept-Language": "ru"}))
+    said = {row[3]: row[5] for row in rows[1:]}  # each action's last entry
+    kbtu, atyrau = (
+        "Казахстанско-Британский технический университет",
+        "Атырауский университет имени Х. Досмухамедова",
+    )
+    assert said["account.created"].endswith(f"Центр: {kbtu}")
+    assert said["account.moved"] == f"Центр: {kbtu} → {atyrau}"

@@ -75,11 +75,14 @@ def city_names() -> dict[int, str]:
 
 
 def recorded_names() -> RecordedNames:
-    """The names of the towns, centres and regions the audit trail records by id or code."""
+    """The names of the towns, centres and regions the audit trail records by id, slug
+    or code."""
+    centres = [(card, pick_text(card.names)) for card in all_centres()]
     return RecordedNames(
         cities=city_names(),
-        centres={card.id: pick_text(card.names) for card in all_centres()},
+        centres={card.id: name for card, name in centres},
         regions={region.code: pick_text(region.names) for region in network.regions()},
+        centre_slugs={card.slug: name for card, name in centres},
     )
 
 
