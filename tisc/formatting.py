@@ -298,9 +298,12 @@ def recorded_field(key: str) -> str:
 def recorded(value, key: str, names: RecordedNames | None = None, within: str = "") -> str:
     """A value the audit trail recorded under ``key``, as a reader says it: codes as
     their labels, a town, centre or region by its name, lists joined, yes or no, "∅" for
-    nothing; a list's filters (``within="filters"``) by their labels; a value with no
-    label (a code of another kind, a name, an address) as it was kept."""
+    nothing; a list's filters (``within="filters"``) by their labels, none of them as the
+    whole list; a value with no label (a code of another kind, a name, an address) as it
+    was kept."""
     names = names or RecordedNames()
+    if key == "filters" and value == {}:
+        return gettext("None (the whole list)")
     if value is None or value == "" or value == []:
         return "∅"
     if isinstance(value, bool):

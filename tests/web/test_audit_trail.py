@@ -314,3 +314,13 @@ def test_a_staff_member_s_centre_is_named_not_its_slug(world, as_, make):
     )
     assert said["account.created"].endswith(f"Центр: {kbtu}")
     assert said["account.moved"] == f"Центр: {kbtu} → {atyrau}"
+
+
+def test_an_export_with_no_filters_says_it_had_the_whole_list(world, as_, make):
+    client = as_("coordinator")
+    client.get("/office/audit.csv")  # no filters
+    page = client.get("/office/audit?action=audit.exported").get_data(as_text=True)
+    (change,) = _changes(page)
+    assert re.search(r"Filters:</span>\s*<ins[^>]*>None \(the whole list\)</ins>", change)
+    rows = _csv(client.get("/office/audit.csv?action=audit.exported"))
+    assert re.fullmatch(r"Filters: None \(the whole list\); Rows exported: \d+", rows[1][5])
