@@ -324,3 +324,19 @@ def test_an_export_with_no_filters_says_it_had_the_whole_list(world, as_, make):
     assert re.search(r"Filters:</span>\s*<ins[^>]*>None \(the whole list\)</ins>", change)
     rows = _csv(client.get("/office/audit.csv?action=audit.exported"))
     assert re.fullmatch(r"Filters: None \(the whole list\); Rows exported: \d+", rows[1][5])
+
+
+def test_the_csv_says_when_who_and_on_what_as_the_page_does(world, as_, make, app):
+    """Times to the second, as the README shows them; "system or unknown" where nobody
+    acted (a failed sign-in); an account by its name beside the kept key."""
+    staff = world.people["staff"]
+    app.test_client().post("/login", data={"email": staff.email, "password": "not the password"})
+    client = as_("coordinator")
+    page = client.get("/office/audit?action=account.sign_in_failed").get_data(as_text=True)
+    assert "system or unknown" in page
+    assert f'{staff.name}<div class="text-body-secondary">user:{staff.id}</div>' in page
+    header, row = _csv(client.get("/office/audit.csv?action=account.sign_in_failed"))
+    assert header[1] == "Who" and header[4] == "On what"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", row[0])
+    assert row[1] == "system or unknown"
+    assert row[4] == f"{staff.name} (user:{staff.id})"

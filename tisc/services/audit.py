@@ -130,12 +130,19 @@ _ACCOUNT = re.compile(r"user:([0-9]+)")
 
 def people_named(lines: list[Line]) -> dict[str, str]:
     """The names of the accounts ``lines`` are about (their ``user:<id>`` targets), read
-    at once: the trail keeps the id, which outlives a change of name."""
-    ids = {int(found[1]) for line in lines if (found := _ACCOUNT.fullmatch(line.target))}
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
-    return {f"user:{user_id}": name for user_id, name in rows}
+    at once: the trail keeps the id, which outlives a change of name. An export's lines may
+    name tens of thousands: read a few hundred ids a query, within any database's limit
+    of bound values."""
+    ids = sorted({int(found[1]) for line in lines if (found := _ACCOUNT.fullmatch(line.target))})
+    named: dict[str, str] = {}
+    for start in range(0, len(ids), _IDS_A_QUERY):
+        chosen = ids[start : start + _IDS_A_QUERY]
+        rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(chosen)))
+        named |= {f"user:{user_id}": name for user_id, name in rows}
+    return named
+
+
+_IDS_A_QUERY = 500
 
 
 def _lines(rows: Iterable) -> list[Line]:

@@ -28,7 +28,7 @@ from tisc.web.desk import desk_filters
 from tisc.web.errors import error_page
 from tisc.web.guards import role_required
 from tisc.web.network_names import recorded_names
-from tisc.web.office import audit_filters, office_filters
+from tisc.web.office import audit_filters, audit_targets, office_filters
 
 bp = Blueprint("exports", __name__)
 FORMATS = {"csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
@@ -93,14 +93,21 @@ def audit_trail():
     lines = audit.everything(filters)
     audit.record_download("audit.exported", current_user.id, filters.described(), len(lines))
     tz, names = policy().calendar.tz, recorded_names()
+    targets, nobody = audit_targets(lines, names), gettext("system or unknown")
     headers = [gettext("When"), gettext("Who"), gettext("Action"), gettext("Action code"),
                gettext("On what"), gettext("Change"), gettext("Before (JSON)"),
                gettext("After (JSON)"), gettext("From")]  # fmt: skip
-    rows = ([line.at.astimezone(tz).isoformat(), line.actor_email or "",
+    rows = ([line.at.astimezone(tz).isoformat(timespec="seconds"), line.actor_email or nobody,
              gettext(AUDIT_ACTIONS[line.action]) if line.action in AUDIT_ACTIONS else line.action,
-             line.action, line.target, _change(line, names),
+             line.action, _target(line.target, targets), _change(line, names),
              _json(line.before), _json(line.after), line.origin] for line in lines)  # fmt: skip
     return _send(Table(gettext("Audit trail"), headers, rows), "csv", "audit-trail")
+
+
+def _target(target: str, targets: dict[str, str]) -> str:
+    """What an entry is about as the page says it: its name, with the key the trail keeps
+    ("Aigerim Bekova (user:8)"); a target with no name as kept."""
+    return f"{targets[target]} ({target})" if target in targets else target
 
 
 def _change(line: audit.Line, names) -> str:

@@ -22,6 +22,7 @@ from tisc.domain.catalogue import N_, CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.extensions import policy
 from tisc.formatting import (
+    RecordedNames,
     by_name,
     centre_status_label,
     explain,
@@ -314,16 +315,23 @@ def audit_trail():
     before = id_arg("before") or LARGEST_ID
     lines, older = audit.page(filters, before) if filters else ([], None)
     older_url = with_query(".audit_trail", before=older) if older else None
+    names = recorded_names()
     return render_template(
         "office/audit.html",
         form=form,
         lines=lines,
         older_url=older_url,
         actions=AUDIT_ACTIONS,
-        names=recorded_names(),
-        targets=audit.people_named(lines)
-        | {f"centre:{card.slug}": pick_text(card.names) for card in all_centres()},
+        names=names,
+        targets=audit_targets(lines, names),
     ), 200 if filters else 400
+
+
+def audit_targets(lines: list[audit.Line], names: RecordedNames) -> dict[str, str]:
+    """What the trail's ``lines`` are about, by name: an account (``user:8``) and a centre
+    (``centre:kbtu``) as the page and its CSV name them beside the kept key."""
+    centres = {f"centre:{slug}": name for slug, name in names.centre_slugs.items()}
+    return audit.people_named(lines) | centres
 
 
 def audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
