@@ -304,7 +304,7 @@ def recorded(value, key: str, names: RecordedNames | None = None, within: str = 
     names = names or RecordedNames()
     if key == "filters" and value == {}:
         return gettext("None (the whole list)")
-    if value is None or value == "" or value == []:
+    if _is_nothing(value):
         return "∅"
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
@@ -335,10 +335,16 @@ def _label_or_none(label, value) -> str | None:
         return None
 
 
+def _is_nothing(value) -> bool:
+    return value is None or value == "" or value == []
+
+
 def recorded_changes(before: dict | None, after: dict | None, names: RecordedNames) -> list:
     """An entry's change, key by key (the keys of ``before``, then those only ``after``
     has): (field's label, value before or None, value after or None), as a reader says
-    them. None: the entry has no value on that side."""
+    them. None: the entry has no value on that side - a value recorded once (a creation,
+    a count) is no change from nothing. A key with nothing on either side is left out:
+    a creation shows the fields that were set."""
     before, after = before or {}, after or {}
     keys = [*before, *(key for key in after if key not in before)]
     return [
@@ -348,6 +354,7 @@ def recorded_changes(before: dict | None, after: dict | None, names: RecordedNam
             recorded(after[key], key, names) if key in after else None,
         )
         for key in keys
+        if not (_is_nothing(before.get(key)) and _is_nothing(after.get(key)))
     ]
 
 

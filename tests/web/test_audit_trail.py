@@ -340,3 +340,13 @@ def test_the_csv_says_when_who_and_on_what_as_the_page_does(world, as_, make, ap
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", row[0])
     assert row[1] == "system or unknown"
     assert row[4] == f"{staff.name} (user:{staff.id})"
+
+
+def test_a_new_centre_s_entry_lists_only_the_fields_it_was_given(world, as_, make):
+    client = as_("coordinator")
+    client.post("/office/centres/new", data=centre_form(make.app, phone=""))
+    (change,) = _changes(client.get("/office/audit?action=centre.created").get_data(True))
+    assert "Website" in change and "Shymkent TISC" in change
+    assert "∅" not in change and "Phone" not in change and "<del" not in change
+    (_header, row) = _csv(client.get("/office/audit.csv?action=centre.created"))
+    assert "Website: https://auezov.edu.kz" in row[5] and "∅" not in row[5]
