@@ -350,3 +350,20 @@ def test_a_new_centre_s_entry_lists_only_the_fields_it_was_given(world, as_, mak
     assert "∅" not in change and "Phone" not in change and "<del" not in change
     (_header, row) = _csv(client.get("/office/audit.csv?action=centre.created"))
     assert "Website: https://auezov.edu.kz" in row[5] and "∅" not in row[5]
+    history = client.get("/office/centres/shymkent-tisc/edit").get_data(as_text=True)
+    assert "∅" not in history and "Website" in history
+
+
+def test_a_count_recorded_once_reads_alike_on_the_trail_and_the_centre_s_page(world, as_, make):
+    """A suspension records how many open requests it moved, with no count before it: that
+    is a number, not a change from nothing."""
+    client = as_("coordinator")
+    suspended = client.post("/office/centres/kbtu/suspend", data={"mode": "route",
+                                                                  "text": "Closed."})  # fmt: skip
+    assert suspended.status_code == 302
+    history = client.get("/office/centres/kbtu/edit").get_data(as_text=True)
+    assert 'Open requests moved</span>: <ins class="user-text">1</ins>' in history
+    (change,) = _changes(client.get("/office/audit?action=centre.suspended").get_data(True))
+    assert 'Open requests moved:</span> <ins class="user-text">1</ins>' in change
+    for page in (history, change):
+        assert "∅" not in page

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from tisc.caching import Cache
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
-from tisc.domain.catalogue import N_, CentreStatus, Role, Service
+from tisc.domain.catalogue import CentreStatus, Role, Service
 from tisc.domain.errors import DomainError, Invalid, Refused
 from tisc.extensions import policy
 from tisc.formatting import (
@@ -162,7 +162,7 @@ def centre_edit(slug: str):
             return redirect(url_for(".centre_list"))
     return render_template(
         "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
-        history_labels={**AUDIT_ACTIONS, "requests_moved": N_("Open requests moved")},
+        actions=AUDIT_ACTIONS,
         names=recorded_names(),
     ), 400 if form.errors else 200  # fmt: skip
 
