@@ -297,10 +297,10 @@ def recorded_field(key: str) -> str:
 
 def recorded(value, key: str, names: RecordedNames | None = None, within: str = "") -> str:
     """A value the audit trail recorded under ``key``, as a reader says it: codes as
-    their labels, a town, centre or region by its name, lists joined, yes or no, "∅" for
-    nothing; a list's filters (``within="filters"``) by their labels, none of them as the
-    whole list; a value with no label (a code of another kind, a name, an address) as it
-    was kept."""
+    their labels, a town, centre or region by its name, a day as the pages write it, lists
+    joined, yes or no, "∅" for nothing; a list's filters (``within="filters"``) by their
+    labels, none of them as the whole list; a value with no label (a code of another
+    kind, a name, an address) as it was kept."""
     names = names or RecordedNames()
     if key == "filters" and value == {}:
         return gettext("None (the whole list)")
@@ -323,6 +323,8 @@ def recorded(value, key: str, names: RecordedNames | None = None, within: str = 
                           (names.centre_slugs, "centre")):  # fmt: skip
         if key == wanted and value in codes:
             return codes[value]
+    if (moment := audit.recorded_day(key, value)) is not None:
+        return day(moment)
     if (label := _RECORDED_LABELS.get(key)) is not None:
         return _label_or_none(label, value) or str(value)
     return str(value)

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from tests.factories import PASSWORD, login
 from tests.mail import outbox
 from tests.web.test_office_management import centre_form, city_id
+from tisc.domain import audit as audit_fields
 from tisc.extensions import db
-from tisc.formatting import RecordedNames, recorded
+from tisc.formatting import RecordedNames, day, recorded
 from tisc.models import AuditEntry, User
 
 HOSTILE = "<script>alert(1)</script>"
@@ -367,3 +368,35 @@ def test_a_count_recorded_once_reads_alike_on_the_trail_and_the_centre_s_page(wo
     assert 'Open requests moved:</span> <ins class="user-text">1</ins>' in change
     for page in (history, change):
         assert "∅" not in page
+
+
+def test_recorded_dates_read_as_the_pages_write_them(world, as_, make, app):
+    """A centre's date of joining, and a filtered export's days: the days the coordinator
+    chose ("To date" included, although the trail keeps the moment after it)."""
+    client = as_("coordinator")
+    client.post("/office/centres/new", data=centre_form(make.app, joined_on="2019-09-01"))
+    client.get("/office/audit.csv?since=2026-12-01&until=2026-12-05")
+    with app.test_request_context():
+        joined, since, until = (day(d) for d in (date(2019, 9, 1), date(2026, 12, 1),
+                                                 date(2026, 12, 5)))  # fmt: skip
+    page = client.get("/office/audit").get_data(as_text=True)
+    assert f'Joined the network on:</span> <ins class="user-text">{joined}</ins>' in page
+    assert "2019-09-01" not in " ".join(_changes(page))
+    history = client.get("/office/centres/shymkent-tisc/edit").get_data(as_text=True)
+    assert f'<ins class="user-text">{joined}</ins>' in history
+    rows = _csv(client.get("/office/audit.csv?action=audit.exported"))
+    assert rows[1][5].startswith(f"Filters: From date: {since}; To date: {until}; ")
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("joined_on", "2019-09-01", date(2019, 9, 1)),
+    ("since", "2026-11-30T19:00:00+00:00", datetime(2026, 11, 30, 19, tzinfo=UTC)),
+    # the first moment a list leaves out: its day is the day before
+    ("until", "2026-12-05T19:00:00+00:00", datetime(2026, 12, 5, 18, 59, 59, 999999, UTC)),
+    ("until", "2026-12-05T00:00:00", date(2026, 12, 5)),  # no zone: the day as written
+    ("joined_on", None, None),
+    ("joined_on", "some day", None),
+    ("phone", "2019-09-01", None),  # not a key that holds dates
+])  # fmt: skip
+def test_the_days_the_trail_records_are_read_as_days(key, value, expected):
+    assert audit_fields.recorded_day(key, value) == expected

@@ -1,5 +1,7 @@
 """The audit trail's actions: their names (stable, stored) and how the page labels them."""
 
+from datetime import date, datetime, timedelta
+
 from tisc.domain.catalogue import N_
 
 ACTIONS: dict[str, str] = {
@@ -83,6 +85,29 @@ FILTER_VALUES: dict[str, dict[str, str]] = {
     "assignee": {"any": N_("Anyone"), "me": N_("Me"), "unassigned": N_("Unassigned")},
     "sort": {"due": N_("Due date"), "age": N_("Oldest first")},
 }  # fmt: skip
+
+
+# The keys under which the trail records a day or a moment (as ISO 8601 text): a centre's
+# date of joining, the bounds of the trail's own filters. "until" is the first moment the
+# filtered list leaves out, so the last day it holds is the day before.
+DAYS = frozenset({"joined_on", "since", "until"})
+EXCLUSIVE_ENDS = frozenset({"until"})
+
+
+def recorded_day(key: str, value) -> date | datetime | None:
+    """The day (or the moment, whose day depends on the reader's zone) a value recorded
+    under ``key`` stands for; None when the key holds no dates or the value is none."""
+    if key not in DAYS or not isinstance(value, str):
+        return None
+    try:
+        if "T" not in value:
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:  # no zone to read its day in: the day as written
+        return moment.date()
+    return moment - timedelta(microseconds=1) if key in EXCLUSIVE_ENDS else moment
 
 
 def field_and_language(key: str) -> tuple[str, str | None]:
