@@ -18,7 +18,7 @@ from playwright.sync_api import Browser
 from tisc.domain.workflow import Status
 from tisc.extensions import db
 from tisc.models import Centre, SavedReply, ServiceRequest, User
-from tisc.services import demo, suspension
+from tisc.services import audit, demo, suspension
 
 pytestmark = pytest.mark.e2e
 
@@ -284,3 +284,25 @@ FOCUSED = """(() => {
     return {text: (element.innerText || element.value || element.name || element.tagName).trim(),
             visible: outlined || shadowed};
 })()"""
+
+
+def test_a_recorded_change_s_new_value_does_not_look_like_a_link(browser: Browser, tour, app):
+    """The audit trail's value after a change is tinted, not underlined as links are; the
+    value before stays struck through, so the two differ without their colours too."""
+    site, _pages = tour
+    with app.app_context():
+        audit.record("centre.edited", None, "centre:kbtu", {"phone": "+7 727 1"},
+                     {"phone": "+7 727 2"})  # fmt: skip
+        db.session.commit()
+    page = browser.new_page()
+    try:
+        _sign_in(page, site, "coordinator", "en")
+        page.goto(f"{site}/office/audit?action=centre.edited")
+        style = "(e) => { const s = getComputedStyle(e); return [s.textDecorationLine, s.backgroundColor]; }"  # noqa: E501
+        after = page.locator(".audit-change ins", has_text="+7 727 2").evaluate(style)
+        before = page.locator(".audit-change del", has_text="+7 727 1").evaluate(style)
+        assert after[0] == "none"
+        assert after[1] not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert before[0] == "line-through"
+    finally:
+        page.close()
