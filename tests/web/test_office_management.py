@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import login
@@ -122,7 +123,7 @@ def test_moving_staff_has_a_page_of_its_own_with_one_list_of_centres(world, as_,
     client = as_("coordinator")
     staff = world.people["staff"]
     table = client.get("/office/staff").get_data(as_text=True)
-    assert table.count("<select") == 2  # the new account's role and centre, no row's
+    assert table.count("<select") == 3  # the new account's role, centre and language; no row's
     assert f'href="/office/staff/{staff.id}/move"' in table
     page = client.get(f"/office/staff/{staff.id}/move")
     assert page.status_code == 200
@@ -367,3 +368,34 @@ def test_each_action_on_a_list_names_whom_it_acts_on(world, as_, make):
     assert "Kazakh-British Technical University" in suspends
     staff = client.get("/office/staff").get_data(as_text=True)
     assert "Dana Staff" in re.findall(r">Deactivate…" + hidden + "</button>", staff)
+
+
+@pytest.mark.parametrize(("page_language", "chosen", "written_in"),
+                         [("ru", "en", "en"), ("ru", None, "ru")])  # fmt: skip
+def test_an_invitation_is_written_in_the_language_chosen_for_the_person(
+    world, as_, make, page_language, chosen, written_in
+):
+    """Every invitation went out in Kazakh, the site's default, whatever the office chose:
+    the new account had no language."""
+    client = as_("coordinator")
+    client.post("/locale", data={"locale": page_language, "next": "/"})
+    form = client.get("/office/staff").get_data(as_text=True)
+    assert re.search(rf'<option value="{page_language}" selected lang=', form)  # the office's
+    data = {"name": "Dana", "email": "dana@tisc-test.kz", "role": "staff", "centre": "kbtu"}
+    response = client.post("/office/staff", data=data | ({"locale": chosen} if chosen else {}))
+    assert response.status_code == 302
+    with make.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "dana@tisc-test.kz"))
+        assert user.locale == written_in
+    assert [m.locale for m in outbox(make.app, kind="invitation")] == [written_in]
+
+
+def test_a_coordinator_is_not_given_a_centre(world, as_, make):
+    """A centre chosen for a coordinator was dropped without a word."""
+    client = as_("coordinator")
+    data = {"name": "Dana", "email": "dana@tisc-test.kz", "role": "coordinator", "centre": "kbtu"}
+    response = client.post("/office/staff", data=data)
+    assert response.status_code == 400
+    assert "Only centre staff belong to a centre" in response.get_data(as_text=True)
+    with make.app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.email == "dana@tisc-test.kz")) is None

@@ -165,6 +165,12 @@ class StaffCreateForm(Form):
     centre = SelectField(
         _l("Centre"), validators=[Optional()], invalid_choice_message=_l(NOT_JOINABLE)
     )
+    # The invitation is the person's first e-mail: in their language, not the site's default.
+    locale = SelectField(
+        _l("Their language"),
+        validators=[Optional()],  # none sent: the office's own
+        description=_l("The invitation and their e-mails are written in it; they can change it."),
+    )
     submit = SubmitField(_l("Create account"))
 
 

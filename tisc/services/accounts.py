@@ -149,6 +149,8 @@ def create_user(
         if not admits_staff(centre.kind, centre.status):
             raise Invalid("centre", NOT_JOINABLE)
         centre_id = centre.id
+    elif centre_slug:
+        raise Invalid("centre", N_("Only centre staff belong to a centre: leave it empty."))
     user = _new_user(name, email, password, role, centre_id, locale, hash_method)
     if password is None:
         notifications.queue(Kind.INVITATION, user)

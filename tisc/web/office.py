@@ -236,6 +236,9 @@ def centre_suspend(slug: str):
 def staff():
     form = StaffCreateForm()
     form.centre.choices = staff_centre_options()
+    form.locale.choices = language_options()
+    if not form.is_submitted():
+        form.locale.data = str(get_locale())  # the office's own, to begin with
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
@@ -244,6 +247,7 @@ def staff():
                 Role(form.role.data),
                 policy().password_hash_method,
                 centre_slug=form.centre.data or None,
+                locale=form.locale.data or str(get_locale()),
                 by=current_user,
             )
         except DomainError as error:
