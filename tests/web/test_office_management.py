@@ -399,3 +399,17 @@ def test_a_coordinator_is_not_given_a_centre(world, as_, make):
     assert "Only centre staff belong to a centre" in response.get_data(as_text=True)
     with make.app.app_context():
         assert db.session.scalar(sa.select(User).where(User.email == "dana@tisc-test.kz")) is None
+
+
+def test_the_suspension_page_speaks_of_one_request_as_one(world, as_, make):
+    client = as_("coordinator")
+    with make.app.app_context():
+        held = db.session.scalar(
+            sa.text(
+                "SELECT count(*) FROM service_requests r JOIN centres c ON c.id = r.centre_id"
+                " WHERE c.slug = 'kbtu' AND r.closed_at IS NULL"
+            )
+        )
+    assert held == 1  # the world's one request
+    page = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
+    assert "Show where it would go" in page and "Show where they would go" not in page

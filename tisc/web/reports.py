@@ -125,7 +125,7 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
         ], sheet(8, gettext("Training"))),
         Table(gettext("9. Satisfaction"), [gettext("Satisfaction"), gettext("Value")], [
             [gettext("Mean rating (1–5)"),
-             round(t.mean_rating, 2) if t.mean_rating is not None else None],
+             round(t.mean_rating, 1) if t.mean_rating is not None else None],  # as dashboards
             [gettext("Completed requests rated"), t.rated],
         ], sheet(9, gettext("Satisfaction"))),
     ]  # fmt: skip
