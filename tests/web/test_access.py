@@ -199,6 +199,7 @@ OFFICE_POSTS = {
     "/office/centres/kbtu/suspend": {"mode": "route", "text": "Closed."},
     "/office/staff/{staff}/move": {"centre": "atyrau-university"},
     "/office/staff/{staff}/active": {"active": "0", "confirmed": "y"},
+    "/office/staff/{staff}/invite": {},
     "/office/centres/new": {"slug": "x"},
     "/office/staff": {"name": "X", "email": "x@tisc-test.kz", "role": "staff", "centre": "kbtu"},
 }

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from tests.factories import login
 from tests.mail import outbox
 from tisc.extensions import db
-from tisc.models import Centre, City, User
+from tisc.models import AuditEntry, Centre, City, User
 
 
 def city_id(app, name_en: str) -> int:
@@ -413,3 +413,37 @@ def test_the_suspension_page_speaks_of_one_request_as_one(world, as_, make):
     assert held == 1  # the world's one request
     page = client.get("/office/centres/kbtu/suspend").get_data(as_text=True)
     assert "Show where it would go" in page and "Show where they would go" not in page
+
+
+def test_an_invitation_not_taken_up_is_shown_and_can_be_sent_again(world, as_, make):
+    """Invitation links last 7 days: nothing said who had not come in yet, and a lapsed
+    link could only be replaced by a new account."""
+    client = as_("coordinator")
+    data = {"name": "Dana Invited", "email": "dana@tisc-test.kz", "role": "staff", "centre": "kbtu"}
+    assert client.post("/office/staff", data=data).status_code == 302
+    with make.app.app_context():
+        dana = db.session.scalar(sa.select(User).where(User.email == "dana@tisc-test.kz")).id
+    page = client.get("/office/staff").get_data(as_text=True)
+    row = re.search(r"<tr>\s*<td[^>]*><div>Dana Invited[\s\S]*?</tr>", page)[0]
+    assert "Invited, no password chosen yet" in row and f"/office/staff/{dana}/invite" in row
+    staff_row = re.search(rf"<tr>\s*<td[^>]*><div>{world.people['staff'].name}[\s\S]*?</tr>", page)[
+        0
+    ]
+    assert "/invite" not in staff_row and "Invited" not in staff_row  # has a password
+
+    before = len(outbox(make.app, kind="invitation", to="dana@tisc-test.kz"))
+    response = client.post(f"/office/staff/{dana}/invite")
+    assert response.status_code == 302
+    assert len(outbox(make.app, kind="invitation", to="dana@tisc-test.kz")) == before + 1
+    with make.app.app_context():
+        recorded = db.session.scalars(
+            sa.select(AuditEntry.target).where(AuditEntry.action == "account.invited_again")
+        ).all()
+    assert recorded == [f"user:{dana}"]
+
+    # Someone who has chosen a password, or an inventor, is not invited again.
+    staff = world.people["staff"]
+    refused = client.post(f"/office/staff/{staff.id}/invite", follow_redirects=True)
+    assert "has chosen its password already" in refused.get_data(as_text=True)
+    assert outbox(make.app, kind="invitation", to=staff.email) == []
+    assert client.post(f"/office/staff/{world.people['inventor'].id}/invite").status_code == 404

@@ -11,6 +11,7 @@ ACTIONS: dict[str, str] = {
     "centre.profile_updated": N_("Page edited by the centre's staff"),
     "centre.suspended": N_("Suspended; its open requests moved"),
     "account.created": N_("Account created"),
+    "account.invited_again": N_("Invitation sent again"),
     "account.registered": N_("Inventor registered"),
     "account.moved": N_("Staff member moved"),
     "account.deactivated": N_("Account deactivated"),

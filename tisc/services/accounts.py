@@ -206,6 +206,23 @@ def staff_member_or_coordinator(user_id: int) -> User:
     return user
 
 
+def awaits_password(user: User) -> bool:
+    """Invited and not yet in: no password chosen from the invitation's link."""
+    return user.password_hash is None and user.active
+
+
+@use_case
+def invite_again(user_id: int, by: User) -> User:
+    """The coordinator sends an invitation again, with a new link (each lasts 7 days), to
+    a staff or coordinator account that has not chosen its password yet."""
+    user = staff_member_or_coordinator(user_id)
+    if not awaits_password(user):
+        raise Refused(N_("This account has chosen its password already, or is deactivated."))
+    notifications.queue(Kind.INVITATION, user)
+    audit.record("account.invited_again", by.id, f"user:{user.id}")
+    return user
+
+
 @use_case
 def set_staff_active(user_id: int, active: bool, by: User, policy: Policy | None = None) -> User:
     """The coordinator deactivates or reactivates a staff or coordinator account."""

@@ -255,10 +255,12 @@ def staff():
         else:
             flash(gettext("Account created for %(name)s.", name=user.name), "success")
             return redirect(url_for(".staff"))
+    people = by_name(accounts.staff_and_coordinators(), lambda person: person.name)
     return render_template(
         "office/staff.html",
         form=form,
-        people=by_name(accounts.staff_and_coordinators(), lambda person: person.name),
+        people=people,
+        invited={person.id for person in people if accounts.awaits_password(person)},
         centres=network.cards_by_id(),  # not each person's centre loaded in turn
         still_held=handover.still_to_unassign(),
     ), 400 if form.errors else 200
@@ -310,6 +312,18 @@ def staff_active(user_id: int):
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
     else:
         flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
+    return finish_after_response(redirect(url_for(".staff")))
+
+
+@bp.route("/staff/<int:user_id>/invite", methods=["POST"])
+def staff_invite(user_id: int):
+    """The invitation again, for someone whose link expired or went astray."""
+    try:
+        user = accounts.invite_again(user_id, by=current_user)
+    except Refused as error:
+        flash(explain(error), "warning")
+    else:
+        flash(gettext("The invitation was sent to %(email)s again.", email=user.email), "success")
     return finish_after_response(redirect(url_for(".staff")))
 
 
