@@ -1,10 +1,15 @@
 // Sortable tables: each header of a table.sortable holds a button that sorts its rows by
-// that column (numbers by their data-value), and says so with aria-sort.
+// that column (numbers by their data-value), and says so with aria-sort on that column and
+// in words (the table's data-sorted-ascending / -descending, "{column}" its name).
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var heads = table.querySelectorAll("thead th");
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    table.insertAdjacentElement("afterend", status);
     heads.forEach(function (th, column) {
       var button = th.querySelector("button.sort-button");
       if (!button) { return; }
@@ -19,8 +24,11 @@
           return ascending ? order : -order;
         });
         rows.forEach(function (row) { body.appendChild(row); });
-        heads.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+        heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        // Said aloud too: a screen reader does not tell a change of aria-sort.
+        var said = table.dataset[ascending ? "sortedAscending" : "sortedDescending"];
+        status.textContent = said.replace("{column}", button.textContent.trim());
       });
     });
   });

@@ -43,9 +43,18 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
         assert ticks and all(value == int(value) for value in ticks), (chart, ticks)
     page.wait_for_function("() => document.querySelector('#map_figures .leaflet-pane') !== null")
     received = page.locator('#by-centre th:has-text("Received") button')
+    heads = page.locator("#by-centre thead th")
+    expect(page.locator("#by-centre thead th[aria-sort]")).to_have_count(0)  # none sorted yet
     received.click()
-    expect(page.locator("#by-centre thead th").nth(1)).to_have_attribute("aria-sort", "ascending")
+    expect(heads.nth(1)).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("#by-centre + [role=status]")).to_have_text(
+        "Sorted by Received, lowest first"
+    )
     received.click()
+    expect(page.locator("#by-centre thead th[aria-sort]")).to_have_count(1)  # that one only
+    expect(page.locator("#by-centre + [role=status]")).to_have_text(
+        "Sorted by Received, highest first"
+    )
     expect(page.locator("#by-centre tbody tr").first).to_contain_text(
         "Kazakh-British Technical University"
     )
