@@ -1,9 +1,15 @@
 // A form sent back with errors: its summary takes the focus (the browser scrolls to it and a
 // screen reader reads it, wherever the form sits on the page), and the page's title says
 // there is an error, as the first thing a screen reader announces.
+// Otherwise what an action says when its page comes back ("Request taken.") takes the
+// focus: a screen reader reads a message that was there when the page loaded only if asked.
 document.addEventListener("DOMContentLoaded", function () {
   var problems = document.querySelector("[data-form-problems]");
   if (!problems) {
+    var message = document.querySelector("[data-page-message]");
+    if (message) {
+      message.focus({ preventScroll: true });
+    }
     return;
   }
   document.title = problems.dataset.titlePrefix + document.title;

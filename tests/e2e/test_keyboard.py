@@ -155,3 +155,14 @@ def test_the_arrows_drawn_beside_menus_are_not_read_out(page: Page, site, app):
     for menu in menus.all():
         assert "▾" in menu.evaluate("e => getComputedStyle(e, '::after').content")
         expect(menu).not_to_have_accessible_name(re.compile("▾"))
+
+
+def test_what_a_page_says_on_coming_back_takes_the_focus(page: Page, site):
+    """A message there when the page loaded ("Please sign in to open this page.") was not
+    read by a screen reader unless asked: it takes the focus, as a form's errors do."""
+    page.goto(f"{site}/requests")  # sends a visitor to sign in, saying why
+    message = page.locator("[data-page-message]")
+    expect(message).to_contain_text("Please sign in")
+    expect(message).to_be_focused()
+    page.keyboard.press("Tab")  # and the form follows it
+    expect(page.locator("main :focus")).to_have_count(1)
