@@ -320,3 +320,14 @@ def test_a_language_named_in_itself_is_marked_as_that_language(world, as_, path)
     page = client.get(path).get_data(as_text=True)
     for marked in MARKED[path]:
         assert marked in page
+
+
+@pytest.mark.parametrize(("path", "link"), [("/", "Centres offering it"),
+                                            ("/centres/kbtu", "Ask this centre")])  # fmt: skip
+def test_a_link_repeated_for_each_service_names_its_service(client, path, link):
+    """A screen reader's list of links read "Ask this centre" nine times over."""
+    client.post("/locale", data={"locale": "en", "next": "/"})
+    page = client.get(path).get_data(as_text=True)
+    named = re.findall(rf'>{link}<span class="visually-hidden">: ([^<]+)</span></a>', page)
+    assert len(named) >= 3 and len(set(named)) == len(named), named
+    assert len(named) == page.count(f">{link}<")  # every one of them
