@@ -899,3 +899,13 @@ def test_the_wipo_workbook_names_the_network_and_the_year_inside(client, busy):
         assert re.search(r'<c r="A2" s="1" t="inlineStr">', sheet)  # the headers, under it
         assert re.search(r'<pane ySplit="2" topLeftCell="A3"', sheet)  # both stay in view
         assert re.search(r'<autoFilter ref="A2:', sheet)
+
+
+def test_the_dashboards_say_where_a_moved_request_counts(client, busy):
+    """A suspension moved a centre's requests and its past months' "received" with them,
+    and nothing on the page said that is how the figures count."""
+    for who, path in (("coordinator", "/office/dashboard"), ("staff", "/desk/dashboard")):
+        login(client, busy[who])
+        page = text_of(client.get(path))
+        assert "counts, from its first month, for the centre that holds it now" in page
+        client.post("/logout")
