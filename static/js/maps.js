@@ -16,7 +16,8 @@
 
     // Whoever asks their system for less motion gets maps that jump rather than glide.
     if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
-        L.Map.mergeOptions({zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false});
+        L.Map.mergeOptions({zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false,
+                            inertia: false});
         if (L.MarkerClusterGroup) {
             L.MarkerClusterGroup.mergeOptions({animate: false});
         }
@@ -65,26 +66,47 @@
             }
         });
         // Enter or Space on a group opens it as a click does (markercluster answers clicks
-        // only), and the focus goes to its first centre, or to the smaller group holding it.
+        // only), and the focus goes to its first centre, or to the smaller group holding it,
+        // once the group has zoomed in ("animationend", at once without animation) or spread
+        // its centres out ("spiderfied"). Any other key or click on the map first forgets a
+        // move still waiting (a group already spread out sends neither event).
         L.MarkerClusterGroup.addInitHook(function () {
             var group = this;
+            var pending = null;
+            var watched = null;  // the map's element, whose keys and clicks are watched
+            function forget() {
+                if (pending) {
+                    group.off("animationend spiderfied", pending);
+                    pending = null;
+                }
+            }
             group.on("clusterkeydown", function (event) {
                 var key = event.originalEvent.key;
                 if (key !== "Enter" && key !== " ") {
                     return;
                 }
                 event.originalEvent.preventDefault();
-                var first = event.layer.getAllChildMarkers()[0];
                 var container = group._map.getContainer();
-                function focusFirst() {
-                    group.off("animationend spiderfied", focusFirst);
-                    var shown = group.getVisibleParent(first);
-                    var active = document.activeElement;
-                    if (shown && shown.getElement() && (active === container || active === document.body)) {
-                        shown.getElement().focus();
-                    }
+                if (watched !== container) {
+                    container.addEventListener("keydown", forget, true);  // before this one
+                    container.addEventListener("mousedown", forget, true);
+                    watched = container;
                 }
-                group.on("animationend spiderfied", focusFirst);
+                var first = event.layer.getAllChildMarkers()[0];
+                var icon = event.layer.getElement();
+                pending = function () {
+                    forget();
+                    // After markercluster's own step: Enter gives the focus to the map.
+                    setTimeout(function () {
+                        var shown = group.getVisibleParent(first);
+                        var active = document.activeElement;
+                        var unmoved = active === container || active === document.body || active === icon;
+                        if (shown && shown.getElement() && unmoved) {
+                            shown.getElement().focus();
+                        }
+                    }, 0);
+                };
+                group.on("animationend spiderfied", pending);
                 group.fire("click", {layer: event.layer, originalEvent: event.originalEvent}, true);
             });
         });
