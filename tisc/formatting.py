@@ -474,15 +474,17 @@ class Numbers:
         """4.5 → "4,5"; 4.0 → "4"."""
         if value is None:
             return "—"
-        text = f"{value:,.1f}".removesuffix(".0")
-        return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
+        return self._localised(f"{value:,.1f}".removesuffix(".0"))
 
     def two_decimals(self, value) -> str:
         """0.0626 → "0,06"; 0 → "0,00": the rates per 100,000 people, written alike by the
         dashboard and the coverage page (one decimal made 0.06 and 0.14 both 0.1)."""
         if value is None:
             return "—"
-        text = f"{value:,.2f}"
+        return self._localised(f"{value:,.2f}")
+
+    def _localised(self, text: str) -> str:
+        """Python's "1,234.5" in the locale's symbols ("1 234,5")."""
         return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
 
     def rating(self, value) -> str:

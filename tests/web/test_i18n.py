@@ -120,6 +120,25 @@ def test_a_language_chosen_before_signing_in_is_kept_once(app, make):
     assert lang_of(client.get("/").get_data(as_text=True)) == "kk"
 
 
+def test_a_language_chosen_before_registering_is_not_carried_again(app, make):
+    """Registering signs in too: the choice went into the new account, and must not come
+    back at a later sign-in to overrule a language chosen since."""
+    client = app.test_client()
+    client.post("/locale", data={"locale": "ru", "next": "/register"})
+    details = {"name": "Ali", "email": "ali@tisc-test.kz", "password": "correct horse battery",
+               "confirm": "correct horse battery", "requester_category": "student"}  # fmt: skip
+    assert client.post("/register", data=details).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "ali@tisc-test.kz"))
+        assert user.locale == "ru"
+        user.locale = "en"  # chosen on another device since
+        db.session.commit()
+    client.post("/logout")
+    signed_in = {"email": "ali@tisc-test.kz", "password": "correct horse battery"}
+    assert client.post("/login", data=signed_in).status_code == 302
+    assert lang_of(client.get("/").get_data(as_text=True)) == "en"
+
+
 def test_russian_plurals_are_real(client, make):
     make.centre("one-more", name="Екібастұз ТИҚО", city="Ekibastuz")
     client.post("/locale", data={"locale": "ru", "next": "/"})

@@ -80,7 +80,7 @@ def standing() -> Standing:
         .group_by(OutboxMessage.delivery)
     ).all()
     counts = {delivery: count for delivery, count, _newest in rows}
-    newest_kept = next((newest for d, _count, newest in rows if d is Delivery.KEPT), None)
+    newest_kept = next((newest for d, _count, newest in rows if d == Delivery.KEPT), None)
     last_kept_at = newest_kept and db.session.scalar(
         sa.select(OutboxMessage.created_at).where(OutboxMessage.id == newest_kept)
     )

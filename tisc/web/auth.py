@@ -61,7 +61,6 @@ def login():
         )  # fmt: skip
         if outcome.user is not None:
             _give_cookies(outcome.user, outcome.token, remember=bool(form.remember.data))
-            i18n.keep_choice(outcome.user)
             home = HOME_OF.get(outcome.user.role, "public.home")
             return redirect(safe_next(request.args.get("next"), home))
         if outcome.refused:
@@ -225,6 +224,7 @@ def sign_in_browser(user, *, remember: bool) -> None:
 def _give_cookies(user, token: str, *, remember: bool) -> None:
     user.session_token = token
     login_user(user, remember=remember, duration=REMEMBER_FOR)
+    i18n.keep_choice(user)  # every way in: signing in, registering
 
 
 def init_app(app: Flask) -> None:

@@ -45,9 +45,10 @@ def visitor_locale() -> str | None:
 def switch_locale():
     """POST /locale: remember the choice in the session and, signed in, the account.
 
-    A visitor's switch needs no CSRF token (it changes nothing but their own
-    page language, and pages shared by every visitor carry no token); a
-    signed-in person's does, since it changes their account.
+    A visitor's switch needs no CSRF token (pages shared by every visitor carry
+    none): it changes their page language, and the language of the account they
+    sign in to next (see keep_choice), which they can change back; a signed-in
+    person's switch needs one, since it changes their account at once.
     """
     if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
         try:

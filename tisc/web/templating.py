@@ -194,7 +194,6 @@ def init_app(app: Flask) -> None:
         day=formatting.day,
         due=formatting.due,
         one_full_stop=formatting.one_full_stop,
-        recorded=formatting.recorded,
         lower_first=formatting.lower_first,
     )
     app.jinja_env.globals.update(
