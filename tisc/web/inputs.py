@@ -125,13 +125,14 @@ def _mark_nul_in_page_form() -> None:
 def refuse_unstorable_input() -> None:
     """A 404 or an :class:`Invalid` naming the field, answered like any other by the
     page's or the API's error handlers."""
-    if NUL in request.path:
+    path, form = request.path, request.form  # each a proxy's lookup: read once
+    if NUL in path:
         abort(404)
-    if not request.form and request.form_unreadable:  # reading the form tells
+    if not form and request.form_unreadable:  # reading the form tells
         raise Invalid("", UNREADABLE)
-    if None in request.form or None in request.files:  # a multipart part without a name
+    if None in form or None in request.files:  # a multipart part without a name
         raise Invalid("", N_("A part of the form you sent has no name."))
-    if not answered_elsewhere(request.path):
+    if form and not answered_elsewhere(path):
         _mark_nul_in_page_form()
     if (name := _field_with_nul()) is not None:
         raise Invalid(name, UNSTORABLE)
