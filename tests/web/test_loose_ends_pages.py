@@ -497,3 +497,15 @@ def test_the_coordinator_s_form_does_not_stop_a_centre_holding_requests(world, a
     assert "still holds 1 open request" in response.get_data(as_text=True)
     with make.app.app_context():
         assert db.session.scalar(sa.select(Centre.status).where(Centre.slug == "kbtu")) == "active"
+
+
+def test_the_office_reads_a_moved_requests_routing_as_the_first_centres(world, as_, make):
+    """Beside the centre that holds it now, the routing reason ("…69 km away") read as if
+    it were why that centre had it."""
+    office = as_("coordinator")
+    page = office.get(f"/office/requests/{world.reference}").get_data(as_text=True)
+    assert "At submission:" not in page
+    nu = make.centre_id("nazarbayev-university")
+    make.act(world.people["staff"], world.reference, "transfer", centre_id=nu, text="Elsewhere.")
+    page = office.get(f"/office/requests/{world.reference}").get_data(as_text=True)
+    assert "At submission:" in page and "Transferred since, last from" in page
