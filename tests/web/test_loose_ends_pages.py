@@ -509,3 +509,7 @@ def test_the_office_reads_a_moved_requests_routing_as_the_first_centres(world, a
     make.act(world.people["staff"], world.reference, "transfer", centre_id=nu, text="Elsewhere.")
     page = office.get(f"/office/requests/{world.reference}").get_data(as_text=True)
     assert "At submission:" in page and "Transferred since, last from" in page
+    ru = as_("coordinator")
+    ru.post("/locale", data={"locale": "ru", "next": "/"})
+    said = ru.get(f"/office/requests/{world.reference}").get_data(as_text=True)
+    assert "При подаче:" in said and "г.." not in said  # "2026 г." ends the sentence once
