@@ -166,3 +166,24 @@ def test_what_a_page_says_on_coming_back_takes_the_focus(page: Page, site):
     expect(message).to_be_focused()
     page.keyboard.press("Tab")  # and the form follows it
     expect(page.locator("main :focus")).to_have_count(1)
+
+
+def test_a_message_does_not_take_the_focus_from_a_menu_opened_first(page: Page, site, app):
+    """CI once clicked the account menu before the page had finished loading: the message
+    then took the focus, which closed the menu under the pointer. Here a script opens the
+    menu just before the page's own scripts start, as a quick person would."""
+    person = Factory(app).user("inventor")
+    sign_in(page, site, person.email, person.password)
+    page.goto(f"{site}/account")
+    page.add_init_script(
+        """document.addEventListener("DOMContentLoaded", () => {
+            if (!document.querySelector("[data-page-message]")) return;
+            const summary = document.querySelector("details.account-menu > summary");
+            summary.parentElement.open = true;
+            summary.focus();
+        });"""
+    )
+    page.get_by_role("button", name="Save", exact=True).click()  # comes back saying so
+    expect(page.locator("[data-page-message]")).to_contain_text("Your account is saved.")
+    expect(page.locator("details.account-menu > summary")).to_be_focused()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
