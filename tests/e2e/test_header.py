@@ -1,9 +1,10 @@
-"""The header's menu on a phone, in a real browser: what a finger taps is big enough."""
+"""The header's menu in a real browser: on a phone what a finger taps is big enough; on a
+wide screen a long name cut short in the header is whole in its menu."""
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.test_sessions import IPHONE, signed_in
+from tests.e2e.test_sessions import IPHONE, WINDOWS_FIREFOX, signed_in
 from tests.factories import Factory
 
 pytestmark = pytest.mark.e2e
@@ -39,4 +40,30 @@ def test_the_opened_menu_s_language_and_account_links_are_finger_sized(
     assert name["height"] >= TOUCH and first["height"] >= TOUCH
     assert first["y"] >= name["y"] + name["height"]  # the list opens under its name
     assert language["y"] + language["height"] <= name["y"]  # not pushed beside it
+    context.close()
+
+
+def test_a_long_name_cut_short_in_the_header_is_whole_in_its_menu(browser: Browser, site: str, app):
+    name = "Айгерім Сейітқызы Нұрмағамбетова-Жұмабаева"
+    person = Factory(app).user("staff", centre="karaganda-buketov", name=name)
+    context, page = signed_in(browser, site, person, WINDOWS_FIREFOX, 1280)
+    shown = page.locator(".account-menu > summary .account-name")
+    assert shown.evaluate("e => e.scrollWidth > e.clientWidth")  # cut short, with "…"
+    page.locator(".account-menu > summary").click()
+    whole = page.locator(".account-menu .header-menu-who")
+    expect(whole).to_have_text(f"Signed in as {name}")
+    assert whole.evaluate("e => e.scrollWidth <= e.clientWidth")
+    box, viewport = whole.bounding_box(), page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    context.close()
+
+    # On a phone the name, on its own line in the opened navigation, is whole: no need to
+    # say it again in its menu.
+    context, page = signed_in(browser, site, person, IPHONE, 390)
+    _opened(page)
+    page.locator(".account-menu > summary").click()
+    shown = page.locator(".account-menu > summary .account-name")
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")
+    expect(shown).to_have_text(name)
+    expect(page.locator(".account-menu .header-menu-who")).to_be_hidden()
     context.close()
