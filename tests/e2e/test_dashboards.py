@@ -60,3 +60,43 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
     )
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert [url for url in foreign if "tile" not in url] == []
+
+
+def test_on_a_phone_the_cards_sort_from_a_select(page: Page, site: str, app):
+    """On a phone the tables are cards, and their sorting headers are hidden: a select
+    above the cards offers the same orders, and the order the page came in."""
+    make = Factory(app)
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    for _ in range(2):
+        make.request_in("completed", inventor, staff, centre="kbtu")
+    coordinator = make.user("coordinator")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, coordinator.email, PASSWORD)
+    page.goto(f"{site}/office/dashboard")
+    cards = page.locator("#by-centre tbody tr")
+    as_came = cards.all_inner_texts()
+    order = page.get_by_label("Sort by").first
+    expect(order).to_be_visible()
+    assert "Received: highest first" in order.locator("option").all_inner_texts()
+
+    order.select_option(label="Received: highest first")
+    expect(cards.first).to_contain_text("Kazakh-British Technical University")
+    expect(page.locator("#by-centre + [role=status]")).to_have_text(
+        "Sorted by Received, highest first"
+    )
+    expect(page.locator("#by-centre thead th[aria-sort=descending]")).to_have_count(1)
+    order.select_option(label="Centre: Z to A")
+    names = page.locator("#by-centre tbody th").all_inner_texts()
+    assert names == sorted(names, reverse=True)
+    expect(page.locator("#by-centre + [role=status]")).to_have_text("Sorted by Centre, Z to A")
+    order.select_option(label="As listed")
+    assert cards.all_inner_texts() == as_came
+    expect(page.locator("#by-centre thead th[aria-sort]")).to_have_count(0)
+
+    # On a wide screen the headers sort, and the select is not shown.
+    page.set_viewport_size({"width": 1280, "height": 844})
+    expect(order).to_be_hidden()
+    page.locator('#by-month th:has-text("Month") button').click()
+    expect(page.locator("#by-month + [role=status]")).to_have_text(
+        "Sorted by Month, earliest first"
+    )
