@@ -71,7 +71,7 @@ _ALONGSIDE = {
 HEADLINES: dict[tuple[Role, Situation], str] = {
     (Role.STAFF, Situation.NEW): N_("New request: nobody at your centre has taken it yet."),
     (Role.STAFF, Situation.ASSIGNED): N_(
-        "Assigned to %(assignee)s, due %(due)s. Start work when you begin."
+        "Assigned to %(assignee)s, due %(due)s. Press “Start work” when you begin."
     ),
     (Role.STAFF, Situation.WORKING): N_(
         "In progress, due %(due)s. Complete it when the result is ready, or ask the inventor."
@@ -117,7 +117,7 @@ HEADLINES: dict[tuple[Role, Situation], str] = {
 }
 
 # What staff read of a request assigned to themselves: "you", not their own name.
-ASSIGNED_TO_YOU = N_("Assigned to you, due %(due)s. Start work when you begin.")
+ASSIGNED_TO_YOU = N_("Assigned to you, due %(due)s. Press “Start work” when you begin.")
 
 # How a banner looks: calm, waiting on someone, done, or closed without a result.
 TONES = {

@@ -105,7 +105,7 @@ KIND_NAMES: dict[Kind, str] = {
     Kind.CLOSED_AS_DUPLICATE: N_("Request closed as a duplicate"),
     Kind.ANSWERED: N_("Answer about a result"),
     Kind.RATING_INVITATION: N_("Invitation to rate a service"),
-    Kind.FILING_FOLLOWUP: N_("Question about a filing after a service"),
+    Kind.FILING_FOLLOWUP: N_("Follow-up question: was a patent application filed?"),
     Kind.NEW_REQUEST: N_("New request at the centre"),
     Kind.INVENTOR_REPLIED: N_("Message from the inventor"),
     Kind.ASSIGNED_TO_YOU: N_("Request assigned"),

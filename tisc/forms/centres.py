@@ -167,7 +167,7 @@ class StaffCreateForm(Form):
     )
     # The invitation is the person's first e-mail: in their language, not the site's default.
     locale = SelectField(
-        _l("Their language"),
+        _l("Language"),
         validators=[Optional()],  # none sent: the office's own
         description=_l("The invitation and their e-mails are written in it; they can change it."),
     )

@@ -217,7 +217,9 @@ def invite_again(user_id: int, by: User) -> User:
     a staff or coordinator account that has not chosen its password yet."""
     user = staff_member_or_coordinator(user_id)
     if not awaits_password(user):
-        raise Refused(N_("This account has chosen its password already, or is deactivated."))
+        raise Refused(
+            N_("This person has already chosen a password, or the account is deactivated.")
+        )
     notifications.queue(Kind.INVITATION, user)
     audit.record("account.invited_again", by.id, f"user:{user.id}")
     return user
