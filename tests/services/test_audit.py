@@ -2,8 +2,9 @@
 
 import sqlalchemy as sa
 
+from tisc.domain.catalogue import Role
 from tisc.extensions import db
-from tisc.models import AuditEntry
+from tisc.models import AuditEntry, User
 from tisc.services import audit
 from tisc.services.unit_of_work import use_case
 
@@ -41,3 +42,22 @@ def test_the_accounts_of_an_export_s_many_entries_are_named_a_few_hundred_a_quer
     lines = [audit.Line(n, None, None, None, "account.signed_in", target, None, None, "")
              for n, target in enumerate(about)]  # fmt: skip
     assert audit.people_named(lines) == {f"user:{person.id}": "Aigerim Bekova"}
+
+
+def test_who_finds_the_entries_of_more_people_than_a_statement_binds_values(ctx, make):
+    """A part of an address ("@many.kz") may be held by every account: tens of thousands
+    of ids, more than SQLite binds to one statement (32,766) or PostgreSQL (65,535). They
+    reach the database as one value, and the page and the export find their entries."""
+    other = make.user(name="Dana", email="dana@tisc-test.kz")
+    db.session.execute(sa.insert(User.__table__), [
+        {"email": f"person{n}@many.kz", "name": f"Person {n}", "role": Role.INVENTOR}
+        for n in range(70_000)
+    ])  # fmt: skip
+    many = db.session.scalars(sa.select(User.id).where(User.email.like("%@many.kz"))).all()
+    for actor in (min(many), max(many), other.id):
+        audit.record("account.signed_in", actor, f"user:{actor}")
+    db.session.commit()
+    lines, older = audit.page(audit.Filters(who="@MANY.kz"))
+    assert {line.actor_email for line in lines} == {"person0@many.kz", "person69999@many.kz"}
+    assert older is None
+    assert len(audit.everything(audit.Filters(who="@many.kz"))) == 2

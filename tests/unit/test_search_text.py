@@ -7,8 +7,10 @@ from tisc.domain.search import (
     Lexeme,
     fold,
     fts5_query,
+    holds_each,
     names_it,
     parse,
+    pieces_of,
     the_one_named,
     tsquery,
     weigh,
@@ -111,3 +113,41 @@ def test_the_one_named_is_none_when_several_or_none_are_named():
     assert the_one_named("Кызылорд", regions) == "KZ-43"
     assert the_one_named("область", regions) is None
     assert the_one_named("Астана", regions) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("  Aigerim   BEKOVA ", ("aigerim", "bekova")),
+        ("ӘЛИЯ Нұрланқызы", ("алия", "нурланкызы")),  # Kazakh letters as Russian ones
+        ("A.Bekova@KBTU.kz", ("a.bekova@kbtu.kz",)),  # punctuation kept
+        ("% _ \\ ' \"", ("%", "_", "\\", "'", '"')),  # characters, not patterns
+        ("Йод", ("йод",)),
+        ("И\u0306од", ("йод",)),  # и and a combining breve: й
+        ("   ", ()),
+    ],
+)
+def test_the_pieces_of_a_part_of_a_name_are_split_at_spaces_and_folded(text, pieces):
+    assert pieces_of(text) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "held"),
+    [
+        ("бекова", ["Айгерім Бекова", "a.bekova@kbtu.kz"], True),  # any case
+        ("АЙГЕРИМ", ["Айгерім Бекова"], True),  # і typed as и
+        ("ekov", ["Aigerim Bekova"], True),  # inside a word too: a part of a name
+        ("@kbtu.kz", ["Aigerim Bekova", "a.bekova@kbtu.kz"], True),
+        ("bekova kbtu", ["Aigerim Bekova", "a.bekova@kbtu.kz"], True),  # pieces in either
+        ("bekova atyrau", ["Aigerim Bekova", "a.bekova@kbtu.kz"], False),  # every piece
+        ("бекова", ["Aigerim Bekova"], False),  # another script is another name
+        ("%", ["Aigerim Bekova"], False),  # not LIKE's "anything"
+        ("_", ["Aigerim Bekova", "aigerim@kbtu.kz"], False),  # not LIKE's "any letter"
+        ("_", ["dana_s@kbtu.kz"], True),
+        ("o'neil", ["Shauna O'Neil"], True),
+        ("", ["Aigerim Bekova"], False),  # nothing typed holds for nothing
+        ("bekova", [None, ""], False),
+    ],
+)
+def test_each_piece_is_part_of_a_name_or_an_address_in_any_case_and_script(text, names, held):
+    assert holds_each(pieces_of(text), names) is held

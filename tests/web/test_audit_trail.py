@@ -2,6 +2,7 @@
 read and exported by the coordinator at /office/audit."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from tisc.domain import audit as audit_fields
 from tisc.extensions import db
 from tisc.formatting import RecordedNames, day, recorded
 from tisc.models import AuditEntry, User
+from tisc.services import audit
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -421,3 +423,83 @@ def test_on_a_phone_each_entry_is_a_card_with_every_column(world, as_, make):
     for row in rows:
         labels = re.findall(r'<td[^>]* data-label="([^"]+)"', row)
         assert labels == ["When", "Who", "Action", "On what", "Change", "From"]
+
+
+def _actors(page: str) -> list[str]:
+    """The name in the Who cell of each of the page's entries."""
+    return re.findall(r'data-label="Who"><div>([^<]*)<div', page)
+
+
+def _signs_in(app, *people) -> None:
+    for person in people:
+        response = app.test_client().post(
+            "/login", data={"email": person.email, "password": person.password}
+        )
+        assert response.status_code == 302
+
+
+def test_who_finds_people_by_part_of_their_name_or_address_in_any_case(world, as_, make, app):
+    """SQLite's LIKE folds ASCII letters only: "бекова" finds "Бекова" all the same, and a
+    Kazakh letter typed as the Russian one ("Айгерим") finds it too."""
+    aigerim = make.user(name="Айгерім Бекова", email="a.bekova@kbtu.kz")
+    dana = make.user(name="Dana Serikova", email="dana@tisc-test.kz")
+    _signs_in(app, aigerim, dana)
+    client = as_("coordinator")
+    page = client.get("/office/audit").text
+    assert re.search(r'<label class="form-label" for="who">Who \(name or e-mail\)</label>', page)
+    for typed in ("бекова", "БЕКОВА", "АЙГЕРИМ", " айгерім  бекова ", "бек", "bekova@KBTU",
+                  "a.bekova@kbtu.kz"):  # fmt: skip
+        response = client.get("/office/audit", query_string={"who": typed})
+        assert response.status_code == 200
+        assert _actors(response.text) == ["Айгерім Бекова"], typed
+    both = client.get("/office/audit", query_string={"who": "ova"}).text  # in either address
+    assert sorted(_actors(both)) == ["Dana Serikova", "Айгерім Бекова"]
+    assert _actors(client.get("/office/audit?who=serik").text) == ["Dana Serikova"]
+
+
+def test_who_takes_what_is_typed_as_it_is_and_nobody_matching_lists_nothing(world, as_, make,
+                                                                           app):  # fmt: skip
+    """``%`` and ``_`` are not patterns, quotes and backslashes not SQL: each finds the one
+    person whose name holds it, and text that names nobody lists no entries, never all."""
+    odd = make.user(name='Zhan_Ar%ys O\'Neil \\ "Q"', email="zhan@tisc-test.kz")
+    plain = make.user(name="Dana Serikova", email="dana@tisc-test.kz")
+    _signs_in(app, odd, plain)
+    client = as_("coordinator")
+    for typed in ("_", "%", "'", "\\", '"'):
+        response = client.get("/office/audit", query_string={"who": typed})
+        assert response.status_code == 200
+        assert _actors(response.text) == ["Zhan_Ar%ys O&#39;Neil \\ &#34;Q&#34;"], typed
+    for typed in ("nobody at all", "' OR '1'='1", "%%", "<script>alert(1)</script>"):
+        response = client.get("/office/audit", query_string={"who": typed})
+        assert response.status_code == 200, typed
+        assert "No entries match." in response.text and not _actors(response.text), typed
+        assert "<script>alert(1)" not in response.text
+    too_long = client.get("/office/audit", query_string={"who": "ж" * 10_000})
+    assert too_long.status_code == 400 and "No entries match." in too_long.text
+    assert "Field cannot be longer than 254 characters." in too_long.text
+    with_nul = client.get("/office/audit", query_string={"who": "Dana\x00"})
+    assert with_nul.status_code == 400 and "cannot be stored" in with_nul.text
+
+
+def test_older_entries_and_the_export_keep_who(world, as_, make, app):
+    aigerim = make.user(name="Айгерім Бекова", email="a.bekova@kbtu.kz")
+    other = make.user(name="Dana Serikova", email="dana@tisc-test.kz")
+    with app.app_context():
+        for _ in range(60):
+            for person in (aigerim, other):
+                audit.record("account.signed_in", person.id, f"user:{person.id}")
+        db.session.commit()
+    client = as_("coordinator")
+    first = client.get("/office/audit", query_string={"who": "бекова"})
+    assert _actors(first.text) == ["Айгерім Бекова"] * 50
+    older = html.unescape(re.search(r'href="([^"]*before=[^"]*)"[^>]*>Older', first.text)[1])
+    assert "who=" in older
+    rest = client.get(older).text
+    assert _actors(rest) == ["Айгерім Бекова"] * 10 and "Older entries" not in rest
+    export = html.unescape(re.search(r'href="([^"]*audit\.csv[^"]*)"', first.text)[1])
+    rows = _csv(client.get(export))
+    assert len(rows) == 61 and {row[1] for row in rows[1:]} == {"a.bekova@kbtu.kz"}
+    (exported,) = entries(make.app, "audit.exported")
+    assert exported.after == {"filters": {"who": "бекова"}, "rows": 60}
+    (change,) = _changes(client.get("/office/audit?action=audit.exported").text)
+    assert '<ins class="user-text">Who (name or e-mail): бекова</ins>' in change

@@ -70,7 +70,8 @@ FIELDS: dict[str, str] = {
     "sort": N_("Sort by"),
     "text": N_("Search"),
     "action": N_("Action"),
-    "actor_id": N_("Who"),
+    "actor_id": N_("Who"),  # the trail's exports before "Who" took part of a name
+    "who": N_("Who (name or e-mail)"),
     "since": N_("From date"),
     "until": N_("To date"),
     "target": N_("On what"),

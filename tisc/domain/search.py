@@ -11,6 +11,7 @@ one people type for it on a Russian keyboard, so ``Караганды`` finds ``
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -52,6 +53,28 @@ def names_it(text: str, names: Iterable[str]) -> bool:
         all(any(part.startswith(word) for part in words_of(name)) for word in words)
         for name in names
     )
+
+
+def pieces_of(text: str) -> tuple[str, ...]:
+    """What a box that finds part of a name or an address compares (the audit trail's
+    "Who" and "On what"): ``text`` split at spaces, each piece casefolded and folded as
+    words are. Punctuation stays: ``@kbtu.kz`` is part of an address, and ``%`` or ``_``
+    are those characters, not a pattern."""
+    return tuple(_folded(text).split())
+
+
+def holds_each(pieces: tuple[str, ...], names: Iterable[str | None]) -> bool:
+    """Whether each of ``pieces`` (:func:`pieces_of`) is part of one of ``names``, compared
+    alike: ``bekova`` of "Aigerim Bekova", ``@kbtu.kz`` of her address, ``Караганды`` of
+    "Қарағанды". No pieces hold for nothing."""
+    # One text of them all: a piece holds no space, so none spans two names.
+    folded = _folded("\n".join(name for name in names if name))
+    return bool(pieces) and all(piece in folded for piece in pieces)
+
+
+def _folded(text: str) -> str:
+    # NFKC first: a letter typed as two code points (и and a combining breve) is one, й.
+    return fold(unicodedata.normalize("NFKC", text).casefold())
 
 
 def the_one_named(text: str, things: Iterable[tuple[T, Iterable[str]]]) -> T | None:

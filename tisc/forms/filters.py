@@ -131,7 +131,7 @@ class CoverageForm(_GetForm):
 
 class AuditFilterForm(_GetForm):
     action = SelectField(_l("Action"), default="", validators=[Optional()])
-    who = StringField(_l("Who (e-mail)"), validators=[Optional(), Length(max=254)])
+    who = StringField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=254)])
     target = StringField(
         _l("On what"), validators=[Optional(), Length(max=120)],
         description=_l("e.g. centre:kbtu or user:42"),

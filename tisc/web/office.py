@@ -361,14 +361,10 @@ def audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
     )
     if request.args and not form.validate():
         return form, None
-    actor_id = None
-    if form.who.data:
-        person = accounts.find_by_email(form.who.data)
-        actor_id = person.id if person else -1  # nobody: an empty list, not everything
     tz = policy().calendar.tz
     return form, audit.Filters(
         action=form.action.data or "",
-        actor_id=actor_id,
+        who=(form.who.data or "").strip(),
         since=_start_of(form.since.data, tz),
         until=_start_of(_day_after(form.until.data), tz),
         target=(form.target.data or "").strip(),
