@@ -61,3 +61,17 @@ def test_who_finds_the_entries_of_more_people_than_a_statement_binds_values(ctx,
     assert {line.actor_email for line in lines} == {"person0@many.kz", "person69999@many.kz"}
     assert older is None
     assert len(audit.everything(audit.Filters(who="@many.kz"))) == 2
+    assert len(audit.everything(audit.Filters(target="many.kz"))) == 2  # "user:…" targets
+
+
+def test_on_what_is_a_kept_key_or_part_of_a_centre_s_or_a_person_s_name(ctx, make):
+    person = make.user(name="Айгерім Бекова", email="a.bekova@kbtu.kz")
+    assert audit.targets_matching("centre:kbtu") == ["centre:kbtu"]  # the key, as kept
+    assert audit.targets_matching("office.csv") == ["office.csv"]
+    assert audit.targets_matching("Қарағанды") == ["Қарағанды", "centre:karaganda-buketov"]
+    assert audit.targets_matching("карагандинский") == [  # its Russian name
+        "карагандинский", "centre:karaganda-buketov"]  # fmt: skip
+    assert audit.targets_matching("BUKETOV") == ["BUKETOV", "centre:karaganda-buketov"]
+    assert audit.targets_matching("kbtu") == ["kbtu", "centre:kbtu", f"user:{person.id}"]
+    assert audit.targets_matching("айгерим") == ["айгерим", f"user:{person.id}"]
+    assert audit.targets_matching("%") == ["%"]  # a character, not "anything"

@@ -430,6 +430,12 @@ def _actors(page: str) -> list[str]:
     return re.findall(r'data-label="Who"><div>([^<]*)<div', page)
 
 
+def _targets(page: str) -> set[str]:
+    """The kept keys of what the page's entries are about (those it names)."""
+    return set(re.findall(r'data-label="On what"><div>[^<]*<div class="text-body-secondary">'
+                          r"([^<]*)</div>", page))  # fmt: skip
+
+
 def _signs_in(app, *people) -> None:
     for person in people:
         response = app.test_client().post(
@@ -481,7 +487,37 @@ def test_who_takes_what_is_typed_as_it_is_and_nobody_matching_lists_nothing(worl
     assert with_nul.status_code == 400 and "cannot be stored" in with_nul.text
 
 
-def test_older_entries_and_the_export_keep_who(world, as_, make, app):
+def test_on_what_finds_a_centre_or_a_person_by_name_and_still_by_its_key(world, as_, make):
+    client = as_("coordinator")
+    client.post("/office/centres/karaganda-buketov/status", data={"status": "suspended"})
+    client.post("/office/centres/nazarbayev-university/status", data={"status": "suspended"})
+    staff = world.people["staff"]
+    client.post(f"/office/staff/{staff.id}/move", data={"centre": "atyrau-university"})
+    buketov = {"centre:karaganda-buketov"}
+    for typed, keys in [
+        ("centre:karaganda-buketov", buketov),  # the key, as before
+        ("Қарағанды", buketov),  # its Kazakh name
+        ("карагандинский", buketov),  # its Russian one, another case
+        ("BUKETOV UNIVERSITY", buketov),  # its English one
+        ("karaganda-buk", buketov),  # part of its slug
+        ("университет", {"centre:karaganda-buketov", "centre:nazarbayev-university"}),
+        (f"user:{staff.id}", {f"user:{staff.id}"}),
+        (staff.email.upper(), {f"user:{staff.id}"}),  # a person by address
+        (staff.name, {f"user:{staff.id}"}),  # and by name
+    ]:
+        response = client.get("/office/audit", query_string={"target": typed})
+        assert response.status_code == 200, typed
+        assert _targets(response.text) == keys, typed
+    for typed in ("Шымкент", "%", "_", "' OR 1=1 --", "centre:"):
+        response = client.get("/office/audit", query_string={"target": typed})
+        assert response.status_code == 200, typed
+        assert "No entries match." in response.text, typed
+    page = client.get("/office/audit").text
+    assert "Part of a centre's or a person's name, or a key such as centre:kbtu" in page
+    assert client.get("/office/audit", query_string={"target": "k" * 10_000}).status_code == 400
+
+
+def test_older_entries_and_the_export_keep_who_and_on_what(world, as_, make, app):
     aigerim = make.user(name="Айгерім Бекова", email="a.bekova@kbtu.kz")
     other = make.user(name="Dana Serikova", email="dana@tisc-test.kz")
     with app.app_context():
@@ -490,16 +526,16 @@ def test_older_entries_and_the_export_keep_who(world, as_, make, app):
                 audit.record("account.signed_in", person.id, f"user:{person.id}")
         db.session.commit()
     client = as_("coordinator")
-    first = client.get("/office/audit", query_string={"who": "бекова"})
+    first = client.get("/office/audit", query_string={"who": "бекова", "target": "Айгерим"})
     assert _actors(first.text) == ["Айгерім Бекова"] * 50
     older = html.unescape(re.search(r'href="([^"]*before=[^"]*)"[^>]*>Older', first.text)[1])
-    assert "who=" in older
+    assert "who=" in older and "target=" in older
     rest = client.get(older).text
     assert _actors(rest) == ["Айгерім Бекова"] * 10 and "Older entries" not in rest
     export = html.unescape(re.search(r'href="([^"]*audit\.csv[^"]*)"', first.text)[1])
     rows = _csv(client.get(export))
     assert len(rows) == 61 and {row[1] for row in rows[1:]} == {"a.bekova@kbtu.kz"}
     (exported,) = entries(make.app, "audit.exported")
-    assert exported.after == {"filters": {"who": "бекова"}, "rows": 60}
+    assert exported.after == {"filters": {"who": "бекова", "target": "Айгерим"}, "rows": 60}
     (change,) = _changes(client.get("/office/audit?action=audit.exported").text)
-    assert '<ins class="user-text">Who (name or e-mail): бекова</ins>' in change
+    assert '<ins class="user-text">Who (name or e-mail): бекова; On what: Айгерим</ins>' in change

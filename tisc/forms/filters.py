@@ -134,7 +134,8 @@ class AuditFilterForm(_GetForm):
     who = StringField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=254)])
     target = StringField(
         _l("On what"), validators=[Optional(), Length(max=120)],
-        description=_l("e.g. centre:kbtu or user:42"),
+        description=_l("Part of a centre's or a person's name, or a key such as centre:kbtu "
+                       "or user:42"),
     )  # fmt: skip
     # Not the bare "From"/"To": those are an address's origin and an e-mail's recipient.
     since = DateField(_l("From date"), validators=[Optional()])

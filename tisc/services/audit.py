@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from tisc.domain.search import holds_each, pieces_of
 from tisc.extensions import db
-from tisc.models import User
+from tisc.models import Centre, User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import utcnow
 from tisc.services.unit_of_work import use_case
@@ -61,7 +61,8 @@ def record_download(action: str, actor_id: int, filters: dict, rows: int) -> Non
 @dataclass(frozen=True)
 class Filters:
     """What the office narrows the trail to, as it typed it: ``who`` is part of the
-    actor's name or e-mail address, ``target`` an entry's kept key (``centre:kbtu``)."""
+    actor's name or e-mail address, ``target`` an entry's kept key (``centre:kbtu``) or
+    part of the name of the centre or the person it is about."""
 
     action: str = ""
     who: str = ""
@@ -107,7 +108,7 @@ def _selected(filters: Filters) -> sa.Select:
     if filters.until is not None:
         query = query.where(AuditEntry.at < filters.until)
     if filters.target:
-        query = query.where(AuditEntry.target == filters.target)
+        query = query.where(_among(AuditEntry.target, targets_matching(filters.target), sa.String))
     return query
 
 
@@ -125,6 +126,21 @@ def people_matching(text: str) -> list[int]:
         return []
     rows = db.session.execute(sa.select(User.id, User.name, User.email))
     return [user_id for user_id, name, email in rows if holds_each(pieces, (name, email))]
+
+
+def targets_matching(text: str) -> list[str]:
+    """The keys of what ``text`` names as an entry's target: itself, as kept
+    (``centre:kbtu``, ``user:42``, ``office.csv``), and each centre whose slug or name in
+    any language, and each account whose name or address, holds its pieces (as
+    :func:`people_matching` compares them)."""
+    keys = [text]
+    if pieces := pieces_of(text):
+        centres = db.session.execute(
+            sa.select(Centre.slug, Centre.name_kk, Centre.name_ru, Centre.name_en)
+        )
+        keys += [f"centre:{slug}" for slug, *names in centres if holds_each(pieces, (slug, *names))]
+        keys += [f"user:{user_id}" for user_id in people_matching(text)]
+    return list(dict.fromkeys(keys))
 
 
 def _among(column: sa.ColumnElement, values: list, kind: type[sa.types.TypeEngine]):
