@@ -539,3 +539,45 @@ def test_older_entries_and_the_export_keep_who_and_on_what(world, as_, make, app
     assert exported.after == {"filters": {"who": "бекова", "target": "Айгерим"}, "rows": 60}
     (change,) = _changes(client.get("/office/audit?action=audit.exported").text)
     assert '<ins class="user-text">Who (name or e-mail): бекова; On what: Айгерим</ins>' in change
+
+
+def test_without_sign_ins_hides_routine_sign_ins_but_never_failed_ones(world, as_, make, app):
+    staff, inventor = world.people["staff"], world.people["inventor"]
+    _signs_in(app, staff, inventor)
+    app.test_client().post("/login", data={"email": staff.email, "password": "not the password"})
+    client = as_("coordinator")
+    client.post("/office/centres/karaganda-buketov/status", data={"status": "suspended"})
+    everything = client.get("/office/audit").text
+    assert has_cell(everything, "Signed in") and has_cell(everything, "Failed sign-in")
+    assert re.search(r'<input type="checkbox"[^>]*name="without_sign_ins"(?![^>]*checked)',
+                     everything)  # unchecked unless asked  # fmt: skip
+    page = client.get("/office/audit?without_sign_ins=y").text
+    assert not has_cell(page, "Signed in")
+    assert has_cell(page, "Failed sign-in") and has_cell(page, "Centre status changed")
+    assert re.search(r'<input type="checkbox"[^>]*name="without_sign_ins"[^>]*checked', page)
+    assert "Failed sign-ins are still listed." in page
+    signed_in = client.get("/office/audit?action=account.signed_in&without_sign_ins=y").text
+    assert "No entries match." in signed_in
+    rows = _csv(client.get("/office/audit.csv?without_sign_ins=y"))
+    actions = [row[3] for row in rows[1:]]
+    assert "account.sign_in_failed" in actions and "account.signed_in" not in actions
+    exported = entries(make.app, "audit.exported")[-1]
+    assert exported.after == {"filters": {"without_sign_ins": True}, "rows": len(actions)}
+    (change,) = _changes(client.get("/office/audit?action=audit.exported").text)
+    assert '<ins class="user-text">Without sign-ins: Yes</ins>' in change
+
+
+def test_older_entries_keep_out_sign_ins(world, as_, make, app):
+    staff = world.people["staff"]
+    with app.app_context():
+        for _ in range(60):
+            audit.record("account.signed_in", staff.id, f"user:{staff.id}")
+            audit.record("account.signed_out_everywhere", staff.id, f"user:{staff.id}")
+        db.session.commit()
+    client = as_("coordinator")
+    first = client.get("/office/audit?without_sign_ins=y&who=" + staff.email).text
+    older = html.unescape(re.search(r'href="([^"]*before=[^"]*)"[^>]*>Older', first)[1])
+    assert "without_sign_ins=y" in older
+    rest = client.get(older).text
+    assert not has_cell(first, "Signed in") and not has_cell(rest, "Signed in")
+    assert len(_actors(first)) + len(_actors(rest)) == 60

@@ -31,6 +31,10 @@ ACTIONS: dict[str, str] = {
     "requests.due_dates_followed": N_("Due dates worked out again for a new calendar or targets"),
 }
 
+# The entries "Without sign-ins" leaves out: routine, and most of the trail. A failed
+# sign-in stays listed: it may be someone guessing a password.
+ROUTINE_SIGN_INS = ("account.signed_in",)
+
 # What the trail records under each key (an entry's before and after, an export's filters),
 # as the page and its CSV name it. A key ending in _kk, _ru or _en is the text of that
 # language: its label is the base key's, with the language (:func:`field_and_language`).
@@ -75,6 +79,7 @@ FIELDS: dict[str, str] = {
     "since": N_("From date"),
     "until": N_("To date"),
     "target": N_("On what"),
+    "without_sign_ins": N_("Without sign-ins"),
     "due_dates_moved": N_("Open requests whose due date moved"),
 }
 LANGUAGE_SUFFIXES = ("_kk", "_ru", "_en")

@@ -140,6 +140,9 @@ class AuditFilterForm(_GetForm):
     # Not the bare "From"/"To": those are an address's origin and an e-mail's recipient.
     since = DateField(_l("From date"), validators=[Optional()])
     until = DateField(_l("To date"), validators=[Optional()])
+    without_sign_ins = BooleanField(
+        _l("Without sign-ins"), description=_l("Failed sign-ins are still listed.")
+    )
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from tisc.domain.audit import ROUTINE_SIGN_INS
 from tisc.domain.search import holds_each, pieces_of
 from tisc.extensions import db
 from tisc.models import Centre, User
@@ -69,13 +70,14 @@ class Filters:
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
     target: str = ""
+    without_sign_ins: bool = False  # failed sign-ins stay (ROUTINE_SIGN_INS)
 
     def described(self) -> dict:
         """The filters that are set, as plain values (for the export's own entry)."""
         return {
             key: value.isoformat() if isinstance(value, datetime) else value
             for key, value in asdict(self).items()
-            if value not in (None, "")
+            if value not in (None, "") and value is not False
         }
 
 
@@ -109,6 +111,8 @@ def _selected(filters: Filters) -> sa.Select:
         query = query.where(AuditEntry.at < filters.until)
     if filters.target:
         query = query.where(_among(AuditEntry.target, targets_matching(filters.target), sa.String))
+    if filters.without_sign_ins:
+        query = query.where(AuditEntry.action.not_in(ROUTINE_SIGN_INS))
     return query
 
 

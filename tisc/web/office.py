@@ -368,6 +368,7 @@ def audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
         since=_start_of(form.since.data, tz),
         until=_start_of(_day_after(form.until.data), tz),
         target=(form.target.data or "").strip(),
+        without_sign_ins=form.without_sign_ins.data,
     )
 
 
