@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers, support
@@ -341,23 +342,62 @@ def _is_nothing(value) -> bool:
     return value is None or value == "" or value == []
 
 
-def recorded_changes(before: dict | None, after: dict | None, names: RecordedNames) -> list:
+class RecordedChange(NamedTuple):
+    """One field of an audit entry's change, as a reader says it. ``was`` and ``now``: the
+    value before and after, None where the entry has none on that side. ``added`` and
+    ``removed``: for a list on both sides (a centre's services), the values it gained and
+    lost, None for none; said instead of both whole lists."""
+
+    label: str
+    was: str | None
+    now: str | None
+    added: str | None = None
+    removed: str | None = None
+
+    @property
+    def of_a_list(self) -> bool:
+        return self.added is not None or self.removed is not None
+
+
+def recorded_changes(
+    before: dict | None, after: dict | None, names: RecordedNames
+) -> list[RecordedChange]:
     """An entry's change, key by key (the keys of ``before``, then those only ``after``
-    has): (field's label, value before or None, value after or None), as a reader says
-    them. None: the entry has no value on that side - a value recorded once (a creation,
-    a count) is no change from nothing. A key with nothing on either side is left out:
-    a creation shows the fields that were set."""
+    has). A value recorded once (a creation, a count) is no change from nothing: it has
+    no value before. A key with nothing on either side is left out: a creation shows the
+    fields that were set."""
     before, after = before or {}, after or {}
     keys = [*before, *(key for key in after if key not in before)]
     return [
-        (
-            recorded_field(key),
-            recorded(before[key], key, names) if key in before else None,
-            recorded(after[key], key, names) if key in after else None,
-        )
+        _recorded_change(key, before, after, names)
         for key in keys
         if not (_is_nothing(before.get(key)) and _is_nothing(after.get(key)))
     ]
+
+
+def _recorded_change(key: str, before: dict, after: dict, names: RecordedNames) -> RecordedChange:
+    change = RecordedChange(
+        recorded_field(key),
+        recorded(before[key], key, names) if key in before else None,
+        recorded(after[key], key, names) if key in after else None,
+    )
+    if (listed := audit.list_change(before.get(key), after.get(key))) is None:
+        return change
+    added, removed = (recorded(values, key, names) if values else None for values in listed)
+    return change._replace(added=added, removed=removed)
+
+
+def change_said(change: RecordedChange) -> str:
+    """A field's change on one line of text (the CSV's): "before → after", or what a list
+    gained and lost ("added Training; removed Prior-art search")."""
+    if not change.of_a_list:
+        return " → ".join(value for value in (change.was, change.now) if value is not None)
+    said = []
+    if change.added:
+        said.append(gettext("added %(values)s", values=change.added))
+    if change.removed:
+        said.append(gettext("removed %(values)s", values=change.removed))
+    return "; ".join(said)
 
 
 def routing_reason(service_request, to_inventor: bool = True) -> str:

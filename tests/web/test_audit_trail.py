@@ -581,3 +581,46 @@ def test_older_entries_keep_out_sign_ins(world, as_, make, app):
     rest = client.get(older).text
     assert not has_cell(first, "Signed in") and not has_cell(rest, "Signed in")
     assert len(_actors(first)) + len(_actors(rest)) == 60
+
+
+def test_a_list_s_change_says_what_was_added_and_removed(world, as_, make):
+    """A centre's services and languages: "added …; removed …", not both whole lists;
+    a value that is no list still reads "before → after"."""
+    client = as_("coordinator")
+    client.post("/office/centres/new", data=centre_form(make.app))
+    edited = centre_form(make.app, services=["prior_art_search", "ip_consultation"],
+                         languages=["kk", "ru", "en"], website="https://auezov.kz")  # fmt: skip
+    assert client.post("/office/centres/shymkent-tisc/edit", data=edited).status_code == 302
+    client.post("/office/centres/shymkent-tisc/edit", data=edited | {"languages": ["ru"]})
+    added_and_removed = (
+        'added <ins class="user-text">IP consultation</ins>; '
+        'removed <del class="user-text">Patent search and IP training</del>'
+    )
+    page = client.get("/office/audit?action=centre.edited").text
+    only_removed, both = _changes(page)  # newest first
+    assert f"Services:</span> {added_and_removed}</div>" in both
+    assert 'Languages:</span> added <ins class="user-text">English</ins></div>' in both
+    assert "Prior-art search" not in both and "Kazakh" not in both  # kept: not a change
+    assert ('Website:</span> <del class="user-text">https://auezov.edu.kz</del> → '
+            '<ins class="user-text">https://auezov.kz</ins>') in both  # fmt: skip
+    assert 'Languages:</span> removed <del class="user-text">Kazakh, English</del>' in only_removed
+    history = client.get("/office/centres/shymkent-tisc/edit").text
+    assert f"Services</span>: {added_and_removed}</li>" in history
+    rows = _csv(client.get("/office/audit.csv?action=centre.edited"))
+    assert rows[1][5] == (
+        "Website: https://auezov.edu.kz → https://auezov.kz; "
+        "Services: added IP consultation; removed Patent search and IP training; "
+        "Languages: added English"
+    )
+    assert rows[2][5] == "Languages: removed Kazakh, English"
+
+
+def test_a_list_s_values_are_escaped_where_added_and_removed(world, as_, make, app):
+    with app.app_context():
+        audit.record("centre.edited", None, "centre:kbtu", {"services": ["<b>old</b>"]},
+                     {"services": [HOSTILE]})  # fmt: skip
+        db.session.commit()
+    (change,) = _changes(as_("coordinator").get("/office/audit?action=centre.edited").text)
+    assert 'added <ins class="user-text">&lt;script&gt;alert(1)&lt;/script&gt;</ins>' in change
+    assert 'removed <del class="user-text">&lt;b&gt;old&lt;/b&gt;</del>' in change
+    assert "<script>" not in change and "<b>" not in change

@@ -117,6 +117,17 @@ def recorded_day(key: str, value) -> date | datetime | None:
     return moment - timedelta(microseconds=1) if key in EXCLUSIVE_ENDS else moment
 
 
+def list_change(before, after) -> tuple[list, list] | None:
+    """What a list recorded before and after (a centre's services, its languages) gained
+    and lost, each in its own list's order; None when either side is not a list, or no
+    value came or went (the same values in another order: no change to say so)."""
+    if not (isinstance(before, list) and isinstance(after, list)):
+        return None
+    added = [value for value in after if value not in before]
+    removed = [value for value in before if value not in after]
+    return (added, removed) if added or removed else None
+
+
 def field_and_language(key: str) -> tuple[str, str | None]:
     """A recorded key's label (its own key when it has none: shown as kept) and the
     language of its text, if it is one language's text (``address_kk``)."""

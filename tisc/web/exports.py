@@ -14,6 +14,7 @@ from tisc.domain.workflow import is_overdue, result_stands
 from tisc.extensions import policy
 from tisc.formatting import (
     category_label,
+    change_said,
     language_label,
     outcome_label,
     pick_text,
@@ -111,10 +112,11 @@ def _target(target: str, targets: dict[str, str]) -> str:
 
 
 def _change(line: audit.Line, names) -> str:
-    """An entry's change as the page says it, on one line: "Field: before → after; …"."""
+    """An entry's change as the page says it, on one line: "Field: before → after; …",
+    a list's "Services: added …; removed …"."""
     return "; ".join(
-        f"{label}: " + " → ".join(value for value in (was, now) if value is not None)
-        for label, was, now in recorded_changes(line.before, line.after, names)
+        f"{change.label}: {change_said(change)}"
+        for change in recorded_changes(line.before, line.after, names)
     )
 
 
