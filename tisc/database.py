@@ -14,6 +14,7 @@ that psycopg keeps the statements it prepared.
 """
 
 import fcntl
+import json
 import logging
 import os
 import sqlite3
@@ -22,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -190,6 +192,23 @@ def _lock_file(path: str) -> int:
     if path not in files:
         files[path] = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     return files[path]
+
+
+def among(
+    session: Session, column: sa.ColumnElement, values: list, kind: type[sa.types.TypeEngine]
+):
+    """``column IN values``, the values in one bound parameter: an array on PostgreSQL, a
+    JSON list that ``json_each`` reads on SQLite. There may be tens of thousands (part of a
+    name may be held by every account), more than PostgreSQL binds to one statement (65,535)
+    or SQLite as built by default (32,766), and binding hundreds one by one costs more than
+    the lookups themselves. Batches would each need a page's order and limit, and merging
+    again; one parameter keeps one query. No values select nothing, never everything."""
+    if not values:
+        return sa.false()
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, values, sa.ARRAY(kind)))
+    listed = sa.select(sa.column("value")).select_from(sa.func.json_each(json.dumps(values)))
+    return column.in_(listed)
 
 
 def upsert_insert(session: Session, model):

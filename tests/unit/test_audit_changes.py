@@ -17,6 +17,8 @@ from tisc.domain.audit import list_change
         (None, ["a"], None),  # a value recorded once (a creation): no list before
         ("a", ["a", "b"], None),  # not a list on both sides
         (["a"], "a", None),
+        ([1, 2], [True, 3], None),  # not codes, shown whole: True == 1 would hide a change
+        ([{"day": 1, "open": 9}], [{"day": 1, "open": 10}], None),  # records: shown whole
     ],
 )
 def test_a_list_s_change_is_what_it_gained_and_what_it_lost(before, after, change):

@@ -463,6 +463,23 @@ def test_who_finds_people_by_part_of_their_name_or_address_in_any_case(world, as
     assert _actors(client.get("/office/audit?who=serik").text) == ["Dana Serikova"]
 
 
+def test_a_whole_address_finds_its_owner_only(world, as_, make, app):
+    """``li@kbtu.kz`` is part of ``ali@kbtu.kz`` too: a whole address, as the filter took
+    before it took parts, is the one person's (an export of their actions has theirs only)."""
+    li = make.user(name="Li Wei", email="li@kbtu.kz")
+    ali = make.user(name="Ali Khan", email="ali@kbtu.kz")
+    _signs_in(app, li, ali)
+    client = as_("coordinator")
+    for typed in ("li@kbtu.kz", " LI@KBTU.KZ "):
+        assert _actors(client.get("/office/audit", query_string={"who": typed}).text) == [
+            "Li Wei"
+        ], typed
+    exported = client.get("/office/audit.csv", query_string={"who": "li@kbtu.kz"}).text
+    assert "li@kbtu.kz" in exported and "ali@kbtu.kz" not in exported
+    both = client.get("/office/audit", query_string={"who": "li@kbtu"}).text  # a part: both
+    assert sorted(_actors(both)) == ["Ali Khan", "Li Wei"]
+
+
 def test_who_takes_what_is_typed_as_it_is_and_nobody_matching_lists_nothing(world, as_, make,
                                                                            app):  # fmt: skip
     """``%`` and ``_`` are not patterns, quotes and backslashes not SQL: each finds the one
@@ -502,6 +519,7 @@ def test_on_what_finds_a_centre_or_a_person_by_name_and_still_by_its_key(world, 
         ("karaganda-buk", buketov),  # part of its slug
         ("университет", {"centre:karaganda-buketov", "centre:nazarbayev-university"}),
         (f"user:{staff.id}", {f"user:{staff.id}"}),
+        ("Centre:Karaganda-Buketov", buketov),  # a key typed in capitals
         (staff.email.upper(), {f"user:{staff.id}"}),  # a person by address
         (staff.name, {f"user:{staff.id}"}),  # and by name
     ]:

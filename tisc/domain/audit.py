@@ -118,14 +118,19 @@ def recorded_day(key: str, value) -> date | datetime | None:
 
 
 def list_change(before, after) -> tuple[list, list] | None:
-    """What a list recorded before and after (a centre's services, its languages) gained
-    and lost, each in its own list's order; None when either side is not a list, or no
-    value came or went (the same values in another order: no change to say so)."""
-    if not (isinstance(before, list) and isinstance(after, list)):
+    """What a list of codes recorded before and after (a centre's services, its languages)
+    gained and lost, each in its own list's order. None when either side is not such a
+    list (anything else is shown whole, before → after), or when no value came or went
+    (the same values in another order are shown whole too)."""
+    if not (_codes(before) and _codes(after)):
         return None
     added = [value for value in after if value not in before]
     removed = [value for value in before if value not in after]
     return (added, removed) if added or removed else None
+
+
+def _codes(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def field_and_language(key: str) -> tuple[str, str | None]:

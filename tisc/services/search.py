@@ -18,13 +18,13 @@ prefix); on PostgreSQL when a word is rare, its matches read from the GIN index 
 common words alone are checked row by row along the list's own order, all of them.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from tisc.caching import Cache
+from tisc.database import among
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import Actor, can_see_metadata
 from tisc.domain.search import MAX_WORDS, SearchText, fold, fts5_query, parse, tsquery, weigh
@@ -132,10 +132,10 @@ def _postgresql(wanted: SearchText, actor: Actor) -> Found:
     ).all()
     if not newest:
         return Found(sa.false())
-    among = ServiceRequest.id == sa.any_(sa.bindparam("ids", newest[:NEWEST], sa.ARRAY(sa.Integer)))
+    found = among(db.session, ServiceRequest.id, newest[:NEWEST], sa.Integer)
     if common:
-        among = sa.and_(among, _matching(tsquery(common, weights), "search_query"))
-    return Found(among, capped=NEWEST if len(newest) > NEWEST else 0)
+        found = sa.and_(found, _matching(tsquery(common, weights), "search_query"))
+    return Found(found, capped=NEWEST if len(newest) > NEWEST else 0)
 
 
 def _matching(query: str, name: str) -> sa.TextClause:
@@ -167,14 +167,12 @@ def _sqlite(wanted: SearchText, actor: Actor) -> Found:
     staff = actor.role is Role.STAFF
     scope = f"c{actor.centre_id}" if staff else f"i{actor.user_id}"
     query = fts5_query(wanted.words, ("words", "people") if staff else ("words",), scope)
-    # The ids as one JSON parameter: binding hundreds of parameters costs more than the
-    # lookups themselves.
     newest = db.session.connection().exec_driver_sql(NEWEST_MATCHES, (query, NEWEST + 1)).all()
     if not newest:
         return Found(sa.false())
-    ids = json.dumps([row[0] for row in newest[:NEWEST]])
+    ids = [row[0] for row in newest[:NEWEST]]
     return Found(
-        ServiceRequest.id.in_(sa.select(sa.column("value")).select_from(sa.func.json_each(ids))),
+        among(db.session, ServiceRequest.id, ids, sa.Integer),
         capped=NEWEST if len(newest) > NEWEST else 0,
         by_ids=True,
     )
