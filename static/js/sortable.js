@@ -56,9 +56,16 @@
     // (the most at the top, A to Z, the latest month).
     var box = document.createElement("div");
     box.className = "sort-cards";
+    if (asCame.length < 2) { return; }  // nothing to put in order
     var label = document.createElement("label");
     label.className = "form-label mb-0";
     label.textContent = words.sortBy;
+    if (table.caption) {  // which table it sorts, said where several are on one page
+      var which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ", " + table.caption.textContent.trim();
+      label.append(which);
+    }
     select.className = "form-select form-select-sm";
     select.id = (table.id || "sortable-" + index) + "-order";
     label.htmlFor = select.id;
@@ -77,7 +84,7 @@
       if (!select.value) {
         show(asCame);
         heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
-        status.textContent = "";
+        status.textContent = words.asCame;
         return;
       }
       var parts = select.value.split(":");

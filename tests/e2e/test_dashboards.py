@@ -75,7 +75,8 @@ def test_on_a_phone_the_cards_sort_from_a_select(page: Page, site: str, app):
     page.goto(f"{site}/office/dashboard")
     cards = page.locator("#by-centre tbody tr")
     as_came = cards.all_inner_texts()
-    order = page.get_by_label("Sort by").first
+    # Each select says which table it sorts: the page has several.
+    order = page.get_by_label("Sort by, Figures per centre", exact=True)
     expect(order).to_be_visible()
     assert "Received: highest first" in order.locator("option").all_inner_texts()
 
@@ -91,6 +92,7 @@ def test_on_a_phone_the_cards_sort_from_a_select(page: Page, site: str, app):
     expect(page.locator("#by-centre + [role=status]")).to_have_text("Sorted by Centre, Z to A")
     order.select_option(label="As listed")
     assert cards.all_inner_texts() == as_came
+    expect(page.locator("#by-centre + [role=status]")).to_have_text("As listed")
     expect(page.locator("#by-centre thead th[aria-sort]")).to_have_count(0)
 
     # On a wide screen the headers sort, and the select is not shown.
