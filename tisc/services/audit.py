@@ -133,8 +133,8 @@ def people_matching(text: str) -> list[int]:
     compared: a few milliseconds for thousands of accounts, about a quarter of a second
     for 70,000 - once a page of the trail, twice when both boxes are filled in."""
     address = text.strip().lower()  # as addresses are kept
-    if (person := db.session.scalar(sa.select(User.id).where(User.email == address))) is not None:
-        return [person]
+    if (owner_id := db.session.scalar(sa.select(User.id).where(User.email == address))) is not None:
+        return [owner_id]
     pieces = pieces_of(text)
     if not pieces:
         return []
