@@ -18,9 +18,10 @@ from tisc.database import among
 from tisc.domain.audit import ROUTINE_SIGN_INS
 from tisc.domain.search import holds_each, pieces_of
 from tisc.extensions import db
-from tisc.models import Centre, User
+from tisc.models import User
 from tisc.models.audit import AuditEntry
 from tisc.models.base import utcnow
+from tisc.services import network
 from tisc.services.unit_of_work import use_case
 
 origin: ContextVar[str] = ContextVar("tisc_audit_origin", default="")
@@ -152,10 +153,11 @@ def targets_matching(text: str) -> list[str]:
     if ":" in text:  # a key typed in capitals ("Centre:KBTU"): kept keys are in lower case
         keys.append(text.lower())
     if pieces := pieces_of(text):
-        centres = db.session.execute(
-            sa.select(Centre.slug, Centre.name_kk, Centre.name_ru, Centre.name_en)
-        )
-        keys += [f"centre:{slug}" for slug, *names in centres if holds_each(pieces, (slug, *names))]
+        keys += [
+            f"centre:{card.slug}"
+            for card in network.cards()  # every status, kept per network version
+            if holds_each(pieces, (card.slug, *card.names.values()))
+        ]
         keys += [f"user:{user_id}" for user_id in people_matching(text)]
     return list(dict.fromkeys(keys))
 
