@@ -34,7 +34,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     app.after_request(extensions.rate_limit_headers)
     extensions.bootstrap.init_app(app)
-    extensions.mail.init_app(app)
 
     register_web(app)
     api.init_app(app)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -148,6 +147,9 @@ def deactivate_user(email: str, reactivate: bool) -> None:
 @tisc_cli.command("english-catalogue")
 def english_catalogue() -> None:
     """Fill the English catalogue with its message ids (English is the source language)."""
+    # Babel's catalogue tools: `make update` needs them, not every web worker (0.7 MB).
+    from babel.messages.pofile import read_po, write_po
+
     path = Path(current_app.root_path) / "translations" / "en" / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale="en")

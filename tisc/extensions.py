@@ -1,11 +1,9 @@
 """Flask extensions, created unbound here and bound in :func:`tisc.create_app`."""
 
 import logging
-import smtplib
 import time
 from pathlib import Path
 
-import flask_mail
 from flask import Response, current_app
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
@@ -24,39 +22,6 @@ from tisc.models.base import partial_indexes_on_postgresql
 log = logging.getLogger(__name__)
 
 
-class _TimedConnection(flask_mail.Connection):
-    """Flask-Mail's connection with a timeout: Flask-Mail 0.10 opens SMTP without one, so
-    a server that accepts the connection and never answers would hold the sender (the
-    worker, its daily jobs and its SIGTERM) for as long as it liked. Each exchange with
-    the server waits at most ``TISC_MAIL_TIMEOUT`` seconds."""
-
-    def configure_host(self) -> smtplib.SMTP:
-        timeout = current_app.config["TISC_MAIL_TIMEOUT"]
-        smtp = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp(self.mail.server, self.mail.port, timeout=timeout)
-        host.set_debuglevel(int(self.mail.debug))
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-    def __exit__(self, exc_type, exc_value, tb) -> None:
-        # A QUIT that fails must not fail a message the server has already accepted:
-        # it would be sent again.
-        try:
-            super().__exit__(exc_type, exc_value, tb)
-        except (smtplib.SMTPException, OSError) as failure:
-            log.warning("closing the connection to the mail server failed: %s", failure)
-            if self.host is not None:
-                self.host.close()
-
-
-class Mail(flask_mail.Mail):
-    def connect(self) -> flask_mail.Connection:
-        return _TimedConnection(current_app.extensions["mail"])
-
-
 # Objects keep their values after a commit: a page that acted (one commit) and then
 # renders or redirects need not read again what it has just written.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
@@ -65,7 +30,6 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
-mail = Mail()
 
 
 def rate_limit_headers(response: Response) -> Response:

@@ -10,8 +10,9 @@ from tests.conftest import settings_for
 from tests.sql import statements
 from tisc import create_app
 from tisc.domain.policy import Policy
-from tisc.extensions import db, mail
+from tisc.extensions import db
 from tisc.mail import delivery
+from tisc.mail.smtp import mail
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.services import outbox, schedule

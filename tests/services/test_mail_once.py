@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from tests.conftest import settings_for
 from tests.services.test_worker import deliveries, delivery_in
 from tisc import create_app
-from tisc.extensions import db, mail
+from tisc.extensions import db
 from tisc.mail import delivery
+from tisc.mail.smtp import mail
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.worker import Worker

@@ -157,5 +157,5 @@ def test_a_subject_is_one_line_whatever_a_name_in_it_holds(make, people):
     for subject in subjects:
         assert "\r" not in subject and "\n" not in subject
         assert "Bcc: evil@example.kz" in subject  # the name is kept, on the subject's line
-        with make.app.app_context():
-            assert not Message(subject=subject, recipients=["a@example.kz"]).has_bad_headers()
+        message = Message(subject=subject, recipients=["a@example.kz"], sender="b@example.kz")
+        assert not message.has_bad_headers()

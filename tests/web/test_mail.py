@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from tests.factories import COMPLETION, login
 from tests.mail import link_in, outbox, path_of
 from tisc.domain.notifications import KIND_NAMES, Kind
-from tisc.extensions import db, mail
+from tisc.extensions import db
+from tisc.mail.smtp import mail
 from tisc.models import Delivery, OutboxMessage, User
 
 SECRET = "SECRET-DESCRIPTION"

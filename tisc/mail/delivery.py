@@ -26,9 +26,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
 
-from tisc.extensions import db, mail
+from tisc.extensions import db
 from tisc.mail.compose import load_for_rendering, render, said_alike
 from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
@@ -231,14 +230,10 @@ def _render(ids: list[int]) -> tuple[dict[int, Rendered], dict[int, Outcome]]:
 def _send(message_id: int, text: Rendered) -> Outcome:
     if not current_app.config.get("MAIL_SERVER"):
         return Delivery.KEPT, ""
-    email = Message(
-        subject=text.subject,
-        recipients=[text.to_address],
-        body=text.body_text,
-        html=text.body_html,
-    )
+    from tisc.mail import smtp  # Flask-Mail: loaded by a process that sends (see smtp)
+
     try:
-        mail.send(email)
+        smtp.send(text.subject, text.to_address, text.body_text, text.body_html)
     except Exception as failure:  # any failure of the mail server leaves it for a retry
         log.warning("sending outbox message %s failed: %s", message_id, failure)
         return Delivery.FAILED, f"{type(failure).__name__}: {failure}"
