@@ -95,13 +95,16 @@ class ServiceRequest(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("inventor_id", "submission_token"),
-        # The staff queue's default view: a centre's open requests by due date.
+        # The staff queue's default view: a centre's open requests by due date. The six
+        # indexes the desk's lists read end with the service: a list of one service passes
+        # over the other services' requests in the index and reads only the rows it shows
+        # (at a million requests, 26 requests in progress of one service took 270 read).
         partial_index(
-            "ix_service_requests_open_by_due", "centre_id", "due_at", "id",
+            "ix_service_requests_open_by_due", "centre_id", "due_at", "id", "service",
             where="closed_at IS NULL",
         ),
         partial_index(
-            "ix_service_requests_open_by_age", "centre_id", "created_at", "id",
+            "ix_service_requests_open_by_age", "centre_id", "created_at", "id", "service",
             where="closed_at IS NULL",
         ),
         # Counting overdue requests (open, by status, past due) reads these alone.
@@ -113,12 +116,16 @@ class ServiceRequest(Base):
             "ix_service_requests_open_by_status_due", "status", "due_at",
             where="closed_at IS NULL",
         ),
-        sa.Index("ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id"),
         sa.Index(
-            "ix_service_requests_centre_status_created", "centre_id", "status", "created_at", "id"
+            "ix_service_requests_centre_status_due", "centre_id", "status", "due_at", "id",
+            "service",
         ),
-        sa.Index("ix_service_requests_centre_due", "centre_id", "due_at", "id"),
-        sa.Index("ix_service_requests_centre_created", "centre_id", "created_at", "id"),
+        sa.Index(
+            "ix_service_requests_centre_status_created", "centre_id", "status", "created_at",
+            "id", "service",
+        ),
+        sa.Index("ix_service_requests_centre_due", "centre_id", "due_at", "id", "service"),
+        sa.Index("ix_service_requests_centre_created", "centre_id", "created_at", "id", "service"),
         sa.Index("ix_service_requests_inventor_created", "inventor_id", "created_at", "id"),
         # The similar-request check at each submission: the inventor's latest open ones for
         # a service, read newest first and no further than needed, however many are open.
