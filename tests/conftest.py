@@ -5,7 +5,11 @@ PostgreSQL when ``TISC_TEST_POSTGRES_URL`` is set (``.ci/run`` starts a
 server and sets it); without it the PostgreSQL half is skipped, saying why.
 """
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -60,6 +64,22 @@ def workers_own(url: str) -> str:
     finally:
         engine.dispose()
     return own.render_as_string(hide_password=False)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def in_a_process_of_its_own(script: str, settings: dict, person) -> dict:
+    """Run ``script`` in a new Python process, as a server's process starts with nothing
+    imported, given the app's ``settings`` and ``person`` (a :class:`tests.factories.Person`)
+    as JSON arguments; what it printed last, read as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(settings),
+         json.dumps(person.__dict__ | {"role": person.role.value})],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def settings_for(database: str) -> dict:

@@ -1,20 +1,16 @@
 """The worker: delivers the outbox with back-off, gives up visibly, runs the daily jobs,
 and sends each message once however many workers run."""
 
-import json
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from tests.conftest import settings_for
+from tests.conftest import in_a_process_of_its_own, settings_for
 from tests.factories import login
 from tests.sql import statements
 from tisc.extensions import db
@@ -24,8 +20,6 @@ from tisc.models import Delivery, OutboxMessage
 from tisc.models.base import utcnow
 from tisc.services import schedule
 from tisc.worker import Worker
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def deliveries(app) -> list[tuple[str, Delivery, int]]:
@@ -94,13 +88,7 @@ def test_a_web_worker_never_loads_the_mail_sender_and_the_worker_binds_it_to_sen
     inventor = make.user("inventor")
     make.user("staff", centre="kbtu")
     settings = settings_for(database) | {"TISC_WORKER": True, "MAIL_SERVER": "smtp.tisc-test.kz"}
-    done = subprocess.run(
-        [sys.executable, "-c", WEB_THEN_WORKER, json.dumps(settings),
-         json.dumps(inventor.__dict__ | {"role": inventor.role.value})],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = in_a_process_of_its_own(WEB_THEN_WORKER, settings, inventor)
     assert result["submitted"] == 302 and result["pages"] == [200, 200, 200]
     assert result["web"] == []
     assert result["sent"] == 2  # the receipt and the centre's notice, through Flask-Mail

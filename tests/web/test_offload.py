@@ -1,14 +1,7 @@
 """Maps and coverage are built in a helper child process, so web workers never load folium
 or numpy; the helper is kept, and replaced when it dies."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-from tests.conftest import settings_for
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import in_a_process_of_its_own, settings_for
 
 # A web process of its own: it serves the map script and the coverage page, then says
 # which heavy libraries it has loaded.
@@ -41,13 +34,7 @@ print(json.dumps({
 def test_the_web_process_serves_maps_and_coverage_without_loading_folium_or_numpy(database, make):
     coordinator = make.user("coordinator")
     settings = settings_for(database) | {"TISC_OFFLOAD": True}
-    done = subprocess.run(
-        [sys.executable, "-c", WEB_PROCESS, json.dumps(settings),
-         json.dumps(coordinator.__dict__ | {"role": coordinator.role.value})],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = in_a_process_of_its_own(WEB_PROCESS, settings, coordinator)
     status, script = result["script"]
     assert status == 200 and "Kazakh-British Technical University" in script
     status, page = result["coverage"]
