@@ -62,6 +62,23 @@ def test_a_pause_moves_the_due_date_by_its_working_time():
     assert moved_by_pause(due, paused, resumed) == local(2026, 11, 24, 12)
 
 
+@pytest.mark.parametrize(
+    ("paused", "resumed", "due"),
+    [  # moments to the microsecond, as the clock gives them, spanning weekends and days
+        ("2026-12-07 12:10:45.037103", "2026-12-14 13:02:24.027949", "2026-12-24 22:20:52.617058"),
+        ("2026-11-24 10:55:42.794831", "2026-12-01 11:23:00.054558", "2026-12-11 19:21:38.284055"),
+        ("2026-12-22 03:34:39.896795", "2026-12-29 03:51:20.986900", "2027-01-08 12:37:10.529940"),
+    ],
+)
+def test_a_due_date_moves_by_exactly_the_working_time_a_pause_measured(paused, resumed, due):
+    """To the microsecond: the time between the old and the new due date, counted again,
+    is what the pause measured (a sum of floats, day by day, came out a hair either side)."""
+    paused, resumed, due = (datetime.fromisoformat(f"{at}+00:00") for at in (paused, resumed, due))
+    waited = CALENDAR.working_seconds_between(paused, resumed)
+    moved = CALENDAR.add_working_seconds(due, waited)
+    assert CALENDAR.working_seconds_between(due, moved) == waited
+
+
 def test_a_weekend_pause_costs_nothing():
     due = local(2026, 11, 20, 12)
     assert moved_by_pause(due, local(2026, 11, 14, 9), local(2026, 11, 15, 18)) == due

@@ -66,26 +66,26 @@ class WorkingCalendar:
         if seconds <= 0:
             return start.astimezone(UTC)
         current = start.astimezone(self.tz)
-        remaining = seconds
+        remaining = timedelta(seconds=seconds)  # whole microseconds: exact from here on
         while True:
             next_midnight = self._next_midnight(current)
             if self.is_working_day(current.date()):
-                available = (next_midnight - current).total_seconds()
+                available = next_midnight - current
                 if remaining <= available:
-                    return (current + timedelta(seconds=remaining)).astimezone(UTC)
+                    return (current + remaining).astimezone(UTC)
                 remaining -= available
             current = next_midnight
 
     def working_seconds_between(self, start: datetime, end: datetime) -> float:
         """Working time from ``start`` to ``end``; zero when ``end`` is not later."""
         current, end = start.astimezone(self.tz), end.astimezone(self.tz)
-        total = 0.0
-        while current < end:
+        total = timedelta()  # summed in whole microseconds, so a pause moves a due date by
+        while current < end:  # exactly what it measures (floats summed day by day drift)
             next_midnight = min(self._next_midnight(current), end)
             if self.is_working_day(current.date()):
-                total += (next_midnight - current).total_seconds()
+                total += next_midnight - current
             current = next_midnight
-        return total
+        return total.total_seconds()
 
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(), tzinfo=self.tz)
