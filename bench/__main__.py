@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bench import instructions, load, seed
-from tisc import create_app
+from tisc import create_app, offload
 from tisc.config import database_url
 from tisc.database import drop_everything
 from tisc.extensions import bind_migrations, db
@@ -243,24 +243,11 @@ def _postgres_exists(url: str, name: str) -> bool:
         engine.dispose()
 
 
-# PostgreSQL copies a database only while nobody else is connected to it. Right after a
-# bulk load its autovacuum may be, for a moment: a whole run failed there, after seeding
-# the million. The copy is asked again, every second for a minute.
-COPY_ATTEMPTS = 60
-OBJECT_IN_USE = "55006"  # SQLSTATE: the source database is being accessed by other users
-
-
 def _copy_postgres_database(url: str, source: str, target: str) -> None:
-    """``target`` made again as a copy of ``source``, once nobody is connected to it."""
+    """``target`` made again as a copy of ``source``, which nobody may be connected to
+    (PostgreSQL ends its own autovacuum there; a process of ours is not ended)."""
     _drop_postgres_database(url, target)
-    for attempt in range(1, COPY_ATTEMPTS + 1):
-        try:
-            _on_server(url, "CREATE DATABASE {} TEMPLATE {}", target, source)
-            return
-        except sa.exc.OperationalError as error:
-            if getattr(error.orig, "sqlstate", None) != OBJECT_IN_USE or attempt == COPY_ATTEMPTS:
-                raise
-            time.sleep(1)
+    _on_server(url, "CREATE DATABASE {} TEMPLATE {}", target, source)
 
 
 def _drop_postgres_database(url: str, name: str) -> None:
@@ -743,12 +730,23 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
     """SQL statements of one request of each job (the second: caches warm, as under load),
     served in-process by the same app: those before the response is returned, and those
     after it (``call_on_close``)."""
-    from tests.sql import statements
-
     app = bench_app(url)
     by_name = {row.endpoint: row for row in rows}
     with app.app_context():
         engine = db.engine
+    try:
+        _count_each(app, engine, site, jobs, by_name)
+    finally:
+        # Its first request started a map helper, which keeps a connection to the database:
+        # the next scale's seeded copy on PostgreSQL would wait for it in vain.
+        offload.stop()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _count_each(app, engine, site: str, jobs: list[Job], by_name: dict) -> None:
+    from tests.sql import statements
+
     for job in jobs:
         path = job.path.removeprefix(site)
         client = app.test_client()  # only this job's cookies
@@ -774,8 +772,6 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
             raise RuntimeError(f"{job.name}: {response.status_code} when counting statements")
         by_name[job.name].statements = counted
         by_name[job.name].statements_after = len(after)
-    with app.app_context():
-        db.engine.dispose()
 
 
 def with_ratios(rows: list[Row]) -> list[Row]:

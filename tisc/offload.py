@@ -87,7 +87,8 @@ class Helper:
     def stop(self) -> None:
         if self.process is not None:
             self.process.kill()
-            self.process.wait()
+            with self.process:  # closes its pipes and waits for it
+                pass
             self.process = None
 
 
@@ -97,6 +98,13 @@ _helper = Helper()
 def start() -> None:
     """Start this process's helper, if it is not running (its imports take seconds)."""
     _helper.start()
+
+
+def stop() -> None:
+    """End this process's helper, if one runs. A server's ends with it; a process that
+    served requests in passing (the bench) ends it, or it would keep its database
+    connection open for as long as that process lives."""
+    _helper.stop()
 
 
 def coverage_data(radius_km: int, proposals: int) -> dict:
