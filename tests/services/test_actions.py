@@ -95,7 +95,9 @@ def test_awaiting_the_inventor_pauses_the_clock(make, people):
     waited = calendar.working_seconds_between(asked["awaiting_since"] - timedelta(days=7),
                                               asked["awaiting_since"])  # fmt: skip
     assert waited >= 4 * DAY_SECONDS  # a week holds at least four working days
-    assert waited <= moved <= waited + 60  # plus the seconds the test itself took
+    # The clock keeps whole seconds (half a second either way), plus the seconds the test
+    # itself took when it ran in working time.
+    assert waited - 0.5 <= moved <= waited + 60
 
 
 def test_transfer_moves_it_to_another_centre_with_the_chain_kept(make, people):
