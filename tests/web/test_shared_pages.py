@@ -116,3 +116,18 @@ def test_browsers_that_accept_gzip_get_it_compressed_once(app, builds):
     packed = app.test_client().get("/centres", headers={"Accept-Encoding": "gzip, br"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.get_data()) == plain
+
+
+def test_a_signed_in_page_is_never_compressed(app, make):
+    """A confidential title beside text the address chose (a search) must not be
+    compressed together: the size on the wire would then tell a watcher of the traffic
+    how much of the title the chosen text guessed (BREACH). Only the visitors' pages,
+    the same for everyone, are sent gzipped."""
+    staff = make.user("staff", centre="kbtu")
+    make.request(make.user("inventor"), title="Self-heating brick")
+    signed_in = app.test_client()
+    login(signed_in, staff)
+    page = signed_in.get("/desk?q=Self-heating", headers={"Accept-Encoding": "gzip, br"})
+    assert page.status_code == 200
+    assert "Content-Encoding" not in page.headers
+    assert "Self-heating brick" in page.get_data(as_text=True)
