@@ -740,8 +740,7 @@ def count_statements(url: str, site: str, jobs: list[Job], rows: list[Row]) -> N
         # Its first request started a map helper, which keeps a connection to the database:
         # the next scale's seeded copy on PostgreSQL would wait for it in vain.
         offload.stop()
-        with app.app_context():
-            db.engine.dispose()
+        engine.dispose()
 
 
 def _count_each(app, engine, site: str, jobs: list[Job], by_name: dict) -> None:
