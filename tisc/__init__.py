@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tisc import api, cli, config, database, extensions, mail, offload
+from tisc import api, cli, config, database, extensions, mail, offload, slow_requests
 from tisc.domain.policy import Policy
 from tisc.web import register_web
 
@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.db.init_app(app)
     with app.app_context():
         database.keep_prepared_statements(extensions.db.engine)
+        slow_requests.init_app(app, extensions.db.engine)
     app.teardown_appcontext(extensions.end_reads)  # runs before the session's removal
     if os.environ.get("FLASK_RUN_FROM_CLI"):  # `flask db …`, `flask tisc setup`
         extensions.bind_migrations(app)

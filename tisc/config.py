@@ -68,6 +68,7 @@ DEFAULTS = {
     "TISC_BASE_URL": "http://127.0.0.1:5000",
     "TISC_HSTS_SECONDS": 0,  # Strict-Transport-Security's max-age; 0 sends none
     "TISC_PROXY_HOPS": 0,  # trusted reverse proxies in front; 0: none, X-Forwarded-* ignored
+    "TISC_SLOW_REQUEST_MS": 1000,  # a request this long is logged (tisc.slow_requests); 0: none
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -123,6 +124,8 @@ def _from_environment(environ) -> dict:
     for name in ("TISC_HSTS_SECONDS", "TISC_PROXY_HOPS"):
         if name in environ:
             found[name] = int(environ[name])
+    if (slow := environ.get("TISC_SLOW_REQUEST_MS")) is not None:
+        found["TISC_SLOW_REQUEST_MS"] = milliseconds("TISC_SLOW_REQUEST_MS", slow)
     for name in ("TISC_HOLIDAYS", "TISC_HOLIDAYS_NOT_MOVED"):
         if name in environ:
             found[name] = [d for d in environ[name].split(",") if d.strip()]
@@ -153,6 +156,17 @@ def positive_seconds(name: str, text: str) -> float:
     if not seconds > 0 or seconds == float("inf"):
         raise ValueError(f"{name}: give a number of seconds above 0, not {text!r}")
     return seconds
+
+
+def milliseconds(name: str, text: str) -> float:
+    """A number of milliseconds, 0 or more; ValueError naming the setting otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name}: give a number of milliseconds, 0 or more, not {text!r}")
+    return value
 
 
 def parse_target_days(text: str) -> dict[str, int]:

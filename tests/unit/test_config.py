@@ -142,3 +142,28 @@ def test_without_a_configured_key_outside_testing_start_up_says_so_loudly(
     caplog.clear()
     config.load(_app(tmp_path), {"TESTING": True})
     assert not caplog.records
+
+
+def test_the_slow_request_threshold_comes_from_the_environment(monkeypatch):
+    from flask import Flask
+
+    from tisc import config
+
+    app = Flask(__name__)
+    config.load(app, {"SECRET_KEY": "x" * 32})
+    assert app.config["TISC_SLOW_REQUEST_MS"] == 1000
+    for text, value in (("250", 250), ("0", 0), ("0.5", 0.5)):
+        monkeypatch.setenv("TISC_SLOW_REQUEST_MS", text)
+        config.load(app, {"SECRET_KEY": "x" * 32})
+        assert app.config["TISC_SLOW_REQUEST_MS"] == value
+
+
+@pytest.mark.parametrize("text", ["-1", "slow", "", "nan", "inf"])
+def test_a_bad_slow_request_threshold_stops_start_up(monkeypatch, text):
+    from flask import Flask
+
+    from tisc import config
+
+    monkeypatch.setenv("TISC_SLOW_REQUEST_MS", text)
+    with pytest.raises(ValueError, match="TISC_SLOW_REQUEST_MS"):
+        config.load(Flask(__name__), {"SECRET_KEY": "x" * 32})
