@@ -694,6 +694,26 @@ def test_a_file_that_is_not_allowed_is_refused_by_name(make, client, bearer):
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
+def test_an_action_names_every_file_it_refuses_in_one_answer(make, client, bearer):
+    inventor, staff = make.user(), make.user("staff", centre="kbtu")
+    reference = make.request(inventor, centre="kbtu")
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/message",
+        headers=bearer(staff) | {"Accept-Language": "en", "If-Match": "*"},
+        data={"text": "Есеп", "files": [
+            (io.BytesIO(b"MZ\x90\x00"), "setup.exe"), (io.BytesIO(b""), "empty.pdf"),
+            (io.BytesIO(PDF), "ok.pdf"),
+        ]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    errors = response.get_json()["errors"]
+    assert [error["field"] for error in errors] == ["files", "files"]
+    messages = " ".join(error["message"] for error in errors)
+    assert "setup.exe" in messages and "empty.pdf" in messages and "ok.pdf" not in messages
+    assert make.row(reference) == before
+
+
 def test_every_problem_the_schema_cannot_see_is_named_in_one_answer(make, client, bearer):
     """The unknown centre, the IPC classes and each refused file together, as the page names
     them: it took a client three rounds, one problem a round."""

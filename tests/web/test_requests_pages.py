@@ -135,6 +135,22 @@ def test_a_message_sent_back_says_to_choose_its_files_again(world, as_, make):
     assert CHOOSE_AGAIN in file_box(response.get_data(as_text=True), "message-files")
 
 
+def test_a_message_names_every_file_it_refuses_at_once(world, as_, make):
+    """QA of the twenty-third session: a message's files were refused one a round (the
+    first bad one named), where the new-request form names them all."""
+    before = make.row(world.reference)
+    data = {"message-version": before["version"], "message-text": "Есеп қоса берілді",
+            "message-files": [(io.BytesIO(b"MZ\x90\x00"), "setup.pdf"), (io.BytesIO(PDF), "ok.pdf"),
+                              (io.BytesIO(b"<html>"), "x.html")]}  # fmt: skip
+    response = as_("staff").post(f"/requests/{world.reference}/message", data=data,
+                                 content_type="multipart/form-data")  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "“setup.pdf” is not a PDF" in page and "“x.html” is not a PDF" in page
+    assert "“ok.pdf” is not" not in page
+    assert make.row(world.reference) == before
+
+
 def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
     before = request_count(world.make.app)
     client = as_("inventor")

@@ -39,11 +39,11 @@ def digest(upload: Upload) -> str:
 def checked_uploads(uploads: list[Upload], max_bytes: int, field: str = "files") -> list[Upload]:
     """The non-empty uploads, each of an allowed type by content and within the cap.
 
-    Raises :class:`Invalid` on ``field`` naming the first file refused.
+    Raises :class:`Invalid` on ``field`` naming every file refused, together.
     """
     problems = upload_problems(uploads, max_bytes, field)
     if problems:
-        raise problems[0]
+        raise Invalid.together(problems)
     return sent(uploads)
 
 
