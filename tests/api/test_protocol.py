@@ -671,10 +671,13 @@ def test_a_file_sent_without_a_name_is_kept_under_one(make, client, bearer):
     assert (attached["filename"], attached["size"]) == ("file.pdf", len(PDF))
 
 
-def test_a_title_on_more_than_one_line_is_refused_by_name(make, client, bearer):
+@pytest.mark.parametrize(
+    "title", ["Күн панелі\r\nBcc: evil@example.kz", "Күн панелі \u202eлетатербози"]
+)
+def test_a_title_on_more_than_one_line_is_refused_by_name(make, client, bearer, title):
     response = client.post(
         "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
-        data=SUBMISSION | {"title": "Күн панелі\r\nBcc: evil@example.kz"},
+        data=SUBMISSION | {"title": title},
     )  # fmt: skip
     assert response.status_code == 400
     [error] = response.get_json()["errors"]

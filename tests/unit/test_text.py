@@ -6,15 +6,20 @@ from tisc.domain.text import as_one_line, is_one_line
 
 
 @pytest.mark.parametrize(
-    "text", ["Әлия Нұрланқызы", "O'Brien & Co — «ТОО»", "", "  spaced  ", "emoji 🔬 ok"]
-)
+    "text",
+    ["Әлия Нұрланқызы", "O'Brien & Co — «ТОО»", "", "  spaced  ", "emoji 🔬 ok", "عربي Әлі",
+     "mark\u200fed", "joi\u200dned"],
+)  # fmt: skip
 def test_names_people_write_are_one_line(text):
     assert is_one_line(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["a\nb", "a\r\nb", "a\rb", "tab\there", "nul\x00", "del\x7f", "c1\x85", "a\u2028b"]
-)
+    "text",
+    ["a\nb", "a\r\nb", "a\rb", "tab\there", "nul\x00", "del\x7f", "c1\x85", "a\u2028b",
+     "x \u202eعربي Әлі", "\u202aembedded\u202c", "\u202doverride", "iso\u2066late\u2069",
+     "first\u2068strong"],
+)  # fmt: skip
 def test_line_breaks_and_control_characters_are_not(text):
     assert not is_one_line(text)
 

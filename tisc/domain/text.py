@@ -14,9 +14,13 @@ UNSTORABLE = N_(
 
 # Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
 _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
-# Every C0 and C1 control, those above included. A browser's one-line field sends no line
-# break (it keeps a pasted tab); a crafted post or an API client may send anything.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every C0 and C1 control, those above included, and the bidirectional controls that open
+# an embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): a name holding U+202E
+# (right-to-left override) reverses the words shown after it on the same line, so that a
+# timeline's "(inventor) · Submitted 7 Dec" reads backwards. The marks (U+200E, U+200F)
+# open nothing and stay. A browser's one-line field sends no line break (it keeps a pasted
+# tab); a crafted post or an API client may send anything.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def as_one_line(text: str) -> str:
@@ -27,5 +31,6 @@ def as_one_line(text: str) -> str:
 
 def is_one_line(text: str) -> bool:
     """Whether ``text`` fits a one-line field: no control character. A line break in a
-    name or a title would end an e-mail's subject line that names it."""
+    name or a title would end an e-mail's subject line that names it; a bidirectional
+    control would turn the text around it on the line that shows it."""
     return not _CONTROL.search(text)
