@@ -151,6 +151,16 @@ def test_a_message_names_every_file_it_refuses_at_once(world, as_, make):
     assert make.row(world.reference) == before
 
 
+def test_a_right_to_left_name_is_isolated_from_the_words_after_it(make, client):
+    """A name in Arabic letters (or one kept from before bidirectional controls were
+    refused) is a <bdi> in the timeline: "(inventor) · Submitted" after it keeps its order."""
+    inventor = make.user("inventor", name="عربي Әлі")
+    reference = make.request(inventor)
+    login(client, inventor)
+    page = client.get(f"/requests/{reference}").get_data(as_text=True)
+    assert "<strong><bdi>عربي Әлі</bdi></strong>" in page
+
+
 def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):
     before = request_count(world.make.app)
     client = as_("inventor")
