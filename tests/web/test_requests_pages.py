@@ -487,6 +487,17 @@ def test_the_inventor_rates_a_completed_request_once(world, as_, make):
     assert make.row(reference)["rating"] == 4
 
 
+@pytest.mark.parametrize("rating", ["abc", "9", "0", ""])
+def test_a_rating_that_is_none_of_the_stars_is_asked_for_again(world, as_, make, rating):
+    reference = make.request_in("completed", world.people["inventor"], world.people["staff"])
+    rate = {"rate-version": make.row(reference)["version"], "rate-rating": rating}
+    response = as_("inventor").post(f"/requests/{reference}/rate", data=rate)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose a rating from 1 to 5." in page and "coerce" not in page
+    assert make.row(reference)["rating"] is None
+
+
 def test_coordinator_sees_metadata_and_never_content(world, as_, make):
     make.act(world.people["staff"], world.reference, "note", text="NOTE-TEXT")
     make.act(world.people["staff"], world.reference, "message", text="MESSAGE-TEXT")

@@ -280,13 +280,19 @@ class ReopenForm(ActionForm):
     submit = _submit(Action.REOPEN)
 
 
+_CHOOSE_A_RATING = _l("Choose a rating from 1 to 5.")
+
+
 class RateForm(ActionForm):
     action = Action.RATE
     rating = RadioField(
         _l("Your rating"),
         coerce=int,
         choices=options((n, RATING_MEANINGS[n]) for n in range(5, 0, -1)),
-        validators=[InputRequired(message=_l("Choose a rating from 1 to 5."))],
+        validators=[InputRequired(message=_CHOOSE_A_RATING)],
+        # A crafted post ("abc", "9"): the same words, not WTForms' "could not coerce".
+        invalid_value_message=_CHOOSE_A_RATING,
+        invalid_choice_message=_CHOOSE_A_RATING,
     )
     text = TextAreaField(
         _l("Comment (optional)"), validators=[Length(max=2000)], render_kw={"rows": 2}
