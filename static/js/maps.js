@@ -26,7 +26,15 @@
     // Leaflet's own control texts, in the page's language.
     L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
     L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
-    // The layers list's toggle (hidden while the list is open, as ours always is).
+    // On a phone an open layers list covers a quarter of the map: there it starts folded
+    // behind Leaflet's layers button (opened by a tap or Enter, folded by a tap on the map).
+    // On a wider screen it stays open, as the map's script asks.
+    if (window.matchMedia("(max-width: 575.98px)").matches) {
+        L.Control.Layers.addInitHook(function () {
+            this.options.collapsed = true;
+        });
+    }
+    // The layers list's toggle (shown while the list is folded: on a phone).
     var initLayout = L.Control.Layers.prototype._initLayout;
     L.Control.Layers.include({
         _initLayout: function () {
