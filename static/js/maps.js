@@ -42,8 +42,37 @@
             if (this._layersLink) {
                 this._layersLink.title = texts.layers;
             }
+            if (this.options.collapsed) {
+                foldsByKeyboard(this, this._container, this._layersLink);
+            }
         }
     });
+
+    // Leaflet opens a folded list on Enter but leaves the focus on its button, which the
+    // open list hides, and folds it again only on a click on the map. Here Enter goes on
+    // to the list's first switch; Escape folds it and goes back to the button; so does
+    // Tab away from it.
+    function foldsByKeyboard(control, container, toggle) {
+        var expanded = "leaflet-control-layers-expanded";
+        L.DomEvent.on(toggle, "keydown", function (event) {
+            var first = container.querySelector("input");
+            if (event.key === "Enter" && first) {
+                first.focus();
+            }
+        });
+        L.DomEvent.on(container, "keydown", function (event) {
+            if (event.key === "Escape" && L.DomUtil.hasClass(container, expanded)) {
+                control.collapse();
+                toggle.focus();
+            }
+        });
+        // Only a focus that went somewhere else: a click on the map folds it by itself.
+        L.DomEvent.on(container, "focusout", function (event) {
+            if (event.relatedTarget && !container.contains(event.relatedTarget)) {
+                control.collapse();
+            }
+        });
+    }
     var prefix = L.Control.Attribution.prototype.options.prefix;
     if (typeof prefix === "string") {
         L.Control.Attribution.prototype.options.prefix = prefix.replace(

@@ -150,8 +150,9 @@ def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(page: Page, site
 
 def test_on_a_phone_the_layers_list_is_folded_until_asked_for(browser: Browser, site: str, app):
     """Open, it covered the upper right quarter of a phone's map (QA, twenty-third session):
-    there it is Leaflet's layers button, opened by a tap or Enter and folded by a tap on the
-    map; on a wider screen the list is open."""
+    there it is Leaflet's layers button, opened by a tap or Enter (the focus then on its
+    first switch) and folded by a tap on the map, Escape (the focus back on the button) or
+    Tab out of it; on a wider screen the list is open."""
     coordinator = Factory(app).user("coordinator")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
     page = phone.new_page()
@@ -171,6 +172,15 @@ def test_on_a_phone_the_layers_list_is_folded_until_asked_for(browser: Browser, 
         toggle.focus()
         page.keyboard.press("Enter")
         expect(control).to_have_class(expanded)
+        expect(switch.first.locator("input")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(control).not_to_have_class(expanded)
+        expect(toggle).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(control).to_have_class(expanded)
+        for _ in range(control.locator("input").count()):
+            page.keyboard.press("Tab")  # past the last switch, out of the list
+        expect(control).not_to_have_class(expanded)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/office/coverage")
     expect(control).to_have_class(expanded)
