@@ -3,9 +3,13 @@
 A request that takes ``TISC_SLOW_REQUEST_MS`` or longer (1000 by default; 0 logs none)
 is logged on the ``tisc.slow`` logger as one JSON object per line: the method, the
 route's pattern (``/requests/<reference>``: never the address asked, so that a search's
-words stay out of the log), the status, its milliseconds until the response was ready,
-and its SQL statements' count and milliseconds (each from sending it to its first row).
-The line then says whether the request waited for the database or worked in Python.
+words stay out of the log), the status (null when the app raised past Flask: a worker
+killed for its timeout), its milliseconds until the response was ready, and its SQL
+statements: how many, how many failed (a lock that timed out counts), and their
+milliseconds, each from sending it until the driver returned (on SQLite its first row,
+on PostgreSQL its whole result). The line then says whether the request waited for the
+database or worked in Python. A streamed download (the CSV exports) is timed until its
+first rows are ready: the statements that read the rest run while it is sent, untimed.
 """
 
 import json
@@ -18,6 +22,8 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from tisc.config import milliseconds
+
 log = logging.getLogger("tisc.slow")
 _STARTED = "tisc_statement_started"  # a connection's info: when its statement was sent
 
@@ -26,8 +32,9 @@ _STARTED = "tisc_statement_started"  # a connection's info: when its statement w
 class _Timing:
     started: float
     route: str = "-"  # no route matched (a 404), until the request's teardown says
-    status: int = 0
+    status: int | None = None
     statements: int = 0
+    failed: int = 0
     sql_seconds: float = 0.0
 
 
@@ -62,7 +69,7 @@ class SlowRequests:
                 log.warning(json.dumps({
                     "method": environ.get("REQUEST_METHOD"), "route": timing.route,
                     "status": timing.status, "ms": round(seconds * 1000, 1),
-                    "sql_statements": timing.statements,
+                    "sql_statements": timing.statements, "sql_failed": timing.failed,
                     "sql_ms": round(timing.sql_seconds * 1000, 1),
                 }, sort_keys=True))  # fmt: skip
 
@@ -73,10 +80,23 @@ def _statement_sent(connection, _cursor, _statement, _parameters, _context, _man
 
 
 def _statement_answered(connection, _cursor, _statement, _parameters, _context, _many) -> None:
+    _count(connection)
+
+
+def _statement_failed(context) -> None:
+    """A statement that raised (SQLAlchemy then skips ``after_cursor_execute``): the time
+    it waited counts too, a lock timeout's most of all."""
+    if context.connection is not None and _count(context.connection):
+        _current.get().failed += 1
+
+
+def _count(connection) -> bool:
     timing, started = _current.get(), connection.info.pop(_STARTED, None)
-    if timing is not None and started is not None:
-        timing.statements += 1
-        timing.sql_seconds += time.perf_counter() - started
+    if timing is None or started is None:
+        return False
+    timing.statements += 1
+    timing.sql_seconds += time.perf_counter() - started
+    return True
 
 
 def _note_route(_error=None) -> None:
@@ -87,10 +107,14 @@ def _note_route(_error=None) -> None:
 
 def init_app(app: Flask, engine: Engine) -> None:
     """Time the app's requests and the statements they send on ``engine`` (unless slow
-    requests are not to be logged: then nothing is timed)."""
+    requests are not to be logged: then nothing is timed). A threshold that is not a number
+    of milliseconds (``instance/config.py`` may set any value) stops start-up."""
+    threshold = app.config["TISC_SLOW_REQUEST_MS"]
+    app.config["TISC_SLOW_REQUEST_MS"] = milliseconds("TISC_SLOW_REQUEST_MS", str(threshold))
     if not app.config["TISC_SLOW_REQUEST_MS"]:
         return
     app.wsgi_app = SlowRequests(app.wsgi_app, app.config)
     app.teardown_request(_note_route)
     event.listen(engine, "before_cursor_execute", _statement_sent)
     event.listen(engine, "after_cursor_execute", _statement_answered)
+    event.listen(engine, "handle_error", _statement_failed)

@@ -150,6 +150,7 @@ def test_the_slow_request_threshold_comes_from_the_environment(monkeypatch):
     from tisc import config
 
     app = Flask(__name__)
+    monkeypatch.delenv("TISC_SLOW_REQUEST_MS", raising=False)
     config.load(app, {"SECRET_KEY": "x" * 32})
     assert app.config["TISC_SLOW_REQUEST_MS"] == 1000
     for text, value in (("250", 250), ("0", 0), ("0.5", 0.5)):
