@@ -32,7 +32,12 @@ def test_line_breaks_and_control_characters_are_not(text):
         ("a\u2028b\n", "a b "),
         ("no change", "no change"),
         ("bell\x07", "bell\x07"),
+        ("\u2068Әлия\u2069 Нұрланқызы", "Әлия Нұрланқызы"),
+        ("x \u202eعربي\u202c Әлі", "x عربي Әлі"),
+        ("mark\u200fed", "mark\u200fed"),
     ],
 )
-def test_a_pasted_text_s_spacing_becomes_spaces_and_nothing_else_changes(pasted, kept):
+def test_a_pasted_text_s_spacing_becomes_spaces_its_bidi_controls_go_and_nothing_else_changes(
+    pasted, kept
+):
     assert as_one_line(pasted) == kept

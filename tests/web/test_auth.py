@@ -236,6 +236,17 @@ def test_profile_saves_name_and_language(client, make):
     assert client.post("/account", data={"name": "X", "locale": "de"}).status_code == 400
 
 
+def test_a_name_s_bidirectional_controls_are_taken_out(client, make):
+    """A right-to-left override reversed the words after the name on the timeline's line;
+    isolates come pasted, invisible, with names from some messengers."""
+    person = make.user()
+    login(client, person)
+    name = "\u2068x \u202eعربي\u202c Әлі\u2069"
+    assert client.post("/account", data={"name": name, "locale": "kk"}).status_code == 302
+    with make.app.app_context():
+        assert db.session.get(User, person.id).name == "x عربي Әлі"
+
+
 GUESSABLE = ["aaaaaaaaaa", "1234567890", "qwertyuiop", "password123", "Password2024"]
 
 

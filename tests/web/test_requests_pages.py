@@ -155,10 +155,13 @@ def test_a_right_to_left_name_is_isolated_from_the_words_after_it(make, client):
     """A name in Arabic letters (or one kept from before bidirectional controls were
     refused) is a <bdi> in the timeline: "(inventor) · Submitted" after it keeps its order."""
     inventor = make.user("inventor", name="عربي Әлі")
-    reference = make.request(inventor)
+    staff = make.user("staff", centre="kbtu", name="<b>داود</b> Сәрсенов")
+    reference = make.request_in("in_progress", inventor, staff)
     login(client, inventor)
     page = client.get(f"/requests/{reference}").get_data(as_text=True)
     assert "<strong><bdi>عربي Әлі</bdi></strong>" in page
+    named = "<bdi>&lt;b&gt;داود&lt;/b&gt; Сәрсенов</bdi>"  # escaped inside its <bdi>
+    assert f"assigned to {named}" in page and f"— {named}" in page
 
 
 def test_bad_input_is_shown_on_the_field_and_changes_nothing(world, as_):

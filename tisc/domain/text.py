@@ -14,19 +14,23 @@ UNSTORABLE = N_(
 
 # Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
 _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
-# Every C0 and C1 control, those above included, and the bidirectional controls that open
-# an embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): a name holding U+202E
-# (right-to-left override) reverses the words shown after it on the same line, so that a
-# timeline's "(inventor) · Submitted 7 Dec" reads backwards. The marks (U+200E, U+200F)
-# open nothing and stay. A browser's one-line field sends no line break (it keeps a pasted
-# tab); a crafted post or an API client may send anything.
+# The bidirectional controls that open an embedding, an override or an isolate (U+202A-
+# U+202E, U+2066-U+2069): a name holding U+202E (right-to-left override) reverses the words
+# shown after it on the same line, so that a timeline's "(inventor) · Submitted 7 Dec"
+# reads backwards. Invisible, and pasted along with names from some messengers (U+2068,
+# U+2069), they are taken out of a one-line field rather than refused. The marks (U+200E,
+# U+200F) open nothing and stay.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Every C0 and C1 control, those above included, and the bidirectional ones. A browser's
+# one-line field sends no line break (it keeps a pasted tab); a crafted post or an API
+# client may send anything.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def as_one_line(text: str) -> str:
-    """``text`` with each run of tabs and line breaks as a space: a pasted name keeps its
-    words, on one line."""
-    return _SPACING.sub(" ", text)
+    """``text`` with each run of tabs and line breaks as a space and without bidirectional
+    controls: a pasted name keeps its words, on one line, in their order."""
+    return _BIDI_CONTROLS.sub("", _SPACING.sub(" ", text))
 
 
 def is_one_line(text: str) -> bool:
