@@ -35,7 +35,8 @@
         });
     }
     // The layers list's toggle (shown while the list is folded: on a phone).
-    var initLayout = L.Control.Layers.prototype._initLayout;
+    var layers = L.Control.Layers.prototype;
+    var initLayout = layers._initLayout, expand = layers.expand, collapse = layers.collapse;
     L.Control.Layers.include({
         _initLayout: function () {
             initLayout.apply(this, arguments);
@@ -43,20 +44,38 @@
                 this._layersLink.title = texts.layers;
             }
             if (this.options.collapsed) {
+                this._layersLink.setAttribute("aria-expanded", "false");
                 foldsByKeyboard(this, this._container, this._layersLink);
             }
+        },
+        // Whether the list is open, said by its button (a screen reader's "collapsed").
+        expand: function () {
+            if (this._layersLink) {
+                this._layersLink.setAttribute("aria-expanded", "true");
+            }
+            return expand.apply(this, arguments);
+        },
+        collapse: function () {
+            if (this._layersLink) {
+                this._layersLink.setAttribute("aria-expanded", "false");
+            }
+            return collapse.apply(this, arguments);
         }
     });
 
-    // Leaflet opens a folded list on Enter but leaves the focus on its button, which the
-    // open list hides, and folds it again only on a click on the map. Here Enter goes on
-    // to the list's first switch; Escape folds it and goes back to the button; so does
-    // Tab away from it.
+    // Leaflet opens a folded list on Enter, not on Space as a button should, leaves the
+    // focus on its button, which the open list hides, and folds it again only on a click
+    // on the map. Here Enter and Space open it with the focus on its first switch; Escape
+    // folds it and goes back to the button; so does Tab away from it.
     function foldsByKeyboard(control, container, toggle) {
         var expanded = "leaflet-control-layers-expanded";
         L.DomEvent.on(toggle, "keydown", function (event) {
             var first = container.querySelector("input");
-            if (event.key === "Enter" && first) {
+            if (event.key === " ") {
+                L.DomEvent.preventDefault(event);  // not a scroll of the page
+                control.expand();
+            }
+            if ((event.key === "Enter" || event.key === " ") && first) {
                 first.focus();
             }
         });

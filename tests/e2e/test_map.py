@@ -150,41 +150,50 @@ def test_the_coverage_map_on_a_phone_is_shaped_like_the_country(page: Page, site
 
 def test_on_a_phone_the_layers_list_is_folded_until_asked_for(browser: Browser, site: str, app):
     """Open, it covered the upper right quarter of a phone's map (QA, twenty-third session):
-    there it is Leaflet's layers button, opened by a tap or Enter (the focus then on its
-    first switch) and folded by a tap on the map, Escape (the focus back on the button) or
+    there it is Leaflet's layers button, opened by a tap, Enter or Space (the focus then on
+    its first switch) and folded by a tap on the map, Escape (the focus back on the button) or
     Tab out of it; on a wider screen the list is open."""
     coordinator = Factory(app).user("coordinator")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
-    page = phone.new_page()
-    sign_in(page, site, coordinator.email, PASSWORD)
-    control = page.locator(".leaflet-control-layers")
-    toggle, switch = control.locator(".leaflet-control-layers-toggle"), control.locator("label")
-    expanded = re.compile("leaflet-control-layers-expanded")
-    for path in ("/office/coverage", "/map"):
-        page.goto(site + path)
-        expect(control).not_to_have_class(expanded)
-        expect(switch.first).to_be_hidden()
-        toggle.tap()
+    try:
+        page = phone.new_page()
+        sign_in(page, site, coordinator.email, PASSWORD)
+        control = page.locator(".leaflet-control-layers")
+        toggle, switch = control.locator(".leaflet-control-layers-toggle"), control.locator("label")
+        expanded = re.compile("leaflet-control-layers-expanded")
+        for path in ("/office/coverage", "/map"):
+            page.goto(site + path)
+            expect(control).not_to_have_class(expanded)
+            expect(switch.first).to_be_hidden()
+            toggle.tap()
+            expect(control).to_have_class(expanded)
+            expect(switch.first).to_be_visible()
+            page.locator(".leaflet-container").tap(position={"x": 20, "y": 150})
+            expect(control).not_to_have_class(expanded)
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            toggle.focus()
+            page.keyboard.press("Enter")
+            expect(control).to_have_class(expanded)
+            expect(switch.first.locator("input")).to_be_focused()
+            page.keyboard.press("Escape")
+            expect(control).not_to_have_class(expanded)
+            expect(toggle).to_be_focused()
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            page.keyboard.press(" ")  # a button opens on Space too
+            expect(control).to_have_class(expanded)
+            expect(switch.first.locator("input")).to_be_focused()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            page.keyboard.press("Escape")
+            page.keyboard.press("Enter")
+            expect(control).to_have_class(expanded)
+            for _ in range(control.locator("input").count()):
+                page.keyboard.press("Tab")  # past the last switch, out of the list
+            expect(control).not_to_have_class(expanded)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site + "/office/coverage")
         expect(control).to_have_class(expanded)
-        expect(switch.first).to_be_visible()
-        page.locator(".leaflet-container").tap(position={"x": 20, "y": 150})
-        expect(control).not_to_have_class(expanded)
-        toggle.focus()
-        page.keyboard.press("Enter")
-        expect(control).to_have_class(expanded)
-        expect(switch.first.locator("input")).to_be_focused()
-        page.keyboard.press("Escape")
-        expect(control).not_to_have_class(expanded)
-        expect(toggle).to_be_focused()
-        page.keyboard.press("Enter")
-        expect(control).to_have_class(expanded)
-        for _ in range(control.locator("input").count()):
-            page.keyboard.press("Tab")  # past the last switch, out of the list
-        expect(control).not_to_have_class(expanded)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(site + "/office/coverage")
-    expect(control).to_have_class(expanded)
-    phone.close()
+    finally:
+        phone.close()
 
 
 def test_the_layers_switches_are_targets_a_finger_can_hit(page: Page, site: str):
