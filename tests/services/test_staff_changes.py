@@ -249,4 +249,4 @@ def test_the_timeline_says_who_no_longer_handles_the_request(make, people):
     client = make.app.test_client()
     login(client, people["colleague"])
     page = client.get(f"/requests/{reference}").get_data(as_text=True)
-    assert "Unassigned" in page and "no longer handled by Leaver" in page
+    assert "Unassigned" in page and "no longer handled by <bdi>Leaver</bdi>" in page
