@@ -75,6 +75,12 @@ def in_locale_marked(thing, attribute: str = "names") -> Markup:
     return pick_marked(getattr(thing, attribute)()) if thing is not None else Markup("")
 
 
+def isolated(name: str) -> Markup:
+    """A person's name escaped inside a ``<bdi>``: a right-to-left name leaves the words
+    after it on the line in their order."""
+    return Markup("<bdi>{}</bdi>").format(name)
+
+
 def pick_marked(values: dict[str, str]) -> Markup:
     """:func:`pick_text` as HTML: a Russian address on a Kazakh page is read by a Russian
     voice (``<span lang="ru">``). For page text only, never an attribute's value."""

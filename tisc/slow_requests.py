@@ -86,17 +86,20 @@ def _statement_answered(connection, _cursor, _statement, _parameters, _context, 
 def _statement_failed(context) -> None:
     """A statement that raised (SQLAlchemy then skips ``after_cursor_execute``): the time
     it waited counts too, a lock timeout's most of all."""
-    if context.connection is not None and _count(context.connection):
-        _current.get().failed += 1
+    timing = _count(context.connection) if context.connection is not None else None
+    if timing is not None:
+        timing.failed += 1
 
 
-def _count(connection) -> bool:
+def _count(connection) -> _Timing | None:
+    """Count the statement the request's ``connection`` sent; the request's timing, None
+    outside a request."""
     timing, started = _current.get(), connection.info.pop(_STARTED, None)
     if timing is None or started is None:
-        return False
+        return None
     timing.statements += 1
     timing.sql_seconds += time.perf_counter() - started
-    return True
+    return timing
 
 
 def _note_route(_error=None) -> None:

@@ -27,8 +27,8 @@
     L.Control.Zoom.prototype.options.zoomInTitle = texts.zoomIn;
     L.Control.Zoom.prototype.options.zoomOutTitle = texts.zoomOut;
     // On a phone an open layers list covers a quarter of the map: there it starts folded
-    // behind Leaflet's layers button (opened by a tap or Enter, folded by a tap on the map).
-    // On a wider screen it stays open, as the map's script asks.
+    // behind Leaflet's layers button (see foldsByKeyboard below for the keys). On a wider
+    // screen it stays open, as the map's script asks.
     if (window.matchMedia("(max-width: 575.98px)").matches) {
         L.Control.Layers.addInitHook(function () {
             this.options.collapsed = true;

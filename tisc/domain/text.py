@@ -20,11 +20,12 @@ _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 # reads backwards. Invisible, and pasted along with names from some messengers (U+2068,
 # U+2069), they are taken out of a one-line field rather than refused. The marks (U+200E,
 # U+200F) open nothing and stay.
-_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROLS = re.compile(f"[{_BIDI}]")
 # Every C0 and C1 control, those above included, and the bidirectional ones. A browser's
 # one-line field sends no line break (it keeps a pasted tab); a crafted post or an API
 # client may send anything.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
 
 
 def as_one_line(text: str) -> str:

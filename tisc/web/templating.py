@@ -169,6 +169,7 @@ def init_app(app: Flask) -> None:
         pick=formatting.pick_text,
         localized_marked=formatting.in_locale_marked,
         pick_marked=formatting.pick_marked,
+        isolated=formatting.isolated,
         service_label=formatting.service_label,
         status_label=formatting.status_label,
         action_label=formatting.action_label,
