@@ -86,6 +86,9 @@ PAGES = {
     "/desk/go?ref={ref}": expect(anonymous=LOGIN, staff=302, other_staff=302, rest=404),
     "/office/go?ref={ref}": expect(anonymous=LOGIN, coordinator=302, rest=404),
     "/requests/{ref}?do=transfer": expect(anonymous=LOGIN, inventor=200, staff=200, rest=404),
+    # An action's address opened as a page: the request's page, for whoever may see it.
+    "/requests/{ref}/decline": expect(anonymous=LOGIN, inventor=302, staff=302, rest=404),
+    "/requests/{ref}/no-such-action": expect(anonymous=LOGIN, rest=404),
     "/office/centres/no-such-centre/suspend": expect(anonymous=LOGIN, rest=404),
     "/office/dashboard": expect(anonymous=LOGIN, coordinator=200, rest=404),
     "/office/dashboard?period=custom&first=2026-05&last=2025-01": expect(

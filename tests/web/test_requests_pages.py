@@ -452,6 +452,24 @@ def test_a_missing_reason_is_shown_on_the_form(world, as_, make):
     assert make.row(world.reference)["status"] == "submitted"
 
 
+def test_an_actions_address_opened_later_is_the_request_page_with_its_panel(world, as_, make):
+    """A form sent back with errors leaves /requests/REF/decline in the address bar; a
+    restored tab or the history opens it with GET, which once answered 405."""
+    client = as_("staff")
+    version = make.row(world.reference)["version"]
+    sent = client.post(f"/requests/{world.reference}/decline",
+                       data={"decline-version": version, "decline-text": ""})  # fmt: skip
+    assert sent.status_code == 400
+    later = client.get(f"/requests/{world.reference.lower()}/decline")
+    assert later.status_code == 302
+    assert later.headers["Location"] == f"/requests/{world.reference}?do=decline"
+    page = client.get(later.headers["Location"]).get_data(as_text=True)
+    assert 'name="decline-text"' in page  # the panel is open, empty
+    assert make.row(world.reference)["status"] == "submitted"
+    assert client.get(f"/requests/{world.reference}/no-such-action").status_code == 404
+    assert client.get(f"/requests/{world.reference}/version").status_code == 404
+
+
 def test_transferring_asks_first_then_takes_the_request_off_the_desk(world, as_, make):
     before = make.row(world.reference)
     nu = make.centre_id("nazarbayev-university")

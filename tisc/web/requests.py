@@ -258,6 +258,21 @@ def act(reference: str, action_name: str):
     ), 400 if offered else 409
 
 
+@bp.get("/<reference>/<action_name>")
+def action_address(reference: str, action_name: str):
+    """An action's address opened as a page: a form sent back with its errors leaves the
+    address in the browser's bar, and a restored tab, the history or a copied link opens it
+    later. That is the request's page, with the action's panel open where it has one."""
+    service_request = get_request_for(current_user, reference)
+    try:
+        action = Action(action_name)
+    except ValueError:
+        abort(404)
+    if action not in ACTION_FORMS:
+        abort(404)
+    return redirect(url_for(".detail", reference=service_request.reference, do=action.value))
+
+
 def _rebase(form, service_request) -> None:
     """A refused form, kept as typed against the request as it now stands: sent again, it
     is checked against what the person now sees, and confirmed again if it needs to be."""
