@@ -172,6 +172,18 @@ def test_after_a_decline_the_inventor_sees_the_reason_and_where_else_to_turn(wor
     assert 'href="/requests/new?service=prior_art_search"' in top
 
 
+def test_staff_read_the_inventors_question_about_the_result_in_the_banner(world, as_, make):
+    """Above the answer box, not a long timeline below it."""
+    inventor, staff = world.people["inventor"], world.people["staff"]
+    reference = make.request_in("completed", inventor, staff)
+    make.act(inventor, reference, "follow_up", text="Why is <i>KZ 12345</i> left out?")
+    top = banner(page_of(as_("staff"), reference))
+    assert "The inventor asked about the result on" in top
+    assert "Why is &lt;i&gt;KZ 12345&lt;/i&gt; left out?" in top
+    make.act(staff, reference, "answer", text="It lapsed in 2019.")
+    assert "left out?" not in banner(page_of(as_("staff"), reference))  # answered
+
+
 def test_after_a_transfer_the_inventor_is_told_the_truth(world, as_, make):
     inventor, staff = world.people["inventor"], world.people["staff"]
     chosen = make.request(inventor, centre="kbtu", title="Менің таңдауым")
