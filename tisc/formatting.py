@@ -167,7 +167,9 @@ def list_words() -> dict[str, str]:
             "submitted": gettext("Submitted"),
             "due": gettext("Due"),
             "outcome": gettext("Outcome"),
-            "new": gettext("New"),
+            # Not "New": an old request with a new message is marked too.
+            "unread": gettext("Unread"),
+            "unread_means": gettext("changed since you last opened it"),
             "possible_duplicate": gettext("Possible duplicate"),
             "question_after_completion": gettext("Question after completion"),
         },

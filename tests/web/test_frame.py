@@ -97,16 +97,16 @@ def test_a_kept_desk_row_shows_each_change_to_it_at_once(world, as_, make, app):
     assert "status-submitted" in before and staff.name not in before
     make.act(staff, reference, "assign", assignee_id=staff.id)
     assigned = _row(client.get("/desk").get_data(as_text=True), reference)
-    assert "status-assigned" in assigned and staff.name in assigned and ">New<" not in assigned
+    assert "status-assigned" in assigned and staff.name in assigned and ">Unread<" not in assigned
     make.act(world.people["inventor"], reference, "message", text="Тағы бір сұрақ")
-    assert ">New<" in _row(client.get("/desk").get_data(as_text=True), reference)
+    assert ">Unread<" in _row(client.get("/desk").get_data(as_text=True), reference)
     with app.app_context():  # the assignee's name is the row's too
         db.session.get(User, staff.id).name = "Renamed <Staff>"
         db.session.commit()
     renamed = _row(client.get("/desk").get_data(as_text=True), reference)
     assert "Renamed &lt;Staff&gt;" in renamed and staff.name not in renamed
     client.get(f"/requests/{reference}")  # opened: nothing new to this person any more
-    assert ">New<" not in _row(client.get("/desk").get_data(as_text=True), reference)
+    assert ">Unread<" not in _row(client.get("/desk").get_data(as_text=True), reference)
     russian = client.get("/desk", headers={"Accept-Language": "ru"})
     assert ">Назначен" in _row(russian.get_data(as_text=True), reference)
 

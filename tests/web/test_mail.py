@@ -297,7 +297,7 @@ def test_the_header_counts_requests_changed_since_last_looked(world, as_, make):
     make.act(world.people["staff"], world.reference, "message", text="News")
     page = client.get("/requests").get_data(as_text=True)
     assert badge.search(page)[1] == "1"
-    assert ">New<" in page
+    assert ">Unread<" in page
     # The number is said once: the badge's digit is hidden from a screen reader, which
     # reads the sentence (it read "My requests 1 1 request changed…").
     assert '<span aria-hidden="true">1</span><span class="visually-hidden"> 1 request' in page
