@@ -223,8 +223,15 @@ def test_go_to_reference_opens_the_request_for_who_may_see_it(world, as_, make):
     short = world.reference.removeprefix("TISC-")
     response = as_("staff").get(f"/desk/go?ref={short}")
     assert response.headers["Location"] == f"/requests/{world.reference}"
-    response = as_("other_staff").get(f"/desk/go?ref={world.reference}")
-    assert response.headers["Location"].startswith("/desk?q=TISC-")
+    other = as_("other_staff")
+    response = other.get(f"/desk/go?ref={world.reference}")  # another centre's request
+    assert response.headers["Location"] == "/desk"
+    said = f"No request you can open is numbered “{world.reference}”."
+    assert said in other.get("/desk").get_data(True)  # the message, where the focus goes
+    missing = world.reference[:-5] + "99999"
+    response = other.get(f"/desk/go?ref={missing}", follow_redirects=True)
+    assert said.replace(world.reference, missing) in response.get_data(True)  # the same
+    assert other.get("/desk/go?ref=кірпіш").headers["Location"].startswith("/desk?q=")
     response = as_("coordinator").get(f"/office/go?ref={world.reference.lower()}")
     assert response.headers["Location"] == f"/office/requests/{world.reference}"
     assert as_("coordinator").get("/office/go?ref=").headers["Location"] == "/office"
