@@ -281,7 +281,7 @@ def test_every_new_action_in_its_own_state_for_every_role(world, as_, action, ro
 STAFF_POSTS = {
     "/desk/replies/new": {"title": "X", "text_kk": "Y"},
     "/desk/replies/{reply}/edit": {"title": "Changed", "text_kk": "Changed"},
-    "/desk/replies/{reply}/delete": {},
+    "/desk/replies/{reply}/delete": {"confirmed": "y"},
     "/desk/centre": {"phone": "000", "services": ["training"], "languages": ["kk"]},
 }
 

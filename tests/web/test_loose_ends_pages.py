@@ -299,7 +299,13 @@ def test_saved_replies_are_written_edited_and_deleted_and_escaped(world, as_, ma
     edit = client.post(f"/desk/replies/{world.reply_id}/edit",
                        data={"title": "Жаңа", "text_kk": "Сәлем, {name}"})  # fmt: skip
     assert edit.status_code == 302 and "Жаңа" in client.get("/desk/replies").get_data(True)
-    assert client.post(f"/desk/replies/{world.reply_id}/delete").status_code == 302
+    asked = client.post(f"/desk/replies/{world.reply_id}/delete")  # the centre's: asked first
+    assert asked.status_code == 200
+    assert "Delete the saved reply “Жаңа”?" in asked.get_data(True)
+    assert 'name="confirmed" value="y"' in asked.get_data(True)
+    assert "Жаңа" in client.get("/desk/replies").get_data(as_text=True)
+    deleted = client.post(f"/desk/replies/{world.reply_id}/delete", data={"confirmed": "y"})
+    assert deleted.status_code == 302
     assert "Жаңа" not in client.get("/desk/replies").get_data(as_text=True)
 
 

@@ -299,7 +299,7 @@ def staff_active(user_id: int):
     if not active and not asked:  # say what will happen first
         person = accounts.staff_member_or_coordinator(user_id)
         return render_template(
-            "office/confirm.html",
+            "confirm.html",
             heading=gettext("Deactivate %(name)s?", name=person.name),
             warning=gettext("%(name)s is signed out at once and can no longer sign in. Their "
                             "requests stay with their centre; you can reactivate the account "

@@ -68,6 +68,16 @@ def reply_edit(reply_id: int):
 
 @bp.route("/replies/<int:reply_id>/delete", methods=["POST"])
 def reply_delete(reply_id: int):
+    """Asked first: the whole centre uses a saved reply, and a deleted one is gone."""
+    if request.form.get("confirmed") != "y":
+        reply = replies.get_for(current_user, reply_id)
+        return render_template(
+            "confirm.html",
+            heading=gettext("Delete the saved reply “%(title)s”?", title=reply.title),
+            warning=gettext("Nobody at your centre can insert it any more, and it cannot be "
+                            "brought back. What it was inserted into stays as it was sent."),
+            button=gettext("Yes, delete"), fields={}, back=url_for(".reply_list"),
+        )  # fmt: skip
     replies.delete(current_user, reply_id)
     flash(gettext("The saved reply is deleted."), "success")
     return redirect(url_for(".reply_list"))
