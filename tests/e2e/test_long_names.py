@@ -58,3 +58,27 @@ def test_a_long_one_word_name_wraps_on_every_page_that_shows_it(page: Page, site
             if extra > 0:
                 wide.append(f"{path} at {width} px: {extra} px wider than the screen")
     assert not wide, "\n".join(wide)
+
+
+LONG_TITLE = "Полиметилметакрилатфторэтиленпропиленгексафторпропиленоксидсополимер" * 2
+
+
+def test_a_long_one_word_title_breaks_inside_its_two_lines_in_the_lists(page: Page, site, app):
+    """A list clips a title to two lines with an ellipsis; a word longer than the column
+    once ran past its edge instead, hidden, with no ellipsis to say there is more (seen on
+    a phone, where there is no pointer to show the title's tooltip)."""
+    make = Factory(app)
+    inventor, staff = make.user("inventor"), make.user("staff", centre="kbtu")
+    make.request(inventor, title=LONG_TITLE)
+    hidden = []
+    for person, path in [(inventor, "/requests"), (staff, "/desk")]:
+        page.context.clear_cookies()
+        sign_in(page, site, person.email, person.password)
+        for width, height in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(site + path)
+            clip = page.locator(".list-table .clip", has_text=LONG_TITLE[:20]).first
+            past = clip.evaluate("element => element.scrollWidth - element.clientWidth")
+            if past > 0:
+                hidden.append(f"{path} at {width} px: {past} px of the title past its edge")
+    assert not hidden, "\n".join(hidden)
