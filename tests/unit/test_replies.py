@@ -15,6 +15,13 @@ VALUES = {"name": "Әлия", "reference": "TISC-2026-00042", "due": "12 дек.
         ("{name}{name}", "ӘлияӘлия"),
         ("Not ours: {here}, {NAME}, { name }.", "Not ours: {here}, {NAME}, { name }."),
         ("Unclosed {name", "Unclosed {name"),
+        # A date that ends in its own full stop ends the sentence with it: not «ж..».
+        ("Мерзімі {due}", "Мерзімі 12 дек. 2026 ж."),
+        ("Мерзімі {due}.", "Мерзімі 12 дек. 2026 ж."),
+        ("Мерзімі {due}. Рақмет.", "Мерзімі 12 дек. 2026 ж. Рақмет."),
+        ("Мерзімі {due}...", "Мерзімі 12 дек. 2026 ж..."),
+        ("{reference}.", "TISC-2026-00042."),  # a value without one keeps the text's
+        ("{name}.{reference}.", "Әлия.TISC-2026-00042."),
     ],
 )  # fmt: skip
 def test_placeholders_are_filled(text, expected):

@@ -11,13 +11,24 @@ import re
 from collections.abc import Mapping
 
 PLACEHOLDERS = ("name", "reference", "due")
-_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+# A placeholder, and the full stop after it if there is one (see fill).
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}(\.?)")
 _WORD_IN_BRACES = re.compile(r"\{\s*[^\W\d]\w*\s*\}")  # spaces count: "{ due }" is not filled
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with each known placeholder replaced by its value."""
-    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+    """``text`` with each known placeholder replaced by its value. A value that ends in a
+    full stop (a Kazakh or Russian date, «28 дек. 2026 г.») at the end of a sentence takes
+    the sentence's full stop, rather than making two."""
+    return _PLACEHOLDER.sub(lambda match: _value(match, values), text)
+
+
+def _value(match: re.Match, values: Mapping[str, str]) -> str:
+    name, stop = match[1], match[2]
+    if name not in values:
+        return match[0]
+    value = values[name]
+    return value if stop and value.endswith(".") else value + stop
 
 
 def unknown_placeholders(text: str) -> list[str]:
