@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.collation import KAZAKH_ALPHABET, sort_key, sorted_by_name
+from tisc.domain.collation import KAZAKH_ALPHABET, region_sort_name, sort_key, sorted_by_name
 
 
 def ordered(names, locale):
@@ -52,3 +52,12 @@ def test_digits_and_spaces_come_first():
     assert ordered(["Town 10", "Town 2", "Town", "Townhall"], "en") == [
         "Town", "Town 10", "Town 2", "Townhall",
     ]  # fmt: skip
+
+
+def test_russian_regions_named_with_region_first_sort_by_their_own_name():
+    names = ["Мангистауская область", "область Абай", "Акмолинская область", "область Жетысу",
+             "Жамбылская область", "город Алматы", "Областная"]  # fmt: skip
+    ordered = sorted_by_name(names, region_sort_name, "ru")
+    assert ordered == ["область Абай", "Акмолинская область", "город Алматы",
+                       "Жамбылская область", "область Жетысу", "Мангистауская область",
+                       "Областная"]  # fmt: skip

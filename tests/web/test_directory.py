@@ -289,3 +289,22 @@ def test_a_centre_named_as_its_university_is_named_once(client, make):
     assert "Kazakh-British Technical University ·" not in page
     page = client.get("/centres/shymkent-tisc").get_data(as_text=True).split("</h1>", 1)[1]
     assert "M. Auezov South Kazakhstan University · Shymkent" in page
+
+
+def test_regions_are_listed_where_readers_look_for_them(client, make):
+    """«область Абай» under А in Russian, on the directory's filter and the request form."""
+    inventor = make.user("inventor")
+
+    def regions(html: str) -> list[str]:
+        select = re.search(r'<select[^>]*name="region(?:_code)?".*?</select>', html, re.S)[0]
+        return re.findall(r"<option[^>]*>([^<]+)</option>", select)[1:]
+
+    russian = {"Accept-Language": "ru"}
+    listed_ru = regions(client.get("/centres", headers=russian).get_data(as_text=True))
+    assert listed_ru.index("область Абай") < listed_ru.index("Акмолинская область")
+    assert listed_ru.index("Жамбылская область") < listed_ru.index("область Жетысу")
+    assert listed_ru.index("Туркестанская область") < listed_ru.index("область Улытау")
+    login(client, inventor)
+    client.post("/locale", data={"locale": "ru"})
+    form = regions(client.get("/requests/new").get_data(as_text=True))
+    assert form == listed_ru

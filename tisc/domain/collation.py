@@ -7,6 +7,7 @@ An explicit alphabet keeps this dependency-free and the same on every machine
 (PyICU would need a compiler and ICU's headers at install time).
 """
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -48,3 +49,13 @@ def sort_key(text: str, locale: str) -> tuple:
 def sorted_by_name(items: Iterable[T], name: Callable[[T], str], locale: str) -> list[T]:
     """``items`` ordered by ``name(item)`` in ``locale``'s alphabet."""
     return sorted(items, key=lambda item: sort_key(name(item), locale))
+
+
+# Russian names the regions made in 2022 with the word "region" first («область Абай», not
+# «Абайская область»): readers look for them under their own name, Абай under А.
+_KIND_FIRST = re.compile(r"^область\s+", re.IGNORECASE)
+
+
+def region_sort_name(name: str) -> str:
+    """The part of a region's name it is looked for by."""
+    return _KIND_FIRST.sub("", name)

@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext
 
 from tisc.caching import Cache
 from tisc.domain.catalogue import SERVICE_LABELS, CentreKind, Language
+from tisc.domain.collation import region_sort_name
 from tisc.domain.search import words_of
 from tisc.formatting import RecordedNames, by_name, labels_apart, pick_text
 from tisc.forms import Options, options
@@ -57,6 +58,11 @@ def staff_centre_options() -> Options:
 def region_options() -> Options:
     """A filter's choices: every region, after "All regions"."""
     return _kept_per_language(_region_options)
+
+
+def region_names() -> list[tuple[str, str]]:
+    """(code, name) of every region, by name in the reader's alphabet (:func:`region_sort_name`)."""
+    return _kept_per_language(_region_names)
 
 
 def near_options() -> Options:
@@ -110,8 +116,12 @@ def _staff_centre_options() -> Options:
 
 
 def _region_options() -> Options:
+    return options([("", gettext("All regions"))] + region_names())
+
+
+def _region_names() -> list[tuple[str, str]]:
     named = [(region.code, pick_text(region.names)) for region in network.regions()]
-    return options([("", gettext("All regions"))] + by_name(named, lambda pair: pair[1]))
+    return by_name(named, lambda pair: region_sort_name(pair[1]))
 
 
 def _near_options() -> Options:

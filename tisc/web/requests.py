@@ -63,6 +63,7 @@ from tisc.services.files import Upload, served_name
 from tisc.web.feedback import show_on_form
 from tisc.web.guards import SIGNED_IN, require_role, role_required
 from tisc.web.inputs import as_id
+from tisc.web.network_names import region_names
 from tisc.web.templating import kept_rows
 
 ALREADY_SENT = N_("You had already sent this request: %(reference)s, to %(centre)s.")
@@ -467,13 +468,7 @@ def _build_submission_choices() -> SubmissionChoices:
             [("", gettext("Choose a service"))]
             + [(service.value, service_label(service)) for service in offered]
         ),
-        region_code=options(
-            [("", gettext("Choose your region"))]
-            + by_name(
-                ((region.code, pick_text(region.names)) for region in network.regions()),
-                lambda pair: pair[1],
-            )
-        ),
+        region_code=options([("", gettext("Choose your region"))] + region_names()),
         preferred_language=language_options(("", gettext("Choose a language"))),
         preferred_centre=options(
             [("", gettext("Any centre (recommended)"))]
