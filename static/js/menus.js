@@ -1,5 +1,6 @@
 // Menus built on <details> (header, "More actions"): they work without JavaScript; with it,
 // one open at a time, closed by Escape (focus back on its button) or a click elsewhere.
+// Escape folds the header's menu on a phone too.
 document.addEventListener("DOMContentLoaded", function () {
   var menus = document.querySelectorAll("details.header-menu, details.action-menu");
   function closeAll(except) {
@@ -27,8 +28,20 @@ document.addEventListener("DOMContentLoaded", function () {
       if (event.key === "Escape" && menu.open) {
         menu.open = false;
         menu.querySelector("summary").focus();
+        event.preventDefault();  // this Escape is spent: the phone's menu around it stays open
       }
     });
+  });
+  // The header's menu on a phone (Bootstrap's collapse) folds on Escape as the menus do,
+  // the focus back on its button.
+  var nav = document.getElementById("nav");
+  var toggler = document.querySelector('.navbar-toggler[aria-controls="nav"]');
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !event.defaultPrevented && nav && toggler &&
+        nav.classList.contains("show") && window.bootstrap) {
+      window.bootstrap.Collapse.getOrCreateInstance(nav, { toggle: false }).hide();
+      toggler.focus();
+    }
   });
   document.addEventListener("click", function (event) {
     menus.forEach(function (menu) {

@@ -1,6 +1,8 @@
 """The header's menu in a real browser: on a phone what a finger taps is big enough; on a
 wide screen a long name cut short in the header is whole in its menu."""
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -67,3 +69,25 @@ def test_a_long_name_cut_short_in_the_header_is_whole_in_its_menu(browser: Brows
     expect(shown).to_have_text(name)
     expect(page.locator(".account-menu .header-menu-who")).to_be_hidden()
     context.close()
+
+
+def test_escape_folds_the_phone_menu_after_closing_a_menu_inside_it(
+    browser: Browser, site: str, app
+):
+    """Escape first closes the language list open inside the phone's menu, then the menu
+    itself, the focus back on the button that opened it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/")
+        _opened(page)
+        page.locator(".language-menu > summary").click()
+        page.keyboard.press("Escape")
+        expect(page.locator(".language-menu")).not_to_have_attribute("open", "")
+        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # still open
+        page.keyboard.press("Escape")
+        expect(page.locator("#nav")).not_to_have_class(re.compile(r"\bshow\b"))
+        expect(page.get_by_role("button", name="Menu")).to_be_focused()
+        expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+    finally:
+        context.close()
