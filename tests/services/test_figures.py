@@ -328,6 +328,27 @@ def test_a_late_request_reopened_and_completed_again_stays_late(network):
         assert row.turnaround_days == 7 and row.closed_at > row.due_at
 
 
+def test_a_rating_of_the_previous_result_does_not_count_for_the_next(network):
+    n = network
+    assert (board(n.app).total.rated, board(n.app).total.mean_rating) == (1, 5.0)  # A
+    n.act("A", n.staff, "reopen", local(2026, 4, 13, 10), text="One more search.")
+    n.act("A", n.staff, "start", local(2026, 4, 13, 10))
+    n.act("A", n.staff, "complete", local(2026, 4, 14, 10), **COMPLETION)
+    assert (board(n.app).total.rated, board(n.app).total.mean_rating) == (0, None)
+    n.act("A", n.sme, "rate", local(2026, 4, 15, 9), rating=2)
+    assert (board(n.app).total.rated, board(n.app).total.mean_rating) == (1, 2.0)
+    kept = nonzero_sums(n.app)
+    with n.app.app_context():
+        figures.rebuild(n.make.policy)
+    assert nonzero_sums(n.app) == kept  # the sums kept as it went equal the rows'
+
+
+def nonzero_sums(app) -> list[tuple]:
+    with app.app_context():
+        query = sa.select(FigureCount.__table__).where(FigureCount.value != 0)
+        return sorted(tuple(row) for row in db.session.execute(query))
+
+
 def test_the_migration_gives_reopened_requests_their_due_date_and_corrects_the_sums(network):
     from flask_migrate import downgrade, upgrade
 

@@ -310,6 +310,21 @@ def test_reopening_an_unassigned_request_assigns_whoever_reopens_it():
     assert transition.state.status is S.ASSIGNED
 
 
+def test_a_result_completed_again_is_rated_afresh():
+    """The rating and "resolved for me" were of the result before the reopening: kept with
+    it while the request is open again, gone with the new result, which may be rated."""
+    rated = state(S.COMPLETED, outcome=Outcome.REPORT_DELIVERED, rating=1, rating_comment="Poor",
+                  resolved_at=RECENTLY, question_since=None)  # fmt: skip
+    reopened = apply(rated, Action.REOPEN, ACTORS["staff"], GOOD_INPUTS).state
+    assert (reopened.rating, reopened.resolved_at) == (1, RECENTLY)  # the previous result's
+    working = apply(reopened, Action.START, ACTORS["staff"], GOOD_INPUTS).state
+    again = apply(working, Action.COMPLETE, ACTORS["staff"], GOOD_INPUTS).state
+    assert (again.rating, again.rating_comment, again.resolved_at) == (None, "", None)
+    assert Action.RATE in available_actions(again, ACTORS["owner"])
+    rerated = apply(again, Action.RATE, ACTORS["owner"], Inputs(rating=5, text="Better")).state
+    assert (rerated.rating, rerated.rating_comment) == (5, "Better")
+
+
 def test_notes_are_internal_and_messages_are_not():
     note = apply(state(S.IN_PROGRESS), Action.NOTE, ACTORS["staff"], GOOD_INPUTS).events[0]
     message = apply(state(S.IN_PROGRESS), Action.MESSAGE, ACTORS["staff"], GOOD_INPUTS).events[0]

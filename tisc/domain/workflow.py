@@ -309,6 +309,9 @@ def _unassigned(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -
 
 
 def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
+    """A new result. After a reopening, the inventor's rating and "resolved for me" were
+    of the previous one (shown with it while the request was open again): the new result
+    is rated afresh, and the old rating does not count for it."""
     done = inputs.completion
     return Change(
         {
@@ -316,6 +319,9 @@ def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) ->
             "outcome_summary": done.summary.strip(),
             "hours_spent": done.hours_spent,
             "documents_cited": done.documents_cited,
+            "rating": None,
+            "rating_comment": "",
+            "resolved_at": None,
         }
     )
 
