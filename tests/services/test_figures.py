@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from tests.factories import COMPLETION
 from tisc.domain import figures as defs
+from tisc.domain.catalogue import Service
 from tisc.domain.disclosure import Hidden
 from tisc.domain.figures import Period, choose_period
 from tisc.domain.workflow import Action, Status
@@ -219,6 +220,33 @@ def test_one_filter_reads_the_sums_and_two_recompute_from_the_requests(network):
     assert {s.key: s.figures.received for s in both.months} == {
         202601: 1, 202602: 0, 202603: 4, 202604: 0
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("filtered", ["centre", "service", "region", "category"])
+def test_a_breakdown_by_what_is_filtered_holds_the_filtered_value_only(network, filtered):
+    """Read from the sums (one filter) as recomputed from the requests (two): the figures
+    per service with one service chosen once showed the whole network's for every other."""
+    scope = {
+        "centre": Scope(centre_id=network.kbtu), "service": Scope(service="database_access"),
+        "region": Scope(region_code="KZ-75"), "category": Scope(category="university"),
+    }[filtered]  # fmt: skip
+    first, last = 202601, 202604
+    with network.app.app_context():
+        tz = network.make.policy.calendar.tz
+        read, recomputed = (
+            figures.source_for(scope, first, tz),
+            figures.RequestSource(scope, first, tz),
+        )
+        assert isinstance(read, figures.RollupSource)
+        for by in (defs.CENTRE, defs.SERVICE, defs.REGION, defs.CATEGORY):
+            sums, again = (
+                {key: +c for key, c in source.sums(by, first, last, with_now=True).items() if +c}
+                for source in (read, recomputed)
+            )
+            assert sums == again, by
+    services = board(network.app, scope).services
+    if filtered == "service":
+        assert [s.key for s in services if s.figures.received] == [Service.DATABASE_ACCESS]
 
 
 def test_the_kept_sums_equal_a_rebuild_from_the_requests(network):

@@ -309,7 +309,9 @@ class RollupSource:
         with_now: bool = False,
     ) -> Sums:
         """Counts by measure per breakdown value (and month), from ``first`` to ``last``;
-        ``with_now`` adds the counts of the present (open requests)."""
+        ``with_now`` adds the counts of the present (open requests). A breakdown by what the
+        scope filters on holds the filtered value only (the figures per service, with one
+        service chosen, count nothing of the others), as when they are recomputed."""
         grain = self.scope.mask | by
         fixed = {
             defs.CENTRE: self.scope.centre_id if self.scope.centre_id is not None else ALL_CENTRES,
@@ -317,13 +319,15 @@ class RollupSource:
             defs.REGION: self.scope.region_code or ALL,
             defs.CATEGORY: self.scope.category or ALL,
         }
+        conditions = [_COLUMNS[bit] == value for bit, value in fixed.items()
+                      if bit != by or self.scope.mask & bit]  # fmt: skip
         group = [_COLUMNS[by]] if by else []
         if per_month:
             group.append(FigureCount.period)
         query = (
             sa.select(*group, FigureCount.measure, sa.func.sum(FigureCount.value))
             .where(FigureCount.grain == grain)
-            .where(*(_COLUMNS[bit] == value for bit, value in fixed.items() if bit != by))
+            .where(*conditions)
             .group_by(*group, FigureCount.measure)
         )
         if measures is not None:
