@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from tests.factories import COMPLETION
 from tests.mail import outbox
 from tisc.domain.errors import Refused
+from tisc.domain.notifications import Kind
 from tisc.domain.workflow import Action
 from tisc.extensions import db
-from tisc.models import QueueCount, RequestEvent, RequestRead, ServiceRequest, User
-from tisc.services import accounts, followups, requests, schedule
+from tisc.models import OutboxMessage, QueueCount, RequestEvent, RequestRead, ServiceRequest, User
+from tisc.services import accounts, followups, notifications, requests, schedule
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -238,6 +239,34 @@ def test_an_unrated_request_is_invited_once_a_few_days_after_completion(make, cl
     assert invite(ASKED + timedelta(days=9)) == 0
     (message,) = outbox(make.app, kind="rating_invitation")
     assert message.locale == "ru" and reference in message.subject
+
+
+def test_a_result_completed_again_is_invited_again_once(make, clock):
+    """Rated afresh, so invited afresh: the first result's invitation does not count for
+    the next, nor does one sent under the key of one invitation per request before it."""
+    reference = clock.completed(ASKED)
+    assert invite(ASKED + timedelta(days=3, hours=1)) == 1
+    clock.act("staff", reference, "reopen", ASKED + timedelta(days=4), text="One more search.")
+    clock.act("staff", reference, "start", ASKED + timedelta(days=4))
+    clock.act("staff", reference, "complete", ASKED + timedelta(days=5), **COMPLETION)
+    assert invite(ASKED + timedelta(days=6)) == 0  # a few days after the new completion
+    assert invite(ASKED + timedelta(days=8, hours=1)) == 1
+    assert invite(ASKED + timedelta(days=8, hours=2)) == 0
+    assert len(outbox(make.app, kind="rating_invitation")) == 2
+    # Invited before results were told apart, under "rating:<id>": after this completion,
+    # the invitation was of this result; before it, of a previous one.
+    for sent_after_completion in (True, False):
+        before = row(clock.completed(ASKED))
+        old_key = f"rating:{before.id}"
+        notifications.queue(Kind.RATING_INVITATION, clock.user("inventor"),
+                            service_request=before, dedupe_key=old_key)  # fmt: skip
+        sent_at = before.closed_at + timedelta(hours=1 if sent_after_completion else -1)
+        db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.dedupe_key == old_key)
+            .values(created_at=sent_at)
+        )  # fmt: skip
+        db.session.commit()
+        assert invite(ASKED + timedelta(days=3, hours=1)) == (0 if sent_after_completion else 1)
 
 
 def test_no_invitation_when_rated_muted_reopened_or_long_ago(make, clock):

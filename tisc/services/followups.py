@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from tisc.database import among
 from tisc.domain import workflow
 from tisc.domain.notifications import Kind, wanted
 from tisc.domain.permissions import SCHEDULE
@@ -83,9 +84,8 @@ def _chase(ids: list[int], now: datetime, policy: Policy) -> int:
 
 
 def invite_ratings(today: date, now: datetime) -> int:
-    """Invite, once, each inventor who has not rated a request completed a few days ago."""
-    key = sa.literal("rating:") + sa.cast(ServiceRequest.id, sa.String)
-    invited = sa.exists().where(OutboxMessage.dedupe_key == key)
+    """Invite, once per result, each inventor who has not rated a request completed a few
+    days ago: a request completed again after a reopening is rated afresh."""
     rows = db.session.execute(
         sa.select(ServiceRequest, User)
         .join(User, User.id == ServiceRequest.inventor_id)
@@ -95,19 +95,46 @@ def invite_ratings(today: date, now: datetime) -> int:
             ServiceRequest.closed_at <= now - INVITE_AFTER,
             ServiceRequest.closed_at > now - INVITE_WITHIN,
             User.active.is_(True),
-            ~invited,
         )
         .order_by(ServiceRequest.id)
         .options(*LIST_ONLY)
     ).all()
+    invited = _invited([service_request for service_request, _ in rows])
     queued = 0
     for service_request, inventor in rows:
+        if service_request.id in invited:
+            continue
         if wanted(Kind.RATING_INVITATION, inventor.role, inventor.muted_notifications):
             notifications.queue(
                 Kind.RATING_INVITATION,
                 inventor,
                 service_request=service_request,
-                dedupe_key=f"rating:{service_request.id}",
+                dedupe_key=_invitation_key(service_request),
             )
             queued += 1
     return queued
+
+
+def _invitation_key(service_request: ServiceRequest) -> str:
+    """The invitation to rate a request's current result (its completion's moment)."""
+    return f"rating:{service_request.id}:{int(service_request.closed_at.timestamp())}"
+
+
+def _invited(completed: list[ServiceRequest]) -> set[int]:
+    """Those of the ``completed`` requests whose current result was already invited: under
+    its own key, or under the key of one invitation per request, written before the
+    results were told apart, after this completion."""
+    before_results = {f"rating:{r.id}": r for r in completed}
+    keys = [*before_results, *(_invitation_key(r) for r in completed)]
+    sent = db.session.execute(
+        sa.select(OutboxMessage.dedupe_key, OutboxMessage.created_at).where(
+            among(db.session, OutboxMessage.dedupe_key, keys, sa.String)
+        )
+    ).all()
+    invited = set()
+    for key, at in sent:
+        if (first := before_results.get(key)) is None:
+            invited.add(int(key.split(":")[1]))
+        elif at >= first.closed_at:
+            invited.add(first.id)
+    return invited
