@@ -412,6 +412,43 @@ def test_the_migration_gives_reopened_requests_their_due_date_and_corrects_the_s
     assert board(n.app).total.on_time == 1
 
 
+def test_the_migration_clears_a_previous_results_rating_and_corrects_the_sums(network):
+    """Stored before a completion cleared them: A, rated 5, reopened and completed again
+    with its rating kept (and resolved); B, rated once of its one result, keeps it."""
+    from flask_migrate import downgrade, upgrade
+
+    n = network
+    n.act("B", n.uni, "rate", local(2026, 3, 12, 9), rating=3)
+    n.act("A", n.sme, "resolve", local(2026, 3, 31, 9))
+    n.act("A", n.staff, "reopen", local(2026, 4, 13, 10), text="One more search.")
+    n.act("A", n.staff, "start", local(2026, 4, 13, 10))
+    n.act("A", n.staff, "complete", local(2026, 4, 14, 10), **COMPLETION)
+    with n.app.app_context():
+        kept = nonzero_sums(n.app)
+        a = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == n.references["A"])
+        )
+        a.rating, a.rating_comment, a.resolved_at = 5, "Useful", local(2026, 3, 31, 9)
+        db.session.commit()
+        figures.rebuild(n.make.policy)  # the sums as they were counted with it
+    dashboards.forget()
+    assert board(n.app).total.rated == 2
+    with n.app.app_context():
+        downgrade(revision="a4c8e1f07b3d")
+        upgrade()
+        a = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == n.references["A"])
+        )
+        assert (a.rating, a.rating_comment, a.resolved_at) == (None, "", None)
+        b = db.session.scalar(
+            sa.select(ServiceRequest).where(ServiceRequest.reference == n.references["B"])
+        )
+        assert b.rating == 3
+    assert nonzero_sums(n.app) == kept  # as if the completion had cleared them
+    dashboards.forget()
+    assert (board(n.app).total.rated, board(n.app).total.mean_rating) == (1, 3.0)  # B
+
+
 def test_the_network_totals_and_colleagues_follow_the_filters(network):
     n, period = network, Period(202601, 202604)
     with n.app.app_context():
