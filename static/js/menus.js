@@ -37,6 +37,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var nav = document.getElementById("nav");
   var toggler = document.querySelector('.navbar-toggler[aria-controls="nav"]');
   document.addEventListener("keydown", function (event) {
+    // A field with text in it takes the first Escape (the search field empties itself).
+    var field = event.target.closest && event.target.closest("input, textarea, select");
+    if (event.isComposing || (field && field.value)) {
+      return;
+    }
     if (event.key === "Escape" && !event.defaultPrevented && nav && toggler &&
         nav.classList.contains("show") && window.bootstrap) {
       window.bootstrap.Collapse.getOrCreateInstance(nav, { toggle: false }).hide();

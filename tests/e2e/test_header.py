@@ -91,3 +91,21 @@ def test_escape_folds_the_phone_menu_after_closing_a_menu_inside_it(
         expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
     finally:
         context.close()
+
+
+def test_escape_in_the_go_to_field_empties_it_before_folding_the_phone_menu(
+    browser: Browser, site: str, app
+):
+    person = Factory(app).user("staff", centre="kbtu")
+    context, page = signed_in(browser, site, person, IPHONE, 390)
+    try:
+        _opened(page)
+        field = page.locator("#go-to-reference")
+        field.fill("2026-4")
+        field.press("Escape")
+        expect(field).to_have_value("")
+        expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # still open
+        field.press("Escape")
+        expect(page.locator("#nav")).not_to_have_class(re.compile(r"\bshow\b"))
+    finally:
+        context.close()
