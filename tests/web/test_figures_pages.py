@@ -868,14 +868,16 @@ def test_the_wipo_report_totals_its_requesters_and_regions_and_closes_under_outc
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])
 def test_the_wipo_regions_are_in_the_readers_alphabet(client, busy, locale):
-    from tisc.domain.collation import sort_key
+    from tisc.domain.collation import region_sort_name, sort_key
 
     login(client, busy["coordinator"])
     client.post("/locale", data={"locale": locale})
     page = text_of(client.get(f"/office/reports/wipo?year={today_in_kazakhstan().year}"))
     names = [row[0] for row in wipo_rows(page, 4)][:-1]
     assert len(names) >= 17
-    assert names == sorted(names, key=lambda name: sort_key(name, locale))
+    assert names == sorted(names, key=lambda name: sort_key(region_sort_name(name), locale))
+    if locale == "ru":  # «область Абай» under А, as in the filters
+        assert names.index("область Абай") < names.index("Акмолинская область")
 
 
 def test_the_wipo_workbook_names_the_network_and_the_year_inside(client, busy):

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from tisc.domain.catalogue import Role
+from tisc.domain.collation import region_sort_name
 from tisc.domain.errors import Invalid
 from tisc.domain.figures import check_year
 from tisc.extensions import policy
@@ -104,7 +105,8 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
               sheet(3, gettext("Requesters"))),
         # In the reader's alphabet, as regions are everywhere else (the report keeps codes).
         Table(gettext("4. By region"), [gettext("Region of the inventor"), received, served],
-              counts(by_name(report.regions, lambda s: region_name(s.key)), region_name)
+              counts(by_name(report.regions, lambda s: region_sort_name(region_name(s.key))),
+                     region_name)
               + [total], sheet(4, gettext("Regions"))),
         Table(gettext("5. Value-added services"), [gettext("Service"), received, served],
               counts(report.value_added, service_label), sheet(5, gettext("Value added"))),
