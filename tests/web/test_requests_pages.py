@@ -462,7 +462,7 @@ def test_an_actions_address_opened_later_is_the_request_page_with_its_panel(worl
     assert sent.status_code == 400
     later = client.get(f"/requests/{world.reference.lower()}/decline")
     assert later.status_code == 302
-    assert later.headers["Location"] == f"/requests/{world.reference}?do=decline"
+    assert later.headers["Location"] == f"/requests/{world.reference}?do=decline#panel"
     page = client.get(later.headers["Location"]).get_data(as_text=True)
     assert 'name="decline-text"' in page  # the panel is open, empty
     assert make.row(world.reference)["status"] == "submitted"

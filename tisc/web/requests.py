@@ -271,7 +271,9 @@ def action_address(reference: str, action_name: str):
         abort(404)
     if action not in ACTION_FORMS:
         abort(404)
-    return redirect(url_for(".detail", reference=service_request.reference, do=action.value))
+    return redirect(
+        url_for(".detail", reference=service_request.reference, do=action.value, _anchor="panel")
+    )
 
 
 def _rebase(form, service_request) -> None:
