@@ -1152,10 +1152,12 @@ def test_a_reopened_requests_outcome_is_no_longer_its_result(make, client, beare
     reopened, the earlier result is in its timeline, not in its fields."""
     inventor, staff = make.user(), make.user("staff", centre="kbtu")
     reference = make.request_in("completed", inventor, staff)
+    make.act(inventor, reference, "rate", rating=2, text="Too short.")
     path = f"/api/v1/requests/{reference}"
-    fields = ("outcome", "outcome_summary", "hours_spent", "documents_cited")
+    fields = ("outcome", "outcome_summary", "hours_spent", "documents_cited", "rating_comment")
     done = client.get(path, headers=bearer(staff)).get_json()
     assert done["outcome"] == "prior_art_found" and done["hours_spent"] == 6.5
+    assert done["rating_comment"] == "Too short."
     make.act(staff, reference, "reopen", text="A gap in the search.")
     for person in (staff, inventor, make.user("coordinator")):
         shown = client.get(path, headers=bearer(person)).get_json()

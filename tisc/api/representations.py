@@ -104,8 +104,7 @@ def request(
     flags = duplicates.flags_for(actor, row)
     shown |= {
         "description": row.description,
-        **standing_result(row, "outcome_summary"),
-        "rating_comment": row.rating_comment,
+        **standing_result(row, "outcome_summary", "rating_comment"),
         "duplicate_of": row.duplicate_of.reference if row.duplicate_of_id else None,
         "filings": [
             {"ip_right": f.ip_right.value, "office": f.office.value,

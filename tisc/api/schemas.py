@@ -286,7 +286,7 @@ class Request(Schema):
     assignee = fields.Nested(Assignee, allow_none=True)
     inventor = fields.Nested(Person)
     outcome_summary = fields.String(allow_none=True)
-    rating_comment = fields.String()
+    rating_comment = fields.String(allow_none=True)
     duplicate_of = fields.String(allow_none=True, metadata={"description": "A reference"})
     filings = fields.List(fields.Nested(lambda: FilingInfo()))
     duplicate_flags = fields.List(
