@@ -282,6 +282,7 @@ STAFF_POSTS = {
     "/desk/replies/new": {"title": "X", "text_kk": "Y"},
     "/desk/replies/{reply}/edit": {"title": "Changed", "text_kk": "Changed"},
     "/desk/replies/{reply}/delete": {"confirmed": "y"},
+    "/desk/replies/{reply}/delete?ask": {},  # the question before, which names the reply
     "/desk/centre": {"phone": "000", "services": ["training"], "languages": ["kk"]},
 }
 

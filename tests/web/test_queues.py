@@ -227,3 +227,13 @@ def test_filter_forms_are_kept_per_filters_but_not_per_search(world, as_, app):
     for _ in range(2):
         assert client.get("/desk", query_string={"q": "кірпіш"}).status_code == 200
     assert forms.builds == before + 1
+
+
+def test_an_inventors_list_names_each_centre_whole(world, as_):
+    """Not cut to two lines with an ellipsis: an inventor writes to a handful of centres."""
+    page = as_("inventor").get("/requests", headers={"Accept-Language": "ru"}).get_data(True)
+    cells = re.findall(r'<td class="([^"]*)" data-label="Центр">(.*?)</td>', page, re.S)
+    assert cells, page
+    for classes, cell in cells:
+        assert "clip" not in classes and 'class="clip"' not in cell
+    assert any("Казахстанско-Британский технический университет" in cell for _, cell in cells)
