@@ -177,11 +177,15 @@ def test_staff_read_the_inventors_question_about_the_result_in_the_banner(world,
     inventor, staff = world.people["inventor"], world.people["staff"]
     reference = make.request_in("completed", inventor, staff)
     make.act(inventor, reference, "follow_up", text="Why is <i>KZ 12345</i> left out?")
+    make.act(inventor, reference, "follow_up", text="And KZ 67890?")  # before an answer
     top = banner(page_of(as_("staff"), reference))
     assert "The inventor asked about the result on" in top
-    assert "Why is &lt;i&gt;KZ 12345&lt;/i&gt; left out?" in top
+    assert "Why is &lt;i&gt;KZ 12345&lt;/i&gt; left out?" in top and "And KZ 67890?" in top
     make.act(staff, reference, "answer", text="It lapsed in 2019.")
     assert "left out?" not in banner(page_of(as_("staff"), reference))  # answered
+    make.act(inventor, reference, "follow_up", text="Is KZ 11111 in force?")
+    top = banner(page_of(as_("staff"), reference))
+    assert "Is KZ 11111 in force?" in top and "KZ 67890" not in top  # the waiting one only
 
 
 def test_after_a_transfer_the_inventor_is_told_the_truth(world, as_, make):

@@ -132,5 +132,12 @@ def last_of(entries: list[Entry], action: Action) -> Entry | None:
     return next((entry for entry in reversed(entries) if entry.action is action), None)
 
 
+def questions_waiting(entries: list[Entry], since: datetime | None) -> list[Entry]:
+    """The inventor's questions about the result not answered yet (asked ``since``)."""
+    if since is None:
+        return []
+    return [e for e in entries if e.action is Action.FOLLOW_UP and e.created_at >= since]
+
+
 def _names(centres: dict[int, network.CentreCard], centre_id: int | None) -> dict[str, str] | None:
     return centres[centre_id].names if centre_id is not None else None

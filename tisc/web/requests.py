@@ -347,7 +347,7 @@ def _detail_page(service_request, bound=None, problem=None, insert=None, opened=
         unsent=unsent,
         declined=timeline.last_of(entries, Action.DECLINE),
         asked=timeline.last_of(entries, Action.ASK),
-        followed_up=timeline.last_of(entries, Action.FOLLOW_UP),  # a question about the result
+        waiting_questions=timeline.questions_waiting(entries, service_request.question_since),
         completed=timeline.last_of(entries, Action.COMPLETE),
         moments=_moments(service_request),
     )
