@@ -48,7 +48,7 @@ folium.Map._template.environment.policies["json.dumps_kwargs"] = {
 MARKER_CALLBACK = """(function (texts) {
     return function (row) {
         var kind = row[2] ? "planned" : "active";
-        var icon = L.divIcon({className: "tisc-marker tisc-marker-" + kind, iconSize: [18, 18]});
+        var icon = L.divIcon({className: "tisc-marker tisc-marker-" + kind, iconSize: [24, 24]});
         // row[7]: the name as text, the marker's accessible name (a DOM property, never HTML).
         var marker = L.marker(new L.LatLng(row[0], row[1]),
                               {icon: icon, keyboard: true, title: row[7]});
