@@ -225,12 +225,8 @@ def _reply_to_insert(service_request) -> tuple[Action, str] | None:
 @bp.route("/<reference>/<action_name>", methods=["POST"])
 def act(reference: str, action_name: str):
     service_request = get_request_for(current_user, reference)
-    try:
-        action = Action(action_name)
-        form_class = ACTION_FORMS[action]
-    except (ValueError, KeyError):
-        abort(404)
-    form = form_class(prefix=action.value)
+    action = _form_action(action_name)
+    form = ACTION_FORMS[action](prefix=action.value)
     _action_choices(form, service_request)
     if form.validate_on_submit():
         try:
@@ -265,15 +261,21 @@ def action_address(reference: str, action_name: str):
     address in the browser's bar, and a restored tab, the history or a copied link opens it
     later. That is the request's page, with the action's panel open where it has one."""
     service_request = get_request_for(current_user, reference)
+    action = _form_action(action_name)
+    return redirect(
+        url_for(".detail", reference=service_request.reference, do=action.value, _anchor="panel")
+    )
+
+
+def _form_action(name: str) -> Action:
+    """The action a form of the request page takes, by its address's name; else 404."""
     try:
-        action = Action(action_name)
+        action = Action(name)
     except ValueError:
         abort(404)
     if action not in ACTION_FORMS:
         abort(404)
-    return redirect(
-        url_for(".detail", reference=service_request.reference, do=action.value, _anchor="panel")
-    )
+    return action
 
 
 def _rebase(form, service_request) -> None:
