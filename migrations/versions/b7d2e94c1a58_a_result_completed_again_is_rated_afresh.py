@@ -10,6 +10,11 @@ the rating out of the kept sums (``figure_counts``) at every grain. The previous
 result's comment stays on the timeline, in its ``rate`` event; the stars were kept
 on the request only, and go. Downgrading leaves the requests as they are now.
 
+The invitation to rate, once per request (``rating:<id>``), is now once per result
+(``rating:<id>:<completed at, in seconds>``): one sent after a request's current
+completion was of its current result, and takes that result's key, so that it is not
+sent again.
+
 Revision ID: b7d2e94c1a58
 Revises: a4c8e1f07b3d
 Create Date: 2026-12-07 04:30:00.000000
@@ -47,6 +52,11 @@ events = sa.table(
     sa.column("id", sa.Integer), sa.column("request_id", sa.Integer),
     sa.column("action", sa.String),
 )  # fmt: skip
+messages = sa.table(
+    "outbox_messages",
+    sa.column("id", sa.Integer), sa.column("dedupe_key", sa.String),
+    sa.column("created_at", UTCDateTime()),
+)  # fmt: skip
 counts = sa.table(
     "figure_counts",
     sa.column("grain", sa.SmallInteger), sa.column("period", sa.Integer),
@@ -82,6 +92,22 @@ def upgrade():
     )
     connection.execute(sa.update(requests).where(resolved_before).values(resolved_at=None))
     _apply(connection, defs.expand(Counter({k: v for k, v in change.items() if v})))
+    _key_invitations_by_result(connection)
+
+
+def _key_invitations_by_result(connection) -> None:
+    request_key = sa.literal("rating:") + sa.cast(requests.c.id, sa.String)
+    invited = connection.execute(
+        sa.select(messages.c.id, requests.c.id.label("request_id"), requests.c.closed_at)
+        .join(requests, messages.c.dedupe_key == request_key)
+        .where(requests.c.status == Status.COMPLETED.value)
+        .where(messages.c.created_at >= requests.c.closed_at)
+    ).all()
+    for row in invited:
+        key = f"rating:{row.request_id}:{int(row.closed_at.timestamp())}"
+        connection.execute(
+            sa.update(messages).where(messages.c.id == row.id).values(dedupe_key=key)
+        )
 
 
 def downgrade():

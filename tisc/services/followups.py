@@ -121,20 +121,11 @@ def _invitation_key(service_request: ServiceRequest) -> str:
 
 
 def _invited(completed: list[ServiceRequest]) -> set[int]:
-    """Those of the ``completed`` requests whose current result was already invited: under
-    its own key, or under the key of one invitation per request, written before the
-    results were told apart, after this completion."""
-    before_results = {f"rating:{r.id}": r for r in completed}
-    keys = [*before_results, *(_invitation_key(r) for r in completed)]
-    sent = db.session.execute(
-        sa.select(OutboxMessage.dedupe_key, OutboxMessage.created_at).where(
-            among(db.session, OutboxMessage.dedupe_key, keys, sa.String)
+    """Those of the ``completed`` requests whose current result was already invited."""
+    keys = {_invitation_key(r): r.id for r in completed}
+    sent = db.session.scalars(
+        sa.select(OutboxMessage.dedupe_key).where(
+            among(db.session, OutboxMessage.dedupe_key, list(keys), sa.String)
         )
-    ).all()
-    invited = set()
-    for key, at in sent:
-        if (first := before_results.get(key)) is None:
-            invited.add(int(key.split(":")[1]))
-        elif at >= first.closed_at:
-            invited.add(first.id)
-    return invited
+    )
+    return {keys[key] for key in sent}
