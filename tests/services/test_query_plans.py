@@ -247,25 +247,31 @@ def test_a_desk_list_of_one_service_reads_only_the_requests_it_shows(
     staff = make.user("staff", centre="kbtu")
     before = make.request(inventor, service="prior_art_search")
     shown = make.request(inventor, service="training")
-    if db.engine.dialect.name == "postgresql":  # before it either way: as old, as soon due
-        first = db.session.scalar(sa.select(ServiceRequest.id).filter_by(reference=before))
-        _copies_of(first, 300, "p")
-        db.session.commit()
-        # Statistics now, not whenever autovacuum gets to them (the plan changed with them),
-        # and no reading of the whole table: at 300 rows that is the cheapest plan, at a
-        # million it is not, and the question is what the index reads.
-        db.session.execute(sa.text("ANALYZE service_requests"))
-        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     person = db.session.get(User, staff.id)
     filters = queues.Filters(status=status, service="training", sort=sort)
     page = lambda: queues.desk_page(person, filters, listed=True)  # noqa: E731
-    assert [row.reference for row in page().rows] == [shown]
     if db.engine.dialect.name == "sqlite":  # no row counts: the index it reads ends so
+        assert [row.reference for row in page().rows] == [shown]
         assert index in _plan_of_what(page, "ORDER BY")
         columns = db.session.execute(sa.text(f"PRAGMA index_info({index})")).all()
         assert columns[-1].name == "service"
-    else:
+        return
+    # Before it either way (as old, as soon due), and with the index under test as the only
+    # way in: among 300 rows the planner's pick between a dozen near-equal indexes turned on
+    # how bloated each was by the tests before; the question is what this index reads. All
+    # of it in one transaction, rolled back (PostgreSQL's DDL is transactional).
+    first = db.session.scalar(sa.select(ServiceRequest.id).filter_by(reference=before))
+    _copies_of(first, 300, "p")
+    try:
+        for other in sa.inspect(db.session.connection()).get_indexes("service_requests"):
+            if other["name"] != index and "duplicates_constraint" not in other:
+                db.session.execute(sa.text(f'DROP INDEX "{other["name"]}"'))
+        db.session.execute(sa.text("ANALYZE service_requests"))
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        assert [row.reference for row in page().rows] == [shown]
         assert _rows_read_from("service_requests", page, "ORDER BY", filtered=True) <= 2
+    finally:
+        db.session.rollback()
 
 
 def test_the_changed_count_reads_the_index_of_unread_marks(ctx, make):
