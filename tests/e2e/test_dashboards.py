@@ -45,6 +45,10 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
     received = page.locator('#by-centre th:has-text("Received") button')
     heads = page.locator("#by-centre thead th")
     expect(page.locator("#by-centre thead th[aria-sort]")).to_have_count(0)  # none sorted yet
+    # Each header's button is a target of at least 24 by 24 px (WCAG 2.5.8); it was 23 high.
+    for button in page.locator("table thead .sort-button").all():
+        box = button.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, (button.inner_text(), box)
     received.click()
     expect(heads.nth(1)).to_have_attribute("aria-sort", "ascending")
     expect(page.locator("#by-centre + [role=status]")).to_have_text(
