@@ -10,12 +10,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers, support
-from flask_babel import get_domain, get_locale, get_timezone, gettext, ngettext
+from flask_babel import (
+    format_decimal,
+    get_domain,
+    get_locale,
+    get_timezone,
+    gettext,
+    ngettext,
+)
 from markupsafe import Markup, escape
 
 from tisc.caching import Cache
@@ -606,10 +614,18 @@ def is_overdue(service_request) -> bool:
     return workflow.is_overdue(service_request.status, service_request.due_at, datetime.now(UTC))
 
 
+def _in_words(value):
+    if isinstance(value, Status):
+        return status_label(value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return value
+
+
 def explain(error: DomainError) -> str:
-    """A domain error's message in the reader's language (a status it names, too)."""
-    params = {key: status_label(value) if isinstance(value, Status) else value
-              for key, value in error.params.items()}  # fmt: skip
+    """A domain error's message in the reader's language (a status it names, and a number
+    as the reader writes it: "0,25" in kk and ru)."""
+    params = {key: _in_words(value) for key, value in error.params.items()}
     if error.plural:
         number = params.pop("num")
         return ngettext(error.message, error.plural, number, **params)

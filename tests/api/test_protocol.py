@@ -686,6 +686,40 @@ def test_a_title_on_more_than_one_line_is_refused_by_name(make, client, bearer, 
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
+def test_a_title_and_description_of_invisible_characters_are_refused_by_name(make, client, bearer):
+    """A zero-width space or a word joiner is not whitespace to Python, yet shows nothing:
+    such a request was listed with an empty title."""
+    response = client.post(
+        "/api/v1/requests", headers=bearer(make.user()) | {"Accept-Language": "en"},
+        data=SUBMISSION | {"title": "\u200b\u200f\u2060", "description": " \ufeff "},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [
+        {"field": "title", "message": "Give your request a title."},
+        {"field": "description", "message": "Describe your invention or question."},
+    ]
+    with make.app.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
+
+
+def test_a_note_of_invisible_characters_is_refused(make, client, bearer):
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/note", data={"text": "\u200b\u200b"},
+        headers=bearer(staff) | {"If-Match": "*", "Accept-Language": "en"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "text"
+    assert make.row(reference) == before
+    with make.app.app_context():  # a note changes no column: count the events
+        assert (
+            db.session.scalar(sa.text("SELECT count(*) FROM request_events WHERE action = 'note'"))
+            == 0
+        )
+
+
 def test_a_file_that_is_not_allowed_is_refused_by_name(make, client, bearer):
     response = client.post(
         "/api/v1/requests", headers=bearer(make.user()),
@@ -944,7 +978,8 @@ def test_completing_with_every_part_of_the_result_wrong_names_every_one(make, cl
     before = make.row(reference)
     response = client.post(
         f"/api/v1/requests/{reference}/actions/complete",
-        data={"summary": "  ", "hours_spent": "0", "documents_cited": "2"},
+        # A zero-width space is no summary; a few minutes are less than the page's form takes.
+        data={"summary": " \u200b ", "hours_spent": "0.2", "documents_cited": "2"},
         headers=bearer(staff) | {"If-Match": "*", "Accept-Language": "en"},
     )  # fmt: skip
     assert response.status_code == 400
@@ -953,7 +988,16 @@ def test_completing_with_every_part_of_the_result_wrong_names_every_one(make, cl
     assert problem["errors"] == [
         {"field": "outcome", "message": "Choose an outcome."},
         {"field": "summary", "message": "Summarise the result for the inventor."},
-        {"field": "hours_spent", "message": "Hours spent must be more than 0 and at most 1000."},
+        {"field": "hours_spent", "message": "Give the hours spent, from 0.25 to 1,000."},
+    ]
+    assert make.row(reference) == before
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/complete",
+        data={"outcome": "training_delivered", "summary": "Done", "hours_spent": "0.2"},
+        headers=bearer(staff) | {"If-Match": "*", "Accept-Language": "ru"},
+    )  # fmt: skip
+    assert response.get_json()["errors"] == [
+        {"field": "hours_spent", "message": "Укажите затраченное время: от 0,25 до 1\xa0000 ч."},
     ]
     assert make.row(reference) == before
 

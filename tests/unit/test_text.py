@@ -1,8 +1,8 @@
-"""A one-line field's rule, alone."""
+"""A one-line field's rule, and what counts as blank, alone."""
 
 import pytest
 
-from tisc.domain.text import as_one_line, is_one_line
+from tisc.domain.text import as_one_line, is_blank, is_one_line, trimmed
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,30 @@ def test_a_pasted_text_s_spacing_becomes_spaces_its_bidi_controls_go_and_nothing
     pasted, kept
 ):
     assert as_one_line(pasted) == kept
+
+
+INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # zero-width, marks, BOM, soft hyphen
+)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b", INVISIBLE, f" \t{INVISIBLE}\n\u3000"])
+def test_spaces_and_invisible_format_characters_are_blank(text):
+    assert is_blank(text)
+    assert trimmed(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("\u200b Күн панелі\u2060 ", "Күн панелі"),
+        ("joi\u200dned", "joi\u200dned"),  # inside a word it joins: kept
+        ("\ufeffTitle", "Title"),
+        ("x", "x"),
+        ("🔬", "🔬"),
+        ("\u202eabc \u202eабв", "abc \u202eабв"),  # inside: for is_one_line to refuse
+    ],
+)
+def test_a_text_keeps_what_is_between_its_first_and_last_visible_character(text, kept):
+    assert trimmed(text) == kept
+    assert not is_blank(text)

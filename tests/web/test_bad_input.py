@@ -97,6 +97,24 @@ CASES = {
         "inventor", "POST", "/account", {"name": "Ali\x7fya", "locale": ""},
         says="Keep this to one line",
     ),
+    # Zero-width spaces, word joiners, direction marks, a byte order mark: not whitespace to
+    # Python, and nothing to see. Such a title was listed as an empty one.
+    "a submission's title of invisible characters": Case(
+        "inventor", "POST", "/requests/new", submission(title="\u200b\u200f\u2060"),
+        says="This field is required.",
+    ),
+    "a note of invisible characters": Case(
+        "staff", "POST", "/requests/{ref}/note",
+        {"note-text": "\u200b \ufeff", "note-version": "{version}"},
+        says="This field is required.",
+    ),
+    "a registration name of invisible characters": Case(
+        "anonymous", "POST", "/register",
+        {"name": "\u2060\u200e", "email": "ali@example.kz",
+         "password": "correct horse battery", "confirm": "correct horse battery",
+         "requester_category": "student"},
+        says="This field is required.",
+    ),
     "NUL in the directory's search": Case(
         "anonymous", "GET", "/centres?q=univ%00ersity", says="character that cannot be stored"
     ),

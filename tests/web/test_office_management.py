@@ -1,6 +1,7 @@
 """The coordinator manages centres and staff accounts."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -43,11 +44,24 @@ def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
         "lat": ("95", "Number must be between -90 and 90."),
         "website": ("javascript:alert(1)", "Invalid URL."),
         "services": (["astrology"], "is not a valid choice for this field"),
+        "joined_on": ("0001-01-01", "Choose a date from 2000 to two years ahead."),
     }
-    for field, (value, message) in cases.items():
-        response = client.post("/office/centres/new", data=centre_form(make.app, **{field: value}))
-        assert response.status_code == 400, field
-        assert message in response.get_data(as_text=True), field
+    changes = [({field: value}, message) for field, (value, message) in cases.items()]
+    changes += [
+        ({"joined_on": "9999-12-31"}, "Choose a date from 2000 to two years ahead."),
+        # An active centre with no service would receive no requests (a planned one may wait).
+        ({"services": []}, "Choose at least one service: a centre with none receives no"),
+        # Names of zero-width spaces and word joiners show nothing: no name at all.
+        ({"name_kk": "\u200b", "name_ru": "\u2060", "name_en": " \ufeff"},
+         "Give the centre&#39;s name in at least one language."),
+    ]  # fmt: skip
+    for change, message in changes:
+        response = client.post("/office/centres/new", data=centre_form(make.app, **change))
+        assert response.status_code == 400, change
+        assert message in response.get_data(as_text=True), change
+    soon = (date.today() + timedelta(days=300)).isoformat()
+    planned = centre_form(make.app, status="planned", services=[], joined_on=soon)
+    assert client.post("/office/centres/new", data=planned | {"slug": "planned"}).status_code == 302
     with make.app.app_context():
         assert db.session.scalar(sa.select(Centre).where(Centre.slug == "shymkent-tisc")) is None
 

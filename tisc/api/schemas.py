@@ -19,7 +19,7 @@ from tisc.domain.catalogue import (
 )
 from tisc.domain.figures import EARLIEST_YEAR, PERIOD_KINDS, UNKNOWN_CATEGORY
 from tisc.domain.policy import MAX_FILES
-from tisc.domain.workflow import SPECS, Action, Status
+from tisc.domain.workflow import MAX_HOURS, MIN_HOURS, SPECS, Action, Status
 from tisc.formatting import explain
 from tisc.models.base import LARGEST_ID
 from tisc.services import files as file_service
@@ -453,9 +453,9 @@ class ActionInput(Strict):
     summary = fields.String(load_default="", validate=validate.Length(max=10000))
     hours_spent = fields.Decimal(
         places=2,
-        # The bounds are checked by the domain (workflow.MAX_HOURS); documented here
-        # by hand because apispec prints a Decimal range as strings.
-        metadata={"exclusiveMinimum": 0, "maximum": 1000},
+        # The bounds are checked by the domain (workflow.MIN_HOURS, MAX_HOURS); documented
+        # here by hand because apispec prints a Decimal range as strings.
+        metadata={"minimum": float(MIN_HOURS), "maximum": float(MAX_HOURS)},
     )
     documents_cited = fields.Integer(validate=validate.Range(min=0, max=10000))
     ip_right = fields.String(

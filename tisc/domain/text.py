@@ -1,6 +1,7 @@
-"""What a single-line text may hold, for the pages' forms and the API alike."""
+"""What a text may hold (one line; something to see), for the pages' forms and the API alike."""
 
 import re
+import unicodedata
 
 from tisc.domain.catalogue import N_
 
@@ -39,3 +40,26 @@ def is_one_line(text: str) -> bool:
     name or a title would end an e-mail's subject line that names it; a bidirectional
     control would turn the text around it on the line that shows it."""
     return not _CONTROL.search(text)
+
+
+def _unseen(character: str) -> bool:
+    # Spaces, and format characters (Unicode's Cf: zero-width space U+200B, word joiner
+    # U+2060, the byte order mark U+FEFF, the direction marks U+200E and U+200F…).
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def trimmed(text: str) -> str:
+    """``text`` without the spaces and invisible format characters at its ends: what
+    ``str.strip`` leaves of a title pasted with a zero-width space around it."""
+    start, end = 0, len(text)
+    while start < end and _unseen(text[start]):
+        start += 1
+    while end > start and _unseen(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether ``text`` shows nothing: empty, or only spaces and invisible format
+    characters. A required field holding only a zero-width space is not filled in."""
+    return not trimmed(text or "")

@@ -23,6 +23,7 @@ from tisc.domain.errors import Invalid, Refused
 from tisc.domain.notifications import Audience, Kind
 from tisc.domain.permissions import Actor, Agent, can_take_part
 from tisc.domain.policy import Policy
+from tisc.domain.text import is_blank, trimmed
 
 __all__ = ["Actor"]  # re-exported: callers name the actor where they name the action
 
@@ -316,7 +317,7 @@ def _completed(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) ->
     return Change(
         {
             "outcome": done.outcome,
-            "outcome_summary": done.summary.strip(),
+            "outcome_summary": trimmed(done.summary),
             "hours_spent": done.hours_spent,
             "documents_cited": done.documents_cited,
             "rating": None,
@@ -337,7 +338,7 @@ def _reopened(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> 
 
 
 def _rated(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
-    return Change({"rating": inputs.rating, "rating_comment": inputs.text.strip()})
+    return Change({"rating": inputs.rating, "rating_comment": trimmed(inputs.text)})
 
 
 def _reminded(state: RequestState, actor: Actor, inputs: Inputs, at: Moment) -> Change:
@@ -682,7 +683,8 @@ ACTION_LABELS_TO_INVENTOR: dict[Action, str] = {
     Action.RESOLVE: N_("Marked as resolved by you"),
 }
 
-MAX_HOURS = Decimal(1000)
+# A completed request's hours: a quarter of an hour at least, as the page's form says.
+MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(1000)
 APPLICATION_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{2,39}$", re.ASCII)
 
 
@@ -737,7 +739,7 @@ def apply(
 
     change = spec.changes(state, actor, inputs, at) if spec.changes else Change()
     to_status = spec.moves[state.status]
-    event = Event(action, state.status, to_status, **({"text": inputs.text.strip(),
+    event = Event(action, state.status, to_status, **({"text": trimmed(inputs.text),
                   "internal": spec.internal} | change.event))  # fmt: skip
     if spec.internal:
         return Transition(state, [event])
@@ -806,7 +808,7 @@ def replay_clock(
 
 def _check_inputs(state: RequestState, spec: ActionSpec, inputs: Inputs, at: Moment) -> None:
     needs = spec.needs
-    if Needs.TEXT in needs and not inputs.text.strip():
+    if Needs.TEXT in needs and is_blank(inputs.text):
         raise Invalid("text", N_("Please write a message or a reason."))
     colleague = inputs.assignee_id is not None and inputs.assignee_centre_id == state.centre_id
     if Needs.ASSIGNEE in needs and not colleague:
@@ -871,14 +873,17 @@ def _check_completion(completion: Completion | None) -> None:
     problems = []
     if completion.outcome is None:
         problems.append(Invalid("outcome", N_("Choose an outcome.")))
-    if not completion.summary.strip():
+    if is_blank(completion.summary):
         problems.append(Invalid("summary", N_("Summarise the result for the inventor.")))
     if completion.hours_spent is None:
         problems.append(Invalid("hours_spent", N_("Give the hours spent as a number.")))
-    elif not Decimal(0) < completion.hours_spent <= MAX_HOURS:
+    elif not MIN_HOURS <= completion.hours_spent <= MAX_HOURS:
         problems.append(
             Invalid(
-                "hours_spent", N_("Hours spent must be more than 0 and at most %(max)s."), max=1000
+                "hours_spent",
+                N_("Give the hours spent, from %(min)s to %(max)s."),
+                min=MIN_HOURS,
+                max=MAX_HOURS,
             )
         )
     if completion.documents_cited < 0:

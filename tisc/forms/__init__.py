@@ -14,7 +14,7 @@ from wtforms.i18n import messages_path
 
 from tisc.caching import Cache
 from tisc.domain.catalogue import LANGUAGE_NAMES
-from tisc.domain.text import ONE_LINE, UNSTORABLE, as_one_line, is_one_line
+from tisc.domain.text import ONE_LINE, UNSTORABLE, as_one_line, is_blank, is_one_line
 
 _wtforms_messages: Cache[gettext.NullTranslations] = Cache(size=8)
 
@@ -51,6 +51,9 @@ class Form(FlaskForm):
     one_line_fields = True
 
     def validate(self, extra_validators=None) -> bool:
+        for field in self:  # only invisible characters: nothing written (DataRequired sees it)
+            if _text(field) and isinstance(field.data, str) and is_blank(field.data):
+                field.data = ""
         checking = self.one_line_fields
         one_line = [f for f in self if checking and _one_line(f) and isinstance(f.data, str)]
         for field in one_line:
@@ -75,9 +78,14 @@ class Form(FlaskForm):
             self[name].choices = values
 
 
+def _text(field) -> bool:
+    """A field people write in (a password is whatever it is)."""
+    hidden = (wtforms.PasswordField, wtforms.HiddenField)
+    return isinstance(field, wtforms.StringField) and not isinstance(field, hidden)
+
+
 def _one_line(field) -> bool:
-    multiline = (wtforms.TextAreaField, wtforms.PasswordField, wtforms.HiddenField)
-    return isinstance(field, wtforms.StringField) and not isinstance(field, multiline)
+    return _text(field) and not isinstance(field, wtforms.TextAreaField)
 
 
 class Options(list[SelectChoice]):

@@ -1,7 +1,5 @@
 """Forms of the request tracker: submission and one form per workflow action."""
 
-from decimal import Decimal
-
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -19,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tisc.domain.policy import MAX_FILES
-from tisc.domain.workflow import SPECS, Action
+from tisc.domain.workflow import MAX_HOURS, MIN_HOURS, SPECS, Action
 from tisc.extensions import policy
 from tisc.forms import Form, IntegerField, SelectField, options
 
@@ -63,8 +61,8 @@ def _hours_range() -> str:
     # is left for WTForms to fill with Python's "0.25".
     return gettext(
         "Give the hours spent, from %(min)s to %(max)s.",
-        min=format_decimal(Decimal("0.25")),
-        max=format_decimal(1000),
+        min=format_decimal(MIN_HOURS),
+        max=format_decimal(MAX_HOURS),
     )
 
 
@@ -239,7 +237,10 @@ class CompleteForm(ActionForm):
     hours_spent = FiniteDecimalField(
         _l("Hours spent"),
         places=2,
-        validators=[InputRequired(), NumberRange(min=0.25, max=1000, message=HOURS_RANGE)],
+        validators=[
+            InputRequired(),
+            NumberRange(min=MIN_HOURS, max=MAX_HOURS, message=HOURS_RANGE),
+        ],
     )
     documents_cited = IntegerField(
         _l("Documents cited"),

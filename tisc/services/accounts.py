@@ -19,6 +19,7 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.notifications import OPTIONAL, Kind
 from tisc.domain.policy import Policy
+from tisc.domain.text import is_blank, trimmed
 from tisc.extensions import db
 from tisc.models import Centre, User
 from tisc.models.base import utcnow
@@ -257,9 +258,9 @@ def update_profile(
 ) -> User:
     """Name and language; for inventors also who they ask as (requests keep theirs)."""
     user = db.session.merge(user)
-    if not name.strip():
+    if is_blank(name):
         raise Invalid("name", N_("Enter your name."))
-    user.name = name.strip()
+    user.name = trimmed(name)
     user.locale = _checked_locale(locale)
     if requester_category:
         user.requester_category = _checked_category(requester_category)
@@ -434,7 +435,7 @@ def registration_problems(name: str, email: str, password: str) -> list[Invalid]
     """Everything wrong with a registration at once (each field's first problem), so the
     form says it all in one answer rather than one problem per attempt."""
     problems = []
-    if not (name or "").strip():
+    if is_blank(name):
         problems.append(Invalid("name", N_("Enter a name.")))
     try:
         if find_by_email(normalise_email(email)) is not None:
@@ -452,7 +453,7 @@ TAKEN = N_("An account with this e-mail address already exists.")
 
 
 def _new_user(name, email, password, role, centre_id, locale, hash_method) -> User:
-    if not (name or "").strip():
+    if is_blank(name):
         raise Invalid("name", N_("Enter a name."))
     email = normalise_email(email)
     if password is not None:
@@ -460,7 +461,7 @@ def _new_user(name, email, password, role, centre_id, locale, hash_method) -> Us
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Invalid("email", N_("An account with this e-mail address already exists."))
     user = User(
-        name=name.strip(),
+        name=trimmed(name),
         email=email,
         role=role,
         centre_id=centre_id,

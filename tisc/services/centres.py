@@ -3,7 +3,7 @@ public profile each centre's staff keep themselves. Every change is in the audit
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -20,9 +20,11 @@ from tisc.domain.catalogue import (
     is_always_active,
 )
 from tisc.domain.errors import Invalid, NotFound, Refused
+from tisc.domain.figures import EARLIEST_YEAR
 from tisc.domain.membership import CentreRecord, StatusChange
 from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
+from tisc.domain.text import is_blank, trimmed
 from tisc.extensions import db
 from tisc.models import AuditEntry, Centre, CentreService, City, ServiceRequest, User
 from tisc.models.base import utcnow
@@ -199,6 +201,7 @@ def open_requests(centre_id: int) -> int:
     )
 
 
+NO_SERVICE = N_("Choose at least one service: a centre with none receives no requests.")
 ALWAYS_ACTIVE = N_(
     "The national office is always active: it takes no requests, so it is never planned "
     "or suspended."
@@ -264,14 +267,12 @@ def update_profile(user: User, slug: str, profile: CentreProfile) -> Centre:
     _check_profile(profile)
     # Staff keep their centre in routing; the national office may list a planned one bare.
     if not profile.services:
-        raise Invalid(
-            "services", N_("Choose at least one service: a centre with none receives no requests.")
-        )
+        raise Invalid("services", NO_SERVICE)
     if not profile.languages:
         raise Invalid("languages", N_("Choose at least one language your centre works in."))
     before = _snapshot(centre)
     for name in PROFILE_TEXTS:
-        setattr(centre, name, getattr(profile, name).strip())
+        setattr(centre, name, trimmed(getattr(profile, name)))
     centre.services = [Service(s) for s in profile.services]
     centre.languages = [lang.value for lang in Language if lang.value in profile.languages]
     centre.updated_at = utcnow()
@@ -367,10 +368,10 @@ def _id(user: User | None) -> int | None:
 def _check_profile(profile) -> None:
     for name in PROFILE_TEXTS:
         limit = LIMITS[name.rsplit("_", 1)[0] if name[-3:] in ("_kk", "_ru", "_en") else name]
-        if len(getattr(profile, name).strip()) > limit:
+        if len(trimmed(getattr(profile, name))) > limit:
             raise Invalid(name, N_("At most %(max)s characters."), max=limit)
-    website, email = profile.website.strip(), profile.email.strip()
-    if profile.phone.strip() and not PHONE.match(profile.phone.strip()):
+    website, email = trimmed(profile.website), trimmed(profile.email)
+    if (phone := trimmed(profile.phone)) and not PHONE.match(phone):
         raise Invalid("phone", N_("Give a phone number, e.g. +7 7212 35 63 98."))
     if website and not WEB_ADDRESS.match(website):
         raise Invalid("website", N_("Give the address of a web page, starting with https://."))
@@ -385,10 +386,10 @@ def _check_profile(profile) -> None:
 def _check(details: CentreDetails) -> None:
     if not SLUG.match(details.slug or ""):
         raise Invalid("slug", N_("Use lower-case Latin letters, digits and hyphens."))
-    if not any((details.name_kk.strip(), details.name_ru.strip(), details.name_en.strip())):
+    if all(map(is_blank, (details.name_kk, details.name_ru, details.name_en))):
         raise Invalid("name_en", N_("Give the centre's name in at least one language."))
     for name in ("name_kk", "name_ru", "name_en"):
-        if len(getattr(details, name).strip()) > LIMITS["name"]:
+        if len(trimmed(getattr(details, name))) > LIMITS["name"]:
             raise Invalid(name, N_("At most %(max)s characters."), max=LIMITS["name"])
     _check_profile(details)
     if db.session.get(City, details.city_id) is None:
@@ -402,6 +403,17 @@ def _check(details: CentreDetails) -> None:
         if value not in {member.value for member in enum}:
             raise Invalid(name, N_("Choose one of the options."))
     _check_always_active(CentreKind(details.kind), details.status)
+    active_tisc = (
+        details.kind == CentreKind.TISC.value and details.status == CentreStatus.ACTIVE.value
+    )
+    if active_tisc and not details.services:
+        raise Invalid("services", NO_SERVICE)
+    # The figures count a centre from the day it joined: from the first year they show.
+    latest = utcnow().date() + timedelta(days=2 * 366)
+    if details.joined_on and not date(EARLIEST_YEAR, 1, 1) <= details.joined_on <= latest:
+        raise Invalid(
+            "joined_on", N_("Choose a date from %(year)s to two years ahead."), year=EARLIEST_YEAR
+        )
 
 
 def _check_always_active(kind: CentreKind, status: str) -> None:
@@ -417,7 +429,7 @@ _TEXT_FIELDS = (
 
 def _copy(details: CentreDetails, centre: Centre) -> None:
     for name in ("name_kk", "name_ru", "name_en", *PROFILE_TEXTS):
-        setattr(centre, name, getattr(details, name).strip())
+        setattr(centre, name, trimmed(getattr(details, name)))
     centre.status = CentreStatus(details.status)
     centre.city_id = details.city_id
     centre.lat, centre.lon = details.lat, details.lon

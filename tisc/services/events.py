@@ -10,6 +10,7 @@ from tisc.domain.catalogue import N_, EventAudience, EventFormat, Language
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.figures import EARLIEST_YEAR
 from tisc.domain.permissions import is_staff_of
+from tisc.domain.text import trimmed
 from tisc.extensions import db
 from tisc.models import TrainingEvent, User
 from tisc.services.unit_of_work import use_case
@@ -55,7 +56,7 @@ def event_for(staff: User, event_id: int) -> TrainingEvent:
 
 
 def _fill(event: TrainingEvent, details: EventDetails, today: date) -> None:
-    title = details.title.strip()
+    title = trimmed(details.title)
     if not title:
         raise Invalid("title", N_("Give the event a title."))
     if details.held_on is None or not date(EARLIEST_YEAR, 1, 1) <= details.held_on <= (
@@ -69,7 +70,7 @@ def _fill(event: TrainingEvent, details: EventDetails, today: date) -> None:
         raise Invalid("participants", N_("Participants: from 0 to %(max)s."), max=MAX_PARTICIPANTS)
     if details.held_on <= today and participants is None:
         raise Invalid("participants", N_("Give the number of participants of a past event."))
-    link = details.link.strip()
+    link = trimmed(details.link)
     if link and urlsplit(link).scheme not in ("http", "https"):
         raise Invalid("link", N_("Give a web address starting with https://."))
     try:

@@ -11,6 +11,7 @@ from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid, NotFound
 from tisc.domain.permissions import can_manage_saved_replies
 from tisc.domain.replies import PLACEHOLDERS, fill, unknown_placeholders
+from tisc.domain.text import is_blank, trimmed
 from tisc.extensions import db
 from tisc.models import SavedReply, User
 from tisc.models.base import utcnow
@@ -86,12 +87,12 @@ def delete(user: User, reply_id: int) -> None:
 
 
 def _checked(draft: ReplyDraft) -> ReplyDraft:
-    if not draft.title.strip():
+    if is_blank(draft.title):
         raise Invalid("title", N_("Give the reply a title."))
-    if len(draft.title.strip()) > MAX_TITLE:
+    if len(trimmed(draft.title)) > MAX_TITLE:
         raise Invalid("title", N_("At most %(max)s characters."), max=MAX_TITLE)
     texts = (draft.text_kk, draft.text_ru, draft.text_en)
-    if not any(text.strip() for text in texts):
+    if all(map(is_blank, texts)):
         raise Invalid("text_kk", N_("Write the reply in at least one language."))
     for name, text in zip(("text_kk", "text_ru", "text_en"), texts, strict=True):
         if len(text) > MAX_TEXT:
@@ -107,8 +108,8 @@ def _checked(draft: ReplyDraft) -> ReplyDraft:
 
 
 def _copy(draft: ReplyDraft, reply: SavedReply, user: User) -> None:
-    reply.title = draft.title.strip()
+    reply.title = trimmed(draft.title)
     reply.text_kk, reply.text_ru, reply.text_en = (
-        draft.text_kk.strip(), draft.text_ru.strip(), draft.text_en.strip()
+        trimmed(draft.text_kk), trimmed(draft.text_ru), trimmed(draft.text_en)
     )  # fmt: skip
     reply.updated_at, reply.updated_by_id = utcnow(), user.id

@@ -25,7 +25,7 @@ from tisc.domain.permissions import can_see_internal, is_staff_of
 from tisc.domain.policy import Policy
 from tisc.domain.references import format_reference
 from tisc.domain.routing import Decision, route
-from tisc.domain.text import ONE_LINE, is_one_line
+from tisc.domain.text import ONE_LINE, is_blank, is_one_line, trimmed
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Filing, RequestEvent, RequestFile, ServiceRequest, User
@@ -158,11 +158,11 @@ def problems_of(draft: Draft, inventor: User, policy: Policy) -> list[Invalid]:
     problems = []
     if draft.service not in _SERVICES:
         problems.append(Invalid("service", N_("Choose a service.")))
-    if not draft.title.strip():
+    if is_blank(draft.title):
         problems.append(Invalid("title", N_("Give your request a title.")))
     elif not is_one_line(draft.title):  # the page's form says it itself
         problems.append(Invalid("title", ONE_LINE))
-    if not draft.description.strip():
+    if is_blank(draft.description):
         problems.append(Invalid("description", N_("Describe your invention or question.")))
     if not draft.confidentiality_ack:
         problems.append(
@@ -248,10 +248,10 @@ _INSERT_REQUEST = sa.insert(ServiceRequest).returning(ServiceRequest.id)
 def _written(draft: Draft, plan: _Plan) -> dict:
     """What a request keeps of what the inventor wrote and chose, as it keeps it."""
     return dict(
-        title=draft.title.strip(),
-        description=draft.description.strip(),
-        technical_field=draft.technical_field.strip(),
-        keywords=draft.keywords.strip(),
+        title=trimmed(draft.title),
+        description=trimmed(draft.description),
+        technical_field=trimmed(draft.technical_field),
+        keywords=trimmed(draft.keywords),
         ipc_classes="; ".join(plan.ipc),
         region_code=plan.region_code,
         preferred_language=Language(draft.preferred_language),

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid, NotFound
+from tisc.domain.text import trimmed
 from tisc.extensions import db
 from tisc.models import ApiToken, User
 from tisc.models.base import utcnow
@@ -61,7 +62,7 @@ def _hash(secret: str) -> str:
 def create(user: User, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
     """A new token for ``user`` and its secret, which nobody will see again."""
     user = db.session.merge(user)
-    name = (name or "").strip()
+    name = trimmed(name or "")
     if not name or len(name) > 80:
         raise Invalid("name", N_("Give the token a name of at most 80 characters."))
     if scope not in SCOPES:
