@@ -147,9 +147,16 @@ def test_nothing_typed_as_search_syntax_breaks_the_search(ctx, people, brick):
     assert found(ctx, people["staff"], "кірпіш)") == [brick]
 
 
-def test_a_search_that_is_not_one_is_no_filter(ctx, people, brick, dryer):
+def test_an_empty_search_is_no_filter(ctx, people, brick, dryer):
+    assert found(ctx, people["staff"], "") == [brick, dryer]
     assert found(ctx, people["staff"], "   ") == [brick, dryer]
-    assert found(ctx, people["staff"], "—") == [brick, dryer]
+    assert found(ctx, people["staff"], "\u200b\u2060") == [brick, dryer]  # invisible only
+
+
+@pytest.mark.parametrize("text", ["—", "0", "1 2", "к", "TISC-2026-0", "１"])
+def test_a_search_for_nothing_it_can_find_finds_nothing(ctx, people, brick, dryer, text):
+    """Not the whole list, shown as if it matched: one letter, a lone 0 or punctuation."""
+    assert found(ctx, people["staff"], text) == []
 
 
 def test_the_header_s_reference_finds_what_each_person_may_open(ctx, people, brick):

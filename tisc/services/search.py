@@ -28,6 +28,7 @@ from tisc.database import among
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import Actor, can_see_metadata
 from tisc.domain.search import MAX_WORDS, SearchText, fold, fts5_query, parse, tsquery, weigh
+from tisc.domain.text import is_blank
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.services.access import content_filter
@@ -67,10 +68,12 @@ def words_allowed(actor: Actor) -> bool:
 
 def condition(actor: Actor, text: str | None, now: datetime) -> Found | None:
     """The requests matching ``text`` for ``actor`` (None: no search). The caller adds the
-    condition to a list already limited to what ``actor`` may see."""
+    condition to a list already limited to what ``actor`` may see. A text that asks for
+    nothing a search can find (``0``, one letter, ``1 2``) finds nothing: it is no reason
+    to show the whole list as its result."""
     wanted = parse(text, now.year)
     if not wanted:
-        return None
+        return None if is_blank(text) else Found(sa.false())
     if wanted.references:
         return Found(ServiceRequest.reference.in_(wanted.references))
     if not words_allowed(actor):
