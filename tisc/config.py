@@ -96,7 +96,8 @@ def _from_environment(environ) -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = database_url(url)
     for name in ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                  "MAIL_DEFAULT_SENDER", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX",
-                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_API_LIMIT", "TISC_TILES_URL",
+                 "TISC_LOGIN_LIMIT", "TISC_SUBMIT_LIMIT", "TISC_SUBMIT_FORM_LIMIT",
+                 "TISC_API_LIMIT", "TISC_TILES_URL",
                  "TISC_TILES_ATTRIBUTION", "TISC_BASE_URL", "TISC_DEFAULT_LOCALE",
                  "TISC_TIMEZONE", "TISC_ACCOUNT_LIMIT"):  # fmt: skip
         if value := environ.get(name):
