@@ -64,6 +64,10 @@ def test_the_network_dashboard_draws_its_charts(page: Page, site: str, app):
     )
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert [url for url in foreign if "tile" not in url] == []
+    # Printed, the page's buttons go, but not the tables' headings they are (print.css).
+    page.emulate_media(media="print")
+    expect(page.locator("#by-centre thead").get_by_text("Received")).to_be_visible()
+    expect(page.get_by_role("button", name="Show")).to_be_hidden()
 
 
 def test_on_a_phone_the_cards_sort_from_a_select(page: Page, site: str, app):
