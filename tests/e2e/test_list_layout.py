@@ -2,6 +2,7 @@
 shown whole (wrapped, never cut short with an ellipsis) and no list is wider than the
 screen. Screenshots go to tests/e2e/screenshots/lists/ (not committed), to look at."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from playwright.sync_api import Page
 from tests.e2e.test_main_journey import sign_in
 from tests.factories import Factory
 from tisc.domain.catalogue import Service
+from tisc.extensions import db
 from tisc.formatting import list_words, service_label
+from tisc.models import TrainingEvent
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,29 @@ def test_every_service_is_named_whole_in_the_lists(page: Page, site, app, every_
         if wide > 0:
             problems.append(f"{width_name}: {wide}px wider than the screen")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_centres_events_are_cards_on_a_phone(page: Page, site, app, language):
+    """Every part of an event, its Edit link too, on the screen: the table once scrolled
+    sideways in its own box, five of its seven columns out of sight."""
+    make = Factory(app)
+    staff = make.user("staff", centre="kbtu")
+    with app.app_context():
+        db.session.add(TrainingEvent(
+            centre_id=make.centre_id("kbtu"), title="Патенттік іздеу бойынша семинар",
+            held_on=date(2026, 3, 12), format="workshop", language="kk", audience="students",
+            participants=25,
+        ))  # fmt: skip
+        db.session.commit()
+    sign_in(page, site, staff.email, staff.password)
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/desk/events")
+    cells = page.locator("#events tbody td")
+    assert cells.count() == 7
+    for cell in cells.all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell.inner_text(), box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / f"events-{language}-phone.png"), full_page=True)
