@@ -154,7 +154,25 @@ def test_reset_links_expire_and_forgeries_are_refused(world, client, app, monkey
     )
     expired = client.get(path)
     assert expired.status_code == 400
-    assert "This link has expired" in expired.get_data(as_text=True)
+    page = expired.get_data(as_text=True)
+    assert "This link has expired" in page
+    # Said as what it is, with the way on: a new link (not only "Go to the home page").
+    assert '<h1 class="h3">This link cannot be used</h1>' in page
+    assert 'href="/password/forgot">Ask for a new link</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("purpose", "route", "way_on"),
+    [("invite", "/invitation/", 'href="/login">Sign in</a>'),
+     ("verify", "/verify/", 'href="/account">Your account</a>'),
+     ("email", "/email/confirm/", 'href="/account">Your account</a>')],
+)  # fmt: skip
+def test_a_link_that_cannot_be_used_shows_the_way_on(world, client, app, purpose, route, way_on):
+    forged = itsdangerous.URLSafeTimedSerializer("not our key", salt=f"tisc.{purpose}").dumps({})
+    page = client.get(route + forged)
+    assert page.status_code == 400
+    assert "This link cannot be used" in page.get_data(as_text=True)
+    assert way_on in page.get_data(as_text=True)
 
 
 # Signed with the application's own key (an older release's link, or one made by hand):

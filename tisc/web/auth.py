@@ -165,14 +165,20 @@ def accept_invitation(token: str):
 
 def _password_from_link(purpose: str, token: str, heading: str):
     """Reset and invitation links: one form, the token decides whose password it sets."""
+    # A link spent or out of date: a new one is asked for (reset), or the account is
+    # there already to sign in to (invitation; the office sends a new one if not).
+    if purpose == "reset":
+        way_on = (url_for(".forgot_password"), gettext("Ask for a new link"))
+    else:
+        way_on = (url_for(".login"), gettext("Sign in"))
     try:
         payload = read_token(purpose, token)
     except Invalid as error:
-        return error_page(400, explain(error))
+        return _link_refused(explain(error), way_on)
     if request.method == "GET" and not accounts.link_is_current(
         payload["user"], payload["version"]
     ):  # used already: no form that could only be refused
-        return error_page(400, gettext(accounts.LINK_USED))
+        return _link_refused(gettext(accounts.LINK_USED), way_on)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -182,7 +188,7 @@ def _password_from_link(purpose: str, token: str, heading: str):
             )  # fmt: skip
         except Invalid as error:
             if error.field == "token":
-                return error_page(400, explain(error))
+                return _link_refused(explain(error), way_on)
             show_on_form(form, error)
         else:
             logout_user()
@@ -198,8 +204,8 @@ def verify_email(token: str):
     try:
         payload = read_token("verify", token)
         accounts.confirm_address(payload["user"], payload["email"])
-    except Invalid as error:
-        return error_page(400, explain(error))
+    except Invalid as error:  # the account page sends a new link
+        return _link_refused(explain(error), (url_for("account.profile"), gettext("Your account")))
     flash(gettext("Thank you: your e-mail address is confirmed."), "success")
     return redirect(url_for("public.home"))
 
@@ -210,9 +216,15 @@ def confirm_email(token: str):
         payload = read_token("email", token)
         user = accounts.confirm_email_change(payload["user"], payload["old"], payload["new"])
     except Invalid as error:
-        return error_page(400, explain(error))
+        return _link_refused(explain(error), (url_for("account.profile"), gettext("Your account")))
     flash(gettext("Your e-mail address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("account.profile" if current_user.is_authenticated else ".login"))
+
+
+def _link_refused(message: str, way_on: tuple[str, str]):
+    """A link from an e-mail that cannot be used: said so (not "the request could not be
+    understood": the person only clicked it), with the way on as the first button."""
+    return error_page(400, message, also=way_on, title=gettext("This link cannot be used"))
 
 
 def sign_in_browser(user, *, remember: bool) -> None:

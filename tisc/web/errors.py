@@ -56,14 +56,16 @@ def error_page(
     back: str | None = None,
     back_label: str | None = None,
     also: tuple[str, str] | None = None,
+    title: str | None = None,
 ):
     """The error page; ``back``: a page of this site to go back to (by default the form
-    just sent, ``back_label`` naming another); ``also``: one more (address, label)."""
+    just sent, ``back_label`` naming another); ``also``: one more (address, label);
+    ``title``: a heading of its own rather than the status code's."""
     return (
         render_template(
             "errors/error.html",
             code=code,
-            title=TITLES.get(code, TITLES[500]),
+            title=title or TITLES.get(code, TITLES[500]),
             message=message or EXPLANATIONS.get(code, ""),
             back=back,
             back_label=back_label or gettext("Back to the form"),
