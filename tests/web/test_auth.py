@@ -184,6 +184,17 @@ def test_the_current_password_is_no_new_one(make, client):
     assert client.get("/account").status_code == 200  # not signed out: nothing changed
 
 
+def test_a_short_new_password_is_told_as_at_sign_up(make, client):
+    """Not WTForms' "Field must be between 10 and 200 characters long"."""
+    person = make.user()
+    login(client, person)
+    response = client.post("/account/password", data={
+        "current_password": person.password, "new_password": "short", "confirm": "short",
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "Use between 10 and 200 characters." in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
 )
