@@ -49,6 +49,7 @@ def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
     changes = [({field: value}, message) for field, (value, message) in cases.items()]
     changes += [
         ({"joined_on": "9999-12-31"}, "Choose a date from 2000 to two years ahead."),
+        ({"city_id": ""}, "This field is required."),  # "Choose a city", first of the list
         # An active centre with no service would receive no requests (a planned one may wait).
         ({"services": []}, "Choose at least one service: a centre with none receives no"),
         # Names of zero-width spaces and word joiners show nothing: no name at all.
@@ -64,6 +65,16 @@ def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
     assert client.post("/office/centres/new", data=planned | {"slug": "planned"}).status_code == 302
     with make.app.app_context():
         assert db.session.scalar(sa.select(Centre).where(Centre.slug == "shymkent-tisc")) is None
+
+
+def test_a_new_centre_s_town_is_chosen_not_left_as_the_first_of_the_list(world, as_):
+    page = as_("coordinator").get("/office/centres/new").get_data(as_text=True)
+    towns = page.split('name="city_id"', 1)[1].split("</select>", 1)[0]
+    assert towns.strip().startswith(
+        'required>\n      <option value="" selected>Choose a city</option>'
+    )
+    edit = as_("coordinator").get("/office/centres/kbtu/edit").get_data(as_text=True)
+    assert "Choose a city" not in edit  # a centre's own town is shown chosen
 
 
 def test_a_taken_slug_is_refused(world, as_, make):

@@ -64,6 +64,11 @@ class CentreProfileForm(Form):
     submit = SubmitField(_l("Save our page"))
 
 
+def _town_id(value) -> int | None:
+    """A town's id; none for a new centre's "Choose a city" (InputRequired says so)."""
+    return None if value in ("", None) else int(value)
+
+
 class CentreForm(Form):
     slug = StringField(
         _l("Short name for links"),
@@ -83,7 +88,7 @@ class CentreForm(Form):
     host_institution_kk = CentreProfileForm.host_institution_kk
     host_institution_ru = CentreProfileForm.host_institution_ru
     host_institution_en = CentreProfileForm.host_institution_en
-    city_id = SelectField(_l("City"), coerce=int, validators=[InputRequired()])
+    city_id = SelectField(_l("City"), coerce=_town_id, validators=[InputRequired()])
     address_kk = CentreProfileForm.address_kk
     address_ru = CentreProfileForm.address_ru
     address_en = CentreProfileForm.address_en

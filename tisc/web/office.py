@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tisc.caching import Cache
 from tisc.domain.audit import ACTIONS as AUDIT_ACTIONS
@@ -448,7 +449,11 @@ def _centre_choices(form: CentreForm, centre: Centre | None = None) -> None:
         statuses = [CentreStatus.ACTIVE]
         form.status.description = gettext(centres.ALWAYS_ACTIVE)
     form.status.choices = options([(s.value, centre_status_label(s)) for s in statuses])
-    form.city_id.choices = city_options()
+    # A new centre's town is chosen, not the first of the list left as it came.
+    towns = city_options()
+    form.city_id.choices = (
+        towns if centre else Options([SelectChoice("", gettext("Choose a city")), *towns])
+    )
     form.services.choices = options([(s.value, service_label(s)) for s in Service])
     form.languages.choices = language_options()
 
