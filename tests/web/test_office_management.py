@@ -70,9 +70,8 @@ def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
 def test_a_new_centre_s_town_is_chosen_not_left_as_the_first_of_the_list(world, as_):
     page = as_("coordinator").get("/office/centres/new").get_data(as_text=True)
     towns = page.split('name="city_id"', 1)[1].split("</select>", 1)[0]
-    assert towns.strip().startswith(
-        'required>\n      <option value="" selected>Choose a city</option>'
-    )
+    first = re.search(r"<option[^>]*>[^<]*</option>", towns)[0]
+    assert first == '<option value="" selected>Choose a city</option>', first
     edit = as_("coordinator").get("/office/centres/kbtu/edit").get_data(as_text=True)
     assert "Choose a city" not in edit  # a centre's own town is shown chosen
 
