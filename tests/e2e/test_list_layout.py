@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from playwright.sync_api import Page
 
 from tests.e2e.test_main_journey import sign_in
@@ -107,3 +107,23 @@ def test_a_centres_events_are_cards_on_a_phone(page: Page, site, app, language):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell.inner_text(), box)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / f"events-{language}-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_staff_accounts_name_each_centre_whole(page: Page, site, app, language):
+    """Wrapped, not cut at two lines: "Академик Е. А. Бөкетов атындағы…" lost the word
+    that tells the university, with the whole name in a tooltip no finger reaches."""
+    make = Factory(app)
+    for slug in ("karaganda-buketov", "kbtu", "atyrau-university"):
+        make.user("staff", centre=slug)
+    coordinator = make.user("coordinator")
+    sign_in(page, site, coordinator.email, coordinator.password)
+    page.request.post(f"{site}/locale", form={"locale": language, "next": "/"})
+    with app.test_request_context(), force_locale(language):
+        column = gettext("Centre")
+    for width, height in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{site}/office/staff")
+        cells = page.evaluate(CELLS, column)
+        assert len(cells) == 4  # the three staff members and the coordinator
+        assert not [cell["text"] for cell in cells if cell["cut"]], (width, cells)
