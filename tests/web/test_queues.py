@@ -39,6 +39,16 @@ def test_the_desk_lists_its_centres_open_requests_by_due_date(world, as_, make):
     assert ">Completed (1)</option>" in page
 
 
+def test_a_list_offers_its_downloads_only_when_it_has_rows(world, as_, make):
+    """A file of headers only is no download: filters that match nothing offer none."""
+    make.request(world.people["inventor"], title="Solar dryer")
+    for who, path in (("staff", "/desk"), ("coordinator", "/office")):
+        client = as_(who)
+        assert "Download CSV" in client.get(path).get_data(as_text=True), who
+        empty = client.get(f"{path}?q=TISC-2020-99999").get_data(as_text=True)
+        assert "Download CSV" not in empty and "Download XLSX" not in empty, who
+
+
 def test_desk_filters(world, as_, make):
     inventor, staff = world.people["inventor"], world.people["staff"]
     mine = make.request_in("assigned", inventor, staff, service="training")
