@@ -78,6 +78,16 @@ def test_bad_filters_are_a_clear_400(client):
         assert "Find a centre" in response.get_data(as_text=True)
 
 
+def test_the_national_office_s_page_says_it_takes_no_requests(client):
+    """Not "0 requests completed" and an empty list of services, as if it were a centre."""
+    page = client.get("/centres/niip").get_data(as_text=True)
+    assert 'id="coordinates-only"' in page and 'href="/centres">Find a centre to ask' in page
+    assert 'id="completed-last-year"' not in page and "No services listed yet." not in page
+    assert "Ask this centre" not in page
+    centre = client.get("/centres/kbtu").get_data(as_text=True)
+    assert 'id="completed-last-year"' in centre and 'id="coordinates-only"' not in centre
+
+
 def test_the_centre_page_shows_figures_and_never_request_content(client, make):
     inventor, staff = make.user(), make.user("staff", centre="kbtu")
     for n in range(5):

@@ -76,8 +76,10 @@ class CentreForm(Form):
         description=_l("Lower-case Latin letters, digits and hyphens, e.g. atyrau-university."),
     )
     name_kk = StringField(
-        _l("Name in Kazakh"), validators=[Length(max=200)], render_kw={"lang": "kk"}
-    )
+        _l("Name in Kazakh"), validators=[Length(max=200)], render_kw={"lang": "kk"},
+        # Said before it is sent: no one of the three is required, one of them is.
+        description=_l("Give the centre's name in at least one language."),
+    )  # fmt: skip
     name_ru = StringField(
         _l("Name in Russian"), validators=[Length(max=200)], render_kw={"lang": "ru"}
     )
