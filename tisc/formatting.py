@@ -89,6 +89,15 @@ def isolated(name: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(name)
 
 
+def address_breaks(email: str) -> Markup:
+    """An e-mail address escaped, that may break after its ``@`` where a column is too
+    narrow (``staff.karaganda@`` / ``tisc-demo.kz``), rather than inside a word."""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return Markup("{}").format(email)
+    return Markup("{}@<wbr>{}").format(local, domain)
+
+
 def pick_marked(values: dict[str, str]) -> Markup:
     """:func:`pick_text` as HTML: a Russian address on a Kazakh page is read by a Russian
     voice (``<span lang="ru">``). For page text only, never an attribute's value."""

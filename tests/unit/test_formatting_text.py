@@ -1,8 +1,9 @@
-"""Sentences with dates in them: one full stop where the date's abbreviation ends one."""
+"""Text as pages show it: one full stop where a date's abbreviation ends a sentence, and
+an e-mail address that breaks after its @."""
 
 import pytest
 
-from tisc.formatting import one_full_stop
+from tisc.formatting import address_breaks, one_full_stop
 
 
 @pytest.mark.parametrize(
@@ -28,3 +29,15 @@ def test_a_translated_sentence_stays_markup_so_its_escaped_names_are_not_escaped
     assert isinstance(mended, Markup) and mended.endswith("г.") and not mended.endswith("..")
     page = Environment(autoescape=True).from_string("{{ s }}").render(s=mended)
     assert page == "Назначен: O&#39;Brien &amp; Co, срок — 2 дек. 2026 г."
+
+
+@pytest.mark.parametrize(
+    ("address", "html"),
+    [
+        ("staff.karaganda@tisc-demo.kz", "staff.karaganda@<wbr>tisc-demo.kz"),
+        ('"<b>x"@example.kz', "&#34;&lt;b&gt;x&#34;@<wbr>example.kz"),  # escaped, both sides
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
+def test_an_address_may_break_after_its_at_sign_only(address, html):
+    assert str(address_breaks(address)) == html

@@ -170,6 +170,7 @@ def init_app(app: Flask) -> None:
         localized_marked=formatting.in_locale_marked,
         pick_marked=formatting.pick_marked,
         isolated=formatting.isolated,
+        address_breaks=formatting.address_breaks,
         service_label=formatting.service_label,
         status_label=formatting.status_label,
         action_label=formatting.action_label,
