@@ -63,6 +63,10 @@ CASES = {
         "inventor", "POST", "/requests/new", submission(title="A\x00brick"),
         says="character that cannot be stored",
     ),
+    "NUL in a submission's hidden token (no field to mark)": Case(
+        "inventor", "POST", "/requests/new", submission(once="tok\x00en"),
+        says="character that cannot be stored",
+    ),
     "NUL in a message": Case(
         "inventor", "POST", "/requests/{ref}/message",
         {"message-text": "Hello\x00there", "message-version": "{version}"},
