@@ -84,6 +84,7 @@ def test_the_national_office_s_page_says_it_takes_no_requests(client):
     assert 'id="coordinates-only"' in page and 'href="/centres">Find a centre to ask' in page
     assert 'id="completed-last-year"' not in page and "No services listed yet." not in page
     assert "Ask this centre" not in page
+    assert 'id="map_centre"' in page  # where it is, as every centre's page shows
     centre = client.get("/centres/kbtu").get_data(as_text=True)
     assert 'id="completed-last-year"' in centre and 'id="coordinates-only"' not in centre
 
