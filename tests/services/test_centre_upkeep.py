@@ -140,6 +140,16 @@ def test_the_coordinator_s_edits_and_status_changes_are_recorded_too(make, ctx, 
     assert ("centre.status_changed", {"status": "active"}) in actions
 
 
+def test_a_planned_centre_without_a_service_is_not_made_active(make, ctx, people):
+    """Reactivating took any status, though the centre's form refuses an active centre
+    with no service: it would be listed and receive no requests."""
+    make.centre("shymkent-tisc", city="Shymkent", status="planned", services=[])
+    with pytest.raises(Refused) as refused:
+        centres.set_status("shymkent-tisc", "active", by=user(people["coordinator"]))
+    assert refused.value.message == centres.NO_SERVICE
+    assert centre("shymkent-tisc").status == "planned"
+
+
 # --- suspending a centre -------------------------------------------------------------------
 
 

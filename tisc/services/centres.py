@@ -250,6 +250,8 @@ def set_status(slug: str, status: CentreStatus, by: User | None = None) -> Centr
     centre, status = get_centre(slug, public=False), CentreStatus(status)
     if is_always_active(centre.kind) and status is not CentreStatus.ACTIVE:
         raise Refused(ALWAYS_ACTIVE)
+    if status is CentreStatus.ACTIVE and centre.kind is CentreKind.TISC and not centre.services:
+        raise Refused(NO_SERVICE)  # as the centre's form says: it would receive no requests
     _check_leaving_open_requests(centre, status)
     before = _snapshot(centre)
     centre.status = status
@@ -386,8 +388,9 @@ def _check_profile(profile) -> None:
 def _check(details: CentreDetails) -> None:
     if not SLUG.match(details.slug or ""):
         raise Invalid("slug", N_("Use lower-case Latin letters, digits and hyphens."))
-    if all(map(is_blank, (details.name_kk, details.name_ru, details.name_en))):
-        raise Invalid("name_en", N_("Give the centre's name in at least one language."))
+    if all(map(is_blank, (details.name_kk, details.name_ru, details.name_en))):  # on the
+        # first name, where the form says it beforehand
+        raise Invalid("name_kk", N_("Give the centre's name in at least one language."))
     for name in ("name_kk", "name_ru", "name_en"):
         if len(trimmed(getattr(details, name))) > LIMITS["name"]:
             raise Invalid(name, N_("At most %(max)s characters."), max=LIMITS["name"])
