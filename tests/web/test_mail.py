@@ -163,7 +163,7 @@ def test_reset_links_expire_and_forgeries_are_refused(world, client, app, monkey
 
 @pytest.mark.parametrize(
     ("purpose", "route", "way_on"),
-    [("invite", "/invitation/", 'href="/login">Sign in</a>'),
+    [("invite", "/invitation/", 'href="/password/forgot">Ask for a new link</a>'),
      ("verify", "/verify/", 'href="/account">Your account</a>'),
      ("email", "/email/confirm/", 'href="/account">Your account</a>')],
 )  # fmt: skip

@@ -165,20 +165,19 @@ def accept_invitation(token: str):
 
 def _password_from_link(purpose: str, token: str, heading: str):
     """Reset and invitation links: one form, the token decides whose password it sets."""
-    # A link spent or out of date: a new one is asked for (reset), or the account is
-    # there already to sign in to (invitation; the office sends a new one if not).
-    if purpose == "reset":
-        way_on = (url_for(".forgot_password"), gettext("Ask for a new link"))
-    else:
-        way_on = (url_for(".login"), gettext("Sign in"))
+    # Out of date or not valid: a new link is asked for (an invited account, no password
+    # chosen yet, is sent one too). An invitation used already: the account is there to
+    # sign in to.
+    new_link = (url_for(".forgot_password"), gettext("Ask for a new link"))
+    used = (url_for(".login"), gettext("Sign in")) if purpose == "invite" else new_link
     try:
         payload = read_token(purpose, token)
     except Invalid as error:
-        return _link_refused(explain(error), way_on)
+        return _link_refused(explain(error), new_link)
     if request.method == "GET" and not accounts.link_is_current(
         payload["user"], payload["version"]
     ):  # used already: no form that could only be refused
-        return _link_refused(gettext(accounts.LINK_USED), way_on)
+        return _link_refused(gettext(accounts.LINK_USED), used)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -188,7 +187,7 @@ def _password_from_link(purpose: str, token: str, heading: str):
             )  # fmt: skip
         except Invalid as error:
             if error.field == "token":
-                return _link_refused(explain(error), way_on)
+                return _link_refused(explain(error), used)
             show_on_form(form, error)
         else:
             logout_user()
