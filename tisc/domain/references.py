@@ -4,6 +4,7 @@ import re
 
 from tisc.domain.catalogue import N_
 from tisc.domain.errors import Invalid
+from tisc.domain.text import trimmed
 
 PREFIX = "TISC"
 _PATTERN = re.compile(r"^TISC-(\d{4})-(\d{5,})$", re.ASCII)
@@ -18,7 +19,7 @@ def format_reference(year: int, number: int) -> str:
 
 def parse_reference(text: str) -> tuple[int, int]:
     """``(year, number)`` of a reference, accepting any letter case and spaces around it."""
-    match = _PATTERN.match(text.strip().upper())
+    match = _PATTERN.match(trimmed(text).upper())
     if not match:
         raise Invalid("reference", N_("A reference looks like TISC-2026-00042."))
     return int(match[1]), int(match[2])

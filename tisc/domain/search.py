@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tisc.domain.references import format_reference
+from tisc.domain.text import trimmed
 
 T = TypeVar("T")
 MAX_WORDS = 8  # more words than this narrow nothing down
@@ -95,7 +96,7 @@ class SearchText:
 
 
 def parse(text: str | None, this_year: int) -> SearchText:
-    text = (text or "").strip()[:MAX_LENGTH]
+    text = trimmed(text or "")[:MAX_LENGTH]  # a reference pasted with a mark around it
     if match := _REFERENCE.match(text):
         year, number = int(match[1]), int(match[2])
         return SearchText(text, (format_reference(year, number),) if number else ())

@@ -42,10 +42,18 @@ def is_one_line(text: str) -> bool:
     return not _CONTROL.search(text)
 
 
+# Letters and symbols that show nothing: the Hangul fillers (U+3164 is the well-known
+# "blank" name), the combining grapheme joiner and the Braille pattern without dots.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u034f\u2800")
+
+
 def _unseen(character: str) -> bool:
-    # Spaces, and format characters (Unicode's Cf: zero-width space U+200B, word joiner
-    # U+2060, the byte order mark U+FEFF, the direction marks U+200E and U+200F…).
-    return character.isspace() or unicodedata.category(character) == "Cf"
+    # Spaces, fillers, and format characters (Unicode's Cf: zero-width space U+200B, word
+    # joiner U+2060, the byte order mark U+FEFF, the direction marks U+200E and U+200F…)
+    # but the tags that end an emoji flag's sequence (U+E0020-U+E007F).
+    if character.isspace() or character in _FILLERS:
+        return True
+    return unicodedata.category(character) == "Cf" and not "\U000e0020" <= character <= "\U000e007f"
 
 
 def trimmed(text: str) -> str:

@@ -53,7 +53,7 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         for field in self:  # only invisible characters: nothing written (DataRequired sees it)
             if _text(field) and isinstance(field.data, str) and is_blank(field.data):
-                field.data = ""
+                field.data, field.raw_data = "", [""]  # Optional() reads what was sent
         checking = self.one_line_fields
         one_line = [f for f in self if checking and _one_line(f) and isinstance(f.data, str)]
         for field in one_line:

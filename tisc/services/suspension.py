@@ -29,7 +29,7 @@ from tisc.domain.catalogue import (
 from tisc.domain.errors import Invalid, Refused
 from tisc.domain.policy import Policy
 from tisc.domain.routing import route
-from tisc.domain.text import is_blank
+from tisc.domain.text import trimmed
 from tisc.domain.workflow import Action
 from tisc.extensions import db
 from tisc.models import Centre, CentreSuspension, ServiceRequest, User
@@ -189,7 +189,8 @@ def suspend(
         raise Refused(N_("This centre is already suspended."))
     router = _Router(centre, chosen_id)
     expected = _outlook(router)
-    if is_blank(reason) and expected.total:
+    reason = trimmed(reason)
+    if not reason and expected.total:
         raise Invalid("text", N_("Tell the inventors why their requests move."))
     if expected.stranded:
         raise Invalid(
