@@ -177,7 +177,8 @@ def _documented_settings() -> list[str]:
     """The variables README's configuration table names."""
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("\n## Configuration", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", table, flags=re.MULTILINE)
+    first_cells = re.findall(r"^\|([^|]*)\|", table, flags=re.MULTILINE)
+    return [name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)]
 
 
 SAMPLES = {bool: "true", int: "3", float: "7", list: "2026-03-09", dict: "training=3"}
@@ -185,9 +186,12 @@ SAMPLES = {bool: "true", int: "3", float: "7", list: "2026-03-09", dict: "traini
 READ_AS = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "TISC_DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE"}
 
 
+def test_the_readme_s_configuration_table_is_found():
+    assert {"DATABASE_URL", "MAIL_PORT", "TISC_TILES_ATTRIBUTION"} <= set(_documented_settings())
+
+
 @pytest.mark.parametrize("name", _documented_settings())
 def test_every_setting_the_readme_documents_is_read_from_the_environment(name):
     """TISC_SUBMIT_FORM_LIMIT was documented and never read: only instance/config.py set it."""
-    assert len(_documented_settings()) > 20  # the table was found
     value = SAMPLES.get(type(DEFAULTS.get(name)), "sqlite:///x.db" if "URL" in name else "x" * 40)
     assert READ_AS.get(name, name) in _from_environment({name: value})

@@ -353,7 +353,8 @@ class RequestQuery(Strict):
         metadata={
             "description": "Search, as on the pages: a reference (any role), or words of the "
             "title, keywords, field and IPC classes (staff and inventors; staff also the "
-            "inventor's name and address)."
+            "inventor's name and address). Words of one letter are left out; a text left "
+            "with nothing to look for (`0`, `1 2`, punctuation) finds nothing."
         },
     )
     sort = fields.String(

@@ -5,9 +5,8 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from tisc.forms import Form, SelectField, options
-from tisc.forms.auth import PASSWORD_LENGTH, PASSWORD_RULE
+from tisc.forms.auth import NEW_PASSWORD, PASSWORD_RULE
 from tisc.forms.centres import CheckboxListField
-from tisc.services.accounts import MIN_PASSWORD
 
 
 class ProfileForm(Form):
@@ -24,7 +23,7 @@ class PasswordChangeForm(Form):
     )  # fmt: skip
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
+        validators=NEW_PASSWORD,
         description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
     )  # fmt: skip
     confirm = PasswordField(

@@ -15,6 +15,8 @@ PASSWORD_RULE = lazy_ngettext(
     MIN_PASSWORD,
 )
 PASSWORD_LENGTH = _l("Use between %(min)d and %(max)d characters.")
+# A new password, wherever one is chosen (sign-up, a link, the account page): one rule.
+NEW_PASSWORD = [DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)]
 
 
 class LoginForm(Form):
@@ -41,7 +43,7 @@ class RegisterForm(Form):
     )  # fmt: skip
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
+        validators=NEW_PASSWORD,
         description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
     )  # fmt: skip
     confirm = PasswordField(
@@ -71,7 +73,7 @@ class ForgotPasswordForm(Form):
 class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200, message=PASSWORD_LENGTH)],
+        validators=NEW_PASSWORD,
         description=PASSWORD_RULE, render_kw={"autocomplete": "new-password"},
     )  # fmt: skip
     confirm = PasswordField(
