@@ -26,6 +26,7 @@ from tisc.domain.search import (
         ("2026/42", ("TISC-2026-00042",)),
         ("TISC 2026 42", ("TISC-2026-00042",)),
         ("2026-0", ()),
+        ("\u200eTISC-2026-00042\u200b", ("TISC-2026-00042",)),  # pasted with marks around it
     ],
 )
 def test_references_with_or_without_prefix_and_zeros(text, references):

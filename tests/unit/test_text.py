@@ -48,7 +48,9 @@ INVISIBLE = (
 )
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u200b", INVISIBLE, f" \t{INVISIBLE}\n\u3000"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\u200b", INVISIBLE, f" \t{INVISIBLE}\n\u3000", "\u3164", "\u2800 \u115f"]
+)
 def test_spaces_and_invisible_format_characters_are_blank(text):
     assert is_blank(text)
     assert trimmed(text) == ""
@@ -62,6 +64,10 @@ def test_spaces_and_invisible_format_characters_are_blank(text):
         ("\ufeffTitle", "Title"),
         ("x", "x"),
         ("🔬", "🔬"),
+        (
+            "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # its tags: a flag
+            "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+        ),
         ("\u202eabc \u202eабв", "abc \u202eабв"),  # inside: for is_one_line to refuse
     ],
 )

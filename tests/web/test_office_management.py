@@ -61,6 +61,12 @@ def test_bad_centre_input_is_refused_field_by_field(world, as_, make):
         assert response.status_code == 400, change
         assert message in response.get_data(as_text=True), change
     soon = (date.today() + timedelta(days=300)).isoformat()
+    # An optional field of invisible characters is empty, not a malformed address.
+    invisible = {"slug": "invisible-web", "website": "\u200b", "email": "\u2060"}
+    assert (
+        client.post("/office/centres/new", data=centre_form(make.app, **invisible)).status_code
+        == 302
+    )
     planned = centre_form(make.app, status="planned", services=[], joined_on=soon)
     assert client.post("/office/centres/new", data=planned | {"slug": "planned"}).status_code == 302
     with make.app.app_context():
