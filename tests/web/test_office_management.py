@@ -147,6 +147,18 @@ def test_creating_moving_and_deactivating_staff(world, as_, make):
     assert other.get("/desk").status_code == 302  # signed out everywhere
 
 
+def test_one_s_own_row_has_no_actions_label_over_nothing(world, as_):
+    """On a phone each cell is labelled; the coordinator's own row offers no action."""
+    table = as_("coordinator").get("/office/staff").get_data(as_text=True)
+    own = world.people["coordinator"].name
+    row = re.search(rf"<tr>\s*<td[^>]*><div[^>]*>{own}[\s\S]*?</tr>", table)[0]
+    assert 'data-label=""' in row and 'data-label="Actions"' not in row
+    staff_row = re.search(
+        rf"<tr>\s*<td[^>]*><div[^>]*>{world.people['staff'].name}[\s\S]*?</tr>", table
+    )[0]
+    assert 'data-label="Actions"' in staff_row
+
+
 def test_moving_staff_has_a_page_of_its_own_with_one_list_of_centres(world, as_, make):
     """Not a list of every centre in each row of the staff table: with 2,000 centres that
     table was 7.5 MB."""
