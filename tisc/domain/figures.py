@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 
 from tisc.domain.catalogue import N_
@@ -170,6 +170,15 @@ PERIOD_KINDS = {
 }
 EARLIEST_YEAR = 2000
 MAX_MONTHS = 120  # ten years
+
+
+def check_counted_day(field: str, day: date | None, today: date) -> None:
+    """A day the figures count (an event held, a centre joined): from their first year to
+    two years ahead (planned)."""
+    if day is None or not date(EARLIEST_YEAR, 1, 1) <= day <= today + timedelta(days=2 * 366):
+        raise Invalid(
+            field, N_("Choose a date from %(year)s to two years ahead."), year=EARLIEST_YEAR
+        )
 
 
 def add_months(month: int, count: int) -> int:

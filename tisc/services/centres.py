@@ -3,7 +3,7 @@ public profile each centre's staff keep themselves. Every change is in the audit
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -20,7 +20,7 @@ from tisc.domain.catalogue import (
     is_always_active,
 )
 from tisc.domain.errors import Invalid, NotFound, Refused
-from tisc.domain.figures import EARLIEST_YEAR
+from tisc.domain.figures import check_counted_day
 from tisc.domain.membership import CentreRecord, StatusChange
 from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
@@ -250,8 +250,8 @@ def set_status(slug: str, status: CentreStatus, by: User | None = None) -> Centr
     centre, status = get_centre(slug, public=False), CentreStatus(status)
     if is_always_active(centre.kind) and status is not CentreStatus.ACTIVE:
         raise Refused(ALWAYS_ACTIVE)
-    if status is CentreStatus.ACTIVE and centre.kind is CentreKind.TISC and not centre.services:
-        raise Refused(NO_SERVICE)  # as the centre's form says: it would receive no requests
+    if _receives_nothing(centre.kind, status, centre.services):
+        raise Refused(NO_SERVICE)
     _check_leaving_open_requests(centre, status)
     before = _snapshot(centre)
     centre.status = status
@@ -406,17 +406,15 @@ def _check(details: CentreDetails) -> None:
         if value not in {member.value for member in enum}:
             raise Invalid(name, N_("Choose one of the options."))
     _check_always_active(CentreKind(details.kind), details.status)
-    active_tisc = (
-        details.kind == CentreKind.TISC.value and details.status == CentreStatus.ACTIVE.value
-    )
-    if active_tisc and not details.services:
+    if _receives_nothing(CentreKind(details.kind), CentreStatus(details.status), details.services):
         raise Invalid("services", NO_SERVICE)
-    # The figures count a centre from the day it joined: from the first year they show.
-    latest = utcnow().date() + timedelta(days=2 * 366)
-    if details.joined_on and not date(EARLIEST_YEAR, 1, 1) <= details.joined_on <= latest:
-        raise Invalid(
-            "joined_on", N_("Choose a date from %(year)s to two years ahead."), year=EARLIEST_YEAR
-        )
+    if details.joined_on:  # the figures count a centre from the day it joined
+        check_counted_day("joined_on", details.joined_on, utcnow().date())
+
+
+def _receives_nothing(kind: CentreKind, status: CentreStatus, services) -> bool:
+    """An active centre of the network that offers no service: listed, and never routed to."""
+    return kind is CentreKind.TISC and status is CentreStatus.ACTIVE and not services
 
 
 def _check_always_active(kind: CentreKind, status: str) -> None:

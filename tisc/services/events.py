@@ -1,14 +1,14 @@
 """Training and awareness events: a centre's staff record them; everyone sees upcoming ones."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from tisc.domain.catalogue import N_, EventAudience, EventFormat, Language
 from tisc.domain.errors import Invalid, NotFound, Refused
-from tisc.domain.figures import EARLIEST_YEAR
+from tisc.domain.figures import check_counted_day
 from tisc.domain.permissions import is_staff_of
 from tisc.domain.text import trimmed
 from tisc.extensions import db
@@ -59,12 +59,7 @@ def _fill(event: TrainingEvent, details: EventDetails, today: date) -> None:
     title = trimmed(details.title)
     if not title:
         raise Invalid("title", N_("Give the event a title."))
-    if details.held_on is None or not date(EARLIEST_YEAR, 1, 1) <= details.held_on <= (
-        today + timedelta(days=2 * 366)
-    ):
-        raise Invalid(
-            "held_on", N_("Choose a date from %(year)s to two years ahead."), year=EARLIEST_YEAR
-        )
+    check_counted_day("held_on", details.held_on, today)
     participants = details.participants
     if participants is not None and not 0 <= participants <= MAX_PARTICIPANTS:
         raise Invalid("participants", N_("Participants: from 0 to %(max)s."), max=MAX_PARTICIPANTS)

@@ -28,7 +28,6 @@ from tisc.database import among
 from tisc.domain.catalogue import Role
 from tisc.domain.permissions import Actor, can_see_metadata
 from tisc.domain.search import MAX_WORDS, SearchText, fold, fts5_query, parse, tsquery, weigh
-from tisc.domain.text import is_blank
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
 from tisc.services.access import content_filter
@@ -73,7 +72,7 @@ def condition(actor: Actor, text: str | None, now: datetime) -> Found | None:
     to show the whole list as its result."""
     wanted = parse(text, now.year)
     if not wanted:
-        return None if is_blank(text) else Found(sa.false())
+        return Found(sa.false()) if wanted.text else None
     if wanted.references:
         return Found(ServiceRequest.reference.in_(wanted.references))
     if not words_allowed(actor):
