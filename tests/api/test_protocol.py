@@ -948,6 +948,31 @@ def test_schema_refusals_are_said_in_the_reader_s_language_too(app, make, client
     assert len({said["en"], said["ru"], said["kk"]}) == 3  # three languages, three texts
 
 
+@pytest.mark.parametrize(("given", "kept"), [("0.249", 0.25), ("0.244", None),
+                                              ("1000.004", 1000), ("1000.006", None),
+                                              ("2.345", 2.34)])  # fmt: skip
+def test_hours_are_rounded_to_the_hundredth_as_the_page_rounds_them(make, client, bearer,
+                                                                      given, kept):  # fmt: skip
+    """The same table as the page's (tests/web/test_requests_pages.py, HOURS_ROUNDED)."""
+    staff = make.user("staff", centre="kbtu")
+    reference = make.request_in("in_progress", make.user(), staff)
+    before = make.row(reference)
+    response = client.post(
+        f"/api/v1/requests/{reference}/actions/complete",
+        data={"outcome": "advice_given", "summary": "Done", "hours_spent": given},
+        headers=bearer(staff) | {"If-Match": "*", "Accept-Language": "en"},
+    )  # fmt: skip
+    if kept is None:
+        assert response.status_code == 400
+        assert response.get_json()["errors"] == [
+            {"field": "hours_spent", "message": "Give the hours spent, from 0.25 to 1,000."}
+        ]
+        assert make.row(reference) == before
+    else:
+        assert response.status_code == 200
+        assert response.get_json()["hours_spent"] == kept
+
+
 def test_hours_spent_are_a_json_number_as_the_document_says(make, client, bearer):
     staff, inventor = make.user("staff", centre="kbtu"), make.user()
     reference = make.request_in("in_progress", inventor, staff)

@@ -312,6 +312,28 @@ def test_hours_are_taken_with_a_decimal_comma_in_every_language(world, as_, make
     assert make.row(reference)["hours_spent"] == Decimal("1.5")
 
 
+# Hours are kept to the hundredth, rounded before they are checked - as the API rounds them
+# (tests/api/test_protocol.py has the same table): a value either door takes, both take.
+HOURS_ROUNDED = [("0,249", Decimal("0.25")), ("0.244", None), ("1000.004", Decimal("1000.00")),
+                 ("1000,006", None), ("2.345", Decimal("2.34"))]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "kept"), HOURS_ROUNDED)
+def test_hours_are_rounded_to_the_hundredth_before_they_are_checked(world, as_, make, given, kept):
+    reference = make.request_in("in_progress", world.people["inventor"], world.people["staff"])
+    before = make.row(reference)
+    data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+    data |= {"complete-version": before["version"], "complete-hours_spent": given}
+    response = as_("staff").post(f"/requests/{reference}/complete", data=data)
+    if kept is None:
+        assert response.status_code == 400
+        assert "Give the hours spent, from 0.25 to 1,000." in response.get_data(as_text=True)
+        assert make.row(reference) == before
+    else:
+        assert response.status_code == 302
+        assert make.row(reference)["hours_spent"] == kept
+
+
 @pytest.mark.parametrize(
     ("language", "bounds"), [("ru", "от 0,25 до 1\u00a0000"), ("en", "0.25 to 1,000")]
 )

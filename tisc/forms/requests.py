@@ -1,5 +1,8 @@
 """Forms of the request tracker: submission and one form per workflow action."""
 
+from contextlib import suppress
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -76,7 +79,9 @@ class FiniteDecimalField(DecimalField):
     """A decimal number, with a decimal point or a decimal comma (kk and ru pages show
     "1,5", and people type it so in any language); ``NaN``, ``sNaN`` and ``Infinity`` are
     not numbers here. A text box with a decimal keypad: a number box would drop a comma
-    the browser's own locale does not expect."""
+    the browser's own locale does not expect. With ``places``, the number is rounded to
+    them before it is checked, as the API's field and the database round it: "0.249"
+    hours are 0.25 on either door."""
 
     def __init__(self, *args, **kwargs):
         kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
@@ -90,6 +95,9 @@ class FiniteDecimalField(DecimalField):
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError(NOT_A_NUMBER)
+        if self.data is not None and self.places is not None:
+            with suppress(InvalidOperation):  # too many digits to round: out of range anyway
+                self.data = self.data.quantize(Decimal(1).scaleb(-self.places), self.rounding)
 
 
 def _submit(action: Action) -> SubmitField:
