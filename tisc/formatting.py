@@ -86,7 +86,7 @@ def in_locale_marked(thing, attribute: str = "names") -> Markup:
 def isolated(name: str) -> Markup:
     """A person's name escaped inside a ``<bdi>``: a right-to-left name leaves the words
     after it on the line in their order."""
-    return Markup("<bdi>{}</bdi>").format(name)
+    return Markup(f"<bdi>{escape(name)}</bdi>")
 
 
 def address_breaks(email: str) -> Markup:
@@ -94,8 +94,8 @@ def address_breaks(email: str) -> Markup:
     narrow (``staff.karaganda@`` / ``tisc-demo.kz``), rather than inside a word."""
     local, at, domain = email.rpartition("@")
     if not at:
-        return Markup("{}").format(email)
-    return Markup("{}@<wbr>{}").format(local, domain)
+        return escape(email)
+    return Markup(f"{escape(local)}@<wbr>{escape(domain)}")
 
 
 def pick_marked(values: dict[str, str]) -> Markup:
@@ -104,7 +104,7 @@ def pick_marked(values: dict[str, str]) -> Markup:
     locale = str(get_locale())
     text, language = localized.pick_with_language(values, locale)
     if language and language != locale:
-        return Markup('<span lang="{}">{}</span>').format(language, text)
+        return Markup(f'<span lang="{escape(language)}">{escape(text)}</span>')
     return escape(text)
 
 
