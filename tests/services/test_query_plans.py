@@ -277,6 +277,23 @@ def test_a_desk_list_of_one_service_reads_only_the_requests_it_shows(
     assert indexes() == kept  # back for the tests after this one
 
 
+def test_postgresql_plans_each_centres_list_once_its_centre_and_length_written_in(ctx, make):
+    """On PostgreSQL the desk's list carries its centre and length as values: as parameters,
+    at a million requests, the busiest centre's list was planned afresh on every page
+    (queues._planned_with). SQLite plans no statement ahead: there they stay parameters."""
+    staff = make.user("staff", centre="kbtu")
+    person = db.session.get(User, staff.id)
+    statement, parameters = _sent(
+        lambda: queues.desk_page(person, queues.Filters(), size=25, listed=True), "ORDER BY"
+    )
+    written = (f"service_requests.centre_id = {person.centre_id}", "LIMIT 26")
+    if db.engine.dialect.name == "postgresql":
+        assert all(part in statement for part in written), statement
+    else:
+        assert not any(part in statement for part in written), statement
+        assert person.centre_id in parameters and 26 in parameters
+
+
 def test_the_changed_count_reads_the_index_of_unread_marks(ctx, make):
     """Not every mark a person ever had: SQLite writes the condition "unread = 1"."""
     inventor_id = make.user().id
