@@ -85,7 +85,8 @@ def in_locale_marked(thing, attribute: str = "names") -> Markup:
 
 def isolated(name: str) -> Markup:
     """A person's name escaped inside a ``<bdi>``: a right-to-left name leaves the words
-    after it on the line in their order."""
+    after it on the line in their order. Here and below, ``escape`` and an f-string rather
+    than ``Markup.format``, whose formatter cost a 200-event timeline 8 M instructions."""
     return Markup(f"<bdi>{escape(name)}</bdi>")
 
 
