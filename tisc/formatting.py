@@ -90,13 +90,21 @@ def isolated(name: str) -> Markup:
     return Markup(f"<bdi>{escape(name)}</bdi>")
 
 
+# A domain this long at most is kept on one line (every real one is shorter); a longer one
+# may still break where the browser finds room, rather than push its column wider.
+WHOLE_DOMAIN = 30
+
+
 def address_breaks(email: str) -> Markup:
     """An e-mail address escaped, that may break after its ``@`` where a column is too
-    narrow (``staff.karaganda@`` / ``tisc-demo.kz``), rather than inside a word."""
+    narrow (``staff.karaganda@`` / ``tisc-demo.kz``), rather than inside a word or at the
+    hyphen of its domain (``staff.karaganda@tisc-`` / ``demo.kz``)."""
     local, at, domain = email.rpartition("@")
     if not at:
         return escape(email)
-    return Markup(f"{escape(local)}@<wbr>{escape(domain)}")
+    if len(domain) > WHOLE_DOMAIN:
+        return Markup(f"{escape(local)}@<wbr>{escape(domain)}")
+    return Markup(f'{escape(local)}@<wbr><span class="text-nowrap">{escape(domain)}</span>')
 
 
 def pick_marked(values: dict[str, str]) -> Markup:
