@@ -102,9 +102,10 @@ def address_breaks(email: str) -> Markup:
     local, at, domain = email.rpartition("@")
     if not at:
         return escape(email)
-    if len(domain) > WHOLE_DOMAIN:
-        return Markup(f"{escape(local)}@<wbr>{escape(domain)}")
-    return Markup(f'{escape(local)}@<wbr><span class="text-nowrap">{escape(domain)}</span>')
+    shown = escape(domain)
+    if len(domain) <= WHOLE_DOMAIN:
+        shown = f'<span class="nowrap">{shown}</span>'
+    return Markup(f"{escape(local)}@<wbr>{shown}")
 
 
 def pick_marked(values: dict[str, str]) -> Markup:

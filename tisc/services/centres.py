@@ -388,8 +388,8 @@ def _check_profile(profile) -> None:
 def _check(details: CentreDetails) -> None:
     if not SLUG.match(details.slug or ""):
         raise Invalid("slug", N_("Use lower-case Latin letters, digits and hyphens."))
-    if all(map(is_blank, (details.name_kk, details.name_ru, details.name_en))):  # on the
-        # first name, where the form says it beforehand
+    # Said on the first name, where the form says it beforehand.
+    if all(map(is_blank, (details.name_kk, details.name_ru, details.name_en))):
         raise Invalid("name_kk", N_("Give the centre's name in at least one language."))
     for name in ("name_kk", "name_ru", "name_en"):
         if len(trimmed(getattr(details, name))) > LIMITS["name"]:
