@@ -47,7 +47,7 @@ extract: $(INSTALLED)
 		--project "TISC Network" -o tisc/translations/messages.pot .
 
 update: extract
-	$(BIN)/pybabel -q update --no-fuzzy-matching -i tisc/translations/messages.pot -d tisc/translations
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i tisc/translations/messages.pot -d tisc/translations
 	$(FLASK) tisc english-catalogue
 
 compile: $(MO_FILES)
