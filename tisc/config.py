@@ -62,9 +62,7 @@ DEFAULTS = {
     "TISC_PAGE_SIZE": 25,
     "TISC_PASSWORD_HASH": "scrypt",
     "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "TISC_TILES_ATTRIBUTION": (
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-    ),
+    "TISC_TILES_ATTRIBUTION": None,  # HTML; none: OpenStreetMap's, in the page's language
     "TISC_BASE_URL": "http://127.0.0.1:5000",
     "TISC_HSTS_SECONDS": 0,  # Strict-Transport-Security's max-age; 0 sends none
     "TISC_PROXY_HOPS": 0,  # trusted reverse proxies in front; 0: none, X-Forwarded-* ignored

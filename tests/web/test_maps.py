@@ -1,14 +1,20 @@
 """The public map, centre maps and the coverage page: escaping, caching, assets, access."""
 
+import json
 import re
 
 import pytest
 
 from tests.factories import login
 from tisc.services import network
-from tisc.web import map_scripts
+from tisc.web import map_scripts, shared_pages
 
 HOSTILE = '<script>alert("x")</script>`${alert(1)}`</script><img src=x onerror=alert(2)>'
+
+
+def tiles_attribution(script: str) -> str:
+    """The attribution a map script gives its tile layer (a JSON string)."""
+    return json.loads(re.search(r'"attribution": ("(?:[^"\\]|\\.)*")', script)[1])
 
 
 def script_url(page: str, name: str) -> str:
@@ -93,6 +99,34 @@ def test_map_scripts_are_built_per_language(client, make):
     ru = client.get("/map/network.js?radius=&lang=ru").get_data(as_text=True)
     assert "\\u049a\\u0430\\u0437\\u0430\\u049b\\u0448\\u0430" in kk or "Қазақша атауы" in kk
     assert "Русское название" in ru or "\\u0420\\u0443\\u0441\\u0441\\u043a\\u043e\\u0435" in ru
+
+
+OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("en", f"© {OSM_LINK} contributors"), ("ru", f"© участники {OSM_LINK}"),
+     ("kk", f"© {OSM_LINK} қатысушылары")],
+)  # fmt: skip
+def test_the_tiles_are_credited_to_openstreetmap_in_the_pages_language(client, locale, words):
+    client.post("/locale", data={"locale": locale})
+    page = client.get("/map").get_data(as_text=True)
+    assert words in page  # under the map
+    script = client.get(script_url(page, "network.js")).get_data(as_text=True)
+    assert words in tiles_attribution(script)  # on the map
+
+
+def test_a_configured_tiles_attribution_is_shown_as_written(app, client, monkeypatch):
+    own = 'Tiles © <a href="https://tiles.example.kz/about">Example</a>'
+    monkeypatch.setitem(app.config, "TISC_TILES_ATTRIBUTION", own)
+    monkeypatch.setattr(map_scripts, "scripts", type(map_scripts.scripts)(size=4))
+    monkeypatch.setattr(shared_pages, "pages", type(shared_pages.pages)(size=4))
+    client.post("/locale", data={"locale": "ru"})
+    page = client.get("/map").get_data(as_text=True)
+    assert own in page and "участники" not in page
+    script = client.get(script_url(page, "network.js")).get_data(as_text=True)
+    assert tiles_attribution(script).startswith(own + " | ")
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_babel import get_locale, gettext
+from markupsafe import Markup
 
 from tisc import offload
 from tisc.caching import Cache
@@ -76,6 +77,18 @@ def requested_language() -> str:
     """The language a script URL names (``lang``), else the page's."""
     lang = request.args.get("lang", "")
     return lang if lang in {code.value for code in LANGUAGE_NAMES} else str(get_locale())
+
+
+OPENSTREETMAP = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+def tiles_attribution() -> Markup:
+    """Whose the map tiles are: ``TISC_TILES_ATTRIBUTION`` as the operator wrote it, or by
+    default OpenStreetMap's, in the page's language (its attribution guidelines allow the
+    words "contributors" to be translated; the name and the link stay)."""
+    if given := current_app.config["TISC_TILES_ATTRIBUTION"]:
+        return Markup(given)  # the operator's own HTML, as the setting documents
+    return Markup(gettext("© %(openstreetmap)s contributors", openstreetmap=OPENSTREETMAP))
 
 
 def map_texts() -> dict[str, str]:

@@ -30,6 +30,7 @@ from tisc.services import network
 from tisc.services.coverage import CoverageReport
 from tisc.services.network import CentreCard
 from tisc.web import legend
+from tisc.web.map_scripts import tiles_attribution
 
 KAZAKHSTAN = (48.0, 67.5)
 KAZAKHSTAN_BOUNDS = [[40.6, 46.5], [55.4, 87.3]]
@@ -99,10 +100,9 @@ def _base_map(name: str, location=KAZAKHSTAN, zoom: int | None = None) -> folium
     m._id = name  # the page's div is map_<name>; see templates/macros/map.html
     if zoom is None:
         m.fit_bounds(KAZAKHSTAN_BOUNDS)
-    tiles = current_app.config["TISC_TILES_ATTRIBUTION"]
     folium.TileLayer(
         tiles=current_app.config["TISC_TILES_URL"],
-        attr=f"{tiles} | {escape(gettext(DATA_ATTRIBUTION))}",
+        attr=f"{tiles_attribution()} | {escape(gettext(DATA_ATTRIBUTION))}",
         name=gettext("Street map"),
         control=False,
     ).add_to(m)

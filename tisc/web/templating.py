@@ -18,7 +18,7 @@ from tisc.domain import permissions
 from tisc.domain.workflow import SPECS, result_stands
 from tisc.services import demo, reads
 from tisc.web.i18n import page_translations
-from tisc.web.map_scripts import map_texts
+from tisc.web.map_scripts import map_texts, tiles_attribution
 from tisc.web.navigation import with_query
 
 
@@ -215,6 +215,6 @@ def init_app(app: Flask) -> None:
         may=Rules(),
         action_specs=SPECS,
         changes_cap=reads.COUNT_CAP,
-        tiles_attribution=lambda: current_app.config["TISC_TILES_ATTRIBUTION"],
+        tiles_attribution=tiles_attribution,
         map_texts=map_texts,
     )
