@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from flask_babel import get_domain
 
 from tests.factories import login
@@ -133,6 +134,26 @@ def test_the_centre_page_keeps_the_description_s_paragraphs_and_escapes_it(clien
 def test_the_ask_button_preselects_the_centre(client, make):
     page = client.get("/centres/atyrau-university").get_data(as_text=True)
     assert "/requests/new?service=ip_consultation&amp;centre=atyrau-university" in page
+
+
+@pytest.mark.parametrize("role", ["staff", "coordinator"])
+def test_only_those_who_may_ask_are_offered_the_new_request_form(client, make, role):
+    """Staff and the office send no requests: a button to the form only led them to a 404."""
+    for who in (None, "inventor"):
+        if who:
+            login(client, make.user(who))
+        page = client.get("/centres/kbtu").get_data(as_text=True)
+        assert 'href="/requests/new?centre=kbtu"' in page, who  # the centre's button
+        assert "/requests/new?service=" in page, who  # and each service's
+        assert 'href="/requests/new?region=KZ-43"' in elsewhere(
+            client.get("/centres?region=KZ-43").get_data(as_text=True)
+        )
+    login(client, make.user(role, centre="kbtu" if role == "staff" else None))
+    for page in (client.get("/centres/kbtu"), client.get("/centres?region=KZ-43")):
+        assert page.status_code == 200
+        assert "/requests/new" not in page.get_data(as_text=True)
+    assert "with the button above" not in client.get("/centres/kbtu").get_data(as_text=True)
+    assert client.get("/requests/new?centre=kbtu").status_code == 404  # what the links led to
 
 
 def test_the_network_version_is_read_once_per_page(client, app):
