@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.text import as_one_line, is_blank, is_one_line, trimmed
+from tisc.domain.text import as_one_line, is_blank, is_one_line, is_web_address, trimmed
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,16 @@ def test_spaces_and_invisible_format_characters_are_blank(text):
 def test_a_text_keeps_what_is_between_its_first_and_last_visible_character(text, kept):
     assert trimmed(text) == kept
     assert not is_blank(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_one"),
+    [("https://kbtu.edu.kz", True), ("http://www.atyrau.edu.kz/tisc?lang=ru#top", True),
+     ("HTTPS://Example.KZ/Регистрация", True), ("https://", False), ("http://", False),
+     ("https://a b", False), ("https://.", False), ("https://localhost", False),
+     ("javascript:alert(1)", False), ("ftp://files.example.kz", False), ("kbtu.edu.kz", False),
+     ("//kbtu.edu.kz", False)],
+)  # fmt: skip
+def test_a_web_address_names_a_scheme_browsers_open_and_a_host(text, is_one):
+    """A centre's website and an event's link are shown as links: none may lead nowhere."""
+    assert is_web_address(text) is is_one

@@ -421,8 +421,10 @@ def test_staff_record_events_that_show_publicly_and_count(client, busy, make):
     assert response.status_code == 400
     assert "Give the number of participants of a past event." in text_of(response)
     assert client.post("/desk/events/new", data=past | {"participants": "25"}).status_code == 302
-    bad_link = form | {"link": "javascript:alert(1)"}
-    assert client.post("/desk/events/new", data=bad_link).status_code == 400
+    for link in ("javascript:alert(1)", "https://", "http://", "https://a b", "https://."):
+        refused = client.post("/desk/events/new", data=form | {"link": link})
+        assert refused.status_code == 400, link  # a link that would lead nowhere
+        assert "Give the address of a web page, starting with https://." in text_of(refused)
     public = text_of(make.app.test_client().get("/centres/kbtu"))
     assert "&lt;b&gt;Patent search&lt;/b&gt; workshop" in public and "Past" not in public
     assert "&lt;b&gt;Patent search" in text_of(make.app.test_client().get("/centres"))

@@ -13,6 +13,11 @@ UNSTORABLE = N_(
     "Please remove it and try again."
 )
 
+NOT_A_WEB_PAGE = N_("Give the address of a web page, starting with https://.")
+# A scheme browsers open and a host with a dot, with nothing blank in it: "https://",
+# "https://a b" or "https://." would be a link that leads nowhere.
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
+
 # Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
 _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 # The bidirectional controls that open an embedding, an override or an isolate (U+202A-
@@ -71,3 +76,8 @@ def is_blank(text: str | None) -> bool:
     """Whether ``text`` shows nothing: empty, or only spaces and invisible format
     characters. A required field holding only a zero-width space is not filled in."""
     return not trimmed(text or "")
+
+
+def is_web_address(text: str) -> bool:
+    """Whether ``text`` (trimmed) is the address of a web page, to be shown as a link."""
+    return bool(_WEB_ADDRESS.match(text))

@@ -24,7 +24,7 @@ from tisc.domain.figures import check_counted_day
 from tisc.domain.membership import CentreRecord, StatusChange
 from tisc.domain.permissions import can_edit_centre_profile
 from tisc.domain.routing import Candidate
-from tisc.domain.text import is_blank, trimmed
+from tisc.domain.text import NOT_A_WEB_PAGE, is_blank, is_web_address, trimmed
 from tisc.extensions import db
 from tisc.models import AuditEntry, Centre, CentreService, City, ServiceRequest, User
 from tisc.models.base import utcnow
@@ -32,7 +32,6 @@ from tisc.services import audit, network, rules
 from tisc.services.unit_of_work import use_case
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Digits with the usual separators, perhaps an extension, one number or several:
 # "+7 (7212) 35-63-98, доб. 12; +7 701 123 45 67".
@@ -375,8 +374,8 @@ def _check_profile(profile) -> None:
     website, email = trimmed(profile.website), trimmed(profile.email)
     if (phone := trimmed(profile.phone)) and not PHONE.match(phone):
         raise Invalid("phone", N_("Give a phone number, e.g. +7 7212 35 63 98."))
-    if website and not WEB_ADDRESS.match(website):
-        raise Invalid("website", N_("Give the address of a web page, starting with https://."))
+    if website and not is_web_address(website):
+        raise Invalid("website", NOT_A_WEB_PAGE)
     if email and not EMAIL.match(email):
         raise Invalid("email", N_("Give an e-mail address, e.g. tisc@example.kz."))
     if not set(profile.services) <= {s.value for s in Service}:

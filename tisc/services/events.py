@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -10,7 +9,7 @@ from tisc.domain.catalogue import N_, EventAudience, EventFormat, Language
 from tisc.domain.errors import Invalid, NotFound, Refused
 from tisc.domain.figures import check_counted_day
 from tisc.domain.permissions import is_staff_of
-from tisc.domain.text import trimmed
+from tisc.domain.text import NOT_A_WEB_PAGE, is_web_address, trimmed
 from tisc.extensions import db
 from tisc.models import TrainingEvent, User
 from tisc.services.unit_of_work import use_case
@@ -66,8 +65,8 @@ def _fill(event: TrainingEvent, details: EventDetails, today: date) -> None:
     if details.held_on <= today and participants is None:
         raise Invalid("participants", N_("Give the number of participants of a past event."))
     link = trimmed(details.link)
-    if link and urlsplit(link).scheme not in ("http", "https"):
-        raise Invalid("link", N_("Give a web address starting with https://."))
+    if link and not is_web_address(link):
+        raise Invalid("link", NOT_A_WEB_PAGE)
     try:
         event.format = EventFormat(details.format)
         event.language = Language(details.language)
