@@ -108,3 +108,11 @@ def test_the_evidence_names_what_matched():
     assert likeness.shared_words == ("кирпич",)
     assert likeness.shared_ipc == ("E04C 1",) and not likeness.same_symbol
     assert main_group("A61K 31/075") == "A61K 31"
+
+
+def test_a_shared_symbol_is_not_named_again_by_its_main_group():
+    """The evidence once read "Shared IPC: A61K 31/00, G06F 16/30, A61K 31, G06F 16"."""
+    likeness = resemblance([], ["A61K 31/00", "G06F 16/30", "H01M 8/10"],
+                           [], ["G06F 16/30", "A61K 31/00", "H01M 8/04"])  # fmt: skip
+    assert likeness.shared_ipc == ("A61K 31/00", "G06F 16/30", "H01M 8")
+    assert likeness.same_symbol and likeness.similar

@@ -99,7 +99,7 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True)
 class Resemblance:
     shared_words: tuple[str, ...]  # as written in the first request, casefolded
-    shared_ipc: tuple[str, ...]  # whole symbols shared, then main groups shared
+    shared_ipc: tuple[str, ...]  # whole symbols shared, then other main groups shared
     word_share: float  # shared words over the words of the shorter text
     same_symbol: bool  # a whole IPC symbol is shared
 
@@ -153,7 +153,8 @@ def resemblance(
     matched = [w for w in shorter if any(same_word(w, other) for other in longer)]
     shared = tuple(w for w in first_words if any(same_word(w, m) for m in matched))
     symbols = [s for s in first_ipc if s in set(second_ipc)]
-    groups = {main_group(s) for s in second_ipc}
+    # A main group is named only where no whole symbol of it is: "A61K 31/00" says "A61K 31".
+    groups = {main_group(s) for s in second_ipc} - {main_group(s) for s in symbols}
     shared_groups = [g for g in dict.fromkeys(main_group(s) for s in first_ipc) if g in groups]
     return Resemblance(
         shared_words=shared,
