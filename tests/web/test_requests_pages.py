@@ -335,6 +335,27 @@ def test_hours_are_rounded_to_the_hundredth_before_they_are_checked(world, as_, 
 
 
 @pytest.mark.parametrize(
+    ("language", "says"),
+    [("ru", "Укажите число, например 6,5."), ("kk", "Санды жазыңыз, мысалы 6,5."),
+     ("en", "Give a number, e.g. 6.5.")],
+)  # fmt: skip
+def test_what_is_not_a_number_is_told_so_with_an_example_as_the_reader_writes_it(
+    world, as_, make, language, says
+):
+    reference = make.request_in("in_progress", world.people["inventor"], world.people["staff"])
+    before = make.row(reference)
+    client = as_("staff")
+    client.post("/locale", data={"locale": language, "next": "/"})
+    for given in ("abc", "NaN", "1,2,3"):
+        data = {f"complete-{k}": v for k, v in COMPLETION.items()}
+        data |= {"complete-version": before["version"], "complete-hours_spent": given}
+        response = client.post(f"/requests/{reference}/complete", data=data)
+        assert response.status_code == 400, given
+        assert says in response.get_data(as_text=True), given
+    assert make.row(reference) == before
+
+
+@pytest.mark.parametrize(
     ("language", "bounds"), [("ru", "от 0,25 до 1\u00a0000"), ("en", "0.25 to 1,000")]
 )
 def test_the_hours_bounds_are_written_as_the_reader_writes_numbers(

@@ -72,7 +72,12 @@ def _hours_range() -> str:
 HOURS_RANGE = LazyString(_hours_range)
 
 
-NOT_A_NUMBER = _l("Give a number, e.g. 6.5.")
+def _not_a_number() -> str:
+    # The example written as the reader writes numbers, as the bounds beside it are.
+    return gettext("Give a number, e.g. %(example)s.", example=format_decimal(Decimal("6.5")))
+
+
+NOT_A_NUMBER = LazyString(_not_a_number)
 
 
 class FiniteDecimalField(DecimalField):
@@ -91,7 +96,10 @@ class FiniteDecimalField(DecimalField):
         given = valuelist[0] if valuelist else None
         if isinstance(given, str) and given.count(",") == 1 and "." not in given:
             valuelist = [given.replace(",", "."), *valuelist[1:]]
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # "abc" is told what "NaN" is, not WTForms' "decimal value"
+            raise ValueError(NOT_A_NUMBER) from None
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError(NOT_A_NUMBER)
