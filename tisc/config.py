@@ -63,7 +63,6 @@ DEFAULTS = {
     "TISC_PASSWORD_HASH": "scrypt",
     "TISC_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TISC_TILES_ATTRIBUTION": None,  # HTML; none: OpenStreetMap's, in the page's language
-    "TISC_BASE_URL": "http://127.0.0.1:5000",
     "TISC_HSTS_SECONDS": 0,  # Strict-Transport-Security's max-age; 0 sends none
     "TISC_PROXY_HOPS": 0,  # trusted reverse proxies in front; 0: none, X-Forwarded-* ignored
     "TISC_SLOW_REQUEST_MS": 1000,  # a request this long is logged (tisc.slow_requests); 0: none
@@ -208,6 +207,23 @@ def instance_secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+LOCAL_BASE_URL = "http://127.0.0.1:5000"  # where `make run` serves
+
+
+def _check_base_url(app) -> None:
+    """The site's address for links in e-mails, which no request is there to tell: unset,
+    the local one, said loudly - a confirmation link would lead nowhere."""
+    if app.config.get("TISC_BASE_URL"):
+        return
+    app.config["TISC_BASE_URL"] = LOCAL_BASE_URL
+    if not (app.debug or app.testing):
+        log.warning(
+            "TISC_BASE_URL is not set: links in e-mails lead to %s. Set it to the site's "
+            "address before serving for real; see README, Configuration.",
+            LOCAL_BASE_URL,
+        )
+
+
 def _check_secret_key(app) -> None:
     """A configured key, else the instance file's; never a short one."""
     configured = bool(app.config.get("SECRET_KEY"))
@@ -244,3 +260,4 @@ def load(app, overrides: dict | None) -> None:
     # The remember-me cookie signs in as surely as the session cookie: as secure as it.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     _check_secret_key(app)
+    _check_base_url(app)

@@ -147,6 +147,28 @@ def test_without_a_configured_key_outside_testing_start_up_says_so_loudly(
     assert not caplog.records
 
 
+def test_without_the_site_s_address_outside_testing_start_up_says_where_links_lead(
+    tmp_path, monkeypatch, caplog
+):
+    """Links in e-mails (a confirmation link above all) go where TISC_BASE_URL says."""
+    from tisc import config
+
+    monkeypatch.delenv("TISC_BASE_URL", raising=False)
+    key = {"SECRET_KEY": "k" * 32}
+    app = _app(tmp_path)
+    config.load(app, key)
+    assert app.config["TISC_BASE_URL"] == "http://127.0.0.1:5000"
+    assert any("TISC_BASE_URL is not set" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    monkeypatch.setenv("TISC_BASE_URL", "https://tisc.example.kz")
+    app = _app(tmp_path)
+    config.load(app, key)
+    assert app.config["TISC_BASE_URL"] == "https://tisc.example.kz" and not caplog.records
+    monkeypatch.delenv("TISC_BASE_URL")
+    config.load(_app(tmp_path), key | {"TESTING": True})
+    assert not caplog.records
+
+
 def test_the_slow_request_threshold_comes_from_the_environment(monkeypatch):
     from flask import Flask
 
