@@ -312,3 +312,34 @@ def _posted_and_nothing_changed(world, as_, path, role):
     response = as_(role).post(path.format(reply=world.reply_id), data=STAFF_POSTS[path])
     assert response.status_code == (LOGIN if role == "anonymous" else 404)
     assert state() == before
+
+
+# A crawl's links: our own pages, not a fragment, a mail or phone link (signing out is a form).
+LINK = re.compile(r'<a [^>]*href="(/[^"#]*)')
+CRAWL_LIMIT = 400
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_a_page_offers_leads_somewhere_its_reader_may_go(world, as_, role):
+    """Followed from every page the role may see, no link answers 404 or 5xx: a link to
+    what its reader may not open is a dead end (the centre pages' buttons to the
+    new-request form once led staff and the office to a 404)."""
+    client = as_(role)
+    starts = [_url(world, path) for path in PAGES if PAGES[path][role] == 200]
+    found_on = dict.fromkeys(starts, "start")
+    todo, dead = list(starts), []
+    while todo:
+        url = todo.pop(0)
+        response = client.get(url)
+        response.close()  # a streamed export ends here, as a server ends it
+        if response.status_code == 404 or response.status_code >= 500:
+            dead.append(f"{url} ({response.status_code}) from {found_on[url]}")
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        for href in LINK.findall(response.get_data(as_text=True)):
+            href = href.replace("&amp;", "&")
+            if href not in found_on and len(found_on) < CRAWL_LIMIT:
+                found_on[href] = url
+                todo.append(href)
+    assert not dead, f"{role}: {dead[:10]}"
+    assert len(starts) < len(found_on) < CRAWL_LIMIT  # it found links, and followed them all
