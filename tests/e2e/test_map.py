@@ -217,7 +217,9 @@ def test_a_centres_marker_is_a_target_a_finger_hits(browser: Browser, site: str)
         marker = page.locator("#map_network .tisc-marker").first
         expect(marker).to_be_visible()
         box = marker.bounding_box()
-        assert box["width"] >= 24 and box["height"] >= 24, box
+        # To a hundredth of a pixel: a marker placed at a fraction of one measured
+        # 23.99998 px wide once (the layout's rounding, not a smaller target).
+        assert round(box["width"], 2) >= 24 and round(box["height"], 2) >= 24, box
         disc = marker.evaluate("m => getComputedStyle(m, '::after').width")
         assert disc == "18px"
         # The legend's swatches draw the same disc, in their own 14 px (it once took the page).
