@@ -16,6 +16,7 @@ from tests.factories import PDF, today_in_kazakhstan
 from tisc import create_app
 from tisc.extensions import db
 from tisc.models import ServiceRequest, User
+from tisc.services import events
 
 SUBMISSION = {
     "service": "patentability", "title": "Күн панелі", "description": "Құпия сипаттама",
@@ -851,6 +852,33 @@ def test_the_figures_count_what_happened(make, client, bearer):
     elsewhere = make.user("staff", centre="atyrau-university")
     theirs = client.get("/api/v1/figures", headers=bearer(elsewhere)).get_json()
     assert theirs["total"]["received"] == 0
+
+
+def test_events_are_given_per_centre_and_no_breakdown_says_a_false_zero(make, client, bearer):
+    """A training event is a centre's: a service's, region's or month's row once said 0
+    events beside a total of 8, and a month's said 0 open "now"."""
+    staff = make.user("staff", centre="kbtu")
+    make.request(make.user(), title="Ашық")
+    with make.app.app_context():
+        events.create_event(
+            db.session.get(User, staff.id),
+            events.EventDetails("Seminar", today_in_kazakhstan(), "seminar", "kk", "public", 20),
+            today_in_kazakhstan(),
+        )
+    office = client.get("/api/v1/figures", headers=bearer(make.user("coordinator"))).get_json()
+    assert office["events"]["events"] == 1
+    kbtu = next(row for row in office["centres"] if row["key"] == "kbtu")
+    assert kbtu["events"] == {"events": 1, "participants": 20, "staff_trained": 0}
+    for key in ("services", "regions", "months"):
+        assert office[key] and all("events" not in row for row in office[key]), key
+    assert all("open_now" not in row["figures"] for row in office["months"])
+    assert any("open_now" in row["figures"] for row in office["services"])  # open now, by service
+    headers = bearer(make.user("coordinator"))
+    year = today_in_kazakhstan().year
+    report = client.get(f"/api/v1/reports/wipo?year={year}", headers=headers).get_json()
+    assert report["events"]["events"] == 1
+    for key in ("services", "categories", "regions"):
+        assert all("events" not in row for row in report[key]), key
 
 
 @pytest.mark.parametrize(

@@ -227,8 +227,9 @@ def period(value: Period) -> dict:
 
 
 def _slice(key: str, part: dashboards.Slice, *, open_now: bool = True) -> dict:
-    shown = {"key": key, "figures": figures(part.figures, open_now=open_now),
-             "events": event_figures(part.events)}  # fmt: skip
+    shown = {"key": key, "figures": figures(part.figures, open_now=open_now)}
+    if part.events is not None:  # a centre's, not a false 0 for a service, region or month
+        shown["events"] = event_figures(part.events)
     if part.overdue is not None:
         shown["overdue"] = part.overdue.value
     return shown
@@ -248,7 +249,8 @@ def dashboard(board: dashboards.Dashboard) -> dict:
         "centres": [_slice(part.key.slug, part) for part in board.centres],
         "services": [_slice(part.key.value, part) for part in board.services],
         "regions": [_slice(part.key.code, part) for part in board.regions],
-        "months": [_slice(month(part.key), part) for part in board.months],
+        # What stands open is now, not in a month.
+        "months": [_slice(month(part.key), part, open_now=False) for part in board.months],
     }
 
 

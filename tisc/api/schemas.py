@@ -617,10 +617,17 @@ class PeriodInfo(Schema):
 
 
 class Breakdown(Schema):
-    key = fields.String(required=True, metadata={"description": "A slug, code or YYYY-MM"})
+    key = fields.String(required=True, metadata={"description": "A centre's slug, a code"})
     figures = fields.Nested(Figures, required=True)
-    events = fields.Nested(EventFigures)
+    events = fields.Nested(
+        EventFigures, metadata={"description": "A centre's training events; only centres hold them"}
+    )
     overdue = fields.Integer(allow_none=True)
+
+
+class MonthBreakdown(Schema):
+    key = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    figures = fields.Nested(YearFigures, required=True)
 
 
 class Dashboard(Schema):
@@ -635,7 +642,7 @@ class Dashboard(Schema):
     centres = fields.List(fields.Nested(Breakdown), required=True)
     services = fields.List(fields.Nested(Breakdown), required=True)
     regions = fields.List(fields.Nested(Breakdown), required=True)
-    months = fields.List(fields.Nested(Breakdown), required=True)
+    months = fields.List(fields.Nested(MonthBreakdown), required=True)
 
 
 class ReportQuery(Strict):
@@ -655,7 +662,6 @@ def document_report_years(last: int) -> None:
 class YearBreakdown(Schema):
     key = fields.String(required=True, metadata={"description": "A service, category or region"})
     figures = fields.Nested(YearFigures, required=True)
-    events = fields.Nested(EventFigures)
 
 
 class WipoReport(Schema):

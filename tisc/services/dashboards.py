@@ -57,7 +57,7 @@ class Slice:
 
     key: object
     figures: Figures
-    events: EventFigures = field(default_factory=EventFigures)
+    events: EventFigures | None = None  # a centre's; events count by nothing else
     overdue: Capped | None = None
 
 
