@@ -746,7 +746,7 @@ def test_public_statistics_give_no_hidden_count_away(app, client, reviewed):
     assert "hidden" in figure and ">5<" not in figure
 
 
-def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(client, busy):
+def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(client, busy, make):
     login(client, busy["coordinator"])
     sheet = xlsx_text(client.get("/office/export.xlsx?status=all").data)
     assert re.search(r'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"', sheet)
@@ -755,6 +755,10 @@ def test_xlsx_lists_freeze_their_headers_filter_and_leave_empty_outcomes_blank(c
     assert "<is><t></t></is>" not in sheet and "<t/>" not in sheet  # no '' for "no outcome"
     centre_width = re.search(r'<col min="3" max="3" width="([\d.]+)"', sheet)
     assert float(centre_width[1]) >= 36  # "Kazakh-British Technical University"
+    make.request(make.user())  # in the staff's queue, assigned to nobody
+    login(client, busy["staff"])
+    desk = xlsx_text(client.get("/desk/export.xlsx?status=all").data)
+    assert "<is><t></t></is>" not in desk and "<t/>" not in desk  # nor for "no assignee"
 
 
 def test_a_running_period_s_counts_are_not_judged_against_a_whole_one(client, busy):

@@ -78,7 +78,7 @@ def desk(fmt: str):
     def rows():
         for r in queues.export_rows(current_user, filters, now):
             yield [r.reference, r.title, service_label(r.service), status_label(r.status),
-                   r.assignee_name or "", *_dates(r), *_figures(r),
+                   r.assignee_name, *_dates(r), *_figures(r),
                    *_overdue_and_language(r, now)]  # fmt: skip
 
     exports.note_download(current_user, f"desk.{fmt}", _described(filters))
