@@ -636,6 +636,26 @@ def test_a_change_in_days_takes_the_languages_plural(app, language, now, before,
     assert re.sub(r"<[^>]+>", "", shown).startswith(text + " "), shown
 
 
+def test_the_wipo_report_s_totals_stay_below_what_they_add_up(client, busy):
+    """Each sheet's autofilter once took its Total row: sorting moved it among the rows. On
+    the page a total closes its table (tfoot)."""
+    login(client, busy["coordinator"])
+    year = today_in_kazakhstan().year
+    workbook = client.get(f"/office/reports/wipo.xlsx?year={year}").data
+    with zipfile.ZipFile(io.BytesIO(workbook)) as sheets:
+        services = sheets.read("xl/worksheets/sheet2.xml").decode()
+        outcomes = sheets.read("xl/worksheets/sheet6.xml").decode()
+    for sheet, closing in ((services, 1), (outcomes, 2)):
+        last_row = max(int(n) for n in re.findall(r'<row r="(\d+)"', sheet))
+        filtered = int(re.search(r'<autoFilter ref="A2:[A-Z](\d+)"/>', sheet)[1])
+        assert filtered == last_row - closing
+    assert re.search(rf'<c r="A{last_row}"[^>]*><is><t>Requests declined', outcomes)
+    page = text_of(client.get(f"/office/reports/wipo?year={year}"))
+    table = page[page.index('id="wipo-2"') : page.index("</table>", page.index('id="wipo-2"'))]
+    body, foot = table.split("<tfoot>")
+    assert ">Total</th>" in foot and ">Total</th>" not in body
+
+
 def _wipo_centres(client, headers, year) -> dict[str, tuple[int, int]]:
     """(active, planned) in the report for ``year``: on the page, in the XLSX and the API."""
     page = text_of(client.get(f"/office/reports/wipo?year={year}"))

@@ -13,9 +13,10 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 
 from tisc.domain.catalogue import Role
 from tisc.models import User
@@ -32,6 +33,7 @@ CHUNK = 64 * 1024
 NARROWEST, WIDEST = 10, 70
 DATE_LENGTH = len("yyyy-mm-dd")
 NUMBER_LENGTH = 11  # Excel's "General" shows at most about this many characters
+_CLOSING = object()  # between a table's rows and its closing rows, as xlsx_file reads them
 
 
 def neutralise(value):
@@ -51,6 +53,9 @@ class Table:
     headers: list[str]
     rows: Iterable[list]
     sheet: str = ""  # at most SHEET_NAME_MAX characters, in every language
+    # Rows that sum up the ones above (a total): after them, and outside a sheet's
+    # autofilter, so that sorting never moves a total in among the rows it adds up.
+    closing: list[list] = field(default_factory=list)
 
 
 def csv_lines(table: Table) -> Iterator[str]:
@@ -59,7 +64,7 @@ def csv_lines(table: Table) -> Iterator[str]:
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([neutralise(h) for h in table.headers])
-    for count, row in enumerate(table.rows, start=1):
+    for count, row in enumerate(chain(table.rows, table.closing), start=1):
         writer.writerow([_csv_value(neutralise(value)) for value in row])
         if count % 500 == 0:
             yield buffer.getvalue()
@@ -99,11 +104,16 @@ def xlsx_file(tables: list[Table], title: str = "") -> str:
         sheet, first = _sheet(workbook, table, bold, 1, title)
         number, row_index = 1, first
         longest = [len(str(header)) for header in table.headers]
-        for row in table.rows:
+        filtered = None  # where the closing rows begin: the autofilter stops above them
+        for row in chain(table.rows, [_CLOSING], table.closing):
+            if row is _CLOSING:
+                filtered = row_index
+                continue
             if row_index >= XLSX_MAX_ROWS:
-                _finish(sheet, table, first, row_index, longest)
+                _finish(sheet, table, first, filtered or row_index, longest)
                 number += 1
                 sheet, row_index = _sheet(workbook, table, bold, number, title)
+                filtered = filtered and row_index
             for column, value in enumerate(row):
                 length = _write(sheet, row_index, column, value, dated)
                 if column >= len(longest):
@@ -111,7 +121,7 @@ def xlsx_file(tables: list[Table], title: str = "") -> str:
                 if length > longest[column]:
                     longest[column] = length
             row_index += 1
-        _finish(sheet, table, first, row_index, longest)
+        _finish(sheet, table, first, filtered, longest)
     workbook.close()
     return path
 

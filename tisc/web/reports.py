@@ -99,27 +99,26 @@ def tables(report: dashboards.WipoReport) -> list[Table]:
             [gettext("Planned TISCs"), report.centres_planned],
         ], sheet(1, gettext("Centres"))),
         Table(gettext("2. By service"), [gettext("Service"), received, served],
-              counts(report.services, service_label) + [total], sheet(2, gettext("Services"))),
+              counts(report.services, service_label), sheet(2, gettext("Services")), [total]),
         Table(gettext("3. By requester"), [gettext("Requester category"), received, served],
-              counts(report.categories, category_label) + [total],
-              sheet(3, gettext("Requesters"))),
+              counts(report.categories, category_label), sheet(3, gettext("Requesters")),
+              [total]),
         # In the reader's alphabet, as regions are everywhere else (the report keeps codes).
         Table(gettext("4. By region"), [gettext("Region of the inventor"), received, served],
               counts(by_name(report.regions, lambda s: region_sort_name(region_name(s.key))),
-                     region_name)
-              + [total], sheet(4, gettext("Regions"))),
+                     region_name), sheet(4, gettext("Regions")), [total]),
         Table(gettext("5. Value-added services"), [gettext("Service"), received, served],
               counts(report.value_added, service_label), sheet(5, gettext("Value added"))),
         # What became of the year's requests: each outcome of those completed, then those
         # closed without being served.
         Table(gettext("6. Outcomes"), [gettext("Outcome"), gettext("Requests")],
-              [[outcome_label(o), n] for o, n in report.outcomes] + [
+              [[outcome_label(o), n] for o, n in report.outcomes], sheet(6, gettext("Outcomes")), [
                   [gettext("Completed (served)"), t.served],
                   [gettext("Requests declined, withdrawn or closed otherwise"), t.closed_unserved],
-              ], sheet(6, gettext("Outcomes"))),
+              ]),
         Table(gettext("7. IP filings"), [gettext("IP right"), gettext("Applications filed")],
-              [[ip_right_label(r), n] for r, n in report.filings]
-              + [[gettext("Total"), t.filings_total]], sheet(7, gettext("Filings"))),
+              [[ip_right_label(r), n] for r, n in report.filings], sheet(7, gettext("Filings")),
+              [[gettext("Total"), t.filings_total]]),
         Table(gettext("8. Training"), [gettext("Training and awareness"), gettext("Number")], [
             [gettext("Events held"), report.events.events],
             [gettext("Participants"), report.events.participants],
