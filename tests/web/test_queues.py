@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tisc.extensions import db
@@ -165,10 +166,33 @@ def test_the_desk_asks_the_database_five_times(world, as_, make, monkeypatch):
 def test_bad_filters_are_a_clear_400_not_a_crash(world, as_):
     client = as_("staff")
     for query in ("status=nonsense", "sort=sideways", "assignee=everyone", "service=x",
-                  "after=not-a-cursor", "before=99999999999999999999999.1"):  # fmt: skip
+                  "after=not-a-cursor", "before=99999999999999999999999.1",
+                  "overdue=maybe"):  # fmt: skip
         response = client.get("/desk?" + query)
         assert response.status_code == 400, query
         assert "Desk" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("who", "path"), [("staff", "/desk"), ("coordinator", "/office")])
+def test_overdue_only_is_on_or_off_as_a_link_may_write_it(world, as_, make, who, path):
+    """ "overdue=no" once meant overdue only, in the lists and their exports."""
+    overdue = make.request(world.people["inventor"], service="ip_consultation")
+    make_overdue(make.app, overdue)
+    client = as_(who)
+
+    def exported(value: str) -> set[str]:
+        response = client.get(f"{path}/export.csv?status=all&overdue={value}")
+        assert response.status_code == 200, value
+        return set(re.findall(r"TISC-\d{4}-\d{5}", response.get_data(as_text=True)))
+
+    everything = exported("")
+    assert overdue in everything and len(everything) > 1
+    for on in ("y", "1", "true", "on", "Yes"):
+        assert exported(on) == {overdue}, on
+    for off in ("no", "0", "false", "off", "n"):
+        assert exported(off) == everything, off
+    refused = client.get(f"{path}/export.csv?overdue=maybe")
+    assert refused.status_code == 400 and "overdue" in refused.get_data(as_text=True)
 
 
 def test_pagination_walks_forwards_and_back_without_repeats(world, as_, make):

@@ -13,6 +13,23 @@ from wtforms.widgets import HiddenInput
 
 from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
 
+NOT_AN_OPTION = _l("Choose one of the options.")
+
+
+class SwitchField(BooleanField):
+    """A filter's checkbox in a query string: on as the box sends it ("y") or as a link
+    may write it; off absent or written as off; anything else refused, as every filter's
+    wrong value is: "overdue=no" once meant "overdue only"."""
+
+    ON = frozenset({"y", "yes", "1", "true", "on"})
+    OFF = frozenset({"", "n", "no", "0", "false", "off"})
+
+    def process_formdata(self, valuelist):
+        given = valuelist[0].strip().lower() if valuelist else ""
+        self.data = given in self.ON
+        if given not in self.ON | self.OFF:
+            raise ValueError(NOT_AN_OPTION)
+
 
 class _GetForm(Form):
     one_line_fields = False
@@ -39,7 +56,7 @@ class DeskFilterForm(_GetForm):
         ),
         validators=[Optional()],
     )
-    overdue = BooleanField(_l("Overdue only"))
+    overdue = SwitchField(_l("Overdue only"))
     sort = SelectField(
         _l("Sort by"),
         default="due",
@@ -60,7 +77,7 @@ class OfficeFilterForm(_GetForm):
     service = SelectField(_l("Service"), default="", validators=[Optional()])
     centre = SelectField(_l("Centre"), default="", validators=[Optional()])
     region = SelectField(_l("Region"), default="", validators=[Optional()])
-    overdue = BooleanField(_l("Overdue only"))
+    overdue = SwitchField(_l("Overdue only"))
 
 
 class RequestSearchForm(_GetForm):
