@@ -885,12 +885,24 @@ def test_events_are_given_per_centre_and_no_breakdown_says_a_false_zero(make, cl
     ("query", "field"),
     [("period=custom&first=2026-13&last=2026-12", "first"),
      ("period=custom&first=2026-05&last=2026-01", "last"), ("period=decade", "period"),
-     ("region=KZ-00", "region"), ("centre=nowhere", "centre")],
+     ("region=KZ-00", "region"), ("centre=nowhere", "centre"),
+     # A range's months with no period make it custom: checked, not ignored for this year.
+     ("first=2026-13", "first"), ("first=2026-01", "last"),
+     ("period=this_year&first=2026-01&last=2026-03", "first"),
+     ("period=last_year&last=2026-03", "last")],
 )  # fmt: skip
 def test_bad_figures_parameters_are_named(make, client, bearer, query, field):
     response = client.get(f"/api/v1/figures?{query}", headers=bearer(make.user("coordinator")))
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["field"] == field
+
+
+def test_a_range_s_months_alone_make_the_period_custom(make, client, bearer):
+    headers = bearer(make.user("coordinator"))
+    year = today_in_kazakhstan().year
+    query = f"first={year - 1}-03&last={year - 1}-05"
+    ranged = client.get(f"/api/v1/figures?{query}", headers=headers).get_json()
+    assert ranged["period"] == {"first": f"{year - 1}-03", "last": f"{year - 1}-05"}
 
 
 def test_the_wipo_report_for_a_year(make, client, bearer):

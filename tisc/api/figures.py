@@ -26,10 +26,15 @@ HIDDEN = "Not for this person"
 @bp.response(200, schemas.Dashboard)
 @bp.refuses(400)
 @bp.refuses(404, HIDDEN)
-def figures(period="this_year", first="", last="", centre="", **given):
+def figures(period="", first="", last="", centre="", **given):
     """A dashboard's figures for a period: the network (national office, any filters) or
     the token owner's centre (its staff). Small counts are not hidden: these are the
-    figures of the people who run the network, as on their dashboards."""
+    figures of the people who run the network, as on their dashboards. A range's months
+    make the period ``custom``; with another period they are refused, not ignored."""
+    if first or last:
+        if period not in ("", "custom"):
+            raise Invalid("first" if first else "last", N_("A range's months need period=custom."))
+        period = "custom"
     now = datetime.now(UTC)
     centre_id = _centre_scope(caller().user, centre)
     if given.get("region") and given["region"] not in network.regions_by_code():

@@ -559,7 +559,10 @@ class LanguageInfo(Schema):
 
 
 class FiguresQuery(Strict):
-    period = fields.String(load_default="this_year", validate=validate.OneOf(list(PERIOD_KINDS)))
+    period = fields.String(
+        validate=validate.OneOf(list(PERIOD_KINDS)),
+        metadata={"description": "this_year unless first or last is given: then custom"},
+    )
     first = fields.String(
         validate=validate.Length(max=7), metadata={"description": "custom: YYYY-MM"}
     )
