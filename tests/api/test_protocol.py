@@ -625,6 +625,18 @@ def test_an_idempotency_key_it_cannot_keep_is_refused_not_ignored(make, client, 
         assert db.session.scalar(sa.text("SELECT count(*) FROM service_requests")) == 0
 
 
+@pytest.mark.parametrize("bad", [{"title": ""}, {"title": "x" * 201}, {"region_code": "KZ-00"}])
+def test_a_bad_idempotency_key_is_named_beside_the_submission_s_other_problems(
+    make, client, bearer, bad
+):
+    """Once it was named only when the rest was right: a second round for the client."""
+    headers = bearer(make.user()) | {"Idempotency-Key": "k" * 65}
+    response = client.post("/api/v1/requests", data=SUBMISSION | bad, headers=headers)
+    assert response.status_code == 400
+    named = [error["field"] for error in response.get_json()["errors"]]
+    assert sorted(named) == sorted([*bad, "Idempotency-Key"])
+
+
 def test_a_similar_open_request_is_pointed_out_until_the_inventor_says_it_is_new(make, client,
                                                                                bearer):  # fmt: skip
     inventor = make.user()

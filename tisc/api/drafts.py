@@ -3,8 +3,11 @@
 The schema (:class:`tisc.api.schemas.Submission`) checks each field alone; what only the
 whole submission shows (a blank title, an unknown region or centre, a wrong IPC class, a
 refused file, a requester category still to give) is found beside the fields' problems,
-so that a client hears of every one in a single answer, as the page's form names them.
+so that a client hears of every one in a single answer, as the page's form names them -
+the ``Idempotency-Key`` header's too.
 """
+
+from flask import request as http
 
 from tisc.api.auth import caller
 from tisc.domain.catalogue import N_, Role
@@ -45,4 +48,16 @@ def submission_problems(submission: dict, own_problems: set[str]) -> list[Invali
     slug = submission.get("preferred_centre")
     if slug and centres.find_centre(slug) is None:
         problems.insert(0, Invalid("preferred_centre", N_("Choose one of the options.")))
+    key = idempotency_key()
+    if key is not None and request_service.keepable_token(key) != key:
+        # Refused, not ignored: a client meaning to retry safely would make a second request.
+        problems.append(Invalid("Idempotency-Key", N_(
+            "Use 1 to 64 visible ASCII characters, without spaces around."
+        )))  # fmt: skip
     return [problem for problem in problems if problem.field not in own_problems]
+
+
+def idempotency_key() -> str | None:
+    """The submission's ``Idempotency-Key`` header, if it has one: absent, or (once the
+    submission is accepted) 1-64 visible ASCII characters."""
+    return http.headers.get("Idempotency-Key")

@@ -155,7 +155,7 @@ def submit(submission):
     user = caller().user
     if user.role is not Role.INVENTOR:
         raise Problem("not-found")
-    key = _idempotency_key()
+    key = drafts.idempotency_key()  # checked with the rest of the submission
     slug = submission.get("preferred_centre")
     chosen = centres.find_centre(slug) if slug else None
     if slug and chosen is None:  # the schema found it (drafts.py); gone since
@@ -286,18 +286,6 @@ def _filters(given: dict, status: str) -> queues.Filters:
         region_code=given.get("region", ""), overdue=given.get("overdue", False),
         sort=given.get("sort", "due"), text=given.get("q", ""),
     )  # fmt: skip
-
-
-def _idempotency_key() -> str | None:
-    """The ``Idempotency-Key`` header: absent, or 1-64 visible ASCII characters. Any other
-    value is refused rather than ignored: a client meaning to retry safely would otherwise
-    make a second request on its retry."""
-    key = http.headers.get("Idempotency-Key")
-    if key is not None and request_service.keepable_token(key) != key:
-        raise Invalid(
-            "Idempotency-Key", N_("Use 1 to 64 visible ASCII characters, without spaces around.")
-        )
-    return key
 
 
 def _if_match(current: int) -> int | None:
