@@ -198,6 +198,8 @@ def test_staff_move_to_an_active_or_planned_centre_never_to_a_suspended_one(worl
     moved = client.post(f"/office/staff/{staff.id}/move", data={"centre": "future-tisc"})
     assert moved.status_code == 302
     assert make.person(staff.id).centre_id == make.centre_id("future-tisc")
+    told = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert "moved to Future Centre." in told  # where they went; it once named where they left
 
 
 def test_a_move_the_rules_refuse_is_explained_on_the_form(world, as_, make, monkeypatch):

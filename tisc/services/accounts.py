@@ -180,7 +180,7 @@ def move_staff(
     if not admits_staff(centre.kind, centre.status):
         raise Invalid("centre", NOT_JOINABLE)
     before = user.centre.slug if user.centre else None
-    user.centre_id = centre.id
+    user.centre = centre  # the relationship, not only its key: what is said next names it
     handover.leave_requests(user, by, policy or Policy())
     if before != centre.slug:
         audit.record(
