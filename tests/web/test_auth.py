@@ -276,6 +276,17 @@ def test_a_password_made_of_ones_own_name_is_refused(client):
     assert response.status_code == 400 and "too easy to guess" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["dana.kim.qa3@example.org", "Dana Kim Nurlanovna", "DanaKimNurlanovna2026"],
+)
+def test_a_password_that_is_ones_address_or_whole_name_is_refused(client, password):
+    """With only the parts of each, zxcvbn rated these "very unguessable"."""
+    response = register(client, name="Dana Kim Nurlanovna", email="dana.kim.qa3@example.org",
+                        password=password, confirm=password)  # fmt: skip
+    assert response.status_code == 400 and "too easy to guess" in response.get_data(as_text=True)
+
+
 def test_a_guessable_new_password_is_refused_on_the_account_page(client, make):
     person = make.user()
     login(client, person)
