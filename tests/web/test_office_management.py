@@ -27,6 +27,37 @@ def centre_form(app, **changes) -> dict:
     } | changes  # fmt: skip
 
 
+NOBODY = "Nobody works at"
+
+
+def test_the_office_is_told_when_an_active_centre_has_nobody_to_take_its_requests(world, as_, make):
+    """A new active centre, or one its last staff member leaves, is routed requests that
+    nobody can take (exploratory test): said as it happens, never when someone is there."""
+    client = as_("coordinator")
+
+    def told(response) -> str:
+        assert response.status_code == 302
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+
+    created = told(client.post("/office/centres/new", data=centre_form(make.app)))
+    assert f"{NOBODY} Shymkent TISC" in created
+    planned = centre_form(make.app, slug="planned-tisc", status="planned", name_en="Planned")
+    assert NOBODY not in told(client.post("/office/centres/new", data=planned))
+    lone = make.user("staff", centre="karaganda-buketov")  # its only staff member
+    moved = told(client.post(f"/office/staff/{lone.id}/move", data={"centre": "shymkent-tisc"}))
+    assert f"{NOBODY} Karaganda Buketov University" in moved
+    assert NOBODY not in told(client.post("/office/centres/shymkent-tisc/edit",
+                                          data=centre_form(make.app)))  # fmt: skip
+    colleague = make.user("staff", centre="kbtu")  # world.people["staff"] stays at KBTU
+    assert NOBODY not in told(
+        client.post(f"/office/staff/{colleague.id}/active", data={"active": "0", "confirmed": "y"})
+    )
+    deactivated = told(
+        client.post(f"/office/staff/{lone.id}/active", data={"active": "0", "confirmed": "y"})
+    )
+    assert f"{NOBODY} Shymkent TISC" in deactivated
+
+
 def test_a_new_centre_appears_in_the_directory_and_takes_requests(world, as_, make):
     client = as_("coordinator")
     response = client.post("/office/centres/new", data=centre_form(make.app))

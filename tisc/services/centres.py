@@ -154,6 +154,16 @@ def _offering_now(service: Service) -> list[Candidate]:
     ]  # fmt: skip
 
 
+def unstaffed(centre_id: int | None) -> Centre | None:
+    """The centre, if it is an active TISC that no active staff member works at: requests
+    routed to it would wait for nobody, so the office is told when it leaves one so."""
+    centre = db.session.get(Centre, centre_id) if centre_id is not None else None
+    if centre is None or not is_active_tisc(centre.kind, centre.status):
+        return None
+    staffed = sa.select(sa.exists().where(rules.is_active_staff_of(centre.id)))
+    return None if db.session.scalar(staffed) else centre
+
+
 def find_centre(slug: str) -> Centre | None:
     return db.session.scalar(sa.select(Centre).where(Centre.slug == slug))
 

@@ -138,6 +138,7 @@ def centre_new():
             show_on_form(form, error)
         else:
             flash(gettext("Centre %(name)s created.", name=in_locale(centre)), "success")
+            _warn_if_unstaffed(centre.id)
             return redirect(url_for(".centre_list"))
     return render_template("office/centre_form.html", form=form, centre=None), (
         400 if form.errors else 200
@@ -160,6 +161,7 @@ def centre_edit(slug: str):
             show_on_form(form, error)
         else:
             flash(gettext("Centre saved."), "success")
+            _warn_if_unstaffed(centre.id)
             return redirect(url_for(".centre_list"))
     return render_template(
         "office/centre_form.html", form=form, centre=centre, history=centres.history(slug),
@@ -184,7 +186,16 @@ def centre_status(slug: str):
         return redirect(url_for(".centre_suspend", slug=slug))
     flash(gettext("%(name)s: %(status)s.", name=in_locale(centre),
                   status=centre_status_label(status)), "success")  # fmt: skip
+    _warn_if_unstaffed(centre.id)
     return redirect(url_for(".centre_list"))
+
+
+def _warn_if_unstaffed(centre_id: int | None) -> None:
+    """Said after whatever leaves an active centre with nobody to take its requests."""
+    if centre := centres.unstaffed(centre_id):
+        flash(gettext("Nobody works at %(centre)s: the requests routed to it wait with nobody "
+                      "to take them. Create a staff account there, or move someone.",
+                      centre=in_locale(centre)), "warning")  # fmt: skip
 
 
 PLAN_SHOWN = 200  # requests listed with where they would go; the rest are counted
@@ -277,6 +288,7 @@ def staff_move(user_id: int):
     if request.method == "GET" and person.centre is not None:
         form.centre.data = person.centre.slug
     if form.validate_on_submit() and _moves_elsewhere(form, person):
+        left = person.centre_id
         try:
             user = accounts.move_staff(user_id, form.centre.data, by=current_user, policy=policy())
         except DomainError as error:
@@ -284,6 +296,7 @@ def staff_move(user_id: int):
         else:
             flash(gettext("%(name)s moved to %(centre)s.", name=user.name,
                           centre=in_locale(user.centre)), "success")  # fmt: skip
+            _warn_if_unstaffed(left)
             return finish_after_response(redirect(url_for(".staff")))
     return render_template("office/staff_move.html", form=form, person=person), (
         400 if form.errors else 200
@@ -313,6 +326,7 @@ def staff_active(user_id: int):
         flash(gettext("%(name)s can sign in again.", name=user.name), "success")
     else:
         flash(gettext("%(name)s is deactivated and signed out.", name=user.name), "success")
+        _warn_if_unstaffed(user.centre_id)
     return finish_after_response(redirect(url_for(".staff")))
 
 
