@@ -288,6 +288,10 @@ def test_changing_the_email_needs_the_password_and_a_confirmation(world, as_, ap
     (notice,) = outbox(app, kind="email_changed")
     assert notice.to_address == person.email
     assert client.get(path).status_code == 400  # used
+    # Whoever did not make the change is sent to the office's contacts, not to a password
+    # reset, which would now go to the new address.
+    assert path_of(link_in(notice)) == "/centres/niip"
+    assert "national office" in notice.body_text and "reset" not in notice.body_text.lower()
 
 
 def test_people_choose_their_notifications(world, as_, make):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
 
-from tisc.domain.catalogue import N_
+from tisc.domain.catalogue import N_, CentreKind
 from tisc.domain.notifications import Kind
 from tisc.domain.text import as_one_line
 from tisc.domain.workflow import is_overdue
@@ -403,11 +403,20 @@ def _changed(message, recipient, service_request):
                 "The address of your TISC Network account is now %(email)s.",
                 email=message.context["new_email"],
             ),
-            gettext("If you did not do this, reset your password at once and contact us."),
+            # Not "reset your password": a reset now goes to the new address, whoever's it is.
+            gettext(
+                "If you did not make this change, someone else may be using your account: "
+                "tell the national office at once. Its contacts are on its page."
+            ),
         ],
-        action_label=gettext("Reset my password"),
-        action_url=link("auth.forgot_password"),
+        action_label=gettext("Contact the national office"),
+        action_url=_office_page(),
     )
+
+
+def _office_page() -> str:
+    slug = db.session.scalar(sa.select(Centre.slug).where(Centre.kind == CentreKind.COORDINATOR))
+    return link("public.centre", slug=slug) if slug else link("public.home")
 
 
 def _new_colleague(message, recipient, service_request):
