@@ -131,6 +131,13 @@ def test_deactivated_accounts_cannot_sign_in(client, make):
         db.session.commit()
     response = client.post("/login", data={"email": person.email, "password": person.password})
     assert response.status_code == 400
+    # Its owner, with the right password, is told why and whom to ask; a wrong password
+    # still tells nobody whether the account exists or is deactivated.
+    assert "This account is deactivated. Ask the national office" in response.get_data(True)
+    wrong = client.post("/login", data={"email": person.email, "password": "not-the-password"})
+    assert wrong.status_code == 400 and "deactivated" not in wrong.get_data(as_text=True)
+    assert "Wrong e-mail or password." in wrong.get_data(as_text=True)
+    assert client.get("/account").status_code == 302  # not signed in
 
 
 def test_signing_out_needs_a_post(client, make):

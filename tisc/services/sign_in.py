@@ -10,7 +10,7 @@ and every failure in the security log.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -36,6 +36,9 @@ class Outcome:
     token: str | None = None  # the new session's, for the cookies
     wait: timedelta | None = None  # backing off: how long until the next attempt may go
     refused: bool = False  # the password was not even checked: the address is backing off
+    # The right password of a deactivated account: its owner is told so, which tells nobody
+    # else anything (a wrong password is answered as for an unknown address).
+    deactivated: bool = False
 
 
 def wait_after(failures: int) -> timedelta | None:
@@ -74,8 +77,10 @@ def sign_in(
     if user is None or user.password_hash is None:
         check_password_hash(accounts._DUMMY_HASH, password)  # the same time either way
         return _failed(key, email, None, now)
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, password):
         return _failed(key, email, user.id, now)
+    if not user.active:
+        return replace(_failed(key, email, user.id, now), deactivated=True)
     return _succeeded(key, user.id, remember, user_agent, now)
 
 

@@ -65,7 +65,12 @@ def login():
             return redirect(safe_next(request.args.get("next"), home))
         if outcome.refused:
             return _backing_off(form, outcome.wait)
-        form.form_errors.append(gettext("Wrong e-mail or password."))  # neither field alone
+        if outcome.deactivated:
+            form.form_errors.append(gettext(
+                "This account is deactivated. Ask the national office to reactivate it."
+            ))  # fmt: skip
+        else:
+            form.form_errors.append(gettext("Wrong e-mail or password."))  # neither field alone
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
