@@ -374,6 +374,9 @@ def test_suspending_asks_where_the_open_requests_go_and_moves_them(world, as_, m
     assert client.get("/centres/kbtu").status_code == 404
     inventor_page = as_("inventor").get(f"/requests/{world.reference}").get_data(as_text=True)
     assert "Transferred from Kazakh-British Technical University by Coordinator" in inventor_page
+    # The national office moved it, and says so: not "(centre)", as if it were the centre's.
+    assert re.search(r"<bdi>Coordinator[^<]*</bdi></strong>\s*<span[^>]*>\(national office\)<",
+                     inventor_page)  # fmt: skip
 
 
 def test_the_suspension_page_lists_the_oldest_and_counts_the_rest(world, as_, make, monkeypatch):
