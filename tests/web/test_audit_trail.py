@@ -182,6 +182,17 @@ def test_a_new_staff_account_is_announced_to_the_centres_staff(world, as_, make)
     assert all("Дана" in m.body_text for m in news)
 
 
+def test_a_staff_member_moved_in_is_announced_to_the_centres_staff(world, as_, make):
+    """Someone new sees the centre's requests: as when an account is made there."""
+    arriving = make.user("staff", centre="atyrau-university", name="Ерлан")
+    before = {m.id for m in outbox(make.app)}
+    moved = as_("coordinator").post(f"/office/staff/{arriving.id}/move", data={"centre": "kbtu"})
+    assert moved.status_code == 302
+    news = [m for m in outbox(make.app, kind="new_colleague") if m.id not in before]
+    assert [m.to_address for m in news] == [world.people["staff"].email]  # not the one moved
+    assert "The national office has moved Ерлан to Kazakh-British" in news[0].body_text
+
+
 def test_the_exported_trail_never_hands_a_spreadsheet_a_formula(world, as_, make):
     """An address is chosen by whoever registers; as the actor of their own sign-in it
     reaches the coordinator's CSV, where Excel would run it."""

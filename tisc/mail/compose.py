@@ -425,6 +425,13 @@ def _new_colleague(message, recipient, service_request):
         gettext("A new colleague at %(centre)s", centre=centre),
         [
             gettext(
+                "The national office has moved %(name)s to %(centre)s. "
+                "They will see the centre's requests as you do.",
+                name=message.context.get("name", ""),
+                centre=centre,
+            )
+            if message.context.get("moved")
+            else gettext(
                 "The national office has created an account for %(name)s at %(centre)s. "
                 "They will see the centre's requests as you do.",
                 name=message.context.get("name", ""),

@@ -168,9 +168,7 @@ def create_user(
     else:  # an address given by whoever runs the network (the command line, the demo)
         user.email_verified_at = utcnow()
     if centre_id is not None:
-        for colleague in staff_of(centre_id):
-            if colleague.id != user.id:
-                notifications.queue(Kind.NEW_COLLEAGUE, colleague, context={"name": user.name})
+        _tell_colleagues(user, centre_id)
     created = {"email": user.email, "role": role.value, "invited": password is None}
     if centre_id is not None:
         created["centre"] = centre_slug
@@ -193,11 +191,20 @@ def move_staff(
     user.centre = centre  # the relationship, not only its key: what is said next names it
     handover.leave_requests(user, by, policy or Policy())
     if before != centre.slug:
+        _tell_colleagues(user, centre.id, moved=True)
         audit.record(
             "account.moved", by.id if by else None, f"user:{user.id}",
             {"centre": before}, {"centre": centre.slug},
         )  # fmt: skip
     return user
+
+
+def _tell_colleagues(user: User, centre_id: int, moved: bool = False) -> None:
+    """Whoever works at the centre is told that ``user`` now sees its requests too."""
+    for colleague in staff_of(centre_id):
+        if colleague.id != user.id:
+            context = {"name": user.name} | ({"moved": True} if moved else {})
+            notifications.queue(Kind.NEW_COLLEAGUE, colleague, context=context)
 
 
 @use_case
