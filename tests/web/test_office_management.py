@@ -143,6 +143,12 @@ def test_suspending_a_centre_hides_it_and_stops_routing_to_it(world, as_, make):
     reference = make.request(world.people["inventor"], region="KZ-75")
     assert make.row(reference)["centre_id"] != make.centre_id("kbtu")
     assert client.post("/office/centres/kbtu/status", data={"status": "bogus"}).status_code == 400
+    # Its staff see why their desk went quiet, and no link to the page that is gone.
+    staff = as_("staff")
+    assert 'id="centre-suspended"' in staff.get("/desk").get_data(as_text=True)
+    profile = staff.get("/desk/centre").get_data(as_text=True)
+    assert 'href="/centres/kbtu"' not in profile and "public page is hidden" in profile
+    assert 'id="centre-suspended"' not in as_("other_staff").get("/desk").get_data(as_text=True)
 
 
 def test_creating_moving_and_deactivating_staff(world, as_, make):
