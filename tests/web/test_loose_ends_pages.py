@@ -365,6 +365,10 @@ def test_suspending_asks_where_the_open_requests_go_and_moves_them(world, as_, m
     assert world.reference in plan and "Karaganda Buketov University" in plan
     missing_reason = client.post("/office/centres/kbtu/suspend", data={"mode": "route", "text": ""})
     assert missing_reason.status_code == 400
+    assert "Tell the inventors why their requests move." in missing_reason.get_data(as_text=True)
+    # Marked required, as every field that is: it was the one without its asterisk.
+    reason = re.search(r'for="text">[^<]*</label>(.{0,80})', plan, re.S)[1]
+    assert 'class="text-danger"' in reason
     assert make.row(world.reference)["centre_id"] == make.centre_id("kbtu")
     chosen = make.centre_id("nazarbayev-university")
     form = {"mode": "centre", "centre": chosen, "text": "Жөндеу."}

@@ -129,7 +129,11 @@ class CentreSuspendForm(Form):
     centre = SelectField(_l("Chosen centre"), validators=[Optional()])
     text = TextAreaField(
         _l("Reason given to the inventors"),
-        validators=[Length(max=2000)],
+        # Marked required as the service requires it, in its words.
+        validators=[
+            DataRequired(_l("Tell the inventors why their requests move.")),
+            Length(max=2000),
+        ],
         description=_l("Each inventor is told that their request moved, where, and why."),
         render_kw={"rows": 2},
     )
