@@ -193,6 +193,10 @@ def test_overdue_only_is_on_or_off_as_a_link_may_write_it(world, as_, make, who,
         assert exported(off) == everything, off
     refused = client.get(f"{path}/export.csv?overdue=maybe")
     assert refused.status_code == 400 and "overdue" in refused.get_data(as_text=True)
+    # On the list it is still a checkbox, ticked as the query says.
+    for query, ticked in (("", False), ("?overdue=y", True), ("?overdue=no", False)):
+        box = re.search(r'<input[^>]*name="overdue"[^>]*>', client.get(path + query).text)[0]
+        assert 'type="checkbox"' in box and ("checked" in box) is ticked, (query, box)
 
 
 def test_pagination_walks_forwards_and_back_without_repeats(world, as_, make):

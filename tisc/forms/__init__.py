@@ -171,3 +171,19 @@ class IntegerField(wtforms.IntegerField):
             self.data = None
             raise ValueError(self.gettext(WTFORMS_NOT_AN_INTEGER))
         super().process_formdata(valuelist)
+
+
+class SwitchField(wtforms.BooleanField):
+    """A filter's checkbox in a query string: on as the box sends it ("y") or as a link
+    may write it; off absent or written as off; anything else refused, as every filter's
+    wrong value is: "overdue=no" once meant "overdue only". Drawn as a checkbox, as
+    WTForms' own (templates/macros/forms.html)."""
+
+    ON = frozenset({"y", "yes", "1", "true", "on"})
+    OFF = frozenset({"", "n", "no", "0", "false", "off"})
+
+    def process_formdata(self, valuelist):
+        given = valuelist[0].strip().lower() if valuelist else ""
+        self.data = given in self.ON
+        if given not in self.ON | self.OFF:
+            raise ValueError(self.gettext(WTFORMS_INVALID_CHOICE))

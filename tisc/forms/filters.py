@@ -11,24 +11,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from tisc.forms import ApplyField, Form, IntegerField, SelectField, options
-
-NOT_AN_OPTION = _l("Choose one of the options.")
-
-
-class SwitchField(BooleanField):
-    """A filter's checkbox in a query string: on as the box sends it ("y") or as a link
-    may write it; off absent or written as off; anything else refused, as every filter's
-    wrong value is: "overdue=no" once meant "overdue only"."""
-
-    ON = frozenset({"y", "yes", "1", "true", "on"})
-    OFF = frozenset({"", "n", "no", "0", "false", "off"})
-
-    def process_formdata(self, valuelist):
-        given = valuelist[0].strip().lower() if valuelist else ""
-        self.data = given in self.ON
-        if given not in self.ON | self.OFF:
-            raise ValueError(NOT_AN_OPTION)
+from tisc.forms import ApplyField, Form, IntegerField, SelectField, SwitchField, options
 
 
 class _GetForm(Form):
