@@ -82,7 +82,8 @@ def test_a_text_keeps_what_is_between_its_first_and_last_visible_character(text,
      ("HTTPS://Example.KZ/Регистрация", True), ("https://", False), ("http://", False),
      ("https://a b", False), ("https://.", False), ("https://localhost", False),
      ("javascript:alert(1)", False), ("ftp://files.example.kz", False), ("kbtu.edu.kz", False),
-     ("//kbtu.edu.kz", False)],
+     ("//kbtu.edu.kz", False), ("https://a.", False), ("https://kbtu.edu.kz\n", False),
+     ("https://kbtu.edu.kz:8443/tisc", True)],
 )  # fmt: skip
 def test_a_web_address_names_a_scheme_browsers_open_and_a_host(text, is_one):
     """A centre's website and an event's link are shown as links: none may lead nowhere."""

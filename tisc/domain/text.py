@@ -14,9 +14,9 @@ UNSTORABLE = N_(
 )
 
 NOT_A_WEB_PAGE = N_("Give the address of a web page, starting with https://.")
-# A scheme browsers open and a host with a dot, with nothing blank in it: "https://",
-# "https://a b" or "https://." would be a link that leads nowhere.
-_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.IGNORECASE)
+# A scheme browsers open and a host with a dot between names, with nothing blank in it:
+# "https://", "https://a b", "https://." or "https://a." would be a link to nowhere.
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#.]+(?:[/?#]\S*)?", re.IGNORECASE)
 
 # Tabs, line breaks and Unicode's line and paragraph separators: a pasted text's spacing.
 _SPACING = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
@@ -80,4 +80,4 @@ def is_blank(text: str | None) -> bool:
 
 def is_web_address(text: str) -> bool:
     """Whether ``text`` (trimmed) is the address of a web page, to be shown as a link."""
-    return bool(_WEB_ADDRESS.match(text))
+    return _WEB_ADDRESS.fullmatch(text) is not None

@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tisc.domain.catalogue import ROLE_LABELS, Role
 from tisc.forms import Form, SelectField, options
 from tisc.services.accounts import NOT_JOINABLE
+from tisc.services.suspension import NO_REASON
 
 
 class CheckboxListField(SelectMultipleField):
@@ -131,7 +132,7 @@ class CentreSuspendForm(Form):
         _l("Reason given to the inventors"),
         # Marked required as the service requires it, in its words.
         validators=[
-            DataRequired(_l("Tell the inventors why their requests move.")),
+            DataRequired(_l(NO_REASON)),
             Length(max=2000),
         ],
         description=_l("Each inventor is told that their request moved, where, and why."),

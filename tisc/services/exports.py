@@ -46,8 +46,8 @@ def neutralise(value):
 
 @dataclass
 class Table:
-    """A titled table: its title, column headers and rows (any iterable), and the name of
-    its worksheet when the title may not fit one."""
+    """A titled table: its title, column headers and rows (any iterable), the name of its
+    worksheet when the title may not fit one, and the rows that close it (a total)."""
 
     title: str
     headers: list[str]

@@ -44,6 +44,8 @@ MOVED_IN_REQUEST = 100  # moved before the office's request answers; the worker 
 # submissions to the centres they go to wait no longer than that for the queue counters.
 BATCH = 25
 
+NO_REASON = N_("Tell the inventors why their requests move.")
+
 
 @dataclass(frozen=True)
 class Move:
@@ -191,7 +193,7 @@ def suspend(
     expected = _outlook(router)
     reason = trimmed(reason)
     if not reason and expected.total:
-        raise Invalid("text", N_("Tell the inventors why their requests move."))
+        raise Invalid("text", NO_REASON)
     if expected.stranded:
         raise Invalid(
             "centre",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_babel import get_locale, gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tisc import offload
 from tisc.caching import Cache
@@ -88,7 +88,10 @@ def tiles_attribution() -> Markup:
     words "contributors" to be translated; the name and the link stay)."""
     if given := current_app.config["TISC_TILES_ATTRIBUTION"]:
         return Markup(given)  # the operator's own HTML, as the setting documents
-    return Markup(gettext("© %(openstreetmap)s contributors", openstreetmap=OPENSTREETMAP))
+    # The translation escaped like any text; only the link is markup.
+    return escape(gettext("© %(openstreetmap)s contributors")) % {
+        "openstreetmap": Markup(OPENSTREETMAP)
+    }
 
 
 def map_texts() -> dict[str, str]:
