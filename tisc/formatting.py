@@ -318,10 +318,11 @@ class RecordedNames:
     centre_slugs: Mapping[str, str] = field(default_factory=dict)
 
 
-def recorded_field(key: str) -> str:
-    """A key the audit trail recorded, as a reader names it ("Keep me signed in on this
-    device", "Address (Kazakh)"); a key it has no label for, as kept."""
-    label, language = audit.field_and_language(key)
+def recorded_field(key: str, target: str = "") -> str:
+    """A key the audit trail recorded (on ``target``, the entry's), as a reader names it
+    ("Keep me signed in on this device", "Address (Kazakh)"); a key it has no label for,
+    as kept."""
+    label, language = audit.field_and_language(key, target)
     if label == key:
         return key
     if language is None:
@@ -395,7 +396,7 @@ class RecordedChange(NamedTuple):
 
 
 def recorded_changes(
-    before: dict | None, after: dict | None, names: RecordedNames
+    before: dict | None, after: dict | None, names: RecordedNames, target: str = ""
 ) -> list[RecordedChange]:
     """An entry's change, key by key (the keys of ``before``, then those only ``after``
     has). A value recorded once (a creation, a count) is no change from nothing: it has
@@ -404,15 +405,17 @@ def recorded_changes(
     before, after = before or {}, after or {}
     keys = [*before, *(key for key in after if key not in before)]
     return [
-        _recorded_change(key, before, after, names)
+        _recorded_change(key, before, after, names, target)
         for key in keys
         if not (_is_nothing(before.get(key)) and _is_nothing(after.get(key)))
     ]
 
 
-def _recorded_change(key: str, before: dict, after: dict, names: RecordedNames) -> RecordedChange:
+def _recorded_change(
+    key: str, before: dict, after: dict, names: RecordedNames, target: str
+) -> RecordedChange:
     change = RecordedChange(
-        recorded_field(key),
+        recorded_field(key, target),
         recorded(before[key], key, names) if key in before else None,
         recorded(after[key], key, names) if key in after else None,
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tisc.domain.audit import list_change
+from tisc.domain.audit import field_and_language, list_change
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,16 @@ from tisc.domain.audit import list_change
 )
 def test_a_list_s_change_is_what_it_gained_and_what_it_lost(before, after, change):
     assert list_change(before, after) == change
+
+
+@pytest.mark.parametrize(
+    ("key", "target", "label"),
+    [("name", "user:7", ("Name", None)), ("name", "", ("Name", None)),
+     ("name", "centre:kbtu", ("Centre name", None)),
+     ("name_en", "centre:kbtu", ("Centre name", "en")),
+     ("name", "token:3", ("Token name", None)), ("address_kk", "centre:kbtu", ("Address", "kk")),
+     ("name_xx", "centre:kbtu", ("name_xx", None))],
+)  # fmt: skip
+def test_a_name_is_labelled_as_the_name_of_the_thing_it_names(key, target, label):
+    """Russian and Kazakh label a person's name as ФИО / Аты-жөні: a centre's was too."""
+    assert field_and_language(key, target) == label

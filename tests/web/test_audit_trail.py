@@ -335,6 +335,22 @@ def test_a_staff_member_s_centre_is_named_not_its_slug(world, as_, make):
     assert said["account.moved"] == f"Центр: {kbtu} → {atyrau}"
 
 
+def test_a_centre_s_name_is_not_labelled_as_a_person_s_in_russian(world, as_, make):
+    """ФИО is a person's full name: a centre's name once carried that label."""
+    client = as_("coordinator")
+    with make.app.app_context():
+        city = db.session.scalar(sa.text("SELECT city_id FROM centres WHERE slug = 'kbtu'"))
+    form = {"slug": "kbtu", "name_kk": "КБТУ ТҚҚО", "name_ru": "ЦПТИ КБТУ", "name_en": "KBTU TISC",
+            "status": "active", "city_id": city, "lat": "43.24",
+            "lon": "76.95", "services": ["prior_art_search"], "languages": ["ru"]}  # fmt: skip
+    assert client.post("/office/centres/kbtu/edit", data=form).status_code == 302
+    rows = _csv(client.get("/office/audit.csv?action=centre.edited",
+                           headers={"Accept-Language": "ru"}))  # fmt: skip
+    assert "Название центра (английский): " in rows[1][5] and "ФИО" not in rows[1][5]
+    history = client.get("/office/centres/kbtu/edit", headers={"Accept-Language": "ru"}).text
+    assert "Название центра (английский)" in history
+
+
 def test_an_export_with_no_filters_says_it_had_the_whole_list(world, as_, make):
     client = as_("coordinator")
     client.get("/office/audit.csv")  # no filters

@@ -133,9 +133,18 @@ def _codes(value) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def field_and_language(key: str) -> tuple[str, str | None]:
+# A thing's name, labelled as the thing's: Russian and Kazakh name a person's name (ФИО,
+# Аты-жөні) otherwise than a centre's or a token's (название, атауы).
+NAMES_OF: dict[str, str] = {"centre": N_("Centre name"), "token": N_("Token name")}
+
+
+def field_and_language(key: str, target: str = "") -> tuple[str, str | None]:
     """A recorded key's label (its own key when it has none: shown as kept) and the
-    language of its text, if it is one language's text (``address_kk``)."""
+    language of its text, if it is one language's text (``address_kk``); ``target`` is
+    the entry's (``centre:kbtu``), whose kind names its ``name``."""
+    language = None
     if key[-3:] in LANGUAGE_SUFFIXES and key[:-3] in FIELDS:
-        return FIELDS[key[:-3]], key[-2:]
-    return FIELDS.get(key, key), None
+        key, language = key[:-3], key[-2:]
+    if key == "name" and (label := NAMES_OF.get(target.partition(":")[0])):
+        return label, language
+    return FIELDS.get(key, key), language

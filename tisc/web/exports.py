@@ -116,7 +116,7 @@ def _change(line: audit.Line, names) -> str:
     a list's "Services: added …; removed …"."""
     return "; ".join(
         f"{change.label}: {change_said(change)}"
-        for change in recorded_changes(line.before, line.after, names)
+        for change in recorded_changes(line.before, line.after, names, line.target)
     )
 
 
