@@ -203,7 +203,7 @@ def _tell_colleagues(user: User, centre_id: int, moved: bool = False) -> None:
     """Whoever works at the centre is told that ``user`` now sees its requests too."""
     for colleague in staff_of(centre_id):
         if colleague.id != user.id:
-            context = {"name": user.name} | ({"moved": True} if moved else {})
+            context = {"name": user.name, "moved": moved}
             notifications.queue(Kind.NEW_COLLEAGUE, colleague, context=context)
 
 
